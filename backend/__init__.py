@@ -1,0 +1,136 @@
+"""Linli (邻里): the application factory. It wires extensions, domains and hooks; it never migrates."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, g, request
+from sqlalchemy.exc import IntegrityError
+
+from config import Config, config_from_env
+
+# Every domain's models, imported so that the metadata (and Alembic) sees all tables.
+DOMAIN_MODELS = (
+    "backend.accounts.models",
+    "backend.communities.models",
+    "backend.core.idempotency",
+    "backend.audit.models",
+    "backend.notifications.models",
+)
+
+# Blueprints in registration order: (module, attribute).
+DOMAIN_BLUEPRINTS = (
+    ("backend.accounts.routes", "auth_blp"),
+    ("backend.accounts.routes", "me_blp"),
+    ("backend.communities.routes", "blp"),
+)
+
+
+def create_app(config_class: type[Config] | None = None) -> Flask:
+    config_class = config_class or config_from_env()
+    app = Flask(__name__, instance_path=config_class.INSTANCE_DIR, static_folder=None)
+    app.config.from_object(config_class)
+    app.json.sort_keys = False
+    app.json.ensure_ascii = False
+    for key, value in config_class.resolve().items():
+        app.config[key] = value
+    register_extensions(app)
+    register_domains(app)
+    register_request_hooks(app)
+    register_pwa(app)
+    register_cli(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from backend.core.db import configure_sqlite
+    from backend.extensions import api, db, limiter, login_manager, migrate
+
+    import importlib
+
+    for module in DOMAIN_MODELS:
+        importlib.import_module(module)
+    db.init_app(app)
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            configure_sqlite(db.engine)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    login_manager.init_app(app)
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    api.init_app(app)
+
+    from backend.accounts.services import load_session_user
+    from backend.core.errors import AuthRequired
+
+    login_manager.user_loader(load_session_user)
+
+    @login_manager.unauthorized_handler
+    def _unauthorized():
+        raise AuthRequired()
+
+
+def register_domains(app: Flask) -> None:
+    import importlib
+
+    from backend.core.errors import register_error_handlers
+    from backend.extensions import api
+
+    for module, attribute in DOMAIN_BLUEPRINTS:
+        api.register_blueprint(getattr(importlib.import_module(module), attribute))
+    register_error_handlers(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    """CSRF and idempotency before; one commit per request after, and security headers."""
+    from backend.core import idempotency
+    from backend.core.csrf import check_csrf
+    from backend.core.db import SAFE_METHODS, commit, rollback
+    from backend.core.errors import problem_response
+
+    app.before_request(check_csrf)
+    app.before_request(idempotency.replay_stored_response)
+
+    # after_request hooks run in reverse order: headers are set last, on whatever response wins.
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.path.startswith("/api/"):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.after_request
+    def commit_unit_of_work(response):
+        if response.status_code >= 400 or getattr(g, "skip_commit", False):
+            rollback()
+            return response
+        if request.method not in SAFE_METHODS:
+            idempotency.remember_response(response)
+        try:
+            commit()
+        except IntegrityError:
+            rollback()
+            replay = idempotency.replay_after_lost_race()
+            return replay if replay is not None else problem_response(409, "conflict")
+        return response
+
+    @app.get("/healthz")
+    def healthz():
+        from backend.core.health import check
+
+        return check()
+
+
+def register_pwa(app: Flask) -> None:
+    from backend.pwa import bp
+
+    app.register_blueprint(bp)
+
+
+def register_cli(app: Flask) -> None:
+    from backend.cli import register
+
+    register(app)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

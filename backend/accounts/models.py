@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.db import UTCDateTime, utcnow
+from backend.extensions import db
+
+LOCALES = ("zh-CN", "en")
+
+
+class User(UserMixin, db.Model):
+    """A person with an account. Personal data (email, phone) is erased on deletion; the row stays
+    so that their projects, comments and votes keep an author ("former resident")."""
+
+    __tablename__ = "users"
+    __table_args__ = (
+        CheckConstraint("locale IN ('zh-CN', 'en')", name="locale_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    display_name: Mapped[str | None] = mapped_column(String(40))
+    locale: Mapped[str] = mapped_column(String(5), default="zh-CN")
+    care_mode: Mapped[bool] = mapped_column(Boolean, default=False)
+    quiet_hours_start: Mapped[str | None] = mapped_column(String(5))
+    quiet_hours_end: Mapped[str | None] = mapped_column(String(5))
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+    is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Bumped to invalidate every session of this user (password change, deletion).
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot hold a session
+        return not self.is_deleted
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    @property
+    def quiet_hours(self) -> dict | None:
+        if self.quiet_hours_start and self.quiet_hours_end:
+            return {"start": self.quiet_hours_start, "end": self.quiet_hours_end}
+        return None
+
+    def __repr__(self) -> str:
+        return f"<User {self.id}>"

@@ -1,0 +1,118 @@
+from flask import current_app, request, session
+from flask.views import MethodView
+from flask_login import login_required, login_user, logout_user
+from flask_smorest import Blueprint
+
+from backend.accounts import services
+from backend.accounts.schemas import (LoginSchema, OwnUserSchema, PasswordChangeSchema, ProfileUpdateSchema,
+                                      RegisterSchema)
+from backend.communities.schemas import OwnMembershipSchema
+from backend.communities.services import memberships_of
+from backend.core.csrf import SESSION_KEY, csrf_token
+from backend.core.web import actor
+from backend.extensions import limiter
+
+import marshmallow as ma
+
+auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up, sign-in, session")
+me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in person's profile")
+
+
+class MeSchema(OwnUserSchema):
+    memberships = ma.fields.List(ma.fields.Nested(OwnMembershipSchema))
+
+
+class SessionSchema(ma.Schema):
+    user = ma.fields.Nested(MeSchema, allow_none=True)
+    csrf_token = ma.fields.String()
+
+
+def _me(user):
+    """The user with their memberships attached, for MeSchema (memberships belong to communities)."""
+    user.memberships = memberships_of(user)
+    return user
+
+
+def _sign_in(user) -> None:
+    """Start a fresh session for `user`, keeping the CSRF token the page already holds."""
+    token = csrf_token()
+    session.clear()
+    session[SESSION_KEY] = token
+    login_user(user)
+    session.permanent = True
+
+
+def _login_key() -> str:
+    """Rate-limit key per account, so that many addresses cannot grind one password."""
+    body = request.get_json(silent=True) or {}
+    return f"login:{str(body.get('login', ''))[:254].strip().lower()}"
+
+
+@auth_blp.route("/register", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"])
+@auth_blp.arguments(RegisterSchema)
+@auth_blp.response(201, MeSchema)
+def register(data):
+    """Create an account (e-mail or mainland phone) and sign in."""
+    user = services.register(**data)
+    _sign_in(user)
+    return _me(user)
+
+
+@auth_blp.route("/login", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@limiter.limit("100 per hour", key_func=_login_key)
+@auth_blp.arguments(LoginSchema)
+@auth_blp.response(200, MeSchema)
+def login(data):
+    """Sign in with e-mail or phone and password."""
+    user = services.authenticate(data["login"], data["password"])
+    _sign_in(user)
+    return _me(user)
+
+
+@auth_blp.route("/logout", methods=["POST"])
+@auth_blp.response(204)
+def logout():
+    """Sign out (the CSRF token stays valid for the signed-out page)."""
+    logout_user()
+
+
+@auth_blp.route("/session", methods=["GET"])
+@auth_blp.response(200, SessionSchema)
+def get_session():
+    """The signed-in user (or null) and the CSRF token to send with every state-changing request."""
+    user = actor()
+    return {"user": _me(user) if user.is_authenticated else None, "csrf_token": csrf_token()}
+
+
+@auth_blp.route("/password", methods=["POST"])
+@login_required
+@auth_blp.arguments(PasswordChangeSchema)
+@auth_blp.response(204)
+def change_password(data):
+    """Change the password; every other session of this account is signed out."""
+    user = services.change_password(actor(), data["current_password"], data["new_password"])
+    _sign_in(user)
+
+
+@me_blp.route("")
+class Me(MethodView):
+    decorators = [login_required]
+
+    @me_blp.response(200, MeSchema)
+    def get(self):
+        """My profile and memberships."""
+        return _me(actor())
+
+    @me_blp.arguments(ProfileUpdateSchema)
+    @me_blp.response(200, MeSchema)
+    def patch(self, data):
+        """Change display name, language, care mode, quiet hours."""
+        return _me(services.update_profile(actor(), data))
+
+    @me_blp.response(204)
+    def delete(self):
+        """Delete my account: personal data erased, my content kept under "former resident"."""
+        services.delete_account(actor())
+        logout_user()

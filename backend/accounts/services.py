@@ -1,0 +1,171 @@
+"""Accounts: registration, sign-in, profile, deletion. Services flush; the request commits."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from sqlalchemy import select
+
+from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
+from backend.accounts.models import User
+from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
+from backend.core.db import utcnow
+from backend.core.errors import AuthRequired, Conflict, ValidationFailed, register_messages
+from backend.extensions import db
+
+MIN_PASSWORD_LENGTH = 10
+_TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+
+register_messages({
+    "invalid_credentials": {
+        "zh-CN": ("登录失败", "账号或密码不正确。"),
+        "en": ("Sign-in failed", "The account or password is not correct."),
+    },
+    "account_exists": {
+        "zh-CN": ("账号已存在", "该邮箱或手机号已注册，请直接登录。"),
+        "en": ("Account exists", "This e-mail or phone number is already registered; please sign in."),
+    },
+})
+
+# Other domains register functions that erase what they hold about a person who deletes the account.
+_account_erasers: list[Callable[[User], None]] = []
+
+
+def register_account_eraser(eraser: Callable[[User], None]) -> None:
+    _account_erasers.append(eraser)
+
+
+def _identifier_errors(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
+    if bool(email) == bool(phone):
+        raise ValidationFailed({"email": ["give an e-mail address or a phone number, not both"]})
+    if email:
+        normalized = normalize_email(email)
+        if not normalized:
+            raise ValidationFailed({"email": ["not a valid e-mail address"]})
+        return normalized, None
+    normalized = normalize_phone(phone)
+    if not normalized:
+        raise ValidationFailed({"phone": ["not a mainland China mobile number"]})
+    return None, normalized
+
+
+def check_password_strength(password: str, *, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed({field: [f"at least {MIN_PASSWORD_LENGTH} characters"]})
+    if len(set(password)) < 4:
+        raise ValidationFailed({field: ["too easy to guess"]})
+
+
+def register(*, password: str, display_name: str, email: str | None = None, phone: str | None = None,
+             locale: str = "zh-CN") -> User:
+    """Create an account.
+
+    :raises ValidationFailed: bad identifier or weak password
+    :raises Conflict: ``account_exists`` when the e-mail or phone is taken
+    """
+    email, phone = _identifier_errors(email, phone)
+    check_password_strength(password)
+    column, value = (User.email, email) if email else (User.phone, phone)
+    if db.session.scalar(select(User.id).where(column == value)):
+        raise Conflict("account_exists")
+    user = User(email=email, phone=phone, password_hash=hash_password(password),
+                display_name=display_name.strip(), locale=locale)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def authenticate(login: str, password: str) -> User:
+    """The account for these credentials, rehashing the password if the parameters changed.
+
+    :raises AuthRequired: ``invalid_credentials`` for an unknown account or a wrong password alike
+    """
+    identifier = normalize_login(login)
+    user = None
+    if identifier:
+        column = User.email if "@" in identifier else User.phone
+        user = db.session.scalar(select(User).where(column == identifier, User.deleted_at.is_(None)))
+    if user is None:
+        burn_time(password)
+        raise AuthRequired("invalid_credentials")
+    if not verify_password(user.password_hash, password):
+        raise AuthRequired("invalid_credentials")
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+    return user
+
+
+def load_session_user(session_id: str) -> User | None:
+    """Flask-Login's loader: "<id>:<session_version>" must match, so bumping the version signs out."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.is_deleted or user.session_version != int(version):
+        return None
+    return user
+
+
+def update_profile(actor: User, changes: dict) -> User:
+    """Change the actor's own profile; quiet hours are both times or none."""
+    if "display_name" in changes:
+        actor.display_name = changes["display_name"].strip()
+    if "locale" in changes:
+        actor.locale = changes["locale"]
+    if "care_mode" in changes:
+        actor.care_mode = changes["care_mode"]
+    if "timezone" in changes:
+        actor.timezone = changes["timezone"]
+    if "quiet_hours" in changes:
+        quiet = changes["quiet_hours"]
+        if quiet is None:
+            actor.quiet_hours_start = actor.quiet_hours_end = None
+        else:
+            bad = [k for k in ("start", "end") if not _TIME.match(quiet.get(k) or "")]
+            if bad:
+                raise ValidationFailed({"quiet_hours": [f"{', '.join(bad)} must be HH:MM"]})
+            actor.quiet_hours_start, actor.quiet_hours_end = quiet["start"], quiet["end"]
+    db.session.flush()
+    return actor
+
+
+def change_password(actor: User, current_password: str, new_password: str) -> User:
+    """Set a new password and sign out every other session (the caller re-signs this one in)."""
+    if not verify_password(actor.password_hash, current_password):
+        raise ValidationFailed({"current_password": ["not correct"]}, code="invalid_credentials")
+    check_password_strength(new_password, field="new_password")
+    actor.password_hash = hash_password(new_password)
+    actor.session_version += 1
+    db.session.flush()
+    return actor
+
+
+def delete_account(actor: User) -> None:
+    """Erase personal data; keep the row so content stays, shown under a "former resident" name."""
+    for eraser in _account_erasers:
+        eraser(actor)
+    actor.email = None
+    actor.phone = None
+    actor.display_name = None
+    actor.password_hash = "!"  # matches no argon2 hash
+    actor.quiet_hours_start = actor.quiet_hours_end = None
+    actor.is_platform_admin = False
+    actor.session_version += 1
+    actor.deleted_at = utcnow()
+    db.session.flush()
+
+
+def create_platform_admin(*, email: str, password: str, display_name: str = "Platform admin") -> User:
+    """For the CLI: a new account with platform rights, or grant them to the existing one."""
+    normalized = normalize_email(email)
+    if not normalized:
+        raise ValidationFailed({"email": ["not a valid e-mail address"]})
+    user = db.session.scalar(select(User).where(User.email == normalized))
+    if user is None:
+        user = register(email=normalized, password=password, display_name=display_name)
+    user.is_platform_admin = True
+    db.session.flush()
+    return user

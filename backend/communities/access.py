@@ -1,0 +1,101 @@
+"""Who may do what in a community: one helper per rule, called by every domain's services.
+
+Each `require_*` returns the actor's membership (or user) when the rule holds and raises otherwise:
+AuthRequired (401) for anonymous actors, Forbidden (403, code ``forbidden`` with a ``reason``) for
+signed-in actors who lack the right.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from backend.communities.models import Grid, Membership
+from backend.core.db import utcnow
+from backend.core.errors import AuthRequired, Forbidden
+from backend.extensions import db
+
+
+def require_user(actor):
+    """The signed-in user, or 401."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        raise AuthRequired()
+    return actor
+
+
+def membership(actor, community_id: int) -> Membership | None:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return None
+    found = db.session.scalar(select(Membership).where(
+        Membership.user_id == actor.id, Membership.community_id == community_id))
+    if found is not None:
+        _lift_expired_suspension(found)
+    return found
+
+
+def _lift_expired_suspension(member: Membership) -> None:
+    if member.status == "suspended" and member.suspended_until and member.suspended_until <= utcnow():
+        member.status = "verified"
+        member.suspended_until = None
+        db.session.flush()
+
+
+def require_member(actor, community_id: int) -> Membership:
+    """Any membership (pending included): read members-only content, comment, follow."""
+    require_user(actor)
+    found = membership(actor, community_id)
+    if found is None:
+        raise Forbidden(reason="not_a_member")
+    return found
+
+
+def require_active_member(actor, community_id: int) -> Membership:
+    """A member who is not suspended: may comment, flag, follow."""
+    found = require_member(actor, community_id)
+    if found.status == "suspended":
+        raise Forbidden(reason="suspended")
+    return found
+
+
+def require_verified(actor, community_id: int) -> Membership:
+    """A verified, not suspended resident: post, vote, aid, volunteer, report, rate."""
+    found = require_active_member(actor, community_id)
+    if found.status != "verified":
+        raise Forbidden(reason="not_verified")
+    return found
+
+
+def require_role(actor, community_id: int, *roles: str) -> Membership:
+    found = require_verified(actor, community_id)
+    if found.role not in roles:
+        raise Forbidden(reason="role_required")
+    return found
+
+
+def require_committee(actor, community_id: int) -> Membership:
+    """Committee members: verify, moderate, assign, publish notices, dashboard, export."""
+    return require_role(actor, community_id, "committee")
+
+
+def is_committee(actor, community_id: int) -> bool:
+    found = membership(actor, community_id)
+    return found is not None and found.is_committee
+
+
+def is_grid_responsible(actor, grid: Grid | None) -> bool:
+    return grid is not None and actor is not None and getattr(actor, "is_authenticated", False) \
+        and grid.responsible_user_id == actor.id
+
+
+def require_grid_worker_or_committee(actor, grid: Grid | None, community_id: int) -> Membership:
+    """The responsible person of `grid` (a verified grid worker) or a committee member."""
+    found = require_verified(actor, community_id)
+    if found.role == "committee" or (found.role == "grid_worker" and is_grid_responsible(actor, grid)):
+        return found
+    raise Forbidden(reason="role_required")
+
+
+def require_platform_admin(actor):
+    require_user(actor)
+    if not actor.is_platform_admin:
+        raise Forbidden(reason="platform_admin_required")
+    return actor

@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.db import UTCDateTime, utcnow
+from backend.extensions import db
+
+REGION_KINDS = ("district", "street")
+ROLES = ("resident", "grid_worker", "committee", "org_admin")
+STATUSES = ("pending", "verified", "suspended")
+
+
+class Region(db.Model):
+    """District (区) or street (街道); communities hang under a street."""
+
+    __tablename__ = "regions"
+    __table_args__ = (CheckConstraint("kind IN ('district', 'street')", name="kind_known"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    name: Mapped[str] = mapped_column(String(100))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+
+    parent: Mapped[Region | None] = relationship(remote_side=[id], lazy="joined")
+
+
+class Community(db.Model):
+    """A residential community (社区) run by its residents' committee."""
+
+    __tablename__ = "communities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), index=True)
+    name_en: Mapped[str | None] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    street_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id"), index=True)
+    # Per-community settings of every domain (thresholds, deadlines, word filter); defaults live in code.
+    settings: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    street: Mapped[Region | None] = relationship(lazy="joined")
+    grids: Mapped[list[Grid]] = relationship(back_populates="community", order_by="Grid.number")
+
+    def setting(self, name: str, default):
+        return (self.settings or {}).get(name, default)
+
+
+class Grid(db.Model):
+    """A grid (网格) inside a community, with one named responsible person."""
+
+    __tablename__ = "grids"
+    __table_args__ = (UniqueConstraint("community_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    responsible_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # GeoJSON Polygon geometry ({"type": "Polygon", "coordinates": [[[lng, lat], ...]]}) or null.
+    polygon: Mapped[dict | None] = mapped_column(JSON)
+
+    community: Mapped[Community] = relationship(back_populates="grids")
+    responsible: Mapped["User | None"] = relationship("User", lazy="joined")  # noqa: F821
+
+
+class Household(db.Model):
+    """Building / unit / room: the unit of "one vote per household". Personal data: committee only."""
+
+    __tablename__ = "households"
+    __table_args__ = (UniqueConstraint("community_id", "building", "unit", "room"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    building: Mapped[str] = mapped_column(String(20))
+    unit: Mapped[str] = mapped_column(String(20))
+    room: Mapped[str] = mapped_column(String(20))
+
+
+class Membership(db.Model):
+    """A person's place in one community: role, verification status, household and grid."""
+
+    __tablename__ = "memberships"
+    __table_args__ = (
+        UniqueConstraint("user_id", "community_id"),
+        CheckConstraint("role IN ('resident', 'grid_worker', 'committee', 'org_admin')", name="role_known"),
+        CheckConstraint("status IN ('pending', 'verified', 'suspended')", name="status_known"),
+        Index("ix_memberships_community_status_id", "community_id", "status", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    role: Mapped[str] = mapped_column(String(20), default="resident")
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped["User"] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
+    community: Mapped[Community] = relationship(lazy="joined")
+    household: Mapped[Household | None] = relationship(lazy="joined")
+    grid: Mapped[Grid | None] = relationship(lazy="joined")
+
+    @property
+    def is_verified(self) -> bool:
+        return self.status == "verified"
+
+    @property
+    def is_committee(self) -> bool:
+        return self.is_verified and self.role == "committee"
+
+
+class Invite(db.Model):
+    """以熟带熟: a verified resident's single-use code that verifies the neighbour who joins with it."""
+
+    __tablename__ = "invites"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

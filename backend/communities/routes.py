@@ -1,0 +1,98 @@
+from flask_smorest import Blueprint
+
+from backend.communities import services
+from backend.communities.schemas import (CommunityCreateSchema, CommunitySchema, CommunitySearchArgsSchema,
+                                         CommunitySummarySchema, GridCreateSchema, GridSchema, GridUpdateSchema,
+                                         InviteSchema, JoinSchema, MemberListArgsSchema, MemberSchema,
+                                         OwnMembershipSchema, RegionCreateSchema, RegionSchema, RoleSchema)
+from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.web import actor
+
+blp = Blueprint("communities", __name__, url_prefix="/api/v1", description="Communities, grids and members")
+
+
+@blp.route("/communities", methods=["GET"])
+@blp.arguments(CommunitySearchArgsSchema, location="query")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(CommunitySummarySchema))
+def list_communities(search, page):
+    """List or search communities."""
+    return services.list_communities(query=search["q"], **page)
+
+
+@blp.route("/communities", methods=["POST"])
+@blp.arguments(CommunityCreateSchema)
+@blp.response(201, CommunitySchema)
+def create_community(data):
+    """Create a community (platform admin)."""
+    return services.create_community(actor(), **data)
+
+
+@blp.route("/communities/<int:cid>", methods=["GET"])
+@blp.response(200, CommunitySchema)
+def get_community(cid):
+    """A community with its grids and their responsible persons."""
+    return services.get_community(cid)
+
+
+@blp.route("/communities/<int:cid>/join", methods=["POST"])
+@blp.arguments(JoinSchema)
+@blp.response(201, OwnMembershipSchema)
+def join(data, cid):
+    """Join with a household; pending until verified, or verified at once with a neighbour's invite code."""
+    return services.join(actor(), cid, **data)
+
+
+@blp.route("/communities/<int:cid>/members", methods=["GET"])
+@blp.arguments(MemberListArgsSchema, location="query")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(MemberSchema))
+def list_members(filters, page, cid):
+    """Members with household and contact (committee)."""
+    return services.list_members(actor(), cid, status=filters["status"], **page)
+
+
+@blp.route("/communities/<int:cid>/members/<int:uid>/verify", methods=["POST"])
+@blp.response(200, MemberSchema)
+def verify_member(cid, uid):
+    """Verify a pending resident (committee)."""
+    return services.verify_member(actor(), cid, uid)
+
+
+@blp.route("/communities/<int:cid>/members/<int:uid>/role", methods=["PUT"])
+@blp.arguments(RoleSchema)
+@blp.response(200, MemberSchema)
+def set_role(data, cid, uid):
+    """Set a verified member's role (committee); grid workers may be given grids."""
+    return services.set_role(actor(), cid, uid, data["role"], data["grid_ids"])
+
+
+@blp.route("/communities/<int:cid>/invites", methods=["POST"])
+@blp.response(201, InviteSchema)
+def create_invite(cid):
+    """A single-use invite code that verifies the neighbour who joins with it (verified residents)."""
+    return services.create_invite(actor(), cid)
+
+
+@blp.route("/communities/<int:cid>/grids", methods=["POST"])
+@blp.arguments(GridCreateSchema)
+@blp.response(201, GridSchema)
+def create_grid(data, cid):
+    """Add a grid to a community (platform admin)."""
+    return services.create_grid(actor(), cid, **data)
+
+
+@blp.route("/grids/<int:gid>", methods=["PATCH"])
+@blp.arguments(GridUpdateSchema)
+@blp.response(200, GridSchema)
+def update_grid(data, gid):
+    """Edit a grid (platform admin); the committee may name its responsible person."""
+    return services.update_grid(actor(), gid, data)
+
+
+@blp.route("/regions", methods=["POST"])
+@blp.arguments(RegionCreateSchema)
+@blp.response(201, RegionSchema)
+def create_region(data):
+    """Create a district or a street (platform admin)."""
+    return services.create_region(actor(), **data)

@@ -1,0 +1,357 @@
+"""Communities: regions, grids, memberships, verification, roles and invites."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from backend.accounts.services import register_account_eraser
+from backend.audit import services as audit
+from backend.communities import access
+from backend.communities.models import Community, Grid, Household, Invite, Membership, Region
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, NotFound, ValidationFailed, register_messages
+from backend.core.pagination import Page, SortKey, paginate
+from backend.extensions import db
+from backend.notifications.services import notify
+
+register_messages({
+    "already_member": {
+        "zh-CN": ("已经加入", "你已经是这个社区的成员。"),
+        "en": ("Already a member", "You are already a member of this community."),
+    },
+    "invite_unknown": {
+        "zh-CN": ("邀请码无效", "没有找到这个邀请码，请检查后重试。"),
+        "en": ("Unknown invite code", "No such invite code; check it and try again."),
+    },
+    "invite_expired": {
+        "zh-CN": ("邀请码已过期", "这个邀请码已过期，请让邻居重新生成一个。"),
+        "en": ("Invite expired", "This invite code has expired; ask your neighbour for a new one."),
+    },
+    "invite_used": {
+        "zh-CN": ("邀请码已使用", "这个邀请码已经被使用过了。"),
+        "en": ("Invite already used", "This invite code has already been used."),
+    },
+    "not_pending": {
+        "zh-CN": ("无需认证", "该成员不是待认证状态。"),
+        "en": ("Not pending", "This member is not waiting for verification."),
+    },
+    "not_verified": {
+        "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
+        "en": ("Not verified", "This member must be verified first."),
+    },
+    "last_committee_member": {
+        "zh-CN": ("不能移除", "社区至少需要一名居委会成员。"),
+        "en": ("Cannot remove", "A community needs at least one committee member."),
+    },
+})
+
+# Unambiguous characters: no 0/O, 1/I/L, so a code read aloud or from paper is typed right.
+INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+INVITE_LENGTH = 8
+ASSIGNABLE_ROLES = ("resident", "grid_worker", "committee")
+
+
+# --- regions, communities, grids (platform admin) -------------------------------------------
+
+def create_region(actor, *, kind: str, name: str, parent_id: int | None = None) -> Region:
+    access.require_platform_admin(actor)
+    parent = db.session.get(Region, parent_id) if parent_id else None
+    if kind == "street" and (parent is None or parent.kind != "district"):
+        raise ValidationFailed({"parent_id": ["a street belongs to a district"]})
+    if kind == "district" and parent_id:
+        raise ValidationFailed({"parent_id": ["a district has no parent"]})
+    region = Region(kind=kind, name=name, parent_id=parent_id)
+    db.session.add(region)
+    db.session.flush()
+    audit.record(actor, "region.create", "region", region.id, community_id=None, after={"kind": kind, "name": name})
+    return region
+
+
+def create_community(actor, *, name: str, street_id: int | None = None, description: str = "",
+                     name_en: str | None = None) -> Community:
+    access.require_platform_admin(actor)
+    if street_id is not None:
+        street = db.session.get(Region, street_id)
+        if street is None or street.kind != "street":
+            raise ValidationFailed({"street_id": ["not a street"]})
+    community = Community(name=name, name_en=name_en, street_id=street_id, description=description, settings={})
+    db.session.add(community)
+    db.session.flush()
+    audit.record(actor, "community.create", "community", community.id, community_id=community.id,
+                 after={"name": name})
+    return community
+
+
+def _validate_polygon(polygon: dict | None) -> None:
+    if polygon is None:
+        return
+    ring = (polygon.get("coordinates") or [None])[0] if polygon.get("type") == "Polygon" else None
+    valid = (isinstance(ring, list) and len(ring) >= 4 and ring[0] == ring[-1]
+             and all(isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) for c in p)
+                     for p in ring))
+    if not valid:
+        raise ValidationFailed({"polygon": ["a GeoJSON Polygon with a closed ring of [lng, lat] points"]})
+
+
+def create_grid(actor, community_id: int, *, number: int, name: str, polygon: dict | None = None,
+                responsible_user_id: int | None = None) -> Grid:
+    access.require_platform_admin(actor)
+    get_community(community_id)
+    _validate_polygon(polygon)
+    if db.session.scalar(select(Grid.id).where(Grid.community_id == community_id, Grid.number == number)):
+        raise ValidationFailed({"number": ["this community already has a grid with this number"]})
+    grid = Grid(community_id=community_id, number=number, name=name, polygon=polygon)
+    db.session.add(grid)
+    db.session.flush()
+    if responsible_user_id:
+        _make_responsible(grid, responsible_user_id)
+    audit.record(actor, "grid.create", "grid", grid.id, community_id=community_id, after={"name": name})
+    return grid
+
+
+def update_grid(actor, grid_id: int, changes: dict) -> Grid:
+    """Platform admins edit anything; the committee may name the responsible person."""
+    grid = get_grid(grid_id)
+    if set(changes) - {"responsible_user_id"}:
+        access.require_platform_admin(actor)
+    elif not getattr(actor, "is_platform_admin", False):
+        access.require_committee(actor, grid.community_id)
+    before = {"name": grid.name, "responsible_user_id": grid.responsible_user_id}
+    if "polygon" in changes:
+        _validate_polygon(changes["polygon"])
+        grid.polygon = changes["polygon"]
+    if "name" in changes:
+        grid.name = changes["name"]
+    if "responsible_user_id" in changes:
+        _make_responsible(grid, changes["responsible_user_id"])
+    db.session.flush()
+    audit.record(actor, "grid.update", "grid", grid.id, community_id=grid.community_id, before=before,
+                 after={"name": grid.name, "responsible_user_id": grid.responsible_user_id})
+    return grid
+
+
+def _make_responsible(grid: Grid, user_id: int | None) -> None:
+    """The responsible person must be a verified member; they become a grid worker if a resident."""
+    if user_id is None:
+        grid.responsible_user_id = None
+        return
+    member = _membership_or_404(grid.community_id, user_id)
+    if not member.is_verified:
+        raise Conflict("not_verified")
+    if member.role == "resident":
+        member.role = "grid_worker"
+    grid.responsible_user_id = user_id
+
+
+def get_community(community_id: int) -> Community:
+    community = db.session.get(Community, community_id)
+    if community is None:
+        raise NotFound()
+    return community
+
+
+def get_grid(grid_id: int) -> Grid:
+    grid = db.session.get(Grid, grid_id)
+    if grid is None:
+        raise NotFound()
+    return grid
+
+
+def grid_in_community(community_id: int, grid_id: int | None, field: str = "grid_id") -> Grid | None:
+    """The grid if it belongs to the community; a grid of another community is bad input."""
+    if grid_id is None:
+        return None
+    grid = db.session.get(Grid, grid_id)
+    if grid is None or grid.community_id != community_id:
+        raise ValidationFailed({field: ["no such grid in this community"]})
+    return grid
+
+
+def list_communities(*, query: str | None, limit: int, cursor: str | None) -> Page:
+    stmt = select(Community)
+    if query:
+        pattern = f"%{query.strip()}%"
+        stmt = stmt.where(Community.name.ilike(pattern) | Community.name_en.ilike(pattern))
+    page = paginate(stmt, [SortKey(Community.id)], limit=limit, cursor=cursor)
+    counts = dict(db.session.execute(
+        select(Grid.community_id, func.count()).where(Grid.community_id.in_([c.id for c in page.items]))
+        .group_by(Grid.community_id)).all())
+    for community in page.items:
+        community.grid_count = counts.get(community.id, 0)
+    return page
+
+
+# --- memberships -------------------------------------------------------------------------------
+
+def memberships_of(user) -> list[Membership]:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)
+                                   .order_by(Membership.id)))
+
+
+def _household(community_id: int, building: str, unit: str, room: str) -> Household:
+    """One row per household; normalised so that "3栋" typed twice is the same household."""
+    building, unit, room = (part.strip().upper() for part in (building, unit, room))
+    found = db.session.scalar(select(Household).where(
+        Household.community_id == community_id, Household.building == building,
+        Household.unit == unit, Household.room == room))
+    if found:
+        return found
+    household = Household(community_id=community_id, building=building, unit=unit, room=room)
+    db.session.add(household)
+    db.session.flush()
+    return household
+
+
+def _usable_invite(community_id: int, code: str) -> Invite:
+    invite = db.session.scalar(select(Invite).where(Invite.code == code.strip().upper()))
+    if invite is None or invite.community_id != community_id:
+        raise ValidationFailed({"invite_code": ["unknown code"]}, code="invite_unknown")
+    if invite.used_at is not None:
+        raise Conflict("invite_used")
+    if invite.expires_at <= utcnow():
+        raise Conflict("invite_expired")
+    return invite
+
+
+def join(actor, community_id: int, *, building: str, unit: str, room: str, grid_id: int | None = None,
+         invite_code: str | None = None) -> Membership:
+    """Join as a resident: pending until the committee verifies, or verified at once by a valid invite.
+
+    :raises Conflict: ``already_member``, ``invite_used``, ``invite_expired``
+    :raises ValidationFailed: ``invite_unknown``, a grid of another community
+    """
+    access.require_user(actor)
+    get_community(community_id)
+    if access.membership(actor, community_id):
+        raise Conflict("already_member")
+    grid = grid_in_community(community_id, grid_id)
+    invite = _usable_invite(community_id, invite_code) if invite_code else None
+    member = Membership(user_id=actor.id, community_id=community_id, role="resident", status="pending",
+                        household=_household(community_id, building, unit, room), grid=grid)
+    db.session.add(member)
+    if invite:
+        invite.used_by_id, invite.used_at = actor.id, utcnow()
+        member.status, member.verified_at, member.verified_by_id = "verified", utcnow(), invite.created_by_id
+    db.session.flush()
+    return member
+
+
+def list_members(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
+    """Members with household and contact, for the committee's verification work."""
+    access.require_committee(actor, community_id)
+    stmt = select(Membership).where(Membership.community_id == community_id)
+    if status:
+        stmt = stmt.where(Membership.status == status)
+    return paginate(stmt, [SortKey(Membership.id)], limit=limit, cursor=cursor)
+
+
+def _membership_or_404(community_id: int, user_id: int) -> Membership:
+    member = db.session.scalar(select(Membership).where(
+        Membership.community_id == community_id, Membership.user_id == user_id))
+    if member is None:
+        raise NotFound()
+    return member
+
+
+def _require_committee_or_platform_admin(actor, community_id: int) -> None:
+    """Platform admins act where a community has no committee yet (appointing the first member)."""
+    access.require_user(actor)
+    if not actor.is_platform_admin:
+        access.require_committee(actor, community_id)
+
+
+def verify_member(actor, community_id: int, user_id: int) -> Membership:
+    """Committee confirms a pending resident's household: they may now vote, post and help.
+
+    :raises Conflict: ``not_pending``
+    """
+    _require_committee_or_platform_admin(actor, community_id)
+    member = _membership_or_404(community_id, user_id)
+    if member.status != "pending":
+        raise Conflict("not_pending")
+    member.status, member.verified_at, member.verified_by_id = "verified", utcnow(), actor.id
+    db.session.flush()
+    audit.record(actor, "member.verify", "user", user_id, community_id=community_id,
+                 before={"status": "pending"}, after={"status": "verified"})
+    notify([user_id], "membership_verified", {"community_id": community_id, "community_name": member.community.name},
+           community_id=community_id)
+    return member
+
+
+def set_role(actor, community_id: int, user_id: int, role: str, grid_ids: list[int] | None = None) -> Membership:
+    """Committee sets a verified member's role; a grid worker may be named responsible for grids.
+
+    :raises Conflict: ``not_verified``, ``last_committee_member``
+    """
+    _require_committee_or_platform_admin(actor, community_id)
+    if role not in ASSIGNABLE_ROLES:
+        raise ValidationFailed({"role": [f"one of {', '.join(ASSIGNABLE_ROLES)}"]})
+    member = _membership_or_404(community_id, user_id)
+    if member.status != "verified":
+        raise Conflict("not_verified")
+    if member.role == "committee" and role != "committee" and _committee_count(community_id) <= 1:
+        raise Conflict("last_committee_member")
+    before = {"role": member.role}
+    member.role = role
+    grids = [grid_in_community(community_id, gid, "grid_ids") for gid in grid_ids or []]
+    if role == "grid_worker":
+        for grid in grids:
+            grid.responsible_user_id = user_id
+    else:  # stepping down from grid work hands the grids back to the committee until someone is named
+        for grid in db.session.scalars(select(Grid).where(Grid.community_id == community_id,
+                                                          Grid.responsible_user_id == user_id)):
+            grid.responsible_user_id = None
+    db.session.flush()
+    audit.record(actor, "member.set_role", "user", user_id, community_id=community_id, before=before,
+                 after={"role": role, "grid_ids": [g.id for g in grids]})
+    return member
+
+
+def _committee_count(community_id: int) -> int:
+    return db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.community_id == community_id, Membership.role == "committee",
+        Membership.status == "verified"))
+
+
+def create_invite(actor, community_id: int) -> Invite:
+    """A verified resident vouches for a neighbour: a single-use code valid for a week."""
+    access.require_verified(actor, community_id)
+    days = current_app.config["INVITE_TTL_DAYS"]
+    invite = Invite(community_id=community_id, created_by_id=actor.id,
+                    code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
+                    expires_at=utcnow() + timedelta(days=days))
+    db.session.add(invite)
+    db.session.flush()
+    return invite
+
+
+def community_member_ids(community_id: int, *, grid_ids: list[int] | None = None, verified_only: bool = True,
+                         roles: tuple[str, ...] | None = None) -> list[int]:
+    """User ids of a community (or some of its grids), for notification fan-out."""
+    stmt = select(Membership.user_id).where(Membership.community_id == community_id)
+    if verified_only:
+        stmt = stmt.where(Membership.status == "verified")
+    if grid_ids:
+        stmt = stmt.where(Membership.grid_id.in_(grid_ids))
+    if roles:
+        stmt = stmt.where(Membership.role.in_(roles))
+    return list(db.session.scalars(stmt))
+
+
+def committee_member_ids(community_id: int) -> list[int]:
+    return community_member_ids(community_id, roles=("committee",))
+
+
+def _erase_household_links(user) -> None:
+    for member in memberships_of(user):
+        member.household_id = None
+    db.session.flush()
+
+
+register_account_eraser(_erase_household_links)

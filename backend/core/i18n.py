@@ -1,0 +1,31 @@
+"""The request's language: Accept-Language first, then the signed-in user's choice, then zh-CN."""
+
+from flask import has_request_context, request
+
+SUPPORTED_LOCALES = ("zh-CN", "en")
+DEFAULT_LOCALE = "zh-CN"
+
+
+def normalize_locale(value: str | None) -> str | None:
+    """Map browser tags (zh, zh-Hans-CN, en-GB) to one of our two locales."""
+    if not value:
+        return None
+    tag = value.strip().lower()
+    if tag.startswith("zh"):
+        return "zh-CN"
+    if tag.startswith("en"):
+        return "en"
+    return None
+
+
+def request_locale() -> str:
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    for tag, _quality in request.accept_languages:
+        locale = normalize_locale(tag)
+        if locale:
+            return locale
+    from flask_login import current_user
+
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    return user_locale if user_locale in SUPPORTED_LOCALES else DEFAULT_LOCALE

@@ -1,0 +1,40 @@
+"""Unbound extensions: created here, bound to the app in create_app()."""
+
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_login import LoginManager
+from flask_migrate import Migrate
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import MetaData
+from sqlalchemy.orm import DeclarativeBase
+
+from backend.core.api import LinliApi
+
+# Stable constraint names, so that Alembic can drop and alter them on every database.
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def _render_item(type_, obj, autogen_context):
+    """Migrations spell our UTCDateTime as the plain column type, so they never import app code."""
+    if type_ == "type" and type(obj).__name__ == "UTCDateTime":
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
+migrate = Migrate(compare_type=True, render_as_batch=True, render_item=_render_item)
+login_manager = LoginManager()
+api = LinliApi()
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

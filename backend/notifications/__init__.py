@@ -1,0 +1,1 @@
+"""In-app inbox now; Web Push, preferences and quiet hours come with the notifications issue."""

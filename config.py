@@ -1,0 +1,124 @@
+"""Configuration: defaults here, everything that differs per deployment from the environment."""
+
+import os
+import secrets
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_PATH = Path(os.environ.get("LINLI_INSTANCE_DIR", BASE_DIR / "instance"))
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _persistent_secret_key() -> str:
+    """SECRET_KEY from the environment, or one generated on first run and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+    key_file = INSTANCE_PATH / "secret_key"
+    if not key_file.exists():
+        # O_EXCL: when several gunicorn workers boot at once, exactly one writes the key.
+        try:
+            fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(48))
+        except FileExistsError:
+            pass
+    return key_file.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        INSTANCE_PATH.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{INSTANCE_PATH / 'linli.db'}"
+    # Heroku-style URLs name the old driver; SQLAlchemy 2 with psycopg 3 wants postgresql+psycopg.
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY = None  # resolved lazily in create_app so that importing config has no side effects
+    SQLALCHEMY_DATABASE_URI = None
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    REDIS_URL = os.environ.get("REDIS_URL") or None
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000").rstrip("/")
+    INSTANCE_DIR = str(INSTANCE_PATH)
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_PATH / "uploads")
+
+    # Sessions: HttpOnly always, Secure when served over https (PUBLIC_URL decides).
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = os.environ.get("PUBLIC_URL", "").startswith("https://")
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+
+    # Passwords: argon2id, OWASP minimum is 19 MiB and 2 iterations.
+    PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))
+    PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19 * 1024))
+
+    # Rate limits (Flask-Limiter): memory storage in-process, Redis when REDIS_URL is set.
+    RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;30 per hour")
+    RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "30 per minute")
+    RATELIMIT_HEADERS_ENABLED = True
+
+    # Jobs: in-process pool by default; RQ on Redis when REDIS_URL is set.
+    JOBS_INLINE = _env_bool("JOBS_INLINE", False)
+
+    # Web Push (filled by the notifications domain).
+    VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
+    VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@linli.invalid")
+    PUSH_ALLOW_LOOPBACK = _env_bool("PUSH_ALLOW_LOOPBACK", False)
+
+    # API documentation (flask-smorest).
+    API_TITLE = "Linli API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.0.3"
+    OPENAPI_URL_PREFIX = "/api"
+    OPENAPI_JSON_PATH = "openapi.json"
+
+    JSON_SORT_KEYS = False
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60
+    INVITE_TTL_DAYS = 7
+    DEFAULT_TIMEZONE = "Asia/Shanghai"
+
+    @classmethod
+    def resolve(cls) -> dict:
+        """Values that need the filesystem or environment at app creation time."""
+        return {
+            "SECRET_KEY": cls.SECRET_KEY or _persistent_secret_key(),
+            "SQLALCHEMY_DATABASE_URI": cls.SQLALCHEMY_DATABASE_URI or _database_url(),
+        }
+
+
+class ProductionConfig(Config):
+    SESSION_COOKIE_SECURE = True
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
+    REDIS_URL = os.environ.get("TEST_REDIS_URL") or None
+    # Cheap hashes keep the suite fast; tests/accounts checks the production parameters separately.
+    PASSWORD_HASH_TIME_COST = 1
+    PASSWORD_HASH_MEMORY_KIB = 1024
+    JOBS_INLINE = True
+    PUSH_ALLOW_LOOPBACK = True
+    PUBLIC_URL = "http://localhost"
+    UPLOAD_DIR = None  # set per test session
+
+
+def config_from_env():
+    return ProductionConfig if os.environ.get("LINLI_ENV") == "production" else Config

@@ -1,0 +1,93 @@
+// Fetch wrapper for /api/v1: JSON in and out, same-origin cookies, CSRF header on every
+// non-GET, Accept-Language = current locale, problem+json errors turned into ApiError.
+import { getLocale } from './i18n.js';
+
+let csrfToken = null;
+
+export class ApiError extends Error {
+  constructor({ status, code, title, detail, errors }) {
+    super(detail || title || `HTTP ${status}`);
+    this.name = 'ApiError';
+    this.status = status;
+    this.code = code || `http_${status}`;
+    this.title = title || '';
+    this.detail = detail || title || '';
+    this.fields = errors || {};
+  }
+}
+
+export function setCsrfToken(token) {
+  csrfToken = token || null;
+}
+
+/** GET /auth/session: the signed-in user (or null) and a fresh CSRF token. */
+export async function fetchSession() {
+  const data = await request('GET', '/api/v1/auth/session');
+  setCsrfToken(data && data.csrf_token);
+  return (data && data.user) || null;
+}
+
+async function toError(res) {
+  let body = {};
+  const type = res.headers.get('Content-Type') || '';
+  if (type.includes('json')) {
+    try { body = await res.json(); } catch { body = {}; }
+  }
+  return new ApiError({
+    status: res.status,
+    code: body.code,
+    title: body.title,
+    detail: body.detail,
+    errors: body.errors,
+  });
+}
+
+/**
+ * Send one request. Network failures reject with the browser's TypeError (the outbox relies on
+ * that to tell "offline" from "refused"). Returns parsed JSON, or null for 204.
+ */
+export async function request(method, url, body, { headers = {}, retryCsrf = true } = {}) {
+  const h = { Accept: 'application/json', 'Accept-Language': getLocale(), ...headers };
+  const init = { method, credentials: 'same-origin', headers: h };
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (!csrfToken) await fetchSession();
+    h['X-CSRF-Token'] = csrfToken || '';
+    if (body !== undefined) {
+      h['Content-Type'] = 'application/json';
+      init.body = JSON.stringify(body);
+    }
+  }
+  const res = await fetch(url, init);
+  if (!res.ok) {
+    const err = await toError(res);
+    // The session may have been renewed (sign-in elsewhere, expiry): get a new token, retry once.
+    if (err.status === 403 && err.code === 'csrf_failed' && retryCsrf && method !== 'GET') {
+      await fetchSession();
+      return request(method, url, body, { headers, retryCsrf: false });
+    }
+    throw err;
+  }
+  if (res.status === 204) return null;
+  const type = res.headers.get('Content-Type') || '';
+  return type.includes('json') ? res.json() : res.text();
+}
+
+export const api = {
+  get: (url, opts) => request('GET', url, undefined, opts),
+  post: (url, body, opts) => request('POST', url, body, opts),
+  put: (url, body, opts) => request('PUT', url, body, opts),
+  patch: (url, body, opts) => request('PATCH', url, body, opts),
+  del: (url, opts) => request('DELETE', url, undefined, opts),
+};
+
+/** True for failures where nothing reached the server (offline, DNS, connection reset). */
+export function isNetworkError(err) {
+  return err instanceof TypeError || (err && err.name === 'TypeError');
+}
+
+/** Forget cached API responses (the service worker's data cache) — on sign-in, sign-out. */
+export async function clearDataCache() {
+  if (!('caches' in window)) return;
+  const keys = await caches.keys();
+  await Promise.all(keys.filter((k) => k.startsWith('linli-data-')).map((k) => caches.delete(k)));
+}

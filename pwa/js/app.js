@@ -1,0 +1,223 @@
+// Boot: session → language and care mode → service worker → outbox → router.
+import { fetchSession } from './api.js';
+import { t } from './i18n.js';
+import { icon } from './icons.js';
+import * as outbox from './outbox.js';
+import { applyPrefs, setChromeRenderer } from './prefs.js';
+import * as router from './router.js';
+import { setUser, state } from './store.js';
+import { button, clear, h, list, listItem, toast, openSheet, emptyState, withLoading } from './ui.js';
+import { formatDateTime } from './i18n.js';
+
+import home from './screens/home.js';
+import { signIn, signUp } from './screens/auth.js';
+import { communityList, communityDetail, joinCommunity } from './screens/communities.js';
+import me from './screens/me.js';
+import pendingMembers from './screens/members.js';
+import { comingSoon, notFound } from './screens/placeholder.js';
+
+const TABS = [
+  { key: 'home', href: '/', icon: 'home', label: 'tab.home', match: (p) => p === '/' || p.startsWith('/communities') || p.startsWith('/join') || p.startsWith('/committee') },
+  { key: 'projects', href: '/projects', icon: 'vote', label: 'tab.projects', match: (p) => p.startsWith('/projects') || p.startsWith('/polls') },
+  { key: 'report', href: '/report', icon: 'camera', label: 'tab.report', match: (p) => p.startsWith('/report') },
+  { key: 'help', href: '/help', icon: 'help', label: 'tab.help', match: (p) => p.startsWith('/help') },
+  { key: 'me', href: '/me', icon: 'user', label: 'tab.me', match: (p) => p.startsWith('/me') || p === '/signin' || p === '/signup' },
+];
+
+const main = document.getElementById('main');
+const tabbar = document.getElementById('tabbar');
+const titleEl = document.getElementById('appbar-title');
+const backEl = document.getElementById('appbar-back');
+const actionsEl = document.getElementById('appbar-actions');
+let outboxButton = null;
+let outboxBadge = null;
+let outboxItems = [];
+let firstRender = true;
+let lastScreen = { title: '' };
+
+/* ---------- chrome: tab bar, app bar, outbox indicator ---------- */
+
+function renderTabbar() {
+  clear(tabbar);
+  tabbar.setAttribute('aria-label', t('nav.main'));
+  for (const tab of TABS) {
+    tabbar.append(h('a', { class: 'tabbar__item', href: tab.href, dataset: { tab: tab.key } },
+      h('span', { class: 'tabbar__icon' }, icon(tab.icon)),
+      h('span', { class: 'tabbar__label', text: t(tab.label) })));
+  }
+  markActiveTab();
+}
+
+function markActiveTab() {
+  const p = location.pathname;
+  for (const a of tabbar.querySelectorAll('.tabbar__item')) {
+    const tab = TABS.find((x) => x.key === a.dataset.tab);
+    if (tab.match(p)) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  }
+}
+
+function renderAppbarActions() {
+  clear(actionsEl);
+  outboxBadge = h('span', { class: 'badge' });
+  outboxButton = h('button', { type: 'button', class: 'appbar__action', id: 'outbox-button', onclick: openOutboxSheet }, icon('outbox'), outboxBadge);
+  actionsEl.append(outboxButton);
+  updateOutboxIndicator(outboxItems);
+}
+
+function updateOutboxIndicator(items) {
+  outboxItems = items;
+  if (!outboxButton) return;
+  outboxButton.hidden = items.length === 0;
+  outboxBadge.textContent = String(items.length);
+  outboxButton.setAttribute('aria-label', t('outbox.indicator', { count: items.length }));
+}
+
+function openOutboxSheet() {
+  const body = h('div', {});
+  const draw = (items) => {
+    clear(body);
+    if (!items.length) {
+      body.append(emptyState({ iconName: 'check', title: t('outbox.empty') }));
+      return;
+    }
+    body.append(h('p', { class: 'muted', text: t('outbox.explain') }),
+      list(items.map((it) => listItem({ iconName: 'clock', title: it.label, meta: `${t('outbox.waiting')} · ${formatDateTime(it.created_at)}` }))),
+      h('div', { class: 'sheet__actions' },
+        button(t('outbox.sendNow'), { block: true, onClick: (e) => withLoading(e.currentTarget, async () => {
+          const sent = await outbox.replay();
+          if (!sent && navigator.onLine === false) toast(t('outbox.stillOffline'));
+        }) })));
+  };
+  const unsubscribe = outbox.subscribe(draw);
+  openSheet({ title: t('outbox.title'), content: body, onClose: unsubscribe });
+}
+
+function renderNetBanner() {
+  let banner = document.getElementById('net-banner');
+  if (!banner) {
+    banner = h('div', { id: 'net-banner', class: 'net-banner', role: 'status' });
+    document.getElementById('appbar').after(banner);
+  }
+  banner.textContent = t('net.offline');
+  banner.hidden = navigator.onLine !== false;
+}
+
+function renderChrome() {
+  renderTabbar();
+  renderAppbarActions();
+  renderNetBanner();
+  document.querySelector('.skip-link').textContent = t('nav.skip');
+  setAppbar(lastScreen);
+}
+
+function setAppbar({ title, back }) {
+  titleEl.textContent = title || t('app.short');
+  document.title = title ? `${title} · ${t('app.name')}` : t('app.name');
+  if (back) {
+    backEl.hidden = false;
+    backEl.href = back;
+    clear(backEl).append(icon('back'));
+    backEl.setAttribute('aria-label', t('common.back'));
+  } else {
+    backEl.hidden = true;
+  }
+}
+
+/* ---------- screens ---------- */
+
+async function mount(handler, ctx, { keepScroll }) {
+  markActiveTab();
+  let screen;
+  try {
+    screen = await handler(ctx);
+  } catch (err) {
+    console.error(err);
+    screen = { title: t('error.title'), node: emptyState({ iconName: 'wifiOff', title: t('error.title'), body: err.detail || err.message || t('error.generic') }) };
+  }
+  if (!ctx.isCurrent() || !screen) return; // a newer navigation won, or the screen redirected
+  lastScreen = screen;
+  setAppbar(screen);
+  clear(main).append(screen.node);
+  if (!keepScroll) window.scrollTo(0, 0);
+  if (!firstRender && !keepScroll) main.focus({ preventScroll: true });
+  firstRender = false;
+  document.documentElement.dataset.route = ctx.pattern || 'not-found';
+}
+
+function routes() {
+  router.route('/', home);
+  router.route('/signin', signIn);
+  router.route('/signup', signUp);
+  router.route('/communities', communityList);
+  router.route('/join', communityList);
+  router.route('/communities/:id', communityDetail);
+  router.route('/communities/:id/join', joinCommunity);
+  router.route('/join/:id', joinCommunity);
+  router.route('/me', me);
+  router.route('/committee/members', pendingMembers);
+  router.route('/projects', comingSoon('projects'));
+  router.route('/report', comingSoon('report'));
+  router.route('/help', comingSoon('help'));
+  router.fallback(notFound);
+}
+
+/* ---------- service worker: register, offer updates, reload only when accepted ---------- */
+
+async function registerServiceWorker() {
+  if (!('serviceWorker' in navigator)) return;
+  let accepted = false;
+  navigator.serviceWorker.addEventListener('controllerchange', () => {
+    if (accepted) location.reload();
+  });
+  const offer = (worker) => {
+    if (!worker || !navigator.serviceWorker.controller) return; // first install: nothing to update
+    toast(t('update.available'), {
+      action: { label: t('update.reload'), onClick: () => { accepted = true; worker.postMessage({ type: 'skip-waiting' }); } },
+    });
+  };
+  try {
+    const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+    if (reg.waiting) offer(reg.waiting);
+    reg.addEventListener('updatefound', () => {
+      const worker = reg.installing;
+      if (!worker) return;
+      worker.addEventListener('statechange', () => { if (worker.state === 'installed') offer(worker); });
+    });
+    document.addEventListener('visibilitychange', () => { if (document.visibilityState === 'visible') reg.update().catch(() => {}); });
+  } catch (err) {
+    console.warn('service worker registration failed', err);
+  }
+}
+
+/* ---------- boot ---------- */
+
+async function boot() {
+  let user = null;
+  try {
+    user = await fetchSession();
+  } catch (err) {
+    console.warn('session unavailable', err); // offline without a cached session: visitor view
+  }
+  setUser(user);
+  setChromeRenderer(renderChrome);
+  await applyPrefs(user);
+  window.addEventListener('online', renderNetBanner);
+  window.addEventListener('offline', renderNetBanner);
+
+  outbox.subscribe(updateOutboxIndicator);
+  outbox.onItemRejected((item, err) => toast(t('outbox.rejected', { label: item.label, reason: err.detail || err.message }), { type: 'error', timeout: 8000 }));
+  outbox.startOutbox();
+
+  routes();
+  await router.start(mount);
+  document.documentElement.dataset.ready = '1';
+  registerServiceWorker();
+}
+
+boot().catch((err) => {
+  console.error(err);
+  main.textContent = 'Linli could not start. 邻里无法启动。';
+});
+
+export { state };

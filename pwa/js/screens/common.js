@@ -1,0 +1,42 @@
+// Shared bits for screens: sign-in guard and formatting of memberships.
+import { t } from '../i18n.js';
+import { navigate } from '../router.js';
+import { state } from '../store.js';
+import { pill } from '../ui.js';
+
+/** Redirect visitors to sign-in (coming back afterwards); returns the user or null. */
+export function requireUser(ctx, { to = '/signin' } = {}) {
+  if (state.user) return state.user;
+  const next = location.pathname + location.search;
+  navigate(`${to}?next=${encodeURIComponent(next)}`, { replace: true });
+  return null;
+}
+
+/** Only same-site paths are accepted as a `next` target. */
+export function safeNext(next, fallback = '/') {
+  return typeof next === 'string' && next.startsWith('/') && !next.startsWith('//') ? next : fallback;
+}
+
+export function roleText(role) {
+  return t(`role.${role}`);
+}
+
+export function statusPill(status) {
+  const kind = { verified: 'ok', pending: 'warn', suspended: 'danger' }[status];
+  return pill(t(`status.${status}`), kind);
+}
+
+export function householdText(hh) {
+  if (!hh) return '';
+  return t('household.format', { building: hh.building, unit: hh.unit, room: hh.room });
+}
+
+export function gridText(grid) {
+  if (!grid) return t('grid.none');
+  if (grid.number !== undefined && grid.number !== null) return t('grid.numbered', { number: grid.number, name: grid.name });
+  return grid.name;
+}
+
+export function contactText(user) {
+  return [user.email, user.phone].filter(Boolean).join(' · ');
+}

@@ -1,0 +1,167 @@
+/* Linli service worker (root scope).
+ * - app shell precached at install into a versioned cache; activate deletes unknown caches
+ * - navigations: network first, then the cached shell (/index.html), then /offline.html
+ * - /api/ GETs: stale-while-revalidate in a separate data cache (session and profile: network first)
+ * - other same-origin GETs: cache first
+ * - a new version waits until the page accepts it ({type: 'skip-waiting'})
+ * Bump VERSION whenever a shell file changes.
+ */
+const VERSION = 'v1';
+const SHELL_CACHE = `linli-shell-${VERSION}`;
+const DATA_CACHE = `linli-data-${VERSION}`;
+const KNOWN_CACHES = [SHELL_CACHE, DATA_CACHE];
+
+const SHELL = [
+  '/index.html',
+  '/offline.html',
+  '/manifest.webmanifest',
+  '/css/app.css',
+  '/js/app.js',
+  '/js/api.js',
+  '/js/i18n.js',
+  '/js/icons.js',
+  '/js/outbox.js',
+  '/js/prefs.js',
+  '/js/router.js',
+  '/js/store.js',
+  '/js/ui.js',
+  '/js/screens/auth.js',
+  '/js/screens/common.js',
+  '/js/screens/communities.js',
+  '/js/screens/home.js',
+  '/js/screens/me.js',
+  '/js/screens/members.js',
+  '/js/screens/placeholder.js',
+  '/locales/zh-CN.json',
+  '/locales/en.json',
+  '/icons/icon.svg',
+  '/icons/icon-192.png',
+  '/icons/icon-512.png',
+  '/icons/maskable-512.png',
+  '/icons/apple-touch-icon.png',
+];
+
+// Who-am-I answers must not be served stale (a sign-in would look like it failed);
+// the cache is only their offline fallback.
+const NETWORK_FIRST_API = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me(\/|$)/];
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    caches.open(SHELL_CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })))),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    await Promise.all(names.filter((n) => n.startsWith('linli-') && !KNOWN_CACHES.includes(n)).map((n) => caches.delete(n)));
+    await self.clients.claim();
+  })());
+});
+
+self.addEventListener('message', (event) => {
+  const data = event.data || {};
+  if (data.type === 'skip-waiting') self.skipWaiting();
+  else if (data.type === 'clear-data') event.waitUntil(caches.delete(DATA_CACHE));
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+
+  if (request.mode === 'navigate') {
+    event.respondWith(navigation(request));
+  } else if (url.pathname.startsWith('/api/')) {
+    if (NETWORK_FIRST_API.some((re) => re.test(url.pathname))) event.respondWith(networkFirst(request, DATA_CACHE));
+    else event.respondWith(staleWhileRevalidate(request, event));
+  } else if (url.pathname === '/sw.js') {
+    // never cache the worker itself
+  } else {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+async function navigation(request) {
+  try {
+    return await fetch(request);
+  } catch (err) {
+    const cache = await caches.open(SHELL_CACHE);
+    return (await cache.match('/index.html')) || (await cache.match('/offline.html')) || Response.error();
+  }
+}
+
+async function networkFirst(request, cacheName) {
+  const cache = await caches.open(cacheName);
+  try {
+    const response = await fetch(request);
+    if (response.ok) cache.put(request, response.clone());
+    return response;
+  } catch (err) {
+    const cached = await cache.match(request);
+    if (cached) return cached;
+    throw err;
+  }
+}
+
+async function staleWhileRevalidate(request, event) {
+  const cache = await caches.open(DATA_CACHE);
+  const cached = await cache.match(request);
+  const network = fetch(request).then((response) => {
+    if (response.ok) return cache.put(request, response.clone()).then(() => response);
+    return response;
+  });
+  if (cached) {
+    event.waitUntil(network.catch(() => {}));
+    return cached;
+  }
+  return network;
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(SHELL_CACHE);
+  const cached = await cache.match(request, { ignoreSearch: true });
+  if (cached) return cached;
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') cache.put(request, response.clone());
+  return response;
+}
+
+/* ---------- push (a later issue extends these) ---------- */
+
+/** Show a notification from a JSON payload {title, body, url, tag}. */
+function handlePush(event) {
+  let data = {};
+  try {
+    data = event.data ? event.data.json() : {};
+  } catch (err) {
+    data = { body: event.data ? event.data.text() : '' };
+  }
+  const title = data.title || '邻里 Linli';
+  return self.registration.showNotification(title, {
+    body: data.body || '',
+    tag: data.tag || undefined,
+    icon: '/icons/icon-192.png',
+    badge: '/icons/icon-192.png',
+    data: { url: data.url || '/' },
+  });
+}
+
+/** Focus a window already showing the app (navigating it to the url), else open one. */
+async function handleNotificationClick(event) {
+  event.notification.close();
+  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
+  if (target.origin !== self.location.origin) return undefined;
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  for (const client of windows) {
+    if (new URL(client.url).origin === self.location.origin && 'focus' in client) {
+      if (client.url !== target.href && 'navigate' in client) await client.navigate(target.href).catch(() => {});
+      return client.focus();
+    }
+  }
+  return self.clients.openWindow(target.href);
+}
+
+self.addEventListener('push', (event) => event.waitUntil(handlePush(event)));
+self.addEventListener('notificationclick', (event) => event.waitUntil(handleNotificationClick(event)));
