@@ -1,5 +1,5 @@
 // Shared bits for screens: sign-in guard and formatting of memberships.
-import { t } from '../i18n.js';
+import { getLocale, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
 import { pill } from '../ui.js';
@@ -33,8 +33,14 @@ export function householdText(hh) {
 
 export function gridText(grid) {
   if (!grid) return t('grid.none');
-  if (grid.number !== undefined && grid.number !== null) return t('grid.numbered', { number: grid.number, name: grid.name });
-  return grid.name;
+  if (grid.name) return grid.name;
+  return t('grid.numbered', { number: grid.number ?? grid.id, name: '' }).replace(/\s*·\s*$/, '');
+}
+
+/** The community's English name when the UI is in English and one exists. */
+export function communityName(c) {
+  if (!c) return '';
+  return getLocale() === 'en' && c.name_en ? c.name_en : c.name;
 }
 
 export function contactText(user) {

@@ -6,7 +6,7 @@ import { sendOrQueue } from '../outbox.js';
 import { navigate } from '../router.js';
 import { memberships, refreshSession, setCommunityId, state } from '../store.js';
 import { button, clear, emptyState, field, formError, h, linkButton, list, listItem, showErrors, skeleton, withLoading } from '../ui.js';
-import { gridText, householdText, requireUser, roleText, statusPill } from './common.js';
+import { communityName, gridText, householdText, requireUser, roleText, statusPill } from './common.js';
 
 function communityMeta(c) {
   const parts = [c.district, c.street].filter(Boolean);
@@ -32,7 +32,7 @@ export function communitySearch({ hrefFor, autofocus = false }) {
         results.append(emptyState({ iconName: 'search', title: t('community.none') }));
         return;
       }
-      results.append(list(data.items.map((c) => listItem({ href: hrefFor(c), iconName: 'building', title: c.name, meta: communityMeta(c) })), { 'aria-label': t('community.listLabel') }));
+      results.append(list(data.items.map((c) => listItem({ href: hrefFor(c), iconName: 'building', title: communityName(c), meta: communityMeta(c) })), { 'aria-label': t('community.listLabel') }));
     } catch (err) {
       if (my !== seq) return;
       clear(results).append(emptyState({ iconName: 'wifiOff', title: t('error.title'), body: err.detail || t('error.network') }));
@@ -76,11 +76,11 @@ export async function communityDetail(ctx) {
     action = linkButton(t('join.cta'), state.user ? `/join/${id}` : `/signup?next=${encodeURIComponent(`/join/${id}`)}`, { block: true });
   }
   return {
-    title: c.name,
+    title: communityName(c),
     back: '/communities',
     node: h('div', {},
       h('section', { class: 'card' },
-        h('h2', { class: 'card__title', text: c.name }),
+        h('h2', { class: 'card__title', text: communityName(c) }),
         h('p', { class: 'muted', text: [c.district, c.street].filter(Boolean).join(' · ') }),
         c.description ? h('p', { class: 'secondary', text: c.description }) : null),
       h('div', { class: 'section' }, h('h3', { class: 'section__title', text: t('community.grids') }),
@@ -94,7 +94,7 @@ function joinResult(c, membership) {
   return h('div', { class: 'center stack', id: 'join-result', dataset: { status: membership.status } },
     h('span', { class: `result-icon result-icon--${verified ? 'ok' : 'warn'}` }, icon(verified ? 'check' : 'clock')),
     h('h2', { text: verified ? t('join.verifiedTitle') : t('join.pendingTitle') }),
-    h('p', { text: verified ? t('join.verifiedBody', { name: c.name }) : t('join.pendingBody', { name: c.name }) }),
+    h('p', { text: verified ? t('join.verifiedBody', { name: communityName(c) }) : t('join.pendingBody', { name: communityName(c) }) }),
     h('p', {}, statusPill(membership.status)),
     linkButton(t('join.toHome'), '/', { block: true }));
 }
@@ -106,7 +106,7 @@ export async function joinCommunity(ctx) {
   const existing = memberships().find((m) => m.community.id === id);
   if (existing) {
     return {
-      title: c.name, back: `/communities/${id}`,
+      title: communityName(c), back: `/communities/${id}`,
       node: h('div', {}, h('p', { class: 'notice' }, t('join.alreadyMember')), joinResult(c, existing)),
     };
   }
@@ -138,7 +138,7 @@ export async function joinCommunity(ctx) {
   const submit = button(t('join.submit'), { type: 'submit', block: true });
   const container = h('div', {});
   const form = h('form', { novalidate: true, 'aria-labelledby': 'join-h' },
-    h('h2', { id: 'join-h', text: t('join.title', { name: c.name }) }),
+    h('h2', { id: 'join-h', text: t('join.title', { name: communityName(c) }) }),
     h('p', { class: 'muted secondary', text: t('join.intro') }),
     err,
     h('fieldset', { class: 'fieldset-plain' }, h('legend', { class: 'field__label', text: t('household.title') }),
@@ -159,7 +159,7 @@ export async function joinCommunity(ctx) {
     if (code) body.invite_code = code;
     withLoading(submit, async () => {
       try {
-        const res = await sendOrQueue({ method: 'POST', url: `/api/v1/communities/${id}/join`, body, label: t('join.outboxLabel', { name: c.name }) });
+        const res = await sendOrQueue({ method: 'POST', url: `/api/v1/communities/${id}/join`, body, label: t('join.outboxLabel', { name: communityName(c) }) });
         if (res.queued) {
           clear(container).append(emptyState({ iconName: 'outbox', title: t('outbox.queuedTitle'), body: t('outbox.queuedBody'), action: linkButton(t('join.toHome'), '/', { variant: 'secondary' }) }));
           return;

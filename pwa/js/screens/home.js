@@ -5,7 +5,7 @@ import { navigate } from '../router.js';
 import { currentMembership, isCommittee, memberships, setCommunityId, state } from '../store.js';
 import { chips, emptyState, h, linkButton, list, listItem } from '../ui.js';
 import { communitySearch } from './communities.js';
-import { gridText, householdText, roleText, statusPill } from './common.js';
+import { communityName, gridText, householdText, roleText, statusPill } from './common.js';
 
 function visitorHome() {
   return {
@@ -40,7 +40,7 @@ export default function home() {
 
   const all = memberships();
   const switcher = all.length > 1 ? chips(
-    all.map((x) => ({ value: x.community.id, label: x.community.name })),
+    all.map((x) => ({ value: x.community.id, label: communityName(x.community) })),
     m.community.id,
     (cid) => { setCommunityId(cid); navigate('/', { replace: true }); },
     { label: t('home.switchCommunity') },
@@ -48,7 +48,7 @@ export default function home() {
 
   const hero = h('section', { class: 'card card--hero', id: 'membership-card', dataset: { status: m.status, role: m.role } },
     h('p', { class: 'muted small', text: t('home.hello', { name: user.display_name }) }),
-    h('h2', { class: 'card__title', text: m.community.name }),
+    h('h2', { class: 'card__title', text: communityName(m.community) }),
     h('p', { class: 'row' }, h('span', { text: roleText(m.role) }), statusPill(m.status)),
     h('dl', { class: 'kv' },
       h('dt', { text: t('home.grid') }), h('dd', { text: gridText(m.grid) }),
@@ -71,7 +71,7 @@ export default function home() {
   }
 
   return {
-    title: m.community.name,
+    title: communityName(m.community),
     node: h('div', {},
       switcher,
       hero,

@@ -11,7 +11,7 @@ import {
 import {
   button, card, confirmSheet, copyText, field, formError, h, linkButton, list, listItem, openSheet, showErrors, toast, withLoading,
 } from '../ui.js';
-import { contactText, roleText, statusPill } from './common.js';
+import { communityName, contactText, roleText, statusPill } from './common.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
 async function saveMe(patch, label) {
@@ -133,7 +133,7 @@ function membershipsCard() {
   const items = ms.map((m) => listItem({
     onClick: () => { setCommunityId(m.community.id); navigate('/'); },
     iconName: 'building',
-    title: m.community.name,
+    title: communityName(m.community),
     meta: `${roleText(m.role)}${m === current ? ` · ${t('me.current')}` : ''}`,
     trailing: statusPill(m.status),
   }));
@@ -148,14 +148,14 @@ function showInvite(m, invite) {
   openSheet({
     title: t('invite.sheetTitle'),
     content: () => h('div', {},
-      h('p', { text: t('invite.explain', { name: m.community.name }) }),
+      h('p', { text: t('invite.explain', { name: communityName(m.community) }) }),
       h('p', { class: 'code-big', id: 'invite-code', text: invite.code }),
       invite.expires_at ? h('p', { class: 'muted small center', text: t('invite.expires', { when: formatDateTime(invite.expires_at) }) }) : null,
       h('p', { class: 'small secondary' }, t('invite.link'), ' ', h('a', { href: link, id: 'invite-link', text: link, 'data-external': '' })),
       h('div', { class: 'sheet__actions' },
         button(t('invite.copyCode'), { iconName: 'copy', block: true, onClick: async () => toast(await copyText(invite.code) ? t('invite.copied') : t('invite.copyFailed')) }),
         button(t('invite.copyLink'), { iconName: 'copy', variant: 'secondary', block: true, onClick: async () => toast(await copyText(link) ? t('invite.copied') : t('invite.copyFailed')) }),
-        navigator.share ? button(t('invite.share'), { variant: 'ghost', block: true, onClick: () => navigator.share({ title: t('app.name'), text: t('invite.shareText', { code: invite.code, name: m.community.name }), url: link }).catch(() => {}) }) : null)),
+        navigator.share ? button(t('invite.share'), { variant: 'ghost', block: true, onClick: () => navigator.share({ title: t('app.name'), text: t('invite.shareText', { code: invite.code, name: communityName(m.community) }), url: link }).catch(() => {}) }) : null)),
   });
 }
 
@@ -173,7 +173,7 @@ function inviteCard() {
   }));
   return h('section', { class: 'card', id: 'invite' },
     h('h2', { class: 'card__title', text: t('invite.title') }),
-    h('p', { class: 'muted', text: t('invite.intro', { name: m.community.name }) }),
+    h('p', { class: 'muted', text: t('invite.intro', { name: communityName(m.community) }) }),
     create);
 }
 

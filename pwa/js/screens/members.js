@@ -3,7 +3,7 @@ import { api } from '../api.js';
 import { formatDateTime, t } from '../i18n.js';
 import { currentMembership, isCommittee } from '../store.js';
 import { button, clear, emptyState, h, linkButton, toast, withLoading } from '../ui.js';
-import { contactText, gridText, householdText, requireUser } from './common.js';
+import { communityName, contactText, gridText, householdText, requireUser } from './common.js';
 
 export default async function pendingMembers(ctx) {
   if (!requireUser(ctx)) return null;
@@ -42,6 +42,6 @@ export default async function pendingMembers(ctx) {
   return {
     title: t('members.title'),
     back: '/',
-    node: h('div', {}, h('p', { class: 'muted secondary', text: t('members.intro', { name: m.community.name }) }), wrap),
+    node: h('div', {}, h('p', { class: 'muted secondary', text: t('members.intro', { name: communityName(m.community) }) }), wrap),
   };
 }

@@ -1,0 +1,63 @@
+# Linli: `make run` sets up and starts the app with a demo community; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 0.0.0.0
+export FLASK_APP := wsgi
+
+.PHONY: run test venv test-deps system-test-deps db demo run-prod worker lint clean
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Reinstall only when the requirements change.
+$(VENV)/.installed: requirements.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-test.txt
+	touch $@
+
+venv: $(VENV)/.installed
+
+db: venv
+	$(BIN)/flask db upgrade
+
+demo: db
+	$(BIN)/flask seed-demo
+
+## make run: virtualenv, requirements, migrations, demo data on a new database, gunicorn on $(PORT).
+run: demo
+	@echo ""
+	@echo "  邻里 Linli is running: http://localhost:$(PORT)/  (on your phone: http://<this machine's IP>:$(PORT)/)"
+	@echo "  Demo accounts, password demo-pass-2026:"
+	@echo "    committee@demo.linli  grid@demo.linli  resident@demo.linli  newcomer@demo.linli  org@demo.linli"
+	@echo ""
+	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile - wsgi:app
+
+## Debian packages the tests need (headless Chromium for the PWA tests), installed when missing.
+system-test-deps:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+test-deps: $(VENV)/.installed-test system-test-deps
+
+## make test: install what the tests need and run the whole suite.
+test: test-deps
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: test-deps
+	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check backend tests bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/e2e/output

@@ -1,0 +1,194 @@
+"""End-to-end fixtures: a real gunicorn server on a migrated, demo-seeded SQLite file, and headless
+Chromium (Debian's /usr/bin/chromium) driving the PWA at a 360×740 phone size.
+
+Screenshots of every test land in tests/e2e/output/ (gitignored). A page error fails the test.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+OUTPUT = Path(__file__).resolve().parent / "output"
+BIN = Path(sys.executable).parent
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def pytest_collection_modifyitems(items):
+    """Everything under tests/e2e is an e2e test, whether or not the module says so."""
+    for item in items:
+        if "/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(autouse=True)
+def _clean_database():
+    """The e2e server has its own database: the unit-test cleaner has nothing to do here."""
+    yield
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"gunicorn exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server did not answer {url} within {timeout}s")
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """Base URL of a gunicorn server on a fresh database with the demo data."""
+    tmp = Path(tempfile.mkdtemp(prefix="linli-e2e-"))
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}",
+        "SECRET_KEY": "e2e-secret-key",
+        "LINLI_ENV": "test",
+        "LINLI_INSTANCE_DIR": str(tmp / "instance"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "RATELIMIT_ENABLED": "0",  # every test signs in; the limits have their own tests
+        "PASSWORD_HASH_TIME_COST": "1",  # cheap hashes keep the run fast
+        "PASSWORD_HASH_MEMORY_KIB": "1024",
+        "JOBS_INLINE": "1",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+    for command in (["db", "upgrade"], ["seed-demo"]):
+        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    port = _free_port()
+    log = open(tmp / "gunicorn.log", "wb")
+    proc = subprocess.Popen(
+        [str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread", "--threads", "4", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(f"{base}/api/v1/auth/session", proc)
+        yield base
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+        if os.environ.get("LINLI_E2E_KEEP"):
+            print(f"e2e server files kept in {tmp}")
+        else:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+PHONE = {
+    "viewport": {"width": 360, "height": 740},
+    "is_mobile": True,
+    "has_touch": True,
+    "device_scale_factor": 2,
+    "locale": "zh-CN",
+}
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """Factory for extra phone-sized contexts (a second person); all are closed at teardown."""
+    contexts = []
+
+    def make(**overrides):
+        context = browser.new_context(base_url=live_server, **{**PHONE, **overrides})
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def context(new_context):
+    return new_context()
+
+
+def _watch(page):
+    page.console_errors = []
+    page.page_errors = []
+    page.on("console", lambda msg: msg.type == "error" and page.console_errors.append(msg.text))
+    page.on("pageerror", lambda exc: page.page_errors.append(str(exc)))
+    return page
+
+
+@pytest.fixture
+def new_page(context, request):
+    """Factory: a watched page in a context (the default one unless given); screenshots at teardown."""
+    pages = []
+
+    def make(ctx=None):
+        page = _watch((ctx or context).new_page())
+        pages.append(page)
+        return page
+
+    yield make
+    OUTPUT.mkdir(exist_ok=True)
+    errors = []
+    for i, page in enumerate(pages):
+        if page.is_closed():
+            continue
+        suffix = f"-{i}" if i else ""
+        try:
+            page.screenshot(path=str(OUTPUT / f"{request.node.name}{suffix}.png"))
+        except Exception as exc:  # a screenshot is a courtesy; never hide the test's own result
+            print(f"screenshot failed: {exc}")
+        errors.extend(page.page_errors)
+    assert not errors, f"page errors: {errors}"
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
