@@ -1,0 +1,56 @@
+"""Steps shared by the e2e tests, written the way a person uses the app."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+DEMO_PASSWORD = "demo-pass-2026"
+
+
+def ready(page):
+    """Wait until the app has booted and drawn a screen."""
+    page.wait_for_selector("html[data-ready]")
+
+
+def open_app(page, path="/"):
+    page.goto(path)
+    ready(page)
+
+
+def sign_in(page, login, password=DEMO_PASSWORD, *, next_path=None):
+    open_app(page, "/signin" + (f"?next={next_path}" if next_path else ""))
+    page.fill("input[name=login]", login)
+    page.fill("input[name=password]", password)
+    with page.expect_response(re.compile(r"/api/v1/auth/login$")) as resp:
+        page.click("form button[type=submit]")
+    assert resp.value.status == 200, resp.value.text()
+    page.wait_for_url(lambda url: "/signin" not in url)
+    ready(page)
+
+
+def unique_email(prefix="e2e"):
+    return f"{prefix}-{uuid.uuid4().hex[:10]}@example.org"
+
+
+def fill_sign_up(page, *, name, email, password="correct horse battery"):
+    page.fill("input[name=display_name]", name)
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    with page.expect_response(re.compile(r"/api/v1/auth/register$")) as resp:
+        page.click("form button[type=submit]")
+    assert resp.value.status == 201, resp.value.text()
+    page.wait_for_url(lambda url: "/signup" not in url)
+    ready(page)
+
+
+def sign_up(page, *, name="测试居民", email=None, password="correct horse battery"):
+    email = email or unique_email()
+    open_app(page, "/signup")
+    fill_sign_up(page, name=name, email=email, password=password)
+    return email
+
+
+def session(page):
+    """The session as the page sees it (GET /api/v1/auth/session)."""
+    return page.evaluate("fetch('/api/v1/auth/session', {credentials: 'same-origin'}).then(r => r.json())")

@@ -1,0 +1,69 @@
+"""Static checks on pwa/ that need no browser: the precache list, translations, CSP-safe HTML."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+PWA = Path(__file__).resolve().parents[2] / "pwa"
+
+pytestmark = pytest.mark.e2e
+
+
+def _shell_list() -> set[str]:
+    source = (PWA / "sw.js").read_text(encoding="utf-8")
+    block = re.search(r"const SHELL = \[(.*?)\];", source, re.S).group(1)
+    return set(re.findall(r"'([^']+)'", block))
+
+
+def test_the_service_worker_precaches_every_shell_file():
+    """Would an offline start miss a module, a locale or an icon?"""
+    wanted = {"/index.html", "/offline.html", "/manifest.webmanifest"}
+    for folder, pattern in (("js", "**/*.js"), ("css", "*.css"), ("locales", "*.json"), ("icons", "*.*")):
+        wanted |= {"/" + p.relative_to(PWA).as_posix() for p in (PWA / folder).glob(pattern)}
+    shell = _shell_list()
+    assert wanted - shell == set(), "add these to SHELL in sw.js (and bump VERSION)"
+    assert {p for p in shell if not (PWA / p.lstrip("/")).is_file()} == set()
+
+
+def test_both_locales_have_the_same_keys_and_cover_the_code():
+    """Does every t('key') used in the code exist in zh-CN and en?"""
+    zh = json.loads((PWA / "locales" / "zh-CN.json").read_text(encoding="utf-8"))
+    en = json.loads((PWA / "locales" / "en.json").read_text(encoding="utf-8"))
+    assert set(zh) == set(en)
+    used = set()
+    for path in (PWA / "js").rglob("*.js"):
+        used |= set(re.findall(r"\bt\('([\w.]+)'", path.read_text(encoding="utf-8")))
+    assert used - set(zh) == set()
+
+
+@pytest.mark.parametrize("name", ["index.html", "offline.html"])
+def test_html_has_no_inline_script_or_style(name):
+    """Can a strict CSP (script-src 'self'; style-src 'self') be applied?"""
+    html = (PWA / name).read_text(encoding="utf-8")
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert "<style" not in html
+    assert not re.search(r"\sstyle=", html)
+    assert not re.search(r"\son[a-z]+=", html)
+    assert "http://" not in html and "https://" not in html  # no external resources
+
+
+def test_manifest_is_installable():
+    manifest = json.loads((PWA / "manifest.webmanifest").read_text(encoding="utf-8"))
+    assert manifest["start_url"] == "/" and manifest["scope"] == "/" and manifest["display"] == "standalone"
+    sizes = {(i["sizes"], i.get("purpose", "any")) for i in manifest["icons"]}
+    assert {("192x192", "any"), ("512x512", "any"), ("512x512", "maskable")} <= sizes
+    for icon in manifest["icons"]:
+        assert (PWA / icon["src"].lstrip("/")).is_file()
+
+
+def test_no_screen_puts_data_into_inner_html():
+    """User text must go through textContent / DOM APIs (XSS)."""
+    offenders = [
+        p.name for p in (PWA / "js").rglob("*.js")
+        if re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
