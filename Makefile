@@ -37,7 +37,7 @@ run: demo
 	@echo "  Demo accounts, password demo-pass-2026:"
 	@echo "    committee@demo.linli  grid@demo.linli  resident@demo.linli  newcomer@demo.linli  org@demo.linli"
 	@echo ""
-	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --threads 4 --worker-class gthread --access-logfile - wsgi:app
+	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 ## Debian packages the tests need (headless Chromium for the PWA tests), installed when missing.
 system-test-deps:
