@@ -39,10 +39,13 @@ run: demo
 	@echo ""
 	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
-## Debian packages the tests need (headless Chromium for the PWA tests), installed when missing.
+## Debian packages the tests need, installed when missing: headless Chromium for the PWA tests,
+## PostgreSQL and Redis servers for the integration run.
 system-test-deps:
 	@missing=""; \
 	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
 	fc-list 2>/dev/null | grep -qi "noto sans cjk" || missing="$$missing fonts-noto-cjk"; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
@@ -52,9 +55,11 @@ system-test-deps:
 
 test-deps: $(VENV)/.installed-test system-test-deps
 
-## make test: install what the tests need and run the whole suite.
+## make test: install what the tests need and run the whole suite: on SQLite (with the browser tests),
+## then again on a throw-away PostgreSQL + Redis started for the run.
 test: test-deps
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/test-services $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 lint: test-deps
 	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check backend tests bench
