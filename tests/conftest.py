@@ -176,6 +176,7 @@ def make_member(app, make_user):
     is given.
     """
     from backend.communities.models import Grid, Household, Membership
+    from backend.core.db import utcnow
 
     def make(community, role: str = "resident", status: str = "verified", *, grid: int | None = 0,
              household: tuple[str, str, str] | None = None, user=None, **user_kwargs):
@@ -186,8 +187,9 @@ def make_member(app, make_user):
                 community_id=community.id, building=building, unit=unit, room=room))
             found = found or Household(community_id=community.id, building=building, unit=unit, room=room)
             grid_id = community.grid_ids[grid] if grid is not None else None
+            verified_at = None if status == "pending" else utcnow()
             db.session.add(Membership(user_id=user.id, community_id=community.id, role=role, status=status,
-                                      household=found, grid_id=grid_id))
+                                      household=found, grid_id=grid_id, verified_at=verified_at))
             if role == "grid_worker" and grid_id:
                 db.session.get(Grid, grid_id).responsible_user_id = user.id
             db.session.commit()

@@ -34,8 +34,7 @@ def membership(actor, community_id: int) -> Membership | None:
 
 def _lift_expired_suspension(member: Membership) -> None:
     if member.status == "suspended" and member.suspended_until and member.suspended_until <= utcnow():
-        member.status = "verified"
-        member.suspended_until = None
+        member.end_suspension()
         db.session.flush()
 
 

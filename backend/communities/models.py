@@ -115,6 +115,14 @@ class Membership(db.Model):
     def is_committee(self) -> bool:
         return self.is_verified and self.role == "committee"
 
+    def suspend(self, until: datetime) -> None:
+        self.status, self.suspended_until = "suspended", until
+
+    def end_suspension(self) -> None:
+        """Back to where they were: verified if the committee (or an invite) ever verified them."""
+        self.status = "verified" if self.verified_at else "pending"
+        self.suspended_until = None
+
 
 class Invite(db.Model):
     """以熟带熟: a verified resident's single-use code that verifies the neighbour who joins with it."""

@@ -319,6 +319,22 @@ def _committee_count(community_id: int) -> int:
         Membership.status == "verified"))
 
 
+def suspend_member(community_id: int, user_id: int, until) -> Membership:
+    """Suspended members read but cannot post, vote or sign up until `until` (moderation decides who)."""
+    member = _membership_or_404(community_id, user_id)
+    member.suspend(until)
+    db.session.flush()
+    return member
+
+
+def lift_suspension(community_id: int, user_id: int) -> Membership:
+    member = _membership_or_404(community_id, user_id)
+    if member.status == "suspended":
+        member.end_suspension()
+        db.session.flush()
+    return member
+
+
 def create_invite(actor, community_id: int) -> Invite:
     """A verified resident vouches for a neighbour: a single-use code valid for a week."""
     access.require_verified(actor, community_id)
