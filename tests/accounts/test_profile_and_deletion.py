@@ -41,7 +41,9 @@ def test_me_lists_memberships_with_own_household(client_for, make_community, mak
         "community": {"id": community.id, "name": "阳光社区"}, "role": "resident", "status": "verified",
         "grid": {"id": community.grid_ids[0], "number": 1, "name": "Grid 1"},
         "household": {"building": "5", "unit": "1", "room": "402"},
-        "joined_at": memberships[0]["joined_at"], "verified_at": None, "suspended_until": None}]
+        "joined_at": memberships[0]["joined_at"], "verified_at": memberships[0]["verified_at"],
+        "suspended_until": None}]
+    assert memberships[0]["verified_at"]
 
 
 def test_deletion_erases_personal_data_and_keeps_a_placeholder(app, client_for, make_community, make_member, client):
