@@ -54,7 +54,7 @@ self.addEventListener('install', (event) => {
 self.addEventListener('activate', (event) => {
   event.waitUntil((async () => {
     const names = await caches.keys();
-    await Promise.all(names.filter((n) => n.startsWith('linli-') && !KNOWN_CACHES.includes(n)).map((n) => caches.delete(n)));
+    await Promise.all(names.filter((n) => !KNOWN_CACHES.includes(n)).map((n) => caches.delete(n)));
     await self.clients.claim();
   })());
 });
@@ -74,7 +74,8 @@ self.addEventListener('fetch', (event) => {
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request));
   } else if (url.pathname.startsWith('/api/')) {
-    if (NETWORK_FIRST_API.some((re) => re.test(url.pathname))) event.respondWith(networkFirst(request, DATA_CACHE));
+    const mustBeFresh = request.cache === 'no-store' || request.cache === 'reload' || NETWORK_FIRST_API.some((re) => re.test(url.pathname));
+    if (mustBeFresh) event.respondWith(networkFirst(request, DATA_CACHE));
     else event.respondWith(staleWhileRevalidate(request, event));
   } else if (url.pathname === '/sw.js') {
     // never cache the worker itself

@@ -87,3 +87,14 @@ def test_wrong_method_is_problem_json(client):
     response = client.delete("/api/v1/auth/session")
     assert response.status_code == 405
     assert response.content_type == "application/problem+json"
+
+
+def test_field_messages_follow_the_request_language(client):
+    body = {"display_name": "x" * 41, "password": "short", "email": "a@b.cn"}
+    chinese = client.post("/api/v1/auth/register", json=body, headers={"Accept-Language": "zh-CN"}).json
+    english = client.post("/api/v1/auth/register", json=body, headers={"Accept-Language": "en"}).json
+    assert chinese["errors"]["display_name"] == ["长度须在 1 到 40 之间。"]
+    assert english["errors"]["display_name"] == ["Length must be between 1 and 40."]
+    unknown = client.post("/api/v1/auth/login", json={"login": "a", "password": "b", "x": 1},
+                          headers={"Accept-Language": "zh-CN"}).json
+    assert unknown["errors"]["x"] == ["不允许的字段。"]

@@ -9,6 +9,7 @@ from backend.core.schemas import InputSchema, text
 class CommunityRefSchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
+    name_en = ma.fields.String(allow_none=True)
 
 
 class GridRefSchema(ma.Schema):

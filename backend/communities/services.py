@@ -251,6 +251,10 @@ def list_members(actor, community_id: int, *, status: str | None, limit: int, cu
     return paginate(stmt, [SortKey(Membership.id)], limit=limit, cursor=cursor)
 
 
+def get_membership(membership_id: int) -> Membership | None:
+    return db.session.get(Membership, membership_id)
+
+
 def _membership_or_404(community_id: int, user_id: int) -> Membership:
     member = db.session.scalar(select(Membership).where(
         Membership.community_id == community_id, Membership.user_id == user_id))

@@ -8,6 +8,7 @@ the request's language. Domains add their own codes with `register_messages`.
 from __future__ import annotations
 
 import logging
+import re
 
 from flask import Response, current_app, json, request
 from sqlalchemy.exc import IntegrityError
@@ -89,6 +90,70 @@ register_messages(
     }
 )
 
+# Per-field messages are written in English (marshmallow's and ours); these give them in Chinese.
+# Exact sentences first, then patterns with numbers or lists in them.
+FIELD_MESSAGES_ZH: dict[str, str] = {
+    "Missing data for required field.": "此项必填。",
+    "Unknown field.": "不允许的字段。",
+    "Field may not be null.": "此项不能为空。",
+    "Not a valid integer.": "请输入整数。",
+    "Not a valid number.": "请输入数字。",
+    "Not a valid string.": "请输入文字。",
+    "Not a valid boolean.": "请选择是或否。",
+    "Not a valid datetime.": "日期时间格式不正确。",
+    "Not a valid date.": "日期格式不正确。",
+    "Not a valid list.": "格式不正确，应为列表。",
+    "Not a valid mapping type.": "格式不正确。",
+    "Invalid input type.": "格式不正确。",
+    "Invalid value.": "取值无效。",
+    "String does not match expected pattern.": "格式不正确。",
+    "invalid cursor": "分页游标无效。",
+    "not a valid e-mail address": "邮箱地址不正确。",
+    "not a mainland China mobile number": "不是有效的中国大陆手机号。",
+    "give an e-mail address or a phone number, not both": "请填写邮箱或手机号（二选一）。",
+    "too easy to guess": "密码太容易被猜到。",
+    "unknown code": "邀请码不存在。",
+    "not correct": "不正确。",
+    "no such grid in this community": "该社区没有这个网格。",
+}
+FIELD_PATTERNS_ZH: list[tuple[re.Pattern, str]] = [
+    (re.compile(r"^Length must be between (\d+) and (\d+)\.$"), "长度须在 {0} 到 {1} 之间。"),
+    (re.compile(r"^Shorter than minimum length (\d+)\.$"), "至少 {0} 个字符。"),
+    (re.compile(r"^Longer than maximum length (\d+)\.$"), "最多 {0} 个字符。"),
+    (re.compile(r"^Must be one of: (.*)\.$"), "须为以下之一：{0}。"),
+    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"), "须在 {0} 到 {1} 之间。"),
+    (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "须不小于 {0}。"),
+    (re.compile(r"^Must be less than or equal to (\S+)\.$"), "须不大于 {0}。"),
+    (re.compile(r"^at least (\d+) characters$"), "至少 {0} 个字符。"),
+    (re.compile(r"^1 to (\d+) characters$"), "1 到 {0} 个字符。"),
+    (re.compile(r"^one of (.*)$"), "须为以下之一：{0}。"),
+]
+
+
+def register_field_messages(messages: dict[str, str]) -> None:
+    """Add a domain's per-field sentences with their Chinese wording."""
+    FIELD_MESSAGES_ZH.update(messages)
+
+
+def localize_field_errors(errors, locale: str):
+    """The same structure of field errors, each sentence in the request's language."""
+    if locale != "zh-CN":
+        return errors
+    if isinstance(errors, dict):
+        return {key: localize_field_errors(value, locale) for key, value in errors.items()}
+    if isinstance(errors, list):
+        return [localize_field_errors(value, locale) for value in errors]
+    if not isinstance(errors, str):
+        return errors
+    if errors in FIELD_MESSAGES_ZH:
+        return FIELD_MESSAGES_ZH[errors]
+    for pattern, template in FIELD_PATTERNS_ZH:
+        match = pattern.match(errors)
+        if match:
+            return template.format(*match.groups())
+    return errors
+
+
 HTTP_STATUS_CODES = {
     400: "bad_request",
     401: "auth_required",
@@ -160,10 +225,11 @@ def localized(code: str, locale: str, params: dict | None = None) -> tuple[str, 
 
 
 def problem_response(status: int, code: str, *, errors=None, params=None, headers=None) -> Response:
-    title, detail = localized(code, request_locale(), params)
+    locale = request_locale()
+    title, detail = localized(code, locale, params)
     body = {"type": "about:blank", "title": title, "status": status, "code": code, "detail": detail}
     if errors:
-        body["errors"] = errors
+        body["errors"] = localize_field_errors(errors, locale)
     if params and params.get("reason"):
         # RFC 9457 extension member: why a 403 was given (not_verified, suspended, ...), for the PWA.
         body["reason"] = params["reason"]

@@ -22,7 +22,7 @@ export function setCsrfToken(token) {
 
 /** GET /auth/session: the signed-in user (or null) and a fresh CSRF token. */
 export async function fetchSession() {
-  const data = await request('GET', '/api/v1/auth/session');
+  const data = await request('GET', '/api/v1/auth/session', undefined, { fresh: true });
   setCsrfToken(data && data.csrf_token);
   return (data && data.user) || null;
 }
@@ -46,9 +46,11 @@ async function toError(res) {
  * Send one request. Network failures reject with the browser's TypeError (the outbox relies on
  * that to tell "offline" from "refused"). Returns parsed JSON, or null for 204.
  */
-export async function request(method, url, body, { headers = {}, retryCsrf = true } = {}) {
+export async function request(method, url, body, { headers = {}, retryCsrf = true, fresh = false } = {}) {
   const h = { Accept: 'application/json', 'Accept-Language': getLocale(), ...headers };
   const init = { method, credentials: 'same-origin', headers: h };
+  // fresh: skip the service worker's stale-while-revalidate (it goes network first for no-store)
+  if (fresh) init.cache = 'no-store';
   if (method !== 'GET' && method !== 'HEAD') {
     if (!csrfToken) await fetchSession();
     h['X-CSRF-Token'] = csrfToken || '';
@@ -73,6 +75,7 @@ export async function request(method, url, body, { headers = {}, retryCsrf = tru
 }
 
 export const api = {
+  /** opts.fresh: must be current (committee work lists), so not served stale from the cache. */
   get: (url, opts) => request('GET', url, undefined, opts),
   post: (url, body, opts) => request('POST', url, body, opts),
   put: (url, body, opts) => request('PUT', url, body, opts),

@@ -5,7 +5,7 @@ import { icon } from './icons.js';
 import * as outbox from './outbox.js';
 import { applyPrefs, setChromeRenderer } from './prefs.js';
 import * as router from './router.js';
-import { setUser, state } from './store.js';
+import { setUser } from './store.js';
 import { button, clear, h, list, listItem, toast, openSheet, emptyState, withLoading } from './ui.js';
 import { formatDateTime } from './i18n.js';
 
@@ -178,6 +178,7 @@ async function registerServiceWorker() {
   };
   try {
     const reg = await navigator.serviceWorker.register('/sw.js', { scope: '/' });
+    if (!reg) return; // registration refused (e.g. blocked by policy)
     if (reg.waiting) offer(reg.waiting);
     reg.addEventListener('updatefound', () => {
       const worker = reg.installing;
@@ -219,5 +220,3 @@ boot().catch((err) => {
   console.error(err);
   main.textContent = 'Linli could not start. 邻里无法启动。';
 });
-
-export { state };

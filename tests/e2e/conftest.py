@@ -69,7 +69,13 @@ def _wait_until_up(url: str, proc: subprocess.Popen, timeout: float = 30.0) -> N
 
 @pytest.fixture(scope="session")
 def live_server():
-    """Base URL of a gunicorn server on a fresh database with the demo data."""
+    """Base URL of a gunicorn server on a fresh database with the demo data.
+
+    LINLI_E2E_BASE_URL points the tests at a server you already run (demo-seeded) instead.
+    """
+    if os.environ.get("LINLI_E2E_BASE_URL"):
+        yield os.environ["LINLI_E2E_BASE_URL"].rstrip("/")
+        return
     tmp = Path(tempfile.mkdtemp(prefix="linli-e2e-"))
     env = {
         **os.environ,
@@ -85,8 +91,10 @@ def live_server():
         "JOBS_INLINE": "1",
     }
     env.pop("TEST_DATABASE_URL", None)
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, check=True, capture_output=True, timeout=120)
+    for command in (["db", "upgrade", "heads"], ["seed-demo"]):
+        done = subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        if done.returncode:
+            pytest.fail(f"flask {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
     port = _free_port()
     log = open(tmp / "gunicorn.log", "wb")
     proc = subprocess.Popen(

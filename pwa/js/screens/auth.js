@@ -36,8 +36,8 @@ export function signIn(ctx) {
   const form = h('form', { novalidate: true, class: 'stack-form', 'aria-labelledby': 'signin-h' },
     h('h2', { id: 'signin-h', text: t('auth.signInTitle') }),
     err, login.el, password.el,
-    h('div', { class: 'actions-bottom' }, submit,
-      h('p', { class: 'center' }, h('a', { href: withNext('/signup', ctx.query.next), text: t('auth.noAccount') }))));
+    h('div', { class: 'actions-bottom' }, submit),
+    h('p', { class: 'center' }, h('a', { href: withNext('/signup', ctx.query.next), text: t('auth.noAccount') })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     err.textContent = '';
@@ -94,8 +94,8 @@ export function signUp(ctx) {
     err, name.el,
     h('div', { class: 'field' }, h('span', { class: 'field__label', text: t('auth.signUpWith') }), switcher),
     email.el, phone.el, password.el,
-    h('div', { class: 'actions-bottom' }, submit,
-      h('p', { class: 'center' }, h('a', { href: withNext('/signin', ctx.query.next), text: t('auth.haveAccount') }))));
+    h('div', { class: 'actions-bottom' }, submit),
+    h('p', { class: 'center' }, h('a', { href: withNext('/signin', ctx.query.next), text: t('auth.haveAccount') })));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();

@@ -6,7 +6,7 @@ import { sendOrQueue } from '../outbox.js';
 import { navigate } from '../router.js';
 import { memberships, refreshSession, setCommunityId, state } from '../store.js';
 import { button, clear, emptyState, field, formError, h, linkButton, list, listItem, showErrors, skeleton, withLoading } from '../ui.js';
-import { communityName, gridText, householdText, requireUser, roleText, statusPill } from './common.js';
+import { communityName, gridText, requireUser, roleText, statusPill } from './common.js';
 
 function communityMeta(c) {
   const parts = [c.district, c.street].filter(Boolean);
@@ -179,5 +179,3 @@ export async function joinCommunity(ctx) {
   });
   return { title: t('join.cta'), back: `/communities/${id}`, node: container };
 }
-
-export { householdText };

@@ -1,6 +1,5 @@
 // Home: a welcome for visitors; for members the community, their role, status and grid.
 import { t } from '../i18n.js';
-import { icon } from '../icons.js';
 import { navigate } from '../router.js';
 import { currentMembership, isCommittee, memberships, setCommunityId, state } from '../store.js';
 import { chips, emptyState, h, linkButton, list, listItem } from '../ui.js';
@@ -77,8 +76,6 @@ export default function home() {
       hero,
       statusNote,
       h('div', { class: 'section' }, h('h3', { class: 'section__title', text: t('home.shortcuts') }), list(shortcuts)),
-      h('p', { class: 'center secondary' }, h('a', { href: '/communities' }, icon('plus', { size: 18 }), ' ', t('home.joinAnother')))),
+      h('p', { class: 'center secondary' }, linkButton(t('home.joinAnother'), '/communities', { variant: 'ghost', iconName: 'plus' }))),
   };
 }
-
-export { emptyState };

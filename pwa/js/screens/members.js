@@ -12,7 +12,7 @@ export default async function pendingMembers(ctx) {
     return { title: t('members.title'), back: '/', node: emptyState({ iconName: 'users', title: t('members.onlyCommittee'), action: linkButton(t('soon.home'), '/', { variant: 'secondary' }) }) };
   }
   const cid = m.community.id;
-  const data = await api.get(`/api/v1/communities/${cid}/members?status=pending&limit=100`);
+  const data = await api.get(`/api/v1/communities/${cid}/members?status=pending&limit=100`, { fresh: true });
   const wrap = h('div', { id: 'pending-list' });
   const showEmpty = () => clear(wrap).append(emptyState({ iconName: 'check', title: t('members.none'), body: t('members.noneBody') }));
   if (!data.items.length) showEmpty();

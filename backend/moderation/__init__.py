@@ -1,0 +1,1 @@
+"""Committee moderation: flags, auto-hide, the queue, actions, appeals, word filter, transparency."""

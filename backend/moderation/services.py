@@ -1,0 +1,398 @@
+"""Moderation: flags with auto-hide, the committee's queue and actions, appeals, word filter.
+
+Every committee action has a reason the author is shown, is written to the audit log, and can be
+appealed once; the appeal is decided by a different committee member.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from backend.accounts.schemas import public_name
+from backend.audit import services as audit
+from backend.audit.models import AuditEntry
+from backend.communities import access
+from backend.communities import services as communities
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.pagination import Page, SortKey, paginate
+from backend.core.sql import month_of
+from backend.extensions import db
+from backend.moderation.models import Appeal, Flag, ModerationAction, ModerationCase
+from backend.moderation.targets import Moderatable, is_hideable, load_target, register_target
+from backend.notifications.services import notify
+
+DEFAULT_FLAG_THRESHOLD = 3
+MAX_SUSPENSION_DAYS = 365
+
+register_messages({
+    "cannot_flag_own": {
+        "zh-CN": ("不能举报自己", "你不能举报自己发布的内容。"),
+        "en": ("Cannot flag your own", "You cannot flag your own content."),
+    },
+    "already_flagged": {
+        "zh-CN": ("已经举报过", "你已经举报过这条内容，居委会会尽快处理。"),
+        "en": ("Already flagged", "You already flagged this; the committee will review it."),
+    },
+    "action_not_applicable": {
+        "zh-CN": ("无法执行", "这项处理不适用于该内容。"),
+        "en": ("Not applicable", "This action does not apply to this item."),
+    },
+    "already_appealed": {
+        "zh-CN": ("已经申诉过", "每项处理只能申诉一次。"),
+        "en": ("Already appealed", "Each action can be appealed once."),
+    },
+    "appeal_decided": {
+        "zh-CN": ("申诉已处理", "这项申诉已经有了结论。"),
+        "en": ("Appeal decided", "This appeal has already been decided."),
+    },
+    "own_action": {
+        "zh-CN": ("需要其他委员", "申诉须由做出原处理以外的居委会成员裁决。"),
+        "en": ("Another member must decide", "An appeal is decided by a committee member other than the one who acted."),
+    },
+})
+
+
+# --- flags ------------------------------------------------------------------------------------
+
+def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -> None:
+    """One member flags one item; at the community's threshold of distinct flaggers it is hidden.
+
+    :raises Conflict: ``cannot_flag_own``, ``already_flagged``
+    """
+    item = load_target(target_type, target_id)
+    access.require_active_member(actor, item.community_id)
+    if item.author_id == actor.id:
+        raise Conflict("cannot_flag_own")
+    if reason == "other" and not text.strip():
+        raise ValidationFailed({"text": ["say what is wrong"]})
+    case = _case_for(target_type, item)
+    try:
+        with db.session.begin_nested():
+            db.session.add(Flag(case_id=case.id, community_id=item.community_id, flagger_id=actor.id,
+                                reason=reason, text=text.strip()))
+    except IntegrityError:
+        raise Conflict("already_flagged") from None
+    # Counted in the database so that simultaneous flags all count.
+    db.session.execute(update(ModerationCase).where(ModerationCase.id == case.id).values(
+        flag_count=ModerationCase.flag_count + 1, updated_at=utcnow()))
+    db.session.refresh(case)
+    if case.state == "resolved":  # new flags after a restore open the case again
+        case.state = "open"
+    threshold = communities.get_community(item.community_id).setting("flag_threshold", DEFAULT_FLAG_THRESHOLD)
+    if case.flag_count >= threshold and is_hideable(target_type):
+        _auto_hide(case, item)
+
+
+def _case_for(target_type: str, item: Moderatable) -> ModerationCase:
+    """The item's case, created on first flag (a unique constraint settles two first flags at once)."""
+    found = db.session.scalar(select(ModerationCase).where(
+        ModerationCase.target_type == target_type, ModerationCase.target_id == item.id))
+    if found:
+        return found
+    try:
+        with db.session.begin_nested():
+            case = ModerationCase(community_id=item.community_id, target_type=target_type, target_id=item.id,
+                                  author_id=item.author_id, state="open")
+            db.session.add(case)
+        return case
+    except IntegrityError:
+        return db.session.scalar(select(ModerationCase).where(
+            ModerationCase.target_type == target_type, ModerationCase.target_id == item.id))
+
+
+def _auto_hide(case: ModerationCase, item: Moderatable) -> None:
+    hidden_now = db.session.execute(update(ModerationCase).where(
+        ModerationCase.id == case.id, ModerationCase.state == "open").values(state="hidden")).rowcount
+    if not hidden_now:
+        return  # already hidden, or a committee member resolved it meanwhile
+    item.is_hidden = True
+    db.session.flush()
+    context = {"target_type": case.target_type, "target_id": case.target_id, "auto": True}
+    notify([item.author_id], "moderation_action", {**context, "action": "hide"}, community_id=case.community_id)
+    notify(communities.committee_member_ids(case.community_id), "moderation_queue", context,
+           community_id=case.community_id)
+
+
+# --- word filter ------------------------------------------------------------------------------
+
+def matches_word_filter(community_id: int, *texts: str) -> bool:
+    words = [w.lower() for w in communities.get_community(community_id).setting("word_filter", []) if w]
+    content = " ".join(t for t in texts if t).lower()
+    return any(word in content for word in words)
+
+
+def hold_if_filtered(target_type: str, item: Moderatable, *texts: str) -> bool:
+    """Content domains call this on create/edit: a filtered word holds the item for review."""
+    if not matches_word_filter(item.community_id, *texts):
+        return False
+    item.is_hidden = True
+    db.session.flush()
+    case = _case_for(target_type, item)
+    case.state, case.is_held_by_filter, case.updated_at = "hidden", True, utcnow()
+    db.session.flush()
+    notify(communities.committee_member_ids(item.community_id), "moderation_queue",
+           {"target_type": target_type, "target_id": item.id, "held": True}, community_id=item.community_id)
+    return True
+
+
+# --- the committee's queue and actions -------------------------------------------------------
+
+@dataclass
+class QueueItem:
+    case: ModerationCase
+    excerpt: str
+    is_hidden: bool
+    reasons: dict
+    flag_texts: list[str]
+    author: object
+    author_history: list[ModerationAction]
+
+    def __getattr__(self, name):  # id, target_type, flag_count... come from the case
+        return getattr(self.case, name)
+
+
+def queue(actor, community_id: int, *, target_type: str | None, state: str | None, limit: int,
+          cursor: str | None) -> Page:
+    """Flagged and hidden items, most flagged first, with reasons and the author's history."""
+    access.require_committee(actor, community_id)
+    stmt = select(ModerationCase).where(ModerationCase.community_id == community_id)
+    stmt = stmt.where(ModerationCase.state == state) if state else stmt.where(ModerationCase.state != "resolved")
+    if target_type:
+        stmt = stmt.where(ModerationCase.target_type == target_type)
+    page = paginate(stmt, [SortKey(ModerationCase.flag_count, descending=True),
+                           SortKey(ModerationCase.id, descending=True)], limit=limit, cursor=cursor)
+    page.items = _queue_items(page.items)
+    return page
+
+
+def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
+    case_ids = [c.id for c in cases]
+    author_ids = {c.author_id for c in cases if c.author_id}
+    flags = db.session.scalars(select(Flag).where(Flag.case_id.in_(case_ids))).all() if case_ids else []
+    history = db.session.scalars(select(ModerationAction).where(ModerationAction.author_id.in_(author_ids))
+                                 .order_by(ModerationAction.id.desc())).all() if author_ids else []
+    from backend.accounts.models import User  # author names for the committee's view
+
+    authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
+    items = []
+    for case in cases:
+        case_flags = [f for f in flags if f.case_id == case.id]
+        try:
+            target = load_target(case.target_type, case.target_id)
+            excerpt, hidden = target.moderation_excerpt(), target.is_hidden
+        except NotFound:
+            excerpt, hidden = "", True
+        items.append(QueueItem(case=case, excerpt=excerpt, is_hidden=hidden,
+                               reasons=dict(Counter(f.reason for f in case_flags)),
+                               flag_texts=[f.text for f in case_flags if f.text],
+                               author=authors.get(case.author_id),
+                               author_history=[a for a in history if a.author_id == case.author_id][:10]))
+    return items
+
+
+def act(actor, *, target_type: str, target_id: int, action: str, reason: str, days: int | None = None) -> ModerationAction:
+    """A committee member hides, restores, warns, suspends or lifts a suspension, with a reason.
+
+    :raises Forbidden: not a committee member of the item's community
+    :raises Conflict: ``action_not_applicable``
+    """
+    item = load_target(target_type, target_id)
+    access.require_committee(actor, item.community_id)
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["a reason is required; the author is shown it"]})
+    if action in {"hide", "restore"} and not is_hideable(target_type):
+        raise Conflict("action_not_applicable")
+    if action in {"suspend", "lift_suspension", "warn"} and not item.author_id:
+        raise Conflict("action_not_applicable")
+    if action == "suspend" and not (days and 1 <= days <= MAX_SUSPENSION_DAYS):
+        raise ValidationFailed({"days": [f"1 to {MAX_SUSPENSION_DAYS}"]})
+    case = _case_for(target_type, item)
+    record = ModerationAction(community_id=item.community_id, case_id=case.id, actor_id=actor.id, action=action,
+                              target_type=target_type, target_id=target_id, author_id=item.author_id,
+                              reason=reason.strip(), days=days if action == "suspend" else None)
+    db.session.add(record)
+    _apply(action, case, item, days)
+    db.session.flush()
+    audit.record(actor, f"moderation.{action}", target_type, target_id, community_id=item.community_id,
+                 reason=reason.strip(), before={"hidden": not item.is_hidden} if action in {"hide", "restore"} else None,
+                 after={"hidden": item.is_hidden, "days": days} if action in {"hide", "restore", "suspend"} else None)
+    notify([item.author_id], "moderation_action", {"action": action, "reason": record.reason, "days": record.days,
+                                                   "target_type": target_type, "target_id": target_id,
+                                                   "action_id": record.id}, community_id=item.community_id)
+    return record
+
+
+def _apply(action: str, case: ModerationCase, item: Moderatable, days: int | None) -> None:
+    if action == "hide":
+        item.is_hidden, case.state = True, "hidden"
+    elif action == "restore":
+        item.is_hidden, case.state, case.flag_count, case.is_held_by_filter = False, "resolved", 0, False
+        db.session.execute(delete(Flag).where(Flag.case_id == case.id))  # restoring clears the flags
+    elif action == "warn":
+        case.state = "resolved" if not item.is_hidden else case.state
+    elif action == "suspend":
+        communities.suspend_member(item.community_id, item.author_id, utcnow() + timedelta(days=days))
+    elif action == "lift_suspension":
+        communities.lift_suspension(item.community_id, item.author_id)
+    case.updated_at = utcnow()
+
+
+def _undo(action: ModerationAction) -> None:
+    """Reverse an action after a successful appeal."""
+    item = load_target(action.target_type, action.target_id)
+    case = _case_for(action.target_type, item)
+    reverse = {"hide": "restore", "suspend": "lift_suspension"}.get(action.action)
+    if reverse:
+        _apply(reverse, case, item, None)
+
+
+# --- appeals ----------------------------------------------------------------------------------
+
+def appeal(actor, action_id: int, text: str) -> Appeal:
+    """The author appeals one action, once.
+
+    :raises Forbidden: not the author of the moderated content
+    :raises Conflict: ``already_appealed``
+    """
+    access.require_user(actor)
+    action = db.session.get(ModerationAction, action_id)
+    if action is None or action.author_id != actor.id:
+        raise NotFound() if action is None else Forbidden(reason="not_author")
+    if action.action == "lift_suspension":
+        raise Conflict("action_not_applicable")
+    try:
+        with db.session.begin_nested():
+            record = Appeal(action_id=action.id, community_id=action.community_id, author_id=actor.id,
+                            text=text.strip())
+            db.session.add(record)
+    except IntegrityError:
+        raise Conflict("already_appealed") from None
+    notify([uid for uid in communities.committee_member_ids(action.community_id)], "appeal_submitted",
+           {"appeal_id": record.id, "action": action.action}, community_id=action.community_id)
+    return record
+
+
+def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
+    """A committee member other than the one who acted upholds or reverses the action.
+
+    :raises Conflict: ``own_action``, ``appeal_decided``
+    """
+    record = db.session.get(Appeal, appeal_id)
+    if record is None:
+        raise NotFound()
+    access.require_committee(actor, record.community_id)
+    action = db.session.get(ModerationAction, record.action_id)
+    if action.actor_id == actor.id:
+        raise Conflict("own_action")
+    decided = db.session.execute(update(Appeal).where(Appeal.id == record.id, Appeal.status == "pending").values(
+        status="upheld" if decision == "uphold" else "reversed", decided_by_id=actor.id,
+        decision_reason=reason.strip(), decided_at=utcnow())).rowcount
+    if not decided:
+        raise Conflict("appeal_decided")
+    db.session.refresh(record)
+    if decision == "reverse":
+        _undo(action)
+    audit.record(actor, f"appeal.{record.status}", "appeal", record.id, community_id=record.community_id,
+                 reason=reason.strip(), after={"action_id": action.id, "action": action.action})
+    notify([record.author_id], "appeal_decided", {"appeal_id": record.id, "decision": record.status,
+                                                  "reason": record.decision_reason}, community_id=record.community_id)
+    return record
+
+
+def list_appeals(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
+    access.require_committee(actor, community_id)
+    stmt = select(Appeal).where(Appeal.community_id == community_id)
+    if status:
+        stmt = stmt.where(Appeal.status == status)
+    return paginate(stmt, [SortKey(Appeal.id, descending=True)], limit=limit, cursor=cursor)
+
+
+def actions_about_me(actor, community_id: int) -> list[ModerationAction]:
+    """What the committee did about my content or me, so I can see why and until when, and appeal."""
+    access.require_member(actor, community_id)
+    return list(db.session.scalars(select(ModerationAction).where(
+        ModerationAction.community_id == community_id, ModerationAction.author_id == actor.id)
+        .order_by(ModerationAction.id.desc()).limit(50)))
+
+
+def appeal_for(action_id: int) -> Appeal | None:
+    return db.session.scalar(select(Appeal).where(Appeal.action_id == action_id))
+
+
+# --- audit log, settings, transparency --------------------------------------------------------
+
+def audit_log(actor, community_id: int, *, action: str | None, actor_id: int | None, target_type: str | None,
+              limit: int, cursor: str | None) -> Page:
+    access.require_committee(actor, community_id)
+    stmt = select(AuditEntry).where(AuditEntry.community_id == community_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action))
+    if actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if target_type:
+        stmt = stmt.where(AuditEntry.target_type == target_type)
+    return paginate(stmt, [SortKey(AuditEntry.id, descending=True)], limit=limit, cursor=cursor)
+
+
+def settings(actor, community_id: int) -> dict:
+    access.require_committee(actor, community_id)
+    community = communities.get_community(community_id)
+    return {"flag_threshold": community.setting("flag_threshold", DEFAULT_FLAG_THRESHOLD),
+            "word_filter": community.setting("word_filter", [])}
+
+
+def update_settings(actor, community_id: int, changes: dict) -> dict:
+    before = settings(actor, community_id)
+    community = communities.get_community(community_id)
+    community.settings = {**(community.settings or {}), **changes}  # a new dict, so the JSON column is saved
+    db.session.flush()
+    after = settings(actor, community_id)
+    audit.record(actor, "moderation.settings", "community", community_id, community_id=community_id,
+                 before=before, after=after)
+    return after
+
+
+def transparency(community_id: int) -> list[dict]:
+    """Public monthly counts of moderation actions by type: no content, no names."""
+    communities.get_community(community_id)
+    month = month_of(ModerationAction.created_at)
+    rows = db.session.execute(select(month.label("month"), ModerationAction.action, func.count())
+                              .where(ModerationAction.community_id == community_id)
+                              .group_by(month, ModerationAction.action).order_by(month.desc()))
+    months: dict[str, dict] = {}
+    for month_value, action, count in rows:
+        months.setdefault(month_value, {"month": month_value, "counts": {}})["counts"][action] = count
+    return list(months.values())
+
+
+# --- profiles as a moderation target ----------------------------------------------------------
+
+@dataclass
+class MemberTarget:
+    """A member's profile: flaggable, and its author can be warned or suspended, but not hidden."""
+
+    id: int
+    community_id: int
+    author_id: int
+    name: str
+    is_hidden: bool = False
+
+    def moderation_excerpt(self) -> str:
+        return self.name
+
+
+def _load_member(membership_id: int) -> MemberTarget | None:
+    member = communities.get_membership(membership_id)
+    if member is None:
+        return None
+    return MemberTarget(id=member.id, community_id=member.community_id, author_id=member.user_id,
+                        name=public_name(member.user))
+
+
+register_target("member", _load_member, hideable=False)
