@@ -58,8 +58,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("PUBLIC_URL", "").startswith("https://")
+    # Over https the cookie is __Host- prefixed: Secure, whole-site, never set by a subdomain.
+    SESSION_COOKIE_NAME = "__Host-linli" if SESSION_COOKIE_SECURE else "linli_session"
     REMEMBER_COOKIE_HTTPONLY = True
-    PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+    # Absolute lifetime of a sign-in, and how long an unused session stays valid.
+    SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", 60 * 60 * 24 * 30))
+    SESSION_IDLE_SECONDS = int(os.environ.get("SESSION_IDLE_SECONDS", 60 * 60 * 24 * 7))
+    PERMANENT_SESSION_LIFETIME = SESSION_ABSOLUTE_SECONDS
 
     # Passwords: argon2id, OWASP minimum is 19 MiB and 2 iterations.
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))
@@ -104,6 +109,7 @@ class Config:
 
 class ProductionConfig(Config):
     SESSION_COOKIE_SECURE = True
+    SESSION_COOKIE_NAME = "__Host-linli"
 
 
 class TestConfig(Config):

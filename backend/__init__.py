@@ -16,6 +16,7 @@ DOMAIN_MODELS = (
     "backend.core.idempotency",
     "backend.audit.models",
     "backend.notifications.models",
+    "backend.moderation.models",
 )
 
 # Blueprints in registration order: (module, attribute).
@@ -23,7 +24,17 @@ DOMAIN_BLUEPRINTS = (
     ("backend.accounts.routes", "auth_blp"),
     ("backend.accounts.routes", "me_blp"),
     ("backend.communities.routes", "blp"),
+    ("backend.moderation.routes", "blp"),
 )
+
+
+# No inline script or style anywhere: user text can never become code. blob: for photo previews.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
+    "manifest-src 'self'; worker-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
 
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
@@ -60,10 +71,10 @@ def register_extensions(app: Flask) -> None:
     limiter.init_app(app)
     api.init_app(app)
 
-    from backend.accounts.services import load_session_user
+    from backend.accounts.sessions import load_user
     from backend.core.errors import AuthRequired
 
-    login_manager.user_loader(load_session_user)
+    login_manager.user_loader(load_user)
 
     @login_manager.unauthorized_handler
     def _unauthorized():
@@ -97,6 +108,8 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

@@ -86,11 +86,21 @@ class ApiClient(FlaskClient):
 
     def sign_in(self, user) -> ApiClient:
         """Sign in without the password round-trip (the auth tests cover that path)."""
+        import time
+
+        from backend.accounts.services import start_session
+        from backend.core.db import commit
+
+        with self.application.app_context():
+            session_token = start_session(user)
+            commit()
         token = self.csrf_token
         with self.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = str(user.id)
             session["_fresh"] = True
             session["csrf_token"] = token
+            session["sid"] = session_token
+            session["seen"] = int(time.time())
         return self
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import UTCDateTime, utcnow
@@ -32,8 +32,6 @@ class User(UserMixin, db.Model):
     quiet_hours_end: Mapped[str | None] = mapped_column(String(5))
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
     is_platform_admin: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Bumped to invalidate every session of this user (password change, deletion).
-    session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -46,9 +44,6 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:  # Flask-Login: deleted accounts cannot hold a session
         return not self.is_deleted
 
-    def get_id(self) -> str:
-        return f"{self.id}:{self.session_version}"
-
     @property
     def quiet_hours(self) -> dict | None:
         if self.quiet_hours_start and self.quiet_hours_end:
@@ -57,3 +52,16 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id}>"
+
+
+class UserSession(db.Model):
+    """A signed-in device. The cookie carries a random token whose hash is kept here, so that signing
+    out, a password change or deletion revokes a copied cookie too (a signed cookie alone cannot)."""
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,18 +1,18 @@
-from flask import current_app, request, session
+import marshmallow as ma
+from flask import current_app, request
 from flask.views import MethodView
-from flask_login import login_required, login_user, logout_user
+from flask_login import login_required
 from flask_smorest import Blueprint
 
 from backend.accounts import services
+from backend.accounts.sessions import sign_in, sign_out
 from backend.accounts.schemas import (LoginSchema, OwnUserSchema, PasswordChangeSchema, ProfileUpdateSchema,
                                       RegisterSchema)
 from backend.communities.schemas import OwnMembershipSchema
 from backend.communities.services import memberships_of
-from backend.core.csrf import SESSION_KEY, csrf_token
+from backend.core.csrf import csrf_token
 from backend.core.web import actor
 from backend.extensions import limiter
-
-import marshmallow as ma
 
 auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="Sign-up, sign-in, session")
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in person's profile")
@@ -33,15 +33,6 @@ def _me(user):
     return user
 
 
-def _sign_in(user) -> None:
-    """Start a fresh session for `user`, keeping the CSRF token the page already holds."""
-    token = csrf_token()
-    session.clear()
-    session[SESSION_KEY] = token
-    login_user(user)
-    session.permanent = True
-
-
 def _login_key() -> str:
     """Rate-limit key per account, so that many addresses cannot grind one password."""
     body = request.get_json(silent=True) or {}
@@ -55,7 +46,7 @@ def _login_key() -> str:
 def register(data):
     """Create an account (e-mail or mainland phone) and sign in."""
     user = services.register(**data)
-    _sign_in(user)
+    sign_in(user)
     return _me(user)
 
 
@@ -67,15 +58,15 @@ def register(data):
 def login(data):
     """Sign in with e-mail or phone and password."""
     user = services.authenticate(data["login"], data["password"])
-    _sign_in(user)
+    sign_in(user)
     return _me(user)
 
 
 @auth_blp.route("/logout", methods=["POST"])
 @auth_blp.response(204)
 def logout():
-    """Sign out (the CSRF token stays valid for the signed-out page)."""
-    logout_user()
+    """Sign out: this session's token is revoked, so a copy of the cookie is worthless too."""
+    sign_out()
 
 
 @auth_blp.route("/session", methods=["GET"])
@@ -93,7 +84,7 @@ def get_session():
 def change_password(data):
     """Change the password; every other session of this account is signed out."""
     user = services.change_password(actor(), data["current_password"], data["new_password"])
-    _sign_in(user)
+    sign_in(user)
 
 
 @me_blp.route("")
@@ -115,4 +106,4 @@ class Me(MethodView):
     def delete(self):
         """Delete my account: personal data erased, my content kept under "former resident"."""
         services.delete_account(actor())
-        logout_user()
+        sign_out()

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
+import secrets
 from collections.abc import Callable
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
-from backend.accounts.models import User
+from backend.accounts.models import User, UserSession
 from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
 from backend.core.db import utcnow
 from backend.core.errors import AuthRequired, Conflict, ValidationFailed, register_messages
@@ -98,15 +101,38 @@ def authenticate(login: str, password: str) -> User:
     return user
 
 
-def load_session_user(session_id: str) -> User | None:
-    """Flask-Login's loader: "<id>:<session_version>" must match, so bumping the version signs out."""
-    user_id, _, version = session_id.partition(":")
-    if not user_id.isdigit() or not version.isdigit():
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(user: User) -> str:
+    """A new signed-in device: the random token goes into the cookie, its hash into the database."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(user_id=user.id, token_hash=_token_hash(token)))
+    db.session.flush()
+    return token
+
+
+def load_session_user(user_id: str, token: str | None, *, max_age: timedelta) -> User | None:
+    """The user of a cookie session, if its token is neither revoked nor older than `max_age`."""
+    if not token or not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.is_deleted or user.session_version != int(version):
-        return None
-    return user
+    return db.session.scalar(
+        select(User).join(UserSession, UserSession.user_id == User.id).where(
+            User.id == int(user_id), User.deleted_at.is_(None), UserSession.token_hash == _token_hash(token),
+            UserSession.revoked_at.is_(None), UserSession.created_at > utcnow() - max_age))
+
+
+def end_session(token: str | None) -> None:
+    if token:
+        db.session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token),
+                                                     UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+
+
+def revoke_sessions(user: User) -> None:
+    """Sign the user out everywhere (password change, account deletion)."""
+    db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
 
 
 def update_profile(actor: User, changes: dict) -> User:
@@ -133,12 +159,12 @@ def update_profile(actor: User, changes: dict) -> User:
 
 
 def change_password(actor: User, current_password: str, new_password: str) -> User:
-    """Set a new password and sign out every other session (the caller re-signs this one in)."""
+    """Set a new password and sign out every session (the caller starts a new one for this device)."""
     if not verify_password(actor.password_hash, current_password):
         raise ValidationFailed({"current_password": ["not correct"]}, code="invalid_credentials")
     check_password_strength(new_password, field="new_password")
     actor.password_hash = hash_password(new_password)
-    actor.session_version += 1
+    revoke_sessions(actor)
     db.session.flush()
     return actor
 
@@ -153,8 +179,8 @@ def delete_account(actor: User) -> None:
     actor.password_hash = "!"  # matches no argon2 hash
     actor.quiet_hours_start = actor.quiet_hours_end = None
     actor.is_platform_admin = False
-    actor.session_version += 1
     actor.deleted_at = utcnow()
+    revoke_sessions(actor)
     db.session.flush()
 
 

@@ -38,7 +38,7 @@ def test_me_lists_memberships_with_own_household(client_for, make_community, mak
     member = make_member(community, household=("5", "1", "402"))
     memberships = client_for(member).get("/api/v1/me").json["memberships"]
     assert memberships == [{
-        "community": {"id": community.id, "name": "阳光社区"}, "role": "resident", "status": "verified",
+        "community": {"id": community.id, "name": "阳光社区", "name_en": None}, "role": "resident", "status": "verified",
         "grid": {"id": community.grid_ids[0], "number": 1, "name": "Grid 1"},
         "household": {"building": "5", "unit": "1", "room": "402"},
         "joined_at": memberships[0]["joined_at"], "verified_at": memberships[0]["verified_at"],
