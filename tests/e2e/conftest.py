@@ -149,7 +149,9 @@ def new_context(browser, live_server):
     contexts = []
 
     def make(**overrides):
-        context = browser.new_context(base_url=live_server, **{**PHONE, **overrides})
+        # Playwright's wait_for_function evaluates strings, which the app's CSP (no 'unsafe-eval') blocks;
+        # test_pwa.py checks the app under the real policy with bypass_csp=False.
+        context = browser.new_context(base_url=live_server, **{**PHONE, "bypass_csp": True, **overrides})
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context
