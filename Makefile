@@ -54,6 +54,7 @@ system-test-deps:
 	fi
 
 test-deps: $(VENV)/.installed-test system-test-deps
+	[ tests/audit/node_modules/.package-lock.json -nt tests/audit/package-lock.json ] || npm ci --prefix tests/audit --no-audit --no-fund
 
 ## make test: install what the tests need and run the whole suite: on SQLite (with the browser tests),
 ## then again on a throw-away PostgreSQL + Redis started for the run.

@@ -48,7 +48,8 @@ def _database_url() -> str:
 class Config:
     SECRET_KEY = None  # resolved lazily in create_app so that importing config has no side effects
     SQLALCHEMY_DATABASE_URI = None
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+    # Statement parameters (phones, password hashes) never appear in database error messages or logs.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"hide_parameters": True}
     REDIS_URL = os.environ.get("REDIS_URL") or None
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000").rstrip("/")
     INSTANCE_DIR = str(INSTANCE_PATH)
@@ -79,11 +80,21 @@ class Config:
 
     # Jobs: in-process pool by default; RQ on Redis when REDIS_URL is set.
     JOBS_INLINE = _env_bool("JOBS_INLINE", False)
+    # Periodic jobs: a thread in one web process by default; with Redis, run `flask scheduler` instead.
+    SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", not os.environ.get("REDIS_URL"))
 
     # Web Push (filled by the notifications domain).
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@linli.invalid")
     PUSH_ALLOW_LOOPBACK = _env_bool("PUSH_ALLOW_LOOPBACK", False)
+    # Empty: any public https host; else only these (e.g. "fcm.googleapis.com,*.push.apple.com").
+    PUSH_ALLOWED_HOSTS = [h.strip() for h in os.environ.get("PUSH_ALLOWED_HOSTS", "").split(",") if h.strip()]
+    PUSH_TIMEOUT_SECONDS = min(float(os.environ.get("PUSH_TIMEOUT_SECONDS", 10)), 10.0)  # never more than 10 s
+    PUSH_CONCURRENCY = int(os.environ.get("PUSH_CONCURRENCY", 8))  # requests in flight per batch job
+    PUSH_BATCH_SIZE = int(os.environ.get("PUSH_BATCH_SIZE", 500))  # subscriptions per batch job
+    PUSH_MAX_ATTEMPTS = int(os.environ.get("PUSH_MAX_ATTEMPTS", 5))  # tries for a device answering 429/5xx
+    PUSH_FAILURES_TO_DISABLE = int(os.environ.get("PUSH_FAILURES_TO_DISABLE", 3))  # consecutive other 4xx
+    JOBS_POOL_SIZE = int(os.environ.get("JOBS_POOL_SIZE", 4))  # in-process job threads
 
     # API documentation (flask-smorest).
     API_TITLE = "Linli API"
@@ -121,6 +132,7 @@ class TestConfig(Config):
     PASSWORD_HASH_TIME_COST = 1
     PASSWORD_HASH_MEMORY_KIB = 1024
     JOBS_INLINE = True
+    SCHEDULER_IN_PROCESS = False
     PUSH_ALLOW_LOOPBACK = True
     PUBLIC_URL = "http://localhost"
     UPLOAD_DIR = None  # set per test session

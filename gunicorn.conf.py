@@ -22,3 +22,10 @@ control_socket_disable = True
 accesslog = "-"
 # No query strings (cursor, search) and no cookies or user agents: the access log holds no personal data.
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
+
+
+def post_worker_init(worker):
+    """Every log line the worker writes (app, libraries, gunicorn) passes the phone-number mask."""
+    from backend.core.logs import install_log_filters
+
+    install_log_filters()

@@ -16,7 +16,16 @@ DOMAIN_MODELS = (
     "backend.core.idempotency",
     "backend.audit.models",
     "backend.notifications.models",
+    "backend.aid.models",
+    "backend.volunteering.models",
+    "backend.uploads.models",
+    "backend.reports.models",
+    "backend.notices.models",
+    "backend.projects.models",
+    "backend.comments.models",
+    "backend.voting.models",
     "backend.moderation.models",
+    "backend.insights.models",
 )
 
 # Blueprints in registration order: (module, attribute).
@@ -24,7 +33,17 @@ DOMAIN_BLUEPRINTS = (
     ("backend.accounts.routes", "auth_blp"),
     ("backend.accounts.routes", "me_blp"),
     ("backend.communities.routes", "blp"),
+    ("backend.notifications.routes", "blp"),
+    ("backend.aid.routes", "blp"),
+    ("backend.volunteering.routes", "blp"),
+    ("backend.uploads.routes", "blp"),
+    ("backend.reports.routes", "blp"),
+    ("backend.notices.routes", "blp"),
+    ("backend.projects.routes", "blp"),
+    ("backend.comments.routes", "blp"),
+    ("backend.voting.routes", "blp"),
     ("backend.moderation.routes", "blp"),
+    ("backend.insights.routes", "blp"),
 )
 
 
@@ -101,6 +120,14 @@ def register_request_hooks(app: Flask) -> None:
 
     app.before_request(check_csrf)
     app.before_request(idempotency.replay_stored_response)
+
+    if app.config.get("SCHEDULER_IN_PROCESS"):
+        from backend.scheduler import start_in_process
+
+        @app.before_request
+        def _start_scheduler() -> None:
+            # On the first request, not at import: CLI commands (db upgrade, seed-demo) never start it.
+            start_in_process(app)
 
     # after_request hooks run in reverse order: headers are set last, on whatever response wins.
     @app.after_request

@@ -5,6 +5,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from backend.backup import register_backup_commands
+
+    register_backup_commands(app)
+
     @app.cli.command("seed-demo")
     @click.option("--force", is_flag=True, help="Seed even if the database already has communities.")
     def seed_demo(force: bool):
@@ -30,6 +34,16 @@ def register(app: Flask) -> None:
         user = create_platform_admin(email=email, password=password)
         commit()
         click.echo(f"platform admin {user.email} (id {user.id})")
+
+    @app.cli.command("scheduler")
+    def scheduler():
+        """Run the periodic jobs in the foreground (production: one such process; jobs go to RQ)."""
+        import threading
+
+        from backend.scheduler import run_forever
+
+        click.echo("scheduler running; Ctrl-C to stop")
+        run_forever(app, threading.Event())
 
     @app.cli.command("purge-idempotency")
     def purge_idempotency():

@@ -48,6 +48,13 @@ def database_is_empty() -> bool:
 def seed() -> str:
     ctx = seed_foundation()
     # Later domains hook in here, e.g. seed_projects(ctx), seed_reports(ctx).
+    from backend.aid.demo import seed_aid
+
+    seed_aid(ctx)
+    from backend.reports.demo import seed_reports; seed_reports(ctx)  # noqa: E702
+    from backend.projects.demo import seed_projects; seed_projects(ctx)  # noqa: E702
+    from backend.voting.demo import seed_voting; seed_voting(ctx)  # noqa: E702
+    from backend.notifications.demo import seed_notifications; seed_notifications(ctx)  # noqa: E702
     return (f"seeded {ctx.community.name} (id {ctx.community.id}) with {len(ctx.community.grids)} grids; "
             f"demo accounts ({DEMO_PASSWORD}): " + ", ".join(email for email, _ in DEMO_ACCOUNTS.values()))
 

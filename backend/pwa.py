@@ -1,5 +1,13 @@
-"""Serves the PWA in ../pwa: the shell at / (and at every client-side route), sw.js at root scope."""
+"""Serves the PWA in ../pwa: the shell at / (and at every client-side route), sw.js at root scope.
 
+sw.js is served with its precache list and cache version filled in from the files on disk, so a new
+screen is precached and every change to any shell file installs a new service worker by itself.
+"""
+
+import hashlib
+import json
+import re
+from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, abort, current_app, send_from_directory
@@ -18,9 +26,38 @@ def _send(path: str, *, cache: str = NO_CACHE, mimetype: str | None = None):
     return response
 
 
+SHELL_FOLDERS = ("js", "css", "locales", "icons")
+SHELL_PAGES = ("/index.html", "/offline.html", "/manifest.webmanifest")
+_VERSION_LINE = re.compile(r"^const VERSION = .*?;$", re.M)
+_SHELL_BLOCK = re.compile(r"^const SHELL = \[.*?\];$", re.M | re.S)
+
+
+def shell_files() -> list[str]:
+    """Every file the app needs offline: the pages and everything under js/, css/, locales/, icons/."""
+    files = [f"/{p.relative_to(PWA_DIR).as_posix()}" for folder in SHELL_FOLDERS
+             for p in sorted((PWA_DIR / folder).rglob("*")) if p.is_file()]
+    return list(SHELL_PAGES) + files
+
+
+def _fingerprint() -> tuple:
+    paths = [PWA_DIR / "sw.js"] + [PWA_DIR / f.lstrip("/") for f in shell_files()]
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+
+
+@lru_cache(maxsize=4)
+def _service_worker_source(fingerprint: tuple) -> str:
+    digest = hashlib.sha256()
+    for path, _mtime, _size in fingerprint:
+        digest.update(Path(path).read_bytes())
+    source = (PWA_DIR / "sw.js").read_text(encoding="utf-8")
+    source = _VERSION_LINE.sub(f"const VERSION = '{digest.hexdigest()[:12]}';", source, count=1)
+    return _SHELL_BLOCK.sub(f"const SHELL = {json.dumps(shell_files(), indent=2)};", source, count=1)
+
+
 @bp.get("/sw.js")
 def service_worker():
-    response = _send("sw.js", mimetype="text/javascript")
+    response = current_app.response_class(_service_worker_source(_fingerprint()), mimetype="text/javascript")
+    response.headers["Cache-Control"] = NO_CACHE
     response.headers["Service-Worker-Allowed"] = "/"
     return response
 

@@ -4,9 +4,10 @@
  * - /api/ GETs: stale-while-revalidate in a separate data cache (session and profile: network first)
  * - other same-origin GETs: cache first
  * - a new version waits until the page accepts it ({type: 'skip-waiting'})
- * Bump VERSION whenever a shell file changes.
+ * Flask (backend/pwa.py) fills in VERSION (a hash of every shell file) and SHELL (every file under
+ * js/, css/, locales/, icons/ and the pages) when it serves this file: nothing to bump by hand.
  */
-const VERSION = 'v1';
+const VERSION = 'dev';
 const SHELL_CACHE = `linli-shell-${VERSION}`;
 const DATA_CACHE = `linli-data-${VERSION}`;
 const KNOWN_CACHES = [SHELL_CACHE, DATA_CACHE];
@@ -131,8 +132,22 @@ async function cacheFirst(request) {
 
 /* ---------- push (a later issue extends these) ---------- */
 
-/** Show a notification from a JSON payload {title, body, url, tag}. */
-function handlePush(event) {
+/** A deep link from a payload: same-origin paths only (anything else opens the inbox). */
+function safeUrl(url) {
+  try {
+    const target = new URL(url || '/notifications', self.location.origin);
+    return target.origin === self.location.origin ? target.pathname + target.search + target.hash : '/notifications';
+  } catch (err) {
+    return '/notifications';
+  }
+}
+
+/**
+ * Show a notification from the JSON payload {title, body, url, tag, badge_count}: the tag collapses
+ * updates about one item into one notification; the app icon badge shows the unread count; open
+ * pages hear about it (their bell updates).
+ */
+async function handlePush(event) {
   let data = {};
   try {
     data = event.data ? event.data.json() : {};
@@ -140,29 +155,65 @@ function handlePush(event) {
     data = { body: event.data ? event.data.text() : '' };
   }
   const title = data.title || '邻里 Linli';
-  return self.registration.showNotification(title, {
+  const tasks = [self.registration.showNotification(title, {
     body: data.body || '',
     tag: data.tag || undefined,
+    renotify: Boolean(data.tag), // a newer update about the same item still alerts
     icon: '/icons/icon-192.png',
     badge: '/icons/icon-192.png',
-    data: { url: data.url || '/' },
-  });
+    timestamp: Date.now(),
+    data: { url: safeUrl(data.url) },
+  })];
+  if (typeof data.badge_count === 'number' && 'setAppBadge' in self.navigator) {
+    const badge = data.badge_count > 0 ? self.navigator.setAppBadge(data.badge_count) : self.navigator.clearAppBadge();
+    tasks.push(badge.catch(() => {}));
+  }
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  windows.forEach((client) => client.postMessage({ type: 'push-received', badge_count: data.badge_count }));
+  return Promise.all(tasks);
 }
 
-/** Focus a window already showing the app (navigating it to the url), else open one. */
+/** Focus a window already showing the app (navigating it to the deep link), else open one. */
 async function handleNotificationClick(event) {
   event.notification.close();
-  const target = new URL((event.notification.data && event.notification.data.url) || '/', self.location.origin);
-  if (target.origin !== self.location.origin) return undefined;
+  const target = new URL(safeUrl(event.notification.data && event.notification.data.url), self.location.origin);
   const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
   for (const client of windows) {
     if (new URL(client.url).origin === self.location.origin && 'focus' in client) {
       if (client.url !== target.href && 'navigate' in client) await client.navigate(target.href).catch(() => {});
-      return client.focus();
+      return client.focus().catch(() => client); // focus needs the click's activation; navigation stands
     }
   }
   return self.clients.openWindow(target.href);
 }
 
+/** The push service rotated or expired the subscription: subscribe again and tell the server. */
+async function handlePushSubscriptionChange(event) {
+  const old = event.oldSubscription;
+  let subscription = event.newSubscription;
+  if (!subscription) {
+    const res = await fetch('/api/v1/push/vapid-public-key', { credentials: 'same-origin' });
+    if (!res.ok) return;
+    const { key } = await res.json();
+    const raw = atob((key + '='.repeat((4 - (key.length % 4)) % 4)).replace(/-/g, '+').replace(/_/g, '/'));
+    subscription = await self.registration.pushManager.subscribe({
+      userVisibleOnly: true,
+      applicationServerKey: Uint8Array.from(raw, (c) => c.charCodeAt(0)),
+    });
+  }
+  const session = await fetch('/api/v1/auth/session', { credentials: 'same-origin', cache: 'no-store' });
+  const { csrf_token: csrf } = session.ok ? await session.json() : {};
+  const headers = { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf || '' };
+  if (old && old.endpoint !== subscription.endpoint) {
+    await fetch('/api/v1/push/subscriptions', {
+      method: 'DELETE', credentials: 'same-origin', headers, body: JSON.stringify({ endpoint: old.endpoint }),
+    }).catch(() => {});
+  }
+  await fetch('/api/v1/push/subscriptions', {
+    method: 'POST', credentials: 'same-origin', headers, body: JSON.stringify(subscription.toJSON()),
+  });
+}
+
 self.addEventListener('push', (event) => event.waitUntil(handlePush(event)));
 self.addEventListener('notificationclick', (event) => event.waitUntil(handleNotificationClick(event)));
+self.addEventListener('pushsubscriptionchange', (event) => event.waitUntil(handlePushSubscriptionChange(event)));

@@ -206,3 +206,39 @@ def make_member(app, make_user):
         return user
 
     return make
+
+
+class QueryCounter:
+    """Counts the SQL statements the app runs (SQLAlchemy cursor events), per block."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, _conn, _cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE", "PRAGMA")):
+            self.statements.append(statement)
+
+    def __enter__(self):
+        from sqlalchemy import event
+
+        self.statements.clear()
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc):
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """`with count_queries() as q: client.get(...)`; then `q.count` and `q.statements`."""
+    with app.app_context():
+        engine = db.engine
+    return lambda: QueryCounter(engine)

@@ -339,6 +339,15 @@ def lift_suspension(community_id: int, user_id: int) -> Membership:
     return member
 
 
+def mark_org_admin(community_id: int, user_id: int) -> None:
+    """Show a resident as an organisation admin (volunteering decides who; other roles are kept)."""
+    member = db.session.scalar(select(Membership).where(
+        Membership.community_id == community_id, Membership.user_id == user_id))
+    if member is not None and member.role == "resident":
+        member.role = "org_admin"
+        db.session.flush()
+
+
 def create_invite(actor, community_id: int) -> Invite:
     """A verified resident vouches for a neighbour: a single-use code valid for a week."""
     access.require_verified(actor, community_id)
@@ -362,6 +371,33 @@ def community_member_ids(community_id: int, *, grid_ids: list[int] | None = None
     if roles:
         stmt = stmt.where(Membership.role.in_(roles))
     return list(db.session.scalars(stmt))
+
+
+def verified_household_count(community_id: int, grid_id: int | None = None) -> int:
+    """Households with at least one verified member (for thresholds and "one vote per household")."""
+    stmt = select(func.count(func.distinct(Membership.household_id))).where(
+        Membership.community_id == community_id, Membership.status == "verified",
+        Membership.household_id.is_not(None))
+    if grid_id is not None:
+        stmt = stmt.where(Membership.grid_id == grid_id)
+    return db.session.scalar(stmt)
+
+
+def verified_member_count(community_id: int, grid_id: int | None = None) -> int:
+    stmt = select(func.count()).select_from(Membership).where(
+        Membership.community_id == community_id, Membership.status == "verified")
+    if grid_id is not None:
+        stmt = stmt.where(Membership.grid_id == grid_id)
+    return db.session.scalar(stmt)
+
+
+def verified_member_households(community_id: int, grid_id: int | None = None) -> list[tuple[int, int | None]]:
+    """(user id, household id) of every verified member (of a grid), for per-voter or per-household work."""
+    stmt = select(Membership.user_id, Membership.household_id).where(
+        Membership.community_id == community_id, Membership.status == "verified")
+    if grid_id is not None:
+        stmt = stmt.where(Membership.grid_id == grid_id)
+    return [tuple(row) for row in db.session.execute(stmt)]
 
 
 def committee_member_ids(community_id: int) -> list[int]:

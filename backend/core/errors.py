@@ -276,7 +276,8 @@ def handle_integrity_error(error: IntegrityError) -> Response:
     from backend.core.db import rollback
 
     rollback()
-    log.info("integrity error answered as 409: %s", error.orig)
+    # The first line names the constraint; PostgreSQL's DETAIL line after it holds the values (a phone...).
+    log.info("integrity error answered as 409: %s", str(error.orig).partition("\n")[0])
     return problem_response(409, "conflict")
 
 

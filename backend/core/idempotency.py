@@ -77,6 +77,12 @@ def replay_stored_response() -> Response | None:
     return None
 
 
+def skip_remembering() -> None:
+    """For a route whose response must not be stored (a secret ballot's receipt would link voter and
+    ballot): a repeat of the request then meets the route's own uniqueness rule instead."""
+    g.pop("idempotency", None)
+
+
 def remember_response(response: Response) -> None:
     """Before the commit: store a successful response under the request's key."""
     pending = g.pop("idempotency", None)

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
 from backend.extensions import db
@@ -96,3 +96,5 @@ class Appeal(db.Model):
     decision_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    author: Mapped["User"] = relationship("User", foreign_keys=[author_id], lazy="joined")  # noqa: F821

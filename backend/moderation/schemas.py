@@ -88,6 +88,9 @@ class AppealDecisionSchema(InputSchema):
 class AppealSchema(ma.Schema):
     id = ma.fields.Integer()
     action_id = ma.fields.Integer()
+    # What was done and why, so the member deciding reads the appeal against it.
+    action = ma.fields.Nested(ActionSchema, allow_none=True)
+    author = ma.fields.Nested(PublicUserSchema)
     text = ma.fields.String()
     status = ma.fields.String()
     decision_reason = ma.fields.String(allow_none=True)

@@ -275,7 +275,7 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
         raise Conflict("already_appealed") from None
     notify([uid for uid in communities.committee_member_ids(action.community_id)], "appeal_submitted",
            {"appeal_id": record.id, "action": action.action}, community_id=action.community_id)
-    return record
+    return _attach_actions([record])[0]
 
 
 def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
@@ -302,7 +302,7 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
                  reason=reason.strip(), after={"action_id": action.id, "action": action.action})
     notify([record.author_id], "appeal_decided", {"appeal_id": record.id, "decision": record.status,
                                                   "reason": record.decision_reason}, community_id=record.community_id)
-    return record
+    return _attach_actions([record])[0]
 
 
 def list_appeals(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
@@ -310,7 +310,19 @@ def list_appeals(actor, community_id: int, *, status: str | None, limit: int, cu
     stmt = select(Appeal).where(Appeal.community_id == community_id)
     if status:
         stmt = stmt.where(Appeal.status == status)
-    return paginate(stmt, [SortKey(Appeal.id, descending=True)], limit=limit, cursor=cursor)
+    page = paginate(stmt, [SortKey(Appeal.id, descending=True)], limit=limit, cursor=cursor)
+    _attach_actions(page.items)
+    return page
+
+
+def _attach_actions(appeals: list[Appeal]) -> list[Appeal]:
+    """The action each appeal is about (one query per page), so the deciding member sees what was done."""
+    ids = {a.action_id for a in appeals}
+    actions = {a.id: a for a in db.session.scalars(select(ModerationAction).where(ModerationAction.id.in_(ids)))} \
+        if ids else {}
+    for record in appeals:
+        record.action = actions.get(record.action_id)
+    return appeals
 
 
 def actions_about_me(actor, community_id: int) -> list[ModerationAction]:

@@ -5,7 +5,7 @@ import { icon } from './icons.js';
 import * as outbox from './outbox.js';
 import { applyPrefs, setChromeRenderer } from './prefs.js';
 import * as router from './router.js';
-import { setUser } from './store.js';
+import { setUser, state as session, subscribe as onSessionChange } from './store.js';
 import { button, clear, h, list, listItem, toast, openSheet, emptyState, withLoading } from './ui.js';
 import { formatDateTime } from './i18n.js';
 
@@ -14,7 +14,15 @@ import { signIn, signUp } from './screens/auth.js';
 import { communityList, communityDetail, joinCommunity } from './screens/communities.js';
 import me from './screens/me.js';
 import pendingMembers from './screens/members.js';
-import { comingSoon, notFound } from './screens/placeholder.js';
+import { notFound } from './screens/placeholder.js';
+import { registerProjectRoutes } from './screens/projects.js';
+import { registerReportScreens } from './screens/reports.js';
+import { registerNoticeScreens } from './screens/notices.js';
+import { registerAidScreens } from './screens/aid.js';
+import { registerPollRoutes } from './screens/polls.js';
+import { bellButton, registerNotificationRoutes } from './screens/notifications.js';
+import { registerModerationRoutes } from './screens/moderation.js';
+import { registerInsightsRoutes } from './screens/insights.js';
 
 const TABS = [
   { key: 'home', href: '/', icon: 'home', label: 'tab.home', match: (p) => p === '/' || p.startsWith('/communities') || p.startsWith('/join') || p.startsWith('/committee') },
@@ -62,6 +70,7 @@ function renderAppbarActions() {
   outboxBadge = h('span', { class: 'badge' });
   outboxButton = h('button', { type: 'button', class: 'appbar__action', id: 'outbox-button', onclick: openOutboxSheet }, icon('outbox'), outboxBadge);
   actionsEl.append(outboxButton);
+  if (session.user) actionsEl.append(bellButton());
   updateOutboxIndicator(outboxItems);
 }
 
@@ -156,9 +165,13 @@ function routes() {
   router.route('/join/:id', joinCommunity);
   router.route('/me', me);
   router.route('/committee/members', pendingMembers);
-  router.route('/projects', comingSoon('projects'));
-  router.route('/report', comingSoon('report'));
-  router.route('/help', comingSoon('help'));
+  registerProjectRoutes(router.route);
+  registerReportScreens(router.route);
+  registerNoticeScreens(router.route);
+  registerAidScreens(router.route);
+  registerPollRoutes(router.route);
+  registerNotificationRoutes(router.route);
+  registerInsightsRoutes(router.route);
   router.fallback(notFound);
 }
 
@@ -207,6 +220,7 @@ async function boot() {
   window.addEventListener('offline', renderNetBanner);
 
   outbox.subscribe(updateOutboxIndicator);
+  onSessionChange(renderAppbarActions); // the bell comes and goes with sign-in
   outbox.onItemRejected((item, err) => toast(t('outbox.rejected', { label: item.label, reason: err.detail || err.message }), { type: 'error', timeout: 8000 }));
   outbox.startOutbox();
 

@@ -13,20 +13,34 @@ PWA = Path(__file__).resolve().parents[2] / "pwa"
 pytestmark = pytest.mark.e2e
 
 
-def _shell_list() -> set[str]:
-    source = (PWA / "sw.js").read_text(encoding="utf-8")
-    block = re.search(r"const SHELL = \[(.*?)\];", source, re.S).group(1)
-    return set(re.findall(r"'([^']+)'", block))
+def _served_service_worker(client) -> str:
+    return client.get("/sw.js").get_data(as_text=True)
 
 
-def test_the_service_worker_precaches_every_shell_file():
+def test_the_service_worker_precaches_every_shell_file(client):
     """Would an offline start miss a module, a locale or an icon?"""
     wanted = {"/index.html", "/offline.html", "/manifest.webmanifest"}
     for folder, pattern in (("js", "**/*.js"), ("css", "*.css"), ("locales", "*.json"), ("icons", "*.*")):
         wanted |= {"/" + p.relative_to(PWA).as_posix() for p in (PWA / folder).glob(pattern)}
-    shell = _shell_list()
-    assert wanted - shell == set(), "add these to SHELL in sw.js (and bump VERSION)"
+    block = re.search(r"const SHELL = \[(.*?)\];", _served_service_worker(client), re.S).group(1)
+    shell = set(json.loads(f"[{block}]"))
+    assert wanted - shell == set()
     assert {p for p in shell if not (PWA / p.lstrip("/")).is_file()} == set()
+
+
+def test_the_cache_version_changes_with_any_shell_file(client, tmp_path, monkeypatch):
+    """Does editing a module install a new service worker without anyone bumping a number?"""
+    from backend import pwa
+
+    version = re.search(r"const VERSION = '(\w+)';", _served_service_worker(client)).group(1)
+    assert version != "dev"
+    changed = tmp_path / "pwa"
+    import shutil
+
+    shutil.copytree(PWA, changed)
+    (changed / "js" / "app.js").write_text("// changed\n" + (PWA / "js" / "app.js").read_text(encoding="utf-8"))
+    monkeypatch.setattr(pwa, "PWA_DIR", changed)
+    assert re.search(r"const VERSION = '(\w+)';", _served_service_worker(client)).group(1) != version
 
 
 def test_both_locales_have_the_same_keys_and_cover_the_code():

@@ -5,6 +5,7 @@ import { currentMembership, isCommittee, memberships, setCommunityId, state } fr
 import { chips, emptyState, h, linkButton, list, listItem } from '../ui.js';
 import { communitySearch } from './communities.js';
 import { communityName, gridText, householdText, roleText, statusPill } from './common.js';
+import { committeeLinks, suspensionBanner } from './moderation.js';
 
 function visitorHome() {
   return {
@@ -55,7 +56,7 @@ export default function home() {
 
   const statusNote = m.status === 'pending'
     ? h('p', { class: 'notice', role: 'note' }, t('home.pendingExplain'))
-    : m.status === 'suspended' ? h('p', { class: 'notice', role: 'note' }, t('home.suspendedExplain')) : null;
+    : m.status === 'suspended' ? suspensionBanner(m) : null;
 
   const shortcuts = [
     listItem({ href: '/projects', iconName: 'vote', title: t('tab.projects'), meta: t('home.projectsMeta'), secondaryMeta: true }),
@@ -63,7 +64,7 @@ export default function home() {
     listItem({ href: '/help', iconName: 'help', title: t('tab.help'), meta: t('home.helpMeta'), secondaryMeta: true }),
   ];
   if (isCommittee(m)) {
-    shortcuts.unshift(listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }));
+    shortcuts.unshift(listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeLinks());
   }
   if (m.status === 'verified') {
     shortcuts.push(listItem({ href: '/me#invite', iconName: 'ticket', title: t('invite.title'), meta: t('invite.meta'), secondaryMeta: true }));

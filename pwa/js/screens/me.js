@@ -12,6 +12,7 @@ import {
   button, card, confirmSheet, copyText, field, formError, h, linkButton, list, listItem, openSheet, showErrors, toast, withLoading,
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
+import { committeeLinks, myModerationLink } from './moderation.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
 async function saveMe(patch, label) {
@@ -226,11 +227,15 @@ export default function me() {
   }
   const signOutBtn = button(t('me.signOut'), { variant: 'secondary', block: true, iconName: 'logout', id: 'sign-out' });
   signOutBtn.addEventListener('click', () => signOut(signOutBtn));
-  const committee = isCommittee() ? h('div', { class: 'section' }, list([listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') })])) : null;
+  const committee = isCommittee() ? h('div', { class: 'section' }, list([listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeLinks()])) : null;
   const node = h('div', {},
     profileCard(user),
     settingsCard(user),
     membershipsCard(),
+    h('div', { class: 'section' }, list([
+      listItem({ href: '/me/notifications', iconName: 'clock', title: t('me.notifications'), meta: t('me.notificationsMeta') }),
+      ...(currentMembership() ? [myModerationLink()] : []),
+    ])),
     committee,
     inviteCard(),
     h('div', { class: 'section stack' },

@@ -1,0 +1,1 @@
+"""Mutual aid (互助): offers and requests between neighbours, blocking, and the optional time bank."""

@@ -1,0 +1,327 @@
+"""Comments: one generic thread mechanism for every domain that registers a target.
+
+Registering a target (done by each domain at import time of its services)::
+
+    from backend.comments.services import CommentTarget, register_target
+
+    def _comment_target(report_id: int) -> CommentTarget:
+        report = get_report(report_id)          # raises NotFound when there is no such report
+        return CommentTarget(community_id=report.community_id,
+                             is_visible_to=lambda actor: can_see(actor, report),
+                             author_id=report.reporter_id, title=report.title)
+
+    register_target("reports", _comment_target)
+
+The resolver receives the target id and returns any object with
+
+- ``community_id`` (int): posting requires an active membership of this community;
+- ``is_visible_to(actor) -> bool``: who may read the thread (and, if a member, post to it);
+- optionally ``author_id`` (int | None): told of new top-level comments and replies;
+- optionally ``follower_ids`` (iterable of int): also told of new top-level comments;
+- optionally ``title`` (str): put in notification contexts;
+
+or raises ``NotFound`` when the target does not exist. A target type nobody registered answers 404.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from sqlalchemy import event, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session, object_session
+
+from backend.comments.models import TARGET_TYPES, Comment, CommentThread
+from backend.communities import access
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.pagination import Page, SortKey, paginate
+from backend.extensions import db
+from backend.moderation import services as moderation
+from backend.moderation.targets import register_target as register_moderatable
+from backend.notifications.services import notify
+
+EDIT_WINDOW = timedelta(minutes=15)
+REPLIES_PREVIEW = 20
+ORDERS = ("newest", "oldest")
+
+register_messages({
+    "edit_window_closed": {
+        "zh-CN": ("无法修改", "评论只能在发布后 15 分钟内修改。"),
+        "en": ("Too late to edit", "A comment can only be edited within 15 minutes of posting."),
+    },
+    "comment_deleted": {
+        "zh-CN": ("评论已删除", "这条评论已被删除。"),
+        "en": ("Comment deleted", "This comment has been deleted."),
+    },
+    "reply_depth": {
+        "zh-CN": ("无法回复", "只能回复一级评论，不能回复回复。"),
+        "en": ("Cannot reply here", "Replies go to top-level comments only, not to other replies."),
+    },
+})
+
+
+@dataclass(frozen=True)
+class CommentTarget:
+    """What a resolver returns (any object with these attributes will do)."""
+
+    community_id: int
+    is_visible_to: Callable[[Any], bool]
+    author_id: int | None = None
+    follower_ids: Iterable[int] = field(default_factory=tuple)
+    title: str = ""
+
+
+_resolvers: dict[str, Callable[[int], Any]] = {}
+
+
+def register_target(name: str, resolver: Callable[[int], Any]) -> None:
+    """Let `name` (one of TARGET_TYPES) be commented on; `resolver(target_id)` is described above."""
+    if name not in TARGET_TYPES:
+        raise ValueError(f"unknown comment target {name!r}; add it to comments.models.TARGET_TYPES")
+    _resolvers[name] = resolver
+
+
+def resolve_target(target_type: str, target_id: int):
+    """The target as its domain describes it; NotFound for unknown types or ids."""
+    resolver = _resolvers.get(target_type)
+    if resolver is None:
+        raise NotFound()
+    return resolver(target_id)
+
+
+def _visible_target(actor, target_type: str, target_id: int):
+    target = resolve_target(target_type, target_id)
+    if not target.is_visible_to(actor):
+        raise NotFound()  # a thread one may not see does not exist for them
+    return target
+
+
+def _visible_to(actor):
+    """Hidden comments are absent for everyone but their author."""
+    actor_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    if actor_id is None:
+        return Comment.is_hidden.is_(False)
+    return or_(Comment.is_hidden.is_(False), Comment.author_id == actor_id)
+
+
+def _decorate(actor, comments: Iterable[Comment]) -> None:
+    """Viewer-specific fields the schema dumps (is_mine, can_edit)."""
+    actor_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    now = utcnow()
+    for comment in comments:
+        comment.is_mine = actor_id is not None and comment.author_id == actor_id
+        comment.can_edit = comment.is_mine and not comment.is_deleted and now - comment.created_at <= EDIT_WINDOW
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def list_comments(actor, target_type: str, target_id: int, *, order: str = "oldest", parent_id: int | None = None,
+                  limit: int = 20, cursor: str | None = None) -> Page:
+    """One page of a thread: top-level comments with their first replies, or the replies of `parent_id`.
+
+    :raises NotFound: unknown or invisible target, or a parent that is not a top-level comment of it
+    """
+    if order not in ORDERS:
+        raise ValidationFailed({"order": [f"one of {', '.join(ORDERS)}"]})
+    _visible_target(actor, target_type, target_id)
+    stmt = select(Comment).where(Comment.target_type == target_type, Comment.target_id == target_id,
+                                 _visible_to(actor))
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or (parent.target_type, parent.target_id) != (target_type, target_id) \
+                or parent.parent_id is not None:
+            raise NotFound()
+        stmt = stmt.where(Comment.parent_id == parent_id)
+    else:
+        stmt = stmt.where(Comment.parent_id.is_(None))
+    # Ids grow with time, so the id alone is a unique, chronological key.
+    page = paginate(stmt, [SortKey(Comment.id, descending=order == "newest")], limit=limit, cursor=cursor)
+    if parent_id is None:
+        _attach_replies(actor, page.items)
+    _decorate(actor, page.items)
+    return page
+
+
+def _attach_replies(actor, comments: list[Comment]) -> None:
+    """The first replies (oldest first) of each top-level comment, in one query."""
+    for comment in comments:
+        comment.replies = []
+    ids = [c.id for c in comments]
+    if not ids:
+        return
+    ranked = (select(Comment.id, func.row_number().over(partition_by=Comment.parent_id, order_by=Comment.id)
+                     .label("position"))
+              .where(Comment.parent_id.in_(ids), _visible_to(actor)).subquery())
+    replies = db.session.scalars(select(Comment).join(ranked, ranked.c.id == Comment.id)
+                                 .where(ranked.c.position <= REPLIES_PREVIEW).order_by(Comment.id)).all()
+    by_id = {c.id: c for c in comments}
+    for reply in replies:
+        by_id[reply.parent_id].replies.append(reply)
+    _decorate(actor, replies)
+
+
+def counts_for(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
+    """Visible comment counts of many targets, for lists (targets without comments are absent)."""
+    ids = list(target_ids)
+    if not ids:
+        return {}
+    return dict(db.session.execute(select(CommentThread.target_id, CommentThread.comments_count).where(
+        CommentThread.target_type == target_type, CommentThread.target_id.in_(ids))).all())
+
+
+def get_comment(comment_id: int) -> Comment:
+    comment = db.session.get(Comment, comment_id)
+    if comment is None:
+        raise NotFound()
+    return comment
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+def _change_count(target_type: str, target_id: int, delta: int) -> None:
+    """comments_count += delta in SQL; the thread row is created by the first comment (race-safe)."""
+    stmt = (update(CommentThread).where(CommentThread.target_type == target_type,
+                                        CommentThread.target_id == target_id)
+            .values(comments_count=CommentThread.comments_count + delta)
+            .execution_options(synchronize_session=False))
+    if db.session.execute(stmt).rowcount or delta < 0:
+        return
+    try:
+        with db.session.begin_nested():
+            db.session.add(CommentThread(target_type=target_type, target_id=target_id, comments_count=delta))
+    except IntegrityError:  # a concurrent first comment created the row: count on it
+        db.session.execute(stmt)
+
+
+def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_id: int | None = None) -> Comment:
+    """A member (pending included, not suspended) comments on a target they can see, or replies once deep.
+
+    :raises NotFound: unknown/invisible target or parent
+    :raises Forbidden: not a member, suspended
+    :raises Conflict: ``reply_depth`` (replying to a reply), ``comment_deleted`` (replying to a deleted one)
+    """
+    access.require_user(actor)
+    target = _visible_target(actor, target_type, target_id)
+    access.require_active_member(actor, target.community_id)
+    body = body.strip()
+    if not body:
+        raise ValidationFailed({"body": ["must not be empty"]})
+    parent = None
+    if parent_id is not None:
+        parent = db.session.get(Comment, parent_id)
+        if parent is None or (parent.target_type, parent.target_id) != (target_type, target_id) \
+                or (parent.is_hidden and parent.author_id != actor.id):
+            raise ValidationFailed({"parent_id": ["no such comment in this thread"]})
+        if parent.parent_id is not None:
+            raise Conflict("reply_depth")
+        if parent.is_deleted:
+            raise Conflict("comment_deleted")
+    comment = Comment(community_id=target.community_id, target_type=target_type, target_id=target_id,
+                      parent_id=parent_id, author_id=actor.id, body=body)
+    db.session.add(comment)
+    db.session.flush()
+    if parent is not None:
+        db.session.execute(update(Comment).where(Comment.id == parent.id)
+                           .values(replies_count=Comment.replies_count + 1)
+                           .execution_options(synchronize_session=False))
+        db.session.expire(parent, ["replies_count"])
+    _change_count(target_type, target_id, +1)
+    moderation.hold_if_filtered("comment", comment, body)  # a filtered word hides it until reviewed
+    _tell_about(actor, target, comment, parent)
+    comment.replies = []
+    _decorate(actor, [comment])
+    return comment
+
+
+def _tell_about(actor, target, comment: Comment, parent: Comment | None) -> None:
+    context = {"target_type": comment.target_type, "target_id": comment.target_id, "comment_id": comment.id,
+               "title": getattr(target, "title", "")}
+    author_id = getattr(target, "author_id", None)
+    if parent is not None:
+        notify([parent.author_id, author_id], "comment_reply", context, community_id=comment.community_id,
+               exclude=[actor.id])
+    else:
+        followers = list(getattr(target, "follower_ids", ()) or ())
+        notify([author_id, *followers], "comment_posted", context, community_id=comment.community_id,
+               exclude=[actor.id])
+
+
+def _own_comment(actor, comment_id: int) -> Comment:
+    access.require_user(actor)
+    comment = get_comment(comment_id)
+    if comment.author_id != actor.id:
+        raise Forbidden(reason="not_author")
+    return comment
+
+
+def edit_comment(actor, comment_id: int, *, body: str) -> Comment:
+    """The author corrects a comment within 15 minutes of posting it.
+
+    :raises Forbidden: not the author, suspended
+    :raises Conflict: ``edit_window_closed``, ``comment_deleted``
+    """
+    comment = _own_comment(actor, comment_id)
+    access.require_active_member(actor, comment.community_id)
+    if comment.is_deleted:
+        raise Conflict("comment_deleted")
+    now = utcnow()
+    if now - comment.created_at > EDIT_WINDOW:
+        raise Conflict("edit_window_closed")
+    body = body.strip()
+    if not body:
+        raise ValidationFailed({"body": ["must not be empty"]})
+    comment.body, comment.edited_at = body, now
+    db.session.flush()
+    moderation.hold_if_filtered("comment", comment, body)
+    comment.replies = []
+    _decorate(actor, [comment])
+    return comment
+
+
+def delete_comment(actor, comment_id: int) -> None:
+    """The author deletes a comment: its text is erased, a placeholder keeps its replies in place.
+
+    Deleting twice is harmless (DELETE is idempotent); the count drops once.
+    """
+    comment = _own_comment(actor, comment_id)
+    if comment.is_deleted:
+        return
+    comment.deleted_at, comment.body = utcnow(), ""
+    db.session.flush()
+    if not comment.is_hidden:
+        _change_count(comment.target_type, comment.target_id, -1)
+
+
+def set_hidden(comment_id: int, hidden: bool) -> Comment:
+    """Hide or restore a comment (moderation checks the committee; the count follows by itself)."""
+    comment = get_comment(comment_id)
+    comment.is_hidden = hidden
+    db.session.flush()
+    return comment
+
+
+# Moderation sets `is_hidden` on the item it loads; the thread's count follows whoever changes it.
+@event.listens_for(Comment.is_hidden, "set")
+def _hidden_changed(comment, value, oldvalue, _initiator):
+    if oldvalue not in (True, False) or bool(value) == bool(oldvalue) or comment.is_deleted:
+        return  # a new comment (counted when posted), no change, or a placeholder (no longer counted)
+    session = object_session(comment)
+    if session is not None:
+        session.info.setdefault("comment_count_deltas", []).append(
+            (comment.target_type, comment.target_id, -1 if value else +1))
+
+
+@event.listens_for(Session, "after_flush")
+def _apply_count_deltas(session, _flush_context):
+    threads = CommentThread.__table__
+    for target_type, target_id, delta in session.info.pop("comment_count_deltas", []):
+        session.connection().execute(
+            update(threads).where(threads.c.target_type == target_type, threads.c.target_id == target_id)
+            .values(comments_count=threads.c.comments_count + delta))
+
+
+register_moderatable("comment", lambda comment_id: db.session.get(Comment, comment_id))

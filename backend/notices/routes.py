@@ -1,0 +1,42 @@
+import click
+from flask_smorest import Blueprint
+
+from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.web import actor
+from backend.notices import services
+from backend.notices.schemas import NoticeCreateSchema, NoticeSchema
+
+blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="Notices (公告)", cli_group=None)
+
+
+@blp.route("/communities/<int:cid>/notices", methods=["GET"])
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(NoticeSchema))
+def list_notices(page, cid):
+    """Notices addressed to me (members), pinned first, newest first; the committee sees all with read counts."""
+    return services.list_notices(actor(), cid, **page)
+
+
+@blp.route("/communities/<int:cid>/notices", methods=["POST"])
+@blp.arguments(NoticeCreateSchema)
+@blp.response(201, NoticeSchema)
+def create_notice(data, cid):
+    """Publish a notice to the community or chosen grids, now or at publish_at (committee)."""
+    return services.create_notice(actor(), cid, **data)
+
+
+@blp.route("/notices/<int:nid>", methods=["GET"])
+@blp.response(200, NoticeSchema)
+def get_notice(nid):
+    """A notice; opening it leaves a read receipt."""
+    return services.read_notice(actor(), nid)
+
+
+@blp.cli.command("publish-notices")
+def publish_notices_command():
+    """Announce scheduled notices whose publish_at has come (run every minute or so)."""
+    from backend.core.db import commit
+
+    count = services.publish_due_notices()
+    commit()
+    click.echo(f"announced {count}")

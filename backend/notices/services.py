@@ -1,0 +1,178 @@
+"""Notices: the committee publishes, residents addressed read (receipts counted), scheduled ones wait."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Integer, cast, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from backend.audit import services as audit
+from backend.comments.services import CommentTarget, register_target
+from backend.communities import access
+from backend.communities import services as communities
+from backend.core.db import utcnow
+from backend.core.errors import NotFound
+from backend.core.pagination import Page, SortKey, paginate
+from backend.extensions import db
+from backend.moderation import services as moderation
+from backend.moderation.targets import register_target as register_moderatable
+from backend.notices.models import Notice, NoticeGrid, NoticeRead
+from backend.notifications.services import notify
+
+
+def _grid_ids_of(notice_ids: list[int]) -> dict[int, list[int]]:
+    grids: dict[int, list[int]] = {nid: [] for nid in notice_ids}
+    if notice_ids:
+        for notice_id, grid_id in db.session.execute(select(NoticeGrid.notice_id, NoticeGrid.grid_id).where(
+                NoticeGrid.notice_id.in_(notice_ids)).order_by(NoticeGrid.grid_id)):
+            grids[notice_id].append(grid_id)
+    return grids
+
+
+def _announce(notice: Notice, grid_ids: list[int], now: datetime) -> None:
+    """Tell the residents addressed (pending and suspended too: a water cut concerns everyone living there)."""
+    recipients = communities.community_member_ids(notice.community_id, grid_ids=grid_ids or None, verified_only=False)
+    notify(recipients, "notice_published",
+           {"notice_id": notice.id, "notice_title": notice.title, "excerpt": _excerpt(notice.body),
+            "urgent": notice.is_urgent},
+           community_id=notice.community_id, exclude=[notice.author_id])
+    notice.notified_at = now
+
+
+def create_notice(actor, community_id: int, *, title: str, body: str, pinned: bool = False, urgent: bool = False,
+                  grid_ids: list[int] | None = None, publish_at: datetime | None = None) -> Notice:
+    """Publish a notice (committee) to the community or some grids; now, or at publish_at.
+
+    :raises ValidationFailed: a grid of another community
+    """
+    access.require_committee(actor, community_id)
+    grids = [communities.grid_in_community(community_id, gid, "grid_ids") for gid in dict.fromkeys(grid_ids or [])]
+    now = utcnow()
+    notice = Notice(community_id=community_id, author_id=actor.id, title=title.strip(), body=body.strip(),
+                    is_pinned=pinned, is_urgent=urgent, is_whole_community=not grids,
+                    publish_at=publish_at or now, created_at=now)
+    db.session.add(notice)
+    db.session.flush()
+    db.session.add_all(NoticeGrid(notice_id=notice.id, grid_id=grid.id) for grid in grids)
+    # A notice held by the word filter is announced by publish_due_notices once it is restored.
+    held = moderation.hold_if_filtered("notice", notice, notice.title, notice.body)
+    if notice.publish_at <= now and not held:
+        _announce(notice, [g.id for g in grids], now)
+    db.session.flush()
+    audit.record(actor, "notice.publish", "notice", notice.id, community_id=community_id,
+                 after={"title": notice.title, "urgent": urgent, "pinned": pinned, "grid_ids": [g.id for g in grids],
+                        "publish_at": notice.publish_at.isoformat()})
+    return _present(actor, [notice], committee=True)[0]
+
+
+def _excerpt(body: str, length: int = 80) -> str:
+    """The first line of the body, short enough for a lock-screen push."""
+    first = " ".join(body.split())
+    return first if len(first) <= length else first[: length - 1] + "…"
+
+
+def publish_due_notices(now: datetime | None = None) -> int:
+    """Announce scheduled notices whose time has come, each once (conditional UPDATE on notified_at)."""
+    now = now or utcnow()
+    count = 0
+    for notice_id in list(db.session.scalars(select(Notice.id).where(
+            Notice.notified_at.is_(None), Notice.publish_at <= now, Notice.is_hidden.is_(False)).limit(500))):
+        won = db.session.execute(update(Notice).where(Notice.id == notice_id, Notice.notified_at.is_(None),
+                                                      Notice.is_hidden.is_(False))
+                                 .values(notified_at=now).execution_options(synchronize_session=False)).rowcount
+        if won:
+            notice = db.session.get(Notice, notice_id, populate_existing=True)
+            _announce(notice, _grid_ids_of([notice_id])[notice_id], now)
+            count += 1
+    return count
+
+
+def _addressed_to(member):
+    """SQL conditions: notices this member may see (published, to everyone or to their grid, not hidden by
+    moderation unless they wrote it)."""
+    to_my_grid = Notice.id.in_(select(NoticeGrid.notice_id).where(NoticeGrid.grid_id == member.grid_id)) \
+        if member.grid_id else False
+    return (Notice.publish_at <= utcnow(), or_(Notice.is_whole_community.is_(True), to_my_grid),
+            or_(Notice.is_hidden.is_(False), Notice.author_id == member.user_id))
+
+
+def _present(actor, notices: list[Notice], *, committee: bool) -> list[Notice]:
+    ids = [n.id for n in notices]
+    grids = _grid_ids_of(ids)
+    read = set(db.session.scalars(select(NoticeRead.notice_id).where(
+        NoticeRead.user_id == actor.id, NoticeRead.notice_id.in_(ids)))) if ids else set()
+    now = utcnow()
+    for notice in notices:
+        notice.grid_ids = grids.get(notice.id, [])
+        notice.is_read = notice.id in read
+        notice.is_scheduled = notice.publish_at > now
+        notice.visible_read_count = notice.read_count if committee else None
+    return notices
+
+
+def list_notices(actor, community_id: int, *, limit: int = 20, cursor: str | None = None) -> Page:
+    """Members see the notices addressed to them, pinned first then newest; the committee sees all."""
+    member = access.require_member(actor, community_id)
+    stmt = select(Notice).where(Notice.community_id == community_id)
+    if not member.is_committee:
+        stmt = stmt.where(*_addressed_to(member))
+    # Booleans cannot be compared with < in SQL: the cursor compares the pin as 0/1.
+    pinned_first = SortKey(cast(Notice.is_pinned, Integer), descending=True, value_of=lambda n: int(n.is_pinned))
+    keys = [pinned_first, SortKey(Notice.publish_at, descending=True),
+            SortKey(Notice.id, descending=True)]
+    page = paginate(stmt, keys, limit=limit, cursor=cursor)
+    _present(actor, page.items, committee=member.is_committee)
+    return page
+
+
+def read_notice(actor, notice_id: int) -> Notice:
+    """Open a notice; a resident's first opening leaves a read receipt (counted once, by the database).
+
+    :raises NotFound: unknown, not addressed to this member, or not yet published
+    """
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound()
+    member = access.require_member(actor, notice.community_id)
+    if not _can_read(actor, notice):
+        raise NotFound()
+    if not member.is_committee:
+        _mark_read(notice, actor.id)
+    return _present(actor, [notice], committee=member.is_committee)[0]
+
+
+def _mark_read(notice: Notice, user_id: int) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(NoticeRead(notice_id=notice.id, user_id=user_id))
+    except IntegrityError:
+        return  # read before: the receipt exists, the count stays
+    db.session.execute(update(Notice).where(Notice.id == notice.id).values(read_count=Notice.read_count + 1)
+                       .execution_options(synchronize_session=False))
+    db.session.refresh(notice)
+
+
+
+
+# --- comments on notices (the comments domain resolves "notices" targets through this) --------------
+
+def _can_read(actor, notice: Notice) -> bool:
+    member = access.membership(actor, notice.community_id)
+    if member is None:
+        return False
+    if member.is_committee:
+        return True
+    return db.session.scalar(select(Notice.id).where(Notice.id == notice.id, *_addressed_to(member))) is not None
+
+
+def _comment_target(notice_id: int) -> CommentTarget:
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound()
+    return CommentTarget(community_id=notice.community_id, is_visible_to=lambda actor: _can_read(actor, notice),
+                         author_id=notice.author_id, title=notice.title)
+
+
+register_target("notices", _comment_target)
+register_moderatable("notice", lambda notice_id: db.session.get(Notice, notice_id))

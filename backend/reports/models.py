@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import (Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
+                        UniqueConstraint)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from backend.core.db import UTCDateTime, utcnow
+from backend.core.errors import Conflict
+from backend.extensions import db
+
+STATUSES = ("submitted", "accepted", "assigned", "in_progress", "resolved", "confirmed", "reopened", "rejected")
+# Still waiting for someone to act: these have a next deadline and appear in queues.
+OPEN_STATUSES = ("submitted", "accepted", "assigned", "in_progress", "reopened")
+REJECT_REASONS = ("duplicate", "not_our_responsibility", "cannot_reproduce")
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
+    "accept": (frozenset({"submitted"}), "accepted"),
+    "assign": (frozenset({"submitted", "accepted", "assigned", "in_progress", "reopened"}), "assigned"),
+    "start": (frozenset({"accepted", "assigned", "reopened"}), "in_progress"),
+    "resolve": (frozenset({"accepted", "assigned", "in_progress", "reopened"}), "resolved"),
+    "reject": (frozenset({"submitted", "accepted", "assigned"}), "rejected"),
+    "confirm": (frozenset({"resolved"}), "confirmed"),
+    "reopen": (frozenset({"resolved"}), "reopened"),
+    "still_broken": (frozenset({"resolved", "confirmed"}), "reopened"),
+}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Report(db.Model):
+    """A problem a resident saw (a dark lamp, piled rubbish), handled against deadlines in public."""
+
+    __tablename__ = "reports"
+    __table_args__ = (
+        CheckConstraint(_in("status", STATUSES), name="status_known"),
+        CheckConstraint(f"reject_reason IS NULL OR {_in('reject_reason', REJECT_REASONS)}", name="reject_reason_known"),
+        CheckConstraint("rating_stars IS NULL OR rating_stars BETWEEN 1 AND 5", name="rating_range"),
+        CheckConstraint("me_too_count >= 0 AND reopen_count >= 0", name="counts_positive"),
+        CheckConstraint("(lat IS NULL) = (lng IS NULL)", name="point_complete"),
+        # The public board (newest first, filtered) and the nearby-duplicate bounding box.
+        Index("ix_reports_community_id_id", "community_id", "id"),
+        Index("ix_reports_community_id_status_id", "community_id", "status", "id"),
+        Index("ix_reports_community_id_category_lat", "community_id", "category", "lat"),
+        Index("ix_reports_grid_id_id", "grid_id", "id"),
+        Index("ix_reports_reporter_id_id", "reporter_id", "id"),
+        # The worker's queue (their open reports, next deadline first) and the SLA sweep.
+        Index("ix_reports_assignee_id_next_due_at", "assignee_id", "next_due_at"),
+        Index("ix_reports_escalated_at_next_due_at", "escalated_at", "next_due_at"),
+        Index("ix_reports_status_resolved_at", "status", "resolved_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
+    reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    category: Mapped[str] = mapped_column(String(30))
+    description: Mapped[str] = mapped_column(Text)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
+    location_text: Mapped[str] = mapped_column(String(200), default="")
+    status: Mapped[str] = mapped_column(String(20), default="submitted")
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reject_reason: Mapped[str | None] = mapped_column(String(30))
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("reports.id"))
+    redirect_to: Mapped[str] = mapped_column(String(200), default="")
+    # Micro-project made from this report (projects live in their own domain: no foreign key across it).
+    project_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    me_too_count: Mapped[int] = mapped_column(Integer, default=0)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Deadlines: accept within N hours, resolve within N days; next_due_at is whichever comes next
+    # while the report is open (null once it is not), so "overdue" is one indexed comparison.
+    response_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolve_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    is_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
+    escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    rating_stars: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str] = mapped_column(Text, default="")
+    is_confirmed_by_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "Still not fixed" reopens a report once; this records that it happened.
+    still_broken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Hidden by moderation: gone for everyone but its reporter and the committee until restored.
+    is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Optimistic lock: two people acting on the same report at once cannot both move it.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    grid: Mapped["Grid | None"] = relationship("Grid", lazy="joined")  # noqa: F821
+    reporter: Mapped["User"] = relationship("User", foreign_keys=[reporter_id], lazy="joined")  # noqa: F821
+    assignee: Mapped["User | None"] = relationship("User", foreign_keys=[assignee_id], lazy="joined")  # noqa: F821
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def author_id(self) -> int:
+        """Moderation's name for the person who wrote it."""
+        return self.reporter_id
+
+    def moderation_excerpt(self) -> str:
+        return self.description[:200]
+
+    def can(self, action: str) -> bool:
+        sources, _target = TRANSITIONS[action]
+        return self.status in sources
+
+    def move(self, action: str, now: datetime) -> str:
+        """Apply `action`'s state change; the caller records the event.
+
+        :raises Conflict: ``invalid_transition`` when the report is not in a state that allows it
+        """
+        if not self.can(action):
+            raise Conflict("invalid_transition", action=action, state=self.status)
+        previous = self.status
+        self.status = TRANSITIONS[action][1]
+        self.updated_at = now
+        if previous == "submitted" and action in ("accept", "assign", "start", "resolve", "reject"):
+            self.accepted_at = self.accepted_at or now
+        if self.status in OPEN_STATUSES:
+            self.next_due_at = self.resolve_due_at if self.status != "submitted" else self.response_due_at
+        else:
+            self.next_due_at = None
+            self.is_overdue = False
+        if self.status == "resolved":
+            self.resolved_at = now
+        if self.status in ("confirmed", "rejected"):
+            self.closed_at = now
+        return previous
+
+
+class ReportEvent(db.Model):
+    """One step on a report's public timeline: who (by role), what, when, a note, photos."""
+
+    __tablename__ = "report_events"
+    __table_args__ = (Index("ix_report_events_report_id_id", "report_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # reporter, resident, grid_worker, committee or system: residents are shown by role only.
+    actor_role: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    actor: Mapped["User | None"] = relationship("User", lazy="joined")  # noqa: F821
+
+
+class ReportMeToo(db.Model):
+    """A neighbour saw the same problem: counted once per person, and they follow the report."""
+
+    __tablename__ = "report_me_toos"
+    __table_args__ = (UniqueConstraint("report_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

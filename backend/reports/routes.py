@@ -1,0 +1,107 @@
+import click
+from flask_smorest import Blueprint
+
+from backend.core.i18n import request_locale
+from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.web import actor
+from backend.reports import services
+from backend.reports.schemas import (ToProjectSchema, ReportCategoryListSchema, ConfirmSchema, NearbyArgsSchema, ReportNearbyListSchema,
+                                     ReportCreateSchema, ReportDetailSchema, ReportListArgsSchema, ReportSchema,
+                                     StillBrokenSchema, TransitionSchema)
+
+# cli_group=None: `flask --app wsgi sla-sweep` rather than `flask reports sla-sweep`.
+blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Problem reports (随手拍)", cli_group=None)
+
+
+@blp.route("/communities/<int:cid>/reports", methods=["GET"])
+@blp.arguments(ReportListArgsSchema, location="query")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(ReportSchema))
+def list_reports(filters, page, cid):
+    """The public board (reporters anonymised); mine=true for my reports; assigned_to=me for my queue."""
+    return services.list_reports(actor(), cid, **filters, **page)
+
+
+@blp.route("/communities/<int:cid>/reports", methods=["POST"])
+@blp.arguments(ReportCreateSchema)
+@blp.response(201, ReportDetailSchema)
+def create_report(data, cid):
+    """Report a problem (verified residents); routed to the grid worker or the committee."""
+    report = services.create_report(actor(), cid, **data)
+    return services.report_detail(actor(), report.id)
+
+
+@blp.route("/communities/<int:cid>/reports/nearby", methods=["GET"])
+@blp.arguments(NearbyArgsSchema, location="query")
+@blp.response(200, ReportNearbyListSchema)
+def nearby_reports(query, cid):
+    """Open reports of the same category within 50 m: the duplicate hint shown before submitting."""
+    return {"items": services.nearby(actor(), cid, **query)}
+
+
+@blp.route("/communities/<int:cid>/report-categories", methods=["GET"])
+@blp.response(200, ReportCategoryListSchema)
+def report_categories(cid):
+    """The community's report categories with their deadlines (accept hours, resolve days)."""
+    return {"items": services.list_categories(cid, request_locale())}
+
+
+@blp.route("/reports/<int:rid>", methods=["GET"])
+@blp.response(200, ReportDetailSchema)
+def get_report(rid):
+    """A report with photos and its public timeline (reporter anonymised for the public)."""
+    return services.report_detail(actor(), rid)
+
+
+@blp.route("/reports/<int:rid>/transition", methods=["POST"])
+@blp.arguments(TransitionSchema)
+@blp.response(200, ReportDetailSchema)
+def transition(data, rid):
+    """Accept, assign, start, resolve (with photos) or reject (with a reason): grid worker or committee."""
+    services.transition(actor(), rid, **data)
+    return services.report_detail(actor(), rid)
+
+
+@blp.route("/reports/<int:rid>/confirm", methods=["POST"])
+@blp.arguments(ConfirmSchema)
+@blp.response(200, ReportDetailSchema)
+def confirm(data, rid):
+    """The reporter rates the result 1–5 (closes it) or reopens it with a comment."""
+    services.confirm(actor(), rid, **data)
+    return services.report_detail(actor(), rid)
+
+
+@blp.route("/reports/<int:rid>/me-too", methods=["POST"])
+@blp.response(200, ReportDetailSchema)
+def me_too(rid):
+    """"Me too": a verified neighbour has the same problem; counted once, and they follow the report."""
+    services.me_too(actor(), rid)
+    return services.report_detail(actor(), rid)
+
+
+@blp.route("/reports/<int:rid>/still-broken", methods=["POST"])
+@blp.arguments(StillBrokenSchema)
+@blp.response(200, ReportDetailSchema)
+def still_broken(data, rid):
+    """"Still not fixed": the reporter or a me-too neighbour reopens a resolved report once, within 30 days."""
+    services.still_broken(actor(), rid, **data)
+    return services.report_detail(actor(), rid)
+
+
+@blp.route("/reports/<int:rid>/to-project", methods=["POST"])
+@blp.arguments(ToProjectSchema)
+@blp.response(200, ReportDetailSchema)
+def to_project(data, rid):
+    """Turn a report that needs more than a repair into a micro-project draft, linked both ways (committee)."""
+    services.to_project(actor(), rid, **data)
+    return services.report_detail(actor(), rid)
+
+
+@blp.cli.command("sla-sweep")
+def sla_sweep_command():
+    """Escalate overdue reports once and close week-old resolved ones as confirmed by default."""
+    from backend.core.db import commit
+
+    result = services.sla_sweep()
+    commit()
+    click.echo(f"escalated {result['escalated']}, confirmed by default {result['confirmed_by_default']}")

@@ -1,0 +1,166 @@
+import marshmallow as ma
+
+from backend.accounts.schemas import PublicUserSchema
+from backend.communities.schemas import GridRefSchema
+from backend.core.i18n import request_locale
+from backend.core.schemas import InputSchema, text
+from backend.reports import categories as cats
+from backend.reports.models import REJECT_REASONS, STATUSES
+from backend.uploads.routes import UploadSchema
+
+ANONYMOUS_REPORTER = {
+    "zh-CN": ("第{number}网格的居民", "一位居民"),
+    "en": ("A resident of grid {number}", "A resident"),
+}
+ACTIONS = ("accept", "assign", "start", "resolve", "reject")
+
+
+def reporter_label(report) -> str:
+    """How the public sees the reporter: by grid, never by name."""
+    with_grid, without = ANONYMOUS_REPORTER[request_locale()]
+    return with_grid.format(number=report.grid.number) if report.grid is not None else without
+
+
+class ReportCreateSchema(InputSchema):
+    category = text(30, required=True, min_length=1)
+    description = text(2000, required=True, min_length=1)
+    lat = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(-90, 90))
+    lng = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(-180, 180))
+    location_text = text(200, load_default=None, allow_none=True)
+    grid_id = ma.fields.Integer(load_default=None, allow_none=True)
+    photo_ids = ma.fields.List(ma.fields.Integer(), load_default=None, validate=ma.validate.Length(max=10))
+
+
+class ReportListArgsSchema(ma.Schema):
+    status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
+    category = text(30, load_default=None)
+    grid_id = ma.fields.Integer(load_default=None)
+    overdue = ma.fields.Boolean(load_default=None)
+    mine = ma.fields.Boolean(load_default=False)
+    assigned_to = ma.fields.String(load_default=None, validate=ma.validate.OneOf(["me"]))
+
+
+class NearbyArgsSchema(ma.Schema):
+    category = text(30, required=True, min_length=1)
+    lat = ma.fields.Float(required=True, validate=ma.validate.Range(-90, 90))
+    lng = ma.fields.Float(required=True, validate=ma.validate.Range(-180, 180))
+
+
+class TransitionSchema(InputSchema):
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTIONS))
+    note = text(2000, load_default="")
+    assignee_id = ma.fields.Integer(load_default=None, allow_none=True)
+    reason = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(REJECT_REASONS))
+    duplicate_of_id = ma.fields.Integer(load_default=None, allow_none=True)
+    redirect_to = text(200, load_default=None, allow_none=True)
+    photo_ids = ma.fields.List(ma.fields.Integer(), load_default=None, validate=ma.validate.Length(max=10))
+
+
+class ConfirmSchema(InputSchema):
+    stars = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, 5))
+    comment = text(2000, load_default="")
+    reopen = ma.fields.Boolean(load_default=False)
+
+    @ma.validates_schema
+    def _one_verdict(self, data, **_kwargs):
+        if data["reopen"] and data["stars"] is not None:
+            raise ma.ValidationError("either stars or reopen, not both", "stars")
+        if not data["reopen"] and data["stars"] is None:
+            raise ma.ValidationError("rate 1 to 5 stars, or reopen", "stars")
+        if data["reopen"] and not data["comment"].strip():
+            raise ma.ValidationError("say what is still wrong", "comment")
+
+
+class StillBrokenSchema(InputSchema):
+    comment = text(2000, required=True, min_length=1)
+
+
+class ToProjectSchema(InputSchema):
+    title = text(120, load_default=None, allow_none=True)
+    body = text(5000, load_default=None, allow_none=True)
+
+
+class ReportCategorySchema(ma.Schema):
+    key = ma.fields.String()
+    label = ma.fields.String()
+    accept_hours = ma.fields.Integer()
+    resolve_days = ma.fields.Integer()
+
+
+class ReportCategoryListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ReportCategorySchema))
+
+
+class ReportSchema(ma.Schema):
+    """The public board's view; `reporter` is only filled for the reporter, the assignee and the committee."""
+
+    id = ma.fields.Integer()
+    community_id = ma.fields.Integer()
+    category = ma.fields.String()
+    category_label = ma.fields.Function(lambda r: cats.label(r.category, request_locale()))
+    description = ma.fields.String()
+    status = ma.fields.String()
+    grid = ma.fields.Nested(GridRefSchema, allow_none=True)
+    lat = ma.fields.Float(allow_none=True)
+    lng = ma.fields.Float(allow_none=True)
+    location_text = ma.fields.String()
+    reporter_label = ma.fields.Function(reporter_label)
+    reporter = ma.fields.Nested(PublicUserSchema, attribute="visible_reporter", allow_none=True)
+    is_mine = ma.fields.Boolean()
+    assignee = ma.fields.Nested(PublicUserSchema, allow_none=True)
+    photos = ma.fields.List(ma.fields.Nested(UploadSchema))
+    me_too_count = ma.fields.Integer()
+    reopen_count = ma.fields.Integer()
+    created_at = ma.fields.DateTime()
+    updated_at = ma.fields.DateTime()
+    response_due_at = ma.fields.DateTime()
+    resolve_due_at = ma.fields.DateTime()
+    is_overdue = ma.fields.Boolean(attribute="is_late")
+    escalated_at = ma.fields.DateTime(allow_none=True)
+    resolved_at = ma.fields.DateTime(allow_none=True)
+    closed_at = ma.fields.DateTime(allow_none=True)
+    reject_reason = ma.fields.String(allow_none=True)
+    duplicate_of_id = ma.fields.Integer(allow_none=True)
+    redirect_to = ma.fields.String()
+    rating_stars = ma.fields.Integer(allow_none=True)
+    rating_comment = ma.fields.String()
+    is_confirmed_by_default = ma.fields.Boolean()
+    project_id = ma.fields.Integer(allow_none=True)
+    # True only in the views of the reporter and the committee (nobody else receives a hidden report).
+    is_hidden = ma.fields.Boolean()
+
+
+class ReportEventSchema(ma.Schema):
+    """A timeline step: staff appear with their name, residents only by role."""
+
+    id = ma.fields.Integer()
+    action = ma.fields.String()
+    actor_role = ma.fields.String()
+    actor = ma.fields.Method("_staff_actor", allow_none=True)
+    from_status = ma.fields.String(allow_none=True)
+    to_status = ma.fields.String(allow_none=True)
+    note = ma.fields.String()
+    created_at = ma.fields.DateTime()
+    photos = ma.fields.List(ma.fields.Nested(UploadSchema))
+
+    def _staff_actor(self, event):
+        if event.actor_role in ("grid_worker", "committee") and event.actor is not None:
+            return PublicUserSchema().dump(event.actor)
+        return None
+
+
+class ReportDetailSchema(ReportSchema):
+    events = ma.fields.List(ma.fields.Nested(ReportEventSchema))
+    allowed_actions = ma.fields.List(ma.fields.String())
+    my_me_too = ma.fields.Boolean()
+
+
+class ReportNearbyListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(ReportSchema))
+
+
+class ToProjectSchema(InputSchema):
+    """Optional wording for the project draft; by default it takes the report's description."""
+
+    title = text(120, load_default=None, allow_none=True)
+    body = text(10000, load_default=None, allow_none=True)

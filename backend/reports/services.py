@@ -1,0 +1,593 @@
+"""Problem reports: create and route, handle through a state machine, deadlines, public board, satisfaction."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, true, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from backend.audit import services as audit
+from backend.comments.services import CommentTarget, register_target
+from backend.communities import access
+from backend.communities import services as communities
+from backend.core.db import utcnow
+from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.pagination import Page, SortKey, paginate
+from backend.extensions import db
+from backend.moderation import services as moderation
+from backend.moderation.targets import register_target as register_moderatable
+from backend.notifications.services import notify
+from backend.reports import categories as cats
+from backend.reports import geo, places
+from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, ReportMeToo
+from backend.uploads import services as uploads
+
+register_messages({
+    "invalid_transition": {
+        "zh-CN": ("当前状态不能这样操作", "这个问题目前是“{state}”状态，不能执行“{action}”。"),
+        "en": ("Not possible now", "The report is '{state}'; '{action}' is not possible in that state."),
+    },
+    "report_changed": {
+        "zh-CN": ("问题刚被他人更新", "其他人刚刚处理了这个问题，请刷新后再试。"),
+        "en": ("Changed meanwhile", "Someone else just acted on this report; reload and try again."),
+    },
+    "already_me_too": {
+        "zh-CN": ("已经附议过了", "你已经表示过“我也遇到了”。"),
+        "en": ("Already counted", "You already said you have this problem too."),
+    },
+    "own_report": {
+        "zh-CN": ("这是你自己的反映", "不能为自己提交的问题附议。"),
+        "en": ("Your own report", "You cannot add a 'me too' to your own report."),
+    },
+    "report_closed": {
+        "zh-CN": ("问题已关闭", "这个问题已经处理完毕或被驳回。"),
+        "en": ("Report closed", "This report is already closed or was rejected."),
+    },
+    "already_reopened_once": {
+        "zh-CN": ("已经重新打开过", "“还没修好”只能让一个问题重新打开一次。"),
+        "en": ("Already reopened", "'Still not fixed' can reopen a report only once."),
+    },
+    "still_broken_too_late": {
+        "zh-CN": ("超过 30 天", "解决超过 30 天后，请提交新的问题。"),
+        "en": ("More than 30 days", "It was resolved more than 30 days ago; please file a new report."),
+    },
+    "already_a_project": {
+        "zh-CN": ("已转为项目", "这个问题已经转成了微项目。"),
+        "en": ("Already a project", "This report has already been turned into a micro-project."),
+    },
+})
+
+NEARBY_RADIUS_M = 50
+CONFIRM_BY_DEFAULT_AFTER = timedelta(days=7)
+STILL_BROKEN_WINDOW = timedelta(days=30)
+STAFF_ROLES = ("grid_worker", "committee")
+
+
+# --- helpers ---------------------------------------------------------------------------------------
+
+def get_report(report_id: int) -> Report:
+    report = db.session.get(Report, report_id)
+    if report is None:
+        raise NotFound()
+    return report
+
+
+def _viewer_id(actor) -> int | None:
+    return getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+
+
+def can_see(actor, report: Report) -> bool:
+    """A report hidden by moderation exists only for its reporter and the committee."""
+    return (not report.is_hidden or _viewer_id(actor) == report.reporter_id
+            or access.is_committee(actor, report.community_id))
+
+
+def get_visible_report(actor, report_id: int) -> Report:
+    """:raises NotFound: missing, or hidden from this viewer"""
+    report = get_report(report_id)
+    if not can_see(actor, report):
+        raise NotFound()
+    return report
+
+
+def _visible_to(actor, community_id: int):
+    """SQL condition for lists: hidden reports only for their reporter (the committee sees all)."""
+    if access.is_committee(actor, community_id):
+        return true()
+    return or_(Report.is_hidden.is_(False), Report.reporter_id == _viewer_id(actor))
+
+
+def _role_in(actor, report: Report) -> str:
+    """How an actor appears on the timeline: staff by their role, residents only as residents."""
+    member = access.membership(actor, report.community_id)
+    if member is not None and member.is_verified and member.role in STAFF_ROLES:
+        return member.role
+    return "reporter" if getattr(actor, "id", None) == report.reporter_id else "resident"
+
+
+def _event(report: Report, actor, action: str, *, from_status: str | None = None, note: str = "",
+           role: str | None = None) -> ReportEvent:
+    event = ReportEvent(report_id=report.id, actor_id=getattr(actor, "id", None), action=action, note=note or "",
+                        actor_role=role or (_role_in(actor, report) if actor is not None else "system"),
+                        from_status=from_status, to_status=report.status, created_at=utcnow())
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def follower_ids(report: Report) -> list[int]:
+    """The reporter and everyone who said "me too": told as the report moves."""
+    supporters = db.session.scalars(select(ReportMeToo.user_id).where(ReportMeToo.report_id == report.id))
+    return [report.reporter_id, *supporters]
+
+
+def _context(report: Report, **extra) -> dict:
+    return {"report_id": report.id, "category": report.category, "status": report.status, **extra}
+
+
+def _flush_or_conflict() -> None:
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("report_changed") from None
+
+
+def _reset_resolve_deadline(report: Report, now: datetime) -> None:
+    """A reopened report gets a fresh resolve deadline, and may be escalated again if it misses it."""
+    deadline = cats.deadline_for(communities.get_community(report.community_id), report.category)
+    report.resolve_due_at = now + timedelta(days=deadline.resolve_days)
+    report.escalated_at = None
+    report.is_overdue = False
+    report.closed_at = None
+
+
+# --- categories ------------------------------------------------------------------------------------
+
+def list_categories(community_id: int, locale: str) -> list[dict]:
+    community = communities.get_community(community_id)
+    result = []
+    for key in cats.categories_of(community):
+        deadline = cats.deadline_for(community, key)
+        result.append({"key": key, "label": cats.label(key, locale), "accept_hours": deadline.accept_hours,
+                       "resolve_days": deadline.resolve_days})
+    return result
+
+
+# --- create, route, duplicates ---------------------------------------------------------------------
+
+def _route(report: Report) -> None:
+    """The grid's responsible person gets it; with no grid or nobody named, the committee does."""
+    grid = report.grid
+    if grid is not None and grid.responsible_user_id:
+        report.assignee_id = grid.responsible_user_id
+        notify([grid.responsible_user_id], "report_submitted", _context(report, routed_to="grid_worker"),
+               community_id=report.community_id)
+    else:
+        notify(communities.committee_member_ids(report.community_id), "report_submitted",
+               _context(report, routed_to="committee"), community_id=report.community_id)
+
+
+def create_report(actor, community_id: int, *, category: str, description: str, lat: float | None = None,
+                  lng: float | None = None, location_text: str | None = None, grid_id: int | None = None,
+                  photo_ids: list[int] | None = None) -> Report:
+    """A verified resident reports a problem; it is routed to the grid worker (or the committee) at once.
+
+    :raises ValidationFailed: unknown category, no location, half a point, a grid of another community,
+        ``upload_not_attachable``
+    """
+    access.require_verified(actor, community_id)
+    community = communities.get_community(community_id)
+    if category not in cats.categories_of(community):
+        raise ValidationFailed({"category": ["not a category of this community"]})
+    if (lat is None) != (lng is None):
+        raise ValidationFailed({"lat": ["give both lat and lng"], "lng": ["give both lat and lng"]})
+    location_text = (location_text or "").strip()
+    if lat is None and not location_text and grid_id is None:
+        raise ValidationFailed({"location_text": ["share your location or describe the place"]})
+    grid = places.grid_of_report(community_id, grid_id=grid_id, lat=lat, lng=lng)
+    now = utcnow()
+    response_due, resolve_due = cats.deadline_for(community, category).due_times(now)
+    report = Report(community_id=community_id, grid=grid, grid_id=grid.id if grid else None, reporter_id=actor.id,
+                    category=category, description=description.strip(), lat=lat, lng=lng,
+                    location_text=location_text, status="submitted", created_at=now, updated_at=now,
+                    response_due_at=response_due, resolve_due_at=resolve_due, next_due_at=response_due)
+    db.session.add(report)
+    db.session.flush()
+    uploads.attach(actor, photo_ids, "report", report.id)
+    moderation.hold_if_filtered("report", report, report.description, report.location_text)
+    _route(report)
+    _event(report, actor, "submitted", role="reporter")
+    return report
+
+
+def nearby_open_reports(community_id: int, *, category: str, lat: float, lng: float) -> list[Report]:
+    """Open reports of the same category within 50 m: "is this already reported?" before submitting."""
+    communities.get_community(community_id)
+    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, NEARBY_RADIUS_M)
+    candidates = db.session.scalars(select(Report).where(
+        Report.community_id == community_id, Report.category == category,
+        Report.lat.between(min_lat, max_lat), Report.lng.between(min_lng, max_lng),
+        Report.status.in_(OPEN_STATUSES), Report.is_hidden.is_(False)).order_by(Report.id.desc()).limit(50))
+    found = [(geo.haversine_m(lat, lng, r.lat, r.lng), r) for r in candidates]
+    return [report for distance, report in sorted(found, key=lambda pair: pair[0]) if distance <= NEARBY_RADIUS_M][:10]
+
+
+def me_too(actor, report_id: int) -> Report:
+    """A verified neighbour has the same problem: counted once (by the database) and they follow it.
+
+    :raises Conflict: ``already_me_too``, ``own_report``, ``report_closed``
+    """
+    report = get_visible_report(actor, report_id)
+    access.require_verified(actor, report.community_id)
+    if report.reporter_id == actor.id:
+        raise Conflict("own_report")
+    if not report.is_open and report.status != "resolved":
+        raise Conflict("report_closed")
+    try:
+        with db.session.begin_nested():
+            db.session.add(ReportMeToo(report_id=report.id, user_id=actor.id))
+    except IntegrityError:
+        raise Conflict("already_me_too") from None
+    db.session.execute(update(Report).where(Report.id == report.id)
+                       .values(me_too_count=Report.me_too_count + 1))
+    db.session.refresh(report)
+    return report
+
+
+# --- handling: the state machine with roles ----------------------------------------------------------
+
+def _require_handler(actor, report: Report):
+    """The committee, the grid's responsible person, or the staff member it was assigned to."""
+    member = access.require_verified(actor, report.community_id)
+    if member.role == "committee":
+        return member
+    if member.role == "grid_worker" and (access.is_grid_responsible(actor, report.grid)
+                                         or report.assignee_id == actor.id):
+        return member
+    raise Forbidden(reason="role_required")
+
+
+def _assignee_for(actor_member, report: Report, assignee_id: int | None):
+    """A verified grid worker or committee member; a grid worker may only hand on within their grid."""
+    if assignee_id is None:
+        raise ValidationFailed({"assignee_id": ["required to assign"]})
+    target = access.membership(_UserRef(assignee_id), report.community_id)
+    if target is None or not target.is_verified or target.role not in STAFF_ROLES:
+        raise ValidationFailed({"assignee_id": ["a verified grid worker or committee member of this community"]})
+    if actor_member.role != "committee":
+        in_grid = report.grid_id is not None and (target.grid_id == report.grid_id
+                                                   or (report.grid and report.grid.responsible_user_id == assignee_id))
+        if not in_grid:
+            raise Forbidden(reason="outside_your_grid")
+    return target
+
+
+class _UserRef:
+    """Enough of a user for access.membership() when we only know an id."""
+
+    is_authenticated = True
+
+    def __init__(self, user_id: int):
+        self.id = user_id
+
+
+def _validate_rejection(report: Report, reason: str | None, duplicate_of_id: int | None,
+                        redirect_to: str | None) -> None:
+    if reason is None:
+        raise ValidationFailed({"reason": ["required to reject"]})
+    if reason == "duplicate":
+        original = db.session.get(Report, duplicate_of_id) if duplicate_of_id else None
+        if original is None or original.community_id != report.community_id or original.id == report.id:
+            raise ValidationFailed({"duplicate_of_id": ["the report this one duplicates"]})
+        report.duplicate_of_id = original.id
+    if reason == "not_our_responsibility":
+        if not (redirect_to or "").strip():
+            raise ValidationFailed({"redirect_to": ["tell the resident where to go instead"]})
+        report.redirect_to = redirect_to.strip()
+    report.reject_reason = reason
+
+
+def transition(actor, report_id: int, *, action: str, note: str = "", assignee_id: int | None = None,
+               reason: str | None = None, duplicate_of_id: int | None = None, redirect_to: str | None = None,
+               photo_ids: list[int] | None = None) -> Report:
+    """Accept, assign, start, resolve or reject a report (grid worker of its grid or committee).
+
+    :raises Forbidden: not staff of this report, or assigning outside one's grid
+    :raises Conflict: ``invalid_transition``, ``report_changed``
+    :raises ValidationFailed: missing assignee, reason, duplicate or redirect
+    """
+    report = get_report(report_id)
+    member = _require_handler(actor, report)
+    if not report.can(action):
+        raise Conflict("invalid_transition", action=action, state=report.status)
+    now = utcnow()
+    before = {"status": report.status, "assignee_id": report.assignee_id}
+    if action == "assign":
+        target = _assignee_for(member, report, assignee_id)
+        report.assignee_id = target.user_id
+    elif action == "reject":
+        _validate_rejection(report, reason, duplicate_of_id, redirect_to)
+    elif action in ("accept", "start") and report.assignee_id is None:
+        report.assignee_id = actor.id  # whoever takes it on owns it
+    previous = report.move(action, now)
+    _flush_or_conflict()
+    event = _event(report, actor, action, from_status=previous, note=note)
+    if action == "resolve":
+        uploads.attach(actor, photo_ids, "report_event", event.id)
+    elif photo_ids:
+        raise ValidationFailed({"photo_ids": ["photos go with 'resolve'"]})
+    if action == "assign" and report.assignee_id != actor.id:
+        notify([report.assignee_id], "report_assigned", _context(report), community_id=report.community_id)
+    notify(follower_ids(report), "report_status_changed", _context(report, action=action),
+           community_id=report.community_id, exclude=[actor.id])
+    if member.role == "committee":
+        audit.record(actor, f"report.{action}", "report", report.id, community_id=report.community_id,
+                     reason=note, before=before, after={"status": report.status, "assignee_id": report.assignee_id})
+    return report
+
+
+def _notify_handlers(report: Report, kind: str, **extra) -> None:
+    recipients = [report.assignee_id] if report.assignee_id else communities.committee_member_ids(report.community_id)
+    notify(recipients, kind, _context(report, **extra), community_id=report.community_id)
+
+
+def confirm(actor, report_id: int, *, stars: int | None = None, comment: str = "", reopen: bool = False) -> Report:
+    """The reporter judges the result: 1–5 stars closes it; "reopen" sends it back to be handled.
+
+    :raises Forbidden: ``reporter_only``
+    :raises Conflict: ``invalid_transition``
+    """
+    access.require_user(actor)
+    report = get_report(report_id)
+    if report.reporter_id != actor.id:
+        raise Forbidden(reason="reporter_only")
+    access.require_active_member(actor, report.community_id)  # a suspended reporter cannot rate or reopen
+    action = "reopen" if reopen else "confirm"
+    if not report.can(action):
+        raise Conflict("invalid_transition", action=action, state=report.status)
+    now = utcnow()
+    if reopen:
+        report.reopen_count += 1
+        _reset_resolve_deadline(report, now)
+    else:
+        report.rating_stars, report.rating_comment = stars, (comment or "").strip()
+    previous = report.move(action, now)
+    _flush_or_conflict()
+    _event(report, actor, "reopened" if reopen else "confirmed", from_status=previous, note=comment, role="reporter")
+    if reopen:
+        _notify_handlers(report, "report_reopened")
+    elif report.assignee_id:
+        notify([report.assignee_id], "report_rated", _context(report, stars=stars), community_id=report.community_id)
+    return report
+
+
+def still_broken(actor, report_id: int, *, comment: str) -> Report:
+    """"Fixed but not fixed": the reporter or a me-too neighbour reopens a resolved report, once, within 30 days.
+
+    The conditional UPDATE (still_broken_at IS NULL) makes "once" hold even when two neighbours press at once.
+
+    :raises Forbidden: ``followers_only``
+    :raises Conflict: ``already_reopened_once``, ``still_broken_too_late``, ``invalid_transition``
+    """
+    report = get_visible_report(actor, report_id)
+    access.require_verified(actor, report.community_id)
+    if actor.id not in follower_ids(report):
+        raise Forbidden(reason="followers_only")
+    if report.still_broken_at is not None:
+        raise Conflict("already_reopened_once")
+    if not report.can("still_broken"):
+        raise Conflict("invalid_transition", action="still_broken", state=report.status)
+    now = utcnow()
+    if report.resolved_at is None or report.resolved_at < now - STILL_BROKEN_WINDOW:
+        raise Conflict("still_broken_too_late")
+    deadline = cats.deadline_for(communities.get_community(report.community_id), report.category)
+    resolve_due = now + timedelta(days=deadline.resolve_days)
+    previous = report.status
+    won = db.session.execute(
+        update(Report).where(Report.id == report.id, Report.still_broken_at.is_(None),
+                             Report.status.in_(("resolved", "confirmed")))
+        .values(status="reopened", still_broken_at=now, reopen_count=Report.reopen_count + 1,
+                resolve_due_at=resolve_due, next_due_at=resolve_due, escalated_at=None, is_overdue=False,
+                closed_at=None, updated_at=now, version=Report.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not won:
+        raise Conflict("already_reopened_once")
+    db.session.refresh(report)
+    _event(report, actor, "still_broken", from_status=previous, note=comment)
+    _notify_handlers(report, "report_reopened", still_broken=True)
+    notify(follower_ids(report), "report_status_changed", _context(report, action="still_broken"),
+           community_id=report.community_id, exclude=[actor.id])
+    return report
+
+
+# --- deadlines: the sweep --------------------------------------------------------------------------
+
+def _escalate_overdue(now: datetime, batch: int) -> int:
+    """Mark overdue open reports escalated in ONE conditional UPDATE ... RETURNING: a report another
+    process escalated first no longer matches `escalated_at IS NULL`, so each is escalated once."""
+    due = select(Report.id).where(Report.escalated_at.is_(None), Report.next_due_at < now,
+                                  Report.status.in_(OPEN_STATUSES)).order_by(Report.next_due_at).limit(batch)
+    won = db.session.execute(
+        update(Report).where(Report.id.in_(due.scalar_subquery()), Report.escalated_at.is_(None))
+        .values(is_overdue=True, escalated_at=now, version=Report.version + 1)
+        .returning(Report.id, Report.community_id, Report.assignee_id, Report.status, Report.category)
+        .execution_options(synchronize_session=False)).all()
+    committees: dict[int, list[int]] = {}
+    for report_id, community_id, assignee_id, status, category in won:
+        if community_id not in committees:
+            committees[community_id] = communities.committee_member_ids(community_id)
+        missed = "response" if status == "submitted" else "resolve"
+        db.session.add(ReportEvent(report_id=report_id, actor_id=None, actor_role="system", action="escalated",
+                                   from_status=status, to_status=status, note=missed, created_at=now))
+        notify([*committees[community_id], assignee_id], "report_escalated",
+               {"report_id": report_id, "category": category, "status": status, "missed": missed},
+               community_id=community_id)
+    db.session.flush()
+    return len(won)
+
+
+def _close_by_default(report_id: int, now: datetime) -> bool:
+    won = db.session.execute(
+        update(Report).where(Report.id == report_id, Report.status == "resolved")
+        .values(status="confirmed", is_confirmed_by_default=True, closed_at=now, next_due_at=None, updated_at=now,
+                version=Report.version + 1)
+        .execution_options(synchronize_session=False)).rowcount
+    if not won:
+        return False
+    report = db.session.get(Report, report_id, populate_existing=True)
+    _event(report, None, "confirmed_by_default", from_status="resolved", role="system")
+    notify([report.reporter_id], "report_status_changed", _context(report, action="confirmed_by_default"),
+           community_id=report.community_id)
+    return True
+
+
+def sla_sweep(now: datetime | None = None, batch: int = 500) -> dict:
+    """Escalate overdue open reports to the committee once, and close week-old resolved ones as confirmed.
+
+    Idempotent and safe to run from several processes at once: each change is a conditional UPDATE
+    that only one transaction can win. The caller commits (CLI, job runner).
+    """
+    now = now or utcnow()
+    escalated = _escalate_overdue(now, batch)
+    closed = 0
+    stale_ids = list(db.session.scalars(select(Report.id).where(
+        Report.status == "resolved", Report.resolved_at < now - CONFIRM_BY_DEFAULT_AFTER).limit(batch)))
+    for report_id in stale_ids:
+        closed += _close_by_default(report_id, now)
+    return {"escalated": escalated, "confirmed_by_default": closed}
+
+
+# --- reading: public board, queue, detail ----------------------------------------------------------
+
+def _present(actor, reports: list[Report]) -> list[Report]:
+    """Decide per report whether this viewer may see who reported it (reporter, assignee, committee)."""
+    viewer_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    committee_of: dict[int, bool] = {}
+    photos = uploads.photos_by_target("report", [r.id for r in reports])
+    for report in reports:
+        if report.community_id not in committee_of:
+            committee_of[report.community_id] = access.is_committee(actor, report.community_id)
+        sees = committee_of[report.community_id] or viewer_id in (report.reporter_id, report.assignee_id)
+        report.visible_reporter = report.reporter if sees and viewer_id is not None else None
+        report.is_mine = viewer_id is not None and viewer_id == report.reporter_id
+        report.photos = photos.get(report.id, [])
+        report.is_late = report.is_open and report.next_due_at is not None and report.next_due_at < utcnow()
+    return reports
+
+
+def list_reports(actor, community_id: int, *, status: str | None = None, category: str | None = None,
+                 grid_id: int | None = None, overdue: bool | None = None, mine: bool = False,
+                 assigned_to: str | None = None, limit: int = 20, cursor: str | None = None) -> Page:
+    """The public board (newest first), "my reports", or a worker's queue (assigned_to=me: next deadline first)."""
+    communities.get_community(community_id)
+    stmt = select(Report).where(Report.community_id == community_id, _visible_to(actor, community_id))
+    keys = [SortKey(Report.id, descending=True)]
+    if mine:
+        access.require_user(actor)
+        stmt = stmt.where(Report.reporter_id == actor.id)
+    if assigned_to == "me":
+        access.require_user(actor)
+        stmt = stmt.where(Report.assignee_id == actor.id, Report.status.in_(OPEN_STATUSES))
+        keys = [SortKey(Report.next_due_at), SortKey(Report.id)]  # overdue (earliest deadline) first
+    if status:
+        stmt = stmt.where(Report.status == status)
+    if category:
+        stmt = stmt.where(Report.category == category)
+    if grid_id is not None:
+        stmt = stmt.where(Report.grid_id == grid_id)
+    if overdue is not None:
+        late = and_(Report.status.in_(OPEN_STATUSES), Report.next_due_at < utcnow())
+        stmt = stmt.where(late if overdue else ~late)
+    page = paginate(stmt, keys, limit=limit, cursor=cursor)
+    _present(actor, page.items)
+    return page
+
+
+def nearby(actor, community_id: int, **query) -> list[Report]:
+    return _present(actor, nearby_open_reports(community_id, **query))
+
+
+def allowed_actions(actor, report: Report) -> list[str]:
+    """What this viewer may do now (the PWA shows these buttons; the services check again)."""
+    if not getattr(actor, "is_authenticated", False):
+        return []
+    member = access.membership(actor, report.community_id)
+    actions = []
+    is_handler = member is not None and member.is_verified and (
+        member.role == "committee" or (member.role == "grid_worker" and (
+            access.is_grid_responsible(actor, report.grid) or report.assignee_id == actor.id)))
+    if is_handler:
+        actions += [a for a in ("accept", "assign", "start", "resolve", "reject") if report.can(a)]
+    if member is not None and member.is_committee and report.project_id is None:
+        actions.append("to_project")
+    if actor.id == report.reporter_id and report.status == "resolved":
+        actions += ["confirm", "reopen"]
+    verified = member is not None and member.is_verified
+    can_follow = report.is_open or report.status == "resolved"
+    if verified and not is_handler and actor.id != report.reporter_id and can_follow:
+        actions.append("me_too")
+    if (verified and report.still_broken_at is None and report.can("still_broken") and report.resolved_at
+            and report.resolved_at >= utcnow() - STILL_BROKEN_WINDOW and actor.id in follower_ids(report)):
+        actions.append("still_broken")
+    return actions
+
+
+def report_detail(actor, report_id: int) -> Report:
+    """One report with its photos and public timeline; the reporter's identity only for those allowed."""
+    report = get_visible_report(actor, report_id)
+    _present(actor, [report])
+    report.events = list(db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)
+                                            .order_by(ReportEvent.id)))
+    event_photos = uploads.photos_by_target("report_event", [e.id for e in report.events])
+    for event in report.events:
+        event.photos = event_photos.get(event.id, [])
+    report.allowed_actions = allowed_actions(actor, report)
+    viewer_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    report.my_me_too = viewer_id is not None and db.session.scalar(select(ReportMeToo.id).where(
+        ReportMeToo.report_id == report.id, ReportMeToo.user_id == viewer_id)) is not None
+    return report
+
+
+# --- report to micro-project ------------------------------------------------------------------------
+
+def to_project(actor, report_id: int, *, title: str | None = None, body: str | None = None):
+    """The committee turns a report that needs more than a repair into a micro-project draft, linked both ways.
+
+    :raises Conflict: ``already_a_project``
+    """
+    from backend.projects import services as projects  # the projects domain; imported when used
+
+    report = get_report(report_id)
+    access.require_committee(actor, report.community_id)
+    if report.project_id is not None:
+        raise Conflict("already_a_project")
+    photos = uploads.photos_of("report", report.id)
+    place = report.location_text or (f"{report.lat:.5f}, {report.lng:.5f}" if report.lat is not None else "")
+    project = projects.create_draft_from_report(
+        actor, community_id=report.community_id, title=title or report.description[:60],
+        body=body or f"{report.description}\n\n{place}".strip(), category=report.category,
+        grid_id=report.grid_id, photo_ids=uploads.copy_for(actor, [p.id for p in photos]),
+        source_report_id=report.id)
+    report.project_id = project.id
+    report.updated_at = utcnow()
+    _flush_or_conflict()
+    _event(report, actor, "to_project", from_status=report.status, note=str(project.id))
+    audit.record(actor, "report.to_project", "report", report.id, community_id=report.community_id,
+                 after={"project_id": project.id})
+    return report
+
+
+# --- comments on reports (the comments domain resolves "reports" targets through this) -------------
+
+def _comment_target(report_id: int) -> CommentTarget:
+    report = get_report(report_id)
+    return CommentTarget(community_id=report.community_id, is_visible_to=lambda actor: can_see(actor, report),
+                         author_id=report.reporter_id, follower_ids=follower_ids(report)[1:],
+                         title=report.description[:60])
+
+
+register_target("reports", _comment_target)
+register_moderatable("report", lambda report_id: db.session.get(Report, report_id))

@@ -1,0 +1,1 @@
+"""Uploads: photos validated and re-encoded with Pillow, stored behind a small storage interface."""

@@ -1,0 +1,96 @@
+"""Pure image handling: detect the real type, refuse bombs, re-encode without any metadata."""
+
+from __future__ import annotations
+
+import io
+import warnings
+from dataclasses import dataclass
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ACCEPTED_FORMATS = {"JPEG": "jpeg", "PNG": "png", "WEBP": "webp", "HEIF": "heic"}
+DISPLAY_MAX_PX = 1600
+THUMB_MAX_PX = 400
+# 40 megapixels: more than any phone camera, far below what would exhaust memory when decoded.
+MAX_PIXELS = 40_000_000
+JPEG_QUALITY = 82
+
+
+class ImageRefused(Exception):
+    """The bytes are not an image we accept; `code` is the API error code."""
+
+    def __init__(self, code: str, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    source_format: str
+    width: int
+    height: int
+    display: bytes
+    thumb: bytes
+
+
+def _open(data: bytes) -> Image.Image:
+    # Warnings become errors so that Pillow's own bomb guard (a warning above MAX_IMAGE_PIXELS) refuses too.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            image = Image.open(io.BytesIO(data))
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise ImageRefused("upload_invalid", "image dimensions are too large") from None
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
+            raise ImageRefused("upload_invalid", "not an image") from None
+    if image.format not in ACCEPTED_FORMATS:
+        raise ImageRefused("upload_unsupported_type", f"{image.format} images are not accepted")
+    width, height = image.size
+    if width < 1 or height < 1 or width * height > MAX_PIXELS:
+        raise ImageRefused("upload_invalid", "image dimensions are too large")
+    return image
+
+
+def _flatten(image: Image.Image) -> Image.Image:
+    """RGB on white: JPEG has no alpha, and palette or 16-bit modes would not encode."""
+    if image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGB", rgba.size, (255, 255, 255))
+        background.paste(rgba, mask=rgba.getchannel("A"))
+        return background
+    return image.convert("RGB")
+
+
+def _encode(image: Image.Image, max_px: int) -> bytes:
+    copy = image.copy()
+    copy.thumbnail((max_px, max_px), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    # A fresh image carries no info dict: no EXIF (GPS!), XMP, ICC or comments are written.
+    copy.save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+    return out.getvalue()
+
+
+def process(data: bytes) -> ProcessedImage:
+    """Validate `data` by its content and return display and thumbnail JPEGs without metadata.
+
+    :raises ImageRefused: ``upload_invalid`` (not an image, corrupt, too many pixels),
+        ``upload_unsupported_type`` (an image of another format)
+    """
+    image = _open(data)
+    source_format = ACCEPTED_FORMATS[image.format]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image.load()
+            # Phones store portrait photos sideways plus an orientation tag; bake it in before dropping EXIF.
+            upright = ImageOps.exif_transpose(image)
+            pixels = _flatten(upright)
+            clean = Image.new("RGB", pixels.size)
+            clean.paste(pixels)
+    except ImageRefused:
+        raise
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ImageRefused("upload_invalid", "the image is damaged") from None
+    return ProcessedImage(source_format=source_format, width=clean.width, height=clean.height,
+                          display=_encode(clean, DISPLAY_MAX_PX), thumb=_encode(clean, THUMB_MAX_PX))

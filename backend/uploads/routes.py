@@ -1,0 +1,58 @@
+from flask import request, send_file
+from flask_smorest import Blueprint
+from werkzeug.exceptions import RequestEntityTooLarge
+
+import marshmallow as ma
+
+from backend.core.web import actor
+from backend.uploads import services
+
+blp = Blueprint("uploads", __name__, url_prefix="/api/v1", description="Photo uploads")
+
+# Files never change once written (a new photo gets a new id), so browsers may keep them a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+PRIVATE = "private, max-age=3600"
+
+
+class UploadSchema(ma.Schema):
+    id = ma.fields.Integer()
+    url = ma.fields.String()
+    thumb_url = ma.fields.String()
+    width = ma.fields.Integer()
+    height = ma.fields.Integer()
+
+
+class UploadFileSchema(ma.Schema):
+    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"})
+
+
+def _uploaded_bytes() -> bytes | None:
+    try:
+        stored = request.files.get("file")
+    except RequestEntityTooLarge:  # the whole request is over MAX_CONTENT_LENGTH
+        raise services.UploadTooLarge() from None
+    if stored is None:
+        return None
+    data = stored.stream.read(services.max_bytes() + 1)
+    return data
+
+
+@blp.route("/uploads", methods=["POST"])
+@blp.doc(requestBody={"content": {"multipart/form-data": {"schema": UploadFileSchema}}})
+@blp.response(201, UploadSchema)
+def create_upload():
+    """Upload a photo (JPEG, PNG, WebP; ≤ 10 MB): re-encoded, metadata (GPS) stripped (members)."""
+    return services.create_upload(actor(), _uploaded_bytes())
+
+
+@blp.route("/uploads/<int:upload_id>/<any(display, thumb):size>.jpg", methods=["GET"])
+@blp.response(200, description="JPEG image", content_type="image/jpeg")
+def get_upload_file(upload_id, size):
+    """A photo at display size or as a thumbnail (public once attached; before, its uploader only)."""
+    handle, is_public = services.open_upload(actor(), upload_id, size)
+    response = send_file(handle, mimetype="image/jpeg", max_age=None, conditional=True,
+                         etag=f"upload-{upload_id}-{size}")
+    response.headers["Cache-Control"] = IMMUTABLE if is_public else PRIVATE
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Disposition"] = "inline"
+    return response

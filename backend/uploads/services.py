@@ -1,0 +1,159 @@
+"""Uploads: accept a photo from a member, re-encode it, serve it, attach it once to what it illustrates."""
+
+from __future__ import annotations
+
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from backend.communities.services import memberships_of
+from backend.communities import access
+from backend.core.db import utcnow
+from backend.core.errors import DomainError, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.extensions import db
+from backend.uploads import images
+from backend.uploads.models import SIZES, Upload
+from backend.uploads.storage import get_storage
+
+MAX_BYTES = 10 * 1024 * 1024
+
+register_messages({
+    "upload_too_large": {
+        "zh-CN": ("图片太大", "照片不能超过 10 MB，请压缩后重试。"),
+        "en": ("Photo too large", "Photos may be at most 10 MB; please make it smaller."),
+    },
+    "upload_invalid": {
+        "zh-CN": ("不是有效的图片", "无法读取这张图片（文件损坏、不是图片或尺寸过大）。"),
+        "en": ("Not a valid image", "This file could not be read as an image (damaged, not an image or too large)."),
+    },
+    "upload_unsupported_type": {
+        "zh-CN": ("图片格式不支持", "请上传 JPEG、PNG 或 WebP 格式的照片。"),
+        "en": ("Unsupported image type", "Please upload a JPEG, PNG or WebP photo."),
+    },
+    "upload_missing": {
+        "zh-CN": ("没有文件", "请选择要上传的照片。"),
+        "en": ("No file", "Choose a photo to upload."),
+    },
+    "upload_not_attachable": {
+        "zh-CN": ("照片无法使用", "照片不存在、不是你上传的，或已被使用。"),
+        "en": ("Photo cannot be used", "A photo does not exist, is not yours, or is already in use."),
+    },
+})
+
+
+class UploadTooLarge(DomainError):
+    status = 413
+    code = "upload_too_large"
+
+
+def max_bytes() -> int:
+    return current_app.config.get("UPLOAD_MAX_BYTES", MAX_BYTES)
+
+
+def _require_any_membership(actor) -> None:
+    """Uploading costs disk: only people who belong to a community may do it."""
+    access.require_user(actor)
+    if not memberships_of(actor):
+        raise Forbidden(reason="not_a_member")
+
+
+def create_upload(actor, data: bytes | None) -> Upload:
+    """Validate a photo by its content, strip every byte of metadata, keep display size and thumbnail.
+
+    :raises UploadTooLarge: over 10 MB
+    :raises ValidationFailed: ``upload_missing``, ``upload_invalid``, ``upload_unsupported_type``
+    """
+    _require_any_membership(actor)
+    if not data:
+        raise ValidationFailed({"file": ["required"]}, code="upload_missing")
+    if len(data) > max_bytes():
+        raise UploadTooLarge(errors={"file": [f"at most {max_bytes() // (1024 * 1024)} MB"]})
+    try:
+        processed = images.process(data)
+    except images.ImageRefused as refused:
+        raise ValidationFailed({"file": [refused.message]}, code=refused.code) from None
+    now = utcnow()
+    key = f"{now:%Y/%m}/{secrets.token_urlsafe(16)}"
+    upload = Upload(uploader_id=actor.id, storage_key=key, source_format=processed.source_format,
+                    width=processed.width, height=processed.height, byte_size=len(data), created_at=now)
+    storage = get_storage()
+    storage.save(upload.file_key("display"), processed.display, "image/jpeg")
+    storage.save(upload.file_key("thumb"), processed.thumb, "image/jpeg")
+    db.session.add(upload)
+    db.session.flush()
+    return upload
+
+
+def open_upload(actor, upload_id: int, size: str):
+    """(file object, is_public) for serving. Unattached photos are only shown to their uploader.
+
+    :raises NotFound: unknown id or size, or an unattached photo of someone else
+    """
+    upload = db.session.get(Upload, upload_id)
+    if upload is None or size not in SIZES:
+        raise NotFound()
+    is_public = upload.target_type is not None
+    if not is_public and getattr(actor, "id", None) != upload.uploader_id:
+        raise NotFound()
+    try:
+        return get_storage().open(upload.file_key(size)), is_public
+    except FileNotFoundError:
+        raise NotFound() from None
+
+
+def attach(actor, upload_ids: Iterable[int] | None, target_type: str, target_id: int) -> list[Upload]:
+    """Attach the actor's own unattached uploads to a target, each exactly once.
+
+    One conditional UPDATE: two requests attaching the same photo cannot both win.
+
+    :raises ValidationFailed: ``upload_not_attachable`` (unknown, someone else's, or already attached)
+    """
+    ids = list(dict.fromkeys(upload_ids or []))
+    if not ids:
+        return []
+    if len(ids) > 10:
+        raise ValidationFailed({"photo_ids": ["at most 10 photos"]})
+    result = db.session.execute(
+        update(Upload)
+        .where(Upload.id.in_(ids), Upload.uploader_id == getattr(actor, "id", None), Upload.target_type.is_(None))
+        .values(target_type=target_type, target_id=target_id, attached_at=utcnow()))
+    if result.rowcount != len(ids):
+        raise ValidationFailed({"photo_ids": ["unknown, not yours, or already used"]}, code="upload_not_attachable")
+    return photos_of(target_type, target_id)
+
+
+def photos_of(target_type: str, target_id: int) -> list[Upload]:
+    return photos_by_target(target_type, [target_id]).get(target_id, [])
+
+
+def photos_by_target(target_type: str, target_ids: Iterable[int]) -> dict[int, list[Upload]]:
+    """Photos of many targets in one query (lists and timelines)."""
+    ids = list(set(target_ids))
+    grouped: dict[int, list[Upload]] = defaultdict(list)
+    if not ids:
+        return grouped
+    for upload in db.session.scalars(select(Upload).where(
+            Upload.target_type == target_type, Upload.target_id.in_(ids)).order_by(Upload.id)):
+        grouped[upload.target_id].append(upload)
+    return grouped
+
+
+def copy_for(actor, upload_ids: Iterable[int]) -> list[int]:
+    """New unattached uploads owned by `actor` that share the files of `upload_ids`.
+
+    Used when a photo must also illustrate a second thing (a report's photos on the project made from
+    it): attach() stays "once per upload" and no file is duplicated on disk.
+    """
+    access.require_user(actor)
+    copies = []
+    for original in db.session.scalars(select(Upload).where(Upload.id.in_(list(upload_ids))).order_by(Upload.id)):
+        copy = Upload(uploader_id=actor.id, storage_key=original.storage_key, source_format=original.source_format,
+                      width=original.width, height=original.height, byte_size=original.byte_size)
+        db.session.add(copy)
+        copies.append(copy)
+    db.session.flush()
+    return [c.id for c in copies]
+

@@ -1,0 +1,94 @@
+import click
+from flask import Response
+from flask_smorest import Blueprint
+
+from backend.core import idempotency
+from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.web import actor
+from backend.voting import services
+from backend.voting.schemas import (
+    BallotInputSchema,
+    BallotReceiptSchema,
+    PollCloseSchema,
+    PollCreateSchema,
+    PollListArgsSchema,
+    PollResultsSchema,
+    PollSchema,
+    PollSummarySchema,
+)
+
+# cli_group=None: `flask --app wsgi close-polls` sits next to the foundation's commands.
+blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, ballots and results",
+                cli_group=None)
+
+
+@blp.route("/communities/<int:cid>/polls", methods=["POST"])
+@blp.arguments(PollCreateSchema)
+@blp.response(201, PollSchema)
+def create_poll(data, cid):
+    """Open a poll (committee): yes/no, single, approval, ranked or budget."""
+    poll = services.create_poll(actor(), cid, **data)
+    return services.get_poll(actor(), poll.id)
+
+
+@blp.route("/communities/<int:cid>/polls", methods=["GET"])
+@blp.arguments(PollListArgsSchema, location="query")
+@blp.arguments(PageArgsSchema, location="query")
+@blp.response(200, page_schema(PollSummarySchema))
+def list_polls(filters, page, cid):
+    """A community's polls, newest first; filter by status upcoming, open or closed."""
+    return services.list_polls(actor(), cid, status=filters["status"], **page)
+
+
+@blp.route("/polls/<int:poll_id>", methods=["GET"])
+@blp.response(200, PollSchema)
+def get_poll(poll_id):
+    """A poll with its options, status, the viewer's ballot state and (committee, or after close) turnout."""
+    return services.get_poll(actor(), poll_id)
+
+
+@blp.route("/polls/<int:poll_id>/ballots", methods=["POST"])
+@blp.arguments(BallotInputSchema)
+@blp.response(201, BallotReceiptSchema)
+def cast_ballot(data, poll_id):
+    """Cast a ballot; the receipt is shown only in this response."""
+    # Stored under the user's id, the response (the receipt) would link voter and ballot.
+    idempotency.skip_remembering()
+    return services.cast_ballot(actor(), poll_id, data)
+
+
+@blp.route("/polls/<int:poll_id>/results", methods=["GET"])
+@blp.response(200, PollResultsSchema)
+def get_results(poll_id):
+    """Frozen results after close; the committee's live view before (turnout only for secret polls)."""
+    return services.get_results(actor(), poll_id)
+
+
+@blp.route("/polls/<int:poll_id>/recount.csv", methods=["GET"])
+@blp.doc(responses={"200": {"description": "UTF-8 CSV with BOM: receipt_hash, choices, labels",
+                            "content": {"text/csv": {"schema": {"type": "string"}}}}})
+def recount(poll_id):
+    """Every ballot of a closed poll (receipt hash and choices, no voter identity), so anyone can recount."""
+    filename, body = services.recount_csv(actor(), poll_id)
+    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
+
+
+@blp.route("/polls/<int:poll_id>/close", methods=["POST"])
+@blp.arguments(PollCloseSchema)
+@blp.response(200, PollSchema)
+def close_poll(data, poll_id):
+    """Committee: cancel before opening, or close early once everyone eligible has voted (see README)."""
+    return services.close_poll(actor(), poll_id, reason=data["reason"])
+
+
+@blp.cli.command("close-polls")
+def close_polls_command():
+    """Freeze the results of polls whose window has ended, remind of those closing soon (cron, every minute)."""
+    from backend.core.db import commit
+
+    count = services.close_due_polls()
+    commit()
+    reminded = services.remind_closing_polls()
+    commit()
+    click.echo(f"closed {count} poll(s); reminded voters of {reminded} poll(s) closing within 24 hours")

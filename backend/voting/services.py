@@ -1,0 +1,625 @@
+"""Voting: polls, ballots, frozen results and the recount file.
+
+Guarantees and where they come from:
+
+- one ballot per voter (or household): the UNIQUE (poll_id, voter_key) of the roll, inserted in a
+  SAVEPOINT; the IntegrityError of the loser becomes 409 ``already_voted``;
+- no ballot outside the window: the same transaction admits a ballot with a conditional
+  ``UPDATE polls SET voter_count = voter_count + 1 WHERE state = 'active' AND opens_at <= now < closes_at``,
+  which also serialises ballots against closing (closing flips ``state`` first);
+- results computed exactly once: ``UPDATE polls SET results = ... WHERE results IS NULL``; whoever
+  loses the race reads the winner's results; project outcomes are applied only by the winner;
+- secret ballots: roll and ballots share nothing but the poll id (see models.py), and the ballot
+  response is not kept by the idempotency layer (it would tie the user to the receipt).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from backend.audit import services as audit
+from backend.communities import access
+from backend.communities import services as communities
+from backend.core.db import after_commit, utcnow
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    register_messages,
+)
+from backend.core.pagination import Page, SortKey, paginate
+from backend.extensions import db
+from backend.notifications.services import notify
+from backend.voting import tally
+from backend.voting.models import Ballot, Poll, PollOption, RollEntry
+
+register_messages({
+    "not_eligible": {
+        "zh-CN": ("无投票资格", "你不在这次投票的投票人范围内。"),
+        "en": ("Not eligible", "You are not among the voters of this poll."),
+    },
+    "already_voted": {
+        "zh-CN": ("已经投过票", "你（或你的家庭）已经在这次投票中投过票了，每人（户）只能投一次。"),
+        "en": ("Already voted", "You (or your household) have already voted in this poll."),
+    },
+    "poll_closed": {
+        "zh-CN": ("不在投票时间内", "这次投票尚未开始或已经结束。"),
+        "en": ("Poll not open", "This poll has not opened yet or has already closed."),
+    },
+    "poll_not_closed": {
+        "zh-CN": ("投票尚未结束", "投票结束后才能查看结果和计票文件。"),
+        "en": ("Poll still running", "Results and the recount file are available once the poll closes."),
+    },
+    "poll_still_open": {
+        "zh-CN": ("不能提前结束", "投票进行中不能提前结束，除非所有有资格的投票人都已投票且不允许改票。"),
+        "en": ("Cannot close early",
+               "A running poll closes early only when every eligible voter has voted and revoting is off."),
+    },
+    "receipt_reused": {
+        "zh-CN": ("回执重复", "这个回执已经用过了，请使用新的回执。"),
+        "en": ("Receipt reused", "This receipt was already used; use a new one."),
+    },
+})
+
+CHOICE_FIELD = {"yes_no": "choice", "single": "option_id", "approval": "option_ids", "ranked": "ranking",
+                "budget": "option_ids"}
+RECEIPT_BYTES = 18  # 144 random bits, 24 url-safe characters
+
+
+def receipt_hash(receipt: str) -> str:
+    return hashlib.sha256(receipt.encode()).hexdigest()
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def _poll_or_404(poll_id: int) -> Poll:
+    poll = db.session.get(Poll, poll_id)
+    if poll is None:
+        raise NotFound()
+    return poll
+
+
+def _eligibility_problem(member, poll: Poll) -> str | None:
+    """Why this membership may not vote in this poll (None: it may)."""
+    if member is None:
+        return "not_a_member"
+    if member.status == "suspended":
+        return "suspended"
+    if member.status != "verified":
+        return "not_verified"
+    if poll.eligibility == "grid" and member.grid_id != poll.grid_id:
+        return "other_grid"
+    if poll.eligibility == "household" and member.household_id is None:
+        return "no_household"
+    return None
+
+
+def _voter_key(member, poll: Poll) -> str:
+    return f"h{member.household_id}" if poll.eligibility == "household" else f"u{member.user_id}"
+
+
+def _eligible_voter(actor, poll: Poll):
+    """The actor's membership if they may vote in `poll`.
+
+    :raises AuthRequired: anonymous
+    :raises Forbidden: ``not_eligible`` with a reason
+    """
+    access.require_user(actor)
+    member = access.membership(actor, poll.community_id)
+    problem = _eligibility_problem(member, poll)
+    if problem:
+        raise Forbidden("not_eligible", reason=problem)
+    return member
+
+
+def eligible_count(poll: Poll) -> int:
+    """Verified residents (of the grid) or households with a verified resident, counted in the database."""
+    if poll.eligibility == "household":
+        return communities.verified_household_count(poll.community_id)
+    grid_id = poll.grid_id if poll.eligibility == "grid" else None
+    return communities.verified_member_count(poll.community_id, grid_id)
+
+
+def _turnout(voters: int, eligible: int) -> float | None:
+    return round(voters / eligible, 4) if eligible else None
+
+
+def get_poll(actor, poll_id: int) -> Poll:
+    """A poll with the viewer's own ballot state, and turnout for the committee (live) or everyone (closed)."""
+    poll = _close_if_due(_poll_or_404(poll_id))
+    now = utcnow()
+    poll.status = poll.status_at(now)
+    poll.results_available = poll.results is not None
+    poll.my_ballot, poll.can_vote, poll.not_eligible_reason = None, False, None
+    member = access.membership(actor, poll.community_id)
+    if member is not None:
+        problem = _eligibility_problem(member, poll)
+        poll.not_eligible_reason = problem
+        if problem is None:
+            poll.my_ballot = _my_ballot(poll, actor, _voter_key(member, poll))
+            poll.can_vote = poll.status == "open" and (poll.my_ballot is None or poll.allow_revote)
+    elif getattr(actor, "is_authenticated", False):
+        poll.not_eligible_reason = "not_a_member"
+    poll.turnout = None
+    if poll.results is not None and not poll.results.get("cancelled"):
+        poll.turnout = {"voters": poll.results["voters"], "eligible": poll.results["eligible"],
+                        "share": poll.results["turnout"], "live": False}
+    elif member is not None and member.is_committee and poll.status != "upcoming":
+        eligible = eligible_count(poll)
+        poll.turnout = {"voters": poll.voter_count, "eligible": eligible,
+                        "share": _turnout(poll.voter_count, eligible), "live": True}
+    return poll
+
+
+def _my_ballot(poll: Poll, actor, voter_key: str) -> dict | None:
+    entry = db.session.scalar(select(RollEntry).where(RollEntry.poll_id == poll.id, RollEntry.voter_key == voter_key))
+    if entry is None:
+        return None
+    mine = {"voted": True, "voted_at": entry.voted_at, "cast_by_me": entry.user_id == actor.id,
+            "choices": None, "receipt_hash": None}
+    if not poll.is_secret:
+        ballot = db.session.scalar(select(Ballot).where(Ballot.poll_id == poll.id,
+                                                        Ballot.public_voter_id == entry.user_id))
+        if ballot is not None:
+            mine["choices"], mine["receipt_hash"] = ballot.choices, ballot.receipt_hash
+    return mine
+
+
+def list_polls(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
+    """A community's polls, newest first, optionally only upcoming, open or closed ones."""
+    communities.get_community(community_id)
+    now = utcnow()
+    stmt = select(Poll).where(Poll.community_id == community_id)
+    if status == "upcoming":
+        stmt = stmt.where(Poll.state == "active", Poll.opens_at > now)
+    elif status == "open":
+        stmt = stmt.where(Poll.state == "active", Poll.opens_at <= now, Poll.closes_at > now)
+    elif status == "closed":
+        stmt = stmt.where((Poll.state == "closed") | (Poll.closes_at <= now))
+    page = paginate(stmt, [SortKey(Poll.id, descending=True)], limit=limit, cursor=cursor)
+    for poll in page.items:
+        poll.status = poll.status_at(now)
+    if any(poll.state == "active" and poll.closes_at <= now for poll in page.items):
+        after_commit(_enqueue_close_due_polls)  # freeze their results now rather than on the next view
+    return page
+
+
+def _enqueue_close_due_polls() -> None:
+    from backend.jobs import enqueue
+
+    enqueue(close_due_polls)
+
+
+# --- creating ------------------------------------------------------------------------------------
+
+def _projects():
+    """The projects domain's services (imported late: the domains are built side by side)."""
+    from backend.projects import services
+
+    return services
+
+
+def _check_window(opens_at: datetime, closes_at: datetime, errors: dict) -> None:
+    if closes_at <= opens_at:
+        errors.setdefault("closes_at", []).append("must be after opens_at")
+    elif closes_at <= utcnow():
+        errors.setdefault("closes_at", []).append("must be in the future")
+
+
+def _check_options(method: str, options: list[dict], max_choices: int | None, errors: dict) -> None:
+    def error(field, message):
+        errors.setdefault(field, []).append(message)
+
+    if method == "yes_no":
+        if options:
+            error("options", "a yes/no poll has the fixed choices yes, no and abstain")
+        if max_choices is not None:
+            error("max_choices", "not used by yes/no polls")
+        return
+    if len(options) < (1 if method == "budget" else 2):
+        error("options", "give at least two options" if method != "budget" else "give at least one project")
+    if max_choices is not None and (method == "single" or max_choices > max(len(options), 1)):
+        error("max_choices", "at most the number of options (not used by single choice)")
+    for index, option in enumerate(options):
+        if method != "budget" and (option["project_id"] is not None or option["cost_cents"] is not None):
+            error("options", f"option {index + 1}: project_id and cost_cents are for budget polls")
+        if method != "budget" and not option["label"]:
+            error("options", f"option {index + 1}: a label is required")
+        if method == "budget" and option["project_id"] is None and (not option["label"] or option["cost_cents"] is None):
+            error("options", f"option {index + 1}: a label and cost_cents, or a project_id")
+    labels = [option["label"] for option in options if option["label"]]
+    if len(set(labels)) != len(labels):
+        error("options", "labels must differ")
+
+
+def _linked_projects(community_id: int, options: list[dict], project_id: int | None, errors: dict) -> dict:
+    """The projects this poll decides, validated by the projects domain (accepted and ready for a poll)."""
+    wanted = [o["project_id"] for o in options if o["project_id"] is not None] + ([project_id] if project_id else [])
+    if not wanted:
+        return {}
+    if len(set(wanted)) != len(wanted):
+        errors.setdefault("options", []).append("a project appears twice")
+        return {}
+    return {project.id: project for project in _projects().projects_ready_for_poll(community_id, wanted)}
+
+
+def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: datetime, closes_at: datetime,
+                description: str = "", budget_rule: str | None = None, options: list[dict] | None = None,
+                eligibility: str = "verified", grid_id: int | None = None, quorum: float | None = 0.0,
+                pass_threshold: float | None = 0.5, secret: bool = True, budget_cents: int | None = None,
+                max_choices: int | None = None, allow_revote: bool = False, project_id: int | None = None) -> Poll:
+    """Committee opens a poll (standalone, about one project, or a budget over ready projects).
+
+    :raises ValidationFailed: bad window, options, budget, grid or projects
+    """
+    communities.get_community(community_id)
+    access.require_committee(actor, community_id)
+    options = [{"label": None, "project_id": None, "cost_cents": None, **o} for o in options or []]
+    errors: dict = {}
+    _check_window(opens_at, closes_at, errors)
+    _check_options(method, options, max_choices, errors)
+    if method == "budget":
+        budget_rule = budget_rule or "greedy"
+        if budget_cents is None:
+            errors.setdefault("budget_cents", []).append("required for a budget poll")
+    elif budget_rule is not None or budget_cents is not None:
+        errors.setdefault("budget_rule", []).append("budget_rule and budget_cents are for budget polls")
+    if project_id is not None and method != "yes_no":
+        errors.setdefault("project_id", []).append("only a yes/no poll decides one project; budget options carry theirs")
+    if eligibility == "grid":
+        if grid_id is None:
+            errors.setdefault("grid_id", []).append("required when eligibility is grid")
+    elif grid_id is not None:
+        errors.setdefault("grid_id", []).append("only for eligibility grid")
+    if errors:
+        raise ValidationFailed(errors)
+    communities.grid_in_community(community_id, grid_id)
+    projects = _linked_projects(community_id, options, project_id, errors)
+    if errors:
+        raise ValidationFailed(errors)
+
+    poll = Poll(community_id=community_id, title=title, description=description or "", method=method,
+                budget_rule=budget_rule, budget_cents=budget_cents, eligibility=eligibility, grid_id=grid_id,
+                project_id=project_id, opens_at=opens_at, closes_at=closes_at,
+                quorum=quorum or 0.0, pass_threshold=pass_threshold or 0.5, is_secret=secret,
+                allow_revote=allow_revote, created_by_id=actor.id,
+                max_choices=max_choices if max_choices is not None or method != "approval" else len(options))
+    for position, option in enumerate(options):
+        project = projects.get(option["project_id"])
+        poll.options.append(PollOption(
+            position=position, label=option["label"] or project.title, project_id=option["project_id"],
+            cost_cents=option["cost_cents"] if option["cost_cents"] is not None
+            else (project.budget_cents if project else None)))
+    if method == "budget" and any(o.cost_cents is None for o in poll.options):
+        raise ValidationFailed({"options": ["every project needs a cost (cost_cents or the project's budget)"]})
+    db.session.add(poll)
+    db.session.flush()
+    if projects:
+        _projects().mark_voting(list(projects), poll.id, closes_at=closes_at)
+    audit.record(actor, "poll.create", "poll", poll.id, community_id=community_id,
+                 after={"title": title, "method": method, "opens_at": opens_at.isoformat(),
+                        "closes_at": closes_at.isoformat(), "eligibility": eligibility, "secret": secret})
+    recipients = communities.community_member_ids(community_id, grid_ids=[grid_id] if grid_id else None)
+    notify(recipients, "poll_opened", {"poll_id": poll.id, "poll_title": title, "opens_at": opens_at.isoformat(),
+                                       "closes_at": closes_at.isoformat()},
+           community_id=community_id, exclude=[actor.id])
+    return poll
+
+
+# --- casting -------------------------------------------------------------------------------------
+
+def _validated_choices(poll: Poll, body: dict) -> dict:
+    """The ballot body checked against the poll: right field, known options, no duplicates, ≤ max_choices.
+
+    :raises ValidationFailed:
+    """
+    field = CHOICE_FIELD[poll.method]
+    errors = {name: ["not used by this poll's method"] for name in body if name not in (field, "receipt")}
+    if field not in body:
+        errors[field] = ["required for this poll's method"]
+    if errors:
+        raise ValidationFailed(errors)
+    value = body[field]
+    known = set(poll.option_ids())
+    if poll.method == "yes_no":
+        return {field: value}
+    if poll.method == "single":
+        if value not in known:
+            raise ValidationFailed({field: ["not an option of this poll"]})
+        return {field: value}
+    if poll.method in ("approval", "budget") and not value:
+        raise ValidationFailed({field: ["choose at least one option"]})
+    if len(set(value)) != len(value):
+        raise ValidationFailed({field: ["an option appears twice"]})
+    unknown = [v for v in value if v not in known]
+    if unknown:
+        raise ValidationFailed({field: [f"not options of this poll: {', '.join(map(str, unknown))}"]})
+    if poll.max_choices is not None and len(value) > poll.max_choices:
+        raise ValidationFailed({field: [f"at most {poll.max_choices} choices"]})
+    return {field: value if poll.method == "ranked" else sorted(value)}
+
+
+def _admit(poll: Poll, now: datetime, *, new_voter: bool) -> None:
+    """The conditional UPDATE that admits a ballot only inside the window of a poll not closed.
+
+    :raises Conflict: ``poll_closed`` (reason ``not_yet_open`` or ``closed``)
+    """
+    admitted = db.session.execute(
+        update(Poll).where(Poll.id == poll.id, Poll.state == "active", Poll.opens_at <= now, Poll.closes_at > now)
+        .values(voter_count=Poll.voter_count + (1 if new_voter else 0))
+        .execution_options(synchronize_session=False)).rowcount
+    if not admitted:
+        raise Conflict("poll_closed", reason="not_yet_open" if now < poll.opens_at else "closed")
+
+
+def cast_ballot(actor, poll_id: int, body: dict) -> dict:
+    """Cast (or, where allowed, replace) the actor's ballot; returns the receipt, shown only this once.
+
+    :raises Forbidden: ``not_eligible``
+    :raises ValidationFailed: wrong options, duplicates, too many choices, a field of another method
+    :raises Conflict: ``poll_closed``, ``already_voted``, ``receipt_reused``
+    """
+    poll = _poll_or_404(poll_id)
+    member = _eligible_voter(actor, poll)
+    choices = _validated_choices(poll, body)
+    now = utcnow()
+    status = poll.status_at(now)
+    if status != "open":
+        raise Conflict("poll_closed", reason="not_yet_open" if status == "upcoming" else "closed")
+    receipt = body.get("receipt") or secrets.token_urlsafe(RECEIPT_BYTES)
+    digest = receipt_hash(receipt)
+    try:
+        with db.session.begin_nested():
+            _admit(poll, now, new_voter=True)
+            db.session.add(RollEntry(poll_id=poll.id, voter_key=_voter_key(member, poll), user_id=actor.id,
+                                     voted_at=now))
+            db.session.flush()
+    except IntegrityError:
+        if poll.allow_revote and body.get("receipt"):
+            return _revote(poll, now, digest, receipt, choices)
+        raise Conflict("already_voted") from None
+    try:
+        with db.session.begin_nested():
+            db.session.add(Ballot(poll_id=poll.id, receipt_hash=digest, choices=choices,
+                                  public_voter_id=None if poll.is_secret else actor.id))
+            db.session.flush()
+    except IntegrityError:  # a client-made receipt that was already used (the request rolls back whole)
+        raise Conflict("receipt_reused") from None
+    return {"receipt": receipt, "receipt_hash": digest, "revoted": False}
+
+
+def _revote(poll: Poll, now: datetime, digest: str, receipt: str, choices: dict) -> dict:
+    """Replace the ballot held by this receipt in place: still one row per voter, the last one counts."""
+    _admit(poll, now, new_voter=False)
+    changed = db.session.execute(
+        update(Ballot).where(Ballot.poll_id == poll.id, Ballot.receipt_hash == digest).values(choices=choices)
+        .execution_options(synchronize_session=False)).rowcount
+    if not changed:
+        raise Conflict("already_voted")
+    return {"receipt": receipt, "receipt_hash": digest, "revoted": True}
+
+
+# --- closing and results -------------------------------------------------------------------------
+
+def _close_if_due(poll: Poll) -> Poll:
+    """Freeze the results of a poll whose window has ended (the first read after closes_at does it)."""
+    if poll.results is not None or (poll.state == "active" and utcnow() < poll.closes_at):
+        return poll
+    poll_id = poll.id
+    try:
+        return _close(poll_id)
+    except OperationalError:
+        # SQLite: a read transaction cannot start writing once another writer committed after its first read
+        # (SQLITE_BUSY at once). Only reads happened here, so start afresh with the UPDATE as first statement.
+        db.session.rollback()
+        return _close(poll_id)
+
+
+def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> Poll:
+    """Flip the poll to closed (no ballot is admitted after this), then set its results once."""
+    now = utcnow()
+    db.session.execute(
+        update(Poll).where(Poll.id == poll_id, Poll.state == "active")
+        .values(state="closed", closed_at=now, close_reason=reason).execution_options(synchronize_session=False))
+    poll = _reload(poll_id)
+    if poll.results is not None:
+        return poll
+    eligible = eligible_count(poll)
+    results = _cancelled_results(poll) if cancel else compute_results(poll, eligible)
+    won = db.session.execute(
+        update(Poll).where(Poll.id == poll_id, Poll.results.is_(None))
+        .values(results=results, eligible_count=eligible).execution_options(synchronize_session=False)).rowcount
+    poll = _reload(poll_id)
+    if won and not cancel:
+        _apply_outcome(poll)
+    return poll
+
+
+def _reload(poll_id: int) -> Poll:
+    return db.session.execute(select(Poll).where(Poll.id == poll_id)
+                              .execution_options(populate_existing=True)).scalar_one()
+
+
+def _cancelled_results(poll: Poll) -> dict:
+    return {"poll_id": poll.id, "method": poll.method, "cancelled": True, "live": False, "voters": 0,
+            "eligible": 0, "turnout": None, "quorum": poll.quorum, "quorum_met": None, "passed": None,
+            "counts": None, "winners": [], "computed_at": utcnow().isoformat()}
+
+
+def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
+    """Results from the ballots with the pure tally functions, in the frozen JSON shape."""
+    ballots = list(db.session.scalars(select(Ballot.choices).where(Ballot.poll_id == poll.id)))
+    voters = db.session.scalar(select(func.count()).select_from(RollEntry).where(RollEntry.poll_id == poll.id))
+    has_quorum = tally.quorum_met(voters, eligible, poll.quorum)
+    results = {"poll_id": poll.id, "method": poll.method, "live": live, "cancelled": False, "voters": voters,
+               "eligible": eligible, "turnout": _turnout(voters, eligible), "quorum": poll.quorum,
+               "quorum_met": has_quorum, "pass_threshold": None, "computed_at": utcnow().isoformat()}
+    options = poll.options
+    labels = {option.id: option.label for option in options}
+    ids = [option.id for option in options]
+    field = CHOICE_FIELD[poll.method]
+    choices = [ballot[field] for ballot in ballots]
+    if poll.method == "yes_no":
+        outcome = tally.tally_yes_no(choices, pass_threshold=poll.pass_threshold)
+        results.update(
+            pass_threshold=poll.pass_threshold, yes_share=outcome["yes_share"], winners=[], tie_broken=False,
+            passed=has_quorum and outcome["majority_reached"],
+            counts=[{"option_id": None, "choice": c, "label": c, "votes": n} for c, n in outcome["counts"].items()])
+        return results
+    if poll.method == "budget":
+        costs = {option.id: option.cost_cents for option in options}
+        rule = tally.tally_budget_equal_shares if poll.budget_rule == "equal_shares" else tally.tally_budget_greedy
+        outcome = rule(choices, costs, poll.budget_cents, ids)
+        projects = {option.id: option.project_id for option in options}
+        results.update(rule=poll.budget_rule, budget_cents=poll.budget_cents, money_used_cents=outcome["money_used"],
+                       funded=outcome["funded"], winners=outcome["funded"], tie_broken=False,
+                       funded_in_order=outcome["funded_in_order"],
+                       funded_by={str(k): v for k, v in outcome["funded_by"].items()},
+                       funded_projects=[projects[o] for o in outcome["funded"] if projects[o] is not None],
+                       passed=has_quorum and bool(outcome["funded"]))
+    else:
+        if poll.method == "single":
+            outcome = tally.tally_single(choices, ids)
+        elif poll.method == "approval":
+            outcome = tally.tally_approval(choices, ids)
+        else:
+            outcome = tally.tally_ranked(choices, ids)
+            results["rounds"] = outcome["rounds"]
+        results.update(winners=outcome["winners"], tie_broken=outcome["tie_broken"],
+                       passed=has_quorum and bool(outcome["winners"]))
+    results["counts"] = [{"option_id": i, "choice": None, "label": labels[i], "votes": outcome["counts"][i]}
+                         for i in ids]
+    return results
+
+
+def _apply_outcome(poll: Poll) -> None:
+    """Tell the projects domain what the community decided, and the voters and committee the result."""
+    results = poll.results
+    if poll.method == "yes_no" and poll.project_id is not None:
+        _projects().apply_poll_outcome(poll.project_id, approved=bool(results["passed"]), poll_id=poll.id)
+    if poll.method == "budget":
+        funded = set(results["funded"]) if results["quorum_met"] else set()
+        for option in poll.options:
+            if option.project_id is not None:
+                _projects().apply_poll_outcome(option.project_id, approved=option.id in funded, poll_id=poll.id)
+    voters = db.session.scalars(select(RollEntry.user_id).where(RollEntry.poll_id == poll.id))
+    recipients = list(voters) + communities.committee_member_ids(poll.community_id)
+    notify(recipients, "poll_results", {"poll_id": poll.id, "poll_title": poll.title, "passed": results["passed"]},
+           community_id=poll.community_id)
+
+
+def get_results(actor, poll_id: int) -> dict:
+    """Frozen results for anyone once closed; the committee's live view before (turnout only if secret).
+
+    :raises Conflict: ``poll_not_closed`` for everyone else before the close
+    """
+    poll = _close_if_due(_poll_or_404(poll_id))
+    if poll.results is not None:
+        return poll.results
+    if not access.is_committee(actor, poll.community_id):
+        raise Conflict("poll_not_closed")
+    eligible = eligible_count(poll)
+    if poll.is_secret:  # never live counts of a secret poll, even for the committee
+        return {"poll_id": poll.id, "method": poll.method, "live": True, "cancelled": False,
+                "voters": poll.voter_count, "eligible": eligible, "turnout": _turnout(poll.voter_count, eligible),
+                "quorum": poll.quorum, "quorum_met": tally.quorum_met(poll.voter_count, eligible, poll.quorum),
+                "passed": None, "counts": None, "winners": None}
+    return compute_results(poll, eligible, live=True)
+
+
+def recount_csv(actor, poll_id: int) -> tuple[str, str]:
+    """(filename, CSV text) of every ballot of a closed poll: receipt hash and choices, no voter identity.
+
+    :raises Conflict: ``poll_not_closed``
+    """
+    poll = _close_if_due(_poll_or_404(poll_id))
+    if poll.results is None:
+        raise Conflict("poll_not_closed")
+    labels = {option.id: option.label for option in poll.options}
+    field = CHOICE_FIELD[poll.method]
+    out = io.StringIO()
+    out.write("\ufeff")  # BOM: spreadsheet programs then read the Chinese labels as UTF-8
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["receipt_hash", "choices", "labels"])
+    rows = db.session.execute(select(Ballot.receipt_hash, Ballot.choices).where(Ballot.poll_id == poll.id)
+                              .order_by(Ballot.receipt_hash))
+    for digest, choices in rows:
+        value = choices[field]
+        if poll.method == "yes_no":
+            writer.writerow([digest, value, value])
+            continue
+        chosen = [value] if poll.method == "single" else value
+        writer.writerow([digest, ";".join(map(str, chosen)), ";".join(labels[i] for i in chosen)])
+    return f"poll-{poll.id}-recount.csv", out.getvalue()
+
+
+def close_poll(actor, poll_id: int, *, reason: str) -> Poll:
+    """Committee closes a poll before its time, only where that cannot be used to pick a convenient moment.
+
+    Before it opens: cancelled (no results). While open: only when every eligible voter (household) has
+    voted and revoting is off, so nothing could still change. After closes_at: freezes the results now.
+
+    :raises Conflict: ``poll_still_open``
+    """
+    poll = _poll_or_404(poll_id)
+    access.require_committee(actor, poll.community_id)
+    status = poll.status_at(utcnow())
+    if status == "closed":
+        return get_poll(actor, poll_id)
+    if status == "upcoming":
+        linked = {poll.project_id} | {option.project_id for option in poll.options}
+        _projects().release_from_poll(sorted(pid for pid in linked if pid), poll.id)
+        _close(poll.id, reason=reason, cancel=True)
+        action = "poll.cancel"
+    else:
+        if poll.allow_revote or poll.voter_count < eligible_count(poll):
+            raise Conflict("poll_still_open")
+        _close(poll.id, reason=reason)
+        action = "poll.close_early"
+    audit.record(actor, action, "poll", poll.id, community_id=poll.community_id, reason=reason,
+                 before={"status": status}, after={"status": "closed"})
+    return get_poll(actor, poll_id)
+
+
+REMIND_BEFORE = timedelta(hours=24)
+
+
+def remind_closing_polls() -> int:
+    """Job: once per poll, 24 hours before the close, tell the eligible who have not voted yet."""
+    now = utcnow()
+    due = list(db.session.scalars(select(Poll).where(
+        Poll.state == "active", Poll.reminded_at.is_(None), Poll.opens_at <= now,
+        Poll.closes_at > now, Poll.closes_at <= now + REMIND_BEFORE)))
+    for poll in due:
+        # Conditional UPDATE: two overlapping runs of the job remind once.
+        if not db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.reminded_at.is_(None))
+                                  .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount:
+            continue
+        voted = set(db.session.scalars(select(RollEntry.voter_key).where(RollEntry.poll_id == poll.id)))
+        members = communities.verified_member_households(
+            poll.community_id, poll.grid_id if poll.eligibility == "grid" else None)
+        waiting = [user_id for user_id, household_id in members
+                   if (f"h{household_id}" if poll.eligibility == "household" else f"u{user_id}") not in voted
+                   and (household_id is not None or poll.eligibility != "household")]
+        notify(waiting, "poll_closing_soon", {"poll_id": poll.id, "poll_title": poll.title,
+                                              "closes_at": poll.closes_at.isoformat()},
+               community_id=poll.community_id)
+    return len(due)
+
+
+def close_due_polls() -> int:
+    """Job (and `flask close-polls`): freeze the results of every poll whose window has ended."""
+    due = list(db.session.scalars(select(Poll.id).where(Poll.state == "active", Poll.closes_at <= utcnow())
+                                  .order_by(Poll.closes_at)))
+    due += list(db.session.scalars(select(Poll.id).where(Poll.state == "closed", Poll.results.is_(None))))
+    for poll_id in due:
+        _close(poll_id)
+    return len(due)

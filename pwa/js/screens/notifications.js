@@ -1,0 +1,245 @@
+// Notifications: the inbox (/notifications) with its unread badge, and the preferences screen
+// (/me/notifications): per kind inbox/push switches, digest, quiet hours, push on this device.
+//
+// The shell wires this in with registerNotificationRoutes(router.route) and may show bellButton()
+// in the app bar; other screens call maybeAskForPush(reason) after a first report, vote or sign-up.
+import { api } from '../api.js';
+import { formatDateTime } from '../i18n.js';
+import { icon } from '../icons.js';
+import { navigate } from '../router.js';
+import { state } from '../store.js';
+import { button, card, emptyState, h, linkButton, list, skeleton, toast, withLoading } from '../ui.js';
+import { requireUser } from './common.js';
+import { ensureStyles, loadStrings, nt } from './notifications-i18n.js';
+import { currentSubscription, disablePush, enablePush, maybeAskForPush, pushSupported } from './notifications-push.js';
+
+export { maybeAskForPush };
+
+const badgeListeners = new Set();
+let unread = 0;
+
+/* ---------- unread badge: app bar bell and the installed app's icon ---------- */
+
+function setUnread(count) {
+  unread = Math.max(0, Number(count) || 0);
+  for (const fn of badgeListeners) fn(unread);
+  if ('setAppBadge' in navigator) {
+    (unread ? navigator.setAppBadge(unread) : navigator.clearAppBadge()).catch(() => {});
+  }
+}
+
+/** Re-read the unread count (cheap: one item, network first). */
+export async function refreshUnreadCount() {
+  if (!state.user) return setUnread(0);
+  try {
+    const page = await api.get('/api/v1/notifications?limit=1', { fresh: true });
+    setUnread(page.unread_count);
+  } catch { /* offline: keep the last count */ }
+}
+
+/** A bell link to the inbox with the unread count, for the app bar. */
+export function bellButton() {
+  ensureStyles();
+  const badge = h('span', { class: 'badge notif-bell__badge', id: 'notif-badge' });
+  const link = h('a', { class: 'appbar__action notif-bell', href: '/notifications', id: 'notif-bell' }, bellIcon(), badge);
+  const draw = (count) => {
+    badge.hidden = count === 0;
+    badge.textContent = count > 99 ? '99+' : String(count);
+    link.setAttribute('aria-label', nt('inbox.bell', { count }));
+  };
+  badgeListeners.add(draw);
+  loadStrings().then(() => draw(unread));
+  refreshUnreadCount();
+  return link;
+}
+
+function bellIcon() {
+  const NS = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '24');
+  svg.setAttribute('height', '24');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('class', 'icon');
+  for (const d of ['M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z', 'M10 20a2 2 0 0 0 4 0']) {
+    const path = document.createElementNS(NS, 'path');
+    path.setAttribute('d', d);
+    path.setAttribute('fill', 'none');
+    path.setAttribute('stroke', 'currentColor');
+    path.setAttribute('stroke-width', '1.8');
+    path.setAttribute('stroke-linejoin', 'round');
+    svg.append(path);
+  }
+  return svg;
+}
+
+// The service worker tells open pages when a push arrived (its badge count is the new unread count).
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.addEventListener('message', (event) => {
+    const data = event.data || {};
+    if (data.type === 'push-received' && typeof data.badge_count === 'number') setUnread(data.badge_count);
+  });
+}
+
+/* ---------- inbox ---------- */
+
+function inboxItem(n, onOpen) {
+  const cls = `notif-item${n.is_read ? '' : ' notif-item--unread'}${n.is_urgent ? ' notif-item--urgent' : ''}`;
+  const a = h('a', { class: cls, href: n.url, dataset: { id: String(n.id), kind: n.kind } },
+    h('span', { class: 'notif-item__dot', 'aria-hidden': 'true' }),
+    h('span', { class: 'notif-item__body' },
+      h('span', { class: 'notif-item__title', text: n.title }),
+      n.body ? h('span', { class: 'notif-item__text', text: n.body }) : null,
+      h('time', { class: 'notif-item__time', datetime: n.created_at, text: formatDateTime(n.created_at) })),
+    n.is_read ? null : h('span', { class: 'visually-hidden', text: nt('inbox.unread') }));
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    onOpen(n);
+  });
+  return h('li', {}, a);
+}
+
+export async function inboxScreen(ctx) {
+  if (!requireUser(ctx)) return null;
+  ensureStyles();
+  await loadStrings();
+  const ul = list([], { id: 'notif-list', class: 'list notif-list' });
+  const more = button(nt('inbox.more'), { variant: 'secondary', block: true, hidden: true, id: 'notif-more' });
+  const readAll = button(nt('inbox.readAll'), { variant: 'ghost', small: true, id: 'notif-read-all' });
+  const count = h('p', { class: 'muted small', id: 'notif-unread', 'aria-live': 'polite' });
+  const body = h('div', { class: 'notif-screen' }, skeleton(3));
+  let cursor = null;
+
+  const drawCount = () => {
+    count.textContent = unread ? nt('inbox.unreadCount', { count: unread }) : nt('inbox.allRead');
+    readAll.hidden = unread === 0;
+  };
+  const open = async (n) => {
+    if (!n.is_read) {
+      try {
+        const res = await api.post('/api/v1/notifications/read', { ids: [n.id] });
+        setUnread(res.unread_count);
+      } catch { /* reading still works offline */ }
+    }
+    navigate(n.url || '/notifications');
+  };
+  const load = async () => {
+    const q = new URLSearchParams({ limit: '20' });
+    if (cursor) q.set('cursor', cursor);
+    const page = await api.get(`/api/v1/notifications?${q}`, { fresh: true });
+    cursor = page.next_cursor;
+    setUnread(page.unread_count);
+    ul.append(...page.items.map((n) => inboxItem(n, open)));
+    more.hidden = !cursor;
+    return page;
+  };
+  more.addEventListener('click', () => withLoading(more, load));
+  readAll.addEventListener('click', () => withLoading(readAll, async () => {
+    const res = await api.post('/api/v1/notifications/read', { all: true });
+    setUnread(res.unread_count);
+    ul.querySelectorAll('.notif-item--unread').forEach((el) => el.classList.remove('notif-item--unread'));
+    drawCount();
+  }));
+
+  try {
+    const first = await load();
+    body.replaceChildren();
+    if (!first.items.length) {
+      body.append(emptyState({ iconName: 'check', title: nt('inbox.empty'), body: nt('inbox.emptyHint') }));
+    } else {
+      body.append(h('div', { class: 'row notif-toolbar' }, count, readAll), ul, more);
+      drawCount();
+    }
+  } catch (err) {
+    body.replaceChildren(emptyState({ iconName: 'wifiOff', title: nt('inbox.failed'), body: err.detail || err.message }));
+  }
+  const settings = linkButton(nt('prefs.title'), '/me/notifications', { variant: 'ghost', small: true, id: 'notif-settings' });
+  return { title: nt('inbox.title'), back: null, node: h('div', {}, body, h('p', { class: 'center' }, settings)) };
+}
+
+/* ---------- preferences ---------- */
+
+function switchRow({ id, label, checked, onChange, disabled = false }) {
+  const input = h('input', { type: 'checkbox', role: 'switch', class: 'switch', id, checked, disabled });
+  input.addEventListener('change', () => onChange(input.checked, input));
+  return h('label', { class: 'notif-switch', for: id }, h('span', { text: label }), input);
+}
+
+async function devicePushCard() {
+  const status = h('p', { class: 'muted small', id: 'push-status' });
+  const action = h('div', {});
+  const draw = async () => {
+    action.replaceChildren();
+    if (!pushSupported()) {
+      status.textContent = nt('push.unsupported');
+      return;
+    }
+    const sub = await currentSubscription().catch(() => null);
+    if (Notification.permission === 'denied') status.textContent = nt('push.blocked');
+    else status.textContent = sub ? nt('push.onHere') : nt('push.offHere');
+    const btn = button(sub ? nt('push.turnOff') : nt('push.turnOn'), { variant: sub ? 'secondary' : 'primary', small: true, id: 'push-toggle' });
+    btn.addEventListener('click', () => withLoading(btn, async () => {
+      try {
+        if (sub) await disablePush();
+        else await enablePush();
+        toast(sub ? nt('push.disabled') : nt('push.enabled'));
+      } catch (err) {
+        toast(err.detail || err.message || nt('push.failed'), { type: 'error' });
+      }
+      await draw();
+    }));
+    action.append(btn);
+  };
+  await draw();
+  return card(h('h2', { class: 'card__title', text: nt('push.thisDevice') }), status, action);
+}
+
+export async function preferencesScreen(ctx) {
+  if (!requireUser(ctx)) return null;
+  ensureStyles();
+  await loadStrings();
+  let prefs;
+  try {
+    prefs = await api.get('/api/v1/me/notification-preferences', { fresh: true });
+  } catch (err) {
+    return { title: nt('prefs.title'), back: '/me', node: emptyState({ iconName: 'wifiOff', title: nt('inbox.failed'), body: err.detail || err.message }) };
+  }
+  const save = async (body, input) => {
+    try {
+      prefs = await api.put('/api/v1/me/notification-preferences', body);
+      toast(nt('prefs.saved'));
+    } catch (err) {
+      if (input) input.checked = !input.checked;
+      toast(err.detail || nt('push.failed'), { type: 'error' });
+    }
+  };
+  const kindRows = (personal) => prefs.kinds.filter((k) => k.personal === personal).map((k) => h('li', { class: 'notif-kind', dataset: { kind: k.kind } },
+    h('p', { class: 'notif-kind__label', text: k.label }),
+    h('div', { class: 'notif-kind__switches' },
+      switchRow({ id: `pref-${k.kind}-push`, label: nt('prefs.push'), checked: k.push, onChange: (v, el) => save({ kinds: [{ kind: k.kind, push: v }] }, el) }),
+      switchRow({ id: `pref-${k.kind}-inbox`, label: nt('prefs.inbox'), checked: k.inbox, onChange: (v, el) => save({ kinds: [{ kind: k.kind, inbox: v }] }, el) }))));
+
+  const digest = h('select', { class: 'input', id: 'pref-digest', name: 'digest' },
+    ['off', 'daily', 'weekly'].map((v) => h('option', { value: v, text: nt(`prefs.digest.${v}`), selected: prefs.digest === v })));
+  digest.addEventListener('change', () => save({ digest: digest.value }));
+  const qh = prefs.quiet_hours;
+
+  const node = h('div', { class: 'notif-prefs' },
+    await devicePushCard(),
+    card(h('h2', { class: 'card__title', text: nt('prefs.aboutMe') }), h('p', { class: 'muted small', text: nt('prefs.aboutMeHint') }),
+      h('ul', { class: 'notif-kinds' }, kindRows(true))),
+    card(h('h2', { class: 'card__title', text: nt('prefs.community') }), h('p', { class: 'muted small', text: nt('prefs.communityHint') }),
+      h('ul', { class: 'notif-kinds' }, kindRows(false)),
+      h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'pref-digest', text: nt('prefs.digest') }), digest),
+      h('p', { class: 'muted small', text: nt('prefs.urgent') })),
+    card(h('h2', { class: 'card__title', text: nt('prefs.quiet') }),
+      h('p', { class: 'muted', id: 'pref-quiet', text: qh ? nt('prefs.quietOn', qh) : nt('prefs.quietOff') }),
+      h('p', { class: 'small' }, icon('clock'), ' ', h('a', { href: '/me#quiet-status', text: nt('prefs.quietEdit') }))));
+  return { title: nt('prefs.title'), back: '/notifications', node };
+}
+
+/** Register the screens with the shell's router: registerNotificationRoutes(router.route). */
+export function registerNotificationRoutes(route) {
+  route('/notifications', inboxScreen);
+  route('/me/notifications', preferencesScreen);
+}

@@ -1,0 +1,416 @@
+// Problem reports (随手拍): new report (camera, category chips, location, duplicate hint, offline
+// outbox with photos), public board, my reports, the grid worker's queue, and a report's detail with
+// its timeline and the actions the viewer may take.
+import { api } from '../api.js';
+import { maybeAskForPush } from './notifications-push.js';
+import { formatDateTime } from '../i18n.js';
+import { navigate, refresh } from '../router.js';
+import { currentMembership, isVerified, state } from '../store.js';
+import { button, card, chips, clear, emptyState, field, formError, h, linkButton, list, listItem, openSheet, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
+import { flagButton } from './moderation.js';
+import { ready, tr } from './reports-i18n.js';
+import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
+
+const MAX_PHOTOS = 4;
+const STATUS_KIND = { submitted: 'warn', accepted: '', assigned: '', in_progress: '', reopened: 'warn', resolved: 'ok', confirmed: 'ok', rejected: 'danger' };
+
+/* ---------- small pieces ---------- */
+
+export function statusPill(report) {
+  const pills = [pill(tr(`status.${report.status}`), STATUS_KIND[report.status])];
+  if (report.is_overdue) pills.push(pill(tr('rp.overdue'), 'danger'));
+  return h('span', { class: 'rp-pills' }, pills);
+}
+
+function thumb(photo, alt = '') {
+  return h('img', { class: 'rp-thumb', src: photo.thumb_url, alt, loading: 'lazy', width: 72, height: 72 });
+}
+
+function reportItem(report) {
+  const meta = [report.category_label, report.grid ? report.grid.name : null, formatDateTime(report.created_at)].filter(Boolean).join(' · ');
+  return h('li', {}, h('a', { class: 'list-item rp-item', href: `/reports/${report.id}`, dataset: { status: report.status } },
+    report.photos && report.photos.length ? thumb(report.photos[0]) : h('span', { class: 'rp-thumb rp-thumb--empty', 'aria-hidden': 'true' }),
+    h('span', { class: 'list-item__body' },
+      h('span', { class: 'list-item__title', text: report.description }),
+      h('span', { class: 'list-item__meta', text: meta }),
+      h('span', { class: 'row' }, statusPill(report), report.me_too_count ? h('span', { class: 'muted small', text: tr('rp.meTooCount', { n: report.me_too_count }) }) : null))));
+}
+
+function needMember() {
+  const m = currentMembership();
+  if (!state.user) return { title: tr('rp.title'), node: emptyState({ iconName: 'camera', title: tr('rp.signIn'), action: linkButton(tr('auth.signIn'), '/signin?next=/report', { block: true }) }) };
+  if (!m || !isVerified(m)) return { title: tr('rp.title'), node: emptyState({ iconName: 'camera', title: tr('rp.notMember'), action: linkButton(tr('community.choose'), '/communities', { variant: 'secondary' }) }) };
+  return null;
+}
+
+function tabs(active) {
+  const items = [['new', '/report', 'rp.newTitle'], ['board', '/reports', 'rp.board'], ['mine', '/reports/mine', 'rp.mine']];
+  const m = currentMembership();
+  if (m && ['grid_worker', 'committee'].includes(m.role)) items.push(['queue', '/reports/queue', 'rp.queue']);
+  return h('nav', { class: 'rp-tabs', 'aria-label': tr('rp.title') },
+    items.map(([key, href, label]) => h('a', { href, class: 'chip', 'aria-current': key === active ? 'page' : null, text: tr(label) })));
+}
+
+/* ---------- new report ---------- */
+
+function photoPicker() {
+  const files = [];
+  const previews = h('div', { class: 'rp-previews' });
+  const input = h('input', { type: 'file', accept: 'image/*', capture: 'environment', class: 'rp-file', id: 'rp-photo', name: 'photo', multiple: true });
+  const draw = () => {
+    clear(previews);
+    files.forEach((file, i) => {
+      const url = URL.createObjectURL(file);
+      previews.append(h('figure', { class: 'rp-preview' },
+        h('img', { src: url, alt: '', onload: () => URL.revokeObjectURL(url) }),
+        h('button', { type: 'button', class: 'rp-preview__remove', 'aria-label': tr('rp.removePhoto'), text: '×', onclick: () => { files.splice(i, 1); draw(); } })));
+    });
+    label.hidden = files.length >= MAX_PHOTOS;
+  };
+  input.addEventListener('change', () => {
+    for (const file of input.files) if (files.length < MAX_PHOTOS) files.push(file);
+    input.value = '';
+    draw();
+  });
+  const label = h('label', { class: 'btn btn--secondary btn--block rp-add-photo', for: 'rp-photo' }, tr('rp.addPhoto'));
+  const el = h('div', { class: 'field' }, h('span', { class: 'field__label', text: tr('rp.photo') }), previews, label, input, h('p', { class: 'field__hint', text: tr('rp.photoHint') }));
+  return { el, files };
+}
+
+function locationPicker(onChange) {
+  const point = { lat: null, lng: null };
+  const status = h('p', { class: 'field__hint', role: 'status' });
+  const locate = button(tr('rp.useLocation'), { variant: 'secondary', small: true, iconName: 'globe', onClick: () => {
+    if (!navigator.geolocation) { status.textContent = tr('rp.locationFailed'); return; }
+    status.textContent = tr('rp.locating');
+    navigator.geolocation.getCurrentPosition((pos) => {
+      point.lat = +pos.coords.latitude.toFixed(6);
+      point.lng = +pos.coords.longitude.toFixed(6);
+      status.textContent = tr('rp.located', { m: Math.round(pos.coords.accuracy || 0) });
+      onChange();
+    }, () => { status.textContent = tr('rp.locationFailed'); }, { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 });
+  } });
+  const text = field({ name: 'location_text', label: tr('rp.locationText'), placeholder: tr('rp.locationTextHint'), maxlength: 200 });
+  const el = h('fieldset', { class: 'rp-fieldset' }, h('legend', { class: 'field__label', text: tr('rp.location') }), locate, status, text.el);
+  return { el, point, text };
+}
+
+async function duplicateHint(cid, category, point, box) {
+  clear(box);
+  if (!category || point.lat === null || navigator.onLine === false) return;
+  let found;
+  try {
+    found = await api.get(`/api/v1/communities/${cid}/reports/nearby?category=${encodeURIComponent(category)}&lat=${point.lat}&lng=${point.lng}`, { fresh: true });
+  } catch { return; }
+  if (!found.items.length) return;
+  box.append(h('section', { class: 'notice rp-dup', role: 'note' },
+    h('strong', { text: tr('rp.dupTitle') }), h('p', { text: tr('rp.dupBody') }),
+    list(found.items.map((r) => h('li', { class: 'rp-dup__item' },
+      h('a', { href: `/reports/${r.id}`, text: r.description }),
+      button(tr('rp.meToo'), { small: true, variant: 'secondary', onClick: (e) => withLoading(e.currentTarget, async () => {
+        await api.post(`/api/v1/reports/${r.id}/me-too`).catch((err) => { if (err.code !== 'already_me_too') throw err; });
+        toast(tr('rp.meTooDone'));
+        navigate(`/reports/${r.id}`);
+      }) }))))));
+}
+
+export async function newReport() {
+  await ready();
+  const blocked = needMember();
+  if (blocked) return blocked;
+  const m = currentMembership();
+  const cid = m.community.id;
+  let categories = [];
+  try {
+    categories = (await api.get(`/api/v1/communities/${cid}/report-categories`)).items;
+  } catch { /* offline on a first visit: the server checks the category anyway */ }
+  let category = null;
+  const dupBox = h('div', { id: 'rp-dup' });
+  const loc = locationPicker(() => duplicateHint(cid, category, loc.point, dupBox));
+  const photos = photoPicker();
+  const catError = h('p', { class: 'field__error', id: 'rp-category-error' });
+  const categoryChips = chips(categories.map((c) => ({ value: c.key, label: c.label })), null, (value) => {
+    category = value;
+    catError.textContent = '';
+    duplicateHint(cid, category, loc.point, dupBox);
+  }, { label: tr('rp.category') });
+  const description = field({ name: 'description', label: tr('rp.description'), hint: tr('rp.descriptionHint'), multiline: true, required: true, maxlength: 2000 });
+  const error = formError();
+  const submit = button(tr('rp.submit'), { type: 'submit', block: true, iconName: 'camera' });
+  const form = h('form', { class: 'stack', novalidate: true, id: 'report-form' },
+    h('p', { class: 'muted', text: tr('rp.intro') }),
+    photos.el,
+    h('div', { class: 'field' }, h('span', { class: 'field__label', text: tr('rp.category') }), categoryChips, catError),
+    description.el, loc.el, dupBox, error,
+    h('div', { class: 'actions-bottom' }, submit));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    if (!category) { catError.textContent = tr('rp.needCategory'); return; }
+    const locationText = loc.text.input.value.trim();
+    if (loc.point.lat === null && !locationText) { loc.text.setError(tr('rp.needLocation')); loc.text.input.focus(); return; }
+    const body = { category, description: description.input.value.trim(), location_text: locationText || null };
+    if (loc.point.lat !== null) Object.assign(body, loc.point);
+    withLoading(submit, async () => {
+      try {
+        const result = await sendOrQueueReport({ cid, body, photos: [...photos.files], label: tr('rp.outboxLabel', { text: body.description.slice(0, 30) }) });
+        if (result.queued) {
+          toast(tr('rp.queued'));
+          navigate('/reports/mine');
+        } else {
+          toast(tr('rp.submitted'));
+          navigate(`/reports/${result.data.id}`);
+          maybeAskForPush('report'); // a useful moment: they will want to hear how it goes
+        }
+      } catch (err) {
+        showErrors(err, { description: description, location_text: loc.text }, error);
+      }
+    });
+  });
+  return { title: tr('rp.newTitle'), node: h('div', {}, tabs('new'), form) };
+}
+
+/* ---------- lists: board, mine, queue ---------- */
+
+function pagedList(urlFor, emptyText) {
+  const wrap = h('div', {}, skeleton(3));
+  const ul = list([], { class: 'list rp-list', id: 'report-list' });
+  const more = button(tr('common.loading'), { variant: 'ghost', block: true });
+  let cursor = null;
+  const load = async (first) => {
+    const data = await api.get(urlFor(cursor), { fresh: true });
+    if (first) {
+      clear(wrap);
+      if (!data.items.length) { wrap.append(emptyState({ iconName: 'check', title: emptyText })); return; }
+      wrap.append(ul, more);
+    }
+    ul.append(...data.items.map(reportItem));
+    cursor = data.next_cursor;
+    more.hidden = !cursor;
+  };
+  more.addEventListener('click', () => withLoading(more, () => load(false)));
+  more.querySelector('span').textContent = '…';
+  load(true).catch((err) => { clear(wrap).append(emptyState({ iconName: 'wifiOff', title: err.detail || tr('error.generic') })); });
+  return wrap;
+}
+
+export async function reportBoard(ctx) {
+  await ready();
+  const m = currentMembership();
+  const cid = Number(ctx.query.community) || (m && m.community.id);
+  if (!cid) return { title: tr('rp.board'), node: emptyState({ iconName: 'building', title: tr('rp.notMember') }) };
+  const filter = ctx.query.status || (ctx.query.overdue ? 'overdue' : '');
+  const options = [{ value: '', label: tr('rp.filterAll') }, { value: 'overdue', label: tr('rp.filterOverdue') },
+    ...['submitted', 'in_progress', 'resolved', 'confirmed'].map((s) => ({ value: s, label: tr(`status.${s}`) }))];
+  const filters = chips(options, filter, (value) => navigate(value === 'overdue' ? '/reports?overdue=1' : value ? `/reports?status=${value}` : '/reports', { replace: true }), { label: tr('rp.board') });
+  const query = filter === 'overdue' ? '&overdue=true' : filter ? `&status=${filter}` : '';
+  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?limit=20${query}${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.empty'));
+  return { title: tr('rp.board'), node: h('div', {}, tabs('board'), filters, body) };
+}
+
+export async function myReports() {
+  await ready();
+  const blocked = needMember();
+  if (blocked) return blocked;
+  const cid = currentMembership().community.id;
+  const waiting = h('div', { id: 'rp-waiting' });
+  let shown = 0;
+  const unsubscribe = subscribeReports((items) => {
+    if (!waiting.isConnected && waiting.dataset.drawn) { unsubscribe(); return; }
+    waiting.dataset.drawn = '1';
+    if (items.length < shown && waiting.isConnected) { unsubscribe(); refresh(); return; } // sent: show it from the server
+    shown = items.length;
+    clear(waiting);
+    if (!items.length) return;
+    waiting.append(h('h3', { class: 'section__title', text: tr('rp.waiting') }),
+      list(items.map((item) => listItem({ iconName: 'clock', title: item.body.description, meta: `${tr('rp.waiting')} · ${formatDateTime(item.created_at)}` })), { class: 'list', id: 'rp-waiting-list' }));
+  });
+  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?mine=true&limit=20${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.mineEmpty'));
+  return { title: tr('rp.mine'), node: h('div', {}, tabs('mine'), waiting, body) };
+}
+
+export async function workQueue() {
+  await ready();
+  const blocked = needMember();
+  if (blocked) return blocked;
+  const cid = currentMembership().community.id;
+  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?assigned_to=me&limit=20${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.queueEmpty'));
+  return { title: tr('rp.queue'), node: h('div', {}, tabs('queue'), body) };
+}
+
+/* ---------- detail with timeline and actions ---------- */
+
+function timeline(events) {
+  return h('ol', { class: 'rp-timeline', id: 'rp-timeline' }, events.map((e) => h('li', { class: 'rp-event', dataset: { action: e.action } },
+    h('p', { class: 'rp-event__head' },
+      h('strong', { text: e.actor ? `${e.actor.display_name}（${tr(`role.${e.actor_role}`)}）` : tr(`role.${e.actor_role}`) }),
+      ' ', tr(`action.${e.action}`)),
+    e.note && e.action !== 'escalated' && e.action !== 'to_project' ? h('p', { class: 'rp-event__note', text: e.note }) : null,
+    e.photos && e.photos.length ? h('div', { class: 'rp-photos' }, e.photos.map((p) => h('a', { href: p.url, 'data-external': '', target: '_blank' }, thumb(p, tr('rp.afterPhoto'))))) : null,
+    h('time', { class: 'muted small', datetime: e.created_at, text: formatDateTime(e.created_at) }))));
+}
+
+function actionSheet(report, action, reload) {
+  const note = field({ name: 'note', label: tr('rp.note'), hint: tr('rp.noteHint'), multiline: true, maxlength: 2000 });
+  const fields = { note };
+  const extra = [];
+  let reason = 'cannot_reproduce';
+  let photoPick = null;
+  if (action === 'assign') {
+    fields.assignee_id = field({ name: 'assignee_id', label: tr('rp.assigneeId'), type: 'number', inputmode: 'numeric', required: true });
+    extra.push(fields.assignee_id.el);
+  }
+  if (action === 'reject') {
+    fields.duplicate_of_id = field({ name: 'duplicate_of_id', label: tr('rp.duplicateOf'), type: 'number', inputmode: 'numeric' });
+    fields.redirect_to = field({ name: 'redirect_to', label: tr('rp.redirectTo'), maxlength: 200 });
+    extra.push(h('div', { class: 'field' }, h('span', { class: 'field__label', text: tr('rp.reason') }),
+      chips(['duplicate', 'not_our_responsibility', 'cannot_reproduce'].map((r) => ({ value: r, label: tr(`reason.${r}`) })), reason, (v) => { reason = v; }, { label: tr('rp.reason') })),
+    fields.duplicate_of_id.el, fields.redirect_to.el);
+  }
+  if (action === 'resolve') {
+    photoPick = photoPicker();
+    extra.push(photoPick.el);
+  }
+  openSheet({ title: tr(`action.${action}`), content: (close) => {
+    const error = formError();
+    const go = button(tr(`action.${action}`), { block: true, type: 'submit' });
+    const form = h('form', { class: 'stack' }, ...extra, note.el, error, h('div', { class: 'sheet__actions' }, go));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      withLoading(go, async () => {
+        const body = { action, note: note.input.value.trim() };
+        if (action === 'assign') body.assignee_id = Number(fields.assignee_id.input.value) || null;
+        if (action === 'reject') {
+          body.reason = reason;
+          if (reason === 'duplicate') body.duplicate_of_id = Number(fields.duplicate_of_id.input.value) || null;
+          if (reason === 'not_our_responsibility') body.redirect_to = fields.redirect_to.input.value.trim();
+        }
+        try {
+          if (photoPick && photoPick.files.length) {
+            const { uploadPhoto } = await import('./reports-outbox.js');
+            body.photo_ids = [];
+            for (const file of photoPick.files) body.photo_ids.push((await uploadPhoto(file)).id);
+          }
+          await api.post(`/api/v1/reports/${report.id}/transition`, body);
+          close();
+          toast(tr('rp.done'));
+          reload();
+        } catch (err) {
+          showErrors(err, fields, error);
+        }
+      });
+    });
+    return form;
+  } });
+}
+
+function verdictSheet(report, reload, { reopen = false, stillBroken = false } = {}) {
+  openSheet({ title: stillBroken ? tr('rp.stillBroken') : tr('rp.rateTitle'), content: (close) => {
+    let stars = 5;
+    const comment = field({ name: 'comment', label: reopen || stillBroken ? tr('rp.reopenComment') : tr('rp.comment'), multiline: true, maxlength: 2000, required: reopen || stillBroken });
+    const error = formError();
+    const starChips = reopen || stillBroken ? null : chips([1, 2, 3, 4, 5].map((n) => ({ value: n, label: '★'.repeat(n) })), stars, (v) => { stars = v; }, { label: tr('rp.rateTitle') });
+    const go = button(stillBroken ? tr('rp.stillBroken') : reopen ? tr('rp.reopen') : tr('rp.confirm'), { block: true, type: 'submit', variant: reopen || stillBroken ? 'danger' : 'primary' });
+    const form = h('form', { class: 'stack' }, stillBroken ? h('p', { class: 'muted', text: tr('rp.stillBrokenHint') }) : null, starChips, comment.el, error, h('div', { class: 'sheet__actions' }, go));
+    form.addEventListener('submit', (e) => {
+      e.preventDefault();
+      withLoading(go, async () => {
+        try {
+          const text = comment.input.value.trim();
+          if (stillBroken) await api.post(`/api/v1/reports/${report.id}/still-broken`, { comment: text });
+          else await api.post(`/api/v1/reports/${report.id}/confirm`, reopen ? { reopen: true, comment: text } : { stars, comment: text });
+          close();
+          toast(tr('rp.done'));
+          reload();
+        } catch (err) {
+          showErrors(err, { comment }, error);
+        }
+      });
+    });
+    return form;
+  } });
+}
+
+function actionsFor(report, reload) {
+  const buttons = [];
+  const allowed = report.allowed_actions || [];
+  for (const action of ['accept', 'start', 'resolve', 'assign', 'reject']) {
+    if (allowed.includes(action)) buttons.push(button(tr(`action.${action}`), { variant: action === 'reject' ? 'ghost' : action === 'resolve' || action === 'accept' ? 'primary' : 'secondary', dataset: { action }, onClick: () => actionSheet(report, action, reload) }));
+  }
+  if (allowed.includes('confirm')) buttons.push(button(tr('rp.confirm'), { dataset: { action: 'confirm' }, onClick: () => verdictSheet(report, reload) }));
+  if (allowed.includes('reopen')) buttons.push(button(tr('rp.reopen'), { variant: 'secondary', dataset: { action: 'reopen' }, onClick: () => verdictSheet(report, reload, { reopen: true }) }));
+  if (allowed.includes('me_too') && !report.my_me_too) {
+    buttons.push(button(tr('rp.meToo'), { variant: 'secondary', dataset: { action: 'me_too' }, onClick: (e) => withLoading(e.currentTarget, async () => {
+      await api.post(`/api/v1/reports/${report.id}/me-too`);
+      toast(tr('rp.meTooDone'));
+      reload();
+    }) }));
+  }
+  if (allowed.includes('still_broken')) buttons.push(button(tr('rp.stillBroken'), { variant: 'ghost', dataset: { action: 'still_broken' }, onClick: () => verdictSheet(report, reload, { stillBroken: true }) }));
+  if (allowed.includes('to_project')) {
+    buttons.push(button(tr('rp.toProject'), { variant: 'ghost', dataset: { action: 'to_project' }, onClick: (e) => withLoading(e.currentTarget, async () => {
+      try {
+        await api.post(`/api/v1/reports/${report.id}/to-project`, {});
+        reload();
+      } catch (err) {
+        toast(err.detail || tr('error.generic'), { type: 'error' });
+      }
+    }) }));
+  }
+  return buttons.length ? h('div', { class: 'rp-actions', id: 'rp-actions' }, buttons) : null;
+}
+
+function outcome(report) {
+  if (report.status === 'rejected') {
+    const text = report.reject_reason === 'duplicate' ? tr('rp.rejectedDuplicate', { id: report.duplicate_of_id })
+      : report.reject_reason === 'not_our_responsibility' ? tr('rp.rejectedElsewhere', { where: report.redirect_to }) : tr('rp.rejectedCannot');
+    return h('p', { class: 'notice' }, report.reject_reason === 'duplicate' ? h('a', { href: `/reports/${report.duplicate_of_id}`, text }) : text);
+  }
+  if (report.is_confirmed_by_default) return h('p', { class: 'notice notice--ok', text: tr('rp.confirmedByDefault') });
+  if (report.rating_stars) return h('p', { class: 'notice notice--ok' }, `${'★'.repeat(report.rating_stars)} ${tr('rp.rated', { n: report.rating_stars })}`, report.rating_comment ? ` — ${report.rating_comment}` : '');
+  return null;
+}
+
+export async function reportDetail(ctx) {
+  await ready();
+  const node = h('div', { id: 'report-detail' }, skeleton(4));
+  const draw = async () => {
+    const r = await api.get(`/api/v1/reports/${ctx.params.id}`, { fresh: true });
+    const reporter = r.reporter ? `${r.reporter.display_name} · ${r.reporter_label}` : r.reporter_label;
+    clear(node).append(
+      h('section', { class: 'card', dataset: { status: r.status } },
+        h('p', { class: 'row' }, statusPill(r), h('span', { class: 'muted small', text: `${tr('rp.number', { id: r.id })} · ${r.category_label}` })),
+        flagButton('report', r.id, { mine: r.is_mine, hidden: r.is_hidden }),
+        h('h2', { class: 'card__title rp-description', text: r.description }),
+        r.photos.length ? h('div', { class: 'rp-photos' }, r.photos.map((p) => h('a', { href: p.url, 'data-external': '', target: '_blank' }, h('img', { class: 'rp-photo', src: p.url, alt: r.description, loading: 'lazy' })))) : null,
+        h('dl', { class: 'kv' },
+          h('dt', { text: tr('rp.location') }), h('dd', { text: [r.grid && r.grid.name, r.location_text].filter(Boolean).join(' · ') || '—' }),
+          h('dt', { text: tr('rp.reporter') }), h('dd', { text: reporter }),
+          h('dt', { text: tr('rp.assignee') }), h('dd', { text: r.assignee ? r.assignee.display_name : tr('rp.noAssignee') }),
+          r.status === 'submitted' ? [h('dt', { text: tr('rp.responseDue') }), h('dd', { text: formatDateTime(r.response_due_at) })] : null,
+          ['submitted', 'accepted', 'assigned', 'in_progress', 'reopened'].includes(r.status) ? [h('dt', { text: tr('rp.resolveDue') }), h('dd', { text: formatDateTime(r.resolve_due_at) })] : null),
+        r.escalated_at ? h('p', { class: 'notice', text: tr('rp.escalated') }) : null,
+        r.me_too_count ? h('p', { class: 'muted', text: tr('rp.meTooCount', { n: r.me_too_count }) }) : null,
+        r.project_id ? h('p', {}, h('a', { href: `/projects/${r.project_id}`, text: tr('rp.projectLink', { id: r.project_id }) })) : null,
+        outcome(r)),
+      actionsFor(r, () => draw()),
+      h('div', { class: 'section' }, h('h3', { class: 'section__title', text: tr('rp.timeline') }), timeline(r.events)));
+  };
+  await draw();
+  return { title: tr('rp.number', { id: ctx.params.id }), back: '/reports', node };
+}
+
+/* ---------- registration (called by the shell's app.js) ---------- */
+
+/** Register the report screens with the router; start the photo-carrying outbox. */
+export function registerReportScreens(route, { onRejected } = {}) {
+  route('/report', newReport);
+  route('/reports', reportBoard);
+  route('/reports/mine', myReports);
+  route('/reports/queue', workQueue);
+  route('/reports/:id', reportDetail);
+  ready().catch(() => {});
+  startReportOutbox({ onRejected: onRejected || ((item, err) => toast(`${item.label}: ${err.detail || err.message}`, { type: 'error', timeout: 8000 })) });
+}
+
+export { listQueuedReports };

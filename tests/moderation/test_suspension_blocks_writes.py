@@ -1,0 +1,271 @@
+"""Does suspension block every write endpoint, including the ones added after this test was written?
+
+The test walks `app.url_map`: every POST/PUT/PATCH/DELETE route under /api/v1 must either be in
+EXEMPT (with the reason a suspended person may still use it) or in CASES (how to call it with ids
+from a community that has one resource of every kind). A new route in neither fails the test with
+its name, so whoever adds a write endpoint decides here whether suspension applies to it.
+
+The suspended person is, in that community, a committee member, an organisation admin and the
+author of every resource, so the only thing standing between them and a 2xx is the suspension.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from backend.core.db import utcnow
+from backend.extensions import db
+
+WRITE_METHODS = ("POST", "PUT", "PATCH", "DELETE")
+
+# Routes a suspended member may still use: suspension stops them from adding to the community
+# (posting, voting, signing up, acting as committee), not from running their own account, reading,
+# taking back what they did, or defending themselves.
+EXEMPT = {
+    # their account: signing in and out, registering, the password, the profile, deleting the account
+    ("POST", "/api/v1/auth/login"): "signing in",
+    ("POST", "/api/v1/auth/logout"): "signing out",
+    ("POST", "/api/v1/auth/register"): "registering another account is not community-scoped",
+    ("POST", "/api/v1/auth/password"): "changing the password",
+    ("PATCH", "/api/v1/me"): "profile edits (name, language, care mode, quiet hours)",
+    ("DELETE", "/api/v1/me"): "account deletion is always possible",
+    ("PUT", "/api/v1/me/volunteer-profile"): "a profile edit (skills) that nobody else reads",
+    # what reaches them: notifications, push, preferences, follows
+    ("POST", "/api/v1/notifications/read"): "reading notifications",
+    ("POST", "/api/v1/push/subscriptions"): "push subscriptions (they must still learn of decisions)",
+    ("DELETE", "/api/v1/push/subscriptions"): "push subscriptions",
+    ("PUT", "/api/v1/me/notification-preferences"): "notification preferences",
+    ("POST", "/api/v1/follows"): "following only changes what reaches them",
+    ("DELETE", "/api/v1/follows"): "unfollowing",
+    # self-protection and defence
+    ("POST", "/api/v1/blocks/<int:uid>"): "blocking someone protects them; it posts nothing",
+    ("DELETE", "/api/v1/blocks/<int:uid>"): "unblocking",
+    ("POST", "/api/v1/appeals"): "appealing the action that suspended them",
+    # taking back what they did adds nothing to the community
+    ("DELETE", "/api/v1/comments/<int:comment_id>"): "deleting their own comment",
+    ("DELETE", "/api/v1/shifts/<int:sid>/signups/me"): "cancelling a sign-up frees the place for others",
+    ("DELETE", "/api/v1/projects/<int:pid>/supports"): "taking a support back",
+    ("POST", "/api/v1/projects/<int:pid>/withdraw"): "withdrawing their own project",
+    # an upload alone is not published: attaching it to a post is what suspension blocks
+    ("POST", "/api/v1/uploads"): "an unattached photo is not published",
+}
+
+
+def _soon(hours: int) -> str:
+    return (utcnow() + timedelta(hours=hours)).isoformat()
+
+
+def _shifts() -> list[dict]:
+    return [{"starts_at": _soon(48), "ends_at": _soon(50), "capacity": 3}]
+
+
+ACTIVITY = {"title": "楼道大扫除", "location": "3号楼", "shifts": None}
+
+# (method, rule) -> function(world) -> (path values, JSON body or None, expected refusal).
+# "suspended": 403 with reason "suspended" (the route acts in the community);
+# "refused": any 4xx (not community-scoped: platform-admin routes, joining a community one is in).
+CASES = {
+    # communities
+    ("POST", "/api/v1/communities"): lambda w: ({}, {"name": "新社区"}, "refused"),
+    ("POST", "/api/v1/regions"): lambda w: ({}, {"kind": "district", "name": "新区"}, "refused"),
+    ("POST", "/api/v1/communities/<int:cid>/grids"): lambda w: ({"cid": w.cid}, {"number": 9, "name": "九"}, "refused"),
+    ("POST", "/api/v1/communities/<int:cid>/join"): lambda w: (
+        {"cid": w.cid}, {"building": "1", "unit": "1", "room": "101"}, "refused"),
+    ("PATCH", "/api/v1/grids/<int:gid>"): lambda w: ({"gid": w.grid_id}, {"responsible_user_id": w.neighbour_id},
+                                                     "suspended"),
+    ("POST", "/api/v1/communities/<int:cid>/invites"): lambda w: ({"cid": w.cid}, None, "suspended"),
+    ("POST", "/api/v1/communities/<int:cid>/members/<int:uid>/verify"): lambda w: (
+        {"cid": w.cid, "uid": w.pending_id}, None, "suspended"),
+    ("PUT", "/api/v1/communities/<int:cid>/members/<int:uid>/role"): lambda w: (
+        {"cid": w.cid, "uid": w.neighbour_id}, {"role": "grid_worker"}, "suspended"),
+    # projects
+    ("POST", "/api/v1/communities/<int:cid>/projects"): lambda w: (
+        {"cid": w.cid}, {"title": "修长椅", "category": "facilities"}, "suspended"),
+    ("PATCH", "/api/v1/projects/<int:pid>"): lambda w: ({"pid": w.draft_id}, {"title": "改个标题"}, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/submit"): lambda w: ({"pid": w.draft_id}, None, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/supports"): lambda w: ({"pid": w.project_id}, None, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/review"): lambda w: ({"pid": w.project_id}, {"decision": "accept"},
+                                                              "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/start"): lambda w: ({"pid": w.project_id}, {}, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/updates"): lambda w: (
+        {"pid": w.project_id}, {"body": "进展", "percent_done": 10}, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/complete"): lambda w: ({"pid": w.project_id}, {}, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/rating"): lambda w: ({"pid": w.project_id}, {"stars": 5}, "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/activities"): lambda w: (
+        {"pid": w.project_id}, {**ACTIVITY, "shifts": _shifts()}, "suspended"),
+    # comments (one rule for every target type)
+    ("POST", "/api/v1/<any(projects, reports, aid, activities, notices):target>/<int:target_id>/comments"):
+        lambda w: ({"target": "projects", "target_id": w.project_id}, {"body": "同意"}, "suspended"),
+    ("PATCH", "/api/v1/comments/<int:comment_id>"): lambda w: ({"comment_id": w.comment_id}, {"body": "改"},
+                                                               "suspended"),
+    # voting
+    ("POST", "/api/v1/communities/<int:cid>/polls"): lambda w: (
+        {"cid": w.cid}, {"title": "要不要装充电桩", "method": "yes_no", "opens_at": _soon(0), "closes_at": _soon(72)},
+        "suspended"),
+    ("POST", "/api/v1/polls/<int:poll_id>/ballots"): lambda w: ({"poll_id": w.poll_id}, {"choice": "yes"},
+                                                                "suspended"),
+    ("POST", "/api/v1/polls/<int:poll_id>/close"): lambda w: ({"poll_id": w.poll_id}, {"reason": "提前结束"},
+                                                              "suspended"),
+    # reports
+    ("POST", "/api/v1/communities/<int:cid>/reports"): lambda w: (
+        {"cid": w.cid}, {"category": "rubbish", "description": "垃圾堆了三天", "location_text": "南门"}, "suspended"),
+    ("POST", "/api/v1/reports/<int:rid>/transition"): lambda w: ({"rid": w.report_id}, {"action": "accept"},
+                                                                 "suspended"),
+    ("POST", "/api/v1/reports/<int:rid>/confirm"): lambda w: ({"rid": w.report_id}, {"stars": 5}, "suspended"),
+    ("POST", "/api/v1/reports/<int:rid>/me-too"): lambda w: ({"rid": w.report_id}, None, "suspended"),
+    ("POST", "/api/v1/reports/<int:rid>/still-broken"): lambda w: ({"rid": w.report_id}, {"comment": "还是坏的"},
+                                                                   "suspended"),
+    ("POST", "/api/v1/reports/<int:rid>/to-project"): lambda w: ({"rid": w.report_id}, {}, "suspended"),
+    # notices
+    ("POST", "/api/v1/communities/<int:cid>/notices"): lambda w: (
+        {"cid": w.cid}, {"title": "停水通知", "body": "周六上午停水"}, "suspended"),
+    # aid
+    ("POST", "/api/v1/communities/<int:cid>/aid"): lambda w: (
+        {"cid": w.cid}, {"kind": "offer", "category": "errands", "title": "帮忙买菜"}, "suspended"),
+    ("POST", "/api/v1/aid/<int:aid_id>/responses"): lambda w: ({"aid_id": w.aid_id}, {"message": "我来"},
+                                                               "suspended"),
+    ("POST", "/api/v1/aid/<int:aid_id>/responses/<int:rid>/accept"): lambda w: (
+        {"aid_id": w.aid_id, "rid": w.response_id}, None, "suspended"),
+    ("POST", "/api/v1/aid/<int:aid_id>/complete"): lambda w: ({"aid_id": w.aid_id}, {}, "suspended"),
+    ("POST", "/api/v1/aid/<int:aid_id>/thanks"): lambda w: ({"aid_id": w.aid_id}, {"text": "谢谢"}, "suspended"),
+    ("POST", "/api/v1/aid/<int:aid_id>/close"): lambda w: ({"aid_id": w.aid_id}, None, "suspended"),
+    ("POST", "/api/v1/aid/<int:aid_id>/reopen"): lambda w: ({"aid_id": w.aid_id}, {}, "suspended"),
+    # volunteering
+    ("POST", "/api/v1/communities/<int:cid>/organisations"): lambda w: ({"cid": w.cid}, {"name": "新志愿队"},
+                                                                        "suspended"),
+    ("POST", "/api/v1/organisations/<int:oid>/verify"): lambda w: ({"oid": w.pending_organisation_id}, None,
+                                                                   "suspended"),
+    ("POST", "/api/v1/organisations/<int:oid>/admins"): lambda w: (
+        {"oid": w.organisation_id}, {"user_id": w.neighbour_id}, "suspended"),
+    ("POST", "/api/v1/organisations/<int:oid>/activities"): lambda w: (
+        {"oid": w.organisation_id}, {**ACTIVITY, "shifts": _shifts()}, "suspended"),
+    ("POST", "/api/v1/organisations/<int:oid>/recruitment"): lambda w: (
+        {"oid": w.organisation_id}, {"activity_id": w.activity_id, "skills": ["急救"]}, "suspended"),
+    ("POST", "/api/v1/shifts/<int:sid>/signups"): lambda w: ({"sid": w.shift_id}, None, "suspended"),
+    ("POST", "/api/v1/shifts/<int:sid>/checkin"): lambda w: ({"sid": w.shift_id}, {"code": "ABCDEF"}, "suspended"),
+    ("PATCH", "/api/v1/signups/<int:signup_id>/hours"): lambda w: (
+        {"signup_id": w.signup_id}, {"hours": 2, "reason": "补记"}, "suspended"),
+    # moderation
+    ("POST", "/api/v1/flags"): lambda w: (
+        {}, {"target_type": "comment", "target_id": w.neighbour_comment_id, "reason": "spam"}, "suspended"),
+    ("POST", "/api/v1/moderation/actions"): lambda w: (
+        {}, {"target_type": "comment", "target_id": w.neighbour_comment_id, "action": "hide", "reason": "广告"},
+        "suspended"),
+    ("POST", "/api/v1/appeals/<int:appeal_id>/decision"): lambda w: (
+        {"appeal_id": w.appeal_id}, {"decision": "reverse", "reason": "证据不足"}, "suspended"),
+    ("PUT", "/api/v1/communities/<int:cid>/moderation/settings"): lambda w: ({"cid": w.cid}, {"flag_threshold": 5},
+                                                                             "suspended"),
+}
+
+_PARAM = re.compile(r"<(?:[^<>]*:)?(\w+)>")
+
+
+def write_routes(app) -> list[tuple[str, str]]:
+    return sorted({(method, rule.rule) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
+                   for method in rule.methods if method in WRITE_METHODS})
+
+
+def _url(rule: str, values: dict) -> str:
+    return _PARAM.sub(lambda m: str(values[m.group(1)]), rule)
+
+
+@pytest.fixture
+def world(app, make_community, make_member, make_user):
+    """One community with one resource of every kind; `suspended` is committee, org admin and author of all."""
+    from backend.accounts.models import User
+    from backend.aid import services as aid
+    from backend.comments import services as comments
+    from backend.communities.models import Membership
+    from backend.moderation import services as moderation
+    from backend.notices import services as notices
+    from backend.projects import services as projects
+    from backend.reports import services as reports
+    from backend.volunteering import services as volunteering
+    from backend.voting import services as voting
+
+    community = make_community()
+    suspended = make_member(community, "committee", display_name="被暂停的委员")
+    other_committee = make_member(community, "committee", display_name="另一位委员")
+    neighbour = make_member(community, display_name="邻居")
+    pending = make_member(community, status="pending")
+    cid = community.id
+    with app.app_context():
+        me, colleague, them = (db.session.get(User, u.id) for u in (suspended, other_committee, neighbour))
+        project = projects.create_project(me, cid, title="修好长椅", category="facilities", summary="长椅坏了",
+                                          submit=True)
+        draft = projects.create_project(me, cid, title="屋顶花园", category="environment")
+        comment = comments.post_comment(me, "projects", project.id, body="我来出工")
+        neighbour_comment = comments.post_comment(them, "projects", project.id, body="加一")
+        report = reports.create_report(me, cid, category="rubbish", description="垃圾满了", location_text="北门")
+        post = aid.create_post(me, cid, kind="request", category="errands", title="帮忙取快递")
+        response = aid.respond(them, post.id, message="我下午有空")
+        notices.create_notice(me, cid, title="通知", body="周末大扫除")
+        poll = voting.create_poll(me, cid, title="装不装充电桩", method="yes_no", opens_at=utcnow(),
+                                  closes_at=utcnow() + timedelta(days=3))
+        organisation = volunteering.create_organisation(me, cid, name="阳光志愿队", description="服务老人")
+        volunteering.verify_organisation(colleague, organisation.id)
+        pending_organisation = volunteering.create_organisation(them, cid, name="象棋社")
+        activity = volunteering.create_activity(
+            me, organisation.id, title="陪老人聊天", description="", location="活动室", skills=["急救"], grid_ids=[],
+            shifts=[{"starts_at": utcnow() + timedelta(days=2), "ends_at": utcnow() + timedelta(days=2, hours=2),
+                     "capacity": 5}])
+        signup = volunteering.sign_up(them, activity.shifts[0].id)
+        warned = moderation.act(me, target_type="comment", target_id=neighbour_comment.id, action="warn",
+                                reason="请文明发言")
+        appeal = moderation.appeal(them, warned.id, "我没有不文明")
+        membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
+        moderation.act(colleague, target_type="member", target_id=membership_id, action="suspend",
+                       reason="多次刷屏", days=7)
+        db.session.commit()
+        return SimpleNamespace(
+            user=suspended, cid=cid, grid_id=community.grid_ids[0], neighbour_id=neighbour.id,
+            pending_id=pending.id, project_id=project.id, draft_id=draft.id, comment_id=comment.id,
+            neighbour_comment_id=neighbour_comment.id, report_id=report.id, aid_id=post.id,
+            response_id=response.id, poll_id=poll.id, organisation_id=organisation.id,
+            pending_organisation_id=pending_organisation.id, activity_id=activity.id,
+            shift_id=activity.shifts[0].id, signup_id=signup.id, appeal_id=appeal.id)
+
+
+def test_every_write_route_is_either_exempt_or_covered(app):
+    """Does a new write endpoint make this file decide about it?"""
+    routes = set(write_routes(app))
+    unknown = sorted(routes - set(EXEMPT) - set(CASES))
+    assert not unknown, (
+        "write routes neither exempt from suspension nor mapped to test ids in "
+        "tests/moderation/test_suspension_blocks_writes.py (add each to CASES, or to EXEMPT with the reason "
+        "a suspended member may still use it):\n" + "\n".join(f"  {m} {r}" for m, r in unknown))
+    stale = sorted((set(EXEMPT) | set(CASES)) - routes)
+    assert not stale, "entries for routes that no longer exist:\n" + "\n".join(f"  {m} {r}" for m, r in stale)
+
+
+def test_suspension_blocks_every_write_endpoint(app, client_for, world):
+    """Can a suspended member post, vote, sign up or act as committee anywhere? (They must not.)"""
+    client = client_for(world.user)
+    failures = []
+    for method, rule in write_routes(app):
+        if (method, rule) in EXEMPT or (method, rule) not in CASES:
+            continue  # the test above reports unmapped routes
+        values, body, expected = CASES[(method, rule)](world)
+        response = client.open(_url(rule, values), method=method, json=body)
+        reason = (response.get_json(silent=True) or {}).get("reason")
+        if expected == "suspended" and not (response.status_code == 403 and reason == "suspended"):
+            failures.append(f"{method} {rule}: {response.status_code} {response.get_data(as_text=True)[:200]}")
+        elif expected == "refused" and not 400 <= response.status_code < 500:
+            failures.append(f"{method} {rule}: {response.status_code} (expected a refusal)")
+    assert not failures, "a suspended member was not refused:\n" + "\n".join(failures)
+
+
+def test_the_suspended_member_still_reads(app, client_for, world):
+    """Suspension stops writing, not reading: lists and their own page answer."""
+    client = client_for(world.user)
+    assert client.get(f"/api/v1/communities/{world.cid}/projects").status_code == 200
+    assert client.get(f"/api/v1/reports/{world.report_id}").status_code == 200
+    mine = client.get(f"/api/v1/communities/{world.cid}/moderation/mine").json
+    assert mine[0]["action"] == "suspend" and mine[0]["suspended_until"]
+    me = client.get("/api/v1/me").json
+    membership = next(m for m in me["memberships"] if m["community"]["id"] == world.cid)
+    assert membership["status"] == "suspended" and membership["suspended_until"]
