@@ -169,6 +169,7 @@ function routes() {
   registerReportScreens(router.route);
   registerNoticeScreens(router.route);
   registerAidScreens(router.route);
+  registerModerationRoutes(router.route);
   registerPollRoutes(router.route);
   registerNotificationRoutes(router.route);
   registerInsightsRoutes(router.route);
