@@ -73,7 +73,8 @@ class Config:
 
     # Rate limits (Flask-Limiter): memory storage in-process, Redis when REDIS_URL is set.
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
-    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")
+    RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")  # per client address
+    RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "100 per hour")  # per account, any address
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;30 per hour")
     RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "30 per minute")
     RATELIMIT_HEADERS_ENABLED = True

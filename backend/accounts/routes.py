@@ -7,6 +7,7 @@ from flask_login import login_required
 from flask_smorest import Blueprint
 
 from backend.accounts import services
+from backend.accounts.identifiers import normalize_login
 from backend.accounts.sessions import sign_in, sign_out
 from backend.accounts.schemas import (LoginSchema, OwnUserSchema, PasswordChangeSchema, ProfileUpdateSchema,
                                       RegisterSchema)
@@ -41,7 +42,9 @@ def _login_key() -> str:
     Hashed: the limiter logs the key of every breach, and a log must not hold a phone number.
     """
     body = request.get_json(silent=True) or {}
-    login = str(body.get("login", ""))[:254].strip().lower()
+    typed = str(body.get("login", ""))[:254]
+    # One account however its number or address is written ("139…", "+86 139…").
+    login = normalize_login(typed) or typed.strip().lower()
     return f"login:{hashlib.sha256(login.encode()).hexdigest()[:32]}"
 
 
@@ -58,7 +61,7 @@ def register(data):
 
 @auth_blp.route("/login", methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
-@limiter.limit("100 per hour", key_func=_login_key)
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], key_func=_login_key)
 @auth_blp.arguments(LoginSchema)
 @auth_blp.response(200, MeSchema)
 def login(data):

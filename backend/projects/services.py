@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, literal, or_, select, update
+from sqlalchemy import Numeric, cast, delete, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit import services as audit
@@ -703,7 +703,9 @@ def rate_project(actor, project_id: int, *, stars: int, comment: str = "") -> Pr
     db.session.execute(
         update(Project).where(Project.id == project.id)
         .values(rating_count=Project.rating_count + 1, rating_sum=Project.rating_sum + stars,
-                rating_average=func.round((Project.rating_sum + stars) * 1.0 / (Project.rating_count + 1), 2))
+                # numeric, because PostgreSQL rounds only numerics to a number of places
+                rating_average=func.round(cast(Project.rating_sum + stars, Numeric(12, 4))
+                                          / (Project.rating_count + 1), 2))
         .execution_options(synchronize_session=False))
     db.session.refresh(project)
     rating.rating_average, rating.rating_count = project.rating_average, project.rating_count

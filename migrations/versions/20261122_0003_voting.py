@@ -1,7 +1,7 @@
 """voting: polls, options, the roll and ballots
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-22 23:40:00
 
 poll_roll (THAT someone voted) and ballots (WHAT was voted) deliberately share no column but poll_id.
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003'
-down_revision = '0001'
+down_revision = "0002"
 branch_labels = None
 depends_on = None
 

@@ -1,14 +1,14 @@
 """moderation: flags, cases, actions, appeals; audit log append-only on PostgreSQL
 
 Revision ID: 0007
-Revises: 0001
+Revises: 0006
 Create Date: 2026-11-22
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0007"
-down_revision = "0001"
+down_revision = "0006"
 branch_labels = None
 depends_on = None
 

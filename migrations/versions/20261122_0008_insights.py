@@ -1,14 +1,14 @@
 """insights: sent early warnings; indexes the period figures need on reports
 
 Revision ID: 0008
-Revises: 0001
+Revises: 0007
 Create Date: 2026-11-22
 """
 from alembic import op
 import sqlalchemy as sa
 
 revision = "0008"
-down_revision = "0001"
+down_revision = "0007"
 branch_labels = None
 # The indexes are on the reports table (revision 0004): run after it while the revisions are still
 # parallel branches (the lead chains them linearly later).

@@ -120,3 +120,14 @@ def test_password_change_signs_out_other_sessions(client_for, make_user):
     assert response.status_code == 204
     assert phone.get("/api/v1/me").status_code == 200
     assert laptop.get("/api/v1/me").status_code == 401
+
+
+def test_per_account_limit_holds_across_addresses_and_spellings(app, client, make_user, monkeypatch):
+    """Can many addresses grind one account's password by writing its number differently? No."""
+    monkeypatch.setitem(app.config, "RATELIMIT_LOGIN_ACCOUNT", "3 per hour")
+    make_user(phone="13912345678")
+    spellings = ["13912345678", "+86 139 1234 5678", "0086-139-1234-5678", "139 1234 5678"]
+    statuses = [client.post("/api/v1/auth/login", json={"login": typed, "password": "wrong-password-1"},
+                            environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
+                for i, typed in enumerate(spellings)]
+    assert statuses == [401, 401, 401, 429]

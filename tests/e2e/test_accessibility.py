@@ -12,6 +12,7 @@ Results per screen and mode go to tests/e2e/output/axe-results.json.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from dataclasses import dataclass
@@ -217,5 +218,11 @@ def test_the_audit_catches_planted_violations(pages, axe_source):
         document.querySelector('main').append(img, p);
     }""")
     found = {v["id"] for v in run_axe(page, axe_source)}
+    # ...and the page audited is under the app's real CSP: an inline script does not run.
+    from playwright.sync_api import Error as PlaywrightError
+
+    with contextlib.suppress(PlaywrightError):  # Playwright may report the refused script as an error
+        page.add_script_tag(content="window.__inlineRan = true")
+    assert page.evaluate("window.__inlineRan === undefined"), "the audit context bypasses the CSP"
     page.evaluate("() => { document.getElementById('planted-img').remove(); document.getElementById('planted-text').remove(); }")
     assert {"image-alt", "color-contrast"} <= found, found

@@ -6,6 +6,7 @@ import re
 import uuid
 
 import pytest
+from playwright.sync_api import expect
 
 from .helpers import open_app, sign_in
 
@@ -55,10 +56,13 @@ def test_a_neighbour_supports_a_project_and_comments_on_it(page):
     open_app(page, "/projects?sort=most_supported")
     page.locator("#project-list .project-card", has_text="修好3号楼前的长椅").click()
     page.wait_for_selector("article.project")
+    label_before = page.inner_text("#support-button")
     with page.expect_response(re.compile(r"/supports$")) as supported:
         page.click("#support-button")
     # 钱老师 already supported it in the demo, so the button takes the support back
     assert supported.value.status in (200, 201)
+    # the page redraws after the support; type only into the new comment form
+    expect(page.locator("#support-button")).not_to_have_text(label_before)
     page.wait_for_selector("#project-comments .comment")
     text = f"我可以周六来帮忙 {uuid.uuid4().hex[:4]}"
     page.fill("#project-comments form textarea", text)

@@ -1,4 +1,5 @@
 // Home: a welcome for visitors; for members the community, their role, status and grid.
+import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { currentMembership, isCommittee, memberships, setCommunityId, state } from '../store.js';
@@ -32,6 +33,20 @@ function noCommunityHome(user) {
   };
 }
 
+/** The two newest notices addressed to me (pinned first), filled in when they arrive; nothing if none. */
+function latestNotices(cid) {
+  const section = h('div', { class: 'section', id: 'home-notices', hidden: true });
+  api.get(`/api/v1/communities/${cid}/notices?limit=2`).then(({ items }) => {
+    if (!items.length) return;
+    section.append(h('h3', { class: 'section__title', text: t('home.latestNotices') }), list(items.map((n) => listItem({
+      href: `/notices/${n.id}`, iconName: 'globe', title: n.title,
+      meta: [n.urgent ? t('home.urgent') : null, n.pinned ? t('home.pinned') : null].filter(Boolean).join(' · ') || undefined,
+    }))));
+    section.hidden = false;
+  }).catch(() => {}); // offline or not allowed: home still works without it
+  return section;
+}
+
 export default function home() {
   const user = state.user;
   if (!user) return visitorHome();
@@ -59,10 +74,14 @@ export default function home() {
     : m.status === 'suspended' ? suspensionBanner(m) : null;
 
   const shortcuts = [
+    listItem({ href: '/notices', iconName: 'globe', title: t('home.notices'), meta: t('home.noticesMeta'), secondaryMeta: true }),
     listItem({ href: '/projects', iconName: 'vote', title: t('tab.projects'), meta: t('home.projectsMeta'), secondaryMeta: true }),
     listItem({ href: '/report', iconName: 'camera', title: t('tab.report'), meta: t('home.reportMeta'), secondaryMeta: true }),
     listItem({ href: '/help', iconName: 'help', title: t('tab.help'), meta: t('home.helpMeta'), secondaryMeta: true }),
   ];
+  if (m.status === 'verified' && (m.role === 'grid_worker' || m.role === 'committee')) {
+    shortcuts.unshift(listItem({ href: '/reports/queue', iconName: 'camera', title: t('home.queue'), meta: t('home.queueMeta') }));
+  }
   if (isCommittee(m)) {
     shortcuts.unshift(listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeLinks());
   }
@@ -76,6 +95,7 @@ export default function home() {
       switcher,
       hero,
       statusNote,
+      latestNotices(m.community.id),
       h('div', { class: 'section' }, h('h3', { class: 'section__title', text: t('home.shortcuts') }), list(shortcuts)),
       h('p', { class: 'center secondary' }, linkButton(t('home.joinAnother'), '/communities', { variant: 'ghost', iconName: 'plus' }))),
   };
