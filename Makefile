@@ -39,6 +39,11 @@ run: demo
 	@echo ""
 	WEB_CONCURRENCY=$${WEB_CONCURRENCY:-2} $(BIN)/gunicorn -c gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
+## make run-prod: migrations, then gunicorn (gunicorn.conf.py); with REDIS_URL also one `rq worker
+## --with-scheduler` and the deployment's one `flask scheduler`, supervised by scripts/run-prod.
+run-prod: venv
+	BIN=$(BIN) scripts/run-prod
+
 ## Debian packages the tests need, installed when missing: headless Chromium for the PWA tests,
 ## PostgreSQL and Redis servers for the integration run.
 system-test-deps:

@@ -76,7 +76,14 @@ class Config:
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")  # per client address
     RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "100 per hour")  # per account, any address
     RATELIMIT_REGISTER = os.environ.get("RATELIMIT_REGISTER", "5 per minute;30 per hour")
+    # Per user (backend.core.ratelimit): new projects, reports, aid posts and responses, comments.
     RATELIMIT_POSTING = os.environ.get("RATELIMIT_POSTING", "30 per minute")
+    RATELIMIT_FLAGGING = os.environ.get("RATELIMIT_FLAGGING", "20 per hour")
+    RATELIMIT_INVITES = os.environ.get("RATELIMIT_INVITES", "30 per hour")
+    RATELIMIT_PUSH_SUBSCRIPTIONS = os.environ.get("RATELIMIT_PUSH_SUBSCRIPTIONS", "10 per hour")
+    # Number of reverse proxies in front of the app (nginx = 1): their X-Forwarded-For/-Proto/-Host are
+    # trusted (werkzeug ProxyFix), so limits count real client addresses. 0 = no proxy, headers ignored.
+    TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     RATELIMIT_HEADERS_ENABLED = True
 
     # Jobs: in-process pool by default; RQ on Redis when REDIS_URL is set.

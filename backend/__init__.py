@@ -64,12 +64,24 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     app.json.ensure_ascii = False
     for key, value in config_class.resolve().items():
         app.config[key] = value
+    register_proxy(app)
     register_extensions(app)
     register_domains(app)
     register_request_hooks(app)
     register_pwa(app)
     register_cli(app)
     return app
+
+
+def register_proxy(app: Flask) -> None:
+    """Behind TRUSTED_PROXIES reverse proxies, take the client address, scheme and host from their
+    X-Forwarded-* headers (rate limits count real clients). Without proxies the headers are ignored:
+    anyone could send them."""
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
 
 
 def register_extensions(app: Flask) -> None:
@@ -104,8 +116,10 @@ def register_domains(app: Flask) -> None:
     import importlib
 
     from backend.core.errors import register_error_handlers
+    from backend.core.ids import register_id_converter
     from backend.extensions import api
 
+    register_id_converter(app, api)
     for module, attribute in DOMAIN_BLUEPRINTS:
         api.register_blueprint(getattr(importlib.import_module(module), attribute))
     register_error_handlers(app)

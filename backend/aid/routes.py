@@ -1,8 +1,8 @@
 """Aid HTTP layer: parse, call one service, dump."""
 
-from flask import current_app
 from flask_smorest import Blueprint
 
+from backend.core.ratelimit import per_user
 from backend.aid import services
 from backend.aid.schemas import (
     AidListArgsSchema,
@@ -22,15 +22,10 @@ from backend.aid.schemas import (
 )
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.web import actor
-from backend.extensions import limiter
 
 # cli_group=None: `flask expire-aid`, not `flask aid expire-aid`.
 blp = Blueprint("aid", __name__, url_prefix="/api/v1", description="Mutual aid, blocks and the time bank",
                 cli_group=None)
-
-
-def _posting_limit():
-    return current_app.config["RATELIMIT_POSTING"]
 
 
 @blp.route("/communities/<int:cid>/aid", methods=["GET"])
@@ -43,7 +38,7 @@ def list_posts(filters, page, cid):
 
 
 @blp.route("/communities/<int:cid>/aid", methods=["POST"])
-@limiter.limit(_posting_limit)
+@per_user("RATELIMIT_POSTING")
 @blp.arguments(AidPostCreateSchema)
 @blp.response(201, AidPostSchema)
 def create_post(data, cid):
@@ -59,7 +54,7 @@ def get_post(aid_id):
 
 
 @blp.route("/aid/<int:aid_id>/responses", methods=["POST"])
-@limiter.limit(_posting_limit)
+@per_user("RATELIMIT_POSTING")
 @blp.arguments(ResponseCreateSchema)
 @blp.response(201, AidResponseSchema)
 def respond(data, aid_id):

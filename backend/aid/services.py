@@ -30,6 +30,7 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.moderation.targets import by_ids as moderatable_by_ids
 from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 
@@ -513,4 +514,4 @@ def _comment_target(post_id: int) -> CommentTarget:
 
 
 register_comment_target("aid", _comment_target)
-register_moderatable("aid", lambda post_id: db.session.get(AidPost, post_id))
+register_moderatable("aid", lambda post_id: db.session.get(AidPost, post_id), many=moderatable_by_ids(AidPost))

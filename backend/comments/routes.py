@@ -1,13 +1,12 @@
-from flask import current_app
 from flask_smorest import Blueprint
 
+from backend.core.ratelimit import per_user
 from backend.comments import services
 from backend.comments.models import TARGET_TYPES
 from backend.comments.schemas import (CommentCreateSchema, CommentEditSchema, CommentListArgsSchema,
                                       ThreadCommentSchema)
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.web import actor
-from backend.extensions import limiter
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Comments on projects, reports, aid, "
                 "activities and notices")
@@ -27,7 +26,7 @@ def list_comments(args, page, target, target_id):
 
 
 @blp.route(f"/{TARGETS}/<int:target_id>/comments", methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_POSTING"])
+@per_user("RATELIMIT_POSTING")
 @blp.arguments(CommentCreateSchema)
 @blp.response(201, ThreadCommentSchema)
 def post_comment(data, target, target_id):

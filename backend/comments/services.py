@@ -41,6 +41,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed,
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.moderation.targets import by_ids as moderatable_by_ids
 from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 
@@ -324,4 +325,4 @@ def _apply_count_deltas(session, _flush_context):
             .values(comments_count=threads.c.comments_count + delta))
 
 
-register_moderatable("comment", lambda comment_id: db.session.get(Comment, comment_id))
+register_moderatable("comment", lambda comment_id: db.session.get(Comment, comment_id), many=moderatable_by_ids(Comment))

@@ -7,12 +7,14 @@ signed-in actors who lack the right.
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 
 from backend.communities.models import Grid, Membership
 from backend.core.db import utcnow
 from backend.core.errors import AuthRequired, Forbidden
 from backend.extensions import db
+
+_LOADED = "linli_loaded_memberships"
 
 
 def require_user(actor):
@@ -25,11 +27,32 @@ def require_user(actor):
 def membership(actor, community_id: int) -> Membership | None:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return None
-    found = db.session.scalar(select(Membership).where(
-        Membership.user_id == actor.id, Membership.community_id == community_id))
+    found = _loaded_membership(actor.id, community_id)
+    if found is None:
+        found = db.session.scalar(select(Membership).where(
+            Membership.user_id == actor.id, Membership.community_id == community_id))
     if found is not None:
+        _remember(found)
         _lift_expired_suspension(found)
     return found
+
+
+def _loaded_membership(user_id: int, community_id: int) -> Membership | None:
+    """The membership this session already loaded for (user, community), while still fresh. A second
+    SELECT would return this very object (the identity map does not refresh loaded attributes), so
+    skipping it changes nothing but the query count: several permission checks in one request cost one
+    query. After a commit or rollback the object is expired and the next check queries again."""
+    found = db.session.info.get(_LOADED, {}).get((user_id, community_id))
+    if found is None:
+        return None
+    state = inspect(found)
+    if state.expired_attributes or state.deleted or state.was_deleted or state.detached:
+        return None
+    return found
+
+
+def _remember(found: Membership) -> None:
+    db.session.info.setdefault(_LOADED, {})[(found.user_id, found.community_id)] = found
 
 
 def _lift_expired_suspension(member: Membership) -> None:

@@ -1,5 +1,6 @@
 from flask_smorest import Blueprint
 
+from backend.core.ratelimit import per_user
 from backend.communities import services
 from backend.communities.schemas import (CommunityCreateSchema, CommunitySchema, CommunitySearchArgsSchema,
                                          CommunitySummarySchema, GridCreateSchema, GridSchema, GridUpdateSchema,
@@ -68,6 +69,7 @@ def set_role(data, cid, uid):
 
 
 @blp.route("/communities/<int:cid>/invites", methods=["POST"])
+@per_user("RATELIMIT_INVITES")
 @blp.response(201, InviteSchema)
 def create_invite(cid):
     """A single-use invite code that verifies the neighbour who joins with it (verified residents)."""

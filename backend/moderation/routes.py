@@ -1,17 +1,32 @@
 from flask_smorest import Blueprint
 
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.moderation import services
-from backend.moderation.schemas import (ActionCreateSchema, ActionSchema, AppealCreateSchema, AppealDecisionSchema,
-                                        AppealListArgsSchema, AppealSchema, AuditArgsSchema, AuditEntrySchema,
-                                        FlagCreateSchema, FlagReceiptSchema, MyActionSchema, QueueArgsSchema,
-                                        QueueItemSchema, SettingsSchema, TransparencyMonthSchema)
+from backend.moderation.schemas import (
+    ActionCreateSchema,
+    ActionSchema,
+    AppealCreateSchema,
+    AppealDecisionSchema,
+    AppealListArgsSchema,
+    AppealSchema,
+    AuditArgsSchema,
+    AuditEntrySchema,
+    FlagCreateSchema,
+    FlagReceiptSchema,
+    MyActionSchema,
+    QueueArgsSchema,
+    QueueItemSchema,
+    SettingsSchema,
+    TransparencyMonthSchema,
+)
 
 blp = Blueprint("moderation", __name__, url_prefix="/api/v1", description="Flags, moderation, audit log, appeals")
 
 
 @blp.route("/flags", methods=["POST"])
+@per_user("RATELIMIT_FLAGGING")
 @blp.arguments(FlagCreateSchema)
 @blp.response(201, FlagReceiptSchema)
 def create_flag(data):

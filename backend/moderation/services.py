@@ -19,12 +19,24 @@ from backend.audit.models import AuditEntry
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
-from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    register_messages,
+)
 from backend.core.pagination import Page, SortKey, paginate
 from backend.core.sql import month_of
 from backend.extensions import db
 from backend.moderation.models import Appeal, Flag, ModerationAction, ModerationCase
-from backend.moderation.targets import Moderatable, is_hideable, load_target, register_target
+from backend.moderation.targets import (
+    Moderatable,
+    is_hideable,
+    load_target,
+    load_targets,
+    register_target,
+)
 from backend.notifications.services import notify
 
 DEFAULT_FLAG_THRESHOLD = 3
@@ -180,14 +192,15 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
     from backend.accounts.models import User  # author names for the committee's view
 
     authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
+    targets: dict[tuple[str, int], Moderatable] = {}
+    for target_type in {c.target_type for c in cases}:
+        ids = [c.target_id for c in cases if c.target_type == target_type]
+        targets.update({(target_type, i): item for i, item in load_targets(target_type, ids).items()})
     items = []
     for case in cases:
         case_flags = [f for f in flags if f.case_id == case.id]
-        try:
-            target = load_target(case.target_type, case.target_id)
-            excerpt, hidden = target.moderation_excerpt(), target.is_hidden
-        except NotFound:
-            excerpt, hidden = "", True
+        target = targets.get((case.target_type, case.target_id))
+        excerpt, hidden = (target.moderation_excerpt(), target.is_hidden) if target is not None else ("", True)
         items.append(QueueItem(case=case, excerpt=excerpt, is_hidden=hidden,
                                reasons=dict(Counter(f.reason for f in case_flags)),
                                flag_texts=[f.text for f in case_flags if f.text],

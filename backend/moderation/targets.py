@@ -23,12 +23,17 @@ class Moderatable(Protocol):
 
 
 _loaders: dict[str, Callable[[int], Moderatable | None]] = {}
+# Optional batch loaders (ids -> {id: item}), so a page of the queue costs one query per type, not per row.
+_batch_loaders: dict[str, Callable[[list[int]], dict[int, Moderatable]]] = {}
 # Types whose items cannot be hidden (a person's profile): only warn / suspend apply.
 _unhideable: set[str] = set()
 
 
-def register_target(name: str, loader: Callable[[int], Moderatable | None], *, hideable: bool = True) -> None:
+def register_target(name: str, loader: Callable[[int], Moderatable | None], *, hideable: bool = True,
+                    many: Callable[[list[int]], dict[int, Moderatable]] | None = None) -> None:
     _loaders[name] = loader
+    if many is not None:
+        _batch_loaders[name] = many
     if not hideable:
         _unhideable.add(name)
 
@@ -50,3 +55,28 @@ def load_target(name: str, target_id: int) -> Moderatable:
     if item is None:
         raise NotFound()
     return item
+
+
+def by_ids(model) -> Callable[[list[int]], dict[int, Moderatable]]:
+    """A batch loader for a model whose rows are the items: one SELECT ... WHERE id IN (...)."""
+    from sqlalchemy import select
+
+    from backend.extensions import db
+
+    def load(ids: list[int]) -> dict[int, Moderatable]:
+        return {item.id: item for item in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+    return load
+
+
+def load_targets(name: str, ids: list[int]) -> dict[int, Moderatable]:
+    """{id: item} for the ids that exist (missing ones are left out); one query when a batch loader exists."""
+    if name in _batch_loaders:
+        return _batch_loaders[name](list(ids))
+    found = {}
+    for target_id in ids:
+        try:
+            found[target_id] = load_target(name, target_id)
+        except NotFound:
+            pass
+    return found

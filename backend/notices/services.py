@@ -16,6 +16,7 @@ from backend.core.errors import NotFound
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.moderation.targets import by_ids as moderatable_by_ids
 from backend.moderation.targets import register_target as register_moderatable
 from backend.notices.models import Notice, NoticeGrid, NoticeRead
 from backend.notifications.services import notify
@@ -175,4 +176,4 @@ def _comment_target(notice_id: int) -> CommentTarget:
 
 
 register_target("notices", _comment_target)
-register_moderatable("notice", lambda notice_id: db.session.get(Notice, notice_id))
+register_moderatable("notice", lambda notice_id: db.session.get(Notice, notice_id), many=moderatable_by_ids(Notice))

@@ -2,6 +2,7 @@ import click
 from flask import request
 from flask_smorest import Blueprint
 
+from backend.core.ratelimit import per_user
 from backend.core.pagination import PageArgsSchema
 from backend.core.web import actor
 from backend.notifications import services
@@ -52,6 +53,7 @@ def vapid_public_key():
 
 
 @blp.route("/push/subscriptions", methods=["POST"])
+@per_user("RATELIMIT_PUSH_SUBSCRIPTIONS")
 @blp.arguments(SubscriptionInputSchema)
 @blp.response(201, SubscriptionSchema)
 def subscribe(data):

@@ -155,10 +155,37 @@ def is_following(user_id: int, target_type: str, target_id: int) -> bool:
         Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id)) is not None
 
 
+# Follow target -> the comment target of the same item: its domain says who may see it.
+_COMMENT_TARGET_OF = {"project": "projects", "report": "reports", "aid": "aid", "activity": "activities",
+                      "notice": "notices"}
+
+
+def _require_visible(actor, target_type: str, target_id: int) -> None:
+    """Only an item the actor may read can be followed: a follow would otherwise leak its news by push.
+
+    :raises NotFound: unknown item, or one the actor may not see (it does not exist for them)
+    """
+    if target_type not in FOLLOW_TARGETS:
+        raise ValidationFailed({"target_type": [f"one of {', '.join(FOLLOW_TARGETS)}"]})
+    if target_type == "poll":
+        from backend.voting.services import get_poll
+
+        get_poll(actor, target_id)  # polls are public; this only refuses unknown ids
+        return
+    from backend.comments.services import resolve_target
+
+    if not resolve_target(_COMMENT_TARGET_OF[target_type], target_id).is_visible_to(actor):
+        raise NotFound()
+
+
 def set_follow(actor, target_type: str, target_id: int, *, following: bool) -> dict:
-    """The actor follows or unfollows an item (POST / DELETE /follows)."""
+    """The actor follows or unfollows an item (POST / DELETE /follows).
+
+    :raises NotFound: following an item the actor may not see
+    """
     access.require_user(actor)
     if following:
+        _require_visible(actor, target_type, target_id)
         follow(actor.id, target_type, target_id)
     else:
         unfollow(actor.id, target_type, target_id)

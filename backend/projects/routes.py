@@ -1,9 +1,8 @@
-from flask import current_app
 from flask_smorest import Blueprint
 
+from backend.core.ratelimit import per_user
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.web import actor
-from backend.extensions import limiter
 from backend.projects import services
 from backend.projects.schemas import (CategoryListSchema, NoteSchema, ProgressUpdateSchema, ProjectCreateSchema,
                                       ProjectEventSchema, ProjectListArgsSchema, ProjectSchema, ProjectSummarySchema,
@@ -24,7 +23,7 @@ def list_projects(filters, page, cid):
 
 
 @blp.route("/communities/<int:cid>/projects", methods=["POST"])
-@limiter.limit(lambda: current_app.config["RATELIMIT_POSTING"])
+@per_user("RATELIMIT_POSTING")
 @blp.arguments(ProjectCreateSchema)
 @blp.response(201, ProjectSchema)
 def create_project(data, cid):

@@ -24,6 +24,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed,
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.moderation.targets import by_ids as moderatable_by_ids
 from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 from backend.projects.models import (BUILT_IN_CATEGORIES, COMMITTEE_EDITABLE, PUBLIC_STATUSES, TRANSITIONS, Project,
@@ -721,4 +722,4 @@ def _comment_target(project_id: int) -> CommentTarget:
 
 
 register_target("projects", _comment_target)
-register_moderatable("project", lambda project_id: db.session.get(Project, project_id))
+register_moderatable("project", lambda project_id: db.session.get(Project, project_id), many=moderatable_by_ids(Project))

@@ -1,6 +1,7 @@
 import click
 from flask_smorest import Blueprint
 
+from backend.core.ratelimit import per_user
 from backend.core.i18n import request_locale
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.web import actor
@@ -23,6 +24,7 @@ def list_reports(filters, page, cid):
 
 
 @blp.route("/communities/<int:cid>/reports", methods=["POST"])
+@per_user("RATELIMIT_POSTING")
 @blp.arguments(ReportCreateSchema)
 @blp.response(201, ReportDetailSchema)
 def create_report(data, cid):

@@ -17,6 +17,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed,
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.moderation.targets import by_ids as moderatable_by_ids
 from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 from backend.reports import categories as cats
@@ -590,4 +591,4 @@ def _comment_target(report_id: int) -> CommentTarget:
 
 
 register_target("reports", _comment_target)
-register_moderatable("report", lambda report_id: db.session.get(Report, report_id))
+register_moderatable("report", lambda report_id: db.session.get(Report, report_id), many=moderatable_by_ids(Report))

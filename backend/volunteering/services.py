@@ -15,8 +15,10 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import distinct, func, or_, select, true, update
+from sqlalchemy import case, distinct, func, or_, select, true, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import lazyload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.accounts.models import User
 from backend.audit import services as audit
@@ -36,6 +38,7 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.moderation.targets import by_ids as moderatable_by_ids
 from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 from backend.volunteering.models import (
@@ -420,12 +423,10 @@ def decorate_shifts(shifts: list[Shift], actor) -> None:
     if _is_authenticated(actor) and ids:
         mine = {s.shift_id: s for s in db.session.scalars(select(ShiftSignup).where(
             ShiftSignup.shift_id.in_(ids), ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))}
+    _set_waitlist_positions(list(mine.values()))
     for shift in shifts:
         shift.waitlist_count = waiting.get(shift.id, 0)
-        signup = mine.get(shift.id)
-        if signup is not None:
-            signup.position = waitlist_position(signup)
-        shift.my_signup = signup
+        shift.my_signup = mine.get(shift.id)
 
 
 def list_community_activities(actor, community_id: int, *, grid_id: int | None = None,
@@ -442,8 +443,7 @@ def list_community_activities(actor, community_id: int, *, grid_id: int | None =
         stmt = stmt.where(Activity.organisation_id == organisation_id)
     page = paginate(stmt, [SortKey(Activity.starts_at), SortKey(Activity.id)], limit=limit, cursor=cursor)
     decorate_shifts([s for a in page.items for s in a.shifts], actor)
-    for activity in page.items:
-        activity.can_manage = can_manage(actor, activity)
+    _mark_manageable(actor, page.items)
     return page
 
 
@@ -456,9 +456,30 @@ def list_organisation_activities(actor, organisation_id: int, *, limit: int = 20
     page = paginate(stmt, [SortKey(Activity.starts_at, descending=True), SortKey(Activity.id, descending=True)],
                     limit=limit, cursor=cursor)
     decorate_shifts([s for a in page.items for s in a.shifts], actor)
-    for activity in page.items:
-        activity.can_manage = can_manage(actor, activity)
+    _mark_manageable(actor, page.items)
     return page
+
+
+def _mark_manageable(actor, activities: list[Activity]) -> None:
+    """`can_manage` for a whole page in two lookups (committee per community, admin rights in one query),
+    the same rule as can_manage without a query per row."""
+    if not _is_authenticated(actor):
+        for activity in activities:
+            activity.can_manage = False
+        return
+    committee_of = {cid: access.is_committee(actor, cid) for cid in {a.community_id for a in activities}}
+    organisation_ids = {a.organisation_id for a in activities
+                        if a.organisation_id is not None and not committee_of[a.community_id]}
+    admin_of = set(db.session.scalars(select(OrganisationAdmin.organisation_id).where(
+        OrganisationAdmin.user_id == actor.id, OrganisationAdmin.organisation_id.in_(organisation_ids)))) \
+        if organisation_ids else set()
+    for activity in activities:
+        if committee_of[activity.community_id]:
+            activity.can_manage = True
+        elif activity.organisation_id is not None:
+            activity.can_manage = activity.organisation_id in admin_of
+        else:
+            activity.can_manage = activity.created_by_id == actor.id
 
 
 def _activity_or_404(actor, activity_id: int) -> Activity:
@@ -502,6 +523,20 @@ def waitlist_position(signup: ShiftSignup) -> int | None:
         or_(ShiftSignup.queued_at < signup.queued_at,
             (ShiftSignup.queued_at == signup.queued_at) & (ShiftSignup.id < signup.id))))
     return ahead + 1
+
+
+def _set_waitlist_positions(signups: list[ShiftSignup]) -> None:
+    """`position` (as waitlist_position) for many sign-ups in one query: rank within each shift's waitlist."""
+    waiting = [signup for signup in signups if signup.status == "waitlisted"]
+    positions = {}
+    if waiting:
+        rank = func.row_number().over(partition_by=ShiftSignup.shift_id,
+                                      order_by=(ShiftSignup.queued_at, ShiftSignup.id))
+        positions = dict(db.session.execute(select(ShiftSignup.id, rank).where(
+            ShiftSignup.shift_id.in_({signup.shift_id for signup in waiting}),
+            ShiftSignup.status == "waitlisted")).all())
+    for signup in signups:
+        signup.position = positions.get(signup.id) if signup.status == "waitlisted" else None
 
 
 def _take_place(shift_id: int) -> bool:
@@ -680,14 +715,23 @@ def my_volunteering(actor, *, limit: int = 20, cursor: str | None = None) -> dic
     """My total hours, how many shifts and activities, and my sign-ups (newest first)."""
     access.require_user(actor)
     mine = (ShiftSignup.user_id == actor.id, ShiftSignup.status == "confirmed")
-    minutes, shifts_done = db.session.execute(select(
-        func.coalesce(func.sum(ShiftSignup.minutes), 0), func.count(ShiftSignup.minutes)).where(*mine)).one()
-    activities = db.session.scalar(select(func.count(distinct(Shift.activity_id))).join(
-        ShiftSignup, ShiftSignup.shift_id == Shift.id).where(*mine, ShiftSignup.minutes.is_not(None)))
+    # One aggregate: activities count only shifts with recorded minutes, as count(minutes) does.
+    minutes, shifts_done, activities = db.session.execute(select(
+        func.coalesce(func.sum(ShiftSignup.minutes), 0), func.count(ShiftSignup.minutes),
+        func.count(distinct(case((ShiftSignup.minutes.is_not(None), Shift.activity_id)))))
+        .join(Shift, Shift.id == ShiftSignup.shift_id).where(*mine)).one()
     page = paginate(select(ShiftSignup).where(ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"),
                     [SortKey(ShiftSignup.id, descending=True)], limit=limit, cursor=cursor)
-    for signup in page.items:
-        signup.position = waitlist_position(signup)
+    # The page's activities in one query (shift.activity then resolves from the identity map); their
+    # shifts and grids are not shown here.
+    activity_ids = {signup.shift.activity_id for signup in page.items}
+    if activity_ids:
+        loaded = {activity.id: activity for activity in db.session.scalars(
+            select(Activity).where(Activity.id.in_(activity_ids))
+            .options(lazyload(Activity.shifts), lazyload(Activity.grids)))}
+        for signup in page.items:
+            set_committed_value(signup.shift, "activity", loaded[signup.shift.activity_id])
+    _set_waitlist_positions(page.items)
     return {"total_hours": round(minutes / 60, 2), "shifts_done": shifts_done, "activities_done": activities,
             "items": page.items, "next_cursor": page.next_cursor}
 
@@ -820,5 +864,5 @@ def _comment_target(activity_id: int) -> CommentTarget:
 
 
 register_comment_target("activities", _comment_target)
-register_moderatable("activity", lambda activity_id: db.session.get(Activity, activity_id))
-register_moderatable("organisation", lambda organisation_id: db.session.get(Organisation, organisation_id))
+register_moderatable("activity", lambda activity_id: db.session.get(Activity, activity_id), many=moderatable_by_ids(Activity))
+register_moderatable("organisation", lambda organisation_id: db.session.get(Organisation, organisation_id), many=moderatable_by_ids(Organisation))

@@ -10,9 +10,7 @@ import sqlalchemy as sa
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
-# The indexes are on the reports table (revision 0004): run after it while the revisions are still
-# parallel branches (the lead chains them linearly later).
-depends_on = "0004"
+depends_on = None
 
 INDEXES = (
     ("ix_reports_community_id_created_at", "reports", ["community_id", "created_at"]),

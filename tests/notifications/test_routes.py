@@ -144,20 +144,24 @@ def test_quiet_hours_come_from_the_profile(client_for, make_user):
     assert client.get("/api/v1/me/notification-preferences").json["quiet_hours"] == {"start": "22:00", "end": "07:00"}
 
 
-def test_follow_and_unfollow(app, client_for, make_user):
-    user = make_user()
+def test_follow_and_unfollow(app, client_for, make_community, make_member):
+    community = make_community()
+    user = make_member(community)
     client = client_for(user)
-    target = {"target_type": "project", "target_id": 12}
+    category = client.get(f"/api/v1/communities/{community.id}/project-categories").json["items"][0]["key"]
+    project = client.post(f"/api/v1/communities/{community.id}/projects",
+                          json={"title": "楼道加装扶手", "category": category, "submit": True}).json
+    target = {"target_type": "project", "target_id": project["id"]}
     assert client.post("/api/v1/follows", json=target).json["following"] is True
     assert client.post("/api/v1/follows", json=target).status_code == 200  # idempotent
-    assert client.get("/api/v1/follows?target_type=project&target_id=12").json["following"] is True
+    assert client.get(f"/api/v1/follows?target_type=project&target_id={project['id']}").json["following"] is True
     with app.app_context():
         from backend.notifications.services import follower_ids
 
-        assert follower_ids("project", 12) == [user.id]
+        assert user.id in follower_ids("project", project["id"])  # the author follows on creating it too
     assert client.delete("/api/v1/follows", json=target).json["following"] is False
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Follow)) == 0
+        assert db.session.scalar(select(func.count()).select_from(Follow).where(Follow.user_id == user.id)) == 0
     assert client.post("/api/v1/follows", json={"target_type": "user", "target_id": 1}).status_code == 422
 
 
@@ -171,3 +175,9 @@ def test_follow_and_unfollow(app, client_for, make_user):
 def test_signed_out_visitors_get_401(client, method, path, body):
     response = getattr(client, method)(path, json=body) if body is not None else getattr(client, method)(path)
     assert response.status_code == 401
+
+
+def test_an_item_one_may_not_see_cannot_be_followed(client_for, make_user):
+    """A follow would push the item's news: following an unknown or invisible item is 404."""
+    client = client_for(make_user())
+    assert client.post("/api/v1/follows", json={"target_type": "aid", "target_id": 12}).status_code == 404

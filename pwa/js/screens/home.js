@@ -83,7 +83,10 @@ export default function home() {
     shortcuts.unshift(listItem({ href: '/reports/queue', iconName: 'camera', title: t('home.queue'), meta: t('home.queueMeta') }));
   }
   if (isCommittee(m)) {
-    shortcuts.unshift(listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeLinks());
+    shortcuts.unshift(
+      listItem({ href: '/committee/insights', iconName: 'sparkle', title: t('insights.home'), meta: t('insights.homeMeta') }),
+      listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }),
+      ...committeeLinks());
   }
   if (m.status === 'verified') {
     shortcuts.push(listItem({ href: '/me#invite', iconName: 'ticket', title: t('invite.title'), meta: t('invite.meta'), secondaryMeta: true }));

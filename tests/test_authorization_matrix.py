@@ -1,0 +1,308 @@
+"""Authorisation matrix: every registered route x every role of community A, against community B's objects.
+
+Community B is the demo community (backend.demo.seed(): one object of every kind); community A holds
+the role holders. Nobody in A may read or change B's objects: each request must get exactly the
+status the table below gives. A route missing from the table fails the test, so a new route cannot
+ship without someone deciding who may call it. Public-by-design reads (marked PUBLIC) must not carry
+personal data (phone, e-mail, household, reporter identity).
+
+Each (route, role) uses a fresh signed-in client; a write that succeeds is undone by restoring a
+snapshot of the database, so that one role's success never changes what the next role sees.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sqlite3
+
+import pytest
+
+from backend.extensions import db, limiter
+from tests.security_helpers import PATH_WORDS, first_ids, openapi_path, request_body
+
+ROLES = ("visitor", "pending", "resident", "grid_other", "committee_other", "org_admin", "platform_admin")
+SIGNED_IN = ROLES[1:]
+
+# Shorthands: one status for every role, or visitor / signed-in roles / platform admin apart.
+def every(status):
+    return dict.fromkeys(ROLES, status)
+
+
+def roles(visitor, others, platform_admin=None):
+    table = dict.fromkeys(SIGNED_IN, others)
+    table["visitor"] = visitor
+    table["platform_admin"] = others if platform_admin is None else platform_admin
+    return table
+
+
+DENIED = roles(401, 403)  # outsiders are refused (403), visitors asked to sign in (401)
+OWN = roles(401, 200)  # about the caller only (my profile, my inbox): never another person's data
+PUBLIC = "public"  # anyone may read, by design; the body must not carry personal data
+
+# endpoint -> {role: status}, PUBLIC, or {method: ...} for a view with several methods.
+# 404 means "does not exist for you" (hidden object, or a target one may not see); 422 means the
+# minimal body or query we send is refused before anything is read (no data either way).
+# The platform admin runs the platform: regions, communities, appointments and insights everywhere.
+EXPECTED: dict[str, dict | str] = {
+    "pwa.shell": every(200),
+    "api-docs.openapi_json": every(200),
+    "comments.list_comments": PUBLIC,
+    "comments.post_comment": DENIED,
+    "volunteering.get_activity": PUBLIC,
+    "aid.get_post": DENIED,
+    "aid.close": DENIED,
+    "aid.complete": DENIED,
+    "aid.reopen": DENIED,
+    "aid.respond": DENIED,
+    "aid.accept_response": DENIED,
+    "aid.thank": DENIED,
+    "moderation.create_appeal": roles(401, 404),
+    "moderation.decide_appeal": every(404),
+    "auth.login": every(401),
+    "auth.logout": every(204),
+    "auth.change_password": roles(401, 422),
+    "auth.register": every(422),
+    "auth.get_session": every(200),
+    "aid.list_blocks": OWN,
+    "aid.block": roles(401, 201),
+    "aid.unblock": roles(401, 204),
+    "comments.delete_comment": DENIED,
+    "comments.edit_comment": DENIED,
+    "communities.create_community": roles(401, 403, 201),
+    "communities.list_communities": PUBLIC,
+    "communities.get_community": PUBLIC,
+    "volunteering.list_community_activities": PUBLIC,
+    "aid.create_post": DENIED,
+    "aid.list_posts": DENIED,
+    "moderation.list_appeals": DENIED,
+    "moderation.audit_log": DENIED,
+    "insights.export_csv": roles(401, 403, 200),
+    "communities.create_grid": roles(401, 403, 422),
+    "insights.dashboard": roles(401, 403, 200),
+    "insights.grid_map": roles(401, 403, 200),
+    "insights.trends": roles(401, 403, 200),
+    "insights.warnings": roles(401, 403, 200),
+    "communities.create_invite": DENIED,
+    "communities.join": roles(401, 201),
+    "communities.list_members": roles(401, 403, 200),
+    "communities.set_role": roles(401, 403, 200),
+    "communities.verify_member": roles(401, 403, 409),
+    "moderation.my_moderation": DENIED,
+    "moderation.moderation_queue": DENIED,
+    "moderation.get_settings": DENIED,
+    "moderation.put_settings": DENIED,
+    "moderation.transparency": PUBLIC,
+    "notices.create_notice": DENIED,
+    "notices.list_notices": DENIED,
+    "insights.open_data": PUBLIC,
+    "volunteering.create_organisation": DENIED,
+    "volunteering.list_organisations": PUBLIC,
+    "voting.create_poll": DENIED,
+    "voting.list_polls": PUBLIC,
+    "projects.project_categories": PUBLIC,
+    "projects.create_project": DENIED,
+    "projects.list_projects": PUBLIC,
+    "reports.report_categories": PUBLIC,
+    "reports.create_report": DENIED,
+    "reports.list_reports": PUBLIC,
+    "reports.nearby_reports": every(422),
+    "aid.community_time_bank": DENIED,
+    "aid.my_time_bank": DENIED,
+    "moderation.create_flag": every(422),
+    "notifications.follow": roles(401, 404),
+    "notifications.get_follow": every(422),
+    "notifications.unfollow": OWN,
+    "communities.update_grid": roles(401, 403, 200),
+    "notifications.get_preferences": OWN,
+    "notifications.put_preferences": OWN,
+    "volunteering.my_organisations": OWN,
+    "volunteering.get_profile": OWN,
+    "volunteering.put_profile": OWN,
+    "volunteering.my_volunteering": OWN,
+    "volunteering.certificate": OWN,
+    "moderation.create_action": every(422),
+    "notices.get_notice": DENIED,
+    "notifications.list_notifications": OWN,
+    "notifications.mark_read": every(422),
+    "volunteering.get_organisation": PUBLIC,
+    "volunteering.create_activity": DENIED,
+    "volunteering.list_organisation_activities": PUBLIC,
+    "volunteering.add_admin": DENIED,
+    "volunteering.recruitment_count": every(422),
+    "volunteering.send_recruitment": DENIED,
+    "volunteering.verify_organisation": DENIED,
+    "voting.get_poll": PUBLIC,
+    "voting.cast_ballot": DENIED,
+    "voting.close_poll": DENIED,
+    "voting.recount": PUBLIC,
+    "voting.get_results": PUBLIC,
+    "projects.get_project": PUBLIC,
+    "projects.update_project": DENIED,
+    "volunteering.create_project_activity": DENIED,
+    "projects.complete_project": DENIED,
+    "projects.list_events": PUBLIC,
+    "projects.rate_project": DENIED,
+    "projects.list_ratings": PUBLIC,
+    "projects.review_project": DENIED,
+    "projects.start_project": DENIED,
+    "projects.submit_project": DENIED,
+    "projects.support_project": DENIED,
+    "projects.unsupport_project": DENIED,
+    "projects.post_update": DENIED,
+    "volunteering.project_volunteers": PUBLIC,
+    "projects.withdraw_project": DENIED,
+    "notifications.subscribe": roles(401, 422),
+    "notifications.unsubscribe": roles(401, 404),
+    "notifications.vapid_public_key": every(200),
+    "communities.create_region": roles(401, 403, 201),
+    "insights.region_insights": roles(401, 403, 200),
+    "reports.get_report": PUBLIC,
+    "reports.confirm": every(422),
+    "reports.me_too": DENIED,
+    "reports.still_broken": DENIED,
+    "reports.to_project": DENIED,
+    "reports.transition": DENIED,
+    "volunteering.check_in": DENIED,
+    "volunteering.checkin_code": DENIED,
+    "volunteering.list_shift_signups": DENIED,
+    "volunteering.sign_up": DENIED,
+    "volunteering.cancel_signup": roles(401, 404),
+    "volunteering.correct_hours": DENIED,
+    "uploads.create_upload": roles(401, 422),
+    "uploads.get_upload_file": PUBLIC,
+    "aid.list_thanks": every(422),
+    "healthz": every(200),
+    "pwa.manifest": every(200),
+    "pwa.service_worker": every(200),
+    "me.Me": {"DELETE": roles(401, 204), "GET": OWN, "PATCH": OWN},
+}
+
+# Personal data in a JSON body: contact details, the household address, or who filed a report.
+PERSONAL_DATA = re.compile(r'"(phone|email|household|household_id|building|unit|room|reporter|reporter_id)":\s*[^\s,}\]n]'
+                           r'|@demo\.linli|(?<!\w)1[3-9]\d{9}(?!\w)')
+
+
+@pytest.fixture
+def world(app, make_community, make_member, make_user):
+    """Community B (demo) with every kind of object, and community A with one user per role."""
+    from backend import demo
+    from backend.accounts.models import User
+    from backend.core.db import commit
+
+    with app.app_context():
+        demo.seed()
+        commit()
+        community_b = db.session.scalar(db.text("SELECT id FROM communities")).__int__()
+        ids = first_ids(community_b)
+        ids["uid"] = db.session.scalar(db.select(User.id).where(User.email == "resident@demo.linli"))
+    community_a = make_community("Community A", grids=2)
+    people = {
+        "pending": make_member(community_a, status="pending"),
+        "resident": make_member(community_a),
+        "grid_other": make_member(community_a, role="grid_worker", grid=1),
+        "committee_other": make_member(community_a, role="committee"),
+        "org_admin": make_member(community_a, role="org_admin"),
+        "platform_admin": make_member(community_a, platform_admin=True),
+    }
+    return ids, people
+
+
+def _path_values(rule, ids) -> dict:
+    values = {}
+    for variable in rule.arguments:
+        if variable in PATH_WORDS:
+            values[variable] = PATH_WORDS[variable]
+        elif variable == "rid" and rule.endpoint == "insights.region_insights":
+            values[variable] = ids["rid_region"]
+        elif variable == "rid" and rule.endpoint == "aid.accept_response":
+            values[variable] = ids["rid_response"]
+        else:
+            values[variable] = ids[variable]
+    return values
+
+
+def _routes(app):
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule, method
+
+
+def _url(rule, values) -> str:
+    url = rule.rule
+    for variable, value in values.items():
+        url = re.sub(rf"<(?:[^>]*:)?{variable}>", str(value), url)
+    return url
+
+
+def _expected(endpoint: str, method: str, role: str):
+    entry = EXPECTED[endpoint]
+    if method in entry:
+        entry = entry[method]
+    if entry == PUBLIC:
+        return PUBLIC
+    return entry[role]
+
+
+class Snapshot:
+    """The whole SQLite database copied in memory, restorable after a write that went through."""
+
+    def __init__(self, app):
+        self.path = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
+        self.copy = sqlite3.connect(":memory:")
+        with sqlite3.connect(self.path) as live:
+            live.backup(self.copy)
+
+    def restore(self):
+        live = sqlite3.connect(self.path)
+        self.copy.backup(live)
+        live.close()
+
+
+def test_every_route_for_every_role_against_another_community(app, world, client_for):
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        pytest.skip("the snapshot between requests uses SQLite's backup API")
+    ids, people = world
+    spec = client_for().get("/api/openapi.json").get_json()
+    with app.app_context():
+        snapshot = Snapshot(app)
+        from backend.accounts.models import User
+
+        users = {role: db.session.get(User, person.id) for role, person in people.items()}
+        for user in users.values():
+            db.session.expunge(user)
+
+    discover = os.environ.get("MATRIX_DISCOVER")
+    observed, problems, checked = {}, [], 0
+    for rule, method in _routes(app):
+        if rule.endpoint not in EXPECTED and not discover:
+            problems.append(f"{method} {rule.rule} ({rule.endpoint}) has no entry in the authorisation matrix")
+            continue
+        values = _path_values(rule, ids)
+        url = _url(rule, values)
+        body = request_body(spec, openapi_path(rule.rule), method)
+        for role in ROLES:
+            limiter.reset()  # every client is 127.0.0.1: the matrix is about permissions, not limits
+            client = client_for(users.get(role))
+            response = client.open(url, method=method, json=body if body is not None else None)
+            checked += 1
+            observed.setdefault(rule.endpoint, {}).setdefault(method, {})[role] = response.status_code
+            if response.status_code < 400 and method not in {"GET", "HEAD"}:
+                snapshot.restore()
+            if discover:
+                continue
+            expected = _expected(rule.endpoint, method, role)
+            if expected == PUBLIC:
+                body_text = response.get_data().decode("utf-8", errors="replace")
+                leaked = PERSONAL_DATA.findall(body_text)
+                if response.status_code >= 500 or leaked:
+                    problems.append(f"{method} {url} as {role}: {response.status_code}, personal data {leaked}")
+            elif response.status_code != expected:
+                problems.append(f"{method} {url} as {role}: got {response.status_code}, table says {expected} "
+                                f"({response.get_data()[:160]!r})")
+    print(f"\nauthorisation matrix: {checked} requests = {checked // len(ROLES)} routes x {len(ROLES)} roles")
+    if discover:
+        with open(discover, "w") as handle:
+            json.dump(observed, handle, indent=1, ensure_ascii=False)
+    assert not problems, "\n".join(problems)
