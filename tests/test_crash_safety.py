@@ -165,6 +165,14 @@ class Server:
             return False
         return int(re.search(r"^Threads:\s+(\d+)", status, re.M).group(1)) > 1
 
+    @staticmethod
+    def sockets(pid: int) -> int:
+        """Open sockets of a worker: the listener, its database connection and every client connection."""
+        try:
+            return sum(os.readlink(fd).startswith("socket:") for fd in Path(f"/proc/{pid}/fd").iterdir())
+        except OSError:
+            return 0
+
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
@@ -405,10 +413,9 @@ class Killer(threading.Thread):
     """SIGKILL a serving worker KILLS times, spread over the writes (the n-th kill once n/(KILLS+1) of the
     planned writes are done, whatever the machine's speed), each time after the last victim was replaced."""
 
-    def __init__(self, server: Server, traffic: Traffic, ledger: Ledger, seed: int):
+    def __init__(self, server: Server, traffic: Traffic, ledger: Ledger):
         super().__init__(daemon=True)
         self.server, self.traffic, self.ledger = server, traffic, ledger
-        self.rng = random.Random(seed)
         self.killed: list[int] = []
         self.writes_at_kill: list[int] = []
 
@@ -417,10 +424,14 @@ class Killer(threading.Thread):
         while len(self.killed) < KILLS and time.monotonic() < deadline:
             due = self.traffic.planned_writes * (len(self.killed) + 1) // (KILLS + 1)
             workers = self.server.workers()
-            if self.ledger.writes_done < due or len(workers) < 2 or not all(map(self.server.serving, workers)):
-                time.sleep(0.05)  # not yet due, or the last victim's replacement is not serving yet
+            if self.ledger.writes_done < due or len(workers) < 2:
+                time.sleep(0.05)
                 continue
-            victim = self.rng.choice(workers)
+            if not all(map(self.server.serving, workers)):
+                self._probe()  # the devices keep their connections to the survivor alive: knock on a new one
+                time.sleep(0.1)
+                continue
+            victim = max(workers, key=self.server.sockets)  # the busier one: most client connections
             try:
                 os.kill(victim, signal.SIGKILL)
             except ProcessLookupError:
@@ -429,6 +440,13 @@ class Killer(threading.Thread):
             self.writes_at_kill.append(self.ledger.writes_done)
             while victim in self.server.workers() and time.monotonic() < deadline:
                 time.sleep(0.02)  # until the master has reaped it (a dying worker still looks like one)
+
+    def _probe(self) -> None:
+        """A request on a fresh connection, which an idle replacement worker may accept once loaded."""
+        try:
+            requests.get(f"{self.server.base}/healthz", headers={"Connection": "close"}, timeout=5)
+        except requests.RequestException:
+            pass
 
 
 # --- the checks on the database -------------------------------------------------------------------
@@ -558,12 +576,12 @@ def test_acknowledged_writes_survive_kill_9_of_workers_and_nothing_is_half_writt
 
         ledger = Ledger()
         traffic = Traffic(residents, actions, ledger, seed, read_path=f"/communities/{cid}/activities")
-        killer = Killer(server, traffic, ledger, seed)
+        killer = Killer(server, traffic, ledger)
         traffic_started = time.perf_counter()
         traffic.start()
         killer.start()
         traffic.writing_done.wait(timeout=120)
-        killer.join(timeout=120)
+        killer.join(timeout=200)
         traffic.join()
         traffic_seconds = time.perf_counter() - traffic_started
         workers_after = server.workers()
