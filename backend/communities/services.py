@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.services import register_account_eraser
 from backend.audit import services as audit
@@ -195,17 +196,24 @@ def memberships_of(user) -> list[Membership]:
 
 
 def _household(community_id: int, building: str, unit: str, room: str) -> Household:
-    """One row per household; normalised so that "3栋" typed twice is the same household."""
+    """One row per household; normalised so that "3栋" typed twice is the same household.
+
+    Two flatmates joining at the same moment both may try to insert it: the unique constraint lets one
+    win, and the other (inside a savepoint) reads the winner's row.
+    """
     building, unit, room = (part.strip().upper() for part in (building, unit, room))
-    found = db.session.scalar(select(Household).where(
-        Household.community_id == community_id, Household.building == building,
-        Household.unit == unit, Household.room == room))
+    same = (Household.community_id == community_id, Household.building == building, Household.unit == unit,
+            Household.room == room)
+    found = db.session.scalar(select(Household).where(*same))
     if found:
         return found
-    household = Household(community_id=community_id, building=building, unit=unit, room=room)
-    db.session.add(household)
-    db.session.flush()
-    return household
+    try:
+        with db.session.begin_nested():
+            household = Household(community_id=community_id, building=building, unit=unit, room=room)
+            db.session.add(household)
+        return household
+    except IntegrityError:
+        return db.session.scalar(select(Household).where(*same))
 
 
 def _usable_invite(community_id: int, code: str) -> Invite:

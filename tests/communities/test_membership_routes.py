@@ -145,3 +145,27 @@ def test_suspension_expires_by_itself(app, client_for, make_community, make_memb
         db.session.commit()
     response = client_for(member).post(f"/api/v1/communities/{community.id}/invites")
     assert response.status_code == 201
+
+
+def test_flatmates_joining_at_once_share_one_household(app, client_for, make_user, make_community):
+    """Two (or six) people join the same new flat at the same moment: all join, one household."""
+    import threading
+
+    community = make_community()
+    clients = [client_for(make_user()) for _ in range(6)]
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def go(client):
+        barrier.wait()
+        statuses.append(join(client, community, building="12", unit="1", room="808").status_code)
+
+    threads = [threading.Thread(target=go, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [201] * 6
+    with app.app_context():
+        households = {m.household_id for m in db.session.scalars(db.select(Membership))}
+    assert len(households) == 1
