@@ -74,3 +74,13 @@ def test_sqlite_database_runs_in_wal_mode_with_foreign_keys(app):
             raw = connection.connection.dbapi_connection
             assert raw.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
             assert raw.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+
+
+def test_migrations_form_one_line_of_history(app):
+    """One head: a revision that forgot to follow the last one would make `flask db upgrade` refuse."""
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    with app.app_context():
+        config = current_app.extensions["migrate"].migrate.get_config()
+    assert len(ScriptDirectory.from_config(config).get_heads()) == 1
