@@ -13,7 +13,16 @@ from __future__ import annotations
 import os
 
 from flask import Flask, jsonify
-from sqlalchemy import Column, Integer, MetaData, String, Table, create_engine, event, insert
+from sqlalchemy import (
+    Column,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    event,
+    insert,
+)
 
 metadata = MetaData()
 rows = Table("baseline_rows", metadata, Column("id", Integer, primary_key=True), Column("body", String(200)))

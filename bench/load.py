@@ -109,16 +109,15 @@ def prepare_linli_database(env: dict) -> None:
 
 
 def demo_targets(url: str) -> dict:
-    """The ids the requests name: the demo community, a project open to comments, a closed poll."""
+    """The ids the requests name: the demo community and a closed poll with frozen results."""
     from sqlalchemy import create_engine, text
     engine = create_engine(url)
     with engine.connect() as conn:
         cid = conn.execute(text("SELECT id FROM communities WHERE name = :n"), {"n": DEMO_COMMUNITY}).scalar_one()
-        pids = conn.execute(text("SELECT id FROM projects WHERE community_id = :c ORDER BY id"), {"c": cid}).scalars().all()
         poll = conn.execute(text("SELECT id FROM polls WHERE community_id = :c AND results IS NOT NULL "
                                  "ORDER BY id LIMIT 1"), {"c": cid}).scalar_one()
     engine.dispose()
-    return {"cid": cid, "project_ids": list(pids), "poll": poll}
+    return {"cid": cid, "poll": poll}
 
 
 # --- client --------------------------------------------------------------------------------------------
@@ -154,7 +153,8 @@ class Client:
         return response.status, data
 
     def sign_in(self, login: str) -> None:
-        self.request("GET", "/api/v1/auth/session")
+        _, data = self.request("GET", "/api/v1/auth/session")
+        self.headers["X-CSRF-Token"] = json.loads(data)["csrf_token"]
         status, _ = self.request("POST", "/api/v1/auth/login", {"login": login, "password": DEMO_PASSWORD})
         if status != 200:
             raise RuntimeError(f"sign-in of {login} failed: {status}")
@@ -183,6 +183,7 @@ def linli_requests(t: dict):
 class Result:
     latencies: list[float] = field(default_factory=list)
     errors: int = 0
+    error_kinds: dict[str, int] = field(default_factory=dict)
     created: dict[str, list[int]] = field(default_factory=dict)
     elapsed: float = 0.0
 
@@ -207,7 +208,7 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
 
     def run(client: Client, seed: int):
         rng = random.Random(seed)
-        latencies, errors, created = [], 0, {}
+        latencies, errors, created, kinds = [], 0, {}, {}
         start_barrier.wait()
         deadline = time.monotonic() + duration
         while time.monotonic() < deadline:
@@ -220,11 +221,15 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
             latencies.append(time.perf_counter() - began)
             if not 200 <= status < 300:
                 errors += 1
+                label = f"{method} {path.split('?')[0]} -> {status} {data[:80].decode(errors='replace')}"
+                kinds[label] = kinds.get(label, 0) + 1
             elif status == 201 and kind:
                 created.setdefault(kind, []).append(json.loads(data)["id"])
         with lock:
             result.latencies.extend(latencies)
             result.errors += errors
+            for label, n in kinds.items():
+                result.error_kinds[label] = result.error_kinds.get(label, 0) + n
             for kind, ids in created.items():
                 result.created.setdefault(kind, []).extend(ids)
 
@@ -262,6 +267,9 @@ def print_table(profile: str, rows: list[tuple[str, Result]], baseline: Result) 
     for name, r in rows:
         print(f"{name:<34}{r.rps():>9.1f}{r.pct(50):>9.1f}{r.pct(95):>9.1f}{r.pct(99):>9.1f}{r.errors:>8}"
               f"{r.rps() / baseline.rps():>12.0%}")
+    for name, r in rows:
+        for label, n in sorted(r.error_kinds.items(), key=lambda kv: -kv[1])[:5]:
+            print(f"  {name} error x{n}: {label}")
     sys.stdout.flush()
 
 
@@ -301,8 +309,10 @@ def main() -> None:
         for i, client in enumerate(linli_clients):
             client.sign_in(DEMO_LOGINS[i % len(DEMO_LOGINS)])
         # A project the demo residents may comment on and a report category, found by trying.
-        probe = linli_clients[DEMO_LOGINS.index("resident@demo.linli")]
-        for pid in targets["project_ids"]:
+        # (taken from the public list, so every demo account sees it, not a draft of its author).
+        probe = linli_clients[DEMO_LOGINS.index("neighbour1@demo.linli")]
+        _, data = probe.request("GET", f"/api/v1/communities/{targets['cid']}/projects")
+        for pid in [item["id"] for item in json.loads(data)["items"]]:
             status, _ = probe.request("POST", f"/api/v1/projects/{pid}/comments", {"body": "压测前的试评论"})
             if status == 201:
                 targets["project"] = pid

@@ -98,3 +98,24 @@ def test_field_messages_follow_the_request_language(client):
     unknown = client.post("/api/v1/auth/login", json={"login": "a", "password": "b", "x": 1},
                           headers={"Accept-Language": "zh-CN"}).json
     assert unknown["errors"]["x"] == ["不允许的字段。"]
+
+
+def test_a_busy_database_answers_503_with_retry_after(app):
+    """SQLite's write lock held past busy_timeout: 503 that the outbox retries, not a 500."""
+    from sqlalchemy.exc import OperationalError
+
+    from backend import create_app
+    from tests.conftest import ApiClient, SuiteConfig
+
+    busy_app = create_app(SuiteConfig)
+    bp = Blueprint("busy", __name__)
+
+    @bp.post("/api/v1/_busy")
+    def busy():
+        raise OperationalError("INSERT ...", {}, Exception("database is locked"))
+
+    busy_app.register_blueprint(bp)
+    response = ApiClient(busy_app, busy_app.response_class, use_cookies=True).post("/api/v1/_busy")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert response.json["code"] == "service_unavailable"

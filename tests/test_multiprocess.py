@@ -30,8 +30,8 @@ BARRIER_TIMEOUT = 120  # seconds: spawning and importing the app in 4+ processes
 # --- the child side (module level, so 'spawn' can import it by name) ---------------------------------
 
 def _child_app():
-    from config import TestConfig
     from backend import create_app
+    from config import TestConfig
 
     scratch = tempfile.mkdtemp(prefix="linli-mp-")
 

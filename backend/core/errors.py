@@ -11,7 +11,7 @@ import logging
 import re
 
 from flask import Response, current_app, json, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from backend.core.i18n import request_locale
@@ -281,6 +281,19 @@ def handle_integrity_error(error: IntegrityError) -> Response:
     return problem_response(409, "conflict")
 
 
+def handle_operational_error(error: OperationalError) -> Response:
+    """SQLite's write lock not free within busy_timeout (heavy write overload): nothing was written;
+    say so with 503 and Retry-After, which the PWA's outbox retries, instead of a bare 500."""
+    from backend.core.db import rollback
+
+    rollback()
+    if "locked" in str(error.orig).lower():
+        log.warning("database busy on %s %s", request.method, request.path)
+        return problem_response(503, "service_unavailable", headers={"Retry-After": "2"})
+    log.exception("database error on %s %s", request.method, request.path)
+    return problem_response(500, "internal_error")
+
+
 def handle_unexpected(error: Exception) -> Response:
     if isinstance(error, HTTPException):
         return handle_http_exception(error)
@@ -292,4 +305,5 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(DomainError, handle_domain_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
+    app.register_error_handler(OperationalError, handle_operational_error)
     app.register_error_handler(Exception, handle_unexpected)

@@ -29,6 +29,16 @@ def sign_in(page, login, password=DEMO_PASSWORD, *, next_path=None):
     ready(page)
 
 
+def use_chinese_without_care_mode(page):
+    """Demo accounts are shared by the session's tests, and some switch them to English or care mode:
+    put the signed-in account back to the default before asserting Chinese text."""
+    page.evaluate("""fetch('/api/v1/auth/session').then((r) => r.json()).then((s) => fetch('/api/v1/me', {
+        method: 'PATCH', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token},
+        body: JSON.stringify({locale: 'zh-CN', care_mode: false})}))""")
+    page.reload()
+    ready(page)
+
+
 def unique_email(prefix="e2e"):
     return f"{prefix}-{uuid.uuid4().hex[:10]}@example.org"
 

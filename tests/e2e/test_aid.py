@@ -12,13 +12,9 @@ pytestmark = pytest.mark.e2e
 
 
 def open_help(page, path):
-    """Open an aid/volunteering screen. Until the shell imports registerAidScreens itself, add the routes
-    here through the page's own router module (registration is idempotent, so this stays harmless)."""
-    page.evaluate("""async (path) => {
-        const [aid, router] = await Promise.all([import('/js/screens/aid.js'), import('/js/router.js')]);
-        aid.registerAidScreens(router.route);
-        await router.navigate(path);
-    }""", path)
+    """Open an aid/volunteering screen through the app's own router (as a tap on a link does)."""
+    page.evaluate("async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }",
+                  path)
     ready(page)
 
 

@@ -12,14 +12,9 @@ pytestmark = pytest.mark.e2e
 
 
 def use_poll_screens(page):
-    """Register the poll routes if the shell does not yet (asked of the PWA lead), then wait for the app."""
-    page.evaluate("""async () => {
-      const router = await import('/js/router.js');
-      if (router.match('/polls/1').pattern !== '/polls/:id') {
-        const polls = await import('/js/screens/polls.js');
-        polls.registerPollRoutes(router.route);
-      }
-    }""")
+    """The shell registers the poll routes (pwa/js/app.js): check it did."""
+    pattern = page.evaluate("async () => (await import('/js/router.js')).match('/polls/1').pattern")
+    assert pattern == "/polls/:id"
 
 
 def go(page, path):

@@ -12,11 +12,7 @@ from PIL import Image
 
 from .helpers import open_app, sign_in
 
-APP_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "app.js"
-
-pytestmark = pytest.mark.skipif(
-    "registerReportScreens" not in APP_JS.read_text(encoding="utf-8"),
-    reason="the shell (pwa/js/app.js) does not register the report screens yet: see docs/readme/reports.md")
+pytestmark = pytest.mark.e2e
 
 
 def photo_bytes() -> bytes:
