@@ -79,7 +79,8 @@ def _hold_or_send(message: dict, profiles: dict[int, Profile], now: datetime) ->
             continue
         held.append({"user_id": profile.user_id, "topic": message["topic"], "kind": message["kind"],
                      "context": message["context"], "url": message["url"],
-                     "community_id": message.get("community_id"), "created_at": now, "release_at": until})
+                     "community_id": message.get("community_id"), "created_at": _event_time(message, now),
+                     "release_at": until})
         release_times.add(until.replace(second=0, microsecond=0) + timedelta(minutes=1))
     if held:
         db.session.execute(insert(HeldPush), held)
@@ -100,6 +101,11 @@ def _schedule_sends(messages: list[dict], targets: list[tuple[int, int]], attemp
     else:
         after_commit(lambda: jobs.enqueue_many(send_pushes, [(messages, batch, attempt) for batch in batches]))
     return len(batches)
+
+
+def _event_time(message: dict, fallback: datetime) -> datetime:
+    """When the event happened (set by notify()), not when a worker got round to planning its push."""
+    return datetime.fromisoformat(message["event_at"]) if message.get("event_at") else fallback
 
 
 def plan_push(message: dict, user_ids: list[int]) -> dict:
@@ -201,7 +207,7 @@ def release_held_pushes(limit: int = 5000) -> int:
     released = 0
     while True:
         rows = list(db.session.scalars(select(HeldPush).where(HeldPush.release_at <= utcnow())
-                                       .order_by(HeldPush.id).limit(limit)))
+                                       .order_by(HeldPush.created_at, HeldPush.id).limit(limit)))
         if not rows:
             return released
         groups: dict[tuple[int, str], list[HeldPush]] = defaultdict(list)

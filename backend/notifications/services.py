@@ -102,8 +102,10 @@ def notify(recipient_ids: Iterable[int], kind: str, context: dict | None = None,
         {"user_id": uid, "kind": kind, "context": context, "community_id": community_id, "url": link,
          "is_urgent": urgent, "created_at": now} for uid in inbox_ids])) if inbox_ids else []
     if push_ids:
+        # event_at: jobs may run out of order (several RQ workers), so held pushes sort by the event's time.
         message = {"kind": kind, "context": context, "url": link, "urgent": urgent,
-                   "topic": catalogue.topic_for(kind, context, topic), "community_id": community_id}
+                   "topic": catalogue.topic_for(kind, context, topic), "community_id": community_id,
+                   "event_at": now.isoformat()}
         after_commit(lambda: _enqueue_push(message, push_ids))
     return row_ids
 

@@ -274,3 +274,33 @@ def test_digest_bundles_community_news_by_kind_and_is_never_empty(app, make_user
         assert send_digests("daily") == 0  # already sent today
         commit()
     assert len(push_service.received) == 1
+
+
+def test_held_pushes_collapse_to_the_newest_event_even_when_planned_out_of_order(app, make_user, subscribe,
+                                                                                 push_service):
+    """Several RQ workers may plan the pushes of two events in reverse order: the night's one push
+    still tells the newest news (resolved), not whichever job ran last."""
+    from backend.core.db import commit
+    from backend.notifications import catalogue
+    from backend.notifications.delivery import plan_push
+
+    sleeper = make_user()
+    phone = subscribe(sleeper)
+    set_quiet_hours_around_now(app, sleeper)
+    context = {"report_id": 7, "report_title": "积水"}
+    earlier, later = datetime.now(UTC) - timedelta(minutes=5), datetime.now(UTC)
+
+    def message(status, at):
+        ctx = {**context, "status": status}
+        return {"kind": "report_status_changed", "context": ctx, "url": "/reports/7", "urgent": False,
+                "topic": catalogue.topic_for("report_status_changed", ctx, None), "community_id": None,
+                "event_at": at.isoformat()}
+
+    with app.app_context():
+        plan_push(message("resolved", later), [sleeper.id])  # the later event's job runs first
+        plan_push(message("accepted", earlier), [sleeper.id])
+        commit()
+    assert release_everything_held(app) == 1
+    assert push_service.wait_for(1)
+    [push] = push_service.for_subscriber(phone)
+    assert push.payload["body"] == "“积水”：已解决（共 2 条更新）"
