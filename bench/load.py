@@ -162,6 +162,40 @@ class Client:
         self.headers["X-CSRF-Token"] = json.loads(data)["csrf_token"]
 
 
+def find_write_targets(probe: Client, targets: dict) -> None:
+    """A project every demo resident may comment on (from the public list, not someone's draft), found by
+    trying, and a report category of the community."""
+    _, data = probe.request("GET", f"/api/v1/communities/{targets['cid']}/projects")
+    for pid in [item["id"] for item in json.loads(data)["items"]]:
+        status, _ = probe.request("POST", f"/api/v1/projects/{pid}/comments", {"body": "压测前的试评论"})
+        if status == 201:
+            targets["project"] = pid
+            break
+    _, data = probe.request("GET", f"/api/v1/communities/{targets['cid']}/report-categories")
+    cats = json.loads(data)
+    cats = cats.get("items", cats) if isinstance(cats, dict) else cats
+    first = cats[0]
+    targets["category"] = first.get("key") or first.get("code") if isinstance(first, dict) else first
+
+
+def missing_writes(url: str, created: dict[str, list[int]]) -> dict[str, int]:
+    """How many acknowledged writes (ids of 201s) of each kind are not in the database."""
+    from sqlalchemy import create_engine, text
+    tables = {"comment": "comments", "report": "reports", "row": "baseline_rows"}
+    engine = create_engine(url)
+    missing = {}
+    with engine.connect() as conn:
+        for kind, ids in created.items():
+            found = 0
+            for i in range(0, len(ids), 500):
+                chunk = ids[i:i + 500]
+                found += conn.execute(text(f"SELECT count(*) FROM {tables[kind]} WHERE id IN "
+                                           f"({','.join(map(str, chunk))})")).scalar()
+            missing[kind] = len(ids) - found
+    engine.dispose()
+    return missing
+
+
 def linli_requests(t: dict):
     """(kind, method, path, body-maker) for every Linli request of the profiles."""
     cid, poll = t["cid"], t["poll"]
@@ -245,20 +279,9 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
 
 
 def verify_writes(url: str, created: dict[str, list[int]]) -> str:
-    from sqlalchemy import create_engine, text
-    tables = {"comment": "comments", "report": "reports", "row": "baseline_rows"}
-    engine = create_engine(url)
-    parts = []
-    with engine.connect() as conn:
-        for kind, ids in created.items():
-            found = 0
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                found += conn.execute(text(f"SELECT count(*) FROM {tables[kind]} WHERE id IN "
-                                           f"({','.join(map(str, chunk))})")).scalar()
-            parts.append(f"{kind}s {found:,}/{len(ids):,} present" + ("" if found == len(ids) else "  MISSING!"))
-    engine.dispose()
-    return "; ".join(parts)
+    missing = missing_writes(url, created)
+    return "; ".join(f"{kind}s {len(ids) - missing[kind]:,}/{len(ids):,} present" + ("  MISSING!" if missing[kind] else "")
+                     for kind, ids in created.items())
 
 
 def print_table(profile: str, rows: list[tuple[str, Result]], baseline: Result) -> None:
@@ -308,20 +331,7 @@ def main() -> None:
         linli_clients = [Client(linli.port) for _ in range(CONCURRENCY)]
         for i, client in enumerate(linli_clients):
             client.sign_in(DEMO_LOGINS[i % len(DEMO_LOGINS)])
-        # A project the demo residents may comment on and a report category, found by trying.
-        # (taken from the public list, so every demo account sees it, not a draft of its author).
-        probe = linli_clients[DEMO_LOGINS.index("neighbour1@demo.linli")]
-        _, data = probe.request("GET", f"/api/v1/communities/{targets['cid']}/projects")
-        for pid in [item["id"] for item in json.loads(data)["items"]]:
-            status, _ = probe.request("POST", f"/api/v1/projects/{pid}/comments", {"body": "压测前的试评论"})
-            if status == 201:
-                targets["project"] = pid
-                break
-        status, data = probe.request("GET", f"/api/v1/communities/{targets['cid']}/report-categories")
-        cats = json.loads(data)
-        cats = cats.get("items", cats) if isinstance(cats, dict) else cats
-        first = cats[0]
-        targets["category"] = first.get("key") or first.get("code") if isinstance(first, dict) else first
+        find_write_targets(linli_clients[DEMO_LOGINS.index("neighbour1@demo.linli")], targets)
         reads, writes = linli_requests(targets)
         baseline_clients = [Client(baseline.port) for _ in range(CONCURRENCY)]
         hello = ("GET", "/hello", None, None)
