@@ -1,21 +1,6 @@
-// Friendly "coming soon" screens for tabs that later issues fill in, and the 404 screen.
+// The 404 screen for paths no route matches.
 import { t } from '../i18n.js';
-import { emptyState, h, linkButton } from '../ui.js';
-
-const ICONS = { projects: 'vote', report: 'camera', help: 'help' };
-
-export function comingSoon(key) {
-  return () => ({
-    title: t(`tab.${key}`),
-    node: h('div', { class: 'stack' },
-      emptyState({
-        iconName: ICONS[key] || 'sparkle',
-        title: t('soon.title'),
-        body: t(`soon.${key}`),
-        action: linkButton(t('soon.home'), '/', { variant: 'secondary' }),
-      })),
-  });
-}
+import { emptyState, linkButton } from '../ui.js';
 
 export function notFound() {
   return {
