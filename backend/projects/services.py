@@ -722,4 +722,13 @@ def _comment_target(project_id: int) -> CommentTarget:
 
 
 register_target("projects", _comment_target)
+
+
+def _can_see_event(actor, event_id: int) -> bool:
+    event = db.session.get(ProjectEvent, event_id)
+    return event is not None and can_see(actor, get_project(event.project_id))
+
+
+uploads.register_target("projects", lambda actor, project_id: can_see(actor, get_project(project_id)))
+uploads.register_target("project_events", _can_see_event)
 register_moderatable("project", lambda project_id: db.session.get(Project, project_id), many=moderatable_by_ids(Project))

@@ -591,4 +591,13 @@ def _comment_target(report_id: int) -> CommentTarget:
 
 
 register_target("reports", _comment_target)
+
+
+def _can_see_event(actor, event_id: int) -> bool:
+    event = db.session.get(ReportEvent, event_id)
+    return event is not None and can_see(actor, get_report(event.report_id))
+
+
+uploads.register_target("report", lambda actor, report_id: can_see(actor, get_report(report_id)))
+uploads.register_target("report_event", _can_see_event)
 register_moderatable("report", lambda report_id: db.session.get(Report, report_id), many=moderatable_by_ids(Report))

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from flask import current_app
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select, update
 
 from backend.communities.services import memberships_of
@@ -87,17 +89,36 @@ def create_upload(actor, data: bytes | None) -> Upload:
     return upload
 
 
-def open_upload(actor, upload_id: int, size: str):
-    """(file object, is_public) for serving. Unattached photos are only shown to their uploader.
+# target_type -> can_see(actor, target_id): the owning domain decides who sees what a photo illustrates.
+_visibility_checks: dict[str, Callable[[Any, int], bool]] = {}
 
-    :raises NotFound: unknown id or size, or an unattached photo of someone else
+
+def register_target(target_type: str, can_see: Callable[[Any, int], bool]) -> None:
+    """Let photos be attached to `target_type`; they are shown to whoever `can_see(actor, target_id)`.
+
+    A photo inherits its target's visibility: a draft project's photos are its author's until it is
+    submitted, a hidden report's photos go with it.
+    """
+    _visibility_checks[target_type] = can_see
+
+
+def _can_see_photo(actor, upload: Upload) -> bool:
+    if upload.target_type is None:
+        return getattr(actor, "id", None) == upload.uploader_id
+    can_see = _visibility_checks.get(upload.target_type)
+    return can_see is not None and can_see(actor, upload.target_id)  # unknown kinds fail closed
+
+
+def open_upload(actor, upload_id: int, size: str):
+    """(file object, is_public) for serving: a photo is seen by whoever may see what it illustrates
+    (an unattached one by its uploader only); is_public says whether anyone at all may, for caching.
+
+    :raises NotFound: unknown id or size, or a photo this actor may not see
     """
     upload = db.session.get(Upload, upload_id)
-    if upload is None or size not in SIZES:
+    if upload is None or size not in SIZES or not _can_see_photo(actor, upload):
         raise NotFound()
-    is_public = upload.target_type is not None
-    if not is_public and getattr(actor, "id", None) != upload.uploader_id:
-        raise NotFound()
+    is_public = upload.target_type is not None and _can_see_photo(AnonymousUserMixin(), upload)
     try:
         return get_storage().open(upload.file_key(size)), is_public
     except FileNotFoundError:

@@ -52,8 +52,13 @@ def post_file(client, data: bytes, name="photo.jpg", mimetype="image/jpeg"):
 
 
 @pytest.fixture
-def member(make_community, make_member):
-    return make_member(make_community())
+def community(make_community):
+    return make_community()
+
+
+@pytest.fixture
+def member(community, make_member):
+    return make_member(community)
 
 
 @pytest.fixture
@@ -132,11 +137,11 @@ def test_exif_orientation_is_applied_before_stripping(member_client):
     assert image.size == (100, 200)
 
 
-def test_served_files_are_long_cached_nosniff_jpeg_once_attached(app, member_client, member):
+def test_served_files_are_long_cached_nosniff_jpeg_once_attached(member_client, community):
     body = post_file(member_client, jpeg_bytes()).json
-    with app.app_context():
-        uploads.attach(member, [body["id"]], "report", 1)
-        db.session.commit()
+    report = member_client.post(f"/api/v1/communities/{community.id}/reports", json={
+        "category": "rubbish", "description": "垃圾桶满了", "location_text": "3号楼", "photo_ids": [body["id"]]})
+    assert report.status_code == 201, report.json
     response = member_client.get(body["url"])
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "image/jpeg"
