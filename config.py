@@ -86,6 +86,11 @@ class Config:
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))
     RATELIMIT_HEADERS_ENABLED = True
 
+    # Privacy notice: who handles residents' personal information and how to reach them.
+    PRIVACY_OPERATOR = os.environ.get("PRIVACY_OPERATOR") or None  # default: "the residents' committee"
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "居委会办公室 / the committee office")
+    RATELIMIT_DATA_EXPORT = os.environ.get("RATELIMIT_DATA_EXPORT", "5 per hour")
+
     # Jobs: in-process pool by default; RQ on Redis when REDIS_URL is set.
     JOBS_INLINE = _env_bool("JOBS_INLINE", False)
     # Periodic jobs: a thread in one web process by default; with Redis, run `flask scheduler` instead.

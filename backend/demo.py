@@ -11,6 +11,7 @@ from types import SimpleNamespace
 from sqlalchemy import func, select
 
 from backend.accounts import services as accounts
+from backend.accounts.privacy import NOTICE_VERSION
 from backend.communities import services as communities
 from backend.communities.models import Community
 from backend.extensions import db
@@ -61,6 +62,7 @@ def seed() -> str:
 
 def seed_foundation() -> SimpleNamespace:
     admin = accounts.create_platform_admin(email="admin@demo.linli", password=DEMO_PASSWORD, display_name="平台管理员")
+    accounts.accept_privacy_notice(admin, NOTICE_VERSION)
     district = communities.create_region(admin, kind="district", name="静安区")
     street = communities.create_region(admin, kind="street", name="南京西路街道", parent_id=district.id)
     community = communities.create_community(
@@ -69,7 +71,8 @@ def seed_foundation() -> SimpleNamespace:
     grids = [communities.create_grid(admin, community.id, number=n, name=name, polygon=polygon)
              for n, name, polygon in GRIDS]
 
-    users = {key: accounts.register(email=email, password=DEMO_PASSWORD, display_name=name)
+    # Demo people accepted the privacy notice when they signed up, as everyone does in the PWA.
+    users = {key: accounts.register(email=email, password=DEMO_PASSWORD, display_name=name, privacy_consent=True)
              for key, (email, name) in DEMO_ACCOUNTS.items()}
     committee = users["committee"]
     # The first committee member is appointed by the platform admin, as in a real deployment.
@@ -87,7 +90,7 @@ def seed_foundation() -> SimpleNamespace:
     neighbours = []
     for index, (name, building, unit, room) in enumerate(NEIGHBOURS):
         neighbour = accounts.register(email=f"neighbour{index + 1}@demo.linli", password=DEMO_PASSWORD,
-                                      display_name=name)
+                                      display_name=name, privacy_consent=True)
         communities.join(neighbour, community.id, building=building, unit=unit, room=room,
                          grid_id=grids[index % 4].id)
         communities.verify_member(committee, community.id, neighbour.id)

@@ -44,6 +44,7 @@ const SHELL = [
 
 // Who-am-I answers must not be served stale (a sign-in would look like it failed);
 // the cache is only their offline fallback.
+const NEVER_CACHED = ['/api/v1/me/export'];
 const NETWORK_FIRST_API = [/^\/api\/v1\/auth\//, /^\/api\/v1\/me(\/|$)/];
 
 self.addEventListener('install', (event) => {
@@ -71,6 +72,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
+  if (NEVER_CACHED.includes(url.pathname)) return; // personal data download: the browser fetches it itself
 
   if (request.mode === 'navigate') {
     event.respondWith(navigation(request));

@@ -65,6 +65,9 @@ EXPECTED: dict[str, dict | str] = {
     "auth.change_password": roles(401, 422),
     "auth.register": every(422),
     "auth.get_session": every(200),
+    "auth.get_privacy_notice": PUBLIC,
+    "me.accept_privacy_notice": roles(401, 409),  # the matrix sends a made-up notice version
+    "me.export_my_data": OWN,
     "aid.list_blocks": OWN,
     "aid.block": roles(401, 201),
     "aid.unblock": roles(401, 204),

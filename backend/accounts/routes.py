@@ -1,19 +1,21 @@
 import hashlib
+import json
 
 import marshmallow as ma
-from flask import current_app, request
+from flask import Response, current_app, request
 from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest import Blueprint
 
-from backend.accounts import services
+from backend.accounts import personal_data, privacy, services
 from backend.accounts.identifiers import normalize_login
 from backend.accounts.sessions import sign_in, sign_out
-from backend.accounts.schemas import (LoginSchema, OwnUserSchema, PasswordChangeSchema, ProfileUpdateSchema,
-                                      RegisterSchema)
+from backend.accounts.schemas import (ConsentSchema, LoginSchema, OwnUserSchema, PasswordChangeSchema,
+                                      PrivacyNoticeSchema, ProfileUpdateSchema, RegisterSchema)
 from backend.communities.schemas import OwnMembershipSchema
 from backend.communities.services import memberships_of
 from backend.core.csrf import csrf_token
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.extensions import limiter
 
@@ -86,6 +88,13 @@ def get_session():
     return {"user": _me(user) if user.is_authenticated else None, "csrf_token": csrf_token()}
 
 
+@auth_blp.route("/privacy-notice", methods=["GET"])
+@auth_blp.response(200, PrivacyNoticeSchema)
+def get_privacy_notice():
+    """The privacy notice to accept at sign-up (and again when its version changes), in the request's language."""
+    return privacy.notice()
+
+
 @auth_blp.route("/password", methods=["POST"])
 @login_required
 @auth_blp.arguments(PasswordChangeSchema)
@@ -116,3 +125,25 @@ class Me(MethodView):
         """Delete my account: personal data erased, my content kept under "former resident"."""
         services.delete_account(actor())
         sign_out()
+
+
+@me_blp.route("/privacy-consent", methods=["POST"])
+@login_required
+@me_blp.arguments(ConsentSchema)
+@me_blp.response(200, MeSchema)
+def accept_privacy_notice(data):
+    """Accept the privacy notice `version` that was shown (after sign-up without consent, or a new version)."""
+    return _me(services.accept_privacy_notice(actor(), data["version"]))
+
+
+@me_blp.route("/export", methods=["GET"])
+@login_required
+@per_user("RATELIMIT_DATA_EXPORT")
+@me_blp.response(200, content_type="application/json",
+                 description="A JSON file with everything Linli holds about me, one section per domain")
+def export_my_data():
+    """Download all my data (JSON): profile, memberships and household, posts, votes, sign-ups, inbox..."""
+    data = personal_data.export_for(actor())
+    filename = f"linli-my-data-{data['exported_at'][:10]}.json"
+    return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})

@@ -1,5 +1,6 @@
 import marshmallow as ma
 
+from backend.accounts import privacy
 from backend.accounts.models import LOCALES
 from backend.core.i18n import request_locale
 from backend.core.schemas import InputSchema, text
@@ -20,6 +21,9 @@ class RegisterSchema(InputSchema):
     password = text(200, required=True)
     display_name = text(40, required=True, min_length=1)
     locale = ma.fields.String(load_default="zh-CN", validate=ma.validate.OneOf(LOCALES))
+    # true: the person accepted the privacy notice shown with the form (the PWA requires it); false is
+    # refused; left out by older clients, the account starts with `privacy.needs_consent` true.
+    privacy_consent = ma.fields.Boolean(load_default=None, allow_none=True)
 
 
 class LoginSchema(InputSchema):
@@ -45,6 +49,30 @@ class ProfileUpdateSchema(InputSchema):
     timezone = text(40)
 
 
+class ConsentSchema(InputSchema):
+    version = text(20, required=True, metadata={"description": "the notice version that was shown"})
+
+
+class NoticeSectionSchema(ma.Schema):
+    heading = ma.fields.String()
+    body = ma.fields.String()
+
+
+class PrivacyNoticeSchema(ma.Schema):
+    version = ma.fields.String()
+    locale = ma.fields.String()
+    title = ma.fields.String()
+    sections = ma.fields.List(ma.fields.Nested(NoticeSectionSchema))
+    contact = ma.fields.String()
+
+
+class PrivacyStateSchema(ma.Schema):
+    accepted_version = ma.fields.String(attribute="privacy_notice_version", allow_none=True)
+    accepted_at = ma.fields.DateTime(attribute="privacy_accepted_at", allow_none=True)
+    current_version = ma.fields.Function(lambda _user: privacy.NOTICE_VERSION)
+    needs_consent = ma.fields.Function(privacy.needs_consent)
+
+
 class PublicUserSchema(ma.Schema):
     """What any other person may see of a user: an id and a name, nothing personal."""
 
@@ -63,3 +91,10 @@ class OwnUserSchema(ma.Schema):
     timezone = ma.fields.String()
     is_platform_admin = ma.fields.Boolean()
     created_at = ma.fields.DateTime()
+    # The user object itself holds these columns; Function keeps them one nested object in the JSON.
+    privacy = ma.fields.Function(lambda user: PrivacyStateSchema().dump(user),
+                                 metadata={"type": "object", "properties": {
+                                     "accepted_version": {"type": "string", "nullable": True},
+                                     "accepted_at": {"type": "string", "format": "date-time", "nullable": True},
+                                     "current_version": {"type": "string"},
+                                     "needs_consent": {"type": "boolean"}}})

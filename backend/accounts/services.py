@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from backend.accounts import privacy
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
 from backend.accounts.models import User, UserSession
 from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
@@ -61,12 +62,13 @@ def check_password_strength(password: str, *, field: str = "password") -> None:
 
 
 def register(*, password: str, display_name: str, email: str | None = None, phone: str | None = None,
-             locale: str = "zh-CN") -> User:
-    """Create an account.
+             locale: str = "zh-CN", privacy_consent: bool | None = None) -> User:
+    """Create an account, recording consent to the privacy notice when given.
 
-    :raises ValidationFailed: bad identifier or weak password
+    :raises ValidationFailed: bad identifier, weak password, ``consent_required`` (consent refused)
     :raises Conflict: ``account_exists`` when the e-mail or phone is taken
     """
+    privacy.require_consent_at_sign_up(privacy_consent)
     email, phone = _identifier_errors(email, phone)
     check_password_strength(password)
     column, value = (User.email, email) if email else (User.phone, phone)
@@ -74,9 +76,23 @@ def register(*, password: str, display_name: str, email: str | None = None, phon
         raise Conflict("account_exists")
     user = User(email=email, phone=phone, password_hash=hash_password(password),
                 display_name=display_name.strip(), locale=locale)
+    if privacy_consent:
+        privacy.record_consent(user)
     db.session.add(user)
     db.session.flush()
     return user
+
+
+def accept_privacy_notice(actor, version: str) -> User:
+    """Record that the signed-in person accepted the notice `version` they were shown.
+
+    :raises Conflict: ``privacy_notice_changed`` when a newer notice replaced it meanwhile
+    """
+    if not getattr(actor, "is_authenticated", False):
+        raise AuthRequired()
+    privacy.record_consent(actor, version)
+    db.session.flush()
+    return actor
 
 
 def authenticate(login: str, password: str) -> User:

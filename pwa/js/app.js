@@ -23,6 +23,7 @@ import { registerPollRoutes } from './screens/polls.js';
 import { bellButton, registerNotificationRoutes } from './screens/notifications.js';
 import { registerModerationRoutes } from './screens/moderation.js';
 import { registerInsightsRoutes } from './screens/insights.js';
+import { needsConsent, registerPrivacyRoutes } from './screens/privacy.js';
 
 const TABS = [
   { key: 'home', href: '/', icon: 'home', label: 'tab.home', match: (p) => p === '/' || p.startsWith('/communities') || p.startsWith('/join') || p.startsWith('/committee') },
@@ -135,7 +136,15 @@ function setAppbar({ title, back }) {
 
 /* ---------- screens ---------- */
 
+// Someone who has not accepted the current privacy notice sees it first; "me" stays open so they can
+// sign out or delete the account instead.
+const OPEN_WITHOUT_CONSENT = new Set(['/privacy', '/me']);
+
 async function mount(handler, ctx, { keepScroll }) {
+  if (needsConsent() && !OPEN_WITHOUT_CONSENT.has(ctx.pattern)) {
+    router.navigate(`/privacy?next=${encodeURIComponent(ctx.path + location.search)}`, { replace: true });
+    return;
+  }
   markActiveTab();
   let screen;
   try {
@@ -173,6 +182,7 @@ function routes() {
   registerPollRoutes(router.route);
   registerNotificationRoutes(router.route);
   registerInsightsRoutes(router.route);
+  registerPrivacyRoutes(router.route);
   router.fallback(notFound);
 }
 

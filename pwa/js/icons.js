@@ -23,6 +23,8 @@ const PATHS = {
   wifiOff: ['M3 3l18 18', 'M8.5 16.5a5 5 0 0 1 7 0', 'M5 12.5a10 10 0 0 1 5-2.6', 'M19 12.5a10 10 0 0 0-3-2', 'M12 20h.01'],
   trash: ['M4 7h16', 'M9 7V4h6v3', 'M6 7l1 13h10l1-13'],
   plus: ['M12 5v14M5 12h14'],
+  shield: ['M12 21s-7-3-7-9V5l7-2 7 2v7c0 6-7 9-7 9z', 'm9 12 2 2 4-4'],
+  download: ['M12 4v11', 'm7 10 5 5 5-5', 'M5 20h14'],
 };
 
 export function icon(name, { size = 24, label } = {}) {

@@ -47,6 +47,7 @@ def fill_sign_up(page, *, name, email, password="correct horse battery"):
     page.fill("input[name=display_name]", name)
     page.fill("input[name=email]", email)
     page.fill("input[name=password]", password)
+    page.check("#privacy-consent")
     with page.expect_response(re.compile(r"/api/v1/auth/register$")) as resp:
         page.click("form button[type=submit]")
     assert resp.value.status == 201, resp.value.text()

@@ -53,6 +53,8 @@ SCREENS = [
     Screen("me", "resident", "/me"),
     Screen("me-invite-sheet", "resident", "/me", click="#create-invite"),
     Screen("me-delete-sheet", "resident", "/me", click="main .btn--danger-text"),
+    Screen("privacy", "visitor", "/privacy"),
+    Screen("signup-privacy-sheet", "visitor", "/signup", click="main a[href='/privacy']"),
     Screen("committee-members", "committee", "/committee/members"),
     # Domain screens (other engineers'): audited once their routes are registered.
     Screen("projects", "resident", "/projects"),

@@ -33,6 +33,7 @@ EXEMPT = {
     ("POST", "/api/v1/auth/password"): "changing the password",
     ("PATCH", "/api/v1/me"): "profile edits (name, language, care mode, quiet hours)",
     ("DELETE", "/api/v1/me"): "account deletion is always possible",
+    ("POST", "/api/v1/me/privacy-consent"): "accepting the privacy notice concerns the person, not the community",
     ("PUT", "/api/v1/me/volunteer-profile"): "a profile edit (skills) that nobody else reads",
     # what reaches them: notifications, push, preferences, follows
     ("POST", "/api/v1/notifications/read"): "reading notifications",

@@ -6,6 +6,7 @@ import { navigate } from '../router.js';
 import { refreshSession, state } from '../store.js';
 import { button, chips, field, formError, h, showErrors, withLoading } from '../ui.js';
 import { safeNext } from './common.js';
+import { consentCheckbox } from './privacy.js';
 
 const PHONE_RE = /^1[3-9]\d{9}$/;
 const EMAIL_RE = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -75,7 +76,8 @@ export function signUp(ctx) {
   const phone = field({ name: 'phone', label: t('auth.phone'), type: 'tel', autocomplete: 'tel-national', inputmode: 'numeric', hint: t('auth.phoneHint'), maxlength: 11 });
   phone.el.hidden = true;
   const password = field({ name: 'password', label: t('auth.password'), type: 'password', autocomplete: 'new-password', hint: t('auth.passwordHint'), required: true, minlength: 10 });
-  const fields = { display_name: name, email, phone, password };
+  const consent = consentCheckbox();
+  const fields = { display_name: name, email, phone, password, privacy_consent: consent };
   const err = formError();
   const submit = button(t('auth.signUp'), { type: 'submit', block: true });
   const switcher = chips([
@@ -93,7 +95,7 @@ export function signUp(ctx) {
     h('p', { class: 'muted secondary', text: t('auth.signUpIntro') }),
     err, name.el,
     h('div', { class: 'field' }, h('span', { class: 'field__label', text: t('auth.signUpWith') }), switcher),
-    email.el, phone.el, password.el,
+    email.el, phone.el, password.el, consent.el,
     h('div', { class: 'actions-bottom' }, submit),
     h('p', { class: 'center' }, h('a', { href: withNext('/signin', ctx.query.next), text: t('auth.haveAccount') })));
 
@@ -101,7 +103,7 @@ export function signUp(ctx) {
     e.preventDefault();
     Object.values(fields).forEach((f) => f.setError(null));
     err.textContent = '';
-    const body = { display_name: name.input.value.trim(), password: password.input.value, locale: getLocale() };
+    const body = { display_name: name.input.value.trim(), password: password.input.value, locale: getLocale(), privacy_consent: consent.checked() };
     const local = {};
     if (!body.display_name) local.display_name = [t('auth.required')];
     if (mode === 'email') {
@@ -112,6 +114,7 @@ export function signUp(ctx) {
       if (!PHONE_RE.test(body.phone)) local.phone = [t('auth.phoneInvalid')];
     }
     if (body.password.length < 10) local.password = [t('auth.passwordShort')];
+    if (!body.privacy_consent) local.privacy_consent = [t('privacy.required')];
     if (Object.keys(local).length) {
       showErrors({ fields: local }, fields, null);
       return;

@@ -13,6 +13,7 @@ import {
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
 import { committeeLinks, myModerationLink } from './moderation.js';
+import { EXPORT_URL } from './privacy.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
 async function saveMe(patch, label) {
@@ -214,6 +215,11 @@ function settingsCard(user) {
     user ? quietHours(user) : null);
 }
 
+/** A plain download link: the browser saves the JSON itself (the service worker leaves it alone). */
+function downloadLink() {
+  return linkButton(t('privacy.download'), EXPORT_URL, { variant: 'secondary', block: true, iconName: 'download', download: '', id: 'download-my-data' });
+}
+
 export default function me() {
   const user = state.user;
   if (!user) {
@@ -235,7 +241,9 @@ export default function me() {
     h('div', { class: 'section' }, list([
       listItem({ href: '/me/notifications', iconName: 'clock', title: t('me.notifications'), meta: t('me.notificationsMeta') }),
       ...(currentMembership() ? [myModerationLink()] : []),
+      listItem({ href: '/privacy', iconName: 'shield', title: t('privacy.title'), meta: t('privacy.meMeta') }),
     ])),
+    h('div', { class: 'section' }, downloadLink()),
     committee,
     inviteCard(),
     h('div', { class: 'section stack' },

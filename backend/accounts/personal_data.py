@@ -1,0 +1,77 @@
+"""A person's copy of everything Linli holds about them (PIPL art. 45: the right to access and copy).
+
+Each domain knows its own tables, so each has a `backend/<domain>/personal_data.py` with
+`export(user) -> dict` and `TABLES`, the tables it reads (a test checks that together they cover every
+table that refers to a person). An exporter returns plain JSON values about the person only: their
+own rows, and other people as ids at most, never their names or contact details. Secrets are left out (password and session-token hashes, push keys), and so is
+anything that would undo ballot secrecy: a secret ballot was never linked to its voter.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterable
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import inspect, select
+
+from backend.accounts import privacy
+from backend.accounts.models import User, UserSession
+from backend.communities import access
+from backend.core.db import utcnow
+from backend.extensions import db
+
+FORMAT_VERSION = 1
+# One section per domain, in this order in the file; each is backend.<name>.personal_data.
+DOMAIN_SECTIONS = ("communities", "projects", "comments", "voting", "reports", "notices", "aid", "volunteering",
+                   "notifications", "moderation", "audit", "uploads")
+TABLES = ("users", "user_sessions")
+
+
+def section_modules() -> dict:
+    return {name: importlib.import_module(f"backend.{name}.personal_data") for name in DOMAIN_SECTIONS}
+
+
+def plain(value):
+    """A column value as JSON: times in ISO 8601, decimals as strings (exact), the rest as is."""
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def row_dict(row, *, leave_out: Iterable[str] = ()) -> dict:
+    """Every column of an ORM row except `leave_out`, as JSON values."""
+    skipped = set(leave_out)
+    return {column.key: plain(getattr(row, column.key))
+            for column in inspect(row).mapper.column_attrs if column.key not in skipped}
+
+
+def rows_of(statement, *, leave_out: Iterable[str] = ()) -> list[dict]:
+    """The rows an ORM `select(Model).where(...)` finds, oldest first by id, as dicts."""
+    entity = statement.column_descriptions[0]["entity"]
+    return [row_dict(row, leave_out=leave_out)
+            for row in db.session.scalars(statement.order_by(entity.id))]
+
+
+def _account(user: User) -> dict:
+    return {
+        "profile": row_dict(user, leave_out=("password_hash",)),
+        "sessions": rows_of(select(UserSession).where(UserSession.user_id == user.id), leave_out=("token_hash",)),
+    }
+
+
+def export_for(actor) -> dict:
+    """Everything about the signed-in person, one section per domain."""
+    user = access.require_user(actor)
+    return {
+        "format_version": FORMAT_VERSION,
+        "exported_at": utcnow().isoformat(),
+        "user_id": user.id,
+        "privacy_notice": {"current_version": privacy.NOTICE_VERSION,
+                           "accepted_version": user.privacy_notice_version},
+        "account": _account(user),
+        **{name: module.export(user) for name, module in section_modules().items()},
+    }

@@ -1,0 +1,12 @@
+"""Comments I wrote (deleted ones as their placeholder: the text was erased when deleted)."""
+
+from sqlalchemy import select
+
+from backend.accounts.personal_data import rows_of
+from backend.comments.models import Comment
+
+TABLES = ("comments",)
+
+
+def export(user) -> dict:
+    return {"comments": rows_of(select(Comment).where(Comment.author_id == user.id))}

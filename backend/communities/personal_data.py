@@ -1,0 +1,21 @@
+"""My memberships, the household I gave for each, the invites I made (export: accounts.personal_data)."""
+
+from sqlalchemy import select
+
+from backend.accounts.personal_data import rows_of
+from backend.communities.models import Grid, Household, Invite, Membership
+
+TABLES = ("memberships", "households", "invites", "grids")
+
+
+def export(user) -> dict:
+    memberships = rows_of(select(Membership).where(Membership.user_id == user.id))
+    household_ids = [m["household_id"] for m in memberships if m["household_id"] is not None]
+    return {
+        "memberships": memberships,
+        "households": rows_of(select(Household).where(Household.id.in_(household_ids))),
+        # Who used an invite is the neighbour's data, not mine.
+        "invites_created": rows_of(select(Invite).where(Invite.created_by_id == user.id), leave_out=("used_by_id",)),
+        "grids_responsible_for": rows_of(select(Grid).where(Grid.responsible_user_id == user.id),
+                                         leave_out=("polygon",)),
+    }
