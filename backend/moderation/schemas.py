@@ -48,9 +48,7 @@ class MyActionSchema(ActionSchema):
         return (action.created_at + timedelta(days=action.days)).isoformat() if action.action == "suspend" else None
 
     def _appeal(self, action):
-        from backend.moderation.services import appeal_for
-
-        found = appeal_for(action.id)
+        found = action.my_appeal  # loaded for the whole list by services.actions_about_me
         return {"id": found.id, "status": found.status, "decision_reason": found.decision_reason} if found else None
 
 

@@ -341,13 +341,14 @@ def _attach_actions(appeals: list[Appeal]) -> list[Appeal]:
 def actions_about_me(actor, community_id: int) -> list[ModerationAction]:
     """What the committee did about my content or me, so I can see why and until when, and appeal."""
     access.require_member(actor, community_id)
-    return list(db.session.scalars(select(ModerationAction).where(
+    actions = list(db.session.scalars(select(ModerationAction).where(
         ModerationAction.community_id == community_id, ModerationAction.author_id == actor.id)
         .order_by(ModerationAction.id.desc()).limit(50)))
-
-
-def appeal_for(action_id: int) -> Appeal | None:
-    return db.session.scalar(select(Appeal).where(Appeal.action_id == action_id))
+    appeals = {appeal.action_id: appeal for appeal in db.session.scalars(
+        select(Appeal).where(Appeal.action_id.in_([action.id for action in actions])))}
+    for action in actions:
+        action.my_appeal = appeals.get(action.id)
+    return actions
 
 
 # --- audit log, settings, transparency --------------------------------------------------------
