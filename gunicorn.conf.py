@@ -47,6 +47,9 @@ def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:
 
 
 limit_malloc_arenas()
+# Tells create_app it is serving requests: it skips `flask db` (Flask-Migrate pulls in Alembic and Mako,
+# ~10 MB per worker). Migrations run before gunicorn starts (scripts/run-prod, make run).
+os.environ["LINLI_WEB_WORKER"] = "1"
 
 
 def post_worker_init(worker):

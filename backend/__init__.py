@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 
 from flask import Flask, g, request
 from sqlalchemy.exc import IntegrityError
@@ -86,7 +87,7 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from backend.core.db import configure_sqlite
-    from backend.extensions import api, db, limiter, login_manager, migrate
+    from backend.extensions import api, db, limiter, login_manager, register_migrations
 
     import importlib
 
@@ -96,7 +97,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             configure_sqlite(db.engine)
-    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"))
+    if not os.environ.get("LINLI_WEB_WORKER"):  # set by gunicorn.conf.py: workers never migrate
+        register_migrations(app, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
     limiter.init_app(app)

@@ -3,7 +3,6 @@
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
-from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
@@ -34,7 +33,17 @@ def _render_item(type_, obj, autogen_context):
     return False
 
 
-migrate = Migrate(compare_type=True, render_as_batch=True, render_item=_render_item)
+def register_migrations(app, directory: str) -> None:
+    """`flask db ...` and `flask_migrate.upgrade()` for this app.
+
+    Imported only here: Flask-Migrate brings Alembic and Mako (~10 MB per process), which a gunicorn
+    worker serving requests never uses (create_app skips this under gunicorn; see gunicorn.conf.py).
+    """
+    from flask_migrate import Migrate
+
+    Migrate(compare_type=True, render_as_batch=True, render_item=_render_item).init_app(app, db, directory=directory)
+
+
 login_manager = LoginManager()
 api = LinliApi()
 limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

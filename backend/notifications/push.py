@@ -15,7 +15,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import requests
-from pywebpush import WebPusher, WebPushException
 
 from backend.notifications.endpoints import SafePushSession
 
@@ -76,6 +75,10 @@ def encode_payload(payload: dict) -> bytes:
 
 
 def send_one(item: PushItem, session: SafePushSession, signer) -> Outcome:
+    # Imported here: pywebpush and its crypto stack add ~20 MB to a process, and web workers that hand
+    # pushes to RQ (or only plan them) never send one.
+    from pywebpush import WebPusher, WebPushException
+
     headers = {"Authorization": signer.authorization(item.subscription_info["endpoint"]),
                "Urgency": item.urgency, "Topic": item.topic}
     try:
