@@ -1,13 +1,12 @@
 """Demo micro-projects of 阳光社区 in every state, with supports, progress, ratings and comments.
 
 Everything goes through the services, so the demo obeys the same rules as real use. Projects that went
-to a vote are decided by real polls of the voting domain: opened with a short window, voted on by the
-neighbours, then closed by `close_due_polls` (the seed waits the few seconds the window lasts).
+to a vote are decided by real polls of the voting domain: every verified neighbour votes, and the
+committee closes each poll early, which the voting rules allow once nobody is left to vote.
 """
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 from backend.comments import services as comments
@@ -36,22 +35,23 @@ def _accept(ctx, project_id, supporters):
 
 
 def _decide_by_vote(ctx, project_ids_yes: list[int], project_ids_no: list[int]) -> None:
-    """One yes/no poll per project, with a window of a few seconds; neighbours vote; the polls close."""
+    """One yes/no poll per project; every verified neighbour votes, so the committee may close it early."""
+    from backend.accounts.models import User
+    from backend.communities import services as communities
+    from backend.extensions import db
     from backend.voting import services as voting
 
     committee = ctx.users["committee"]
-    closes_at = utcnow() + timedelta(seconds=3)
-    voters = [*ctx.neighbours, ctx.users["resident"], ctx.users["grid"], ctx.users["org"], committee]
+    voters = [db.session.get(User, user_id) for user_id in sorted(communities.community_member_ids(ctx.community.id))]
     for project_id, passes in [(pid, True) for pid in project_ids_yes] + [(pid, False) for pid in project_ids_no]:
         title = projects.get_project(project_id).title
         poll = voting.create_poll(committee, ctx.community.id, title=f"是否实施：{title}", method="yes_no",
-                                  opens_at=utcnow() - timedelta(days=7), closes_at=closes_at,
+                                  opens_at=utcnow() - timedelta(days=7), closes_at=utcnow() + timedelta(days=3),
                                   project_id=project_id, quorum=0.0, pass_threshold=0.5, secret=True)
         for index, voter in enumerate(voters):
             choice = ("yes" if index % 4 else "no") if passes else ("no" if index % 4 else "yes")
             voting.cast_ballot(voter, poll.id, {"choice": choice})
-    time.sleep(max(0.0, (closes_at - utcnow()).total_seconds()) + 0.2)
-    voting.close_due_polls()
+        voting.close_poll(committee, poll.id, reason="全体住户均已投票，提前公布结果")
 
 
 def _comment(person, project_id, body, parent_id=None):

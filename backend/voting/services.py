@@ -580,6 +580,7 @@ def close_poll(actor, poll_id: int, *, reason: str) -> Poll:
         _close(poll.id, reason=reason, cancel=True)
         action = "poll.cancel"
     else:
+        db.session.refresh(poll)  # voter_count moves by UPDATE ... + 1; count what the database holds now
         if poll.allow_revote or poll.voter_count < eligible_count(poll):
             raise Conflict("poll_still_open")
         _close(poll.id, reason=reason)
