@@ -3,15 +3,22 @@
     .venv/bin/python bench/load.py [--duration 60] [--profiles reads,writes,mixed] [--database-url URL]
 
 Both apps run under gunicorn.conf.py (same workers, gthread, threads) on 127.0.0.1, one at a time under
-load. Linli gets a temp SQLite database seeded with `seed-demo` (or --database-url, seeded when it has
-no demo community). The load generator is bounded: 32 threads, each with one keep-alive http.client
-connection, each signed in as a demo account (cookie + X-CSRF-Token), sending requests back to back for
-a fixed duration. Profiles:
+load. Linli gets a temp SQLite database seeded with `seed-demo`, or --database-url: a district dataset
+of bench/generate.py (detected by its resident1@bench.linli account; community 1 is measured, its
+residents sign in) or any other database, seeded with the demo when it has no demo community. The load
+generator is bounded: 32 threads, each with one keep-alive http.client connection, each signed in as
+one account (cookie + X-CSRF-Token), sending requests back to back for a fixed duration. Profiles:
   reads   project list, report board, a closed poll's results, inbox, notices  (baseline: GET /hello)
-  writes  comments on a project, reports                                       (baseline: POST /insert)
+  writes  one fifth each: comments on a project, reports with a place description, reports with a
+          photo (upload, then the report naming it: two requests, timed and counted as one write),
+          ballots, shift sign-ups                                              (baseline: POST /insert)
   mixed   90% reads, 10% writes                                                (baseline: the same mix)
-After each profile with writes, every acknowledged write (the id of a 201) is looked up in the database;
-after the mixed run, the RSS of each gunicorn worker is printed.
+Ballots and sign-ups are always new: before a profile each connection gets its own queue of open
+single-choice polls it has not voted in and future shifts it has not signed up for (read from the
+database; open polls are added by copying one when there are fewer than --ballot-polls), so every
+ballot is a first ballot of a voter and no 409 is expected; an empty queue falls back to a comment.
+After each profile with writes, every acknowledged write (the id, or poll and receipt hash, of a 201) is
+looked up in the database; after the mixed run, the RSS of each gunicorn worker is printed.
 """
 
 from __future__ import annotations
@@ -30,6 +37,7 @@ import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +45,7 @@ BIN = Path(sys.executable).parent
 CONCURRENCY = 32
 DEMO_PASSWORD = "demo-pass-2026"
 DEMO_COMMUNITY = "阳光社区"
+DISTRICT_LOGIN, DISTRICT_PASSWORD = "resident1@bench.linli", "bench-pass-2026"  # bench/generate.py
 DEMO_LOGINS = ["committee@demo.linli", "grid@demo.linli", "resident@demo.linli"] + [
     f"neighbour{i}@demo.linli" for i in range(1, 9)]
 sys.path.insert(0, str(ROOT))
@@ -95,10 +104,12 @@ class Server:
 
 
 def prepare_linli_database(env: dict) -> None:
-    """Migrate, and seed the demo community unless it is there already."""
+    """Migrate, and seed the demo community unless it (or a bench/generate.py district) is there already."""
     full_env = {**os.environ, **env}
     flask = [str(BIN / "flask"), "--app", "wsgi"]
     subprocess.run([*flask, "db", "upgrade"], cwd=ROOT, env=full_env, check=True, capture_output=True)
+    if is_district(env["DATABASE_URL"]):
+        return
     from sqlalchemy import create_engine, text
     engine = create_engine(env["DATABASE_URL"])
     with engine.connect() as conn:
@@ -106,6 +117,34 @@ def prepare_linli_database(env: dict) -> None:
     engine.dispose()
     if not seeded:
         subprocess.run([*flask, "seed-demo"], cwd=ROOT, env=full_env, check=True, capture_output=True)
+
+
+def is_district(url: str) -> bool:
+    """A bench/generate.py dataset (its accounts are resident{N}@bench.linli)."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        found = conn.execute(text("SELECT count(*) FROM users WHERE email = :e"), {"e": DISTRICT_LOGIN}).scalar()
+    engine.dispose()
+    return bool(found)
+
+
+def district_targets(url: str) -> dict:
+    """Community 1 of a generated district, a closed poll of it with frozen results, and the logins of
+    its residents that have neither voted nor signed up for anything (the generator's roll and sign-ups
+    use the low user numbers of each community), newest first."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        poll = conn.execute(text("SELECT id FROM polls WHERE community_id = 1 AND results IS NOT NULL "
+                                 "ORDER BY id LIMIT 1")).scalar_one()
+        logins = conn.execute(text(
+            "SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.community_id = 1 "
+            "AND m.role = 'resident' AND m.status = 'verified' AND NOT EXISTS (SELECT 1 FROM poll_roll r "
+            "WHERE r.user_id = u.id) AND NOT EXISTS (SELECT 1 FROM shift_signups s WHERE s.user_id = u.id) "
+            "ORDER BY u.id DESC LIMIT :n"), {"n": CONCURRENCY}).scalars().all()
+    engine.dispose()
+    return {"cid": 1, "poll": poll, "logins": list(logins), "password": DISTRICT_PASSWORD}
 
 
 def demo_targets(url: str) -> dict:
@@ -130,12 +169,19 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         self.cookies: dict[str, str] = {}
         self.headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        self.user_id: int | None = None
+        self.ballot_polls: list[tuple[int, int]] = []  # (poll id, option id) not voted in yet
+        self.shifts: list[int] = []  # future shifts not signed up for yet
 
-    def request(self, method: str, path: str, body=None) -> tuple[int, bytes]:
+    def request(self, method: str, path: str, body=None, content_type: str | None = None) -> tuple[int, bytes]:
+        """JSON `body`, or raw bytes with their `content_type` (multipart uploads)."""
         headers = dict(self.headers)
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        payload = None if body is None else json.dumps(body).encode()
+        if content_type:
+            headers["Content-Type"], payload = content_type, body
+        else:
+            payload = None if body is None else json.dumps(body).encode()
         try:
             self.conn.request(method, path, body=payload, headers=headers)
             response = self.conn.getresponse()
@@ -152,14 +198,16 @@ class Client:
                 self.cookies[key.strip()] = rest.split(";", 1)[0]
         return response.status, data
 
-    def sign_in(self, login: str) -> None:
+    def sign_in(self, login: str, password: str = DEMO_PASSWORD) -> None:
         _, data = self.request("GET", "/api/v1/auth/session")
         self.headers["X-CSRF-Token"] = json.loads(data)["csrf_token"]
-        status, _ = self.request("POST", "/api/v1/auth/login", {"login": login, "password": DEMO_PASSWORD})
+        status, _ = self.request("POST", "/api/v1/auth/login", {"login": login, "password": password})
         if status != 200:
             raise RuntimeError(f"sign-in of {login} failed: {status}")
         _, data = self.request("GET", "/api/v1/auth/session")
-        self.headers["X-CSRF-Token"] = json.loads(data)["csrf_token"]
+        session = json.loads(data)
+        self.headers["X-CSRF-Token"] = session["csrf_token"]
+        self.user_id = (session.get("user") or {}).get("id")
 
 
 def find_write_targets(probe: Client, targets: dict) -> None:
@@ -178,22 +226,163 @@ def find_write_targets(probe: Client, targets: dict) -> None:
     targets["category"] = first.get("key") or first.get("code") if isinstance(first, dict) else first
 
 
-def missing_writes(url: str, created: dict[str, list[int]]) -> dict[str, int]:
-    """How many acknowledged writes (ids of 201s) of each kind are not in the database."""
+# How an acknowledged write of each kind is found again: a count over a chunk of its keys.
+FOUND_BY_ID = {"comment": "SELECT count(*) FROM comments WHERE id IN ({ids})",
+               "report": "SELECT count(*) FROM reports WHERE id IN ({ids})",
+               # the report is there AND its photo is attached to it
+               "photo_report": "SELECT count(DISTINCT r.id) FROM reports r JOIN uploads u ON u.target_type = 'report' "
+                               "AND u.target_id = r.id WHERE r.id IN ({ids})",
+               "signup": "SELECT count(*) FROM shift_signups WHERE status <> 'cancelled' AND id IN ({ids})",
+               "row": "SELECT count(*) FROM baseline_rows WHERE id IN ({ids})"}
+
+
+def missing_writes(url: str, created: dict[str, list]) -> dict[str, int]:
+    """How many acknowledged writes of each kind are not in the database: ids of 201s, or for ballots
+    (poll id, receipt hash) pairs, found through the unique key of the ballot box."""
     from sqlalchemy import create_engine, text
-    tables = {"comment": "comments", "report": "reports", "row": "baseline_rows"}
     engine = create_engine(url)
     missing = {}
     with engine.connect() as conn:
-        for kind, ids in created.items():
+        for kind, keys in created.items():
             found = 0
-            for i in range(0, len(ids), 500):
-                chunk = ids[i:i + 500]
-                found += conn.execute(text(f"SELECT count(*) FROM {tables[kind]} WHERE id IN "
-                                           f"({','.join(map(str, chunk))})")).scalar()
-            missing[kind] = len(ids) - found
+            for i in range(0, len(keys), 200):
+                chunk = keys[i:i + 200]
+                if kind == "ballot":
+                    where = " OR ".join(f"(poll_id = :p{k} AND receipt_hash = :h{k})" for k in range(len(chunk)))
+                    params = {**{f"p{k}": p for k, (p, _) in enumerate(chunk)},
+                              **{f"h{k}": h for k, (_, h) in enumerate(chunk)}}
+                    found += conn.execute(text(f"SELECT count(*) FROM ballots WHERE {where}"), params).scalar()
+                else:
+                    found += conn.execute(text(FOUND_BY_ID[kind].format(ids=",".join(map(str, chunk))))).scalar()
+            missing[kind] = len(keys) - found
     engine.dispose()
     return missing
+
+
+def _when(value) -> datetime:
+    """A timestamp read with plain SQL: aware on PostgreSQL, naive UTC text on SQLite."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
+def add_open_polls(url: str, cid: int, wanted: int) -> int:
+    """Copy an open single-choice poll of the community (with its options) until it has `wanted`
+    of them, so that 32 voters can each cast many first ballots; returns how many were added."""
+    from sqlalchemy import create_engine, inspect, text
+    engine = create_engine(url)
+    added = 0
+    with engine.begin() as conn:
+        now = datetime.now(UTC)
+        rows = conn.execute(text("SELECT id, opens_at, closes_at FROM polls WHERE community_id = :c AND "
+                                 "state = 'active' AND method = 'single' AND eligibility = 'verified' "
+                                 "ORDER BY id"), {"c": cid}).all()
+        open_ids = [r.id for r in rows if _when(r.opens_at) <= now < _when(r.closes_at) - timedelta(hours=1)]
+        if open_ids and len(open_ids) < wanted:
+            columns = [c["name"] for c in inspect(conn).get_columns("polls") if c["name"] != "id"]
+            copied = ", ".join("0" if c == "voter_count" else c for c in columns)
+            options = [c["name"] for c in inspect(conn).get_columns("poll_options") if c["name"] not in ("id", "poll_id")]
+            for _ in range(wanted - len(open_ids)):
+                new_id = conn.execute(text(f"INSERT INTO polls ({', '.join(columns)}) SELECT {copied} FROM polls "
+                                           f"WHERE id = :s RETURNING id"), {"s": open_ids[0]}).scalar_one()
+                conn.execute(text(f"INSERT INTO poll_options (poll_id, {', '.join(options)}) SELECT :n, "
+                                  f"{', '.join(options)} FROM poll_options WHERE poll_id = :s"),
+                             {"n": new_id, "s": open_ids[0]})
+                added += 1
+    engine.dispose()
+    return added
+
+
+def fill_write_queues(url: str, cid: int, clients: list[Client]) -> None:
+    """Give each client the open polls it has not voted in and the future shifts it has not signed up
+    for (own order per client, so that 32 clients do not queue on one shift's row lock)."""
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    now = datetime.now(UTC)
+    users = [c.user_id for c in clients if c.user_id]
+    in_users = ",".join(map(str, users)) or "0"
+    with engine.connect() as conn:
+        polls = [(r.id, r.option_id) for r in conn.execute(text(
+            "SELECT p.id, p.opens_at, p.closes_at, min(o.id) AS option_id FROM polls p JOIN poll_options o "
+            "ON o.poll_id = p.id WHERE p.community_id = :c AND p.state = 'active' AND p.method = 'single' AND "
+            "p.eligibility = 'verified' GROUP BY p.id, p.opens_at, p.closes_at"), {"c": cid})
+            if _when(r.opens_at) <= now < _when(r.closes_at) - timedelta(hours=1)]
+        voted = set(map(tuple, conn.execute(text(f"SELECT user_id, poll_id FROM poll_roll WHERE user_id IN ({in_users})"))))
+        shifts = [r.id for r in conn.execute(text(
+            "SELECT s.id, s.starts_at FROM shifts s JOIN activities a ON a.id = s.activity_id LEFT JOIN "
+            "organisations o ON o.id = a.organisation_id WHERE a.community_id = :c AND NOT a.is_hidden AND "
+            "(o.id IS NULL OR o.status = 'verified')"), {"c": cid}) if _when(r.starts_at) > now + timedelta(hours=2)]
+        signed = set(map(tuple, conn.execute(text(f"SELECT user_id, shift_id FROM shift_signups WHERE user_id IN ({in_users})"))))
+    engine.dispose()
+    for client in clients:  # (with the 11 demo accounts several clients share a user: each pair goes once)
+        rng = random.Random(client.user_id)
+        client.ballot_polls = [(p, o) for p, o in polls if (client.user_id, p) not in voted]
+        client.shifts = [s for s in shifts if (client.user_id, s) not in signed]
+        voted |= {(client.user_id, p) for p, _ in client.ballot_polls}
+        signed |= {(client.user_id, s) for s in client.shifts}
+        rng.shuffle(client.ballot_polls)
+        rng.shuffle(client.shifts)
+
+
+def test_photo() -> bytes:
+    """A 640x480 JPEG with some detail (re-encoding a flat image would cost less than a real photo)."""
+    import io
+
+    from PIL import Image
+    image = Image.effect_noise((640, 480), 40).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", quality=85)
+    return buffer.getvalue()
+
+
+def multipart(field: str, filename: str, data: bytes, content_type: str) -> tuple[bytes, str]:
+    boundary = "linli-bench-" + secrets.token_hex(8)
+    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
+            f"Content-Type: {content_type}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def write_ops(t: dict, photo: bytes):
+    """The five writes of the writes profile, as op(client, n) -> (status, data, label, kind, key)."""
+    cid = t["cid"]
+    _, writes = linli_requests(t)
+    upload_body, upload_type = multipart("file", "photo.jpg", photo, "image/jpeg")
+
+    def simple(index: int):
+        method, path, body, kind = writes[index]
+
+        def op(client: Client, n: int):
+            status, data = client.request(method, path, body(n))
+            return status, data, f"{method} {path}", kind, json.loads(data)["id"] if status == 201 else None
+        return op
+
+    comment, report = simple(0), simple(1)
+
+    def photo_report(client: Client, n: int):
+        status, data = client.request("POST", "/api/v1/uploads", upload_body, upload_type)
+        if status != 201:
+            return status, data, "POST /api/v1/uploads", None, None
+        status, data = client.request("POST", f"/api/v1/communities/{cid}/reports", {
+            "category": t["category"], "description": f"压测报事 {n}：单元门门禁坏了，见照片。",
+            "location_text": "5号楼1单元门口", "photo_ids": [json.loads(data)["id"]]})
+        return (status, data, f"POST /api/v1/communities/{cid}/reports (photo)", "photo_report",
+                json.loads(data)["id"] if status == 201 else None)
+
+    def ballot(client: Client, n: int):
+        if not client.ballot_polls:
+            return comment(client, n)
+        poll_id, option_id = client.ballot_polls.pop()
+        status, data = client.request("POST", f"/api/v1/polls/{poll_id}/ballots", {"option_id": option_id})
+        return (status, data, "POST /api/v1/polls/{id}/ballots", "ballot",
+                (poll_id, json.loads(data)["receipt_hash"]) if status == 201 else None)
+
+    def signup(client: Client, n: int):
+        if not client.shifts:
+            return comment(client, n)
+        status, data = client.request("POST", f"/api/v1/shifts/{client.shifts.pop()}/signups")
+        return status, data, "POST /api/v1/shifts/{id}/signups", "signup", json.loads(data)["id"] if status == 201 else None
+
+    return [comment, report, photo_report, ballot, signup]
 
 
 def linli_requests(t: dict):
@@ -219,6 +408,7 @@ class Result:
     errors: int = 0
     error_kinds: dict[str, int] = field(default_factory=dict)
     created: dict[str, list[int]] = field(default_factory=dict)
+    by_request: dict[str, list[float]] = field(default_factory=dict)  # latencies per request type
     elapsed: float = 0.0
 
     @property
@@ -234,7 +424,8 @@ class Result:
 
 
 def drive(clients: list[Client], pick, duration: float) -> Result:
-    """Every client sends pick(rng, n) -> (method, path, body, kind) back to back until the deadline."""
+    """Every client sends pick(rng, n) back to back until the deadline: a request (method, path, body,
+    kind), or an op(client, n) -> (status, data, label, kind, key) of write_ops."""
     result = Result()
     lock = threading.Lock()
     start_barrier = threading.Barrier(len(clients) + 1)
@@ -242,23 +433,32 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
 
     def run(client: Client, seed: int):
         rng = random.Random(seed)
-        latencies, errors, created, kinds = [], 0, {}, {}
+        latencies, errors, created, kinds, by_request = [], 0, {}, {}, {}
         start_barrier.wait()
         deadline = time.monotonic() + duration
         while time.monotonic() < deadline:
-            method, path, body, kind = pick(rng, next(counter))
+            n = next(counter)
+            picked = pick(rng, n)
             began = time.perf_counter()
             try:
-                status, data = client.request(method, path, body)
+                if callable(picked):  # an op of write_ops: may send several requests, names its key
+                    status, data, where, kind, key = picked(client, n)
+                else:
+                    method, path, body, kind = picked
+                    status, data = client.request(method, path, body)
+                    where, key = f"{method} {path.split('?')[0]}", None
+                    if status == 201 and kind:
+                        key = json.loads(data)["id"]
             except (http.client.HTTPException, OSError):
-                status, data = 599, b""
+                status, data, where, kind, key = 599, b"", "connection", None, None
             latencies.append(time.perf_counter() - began)
+            by_request.setdefault(_shape(where), []).append(latencies[-1])
             if not 200 <= status < 300:
                 errors += 1
-                label = f"{method} {path.split('?')[0]} -> {status} {data[:80].decode(errors='replace')}"
+                label = f"{where} -> {status} {data[:80].decode(errors='replace')}"
                 kinds[label] = kinds.get(label, 0) + 1
             elif status == 201 and kind:
-                created.setdefault(kind, []).append(json.loads(data)["id"])
+                created.setdefault(kind, []).append(key)
         with lock:
             result.latencies.extend(latencies)
             result.errors += errors
@@ -266,6 +466,8 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
                 result.error_kinds[label] = result.error_kinds.get(label, 0) + n
             for kind, ids in created.items():
                 result.created.setdefault(kind, []).extend(ids)
+            for shape, values in by_request.items():
+                result.by_request.setdefault(shape, []).extend(values)
 
     threads = [threading.Thread(target=run, args=(c, i)) for i, c in enumerate(clients)]
     for th in threads:
@@ -276,6 +478,21 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
         th.join()
     result.elapsed = time.monotonic() - began
     return result
+
+
+def _shape(where: str) -> str:
+    """A request with its ids replaced, so that latencies group by endpoint."""
+    import re
+    return re.sub(r"/\d+", "/{id}", where)
+
+
+def print_breakdown(result: Result) -> None:
+    """Count, p50 and p95 of each request type of a Linli run (what the mix spends its time on)."""
+    for shape, values in sorted(result.by_request.items(), key=lambda kv: -len(kv[1])):
+        ordered = sorted(values)
+        p50, p95 = (ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000 for q in (0.5, 0.95))
+        print(f"  {shape:<58}{len(values):>7}{p50:>9.1f}{p95:>9.1f}")
+    sys.stdout.flush()
 
 
 def verify_writes(url: str, created: dict[str, list[int]]) -> str:
@@ -301,6 +518,8 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per profile and app (default 60)")
     parser.add_argument("--profiles", default="reads,writes,mixed")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a temp SQLite file with the demo seed)")
+    parser.add_argument("--ballot-polls", type=int, default=300,
+                        help="open polls the measured community should have for the ballot writes (default 300)")
     args = parser.parse_args()
     profiles = [p.strip() for p in args.profiles.split(",") if p.strip()]
 
@@ -313,7 +532,15 @@ def main() -> None:
     prepare_linli_database(linli_env)
     from bench.baseline_app import create_schema
     create_schema(baseline_url)
-    targets = demo_targets(url)
+    if is_district(url):
+        targets = district_targets(url)
+        logins, password = targets["logins"], targets["password"]
+    else:
+        targets = demo_targets(url)
+        logins, password = DEMO_LOGINS, DEMO_PASSWORD
+    if set(profiles) - {"reads"}:
+        print(f"open polls added for the ballot writes: {add_open_polls(url, targets['cid'], args.ballot_polls)}",
+              flush=True)
 
     linli = Server("wsgi:app", linli_env, tmp / "linli-gunicorn.log")
     baseline = Server("bench.baseline_app:app", {"BASELINE_DATABASE_URL": baseline_url}, tmp / "baseline-gunicorn.log")
@@ -326,13 +553,16 @@ def main() -> None:
         spec.loader.exec_module(gconf)
         print(f"gunicorn.conf.py: {gconf.workers} workers x {gconf.threads} threads ({gconf.worker_class}), "
               f"database {'PostgreSQL' if url.startswith('postgresql') else 'SQLite (WAL)'}; "
-              f"{os.cpu_count()} CPUs; load generator in this process", flush=True)
+              f"{os.cpu_count()} CPUs; load generator in this process; measured community {targets['cid']}; "
+              f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
 
         linli_clients = [Client(linli.port) for _ in range(CONCURRENCY)]
         for i, client in enumerate(linli_clients):
-            client.sign_in(DEMO_LOGINS[i % len(DEMO_LOGINS)])
-        find_write_targets(linli_clients[DEMO_LOGINS.index("neighbour1@demo.linli")], targets)
-        reads, writes = linli_requests(targets)
+            client.sign_in(logins[i % len(logins)], password)
+        probe = linli_clients[DEMO_LOGINS.index("neighbour1@demo.linli")] if logins is DEMO_LOGINS else linli_clients[0]
+        find_write_targets(probe, targets)
+        reads, _ = linli_requests(targets)
+        ops = write_ops(targets, test_photo())
         baseline_clients = [Client(baseline.port) for _ in range(CONCURRENCY)]
         hello = ("GET", "/hello", None, None)
         insert = ("POST", "/insert", {}, "row")
@@ -341,9 +571,8 @@ def main() -> None:
             method, path, _ = rng.choice(reads)
             return method, path, None, None
 
-        def write(rng, n):
-            method, path, body, kind = rng.choice(writes)
-            return method, path, body(n), kind
+        def write(rng, _n):
+            return rng.choice(ops)
 
         picks = {
             "reads": (read, lambda rng, n: hello),
@@ -353,9 +582,16 @@ def main() -> None:
         }
         for profile in profiles:
             linli_pick, base_pick = picks[profile]
+            if profile != "reads":
+                fill_write_queues(url, targets["cid"], linli_clients)
+                print(f"{profile}: first ballots available {sum(len(c.ballot_polls) for c in linli_clients):,}, "
+                      f"sign-ups {sum(len(c.shifts) for c in linli_clients):,}", flush=True)
             base = drive(baseline_clients, base_pick, args.duration)
             ours = drive(linli_clients, linli_pick, args.duration)
             print_table(profile, [("baseline (hello / insert)", base), ("Linli", ours)], base)
+            print(f"  {'Linli by request':<58}{'count':>7}{'p50 ms':>9}{'p95 ms':>9}")
+            print_breakdown(ours)
+            print(f"load average after {profile}: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
             if profile != "reads":
                 print(f"acknowledged writes: Linli {verify_writes(url, ours.created)}; "
                       f"baseline {verify_writes(baseline_url, base.created)}", flush=True)

@@ -88,6 +88,8 @@ class Membership(db.Model):
         CheckConstraint("role IN ('resident', 'grid_worker', 'committee', 'org_admin')", name="role_known"),
         CheckConstraint("status IN ('pending', 'verified', 'suspended')", name="status_known"),
         Index("ix_memberships_community_status_id", "community_id", "status", "id"),
+        # The members page of every status, in id order, without walking the whole district's memberships.
+        Index("ix_memberships_community_id_id", "community_id", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
