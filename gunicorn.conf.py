@@ -26,7 +26,7 @@ accesslog = "-"
 access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(B)s %(M)sms'
 
 
-MALLOC_ARENAS = int(os.environ.get("MALLOC_ARENA_MAX", 2))
+MALLOC_ARENAS = int(os.environ.get("MALLOC_ARENA_MAX", "2"))
 
 
 def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> None:

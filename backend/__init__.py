@@ -86,10 +86,10 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
+    import importlib
+
     from backend.core.db import configure_sqlite
     from backend.extensions import api, db, limiter, login_manager, register_migrations
-
-    import importlib
 
     for module in DOMAIN_MODELS:
         importlib.import_module(module)

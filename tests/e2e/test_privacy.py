@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -68,7 +69,7 @@ def test_a_resident_downloads_their_own_data_from_me(page):
     sign_in(page, "resident@demo.linli", DEMO_PASSWORD, next_path="/me")
     with page.expect_download() as download:
         page.click("#download-my-data")
-    data = json.loads(open(download.value.path(), encoding="utf-8").read())
+    data = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert download.value.suggested_filename.startswith("linli-my-data-")
     assert data["account"]["profile"]["email"] == "resident@demo.linli"
     assert data["communities"]["households"] and "password_hash" not in json.dumps(data)
