@@ -5,8 +5,9 @@
 
 Scale 1 is a district: 100 communities x 40 grids, 500,000 residents in as many households, 50,000
 projects, 2,000 polls with 5,000,000 ballots (and their roll), 1,000,000 reports with 2 events each,
-200,000 aid posts, 20,000 activities (one shift, 5 sign-ups each), 10,000,000 notifications.
-Communities scale down no further than 1 (40 grids).
+200,000 aid posts, 20,000 activities (one shift, 5 sign-ups each), 10,000,000 notifications; on
+PostgreSQL also 10 comments and 10 supports per project, 100 notices per community, a session per
+resident and 500,000 audit entries. Communities scale down no further than 1 (40 grids).
 
 Every row starts from a template row of the demo community (backend.demo.seed() into a scratch SQLite
 file), so enumerations and check constraints hold; ids are assigned here, so foreign keys need no
@@ -37,7 +38,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 DISTRICT = {"communities": 100, "residents": 500_000, "projects": 50_000, "polls": 2_000, "ballots": 5_000_000,
-            "reports": 1_000_000, "aid_posts": 200_000, "activities": 20_000, "notifications": 10_000_000}
+            "reports": 1_000_000, "aid_posts": 200_000, "activities": 20_000, "notifications": 10_000_000,
+            "audit_entries": 500_000}
+# Per parent row rather than scaled: every project has a discussion and backers, every community notices to read.
+COMMENTS_PER_PROJECT, SUPPORTS_PER_PROJECT, NOTICES_PER_COMMUNITY = 10, 10, 100
 GRIDS_PER_COMMUNITY = 40
 BENCH_PASSWORD = "bench-pass-2026"
 CHUNK = 20_000
@@ -526,6 +530,34 @@ def generate_pg(engine, metadata, templates: dict, n: dict[str, int], writer: Wr
         "id": "g", "user_id": user, "community_id": f"(mod({user} - 1, {c}) + 1)",
         "created_at": f"{now} - r2 * interval '180 days'",
         "read_at": f"CASE WHEN mod(g, 3) = 0 THEN {now} ELSE NULL END"})
+
+    # The tables every page also reads, so EXPLAIN sees them at district size too: a discussion and
+    # backers on every project, each community's notices, a signed-in device per resident, the audit trail.
+    project_of = f"(mod(g - 1, {n['projects']}) + 1)"
+    fill.fill("comments", COMMENTS_PER_PROJECT * n["projects"], {
+        "id": "g", "community_id": f"(mod({project_of} - 1, {c}) + 1)", "target_type": "'projects'",
+        "target_id": project_of, "parent_id": "NULL",
+        "author_id": f"(floor(r1 * {per_community})::int * {c} + mod({project_of} - 1, {c}) + 1)",
+        "body": "'支持！这件事拖了很久，希望尽快落实。（' || g || '）'", "replies_count": "0", "is_hidden": "false",
+        "created_at": f"{now} - r2 * interval '365 days'", "edited_at": "NULL", "deleted_at": "NULL"})
+    fill.fill("comment_threads", n["projects"], {
+        "id": "g", "target_type": "'projects'", "target_id": "g", "comments_count": str(COMMENTS_PER_PROJECT)})
+    supported = f"((g - 1) / {SUPPORTS_PER_PROJECT} + 1)"
+    backer = f"mod({supported} * 13 + mod(g - 1, {SUPPORTS_PER_PROJECT}), {per_community})"  # distinct per project
+    fill.fill("project_supports", SUPPORTS_PER_PROJECT * n["projects"], {
+        "id": "g", "project_id": supported, "user_id": f"({backer} * {c} + mod({supported} - 1, {c}) + 1)",
+        "created_at": f"{now} - r1 * interval '365 days'"})
+    fill.fill("notices", NOTICES_PER_COMMUNITY * c, {
+        "id": "g", "community_id": community, "author_id": community, "title": "'社区通知 ' || g",
+        "is_pinned": "mod(g, 50) = 0", "is_urgent": "false", "is_whole_community": "true",
+        "publish_at": f"{now} - r1 * interval '365 days'", "notified_at": f"{now} - r1 * interval '365 days'",
+        "created_at": f"{now} - r1 * interval '365 days'", "read_count": "0", "is_hidden": "false"})
+    fill.fill("user_sessions", residents, {
+        "id": "g", "user_id": "g", "token_hash": "md5(g::text) || md5((-g)::text)",
+        "created_at": f"{now} - r1 * interval '20 days'", "revoked_at": "NULL"})
+    fill.fill("audit_entries", n["audit_entries"], {
+        "id": "g", "community_id": community, "actor_id": community, "target_id": "g",
+        "created_at": f"{now} - r1 * interval '365 days'"})
 
     _run_ddl(engine, "unique constraints", [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
                                             for table, name, definition in before["unique"]])
