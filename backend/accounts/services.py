@@ -14,6 +14,7 @@ from backend.accounts import privacy
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
 from backend.accounts.models import User, UserSession
 from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
+from backend.communities import access
 from backend.core.db import utcnow
 from backend.core.errors import AuthRequired, Conflict, ValidationFailed, register_messages
 from backend.extensions import db
@@ -88,8 +89,7 @@ def accept_privacy_notice(actor, version: str) -> User:
 
     :raises Conflict: ``privacy_notice_changed`` when a newer notice replaced it meanwhile
     """
-    if not getattr(actor, "is_authenticated", False):
-        raise AuthRequired()
+    access.require_user(actor)
     privacy.record_consent(actor, version)
     db.session.flush()
     return actor
