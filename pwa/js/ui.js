@@ -37,6 +37,21 @@ export function clear(el) {
   return el;
 }
 
+/** Replace el's children; like h(), null/false children are skipped (Element.append would print "null"). */
+export function fill(el, ...children) {
+  clear(el);
+  append(el, children);
+  return el;
+}
+
+/** Add a screen's stylesheet once (domains load their CSS with their first screen, not with the shell). */
+export function useStylesheet(href) {
+  if (document.querySelector(`link[data-domain-css="${href}"]`)) return;
+  const link = h('link', { rel: 'stylesheet', href });
+  link.dataset.domainCss = href;
+  document.head.append(link);
+}
+
 /* ---------- buttons ---------- */
 
 export function button(label, { variant = 'primary', type = 'button', block = false, small = false, onClick, iconName, ...attrs } = {}) {

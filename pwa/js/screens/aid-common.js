@@ -1,34 +1,16 @@
-// Shared by the aid and volunteering screens: their own locale files (pwa/locales/aid.<locale>.json),
-// their stylesheet, the current community, and time formatting. Loaded once, on the first screen.
-import { getLocale } from '../i18n.js';
+// Shared by the aid and volunteering screens: their string bundle (pwa/locales/aid.<locale>.json),
+// their stylesheet, the current community, and time formatting.
+import { bundle, getLocale } from '../i18n.js';
 import { currentMembership } from '../store.js';
-import { emptyState, h, linkButton } from '../ui.js';
+import { emptyState, h, linkButton, useStylesheet } from '../ui.js';
 
-const strings = new Map();
-let current = {};
+/** Aid and volunteering strings: at('key', {vars}). */
+export const at = bundle('aid');
 
-/** Load this locale's aid strings (cached) and the aid stylesheet; call at the top of every screen. */
+/** The aid stylesheet and strings; call at the top of every screen. */
 export async function prepare() {
-  const locale = getLocale();
-  if (!strings.has(locale)) {
-    const res = await fetch(`/locales/aid.${locale}.json`, { credentials: 'same-origin' });
-    strings.set(locale, res.ok ? await res.json() : {});
-  }
-  current = strings.get(locale);
-  if (!document.getElementById('aid-css')) {
-    document.head.append(h('link', { id: 'aid-css', rel: 'stylesheet', href: '/css/aid.css' }));
-  }
-}
-
-/** Translate an aid/volunteering key; `{name}` placeholders from vars. */
-export function at(key, vars) {
-  let s = current[key];
-  if (s === undefined) {
-    console.warn('missing aid translation', key);
-    s = key;
-  }
-  if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (k in vars ? String(vars[k]) : m));
-  return s;
+  useStylesheet('/css/aid.css');
+  await at.ready();
 }
 
 export function community() {

@@ -3,19 +3,18 @@
 // One level of replies, edit within 15 minutes (the server says when: can_edit), delete keeps a
 // placeholder, hidden comments are shown to their author marked hidden. User text only via textContent.
 import { api } from '../api.js';
-import { formatDateTime } from '../i18n.js';
+import { bundle, formatDateTime } from '../i18n.js';
 import { state } from '../store.js';
-import { button, chips, clear, confirmSheet, formError, h, linkButton, showErrors, toast, withLoading } from '../ui.js';
+import { button, chips, clear, confirmSheet, formError, h, linkButton, showErrors, toast, useStylesheet, withLoading } from '../ui.js';
 import { flagButton } from './moderation.js';
-import { loadBundle, translator, useStylesheet } from './projects-i18n.js';
 
-const tr = translator('comments');
+const tr = bundle('comments');
 const PAGE = 20;
 
 /** Mount a thread into `container`; returns {reload()}. */
 export async function mountComments(container, target, id, { count } = {}) {
   useStylesheet('/css/projects.css');
-  await loadBundle('comments');
+  await tr.ready();
   const base = `/api/v1/${target}/${id}/comments`;
   let order = 'oldest';
   let cursor = null;

@@ -3,23 +3,22 @@
 // participation, aid, volunteering, moderation, weekly charts and CSV exports.
 // The shell mounts it with registerInsightsRoutes(router.route).
 import { api } from '../api.js';
-import { formatDateTime, getLocale } from '../i18n.js';
+import { bundle, formatDateTime, getLocale } from '../i18n.js';
 import { navigate } from '../router.js';
 import { currentMembership, getCommunityId, memberships } from '../store.js';
-import { button, chips, clear, emptyState, h, linkButton, openSheet, pill } from '../ui.js';
+import { button, chips, clear, emptyState, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
 import { communityName, requireUser } from './common.js';
 import { bars, sparkline } from './insights-charts.js';
 import { gridMap } from './insights-map.js';
-import { loadBundle, translator, useStylesheet } from './projects-i18n.js';
 
-const tr = translator('insights');
+const tr = bundle('insights');
 const PERIODS = ['week', 'month', 'quarter', 'custom'];
 const MAP_FIGURES = ['open', 'overdue', 'new', 'mean_stars', 'within_deadline_share', 'resolve_hours_median'];
 const EXPORTS = ['reports', 'projects', 'polls', 'aid', 'volunteer-hours'];
 
 async function prepare() {
   useStylesheet('/css/insights.css');
-  await loadBundle('insights');
+  await tr.ready();
 }
 
 /* ---------- formatting ---------- */

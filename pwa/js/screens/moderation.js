@@ -4,13 +4,12 @@
 // The shell mounts the screens with registerModerationRoutes(router.route); content screens add
 // flagButton(targetType, targetId, {authorId, hidden}) next to their content. User text: textContent only.
 import { api } from '../api.js';
-import { formatDateTime, t } from '../i18n.js';
+import { bundle, formatDateTime, t } from '../i18n.js';
 import { currentMembership, isCommittee, state } from '../store.js';
-import { button, chips, clear, emptyState, field, formError, h, linkButton, listItem, openSheet, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
+import { button, chips, clear, emptyState, field, formError, h, linkButton, listItem, openSheet, pill, showErrors, skeleton, toast, useStylesheet, withLoading } from '../ui.js';
 import { requireUser } from './common.js';
-import { loadBundle, translator, useStylesheet } from './projects-i18n.js';
 
-const tr = translator('moderation');
+const tr = bundle('moderation');
 const FLAG_REASONS = ['spam', 'offensive', 'personal_info', 'false_info', 'other'];
 const TARGET_TYPES = ['project', 'comment', 'report', 'aid', 'notice', 'activity', 'organisation', 'member'];
 const ACTION_KIND = { hide: 'danger', restore: 'ok', warn: 'warn', suspend: 'danger', lift_suspension: 'ok' };
@@ -19,7 +18,7 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 function prepare() {
   useStylesheet('/css/moderation.css');
-  return loadBundle('moderation');
+  return tr.ready();
 }
 
 /** A span whose text is filled once the bundle is loaded (for parts drawn synchronously by other screens). */

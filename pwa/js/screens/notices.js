@@ -1,12 +1,14 @@
 // Notices (公告): the list (pinned first, urgent marked, unread marked), a notice (opening it leaves a
 // read receipt; the committee sees how many read it), and the committee's publishing form.
 import { api } from '../api.js';
-import { formatDateTime } from '../i18n.js';
+import { bundle, formatDateTime } from '../i18n.js';
 import { navigate } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
 import { button, card, clear, emptyState, field, formError, h, linkButton, list, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
 import { flagButton } from './moderation.js';
-import { ready, tr } from './reports-i18n.js';
+import { ready } from './reports.js';
+
+const tr = bundle('reports');
 
 function badges(n) {
   return h('span', { class: 'rp-pills' },

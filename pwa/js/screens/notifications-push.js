@@ -2,10 +2,11 @@
 // notifications" prompt asked at a useful moment (after a first report, vote or sign-up), never on
 // first load, at most once a week, and only after the person chose to act.
 import { api, request } from '../api.js';
+import { bundle } from '../i18n.js';
 import { state } from '../store.js';
 import { button, h, openSheet, toast } from '../ui.js';
-import { loadStrings, nt } from './notifications-i18n.js';
 
+const nt = bundle('notifications');
 const ASKED_KEY = 'linli.push.asked';
 const ASK_AGAIN_AFTER_MS = 7 * 24 * 3600 * 1000;
 const REASONS = ['report', 'vote', 'signup', 'aid', 'follow', 'settings'];
@@ -76,7 +77,7 @@ export async function maybeAskForPush(reason = 'report') {
   }
   if (recentlyAsked()) return false;
   localStorage.setItem(ASKED_KEY, String(Date.now()));
-  await loadStrings();
+  await nt.ready();
   const why = REASONS.includes(reason) ? reason : 'report';
   const sheet = openSheet({
     title: nt(`ask.title.${why}`),

@@ -4,16 +4,18 @@
 // The shell wires this in with registerNotificationRoutes(router.route) and may show bellButton()
 // in the app bar; other screens call maybeAskForPush(reason) after a first report, vote or sign-up.
 import { api } from '../api.js';
-import { formatDateTime } from '../i18n.js';
+import { bundle, formatDateTime } from '../i18n.js';
 import { icon } from '../icons.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
-import { button, card, emptyState, h, linkButton, list, skeleton, toast, withLoading } from '../ui.js';
+import { button, card, emptyState, h, linkButton, list, skeleton, toast, useStylesheet, withLoading } from '../ui.js';
 import { requireUser } from './common.js';
-import { ensureStyles, loadStrings, nt } from './notifications-i18n.js';
 import { currentSubscription, disablePush, enablePush, maybeAskForPush, pushSupported } from './notifications-push.js';
 
 export { maybeAskForPush };
+
+const nt = bundle('notifications');
+const ensureStyles = () => useStylesheet('/css/notifications.css');
 
 const badgeListeners = new Set();
 let unread = 0;
@@ -48,7 +50,7 @@ export function bellButton() {
     link.setAttribute('aria-label', nt('inbox.bell', { count }));
   };
   badgeListeners.add(draw);
-  loadStrings().then(() => draw(unread));
+  nt.ready().then(() => draw(unread));
   refreshUnreadCount();
   return link;
 }
@@ -102,7 +104,7 @@ function inboxItem(n, onOpen) {
 export async function inboxScreen(ctx) {
   if (!requireUser(ctx)) return null;
   ensureStyles();
-  await loadStrings();
+  await nt.ready();
   const ul = list([], { id: 'notif-list', class: 'list notif-list' });
   const more = button(nt('inbox.more'), { variant: 'secondary', block: true, hidden: true, id: 'notif-more' });
   const readAll = button(nt('inbox.readAll'), { variant: 'ghost', small: true, id: 'notif-read-all' });
@@ -197,7 +199,7 @@ async function devicePushCard() {
 export async function preferencesScreen(ctx) {
   if (!requireUser(ctx)) return null;
   ensureStyles();
-  await loadStrings();
+  await nt.ready();
   let prefs;
   try {
     prefs = await api.get('/api/v1/me/notification-preferences', { fresh: true });

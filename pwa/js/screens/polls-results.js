@@ -1,7 +1,9 @@
 // Poll results: summary, an inline SVG bar chart (built with DOM APIs), the instant-runoff rounds as a
 // table, the funded projects of a budget poll, and the recount file.
+import { bundle, formatMoney as money, formatPercent as percent } from '../i18n.js';
 import { card, h } from '../ui.js';
-import { money, percent, pt } from './polls-i18n.js';
+
+const pt = bundle('polls');
 
 const SVG = 'http://www.w3.org/2000/svg';
 

@@ -3,15 +3,15 @@
 // so that a ballot queued offline still has one; the server keeps only its SHA-256.
 import { api } from '../api.js';
 import { maybeAskForPush } from './notifications-push.js';
-import { formatDateTime, t } from '../i18n.js';
+import { bundle, formatDateTime, formatMoney as money, formatPercent as percent, t } from '../i18n.js';
 import { sendOrQueue } from '../outbox.js';
 import { navigate } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
 import { button, card, chips, clear, copyText, emptyState, field, formError, h, linkButton, listItem, nextId, openSheet,
-  pill, showErrors, toast, withLoading } from '../ui.js';
-import { loadPollStrings, money, percent, pt } from './polls-i18n.js';
+  pill, showErrors, toast, useStylesheet, withLoading } from '../ui.js';
 import { renderResults, turnoutBar } from './polls-results.js';
 
+const pt = bundle('polls');
 const RECEIPT_KEY = (pollId) => `linli.poll-receipt.${pollId}`;
 const STATUS_KIND = { open: 'ok', upcoming: 'warn', closed: null };
 
@@ -24,6 +24,12 @@ export function registerPollRoutes(route) {
 }
 
 /* ---------- helpers ---------- */
+
+/** The polls stylesheet and strings; at the top of every poll screen. */
+async function prepare() {
+  useStylesheet('/css/polls.css');
+  await pt.ready();
+}
 
 function statusPill(status) {
   return pill(pt(`polls.status.${status}`), STATUS_KIND[status]);
@@ -59,7 +65,7 @@ function describeChoice(poll, body) {
 /* ---------- list ---------- */
 
 export async function pollList(ctx) {
-  await loadPollStrings();
+  await prepare();
   const membership = currentMembership();
   const cid = Number(ctx.query.community) || (membership && membership.community.id);
   if (!cid) {
@@ -98,7 +104,7 @@ export async function pollList(ctx) {
 /* ---------- poll screen ---------- */
 
 export async function pollDetail(ctx) {
-  await loadPollStrings();
+  await prepare();
   const poll = await api.get(`/api/v1/polls/${ctx.params.id}`, { fresh: true });
   const root = h('div', { class: 'polls poll' });
   root.append(pollHeader(poll));
@@ -371,7 +377,7 @@ function receiptCard(poll, receipt, { queued }) {
 /* ---------- results ---------- */
 
 export async function pollResults(ctx) {
-  await loadPollStrings();
+  await prepare();
   const poll = await api.get(`/api/v1/polls/${ctx.params.id}`, { fresh: true });
   const root = h('div', { class: 'polls poll' }, h('h1', { class: 'poll__title', text: poll.title }));
   try {
@@ -392,7 +398,7 @@ function localInput(date) {
 }
 
 export async function pollForm(ctx) {
-  await loadPollStrings();
+  await prepare();
   const membership = currentMembership();
   const cid = Number(ctx.query.community) || (membership && membership.community.id);
   if (!cid || !isCommittee()) return { title: pt('polls.form.title'), node: emptyState({ iconName: 'users', title: pt('polls.form.committeeOnly') }) };

@@ -2,20 +2,20 @@
 // committee and author actions, timeline, comments) and the create/edit form with a local draft.
 // The shell mounts these with registerProjectRoutes(router.route).
 import { api } from '../api.js';
-import { formatDateTime, getLocale, t } from '../i18n.js';
+import { bundle, formatDateTime, formatNumber, getLocale, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { currentMembership, getCommunityId, isVerified, state } from '../store.js';
 import * as outbox from '../outbox.js';
 import {
   button, card, chips, clear, confirmSheet, emptyState, field, formError, h, linkButton, openSheet, pill,
-  showErrors, skeleton, toast, withLoading,
+  showErrors, skeleton, toast, useStylesheet, withLoading,
 } from '../ui.js';
 import { communityName, gridText, requireUser } from './common.js';
 import { mountComments } from './comments.js';
 import { flagButton } from './moderation.js';
-import { loadBundle, translator, useStylesheet } from './projects-i18n.js';
 
-const tr = translator('projects');
+const tr = bundle('projects');
+const commentStrings = bundle('comments');
 const STATUS_FILTERS = ['', 'submitted', 'in_review', 'voting', 'in_progress', 'completed'];
 const SORTS = ['newest', 'most_supported', 'closing_soon'];
 const STATUS_KIND = { submitted: 'warn', in_review: 'warn', ready: 'warn', voting: 'warn', approved: 'ok', in_progress: 'ok', completed: 'ok', rejected: 'danger', withdrawn: 'danger' };
@@ -23,7 +23,7 @@ const categoryCache = new Map();
 
 async function prepare() {
   useStylesheet('/css/projects.css');
-  await Promise.all([loadBundle('projects'), loadBundle('comments')]);
+  await Promise.all([tr.ready(), commentStrings.ready()]);
 }
 
 /** The community the screens work in: ?community=, else the member's, else the remembered one. */

@@ -3,18 +3,24 @@
 // its timeline and the actions the viewer may take.
 import { api } from '../api.js';
 import { maybeAskForPush } from './notifications-push.js';
-import { formatDateTime } from '../i18n.js';
+import { bundle, formatDateTime } from '../i18n.js';
 import { navigate, refresh } from '../router.js';
 import { currentMembership, isVerified, state } from '../store.js';
-import { button, card, chips, clear, emptyState, field, formError, h, linkButton, list, listItem, openSheet, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
+import { button, card, chips, clear, emptyState, field, formError, h, linkButton, list, listItem, openSheet, pill, showErrors, skeleton, toast, useStylesheet, withLoading } from '../ui.js';
 import { flagButton } from './moderation.js';
-import { ready, tr } from './reports-i18n.js';
 import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
 
+const tr = bundle('reports');
 const MAX_PHOTOS = 4;
 const STATUS_KIND = { submitted: 'warn', accepted: '', assigned: '', in_progress: '', reopened: 'warn', resolved: 'ok', confirmed: 'ok', rejected: 'danger' };
 
 /* ---------- small pieces ---------- */
+
+/** The reports stylesheet and strings (shared with the notices screens); at the top of every screen. */
+export async function ready() {
+  useStylesheet('/css/reports.css');
+  await tr.ready();
+}
 
 export function statusPill(report) {
   const pills = [pill(tr(`status.${report.status}`), STATUS_KIND[report.status])];
