@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 0.0.0.0
 export FLASK_APP := wsgi
 
-.PHONY: run test venv test-deps system-test-deps db demo run-prod worker lint clean
+.PHONY: run test venv test-deps system-test-deps db demo run-prod worker lint clean docs
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -18,7 +18,7 @@ $(VENV)/.installed: requirements.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $@
 
-$(VENV)/.installed-test: requirements.txt requirements-test.txt | $(BIN)/activate
+$(VENV)/.installed-test: requirements.txt requirements-test.txt requirements-docs.txt | $(BIN)/activate
 	$(BIN)/pip install --quiet -r requirements-test.txt
 	touch $@
 
@@ -62,14 +62,25 @@ system-test-deps:
 test-deps: $(VENV)/.installed-test system-test-deps
 	[ tests/audit/node_modules/.package-lock.json -nt tests/audit/package-lock.json ] || npm ci --prefix tests/audit --no-audit --no-fund
 
-## make test: install what the tests need and run the whole suite: on SQLite (with the browser tests),
-## then again on a throw-away PostgreSQL + Redis started for the run.
+## make test: install what the tests need, build the docs (make docs), and run the whole suite: on SQLite
+## (with the browser tests), then again on a throw-away PostgreSQL + Redis started for the run.
 test: test-deps
+	$(MAKE) --no-print-directory docs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	scripts/test-services $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
 lint: test-deps
 	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check backend tests bench
 
+## make docs: the documentation site in site/ (gitignored), built with --strict: MkDocs checks every link
+## and anchor inside docs/, scripts/check-readme-links checks README.md's relative links. Takes seconds.
+$(VENV)/.installed-docs: requirements-docs.txt | $(BIN)/activate
+	$(BIN)/pip install --quiet -r requirements-docs.txt
+	touch $@
+
+docs: $(VENV)/.installed-docs
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --quiet
+	$(BIN)/python scripts/check-readme-links
+
 clean:
-	rm -rf $(VENV) .pytest_cache tests/e2e/output
+	rm -rf $(VENV) .pytest_cache tests/e2e/output site
