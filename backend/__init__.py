@@ -29,6 +29,18 @@ DOMAIN_MODELS = (
     "backend.insights.models",
 )
 
+# What people act on (comments, flags, follows, photos), registered by each domain before any route.
+DOMAIN_TARGETS = (
+    "backend.communities.targets",
+    "backend.comments.targets",
+    "backend.projects.targets",
+    "backend.reports.targets",
+    "backend.aid.targets",
+    "backend.volunteering.targets",
+    "backend.notices.targets",
+    "backend.voting.targets",
+)
+
 # Blueprints in registration order: (module, attribute).
 DOMAIN_BLUEPRINTS = (
     ("backend.accounts.routes", "auth_blp"),
@@ -119,9 +131,13 @@ def register_domains(app: Flask) -> None:
 
     from backend.core.errors import register_error_handlers
     from backend.core.ids import register_id_converter
+    from backend.core.targets import register_path_converter
     from backend.extensions import api
 
+    for module in DOMAIN_TARGETS:
+        importlib.import_module(module)
     register_id_converter(app, api)
+    register_path_converter(app, api)
     for module, attribute in DOMAIN_BLUEPRINTS:
         api.register_blueprint(getattr(importlib.import_module(module), attribute))
     register_error_handlers(app)

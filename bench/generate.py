@@ -535,13 +535,13 @@ def generate_pg(engine, metadata, templates: dict, n: dict[str, int], writer: Wr
     # backers on every project, each community's notices, a signed-in device per resident, the audit trail.
     project_of = f"(mod(g - 1, {n['projects']}) + 1)"
     fill.fill("comments", COMMENTS_PER_PROJECT * n["projects"], {
-        "id": "g", "community_id": f"(mod({project_of} - 1, {c}) + 1)", "target_type": "'projects'",
+        "id": "g", "community_id": f"(mod({project_of} - 1, {c}) + 1)", "target_type": "'project'",
         "target_id": project_of, "parent_id": "NULL",
         "author_id": f"(floor(r1 * {per_community})::int * {c} + mod({project_of} - 1, {c}) + 1)",
         "body": "'支持！这件事拖了很久，希望尽快落实。（' || g || '）'", "replies_count": "0", "is_hidden": "false",
         "created_at": f"{now} - r2 * interval '365 days'", "edited_at": "NULL", "deleted_at": "NULL"})
     fill.fill("comment_threads", n["projects"], {
-        "id": "g", "target_type": "'projects'", "target_id": "g", "comments_count": str(COMMENTS_PER_PROJECT)})
+        "id": "g", "target_type": "'project'", "target_id": "g", "comments_count": str(COMMENTS_PER_PROJECT)})
     supported = f"((g - 1) / {SUPPORTS_PER_PROJECT} + 1)"
     backer = f"mod({supported} * 13 + mod(g - 1, {SUPPORTS_PER_PROJECT}), {per_community})"  # distinct per project
     fill.fill("project_supports", SUPPORTS_PER_PROJECT * n["projects"], {

@@ -1,6 +1,7 @@
 """The schema comes only from migrations, and the models agree with them."""
 
 
+import json
 import os
 import secrets
 
@@ -84,3 +85,47 @@ def test_migrations_form_one_line_of_history(app):
     with app.app_context():
         config = current_app.extensions["migrate"].migrate.get_config()
     assert len(ScriptDirectory.from_config(config).get_heads()) == 1
+
+
+def test_stored_target_types_become_the_registry_kinds_and_back(empty_database_url):
+    """Do 0011's renames reach comments, their threads, uploads and comment notifications, and undo cleanly?"""
+    from flask_migrate import downgrade
+
+    def target_type_of(context) -> str:  # a dict on PostgreSQL, JSON text on SQLite
+        return (context if isinstance(context, dict) else json.loads(context))["target_type"]
+
+    app = _fresh_app(empty_database_url)
+    rows = {
+        "users": "INSERT INTO users (id, password_hash, locale, care_mode, timezone, is_platform_admin, created_at) "
+                 "VALUES (1, '!', 'zh-CN', false, 'Asia/Shanghai', false, '2026-01-01')",
+        "communities": "INSERT INTO communities (id, name, description, settings, created_at) "
+                       "VALUES (1, 'c', '', '{}', '2026-01-01')",
+        "comments": "INSERT INTO comments (id, community_id, target_type, target_id, author_id, body, replies_count, "
+                    "is_hidden, created_at) VALUES (1, 1, 'activities', 5, 1, 'x', 0, false, '2026-01-01')",
+        "comment_threads": "INSERT INTO comment_threads (id, target_type, target_id, comments_count) "
+                           "VALUES (1, 'projects', 5, 1)",
+        "uploads": "INSERT INTO uploads (id, uploader_id, storage_key, source_format, width, height, byte_size, "
+                   "created_at, target_type, target_id) VALUES (1, 1, 'k', 'jpeg', 1, 1, 1, '2026-01-01', "
+                   "'project_events', 5)",
+        "notifications": "INSERT INTO notifications (id, user_id, kind, context, is_urgent, created_at) VALUES "
+                         "(1, 1, 'comment_posted', '{\"target_type\": \"notices\", \"target_id\": 5}', false, "
+                         "'2026-01-01')",
+    }
+    stored = ("SELECT (SELECT target_type FROM comments), (SELECT target_type FROM comment_threads), "
+              "(SELECT target_type FROM uploads), (SELECT context FROM notifications)")
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as connection:
+            for statement in rows.values():
+                connection.execute(text(statement))
+        upgrade(revision="0011_arch")
+        with db.engine.connect() as connection:
+            comment, thread, upload, context = connection.execute(text(stored)).one()
+        assert (comment, thread, upload) == ("activity", "project", "project_event")
+        assert target_type_of(context) == "notice"
+        downgrade(revision="0010")
+        with db.engine.connect() as connection:
+            comment, thread, upload, context = connection.execute(text(stored)).one()
+        assert (comment, thread, upload) == ("activities", "projects", "project_events")
+        assert target_type_of(context) == "notices"
+        db.engine.dispose()

@@ -115,11 +115,11 @@ def _urls(app, ids) -> list[tuple[str, str]]:
                 values[argument] = ids[argument]
         suffix = QUERY_ARGS.get(rule.endpoint, "").format(**ids)
         if "target" in rule.arguments:
-            for target, table in (("projects", "projects"), ("reports", "reports"), ("aid", "aid_posts"),
-                                  ("activities", "activities"), ("notices", "notices")):
-                with app.test_request_context():
-                    url = app.url_for(rule.endpoint, target=target, target_id=_target_id(app, table, ids), **values)
-                found.append((f"{rule.endpoint}[{target}]", url + suffix))
+            for kind, table in (("project", "projects"), ("report", "reports"), ("aid", "aid_posts"),
+                                ("activity", "activities"), ("notice", "notices")):
+                with app.test_request_context():  # the path segment of a thread is given by its kind
+                    url = app.url_for(rule.endpoint, target=kind, target_id=_target_id(app, table, ids), **values)
+                found.append((f"{rule.endpoint}[{kind}]", url + suffix))
             continue
         with app.test_request_context():
             found.append((rule.endpoint, app.url_for(rule.endpoint, **values) + suffix))
@@ -244,7 +244,7 @@ def _grow_all(app, total: int, ids, users, people):
                 continue
             where = None
             if table == "comments":
-                where = tables["comments"].c.target_type.in_(("project", "projects")) & (
+                where = (tables["comments"].c.target_type == "project") & (
                     tables["comments"].c.target_id == ids["commented_pid"]) & tables["comments"].c.parent_id.is_(None)
             if table == "notifications":
                 where = tables["notifications"].c.user_id == users["committee"]
@@ -271,7 +271,7 @@ def test_main_lists_cost_the_same_at_10_and_1000_items(app, client_for, count_qu
     with app.app_context():
         comments = db.metadata.tables["comments"]
         ids["commented_pid"] = db.session.scalar(select(comments.c.target_id).where(
-            comments.c.target_type.in_(("project", "projects")), comments.c.parent_id.is_(None)).limit(1))
+            comments.c.target_type == "project", comments.c.parent_id.is_(None)).limit(1))
         people = _make_people(app, 40, ids["cid"])
         committee = db.session.get(User, users["committee"])
         db.session.expunge(committee)

@@ -79,9 +79,6 @@ class AidPost(db.Model):
     def is_party(self, user_id: int) -> bool:
         return user_id in (self.author_id, self.helper_id)
 
-    def moderation_excerpt(self) -> str:
-        return f"{self.title} — {self.body}"[:200]
-
 
 class AidResponse(db.Model):
     """A neighbour's answer to a post: "I can help" on a request, "may I have it" on an offer."""

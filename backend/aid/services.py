@@ -14,13 +14,10 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.models import User
 from backend.aid.models import AidPost, AidResponse, AidThanks, TimeBankEntry, UserBlock
-from backend.comments.services import CommentTarget
-from backend.comments.services import register_target as register_comment_target
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
 from backend.core.errors import (
-    AuthRequired,
     Conflict,
     Forbidden,
     NotFound,
@@ -30,8 +27,6 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.moderation.targets import by_ids as moderatable_by_ids
-from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 
 register_messages({
@@ -109,14 +104,27 @@ def _post_or_404(post_id: int) -> AidPost:
     return post
 
 
+def can_see(actor, post: AidPost) -> bool:
+    """Verified members of its community see a post, except people blocked either way; once moderation hid
+    it, only its author and the committee."""
+    member = access.membership(actor, post.community_id)
+    if member is None or not member.is_verified:
+        return False
+    if post.author_id != actor.id and (is_blocked_by(post.author_id, actor.id) or is_blocked_by(actor.id, post.author_id)):
+        return False
+    return not post.is_hidden or post.author_id == actor.id or member.is_committee
+
+
 def _visible_post(actor, post_id: int) -> AidPost:
-    """The post for a verified member of its community; people blocked either way do not see it, nor does
-    anyone but its author and the committee once moderation hid it."""
+    """The post, for those who may see it (:func:`can_see`).
+
+    :raises AuthRequired, Forbidden: not a verified member of its community
+    :raises NotFound: no such post, or one this member may not see
+    """
     post = _post_or_404(post_id)
     access.require_verified(actor, post.community_id)
-    if post.author_id != actor.id and (is_blocked_by(post.author_id, actor.id) or is_blocked_by(actor.id, post.author_id)):
+    if not can_see(actor, post):
         raise NotFound()
-    _require_not_hidden_from(actor, post)
     return post
 
 
@@ -494,24 +502,3 @@ def community_time_bank(actor, community_id: int) -> dict:
             "givers": givers, "receivers": receivers, "completed_posts": completed,
             "by_category": [{"category": c, "entries": n, "hours": round((m or 0) / 60, 2)}
                             for c, n, m in by_category]}
-
-
-# --- comment threads on posts (the comments domain resolves "aid" through this) -------------------
-
-def _comment_target(post_id: int) -> CommentTarget:
-    """Threads follow the post's visibility: verified members, minus people blocked either way."""
-    post = _post_or_404(post_id)
-
-    def is_visible_to(actor) -> bool:
-        try:
-            _visible_post(actor, post.id)
-        except (AuthRequired, Forbidden, NotFound):
-            return False
-        return True
-
-    return CommentTarget(community_id=post.community_id, is_visible_to=is_visible_to, author_id=post.author_id,
-                         title=post.title)
-
-
-register_comment_target("aid", _comment_target)
-register_moderatable("aid", lambda post_id: db.session.get(AidPost, post_id), many=moderatable_by_ids(AidPost))

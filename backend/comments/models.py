@@ -10,7 +10,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from backend.core.db import UTCDateTime, utcnow
 from backend.extensions import db
 
-TARGET_TYPES = ("projects", "reports", "aid", "activities", "notices")
 BODY_MAX = 2000
 
 
@@ -27,6 +26,7 @@ class Comment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    # A commentable kind of the targets registry (project, report, aid, activity, notice) and its id.
     target_type: Mapped[str] = mapped_column(String(20))
     target_id: Mapped[int] = mapped_column(Integer)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("comments.id"))
@@ -45,9 +45,6 @@ class Comment(db.Model):
     @property
     def is_deleted(self) -> bool:
         return self.deleted_at is not None
-
-    def moderation_excerpt(self) -> str:
-        return self.body[:200]
 
 
 class CommentThread(db.Model):

@@ -2,7 +2,6 @@ from flask_smorest import Blueprint
 
 from backend.core.ratelimit import per_user
 from backend.comments import services
-from backend.comments.models import TARGET_TYPES
 from backend.comments.schemas import (CommentCreateSchema, CommentEditSchema, CommentListArgsSchema,
                                       ThreadCommentSchema)
 from backend.core.pagination import PageArgsSchema, page_schema
@@ -11,7 +10,9 @@ from backend.core.web import actor
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Comments on projects, reports, aid, "
                 "activities and notices")
 
-TARGETS = f"<any({', '.join(TARGET_TYPES)}):target>"
+# The plural segment of a commentable kind (projects, reports, aid, activities, notices: API contract),
+# handed to the views as the kind (project, report, ...) by the converter of backend.core.targets.
+TARGETS = "<target_path:target>"
 
 
 @blp.route(f"/{TARGETS}/<int:target_id>/comments", methods=["GET"])

@@ -1,48 +1,27 @@
-"""Comments: one generic thread mechanism for every domain that registers a target.
+"""Comments: one generic thread mechanism for every kind the targets registry marks `commentable`.
 
-Registering a target (done by each domain at import time of its services)::
-
-    from backend.comments.services import CommentTarget, register_target
-
-    def _comment_target(report_id: int) -> CommentTarget:
-        report = get_report(report_id)          # raises NotFound when there is no such report
-        return CommentTarget(community_id=report.community_id,
-                             is_visible_to=lambda actor: can_see(actor, report),
-                             author_id=report.reporter_id, title=report.title)
-
-    register_target("reports", _comment_target)
-
-The resolver receives the target id and returns any object with
-
-- ``community_id`` (int): posting requires an active membership of this community;
-- ``is_visible_to(actor) -> bool``: who may read the thread (and, if a member, post to it);
-- optionally ``author_id`` (int | None): told of new top-level comments and replies;
-- optionally ``follower_ids`` (iterable of int): also told of new top-level comments;
-- optionally ``title`` (str): put in notification contexts;
-
-or raises ``NotFound`` when the target does not exist. A target type nobody registered answers 404.
+A thread is (kind, id) of a registered target (backend.core.targets): its domain says who may see it
+(`can_see`), which community it belongs to (posting needs an active membership there), who wrote it and
+who follows it (told of new comments). A kind nobody registered as commentable answers 404.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any
 
 from sqlalchemy import event, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, object_session
 
-from backend.comments.models import TARGET_TYPES, Comment, CommentThread
+from backend.comments.models import Comment, CommentThread
 from backend.communities import access
+from backend.core import targets
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.moderation.targets import by_ids as moderatable_by_ids
-from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 
 EDIT_WINDOW = timedelta(minutes=15)
@@ -65,40 +44,30 @@ register_messages({
 })
 
 
-@dataclass(frozen=True)
-class CommentTarget:
-    """What a resolver returns (any object with these attributes will do)."""
-
-    community_id: int
-    is_visible_to: Callable[[Any], bool]
-    author_id: int | None = None
-    follower_ids: Iterable[int] = field(default_factory=tuple)
-    title: str = ""
-
-
-_resolvers: dict[str, Callable[[int], Any]] = {}
-
-
-def register_target(name: str, resolver: Callable[[int], Any]) -> None:
-    """Let `name` (one of TARGET_TYPES) be commented on; `resolver(target_id)` is described above."""
-    if name not in TARGET_TYPES:
-        raise ValueError(f"unknown comment target {name!r}; add it to comments.models.TARGET_TYPES")
-    _resolvers[name] = resolver
-
-
-def resolve_target(target_type: str, target_id: int):
-    """The target as its domain describes it; NotFound for unknown types or ids."""
-    resolver = _resolvers.get(target_type)
-    if resolver is None:
+def _thread_target(kind: str) -> targets.Target:
+    """:raises NotFound: a kind that has no threads (an unknown path is a page that does not exist)"""
+    target = targets.get(kind)
+    if target is None or not target.commentable:
         raise NotFound()
-    return resolver(target_id)
-
-
-def _visible_target(actor, target_type: str, target_id: int):
-    target = resolve_target(target_type, target_id)
-    if not target.is_visible_to(actor):
-        raise NotFound()  # a thread one may not see does not exist for them
     return target
+
+
+def _visible_target(actor, kind: str, target_id: int):
+    """(registration, item) of a thread the actor may read.
+
+    :raises NotFound: unknown kind or item, or one the actor may not see (its thread does not exist for them)
+    """
+    target = _thread_target(kind)
+    return target, target.get_visible(actor, target_id)
+
+
+def can_see(actor, comment: Comment) -> bool:
+    """Whoever sees the thread sees its comments; a hidden comment only its author."""
+    if comment.is_hidden and getattr(actor, "id", None) != comment.author_id:
+        return False
+    target = targets.get(comment.target_type)
+    item = target.load(comment.target_id) if target is not None else None
+    return item is not None and target.can_see(actor, item)
 
 
 def _visible_to(actor):
@@ -206,8 +175,9 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
     :raises Conflict: ``reply_depth`` (replying to a reply), ``comment_deleted`` (replying to a deleted one)
     """
     access.require_user(actor)
-    target = _visible_target(actor, target_type, target_id)
-    access.require_active_member(actor, target.community_id)
+    target, item = _visible_target(actor, target_type, target_id)
+    community_id = target.community_id(item)
+    access.require_active_member(actor, community_id)
     body = body.strip()
     if not body:
         raise ValidationFailed({"body": ["must not be empty"]})
@@ -221,7 +191,7 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
             raise Conflict("reply_depth")
         if parent.is_deleted:
             raise Conflict("comment_deleted")
-    comment = Comment(community_id=target.community_id, target_type=target_type, target_id=target_id,
+    comment = Comment(community_id=community_id, target_type=target_type, target_id=target_id,
                       parent_id=parent_id, author_id=actor.id, body=body)
     db.session.add(comment)
     db.session.flush()
@@ -232,23 +202,22 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
         db.session.expire(parent, ["replies_count"])
     _change_count(target_type, target_id, +1)
     moderation.hold_if_filtered("comment", comment, body)  # a filtered word hides it until reviewed
-    _tell_about(actor, target, comment, parent)
+    _tell_about(actor, target, item, comment, parent)
     comment.replies = []
     _decorate(actor, [comment])
     return comment
 
 
-def _tell_about(actor, target, comment: Comment, parent: Comment | None) -> None:
+def _tell_about(actor, target: targets.Target, item, comment: Comment, parent: Comment | None) -> None:
     context = {"target_type": comment.target_type, "target_id": comment.target_id, "comment_id": comment.id,
-               "title": getattr(target, "title", "")}
-    author_id = getattr(target, "author_id", None)
+               "title": target.title(item)}
+    author_id = target.author_id(item)
     if parent is not None:
         notify([parent.author_id, author_id], "comment_reply", context, community_id=comment.community_id,
                exclude=[actor.id])
     else:
-        followers = list(getattr(target, "follower_ids", ()) or ())
-        notify([author_id, *followers], "comment_posted", context, community_id=comment.community_id,
-               exclude=[actor.id])
+        notify([author_id, *target.follower_ids(item)], "comment_posted", context,
+               community_id=comment.community_id, exclude=[actor.id])
 
 
 def _own_comment(actor, comment_id: int) -> Comment:
@@ -324,5 +293,3 @@ def _apply_count_deltas(session, _flush_context):
             update(threads).where(threads.c.target_type == target_type, threads.c.target_id == target_id)
             .values(comments_count=threads.c.comments_count + delta))
 
-
-register_moderatable("comment", lambda comment_id: db.session.get(Comment, comment_id), many=moderatable_by_ids(Comment))

@@ -13,11 +13,11 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.schemas import public_name
 from backend.audit import services as audit
 from backend.audit.models import AuditEntry
 from backend.communities import access
 from backend.communities import services as communities
+from backend.core import targets
 from backend.core.db import utcnow
 from backend.core.errors import (
     Conflict,
@@ -30,13 +30,6 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.core.sql import month_of
 from backend.extensions import db
 from backend.moderation.models import Appeal, Flag, ModerationAction, ModerationCase
-from backend.moderation.targets import (
-    Moderatable,
-    is_hideable,
-    load_target,
-    load_targets,
-    register_target,
-)
 from backend.notifications.services import notify
 
 DEFAULT_FLAG_THRESHOLD = 3
@@ -77,16 +70,17 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
 
     :raises Conflict: ``cannot_flag_own``, ``already_flagged``
     """
-    item = load_target(target_type, target_id)
-    access.require_active_member(actor, item.community_id)
-    if item.author_id == actor.id:
+    target, item = _load(target_type, target_id)
+    community_id = target.community_id(item)
+    access.require_active_member(actor, community_id)
+    if target.author_id(item) == actor.id:
         raise Conflict("cannot_flag_own")
     if reason == "other" and not text.strip():
         raise ValidationFailed({"text": ["say what is wrong"]})
-    case = _case_for(target_type, item)
+    case = _case_for(target, item)
     try:
         with db.session.begin_nested():
-            db.session.add(Flag(case_id=case.id, community_id=item.community_id, flagger_id=actor.id,
+            db.session.add(Flag(case_id=case.id, community_id=community_id, flagger_id=actor.id,
                                 reason=reason, text=text.strip()))
     except IntegrityError:
         raise Conflict("already_flagged") from None
@@ -96,29 +90,34 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
     db.session.refresh(case)
     if case.state == "resolved":  # new flags after a restore open the case again
         case.state = "open"
-    threshold = communities.get_community(item.community_id).setting("flag_threshold", DEFAULT_FLAG_THRESHOLD)
-    if case.flag_count >= threshold and is_hideable(target_type):
-        _auto_hide(case, item)
+    threshold = communities.get_community(community_id).setting("flag_threshold", DEFAULT_FLAG_THRESHOLD)
+    if case.flag_count >= threshold and target.hideable:
+        _auto_hide(target, case, item)
 
 
-def _case_for(target_type: str, item: Moderatable) -> ModerationCase:
+def _load(kind: str, target_id: int) -> tuple[targets.Target, object]:
+    """:raises ValidationFailed: a kind moderation does not handle; :raises NotFound: no such item"""
+    target = targets.require(kind, "flaggable")
+    return target, target.get(target_id)
+
+
+def _case_for(target: targets.Target, item) -> ModerationCase:
     """The item's case, created on first flag (a unique constraint settles two first flags at once)."""
-    found = db.session.scalar(select(ModerationCase).where(
-        ModerationCase.target_type == target_type, ModerationCase.target_id == item.id))
+    same = (ModerationCase.target_type == target.kind, ModerationCase.target_id == item.id)
+    found = db.session.scalar(select(ModerationCase).where(*same))
     if found:
         return found
     try:
         with db.session.begin_nested():
-            case = ModerationCase(community_id=item.community_id, target_type=target_type, target_id=item.id,
-                                  author_id=item.author_id, state="open")
+            case = ModerationCase(community_id=target.community_id(item), target_type=target.kind, target_id=item.id,
+                                  author_id=target.author_id(item), state="open")
             db.session.add(case)
         return case
     except IntegrityError:
-        return db.session.scalar(select(ModerationCase).where(
-            ModerationCase.target_type == target_type, ModerationCase.target_id == item.id))
+        return db.session.scalar(select(ModerationCase).where(*same))
 
 
-def _auto_hide(case: ModerationCase, item: Moderatable) -> None:
+def _auto_hide(target: targets.Target, case: ModerationCase, item) -> None:
     hidden_now = db.session.execute(update(ModerationCase).where(
         ModerationCase.id == case.id, ModerationCase.state == "open").values(state="hidden")).rowcount
     if not hidden_now:
@@ -126,7 +125,8 @@ def _auto_hide(case: ModerationCase, item: Moderatable) -> None:
     item.is_hidden = True
     db.session.flush()
     context = {"target_type": case.target_type, "target_id": case.target_id, "auto": True}
-    notify([item.author_id], "moderation_action", {**context, "action": "hide"}, community_id=case.community_id)
+    notify([target.author_id(item)], "moderation_action", {**context, "action": "hide"},
+           community_id=case.community_id)
     notify(communities.committee_member_ids(case.community_id), "moderation_queue", context,
            community_id=case.community_id)
 
@@ -139,17 +139,19 @@ def matches_word_filter(community_id: int, *texts: str) -> bool:
     return any(word in content for word in words)
 
 
-def hold_if_filtered(target_type: str, item: Moderatable, *texts: str) -> bool:
+def hold_if_filtered(target_type: str, item, *texts: str) -> bool:
     """Content domains call this on create/edit: a filtered word holds the item for review."""
-    if not matches_word_filter(item.community_id, *texts):
+    target = targets.require(target_type, "hideable")
+    community_id = target.community_id(item)
+    if not matches_word_filter(community_id, *texts):
         return False
     item.is_hidden = True
     db.session.flush()
-    case = _case_for(target_type, item)
+    case = _case_for(target, item)
     case.state, case.is_held_by_filter, case.updated_at = "hidden", True, utcnow()
     db.session.flush()
-    notify(communities.committee_member_ids(item.community_id), "moderation_queue",
-           {"target_type": target_type, "target_id": item.id, "held": True}, community_id=item.community_id)
+    notify(communities.committee_member_ids(community_id), "moderation_queue",
+           {"target_type": target_type, "target_id": item.id, "held": True}, community_id=community_id)
     return True
 
 
@@ -192,15 +194,18 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
     from backend.accounts.models import User  # author names for the committee's view
 
     authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
-    targets: dict[tuple[str, int], Moderatable] = {}
-    for target_type in {c.target_type for c in cases}:
-        ids = [c.target_id for c in cases if c.target_type == target_type]
-        targets.update({(target_type, i): item for i, item in load_targets(target_type, ids).items()})
+    loaded: dict[tuple[str, int], object] = {}
+    for kind in {c.target_type for c in cases}:
+        target = targets.get(kind)
+        if target is not None:
+            ids = [c.target_id for c in cases if c.target_type == kind]
+            loaded.update({(kind, i): item for i, item in target.load_many(ids).items()})
     items = []
     for case in cases:
         case_flags = [f for f in flags if f.case_id == case.id]
-        target = targets.get((case.target_type, case.target_id))
-        excerpt, hidden = (target.moderation_excerpt(), target.is_hidden) if target is not None else ("", True)
+        item = loaded.get((case.target_type, case.target_id))
+        excerpt, hidden = ((targets.get(case.target_type).excerpt(item), getattr(item, "is_hidden", False))
+                           if item is not None else ("", True))
         items.append(QueueItem(case=case, excerpt=excerpt, is_hidden=hidden,
                                reasons=dict(Counter(f.reason for f in case_flags)),
                                flag_texts=[f.text for f in case_flags if f.text],
@@ -215,54 +220,57 @@ def act(actor, *, target_type: str, target_id: int, action: str, reason: str, da
     :raises Forbidden: not a committee member of the item's community
     :raises Conflict: ``action_not_applicable``
     """
-    item = load_target(target_type, target_id)
-    access.require_committee(actor, item.community_id)
+    target, item = _load(target_type, target_id)
+    community_id, author_id = target.community_id(item), target.author_id(item)
+    access.require_committee(actor, community_id)
     if not reason.strip():
         raise ValidationFailed({"reason": ["a reason is required; the author is shown it"]})
-    if action in {"hide", "restore"} and not is_hideable(target_type):
+    if action in {"hide", "restore"} and not target.hideable:
         raise Conflict("action_not_applicable")
-    if action in {"suspend", "lift_suspension", "warn"} and not item.author_id:
+    if action in {"suspend", "lift_suspension", "warn"} and not author_id:
         raise Conflict("action_not_applicable")
     if action == "suspend" and not (days and 1 <= days <= MAX_SUSPENSION_DAYS):
         raise ValidationFailed({"days": [f"1 to {MAX_SUSPENSION_DAYS}"]})
-    case = _case_for(target_type, item)
-    record = ModerationAction(community_id=item.community_id, case_id=case.id, actor_id=actor.id, action=action,
-                              target_type=target_type, target_id=target_id, author_id=item.author_id,
+    case = _case_for(target, item)
+    record = ModerationAction(community_id=community_id, case_id=case.id, actor_id=actor.id, action=action,
+                              target_type=target_type, target_id=target_id, author_id=author_id,
                               reason=reason.strip(), days=days if action == "suspend" else None)
     db.session.add(record)
-    _apply(action, case, item, days)
+    _apply(action, case, item, community_id, author_id, days)
     db.session.flush()
-    audit.record(actor, f"moderation.{action}", target_type, target_id, community_id=item.community_id,
-                 reason=reason.strip(), before={"hidden": not item.is_hidden} if action in {"hide", "restore"} else None,
-                 after={"hidden": item.is_hidden, "days": days} if action in {"hide", "restore", "suspend"} else None)
-    notify([item.author_id], "moderation_action", {"action": action, "reason": record.reason, "days": record.days,
-                                                   "target_type": target_type, "target_id": target_id,
-                                                   "action_id": record.id}, community_id=item.community_id)
+    hidden = getattr(item, "is_hidden", False)
+    audit.record(actor, f"moderation.{action}", target_type, target_id, community_id=community_id,
+                 reason=reason.strip(), before={"hidden": not hidden} if action in {"hide", "restore"} else None,
+                 after={"hidden": hidden, "days": days} if action in {"hide", "restore", "suspend"} else None)
+    notify([author_id], "moderation_action", {"action": action, "reason": record.reason, "days": record.days,
+                                              "target_type": target_type, "target_id": target_id,
+                                              "action_id": record.id}, community_id=community_id)
     return record
 
 
-def _apply(action: str, case: ModerationCase, item: Moderatable, days: int | None) -> None:
+def _apply(action: str, case: ModerationCase, item, community_id: int, author_id: int | None,
+           days: int | None) -> None:
     if action == "hide":
         item.is_hidden, case.state = True, "hidden"
     elif action == "restore":
         item.is_hidden, case.state, case.flag_count, case.is_held_by_filter = False, "resolved", 0, False
         db.session.execute(delete(Flag).where(Flag.case_id == case.id))  # restoring clears the flags
     elif action == "warn":
-        case.state = "resolved" if not item.is_hidden else case.state
+        case.state = "resolved" if not getattr(item, "is_hidden", False) else case.state
     elif action == "suspend":
-        communities.suspend_member(item.community_id, item.author_id, utcnow() + timedelta(days=days))
+        communities.suspend_member(community_id, author_id, utcnow() + timedelta(days=days))
     elif action == "lift_suspension":
-        communities.lift_suspension(item.community_id, item.author_id)
+        communities.lift_suspension(community_id, author_id)
     case.updated_at = utcnow()
 
 
 def _undo(action: ModerationAction) -> None:
     """Reverse an action after a successful appeal."""
-    item = load_target(action.target_type, action.target_id)
-    case = _case_for(action.target_type, item)
+    target, item = _load(action.target_type, action.target_id)
+    case = _case_for(target, item)
     reverse = {"hide": "restore", "suspend": "lift_suspension"}.get(action.action)
     if reverse:
-        _apply(reverse, case, item, None)
+        _apply(reverse, case, item, action.community_id, action.author_id, None)
 
 
 # --- appeals ----------------------------------------------------------------------------------
@@ -395,30 +403,3 @@ def transparency(community_id: int) -> list[dict]:
     for month_value, action, count in rows:
         months.setdefault(month_value, {"month": month_value, "counts": {}})["counts"][action] = count
     return list(months.values())
-
-
-# --- profiles as a moderation target ----------------------------------------------------------
-
-@dataclass
-class MemberTarget:
-    """A member's profile: flaggable, and its author can be warned or suspended, but not hidden."""
-
-    id: int
-    community_id: int
-    author_id: int
-    name: str
-    is_hidden: bool = False
-
-    def moderation_excerpt(self) -> str:
-        return self.name
-
-
-def _load_member(membership_id: int) -> MemberTarget | None:
-    member = communities.get_membership(membership_id)
-    if member is None:
-        return None
-    return MemberTarget(id=member.id, community_id=member.community_id, author_id=member.user_id,
-                        name=public_name(member.user))
-
-
-register_target("member", _load_member, hideable=False)

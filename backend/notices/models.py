@@ -39,9 +39,6 @@ class Notice(db.Model):
 
     author: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
 
-    def moderation_excerpt(self) -> str:
-        return f"{self.title} — {self.body}"[:200]
-
 
 class NoticeGrid(db.Model):
     """A grid a notice is addressed to (none: the whole community)."""

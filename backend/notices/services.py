@@ -8,7 +8,6 @@ from sqlalchemy import Integer, cast, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit import services as audit
-from backend.comments.services import CommentTarget, register_target
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
@@ -16,8 +15,6 @@ from backend.core.errors import NotFound
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.moderation.targets import by_ids as moderatable_by_ids
-from backend.moderation.targets import register_target as register_moderatable
 from backend.notices.models import Notice, NoticeGrid, NoticeRead
 from backend.notifications.services import notify
 
@@ -136,7 +133,7 @@ def read_notice(actor, notice_id: int) -> Notice:
     if notice is None:
         raise NotFound()
     member = access.require_member(actor, notice.community_id)
-    if not _can_read(actor, notice):
+    if not can_see(actor, notice):
         raise NotFound()
     if not member.is_committee:
         _mark_read(notice, actor.id)
@@ -154,26 +151,11 @@ def _mark_read(notice: Notice, user_id: int) -> None:
     db.session.refresh(notice)
 
 
-
-
-# --- comments on notices (the comments domain resolves "notices" targets through this) --------------
-
-def _can_read(actor, notice: Notice) -> bool:
+def can_see(actor, notice: Notice) -> bool:
+    """Members see the published notices addressed to them (the committee sees all)."""
     member = access.membership(actor, notice.community_id)
     if member is None:
         return False
     if member.is_committee:
         return True
     return db.session.scalar(select(Notice.id).where(Notice.id == notice.id, *_addressed_to(member))) is not None
-
-
-def _comment_target(notice_id: int) -> CommentTarget:
-    notice = db.session.get(Notice, notice_id)
-    if notice is None:
-        raise NotFound()
-    return CommentTarget(community_id=notice.community_id, is_visible_to=lambda actor: _can_read(actor, notice),
-                         author_id=notice.author_id, title=notice.title)
-
-
-register_target("notices", _comment_target)
-register_moderatable("notice", lambda notice_id: db.session.get(Notice, notice_id), many=moderatable_by_ids(Notice))

@@ -10,7 +10,6 @@ from backend.core.db import UTCDateTime, utcnow
 from backend.extensions import db
 
 DIGEST_PERIODS = ("off", "daily", "weekly")
-FOLLOW_TARGETS = ("project", "report", "poll", "aid", "activity", "notice")
 
 
 class Notification(db.Model):
@@ -87,14 +86,12 @@ class NotificationSetting(db.Model):
 
 
 class Follow(db.Model):
-    """A person follows a project, report, poll, aid post, activity or notice, and hears of its changes."""
+    """A person follows an item of a `followable` kind of the targets registry, and hears of its changes."""
 
     __tablename__ = "follows"
     __table_args__ = (
         UniqueConstraint("user_id", "target_type", "target_id"),
         Index("ix_follows_target_type_target_id", "target_type", "target_id"),
-        CheckConstraint("target_type IN ('project', 'report', 'poll', 'aid', 'activity', 'notice')",
-                        name="target_type_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,8 +1,8 @@
 import marshmallow as ma
 
 from backend.core.pagination import page_schema
-from backend.core.schemas import InputSchema, text
-from backend.notifications.models import DIGEST_PERIODS, FOLLOW_TARGETS
+from backend.core.schemas import InputSchema, OneOfKinds, text
+from backend.notifications.models import DIGEST_PERIODS
 
 
 class NotificationSchema(ma.Schema):
@@ -108,12 +108,12 @@ class PreferencesSchema(ma.Schema):
 
 
 class FollowInputSchema(InputSchema):
-    target_type = ma.fields.String(required=True, validate=ma.validate.OneOf(FOLLOW_TARGETS))
+    target_type = ma.fields.String(required=True, validate=OneOfKinds("followable"))
     target_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
 
 
 class FollowArgsSchema(ma.Schema):
-    target_type = ma.fields.String(required=True, validate=ma.validate.OneOf(FOLLOW_TARGETS))
+    target_type = ma.fields.String(required=True, validate=OneOfKinds("followable"))
     target_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1))
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.services import register_account_eraser
 from backend.communities import access
+from backend.core import targets
 from backend.core.db import after_commit, utcnow
 from backend.core.errors import NotFound, ValidationFailed, register_messages
 from backend.core.i18n import request_locale
@@ -26,7 +27,6 @@ from backend.notifications import catalogue
 from backend.notifications.endpoints import UnsafeEndpoint, check_endpoint
 from backend.notifications.models import (
     DIGEST_PERIODS,
-    FOLLOW_TARGETS,
     Follow,
     HeldPush,
     Notification,
@@ -117,19 +117,11 @@ def _enqueue_push(message: dict, user_ids: list[int]) -> None:
     jobs.enqueue(delivery.plan_push, message, user_ids, retries=2)
 
 
-def community_recipient_ids(community_id: int, *, grid_ids: list[int] | None = None) -> list[int]:
-    """Verified members of a community (or of some grids): the audience of community news."""
-    from backend.communities.services import community_member_ids
-
-    return community_member_ids(community_id, grid_ids=grid_ids)
-
-
 # ---------- follows ----------
 
 def follow(user_id: int, target_type: str, target_id: int) -> None:
     """Make `user_id` follow the item (idempotent; safe against a concurrent twin)."""
-    if target_type not in FOLLOW_TARGETS:
-        raise ValidationFailed({"target_type": [f"one of {', '.join(FOLLOW_TARGETS)}"]})
+    targets.require(target_type, "followable")
     exists = select(Follow.id).where(Follow.user_id == user_id, Follow.target_type == target_type,
                                      Follow.target_id == target_id)
     if db.session.scalar(exists):
@@ -157,27 +149,13 @@ def is_following(user_id: int, target_type: str, target_id: int) -> bool:
         Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id)) is not None
 
 
-# Follow target -> the comment target of the same item: its domain says who may see it.
-_COMMENT_TARGET_OF = {"project": "projects", "report": "reports", "aid": "aid", "activity": "activities",
-                      "notice": "notices"}
-
-
 def _require_visible(actor, target_type: str, target_id: int) -> None:
     """Only an item the actor may read can be followed: a follow would otherwise leak its news by push.
 
+    :raises ValidationFailed: a kind that cannot be followed
     :raises NotFound: unknown item, or one the actor may not see (it does not exist for them)
     """
-    if target_type not in FOLLOW_TARGETS:
-        raise ValidationFailed({"target_type": [f"one of {', '.join(FOLLOW_TARGETS)}"]})
-    if target_type == "poll":
-        from backend.voting.services import get_poll
-
-        get_poll(actor, target_id)  # polls are public; this only refuses unknown ids
-        return
-    from backend.comments.services import resolve_target
-
-    if not resolve_target(_COMMENT_TARGET_OF[target_type], target_id).is_visible_to(actor):
-        raise NotFound()
+    targets.require(target_type, "followable").get_visible(actor, target_id)
 
 
 def set_follow(actor, target_type: str, target_id: int, *, following: bool) -> dict:

@@ -55,7 +55,7 @@ def _decide_by_vote(ctx, project_ids_yes: list[int], project_ids_no: list[int]) 
 
 
 def _comment(person, project_id, body, parent_id=None):
-    return comments.post_comment(person, "projects", project_id, body=body, parent_id=parent_id).id
+    return comments.post_comment(person, "project", project_id, body=body, parent_id=parent_id).id
 
 
 def seed_projects(ctx) -> None:

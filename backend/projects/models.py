@@ -165,9 +165,6 @@ class Project(db.Model):
     def allows(self, action: str) -> bool:
         return self.status in TRANSITIONS[action][0]
 
-    def moderation_excerpt(self) -> str:
-        return f"{self.title} — {self.summary}"[:200]
-
 
 class ProjectSupport(db.Model):
     """A verified resident backs a submitted project; one row per person (the unique constraint decides)."""

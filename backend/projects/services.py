@@ -15,7 +15,7 @@ from sqlalchemy import Numeric, cast, delete, func, literal, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit import services as audit
-from backend.comments.services import CommentTarget, counts_for, register_target
+from backend.comments.services import counts_for
 from backend.communities import access
 from backend.communities import services as communities
 from backend.communities.models import Community
@@ -24,8 +24,6 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed,
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.moderation.targets import by_ids as moderatable_by_ids
-from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 from backend.projects.models import (BUILT_IN_CATEGORIES, COMMITTEE_EDITABLE, PUBLIC_STATUSES, TRANSITIONS, Project,
                                      ProjectEvent, ProjectRating, ProjectSupport)
@@ -177,7 +175,7 @@ def _decorate(actor, projects: list[Project], *, detail: bool = False) -> list[P
     """Viewer-specific and counted fields the schemas dump (marshmallow 4 has no context)."""
     ids = [p.id for p in projects]
     supported = _supported_ids(actor, ids)
-    comments = counts_for("projects", ids)
+    comments = counts_for("project", ids)
     for project in projects:
         project.supported_by_me = project.id in supported
         project.comments_count = comments.get(project.id, 0)
@@ -375,7 +373,7 @@ def create_project(actor, community_id: int, *, title: str, category: str, summa
     project = Project(community_id=community_id, author_id=actor.id, status="draft", **fields)
     db.session.add(project)
     db.session.flush()
-    _attach_photos(actor, project.photo_ids, "projects", project.id)
+    _attach_photos(actor, project.photo_ids, "project", project.id)
     moderation.hold_if_filtered("project", project, project.title, project.summary, project.body)
     _record(project, actor, "create", (None, "draft"))
     if submit:
@@ -422,7 +420,7 @@ def _apply_changes(actor, project: Project, changes: dict) -> None:
     for key, value in changes.items():
         setattr(project, key, value)
     db.session.flush()
-    _attach_photos(actor, new_photos, "projects", project.id)
+    _attach_photos(actor, new_photos, "project", project.id)
     if {"title", "summary", "body"} & set(changes):
         moderation.hold_if_filtered("project", project, project.title, project.summary, project.body)
 
@@ -661,7 +659,7 @@ def post_update(actor, project_id: int, *, body: str, percent_done: int, photo_i
     db.session.flush()
     event = _record(project, actor, "progress", note=body.strip(), reason=reason or None, percent_done=percent_done,
                     photo_ids=list(photo_ids or []))
-    _attach_photos(actor, photo_ids, "project_events", event.id)
+    _attach_photos(actor, photo_ids, "project_event", event.id)
     _tell(project, "progress", [project.author_id, *_supporter_ids(project.id)], actor,
           percent_done=percent_done)
     return event
@@ -711,24 +709,3 @@ def rate_project(actor, project_id: int, *, stars: int, comment: str = "") -> Pr
     db.session.refresh(project)
     rating.rating_average, rating.rating_count = project.rating_average, project.rating_count
     return rating
-
-
-# --- comments on projects --------------------------------------------------------------------------
-
-def _comment_target(project_id: int) -> CommentTarget:
-    project = get_project(project_id)
-    return CommentTarget(community_id=project.community_id, is_visible_to=lambda actor: can_see(actor, project),
-                         author_id=project.author_id, title=project.title)
-
-
-register_target("projects", _comment_target)
-
-
-def _can_see_event(actor, event_id: int) -> bool:
-    event = db.session.get(ProjectEvent, event_id)
-    return event is not None and can_see(actor, get_project(event.project_id))
-
-
-uploads.register_target("projects", lambda actor, project_id: can_see(actor, get_project(project_id)))
-uploads.register_target("project_events", _can_see_event)
-register_moderatable("project", lambda project_id: db.session.get(Project, project_id), many=moderatable_by_ids(Project))

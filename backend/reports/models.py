@@ -104,14 +104,6 @@ class Report(db.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
-    @property
-    def author_id(self) -> int:
-        """Moderation's name for the person who wrote it."""
-        return self.reporter_id
-
-    def moderation_excerpt(self) -> str:
-        return self.description[:200]
-
     def can(self, action: str) -> bool:
         sources, _target = TRANSITIONS[action]
         return self.status in sources

@@ -9,7 +9,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from backend.audit import services as audit
-from backend.comments.services import CommentTarget, register_target
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
@@ -17,8 +16,6 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed,
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.moderation.targets import by_ids as moderatable_by_ids
-from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 from backend.reports import categories as cats
 from backend.reports import geo, places
@@ -579,25 +576,3 @@ def to_project(actor, report_id: int, *, title: str | None = None, body: str | N
     audit.record(actor, "report.to_project", "report", report.id, community_id=report.community_id,
                  after={"project_id": project.id})
     return report
-
-
-# --- comments on reports (the comments domain resolves "reports" targets through this) -------------
-
-def _comment_target(report_id: int) -> CommentTarget:
-    report = get_report(report_id)
-    return CommentTarget(community_id=report.community_id, is_visible_to=lambda actor: can_see(actor, report),
-                         author_id=report.reporter_id, follower_ids=follower_ids(report)[1:],
-                         title=report.description[:60])
-
-
-register_target("reports", _comment_target)
-
-
-def _can_see_event(actor, event_id: int) -> bool:
-    event = db.session.get(ReportEvent, event_id)
-    return event is not None and can_see(actor, get_report(event.report_id))
-
-
-uploads.register_target("report", lambda actor, report_id: can_see(actor, get_report(report_id)))
-uploads.register_target("report_event", _can_see_event)
-register_moderatable("report", lambda report_id: db.session.get(Report, report_id), many=moderatable_by_ids(Report))

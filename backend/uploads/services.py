@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable
-from typing import Any
+from collections.abc import Iterable
 
 from flask import current_app
 from flask_login import AnonymousUserMixin
@@ -13,6 +12,7 @@ from sqlalchemy import select, update
 
 from backend.communities.services import memberships_of
 from backend.communities import access
+from backend.core import targets
 from backend.core.db import utcnow
 from backend.core.errors import DomainError, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.extensions import db
@@ -89,24 +89,16 @@ def create_upload(actor, data: bytes | None) -> Upload:
     return upload
 
 
-# target_type -> can_see(actor, target_id): the owning domain decides who sees what a photo illustrates.
-_visibility_checks: dict[str, Callable[[Any, int], bool]] = {}
-
-
-def register_target(target_type: str, can_see: Callable[[Any, int], bool]) -> None:
-    """Let photos be attached to `target_type`; they are shown to whoever `can_see(actor, target_id)`.
-
-    A photo inherits its target's visibility: a draft project's photos are its author's until it is
-    submitted, a hidden report's photos go with it.
-    """
-    _visibility_checks[target_type] = can_see
-
-
 def _can_see_photo(actor, upload: Upload) -> bool:
+    """A photo inherits the visibility of what it illustrates (a draft project's photos are its author's
+    until it is submitted, a hidden report's photos go with it); an unattached one is its uploader's."""
     if upload.target_type is None:
         return getattr(actor, "id", None) == upload.uploader_id
-    can_see = _visibility_checks.get(upload.target_type)
-    return can_see is not None and can_see(actor, upload.target_id)  # unknown kinds fail closed
+    target = targets.get(upload.target_type)
+    if target is None or not target.photos:
+        return False  # unknown kinds fail closed
+    item = target.load(upload.target_id)
+    return item is not None and target.can_see(actor, item)
 
 
 def open_upload(actor, upload_id: int, size: str):
@@ -132,6 +124,9 @@ def attach(actor, upload_ids: Iterable[int] | None, target_type: str, target_id:
 
     :raises ValidationFailed: ``upload_not_attachable`` (unknown, someone else's, or already attached)
     """
+    target = targets.get(target_type)
+    if target is None or not target.photos:
+        raise ValueError(f"photos cannot be attached to {target_type!r}: register it with photos=True")
     ids = list(dict.fromkeys(upload_ids or []))
     if not ids:
         return []

@@ -54,14 +54,6 @@ class Organisation(db.Model):
     def is_verified(self) -> bool:
         return self.status == "verified"
 
-    @property
-    def author_id(self) -> int:
-        """Moderation's name for who wrote the profile: its creator."""
-        return self.created_by_id
-
-    def moderation_excerpt(self) -> str:
-        return f"{self.name} — {self.description}"[:200]
-
 
 class OrganisationAdmin(db.Model):
     """A person who runs an organisation (the creator is the first)."""
@@ -113,14 +105,6 @@ class Activity(db.Model):
     @property
     def grid_ids(self) -> list[int]:
         return [g.grid_id for g in self.grids]
-
-    @property
-    def author_id(self) -> int:
-        """Moderation's name for who wrote it: its creator."""
-        return self.created_by_id
-
-    def moderation_excerpt(self) -> str:
-        return f"{self.title} — {self.description}"[:200]
 
 
 class ActivityGrid(db.Model):

@@ -22,8 +22,6 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.accounts.models import User
 from backend.audit import services as audit
-from backend.comments.services import CommentTarget
-from backend.comments.services import register_target as register_comment_target
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
@@ -38,8 +36,6 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.moderation.targets import by_ids as moderatable_by_ids
-from backend.moderation.targets import register_target as register_moderatable
 from backend.notifications.services import notify
 from backend.volunteering.models import (
     Activity,
@@ -176,24 +172,24 @@ def _require_manager(actor, activity: Activity) -> None:
         raise Forbidden(reason="org_admin_only")
 
 
+def can_see_organisation(actor, organisation: Organisation, *, hidden_too: bool = False) -> bool:
+    """Verified organisations are public; a pending one only for its admins and the committee, and so is a
+    profile hidden by moderation (unless `hidden_too`: its activities follow their own rule)."""
+    if organisation.is_verified and (hidden_too or not organisation.is_hidden):
+        return True
+    return _is_authenticated(actor) and (is_org_admin(actor.id, organisation.id)
+                                         or access.is_committee(actor, organisation.community_id))
+
+
 def _visible_organisation(actor, organisation: Organisation) -> Organisation:
     """Verified organisations are public; a pending one only for its admins and the committee."""
-    if organisation.is_verified:
-        return organisation
-    if _is_authenticated(actor) and (is_org_admin(actor.id, organisation.id)
-                                     or access.is_committee(actor, organisation.community_id)):
-        return organisation
-    raise NotFound()
+    if not can_see_organisation(actor, organisation, hidden_too=True):
+        raise NotFound()
+    return organisation
 
 
 def _actor_id(actor) -> int | None:
     return actor.id if _is_authenticated(actor) else None
-
-
-def _sees_hidden_organisation(actor, organisation: Organisation) -> bool:
-    """A profile hidden by moderation is seen by its admins (its authors) and the committee only."""
-    return _is_authenticated(actor) and (is_org_admin(actor.id, organisation.id)
-                                         or access.is_committee(actor, organisation.community_id))
 
 
 def _sees_hidden_activity(actor, activity: Activity) -> bool:
@@ -270,8 +266,8 @@ def my_organisations(actor) -> list[Organisation]:
 
 
 def get_organisation(actor, organisation_id: int) -> Organisation:
-    organisation = _visible_organisation(actor, _org_or_404(organisation_id))
-    if organisation.is_hidden and not _sees_hidden_organisation(actor, organisation):
+    organisation = _org_or_404(organisation_id)
+    if not can_see_organisation(actor, organisation):
         raise NotFound()
     return decorate_organisation(organisation, actor)
 
@@ -482,13 +478,18 @@ def _mark_manageable(actor, activities: list[Activity]) -> None:
             activity.can_manage = activity.created_by_id == actor.id
 
 
+def can_see_activity(actor, activity: Activity) -> bool:
+    """Anyone sees an activity of a verified organisation (or of a project); a hidden one only its creator,
+    the people who manage it and the committee."""
+    if activity.organisation is not None and not can_see_organisation(actor, activity.organisation,
+                                                                       hidden_too=True):
+        return False
+    return not activity.is_hidden or _sees_hidden_activity(actor, activity)
+
+
 def _activity_or_404(actor, activity_id: int) -> Activity:
     activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound()
-    if activity.organisation is not None:
-        _visible_organisation(actor, activity.organisation)
-    if activity.is_hidden and not _sees_hidden_activity(actor, activity):
+    if activity is None or not can_see_activity(actor, activity):
         raise NotFound()
     return activity
 
@@ -842,27 +843,3 @@ def send_recruitment(actor, organisation_id: int, *, activity_id: int, skills: l
             "title": activity.title, "skills": skills}, community_id=organisation.community_id, exclude=[actor.id])
     return {"activity_id": activity.id, "skills": skills, "recipient_count": len(recipients),
             "sent_on": message.sent_on}
-
-
-# --- comment threads on activities (the comments domain resolves "activities" through this) --------
-
-def _comment_target(activity_id: int) -> CommentTarget:
-    """Anyone may read an activity's thread once its organisation is verified (as the activity itself)."""
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        raise NotFound()
-
-    def is_visible_to(actor) -> bool:
-        try:
-            _activity_or_404(actor, activity.id)
-        except NotFound:
-            return False
-        return True
-
-    return CommentTarget(community_id=activity.community_id, is_visible_to=is_visible_to,
-                         author_id=activity.created_by_id, title=activity.title)
-
-
-register_comment_target("activities", _comment_target)
-register_moderatable("activity", lambda activity_id: db.session.get(Activity, activity_id), many=moderatable_by_ids(Activity))
-register_moderatable("organisation", lambda organisation_id: db.session.get(Organisation, organisation_id), many=moderatable_by_ids(Organisation))

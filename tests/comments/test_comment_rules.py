@@ -1,8 +1,10 @@
 """Comment rules: who reads and posts, one level of replies, 15-minute edits, placeholders, hiding, pages."""
 
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
+from flask_login import AnonymousUserMixin
 from sqlalchemy import select, update
 
 from backend.comments import services
@@ -45,8 +47,8 @@ def test_a_draft_thread_does_not_exist_for_others(thread, client_for):
 def test_unknown_targets_are_404(thread, client_for):
     assert client_for().get("/api/v1/projects/999999/comments").status_code == 404
     assert client_for().get("/api/v1/widgets/1/comments").status_code == 404
-    with pytest.raises(ValueError):
-        services.register_target("widgets", lambda target_id: None)
+    assert client_for().get("/api/v1/project/1/comments").status_code == 404  # kinds are not paths
+    assert client_for().get("/api/v1/polls/1/comments").status_code == 404  # followable, not commentable
 
 
 def test_replies_go_one_level_deep(thread, client_for):
@@ -165,7 +167,7 @@ def test_comment_count_is_kept_in_the_database(app, thread, client_for):
     for i in range(3):
         post(client_for(thread.people.resident), thread.url, f"第{i}条")
     with app.app_context():
-        row = db.session.scalar(select(CommentThread).where(CommentThread.target_type == "projects",
+        row = db.session.scalar(select(CommentThread).where(CommentThread.target_type == "project",
                                                             CommentThread.target_id == thread.project_id))
         assert row.comments_count == 3
 
@@ -194,20 +196,33 @@ def test_whitespace_only_comments_are_refused(thread, client_for):
     assert response.status_code == 422
 
 
-def test_other_domains_register_targets_with_the_documented_contract(app, thread, client_for, monkeypatch):
-    """A domain hands in a resolver; the thread obeys its visibility and community."""
-    calls = []
+def test_other_domains_register_targets_with_the_documented_contract(app, thread, monkeypatch):
+    """A domain registers a commentable kind; its thread obeys the kind's visibility and community."""
+    from backend.accounts.models import User
+    from backend.core import targets
 
-    def resolver(target_id):
-        calls.append(target_id)
-        if target_id != 7:
-            raise NotFound()
-        return services.CommentTarget(community_id=thread.community.id,
-                                      is_visible_to=lambda actor: getattr(actor, "is_authenticated", False),
-                                      author_id=thread.people.committee.id, title="停水通知")
+    loads = []
 
-    monkeypatch.setitem(services._resolvers, "notices", resolver)
-    assert client_for().get("/api/v1/notices/7/comments").status_code == 404  # visitors may not see it
-    assert post(client_for(thread.people.resident), "/api/v1/notices/7/comments", "收到").status_code == 201
-    assert client_for(thread.people.resident).get("/api/v1/notices/8/comments").status_code == 404
-    assert 7 in calls
+    def load(target_id):
+        loads.append(target_id)
+        return SimpleNamespace(id=target_id, community_id=thread.community.id,
+                               author_id=thread.people.committee.id, title="停水通知") if target_id == 7 else None
+
+    widget = targets.Target(kind="widget", load=load, load_many=lambda ids: {}, path="widgets",
+                            can_see=lambda actor, item: getattr(actor, "is_authenticated", False),
+                            community_id=lambda item: item.community_id, author_id=lambda item: item.author_id,
+                            title=lambda item: item.title, excerpt=lambda item: item.title,
+                            follower_ids=lambda item: (), commentable=True)
+    monkeypatch.setitem(targets._registry, "widget", widget)
+    with app.app_context():
+        resident = db.session.get(User, thread.people.resident.id)
+        with pytest.raises(NotFound):  # visitors may not see it
+            services.list_comments(AnonymousUserMixin(), "widget", 7)
+        comment = services.post_comment(resident, "widget", 7, body="收到")
+        assert (comment.target_type, comment.community_id) == ("widget", thread.community.id)
+        with pytest.raises(NotFound):
+            services.list_comments(resident, "widget", 8)
+        told = db.session.scalars(select(Notification.user_id).where(Notification.kind == "comment_posted")).all()
+        assert told == [thread.people.committee.id]  # the author the kind names
+        db.session.rollback()
+    assert 7 in loads and 8 in loads

@@ -73,7 +73,7 @@ def _activity(place, author):
 def _comment(place, author):
     from backend.comments import services as comments
 
-    return comments.post_comment(author, "projects", place.project_id, body=place.text("说得对")).id
+    return comments.post_comment(author, "project", place.project_id, body=place.text("说得对")).id
 
 
 KINDS = [

@@ -99,7 +99,7 @@ CASES = {
     ("POST", "/api/v1/projects/<int:pid>/activities"): lambda w: (
         {"pid": w.project_id}, {**ACTIVITY, "shifts": _shifts()}, "suspended"),
     # comments (one rule for every target type)
-    ("POST", "/api/v1/<any(projects, reports, aid, activities, notices):target>/<int:target_id>/comments"):
+    ("POST", "/api/v1/<target_path:target>/<int:target_id>/comments"):
         lambda w: ({"target": "projects", "target_id": w.project_id}, {"body": "同意"}, "suspended"),
     ("PATCH", "/api/v1/comments/<int:comment_id>"): lambda w: ({"comment_id": w.comment_id}, {"body": "改"},
                                                                "suspended"),
@@ -199,8 +199,8 @@ def world(app, make_community, make_member, make_user):
         project = projects.create_project(me, cid, title="修好长椅", category="facilities", summary="长椅坏了",
                                           submit=True)
         draft = projects.create_project(me, cid, title="屋顶花园", category="environment")
-        comment = comments.post_comment(me, "projects", project.id, body="我来出工")
-        neighbour_comment = comments.post_comment(them, "projects", project.id, body="加一")
+        comment = comments.post_comment(me, "project", project.id, body="我来出工")
+        neighbour_comment = comments.post_comment(them, "project", project.id, body="加一")
         report = reports.create_report(me, cid, category="rubbish", description="垃圾满了", location_text="北门")
         post = aid.create_post(me, cid, kind="request", category="errands", title="帮忙取快递")
         response = aid.respond(them, post.id, message="我下午有空")

@@ -63,12 +63,22 @@ def test_a_hidden_reports_photos_are_hidden_with_it(client_for, people):
 
 
 def test_a_photo_attached_to_a_kind_nobody_registered_is_not_served(app, client_for, people):
+    """A kind without photos cannot be attached to (a programming error), and a row that names one anyway
+    (written before the kind was unregistered, say) fails closed."""
+    import pytest
+    from sqlalchemy import update
+
     from backend.extensions import db
     from backend.uploads import services as uploads
+    from backend.uploads.models import Upload
     from tests.projects.conftest import load
 
     photo = photo_of(client_for(people["author"]))
     with app.app_context():
-        uploads.attach(load(people["author"]), [photo["id"]], "no_such_kind", 1)
+        for kind in ("no_such_kind", "poll"):  # unknown, and registered without photos
+            with pytest.raises(ValueError):
+                uploads.attach(load(people["author"]), [photo["id"]], kind, 1)
+        db.session.execute(update(Upload).where(Upload.id == photo["id"]).values(target_type="no_such_kind",
+                                                                                target_id=1))
         db.session.commit()
     assert set(statuses(client_for, people, photo["url"]).values()) == {404}

@@ -1,0 +1,9 @@
+"""Notices as targets: commented by those they are addressed to, flagged, hidden, followed."""
+
+from backend.core import targets
+from backend.notices import services
+from backend.notices.models import Notice
+
+targets.register("notice", model=Notice, can_see=services.can_see, path="notices",
+                 excerpt=targets.excerpt_of("title", "body"),
+                 flaggable=True, hideable=True, followable=True, commentable=True)
