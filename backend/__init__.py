@@ -10,56 +10,6 @@ from sqlalchemy.exc import IntegrityError
 
 from config import Config, config_from_env
 
-# Every domain's models, imported so that the metadata (and Alembic) sees all tables.
-DOMAIN_MODELS = (
-    "backend.accounts.models",
-    "backend.communities.models",
-    "backend.core.idempotency",
-    "backend.audit.models",
-    "backend.notifications.models",
-    "backend.aid.models",
-    "backend.volunteering.models",
-    "backend.uploads.models",
-    "backend.reports.models",
-    "backend.notices.models",
-    "backend.projects.models",
-    "backend.comments.models",
-    "backend.voting.models",
-    "backend.moderation.models",
-    "backend.insights.models",
-)
-
-# What people act on (comments, flags, follows, photos), registered by each domain before any route.
-DOMAIN_TARGETS = (
-    "backend.communities.targets",
-    "backend.comments.targets",
-    "backend.projects.targets",
-    "backend.reports.targets",
-    "backend.aid.targets",
-    "backend.volunteering.targets",
-    "backend.notices.targets",
-    "backend.voting.targets",
-)
-
-# Blueprints in registration order: (module, attribute).
-DOMAIN_BLUEPRINTS = (
-    ("backend.accounts.routes", "auth_blp"),
-    ("backend.accounts.routes", "me_blp"),
-    ("backend.communities.routes", "blp"),
-    ("backend.notifications.routes", "blp"),
-    ("backend.aid.routes", "blp"),
-    ("backend.volunteering.routes", "blp"),
-    ("backend.uploads.routes", "blp"),
-    ("backend.reports.routes", "blp"),
-    ("backend.notices.routes", "blp"),
-    ("backend.projects.routes", "blp"),
-    ("backend.comments.routes", "blp"),
-    ("backend.voting.routes", "blp"),
-    ("backend.moderation.routes", "blp"),
-    ("backend.insights.routes", "blp"),
-)
-
-
 # No inline script or style anywhere: user text can never become code. blob: for photo previews.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; "
@@ -98,13 +48,14 @@ def register_proxy(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    import importlib
-
     from backend.core.db import configure_sqlite
+    from backend.core.manifest import resolve
+    from backend.domains import DOMAINS
     from backend.extensions import api, db, limiter, login_manager, register_migrations
 
-    for module in DOMAIN_MODELS:
-        importlib.import_module(module)
+    for domain in DOMAINS:  # every table in the metadata (and so in Alembic's view)
+        if domain.models:
+            resolve(domain.models)
     db.init_app(app)
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
@@ -127,19 +78,22 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_domains(app: Flask) -> None:
-    import importlib
-
+    """Each domain's targets, then its routes: the routes' converters read the targets registry."""
     from backend.core.errors import register_error_handlers
     from backend.core.ids import register_id_converter
+    from backend.core.manifest import resolve
     from backend.core.targets import register_path_converter
+    from backend.domains import DOMAINS
     from backend.extensions import api
 
-    for module in DOMAIN_TARGETS:
-        importlib.import_module(module)
+    for domain in DOMAINS:
+        if domain.targets:
+            resolve(domain.targets)
     register_id_converter(app, api)
     register_path_converter(app, api)
-    for module, attribute in DOMAIN_BLUEPRINTS:
-        api.register_blueprint(getattr(importlib.import_module(module), attribute))
+    for domain in DOMAINS:
+        for blueprint in domain.blueprints:
+            api.register_blueprint(resolve(blueprint))
     register_error_handlers(app)
 
 

@@ -1,7 +1,9 @@
-"""Flask CLI commands: `flask --app wsgi seed-demo`, `create-admin`, `purge-idempotency`."""
+"""Flask CLI commands: `flask --app wsgi seed-demo`, `create-admin`, `scheduler`, `jobs list`, `jobs run NAME`
+(and the backup commands of backend/backup.py)."""
 
 import click
 from flask import Flask
+from flask.cli import AppGroup
 
 
 def register(app: Flask) -> None:
@@ -45,12 +47,30 @@ def register(app: Flask) -> None:
         click.echo("scheduler running; Ctrl-C to stop")
         run_forever(app, threading.Event())
 
-    @app.cli.command("purge-idempotency")
-    def purge_idempotency():
-        """Delete idempotency records older than 24 hours."""
-        from backend.core.db import commit
-        from backend.core.idempotency import purge_expired
+    jobs = AppGroup("jobs", help="The periodic jobs every domain declares in its manifest.")
+    app.cli.add_command(jobs)
 
-        count = purge_expired()
+    @jobs.command("list")
+    def list_jobs():
+        """Every job: its name, how often the scheduler runs it, what it does."""
+        from backend.domains import jobs as all_jobs
+
+        for job in all_jobs().values():
+            every = f"every {job.every_seconds // 60} min" if job.every_seconds else "on demand"
+            click.echo(f"{job.name:22} {every:16} {job.description}")
+
+    @jobs.command("run")
+    @click.argument("name")
+    @click.argument("args", nargs=-1)
+    def run_job(name: str, args: tuple[str, ...]):
+        """Run the job NAME now and commit its work (ARGS replace the job's own arguments)."""
+        from backend.core.db import commit
+        from backend.core.manifest import resolve
+        from backend.domains import jobs as all_jobs
+
+        job = all_jobs().get(name)
+        if job is None:
+            raise click.BadParameter(f"no job {name!r}; `flask jobs list` shows them", param_hint="NAME")
+        result = resolve(job.target)(*(args or job.args))
         commit()
-        click.echo(f"purged {count}")
+        click.echo(f"{name}: {result}")

@@ -1,100 +1,30 @@
 """The demo community 阳光社区: accounts for every role and content in every state.
 
-Built through the services, so demo data obeys the same rules as real data. Each domain adds its
-part in a `seed_<domain>` function called from `seed()`.
+Built through the services, so demo data obeys the same rules as real data. Each domain adds its part
+with the seed its manifest names, in the order of backend/domains.py: the communities domain builds the
+community and its people first (backend/communities/demo.py), every later seed adds to the same `ctx`.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from sqlalchemy import func, select
+from backend.communities.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from backend.communities.services import community_count
+from backend.core.manifest import resolve
+from backend.domains import DOMAINS
 
-from backend.accounts import services as accounts
-from backend.accounts.privacy import NOTICE_VERSION
-from backend.communities import services as communities
-from backend.communities.models import Community
-from backend.extensions import db
-
-DEMO_PASSWORD = "demo-pass-2026"
-DEMO_ACCOUNTS = {
-    "committee": ("committee@demo.linli", "王主任"),
-    "grid": ("grid@demo.linli", "李网格员"),
-    "resident": ("resident@demo.linli", "张阿姨"),
-    "newcomer": ("newcomer@demo.linli", "小陈"),
-    "org": ("org@demo.linli", "刘志愿"),
-}
-# Neighbours who make the community feel lived in (verified residents).
-NEIGHBOURS = [("赵大爷", "1", "1", "101"), ("钱老师", "1", "2", "502"), ("孙姐", "2", "1", "303"),
-              ("周师傅", "3", "1", "201"), ("吴奶奶", "4", "2", "601"), ("郑小妹", "5", "1", "402"),
-              ("冯叔", "6", "3", "1102"), ("陈妈妈", "7", "1", "801")]
-
-# Four grids as rough quarters of the community, for the map (lng, lat around a Shanghai block).
-_W, _E, _S, _N, _MX, _MY = 121.4700, 121.4760, 31.2300, 31.2350, 121.4730, 31.2325
-
-
-def _box(west, south, east, north):
-    return {"type": "Polygon", "coordinates": [[[west, south], [east, south], [east, north], [west, north],
-                                                [west, south]]]}
-
-
-GRIDS = [(1, "第一网格 · 东苑", _box(_MX, _MY, _E, _N)), (2, "第二网格 · 西苑", _box(_W, _MY, _MX, _N)),
-         (3, "第三网格 · 南苑", _box(_W, _S, _MX, _MY)), (4, "第四网格 · 花园", _box(_MX, _S, _E, _MY))]
+__all__ = ["DEMO_ACCOUNTS", "DEMO_PASSWORD", "database_is_empty", "seed"]
 
 
 def database_is_empty() -> bool:
-    return not db.session.scalar(select(func.count()).select_from(Community))
+    return not community_count()
 
 
 def seed() -> str:
-    ctx = seed_foundation()
-    # Later domains hook in here, e.g. seed_projects(ctx), seed_reports(ctx).
-    from backend.aid.demo import seed_aid
-
-    seed_aid(ctx)
-    from backend.reports.demo import seed_reports; seed_reports(ctx)  # noqa: E702
-    from backend.projects.demo import seed_projects; seed_projects(ctx)  # noqa: E702
-    from backend.voting.demo import seed_voting; seed_voting(ctx)  # noqa: E702
-    from backend.notifications.demo import seed_notifications; seed_notifications(ctx)  # noqa: E702
+    ctx = SimpleNamespace()
+    for domain in DOMAINS:
+        if domain.seed:
+            resolve(domain.seed)(ctx)
     return (f"seeded {ctx.community.name} (id {ctx.community.id}) with {len(ctx.community.grids)} grids; "
             f"demo accounts ({DEMO_PASSWORD}): " + ", ".join(email for email, _ in DEMO_ACCOUNTS.values()))
-
-
-def seed_foundation() -> SimpleNamespace:
-    admin = accounts.create_platform_admin(email="admin@demo.linli", password=DEMO_PASSWORD, display_name="平台管理员")
-    accounts.accept_privacy_notice(admin, NOTICE_VERSION)
-    district = communities.create_region(admin, kind="district", name="静安区")
-    street = communities.create_region(admin, kind="street", name="南京西路街道", parent_id=district.id)
-    community = communities.create_community(
-        admin, name="阳光社区", name_en="Sunshine Community", street_id=street.id,
-        description="阳光社区位于南京西路街道，约 3,200 户。小事大家议，难事大家帮。")
-    grids = [communities.create_grid(admin, community.id, number=n, name=name, polygon=polygon)
-             for n, name, polygon in GRIDS]
-
-    # Demo people accepted the privacy notice when they signed up, as everyone does in the PWA.
-    users = {key: accounts.register(email=email, password=DEMO_PASSWORD, display_name=name, privacy_consent=True)
-             for key, (email, name) in DEMO_ACCOUNTS.items()}
-    committee = users["committee"]
-    # The first committee member is appointed by the platform admin, as in a real deployment.
-    communities.join(committee, community.id, building="1", unit="1", room="102", grid_id=grids[0].id)
-    communities.verify_member(admin, community.id, committee.id)
-    communities.set_role(admin, community.id, committee.id, "committee")
-    for key, grid, household in (("grid", grids[0], ("2", "1", "201")), ("resident", grids[0], ("3", "2", "1202")),
-                                 ("org", grids[1], ("8", "1", "301"))):
-        communities.join(users[key], community.id, building=household[0], unit=household[1], room=household[2],
-                         grid_id=grid.id)
-        communities.verify_member(committee, community.id, users[key].id)
-    communities.set_role(committee, community.id, users["grid"].id, "grid_worker", [grids[0].id])
-    communities.join(users["newcomer"], community.id, building="9", unit="1", room="501", grid_id=grids[2].id)
-
-    neighbours = []
-    for index, (name, building, unit, room) in enumerate(NEIGHBOURS):
-        neighbour = accounts.register(email=f"neighbour{index + 1}@demo.linli", password=DEMO_PASSWORD,
-                                      display_name=name, privacy_consent=True)
-        communities.join(neighbour, community.id, building=building, unit=unit, room=room,
-                         grid_id=grids[index % 4].id)
-        communities.verify_member(committee, community.id, neighbour.id)
-        neighbours.append(neighbour)
-    db.session.flush()
-    return SimpleNamespace(admin=admin, community=community, grids=grids, users=users, neighbours=neighbours)
-

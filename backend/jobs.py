@@ -8,7 +8,7 @@ job never sees data its request has not committed yet; a job that starts more jo
 
 - `enqueue_in(seconds, func, ...)` / `enqueue_at(when, func, ...)`: delayed jobs. On RQ they need a
   worker started with its scheduler (`rq worker --with-scheduler`); in-process they wait on a timer
-  (lost on restart: the periodic CLI sweeps are the safety net); inline they run at once.
+  (lost on restart: the periodic jobs are the safety net); inline they run at once.
 - `enqueue_many(func, arg_tuples)`: one job per tuple, pushed to Redis in one round trip (fan-out).
 - `retries=N` (keyword reserved by enqueue): run again after a failure, with exponential backoff.
 - The in-process pool is bounded (JOBS_POOL_SIZE threads), so a burst queues instead of spawning.
@@ -17,7 +17,6 @@ job never sees data its request has not committed yet; a job that starts more jo
 from __future__ import annotations
 
 import atexit
-import importlib
 import logging
 import os
 import threading
@@ -26,7 +25,11 @@ from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 
+from backend.core.manifest import resolve
+
 log = logging.getLogger(__name__)
+
+APP_FACTORY = "backend:create_app"
 
 # Between retries: 10 s, 1 min, 5 min, 15 min, 1 h (JOBS_BACKOFF_SECONDS="1,2" shortens it for tests).
 BACKOFF_SECONDS = tuple(float(s) for s in os.environ.get("JOBS_BACKOFF_SECONDS", "10,60,300,900,3600").split(","))
@@ -46,27 +49,17 @@ def _name_of(func) -> str:
     return f"{func.__module__}:{func.__qualname__}"
 
 
-def _resolve(name: str):
-    module, _, attr = name.partition(":")
-    target = importlib.import_module(module)
-    for part in attr.split("."):
-        target = getattr(target, part)
-    return target
-
-
 def run_job(name: str, *args, **kwargs):
     """Run one job in an application context and commit its work (used by RQ and the pool)."""
     global _worker_app
     from backend.core.db import commit, rollback
 
     app = _current_app_or_none() or _worker_app
-    if app is None:  # inside an RQ worker process: build the app once
-        from backend import create_app
-
-        app = _worker_app = create_app()
+    if app is None:  # inside an RQ worker process: build the app once (named, so jobs import no domain)
+        app = _worker_app = resolve(APP_FACTORY)()
     with app.app_context():
         try:
-            result = _resolve(name)(*args, **kwargs)
+            result = resolve(name)(*args, **kwargs)
             commit()
             return result
         except Exception:

@@ -13,51 +13,34 @@ import fcntl
 import logging
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from backend import jobs
+from backend.core.manifest import resolve
+from backend.domains import DOMAINS
 
 log = logging.getLogger(__name__)
 
-MINUTE, HOUR = 60, 3600
 
-
-@dataclass(frozen=True)
-class PeriodicJob:
-    target: str  # "module:function", resolved when due so the scheduler imports nothing at start
-    every_seconds: int
-    args: tuple = ()
-
-
-PERIODIC_JOBS = (
-    PeriodicJob("backend.voting.services:close_due_polls", MINUTE),
-    PeriodicJob("backend.voting.services:remind_closing_polls", 10 * MINUTE),
-    PeriodicJob("backend.notices.services:publish_due_notices", MINUTE),
-    PeriodicJob("backend.reports.services:sla_sweep", 5 * MINUTE),
-    PeriodicJob("backend.notifications.delivery:release_held_pushes", 5 * MINUTE),
-    PeriodicJob("backend.notifications.delivery:send_digests", HOUR, ("daily",)),
-    PeriodicJob("backend.aid.services:expire_posts", HOUR),
-    PeriodicJob("backend.insights.services:send_warnings", HOUR),
-    PeriodicJob("backend.core.idempotency:purge_expired", HOUR),
-)
-
-
-def _function(target: str):
-    return jobs._resolve(target)  # same lookup the RQ worker uses
+def periodic_jobs() -> list:
+    """The jobs of every domain's manifest that run on a schedule (`flask jobs list` shows them all)."""
+    return [job for domain in DOMAINS for job in domain.jobs if job.every_seconds]
 
 
 def run_due(last_run: dict[str, float], now: float) -> list[str]:
-    """Enqueue every job whose interval has passed; returns the targets enqueued."""
+    """Enqueue every job whose interval has passed; returns the names of the jobs enqueued.
+
+    A job's code is imported only now, when it is due: the scheduler starts without loading the domains.
+    """
     started = []
-    for job in PERIODIC_JOBS:
-        if now - last_run.get(job.target, 0) >= job.every_seconds:
-            last_run[job.target] = now
+    for job in periodic_jobs():
+        if now - last_run.get(job.name, 0) >= job.every_seconds:
+            last_run[job.name] = now
             try:
-                jobs.enqueue(_function(job.target), *job.args)
-                started.append(job.target)
+                jobs.enqueue(resolve(job.target), *job.args)
+                started.append(job.name)
             except Exception:  # one broken job must not stop the others
-                log.exception("could not enqueue %s", job.target)
+                log.exception("could not enqueue %s", job.name)
     return started
 
 

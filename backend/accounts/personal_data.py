@@ -1,6 +1,6 @@
 """A person's copy of everything Linli holds about them (PIPL art. 45: the right to access and copy).
 
-Each domain knows its own tables, so each has a `backend/<domain>/personal_data.py` with
+Each domain knows its own tables, so each names in its manifest a `personal_data` module with
 `export(user) -> dict` and `TABLES`, the tables it reads (a test checks that together they cover every
 table that refers to a person). An exporter returns plain JSON values about the person only: their
 own rows, and other people as ids at most, never their names or contact details. Secrets are left out (password and session-token hashes, push keys), and so is
@@ -9,7 +9,6 @@ anything that would undo ballot secrecy: a secret ballot was never linked to its
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
@@ -20,17 +19,17 @@ from backend.accounts import privacy
 from backend.accounts.models import User, UserSession
 from backend.communities import access
 from backend.core.db import utcnow
+from backend.core.manifest import resolve
+from backend.domains import DOMAINS
 from backend.extensions import db
 
 FORMAT_VERSION = 1
-# One section per domain, in this order in the file; each is backend.<name>.personal_data.
-DOMAIN_SECTIONS = ("communities", "projects", "comments", "voting", "reports", "notices", "aid", "volunteering",
-                   "notifications", "moderation", "audit", "uploads")
 TABLES = ("users", "user_sessions")
 
 
 def section_modules() -> dict:
-    return {name: importlib.import_module(f"backend.{name}.personal_data") for name in DOMAIN_SECTIONS}
+    """One section per domain that holds personal data, in the order of backend/domains.py."""
+    return {domain.name: resolve(domain.personal_data) for domain in DOMAINS if domain.personal_data}
 
 
 def plain(value):

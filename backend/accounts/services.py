@@ -151,6 +151,16 @@ def revoke_sessions(user: User) -> None:
                        .values(revoked_at=utcnow()))
 
 
+def get_user(user_id: int) -> User | None:
+    return db.session.get(User, user_id)
+
+
+def users_by_id(user_ids) -> dict[int, User]:
+    """{id: user} of the ids that exist, in one query (names for lists other domains show)."""
+    ids = list(set(user_ids))
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
 def delivery_profiles(user_ids: list[int]) -> dict[int, tuple[str, str, str | None, str | None]]:
     """{user id: (locale, timezone, quiet start, quiet end)} of live accounts, one query, for notifications."""
     rows = db.session.execute(select(User.id, User.locale, User.timezone, User.quiet_hours_start, User.quiet_hours_end)

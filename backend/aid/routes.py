@@ -23,9 +23,7 @@ from backend.aid.schemas import (
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.web import actor
 
-# cli_group=None: `flask expire-aid`, not `flask aid expire-aid`.
-blp = Blueprint("aid", __name__, url_prefix="/api/v1", description="Mutual aid, blocks and the time bank",
-                cli_group=None)
+blp = Blueprint("aid", __name__, url_prefix="/api/v1", description="Mutual aid, blocks and the time bank")
 
 
 @blp.route("/communities/<int:cid>/aid", methods=["GET"])
@@ -144,15 +142,3 @@ def my_time_bank(page, cid):
 def community_time_bank(cid):
     """Time-bank totals (committee)."""
     return services.community_time_bank(actor(), cid)
-
-
-@blp.cli.command("expire-aid")
-def expire_aid_command():
-    """Mark open aid posts whose date has passed as expired."""
-    import click
-
-    from backend.core.db import commit
-
-    count = services.expire_posts()
-    commit()
-    click.echo(f"expired {count} aid posts")

@@ -172,6 +172,10 @@ def grid_in_community(community_id: int, grid_id: int | None, field: str = "grid
     return grid
 
 
+def community_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Community))
+
+
 def list_communities(*, query: str | None, limit: int, cursor: str | None) -> Page:
     stmt = select(Community)
     if query:

@@ -1,4 +1,3 @@
-import click
 from flask import Response
 from flask_smorest import Blueprint
 
@@ -17,9 +16,8 @@ from backend.insights.schemas import (
     WarningsSchema,
 )
 
-# cli_group=None: `flask --app wsgi insights-warnings` sits next to the other sweeps.
 blp = Blueprint("insights", __name__, url_prefix="/api/v1", description="Dashboard, trends, map, warnings, exports, "
-                "open data", cli_group=None)
+                "open data")
 
 OPEN_DATA_MAX_AGE = 3600
 
@@ -78,13 +76,3 @@ def open_data(cid):
 def region_insights(args, rid):
     """One row of figures per community under a street or district, to compare them (platform admin)."""
     return services.region_insights(actor(), rid, **args)
-
-
-@blp.cli.command("insights-warnings")
-def send_warnings():
-    """Notify each committee once of this week's early warnings (run hourly from cron)."""
-    from backend.core.db import commit
-
-    count = services.send_warnings()
-    commit()
-    click.echo(f"sent {count} warning(s)")

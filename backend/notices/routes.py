@@ -1,4 +1,3 @@
-import click
 from flask_smorest import Blueprint
 
 from backend.core.pagination import PageArgsSchema, page_schema
@@ -6,7 +5,7 @@ from backend.core.web import actor
 from backend.notices import services
 from backend.notices.schemas import NoticeCreateSchema, NoticeSchema
 
-blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="Notices (公告)", cli_group=None)
+blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="Notices (公告)")
 
 
 @blp.route("/communities/<int:cid>/notices", methods=["GET"])
@@ -30,13 +29,3 @@ def create_notice(data, cid):
 def get_notice(nid):
     """A notice; opening it leaves a read receipt."""
     return services.read_notice(actor(), nid)
-
-
-@blp.cli.command("publish-notices")
-def publish_notices_command():
-    """Announce scheduled notices whose publish_at has come (run every minute or so)."""
-    from backend.core.db import commit
-
-    count = services.publish_due_notices()
-    commit()
-    click.echo(f"announced {count}")

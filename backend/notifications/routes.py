@@ -1,4 +1,3 @@
-import click
 from flask import request
 from flask_smorest import Blueprint
 
@@ -23,8 +22,7 @@ from backend.notifications.schemas import (
 )
 from backend.notifications.vapid import public_key
 
-# cli_group=None: the commands are top level (`flask --app wsgi send-held-pushes`).
-blp = Blueprint("notifications", __name__, url_prefix="/api/v1", cli_group=None,
+blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
                 description="Inbox, Web Push subscriptions, preferences and follows")
 
 
@@ -107,26 +105,3 @@ def follow(data):
 def unfollow(data):
     """Stop following an item."""
     return services.set_follow(actor(), data["target_type"], data["target_id"], following=False)
-
-
-@blp.cli.command("send-held-pushes")
-def send_held_pushes_command():
-    """Send the pushes held over quiet hours that are due (run every few minutes from cron)."""
-    from backend.core.db import commit
-    from backend.notifications.delivery import release_held_pushes
-
-    count = release_held_pushes()
-    commit()
-    click.echo(f"released {count} held pushes")
-
-
-@blp.cli.command("send-digests")
-@click.option("--period", type=click.Choice(["daily", "weekly"]), default="daily", show_default=True)
-def send_digests_command(period: str):
-    """Send the daily (or weekly) digest of community news; nobody gets an empty one."""
-    from backend.core.db import commit
-    from backend.notifications.delivery import send_digests
-
-    count = send_digests(period)
-    commit()
-    click.echo(f"sent {count} {period} digests")

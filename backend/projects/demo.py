@@ -1,16 +1,13 @@
-"""Demo micro-projects of 阳光社区 in every state, with supports, progress, ratings and comments.
+"""Demo micro-projects of 阳光社区 in every state before a vote, with supports and comments.
 
-Everything goes through the services, so the demo obeys the same rules as real use. Projects that went
-to a vote are decided by real polls of the voting domain: every verified neighbour votes, and the
-committee closes each poll early, which the voting rules allow once nobody is left to vote.
+Everything goes through the services, so the demo obeys the same rules as real use. The projects ready
+for a vote are left in `ctx.projects`: the voting demo decides them by real polls and carries the winners
+on (in progress, completed, rated).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 from backend.comments import services as comments
-from backend.core.db import utcnow
 from backend.projects import services as projects
 
 YUAN = 100
@@ -32,26 +29,6 @@ def _accept(ctx, project_id, supporters):
     """Supports up to the goal (→ in review), then the committee accepts (→ ready)."""
     _support(project_id, supporters)
     return projects.review_project(ctx.users["committee"], project_id, decision="accept")
-
-
-def _decide_by_vote(ctx, project_ids_yes: list[int], project_ids_no: list[int]) -> None:
-    """One yes/no poll per project; every verified neighbour votes, so the committee may close it early."""
-    from backend.accounts.models import User
-    from backend.communities import services as communities
-    from backend.extensions import db
-    from backend.voting import services as voting
-
-    committee = ctx.users["committee"]
-    voters = [db.session.get(User, user_id) for user_id in sorted(communities.community_member_ids(ctx.community.id))]
-    for project_id, passes in [(pid, True) for pid in project_ids_yes] + [(pid, False) for pid in project_ids_no]:
-        title = projects.get_project(project_id).title
-        poll = voting.create_poll(committee, ctx.community.id, title=f"是否实施：{title}", method="yes_no",
-                                  opens_at=utcnow() - timedelta(days=7), closes_at=utcnow() + timedelta(days=3),
-                                  project_id=project_id, quorum=0.0, pass_threshold=0.5, secret=True)
-        for index, voter in enumerate(voters):
-            choice = ("yes" if index % 4 else "no") if passes else ("no" if index % 4 else "yes")
-            voting.cast_ballot(voter, poll.id, {"choice": choice})
-        voting.close_poll(committee, poll.id, reason="全体住户均已投票，提前公布结果")
 
 
 def _comment(person, project_id, body, parent_id=None):
@@ -122,24 +99,6 @@ def seed_projects(ctx) -> None:
                                        summary="健身器材下面是水泥地，老人摔一跤很危险，铺一层塑胶地垫。"),
                          everyone_but(resident)[:5]).id
 
-    _decide_by_vote(ctx, [garden, meals, sorting], [paint])
-
-    from backend.voting import services as voting
-
-    voting.create_poll(committee, ctx.community.id, title="是否实施：健身器材区铺设塑胶地面", method="yes_no",
-                       opens_at=utcnow() - timedelta(hours=2), closes_at=utcnow() + timedelta(days=6),
-                       project_id=voting_now, quorum=0.1, pass_threshold=0.5, secret=True)
-
-    # meals: approved, waiting to start. garden: in progress. sorting: completed and rated.
-    projects.start_project(committee, garden, note="种植箱已下单，本周六上午九点屋顶集合。")
-    projects.post_update(n[2], garden, body="20个种植箱已经装好，土也填上了。", percent_done=40)
-    projects.post_update(n[2], garden, body="滴灌管铺好了，已有16户邻居认领。", percent_done=70)
-    _comment(n[6], garden, "我认领了3号箱，打算种小番茄！")
-
-    projects.start_project(committee, sorting)
-    projects.post_update(committee, sorting, body="水管接通，洗手池装好。", percent_done=90)
-    projects.complete_project(n[0], sorting, note="验收完成，感谢周师傅帮忙接水管。")
-    for person, stars, words in [(n[1], 5, "投完垃圾能洗手，太方便了。"), (n[4], 4, "很好，就是冬天水有点凉。"),
-                                 (resident, 5, ""), (grid_worker, 4, "希望每个分类亭都装一个。")]:
-        projects.rate_project(person, sorting, stars=stars, comment=words)
-    _comment(n[7], sorting, "孩子们现在扔完垃圾都会主动去洗手。")
+    # Decided by real polls in the voting demo (backend/voting/demo.py), which then starts, builds and
+    # completes the winners, as the community's vote would.
+    ctx.projects = {"garden": garden, "meals": meals, "paint": paint, "sorting": sorting, "voting_now": voting_now}

@@ -1,4 +1,3 @@
-import click
 from flask_smorest import Blueprint
 
 from backend.core.ratelimit import per_user
@@ -10,8 +9,7 @@ from backend.reports.schemas import (ToProjectSchema, ReportCategoryListSchema, 
                                      ReportCreateSchema, ReportDetailSchema, ReportListArgsSchema, ReportSchema,
                                      StillBrokenSchema, TransitionSchema)
 
-# cli_group=None: `flask --app wsgi sla-sweep` rather than `flask reports sla-sweep`.
-blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Problem reports (随手拍)", cli_group=None)
+blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Problem reports (随手拍)")
 
 
 @blp.route("/communities/<int:cid>/reports", methods=["GET"])
@@ -97,13 +95,3 @@ def to_project(data, rid):
     """Turn a report that needs more than a repair into a micro-project draft, linked both ways (committee)."""
     services.to_project(actor(), rid, **data)
     return services.report_detail(actor(), rid)
-
-
-@blp.cli.command("sla-sweep")
-def sla_sweep_command():
-    """Escalate overdue reports once and close week-old resolved ones as confirmed by default."""
-    from backend.core.db import commit
-
-    result = services.sla_sweep()
-    commit()
-    click.echo(f"escalated {result['escalated']}, confirmed by default {result['confirmed_by_default']}")

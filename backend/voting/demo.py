@@ -1,8 +1,11 @@
-"""Demo polls of 阳光社区: an open and a closed poll of every method, with ballots from the neighbours.
+"""Demo polls of 阳光社区: the projects' votes, and an open and a closed poll of every method.
 
-Built through the services. Closed polls are opened in the past, voted on, then their window is moved
-behind us and they are closed the way the close job does it. 张阿姨 (resident@demo.linli) has voted in
-only one open poll, so the demo shows both the ballot screens and the "you voted" state.
+Built through the services. The projects the projects demo made ready (`ctx.projects`) are decided by
+real yes/no polls: every verified neighbour votes and the committee closes each poll early, which the
+voting rules allow once nobody is left to vote; the winners are then started, built and rated, as the
+community's decision would have them. Closed polls are opened in the past, voted on, then their window
+is moved behind us and they are closed the way the close job does it. 张阿姨 (resident@demo.linli) has
+voted in only one open poll, so the demo shows both the ballot screens and the "you voted" state.
 """
 
 from __future__ import annotations
@@ -11,9 +14,13 @@ from datetime import timedelta
 
 from sqlalchemy import update
 
+from backend.accounts import services as accounts
+from backend.comments import services as comments
 from backend.communities import access
+from backend.communities import services as communities
 from backend.core.db import utcnow
 from backend.extensions import db
+from backend.projects import services as projects
 from backend.voting import services as voting
 from backend.voting.models import Poll
 
@@ -41,7 +48,52 @@ def _cast(voters, poll: Poll, bodies) -> None:
         voting.cast_ballot(voter, poll.id, body)
 
 
+def _decide_by_vote(ctx, project_ids_yes: list[int], project_ids_no: list[int]) -> None:
+    """One yes/no poll per project; every verified neighbour votes, so the committee may close it early."""
+    committee = ctx.users["committee"]
+    people = accounts.users_by_id(communities.community_member_ids(ctx.community.id))
+    voters = [people[user_id] for user_id in sorted(people)]
+    for project_id, passes in [(pid, True) for pid in project_ids_yes] + [(pid, False) for pid in project_ids_no]:
+        title = projects.get_project(project_id).title
+        poll = voting.create_poll(committee, ctx.community.id, title=f"是否实施：{title}", method="yes_no",
+                                  opens_at=utcnow() - timedelta(days=7), closes_at=utcnow() + timedelta(days=3),
+                                  project_id=project_id, quorum=0.0, pass_threshold=0.5, secret=True)
+        for index, voter in enumerate(voters):
+            choice = ("yes" if index % 4 else "no") if passes else ("no" if index % 4 else "yes")
+            voting.cast_ballot(voter, poll.id, {"choice": choice})
+        voting.close_poll(committee, poll.id, reason="全体住户均已投票，提前公布结果")
+
+
+def _comment(person, project_id, body):
+    comments.post_comment(person, "project", project_id, body=body)
+
+
+def _seed_project_votes(ctx) -> None:
+    """The ready projects go to the vote; then meals waits to start, garden is in progress, sorting done."""
+    committee, resident, grid_worker, n = ctx.users["committee"], ctx.users["resident"], ctx.users["grid"], ctx.neighbours
+    garden, meals, paint, sorting, voting_now = (ctx.projects[name] for name in
+                                                 ("garden", "meals", "paint", "sorting", "voting_now"))
+    _decide_by_vote(ctx, [garden, meals, sorting], [paint])
+    voting.create_poll(committee, ctx.community.id, title="是否实施：健身器材区铺设塑胶地面", method="yes_no",
+                       opens_at=utcnow() - timedelta(hours=2), closes_at=utcnow() + timedelta(days=6),
+                       project_id=voting_now, quorum=0.1, pass_threshold=0.5, secret=True)
+
+    projects.start_project(committee, garden, note="种植箱已下单，本周六上午九点屋顶集合。")
+    projects.post_update(n[2], garden, body="20个种植箱已经装好，土也填上了。", percent_done=40)
+    projects.post_update(n[2], garden, body="滴灌管铺好了，已有16户邻居认领。", percent_done=70)
+    _comment(n[6], garden, "我认领了3号箱，打算种小番茄！")
+
+    projects.start_project(committee, sorting)
+    projects.post_update(committee, sorting, body="水管接通，洗手池装好。", percent_done=90)
+    projects.complete_project(n[0], sorting, note="验收完成，感谢周师傅帮忙接水管。")
+    for person, stars, words in [(n[1], 5, "投完垃圾能洗手，太方便了。"), (n[4], 4, "很好，就是冬天水有点凉。"),
+                                 (resident, 5, ""), (grid_worker, 4, "希望每个分类亭都装一个。")]:
+        projects.rate_project(person, sorting, stars=stars, comment=words)
+    _comment(n[7], sorting, "孩子们现在扔完垃圾都会主动去洗手。")
+
+
 def seed_voting(ctx) -> None:
+    _seed_project_votes(ctx)
     n = ctx.neighbours  # 赵大爷 钱老师 孙姐 周师傅 吴奶奶 郑小妹 冯叔 陈妈妈
     users = ctx.users
     neighbours_and_staff = [*n, users["grid"], users["org"], users["committee"]]

@@ -1,4 +1,3 @@
-import click
 from flask import Response
 from flask_smorest import Blueprint
 
@@ -17,9 +16,7 @@ from backend.voting.schemas import (
     PollSummarySchema,
 )
 
-# cli_group=None: `flask --app wsgi close-polls` sits next to the foundation's commands.
-blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, ballots and results",
-                cli_group=None)
+blp = Blueprint("voting", __name__, url_prefix="/api/v1", description="Polls, ballots and results")
 
 
 @blp.route("/communities/<int:cid>/polls", methods=["POST"])
@@ -80,15 +77,3 @@ def recount(poll_id):
 def close_poll(data, poll_id):
     """Committee: cancel before opening, or close early once everyone eligible has voted (see README)."""
     return services.close_poll(actor(), poll_id, reason=data["reason"])
-
-
-@blp.cli.command("close-polls")
-def close_polls_command():
-    """Freeze the results of polls whose window has ended, remind of those closing soon (cron, every minute)."""
-    from backend.core.db import commit
-
-    count = services.close_due_polls()
-    commit()
-    reminded = services.remind_closing_polls()
-    commit()
-    click.echo(f"closed {count} poll(s); reminded voters of {reminded} poll(s) closing within 24 hours")

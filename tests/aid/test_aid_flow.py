@@ -233,8 +233,8 @@ def test_posts_past_their_date_are_hidden_then_expired(app, town, client_for):
     assert helper.get(f"/api/v1/communities/{town.cid}/aid").get_json()["items"] == []
     late = helper.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "还来得及吗"})
     assert late.get_json()["code"] == "aid_expired"
-    result = app.test_cli_runner().invoke(args=["expire-aid"])
-    assert "expired 1" in result.output
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "expire-aid"])
+    assert result.output == "expire-aid: 1\n"
     assert author.get(f"/api/v1/aid/{post['id']}").get_json()["status"] == "expired"
     expired = author.get(f"/api/v1/communities/{town.cid}/aid?status=expired").get_json()["items"]
     assert [p["id"] for p in expired] == [post["id"]]

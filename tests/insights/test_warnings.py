@@ -89,10 +89,10 @@ def test_committee_is_notified_once(app, trouble):
         assert all(w["notified"] for w in items)
 
 
-def test_the_cli_sends_the_warnings(app, trouble):
+def test_flask_jobs_run_sends_the_warnings(app, trouble):
     from backend.insights.models import SentWarning
 
-    result = app.test_cli_runner().invoke(args=["insights-warnings"])
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "insights-warnings"])
     assert result.exit_code == 0, result.output
     sent = int(result.output.split()[1])
     with app.app_context():  # what was sent depends on today's date; each sent warning is recorded

@@ -136,11 +136,11 @@ def test_resolved_reports_close_as_confirmed_by_default_after_a_week(app, client
     assert (shown["status"], shown["is_confirmed_by_default"], shown["rating_stars"]) == ("confirmed", True, None)
 
 
-def test_the_cli_command_runs_the_sweep(app, place, new_report):
+def test_flask_jobs_run_sla_sweep_runs_the_sweep_and_commits(app, place, new_report):
     new_report(category="safety_hazard")
     with app.app_context():
         db.session.execute(db.update(Report).values(next_due_at=shift(hours=-1)))
         db.session.commit()
     runner = app.test_cli_runner()
-    assert "escalated 1" in runner.invoke(args=["sla-sweep"]).output
-    assert "escalated 0" in runner.invoke(args=["sla-sweep"]).output
+    assert "'escalated': 1," in runner.invoke(args=["jobs", "run", "sla-sweep"]).output
+    assert "'escalated': 0," in runner.invoke(args=["jobs", "run", "sla-sweep"]).output

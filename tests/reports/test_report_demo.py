@@ -1,9 +1,12 @@
 """The demo seed: reports in every state with photos, and notices of every kind."""
 
+from types import SimpleNamespace
+
 from sqlalchemy import select
 
-from backend.demo import seed_foundation
+from backend.communities.demo import seed_foundation
 from backend.extensions import db
+from backend.notices.demo import seed_notices
 from backend.notices.models import Notice
 from backend.reports.demo import seed_reports
 from backend.reports.models import STATUSES, Report
@@ -11,7 +14,9 @@ from backend.uploads.models import Upload
 
 
 def test_the_demo_has_reports_in_every_state_and_notices_of_every_kind(ctx):
-    seed_reports(seed_foundation())
+    ctx = seed_foundation(SimpleNamespace())
+    seed_reports(ctx)
+    seed_notices(ctx)
     reports = list(db.session.scalars(select(Report)))
     assert {r.status for r in reports} == set(STATUSES)
     assert any(r.escalated_at for r in reports) and any(r.is_confirmed_by_default for r in reports)

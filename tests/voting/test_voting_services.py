@@ -25,11 +25,11 @@ def test_close_job_freezes_every_due_poll_once(app, town, new_poll, vote, end_po
         assert db.session.get(Poll, running["id"]).results is None
 
 
-def test_close_polls_cli(app, new_poll, end_poll):
+def test_flask_jobs_run_close_polls(app, new_poll, end_poll):
     poll = new_poll("single")
     end_poll(poll["id"])
-    result = app.test_cli_runner().invoke(args=["close-polls"])
-    assert result.exit_code == 0 and "closed 1 poll" in result.output
+    result = app.test_cli_runner().invoke(args=["jobs", "run", "close-polls"])
+    assert result.exit_code == 0 and result.output == "close-polls: 1\n"
 
 
 def test_listing_a_due_poll_queues_its_close(app, town, new_poll, end_poll, client_for):
