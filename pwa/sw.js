@@ -96,29 +96,55 @@ async function navigation(request) {
   }
 }
 
+/**
+ * API answers are written in the request's language (Accept-Language), so a cached answer is kept per
+ * language: after switching to English, a list cached in Chinese is not shown as the English one.
+ * The key is only a cache key; the network always gets the original request.
+ */
+function dataKey(request) {
+  const lang = request.headers.get('Accept-Language') || '';
+  if (!lang) return request;
+  const url = new URL(request.url);
+  url.searchParams.set('__lang', lang);
+  return new Request(url.href);
+}
+
+/**
+ * A cached answer given because the network failed: marked so the page can say it is showing what it
+ * saw last time ("离线"), and not mistake it for fresh data.
+ */
+function markedOffline(response) {
+  const headers = new Headers(response.headers);
+  headers.set('X-Linli-Offline', '1');
+  return new Response(response.body, { status: response.status, statusText: response.statusText, headers });
+}
+
 async function networkFirst(request, cacheName) {
   const cache = await caches.open(cacheName);
+  const key = dataKey(request);
   try {
     const response = await fetch(request);
-    if (response.ok) cache.put(request, response.clone());
+    if (response.ok) cache.put(key, response.clone());
     return response;
   } catch (err) {
-    const cached = await cache.match(request);
-    if (cached) return cached;
+    const cached = await cache.match(key);
+    if (cached) return markedOffline(cached);
     throw err;
   }
 }
 
 async function staleWhileRevalidate(request, event) {
   const cache = await caches.open(DATA_CACHE);
-  const cached = await cache.match(request);
+  const key = dataKey(request);
+  const cached = await cache.match(key);
   const network = fetch(request).then((response) => {
-    if (response.ok) return cache.put(request, response.clone()).then(() => response);
+    if (response.ok) return cache.put(key, response.clone()).then(() => response);
     return response;
   });
   if (cached) {
     event.waitUntil(network.catch(() => {}));
-    return cached;
+    // offline, the copy is all there is: say so, as networkFirst does
+    return self.navigator.onLine === false ? markedOffline(cached) : cached;
   }
   return network;
 }

@@ -71,7 +71,13 @@ export async function request(method, url, body, { headers = {}, retryCsrf = tru
   }
   if (res.status === 204) return null;
   const type = res.headers.get('Content-Type') || '';
-  return type.includes('json') ? res.json() : res.text();
+  const data = type.includes('json') ? await res.json() : await res.text();
+  if (res.headers.get('X-Linli-Offline') === '1') {
+    // The service worker answered from its copy because the network failed: the shell marks the screen
+    // "离线", since what it shows is what was seen last time, not the latest.
+    window.dispatchEvent(new CustomEvent('linli:offline-copy', { detail: { url } }));
+  }
+  return data;
 }
 
 export const api = {

@@ -13,6 +13,8 @@ const STORE = 'outbox';
 const REPLAY_INTERVAL_MS = 30_000;
 const KEEP_STATUSES = new Set([401, 408, 429]); // worth trying again later
 const listeners = new Set();
+const sentListeners = new Set();
+const sources = []; // other queues (reports with their photos) shown and replayed with this one
 let dbPromise = null;
 let replaying = null;
 let onRejected = null;
@@ -46,14 +48,40 @@ async function tx(mode, fn) {
   });
 }
 
-/** All queued items, oldest first. */
-export async function listQueued() {
+async function ownQueued() {
   const items = await tx('readonly', (s) => s.getAll());
-  return (items || []).sort((a, b) => a.created_at.localeCompare(b.created_at));
+  return items || [];
+}
+
+/** All queued items, this outbox's and every added source's ({key, label, created_at}), oldest first. */
+export async function listQueued() {
+  const lists = await Promise.all([ownQueued(), ...sources.map((s) => s.list().catch(() => []))]);
+  return lists.flat().sort((a, b) => a.created_at.localeCompare(b.created_at));
+}
+
+/**
+ * Another queue that waits for the network (reports keep their photos in their own database): its items
+ * are counted and listed with ours, replayed with ours, and its sends announced like ours.
+ * source = {list(): Promise<items>, subscribe(fn), replay(): Promise<number>}
+ */
+export function addSource(source) {
+  sources.push(source);
+  source.subscribe(() => notify());
+}
+
+/** fn(item) after a queued item reached the server ("已发送"). Returns unsubscribe. */
+export function onItemSent(fn) {
+  sentListeners.add(fn);
+  return () => sentListeners.delete(fn);
+}
+
+/** Sources call this when one of their items was sent. */
+export function announceSent(item) {
+  for (const fn of sentListeners) fn(item);
 }
 
 export async function count() {
-  return tx('readonly', (s) => s.count());
+  return (await listQueued()).length;
 }
 
 async function put(item) {
@@ -123,13 +151,14 @@ export function replay() {
   if (replaying) return replaying;
   replaying = (async () => {
     let sent = 0;
-    const items = await listQueued().catch(() => []);
+    const items = (await ownQueued().catch(() => [])).sort((a, b) => a.created_at.localeCompare(b.created_at));
     for (const item of items) {
       if (navigator.onLine === false) break;
       try {
         await send(item);
         await remove(item.key);
         sent += 1;
+        announceSent(item);
       } catch (err) {
         if (isNetworkError(err)) break; // still offline: keep everything for later
         if (err.status >= 400 && err.status < 500 && !KEEP_STATUSES.has(err.status)) {
@@ -139,6 +168,7 @@ export function replay() {
         // 5xx, 401, 408, 429: keep and try again later
       }
     }
+    for (const source of sources) sent += await source.replay().catch(() => 0);
     return sent;
   })().finally(() => { replaying = null; });
   return replaying;

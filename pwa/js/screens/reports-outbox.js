@@ -5,6 +5,7 @@
 // each photo is uploaded first (Idempotency-Key `${key}:file:${i}`), then the report is posted with
 // its own key: a replay that was interrupted halfway creates nothing twice.
 import { request, isNetworkError } from '../api.js';
+import { addSource, announceSent } from '../outbox.js';
 
 const DB_NAME = 'linli-reports';
 const STORE = 'reports';
@@ -104,8 +105,10 @@ export function replayReports({ onRejected } = {}) {
     let sent = 0;
     for (const item of await listQueuedReports().catch(() => [])) {
       if (navigator.onLine === false) break;
+      let delivered = false;
       try {
         await sendReport(item);
+        delivered = true;
       } catch (err) {
         if (isNetworkError(err)) break;
         if (!(err.status >= 400 && err.status < 500) || [401, 408, 429].includes(err.status)) continue;
@@ -113,6 +116,7 @@ export function replayReports({ onRejected } = {}) {
       }
       await run('readwrite', (s) => s.delete(item.key));
       sent += 1;
+      if (delivered) announceSent(item);
     }
     if (sent) changed();
     return sent;
@@ -120,10 +124,14 @@ export function replayReports({ onRejected } = {}) {
   return replaying;
 }
 
-/** Replay now, when the connection returns, and every 30 s (idempotent to call again). */
+/**
+ * Replay now, when the connection returns, and every 30 s (idempotent to call again). The shell's outbox
+ * lists these reports with its own items (the "待发送" sheet and its count) and announces them when sent.
+ */
 export function startReportOutbox(options) {
   if (started) return;
   started = true;
+  addSource({ list: listQueuedReports, subscribe: subscribeReports, replay: () => replayReports(options) });
   window.addEventListener('online', () => replayReports(options));
   setInterval(() => { if (navigator.onLine !== false) replayReports(options); }, REPLAY_INTERVAL_MS);
   if (navigator.onLine !== false) replayReports(options);
