@@ -6,7 +6,7 @@ import * as outbox from './outbox.js';
 import { applyPrefs, setChromeRenderer } from './prefs.js';
 import * as router from './router.js';
 import { setUser, state as session, subscribe as onSessionChange } from './store.js';
-import { button, clear, h, list, listItem, toast, openSheet, emptyState, withLoading } from './ui.js';
+import { button, clear, errorText, h, list, listItem, toast, openSheet, emptyState, withLoading } from './ui.js';
 import { formatDateTime } from './i18n.js';
 
 import home from './screens/home.js';
@@ -43,6 +43,9 @@ let outboxBadge = null;
 let outboxItems = [];
 let firstRender = true;
 let lastScreen = { title: '' };
+let offlineCopyInRender = false;
+// the session and the bell's unread count are not what a screen shows: their cached copies mark nothing
+const CHROME_REQUESTS = /\/api\/v1\/(auth\/|notifications\?limit=1$)/;
 
 /* ---------- chrome: tab bar, app bar, outbox indicator ---------- */
 
@@ -52,7 +55,8 @@ function renderTabbar() {
   for (const tab of TABS) {
     tabbar.append(h('a', { class: 'tabbar__item', href: tab.href, dataset: { tab: tab.key } },
       h('span', { class: 'tabbar__icon' }, icon(tab.icon)),
-      h('span', { class: 'tabbar__label', text: t(tab.label) })));
+      // a one-line label that fits a fifth of a 360 px phone; the home shortcuts use the long names
+      h('span', { class: 'tabbar__label', text: t(tab.label.replace('tab.', 'tab.short.')) })));
   }
   markActiveTab();
 }
@@ -113,6 +117,17 @@ function renderNetBanner() {
   banner.hidden = navigator.onLine !== false;
 }
 
+/**
+ * A screen drawn (even in part) from the service worker's copy of an earlier answer says so at its top:
+ * "离线 · 显示的是上次联网时看到的内容". The copy may arrive while the screen is built or after.
+ */
+function markOfflineCopy() {
+  offlineCopyInRender = true;
+  if (!main.firstElementChild || main.querySelector(':scope > .offline-mark')) return;
+  main.prepend(h('p', { class: 'offline-mark', role: 'status' },
+    h('span', { class: 'pill pill--warn', text: t('net.offlineMark') }), ' ', h('span', { text: t('net.offlineCopy') })));
+}
+
 function renderChrome() {
   renderTabbar();
   renderAppbarActions();
@@ -146,17 +161,19 @@ async function mount(handler, ctx, { keepScroll }) {
     return;
   }
   markActiveTab();
+  offlineCopyInRender = false;
   let screen;
   try {
     screen = await handler(ctx);
   } catch (err) {
     console.error(err);
-    screen = { title: t('error.title'), node: emptyState({ iconName: 'wifiOff', title: t('error.title'), body: err.detail || err.message || t('error.generic') }) };
+    screen = { title: t('error.title'), node: emptyState({ iconName: 'wifiOff', title: t('error.title'), body: errorText(err) }) };
   }
   if (!ctx.isCurrent() || !screen) return; // a newer navigation won, or the screen redirected
   lastScreen = screen;
   setAppbar(screen);
   clear(main).append(screen.node);
+  if (offlineCopyInRender) markOfflineCopy();
   if (!keepScroll) window.scrollTo(0, 0);
   if (!firstRender && !keepScroll) main.focus({ preventScroll: true });
   firstRender = false;
@@ -229,10 +246,14 @@ async function boot() {
   await applyPrefs(user);
   window.addEventListener('online', renderNetBanner);
   window.addEventListener('offline', renderNetBanner);
+  window.addEventListener('linli:offline-copy', (e) => {
+    if (!CHROME_REQUESTS.test(e.detail.url)) markOfflineCopy();
+  });
 
   outbox.subscribe(updateOutboxIndicator);
   onSessionChange(renderAppbarActions); // the bell comes and goes with sign-in
-  outbox.onItemRejected((item, err) => toast(t('outbox.rejected', { label: item.label, reason: err.detail || err.message }), { type: 'error', timeout: 8000 }));
+  outbox.onItemSent((item) => toast(t('outbox.sent', { label: item.label })));
+  outbox.onItemRejected((item, err) => toast(t('outbox.rejected', { label: item.label, reason: errorText(err) }), { type: 'error', timeout: 8000 }));
   outbox.startOutbox();
 
   routes();

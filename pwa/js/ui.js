@@ -1,5 +1,6 @@
 // Small UI helpers. Everything is built with DOM APIs and textContent: user data never goes
 // through innerHTML.
+import { isNetworkError } from './api.js';
 import { icon } from './icons.js';
 import { t } from './i18n.js';
 
@@ -44,6 +45,16 @@ export function fill(el, ...children) {
   return el;
 }
 
+/**
+ * Fill a bar to `share` (0..1) of its width through the CSS custom property --fill (the CSS reads
+ * `width: var(--fill)`). Set with style.setProperty, which our CSP allows; a style="" attribute is blocked.
+ */
+export function setFill(el, share) {
+  const value = Number.isFinite(share) ? Math.max(0, Math.min(1, share)) : 0;
+  el.style.setProperty('--fill', `${(value * 100).toFixed(1)}%`);
+  return el;
+}
+
 /** Add a screen's stylesheet once (domains load their CSS with their first screen, not with the shell). */
 export function useStylesheet(href) {
   if (document.querySelector(`link[data-domain-css="${href}"]`)) return;
@@ -82,6 +93,18 @@ export async function withLoading(btn, fn) {
   } finally {
     setLoading(btn, false);
   }
+}
+
+/**
+ * What to tell a person about a failed request: "no connection" in their language for a network failure
+ * (never the browser's English "Failed to fetch"), the server's own words (already in their language), our
+ * own translated message, else `fallback`.
+ */
+export function errorText(err, fallback = t('error.generic')) {
+  if (!err) return fallback;
+  if (isNetworkError(err)) return t('error.network');
+  if (err.detail) return err.detail;
+  return err.name === 'Error' && err.message ? err.message : fallback;
 }
 
 /* ---------- forms ---------- */
@@ -140,7 +163,7 @@ export function showErrors(err, fields, formError) {
     }
   }
   if (formError) {
-    const main = first && !leftovers.length ? '' : (err && (err.detail || err.message)) || t('error.generic');
+    const main = first && !leftovers.length ? '' : errorText(err);
     formError.textContent = [main, ...leftovers].filter(Boolean).join(' ');
   }
   if (first) first.focus();

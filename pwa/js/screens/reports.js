@@ -4,9 +4,13 @@
 import { api } from '../api.js';
 import { maybeAskForPush } from './notifications-push.js';
 import { bundle, formatDateTime } from '../i18n.js';
+import { onItemSent } from '../outbox.js';
 import { navigate, refresh } from '../router.js';
 import { currentMembership, isVerified, state } from '../store.js';
-import { button, card, chips, clear, emptyState, field, formError, h, linkButton, list, listItem, openSheet, pill, showErrors, skeleton, toast, useStylesheet, withLoading } from '../ui.js';
+import {
+  button, card, chips, clear, emptyState, errorText, field, fill, formError, h, linkButton, list, listItem,
+  openSheet, pill, showErrors, skeleton, toast, useStylesheet, withLoading
+} from '../ui.js';
 import { flagButton } from './moderation.js';
 import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
 
@@ -140,6 +144,7 @@ export async function newReport() {
     catError.textContent = '';
     duplicateHint(cid, category, loc.point, dupBox);
   }, { label: tr('rp.category') });
+  categoryChips.classList.add('chips--wrap');
   const description = field({ name: 'description', label: tr('rp.description'), hint: tr('rp.descriptionHint'), multiline: true, required: true, maxlength: 2000 });
   const error = formError();
   const submit = button(tr('rp.submit'), { type: 'submit', block: true, iconName: 'camera' });
@@ -181,7 +186,7 @@ export async function newReport() {
 function pagedList(urlFor, emptyText) {
   const wrap = h('div', {}, skeleton(3));
   const ul = list([], { class: 'list rp-list', id: 'report-list' });
-  const more = button(tr('common.loading'), { variant: 'ghost', block: true });
+  const more = button(tr('rp.more'), { variant: 'secondary', block: true });
   let cursor = null;
   const load = async (first) => {
     const data = await api.get(urlFor(cursor), { fresh: true });
@@ -195,8 +200,7 @@ function pagedList(urlFor, emptyText) {
     more.hidden = !cursor;
   };
   more.addEventListener('click', () => withLoading(more, () => load(false)));
-  more.querySelector('span').textContent = '…';
-  load(true).catch((err) => { clear(wrap).append(emptyState({ iconName: 'wifiOff', title: err.detail || tr('error.generic') })); });
+  load(true).catch((err) => { clear(wrap).append(emptyState({ iconName: 'wifiOff', title: errorText(err) })); });
   return wrap;
 }
 
@@ -220,16 +224,35 @@ export async function myReports() {
   if (blocked) return blocked;
   const cid = currentMembership().community.id;
   const waiting = h('div', { id: 'rp-waiting' });
+  const rows = new Map(); // outbox key -> its line
   let shown = 0;
+  // A report that reaches the server says so on its line ("已发送") before the list reloads from the server.
+  const stopSent = onItemSent((item) => {
+    const row = rows.get(item.key);
+    if (!row) return;
+    row.querySelector('.list-item__meta').textContent = tr('rp.sent');
+    row.dataset.state = 'sent';
+  });
   const unsubscribe = subscribeReports((items) => {
-    if (!waiting.isConnected && waiting.dataset.drawn) { unsubscribe(); return; }
+    if (!waiting.isConnected && waiting.dataset.drawn) { unsubscribe(); stopSent(); return; }
     waiting.dataset.drawn = '1';
-    if (items.length < shown && waiting.isConnected) { unsubscribe(); refresh(); return; } // sent: show it from the server
+    if (items.length < shown && waiting.isConnected) { // sent (or refused): show it from the server
+      unsubscribe();
+      stopSent();
+      setTimeout(() => { if (waiting.isConnected) refresh(); }, 1500);
+      return;
+    }
     shown = items.length;
     clear(waiting);
+    rows.clear();
     if (!items.length) return;
-    waiting.append(h('h3', { class: 'section__title', text: tr('rp.waiting') }),
-      list(items.map((item) => listItem({ iconName: 'clock', title: item.body.description, meta: `${tr('rp.waiting')} · ${formatDateTime(item.created_at)}` })), { class: 'list', id: 'rp-waiting-list' }));
+    const lines = items.map((item) => {
+      const line = listItem({ iconName: 'clock', title: item.body.description, meta: `${tr('rp.waiting')} · ${formatDateTime(item.created_at)}` });
+      line.dataset.state = 'waiting';
+      rows.set(item.key, line);
+      return line;
+    });
+    waiting.append(h('h3', { class: 'section__title', text: tr('rp.waiting') }), list(lines, { class: 'list', id: 'rp-waiting-list' }));
   });
   const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?mine=true&limit=20${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.mineEmpty'));
   return { title: tr('rp.mine'), node: h('div', {}, tabs('mine'), waiting, body) };
@@ -359,7 +382,7 @@ function actionsFor(report, reload) {
         await api.post(`/api/v1/reports/${report.id}/to-project`, {});
         reload();
       } catch (err) {
-        toast(err.detail || tr('error.generic'), { type: 'error' });
+        toast(errorText(err), { type: 'error' });
       }
     }) }));
   }
@@ -383,7 +406,7 @@ export async function reportDetail(ctx) {
   const draw = async () => {
     const r = await api.get(`/api/v1/reports/${ctx.params.id}`, { fresh: true });
     const reporter = r.reporter ? `${r.reporter.display_name} · ${r.reporter_label}` : r.reporter_label;
-    clear(node).append(
+    fill(node,
       h('section', { class: 'card', dataset: { status: r.status } },
         h('p', { class: 'row' }, statusPill(r), h('span', { class: 'muted small', text: `${tr('rp.number', { id: r.id })} · ${r.category_label}` })),
         flagButton('report', r.id, { mine: r.is_mine, hidden: r.is_hidden }),
@@ -416,7 +439,7 @@ export function registerReportScreens(route, { onRejected } = {}) {
   route('/reports/queue', workQueue);
   route('/reports/:id', reportDetail);
   ready().catch(() => {});
-  startReportOutbox({ onRejected: onRejected || ((item, err) => toast(`${item.label}: ${err.detail || err.message}`, { type: 'error', timeout: 8000 })) });
+  startReportOutbox({ onRejected: onRejected || ((item, err) => toast(`${item.label}: ${errorText(err)}`, { type: 'error', timeout: 8000 })) });
 }
 
 export { listQueuedReports };
