@@ -4,9 +4,12 @@
 // The shell mounts the screens with registerModerationRoutes(router.route); content screens add
 // flagButton(targetType, targetId, {authorId, hidden}) next to their content. User text: textContent only.
 import { api } from '../api.js';
-import { bundle, formatDateTime, t } from '../i18n.js';
+import { bundle, formatDateTime, formatMoney, formatNumber, t } from '../i18n.js';
 import { currentMembership, isCommittee, state } from '../store.js';
-import { button, chips, clear, emptyState, field, formError, h, linkButton, listItem, openSheet, pill, showErrors, skeleton, toast, useStylesheet, withLoading } from '../ui.js';
+import {
+  button, chips, clear, emptyState, errorText, field, formError, h, linkButton, listItem, openSheet, pill,
+  showErrors, skeleton, toast, useStylesheet, withLoading
+} from '../ui.js';
 import { requireUser } from './common.js';
 
 const tr = bundle('moderation');
@@ -42,11 +45,11 @@ function flagIcon() {
 
 /** Where a moderated item lives in the app (null when it has no page of its own). */
 export function targetHref(type, id) {
-  return { project: `/projects/${id}`, report: `/reports/${id}`, aid: `/help/aid/${id}`, notice: `/notices/${id}`, activity: `/help/activities/${id}` }[type] || null;
+  return { project: `/projects/${id}`, report: `/reports/${id}`, aid: `/help/aid/${id}`, notice: `/notices/${id}`, activity: `/help/activities/${id}`, poll: `/polls/${id}` }[type] || null;
 }
 
 function errorToast(err) {
-  toast((err && (err.detail || err.message)) || t('error.generic'), { type: 'error' });
+  toast(errorText(err), { type: 'error' });
 }
 
 /* ---------- flag button and sheet (used by every content screen) ---------- */
@@ -92,7 +95,7 @@ export async function openFlagSheet(targetType, targetId) {
             close('ok');
             toast(tr('mod.flagged'));
           } catch (err) {
-            if (err.status === 409) { close(); toast(err.detail || err.message); return; }
+            if (err.status === 409) { close(); toast(errorText(err)); return; }
             showErrors(err, { text }, error);
           }
         });
@@ -351,23 +354,86 @@ async function appealsScreen(ctx) {
 /* ---------- audit log (committee) ---------- */
 
 const AUDIT_PREFIXES = ['', 'moderation', 'appeal', 'member', 'report', 'project', 'poll', 'notice', 'organisation', 'signup'];
+const AUDIT_TARGET_TYPES = ['project', 'comment', 'report', 'aid', 'notice', 'activity', 'organisation', 'member', 'user', 'community',
+  'grid', 'appeal', 'poll', 'shift_signup'];
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;
+// Other domains' words for their own states, so the log says "待审核 → 已通过" exactly as their screens do.
+const reportWords = bundle('reports');
+const projectWords = bundle('projects');
+const pollWords = bundle('polls');
 
-function compact(value) {
-  if (value === null || value === undefined) return '';
-  return Object.entries(value).map(([k, v]) => `${k}: ${typeof v === 'object' && v !== null ? JSON.stringify(v) : v}`).join(', ');
+/** "member.verify" → "核实居民"; an action this screen does not know yet falls back to its domain's name. */
+function auditActionLabel(action) {
+  const key = `mod.auditAction.${action}`;
+  if (tr.has(key)) return tr(key);
+  const domain = `mod.audit.${String(action).split('.')[0]}`;
+  return tr.has(domain) ? tr(domain) : tr('mod.auditOther');
+}
+
+function targetLabel(type) {
+  const key = `mod.type.${type}`;
+  return tr.has(key) ? tr(key) : tr('mod.type.other');
+}
+
+function statusWord(targetType, value) {
+  const candidates = {
+    report: [reportWords, `status.${value}`],
+    project: [projectWords, `projects.status.${value}`],
+    poll: [pollWords, `polls.status.${value}`],
+    appeal: [tr, `mod.appealStatus.${value}`],
+  }[targetType];
+  if (candidates && candidates[0].has(candidates[1])) return candidates[0](candidates[1]);
+  return tr.has(`mod.value.${value}`) ? tr(`mod.value.${value}`) : String(value);
+}
+
+/** One before/after value as a person reads it: translated states and roles, local times, 是/否. */
+function auditValue(field, value, targetType) {
+  if (value === null || value === undefined || value === '') return tr('mod.value.none');
+  if (typeof value === 'boolean') return value ? tr('mod.value.yes') : tr('mod.value.no');
+  if (Array.isArray(value)) return value.length ? value.map((v) => auditValue(field, v, targetType)).join('、') : tr('mod.value.none');
+  if (field === 'status') return statusWord(targetType, value);
+  if (field === 'role') return t(`role.${value}`);
+  if (field === 'method') return pollWords.has(`polls.method.${value}`) ? pollWords(`polls.method.${value}`) : String(value);
+  if (field.endsWith('_id') || field.endsWith('_ids')) return tr('mod.value.number', { id: value });
+  if (field === 'budget_cents') return formatMoney(Number(value));
+  if (field === 'hours') return tr('mod.value.hours', { hours: formatNumber(Number(value), { maximumFractionDigits: 2 }) });
+  if (typeof value === 'string' && ISO_TIME.test(value)) return formatDateTime(value);
+  if (typeof value === 'object') return tr('mod.value.changed');
+  return String(value);
+}
+
+/**
+ * What changed, one line per field this screen knows ("状态：待核实 → 已认证"). A field it does not know is
+ * not shown rather than shown as a raw key; add its label to mod.field.* when a domain starts recording it.
+ */
+function auditChanges(entry) {
+  const before = entry.before || {};
+  const after = entry.after || {};
+  const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => tr.has(`mod.field.${f}`));
+  return fields.map((field) => {
+    const label = tr(`mod.field.${field}`);
+    const from = field in before ? auditValue(field, before[field], entry.target_type) : null;
+    const to = field in after ? auditValue(field, after[field], entry.target_type) : null;
+    const text = from !== null && to !== null && entry.before && entry.after ? `${from} → ${to}` : (to ?? from);
+    return h('li', {}, h('span', { class: 'mod-audit__field', text: `${label}${tr('mod.colon')}` }), h('span', { text }));
+  });
 }
 
 function auditItem(entry) {
-  const change = [entry.before ? tr('mod.before', { value: compact(entry.before) }) : null, entry.after ? tr('mod.after', { value: compact(entry.after) }) : null].filter(Boolean);
+  const href = targetHref(entry.target_type, entry.target_id);
+  const target = `${targetLabel(entry.target_type)}${entry.target_id ? ` ${tr('mod.value.number', { id: entry.target_id })}` : ''}`;
+  const changes = auditChanges(entry);
   return h('li', { class: 'mod-audit', dataset: { entryId: entry.id, action: entry.action } },
-    h('p', { class: 'row' }, h('strong', { class: 'mod-audit__action', text: entry.action }), h('span', { class: 'small muted', text: formatDateTime(entry.created_at) })),
-    h('p', { class: 'small', text: tr('mod.auditLine', { actor: entry.actor ? entry.actor.display_name : tr('mod.system'), target: `${entry.target_type}${entry.target_id ? ` #${entry.target_id}` : ''}` }) }),
+    h('p', { class: 'row' }, h('strong', { class: 'mod-audit__action', text: auditActionLabel(entry.action) }),
+      h('time', { class: 'small muted', datetime: entry.created_at, text: formatDateTime(entry.created_at) })),
+    h('p', { class: 'small' }, h('span', { text: entry.actor ? entry.actor.display_name : tr('mod.system') }), ' · ',
+      href ? h('a', { href, text: target }) : h('span', { text: target })),
     entry.reason ? h('p', { class: 'small', text: tr('mod.actionReason', { reason: entry.reason }) }) : null,
-    change.length ? h('p', { class: 'small muted mod-audit__change', text: change.join(' → ') }) : null);
+    changes.length ? h('ul', { class: 'small muted mod-audit__change' }, changes) : null);
 }
 
 async function auditScreen(ctx) {
-  await prepare();
+  await Promise.all([prepare(), reportWords.ready(), projectWords.ready(), pollWords.ready()]);
   if (!requireUser(ctx)) return null;
   const { gate, cid } = committeeGate(tr('mod.auditTitle'));
   if (gate) return gate;
@@ -385,7 +451,7 @@ async function auditScreen(ctx) {
   const actionChips = chips(AUDIT_PREFIXES.map((p) => ({ value: p, label: p ? tr(`mod.audit.${p}`) : tr('mod.allActions') })), filters.action,
     (value) => { filters.action = value; reload(); }, { label: tr('mod.filterAction') });
   const typeField = field({ name: 'target_type', label: tr('mod.filterType'), value: filters.target_type,
-    options: [{ value: '', label: tr('mod.allTypes') }, ...['project', 'comment', 'report', 'aid', 'notice', 'activity', 'organisation', 'member', 'user', 'community', 'appeal', 'poll', 'shift_signup'].map((v) => ({ value: v, label: v }))] });
+    options: [{ value: '', label: tr('mod.allTypes') }, ...AUDIT_TARGET_TYPES.map((v) => ({ value: v, label: targetLabel(v) }))] });
   typeField.input.addEventListener('change', () => { filters.target_type = typeField.input.value; reload(); });
   await load(true);
   return {
