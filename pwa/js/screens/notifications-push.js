@@ -4,7 +4,7 @@
 import { api, request } from '../api.js';
 import { bundle } from '../i18n.js';
 import { state } from '../store.js';
-import { button, h, openSheet, toast } from '../ui.js';
+import { button, errorText, h, openSheet, toast } from '../ui.js';
 
 const nt = bundle('notifications');
 const ASKED_KEY = 'linli.push.asked';
@@ -21,15 +21,25 @@ function urlBase64ToUint8Array(base64) {
   return Uint8Array.from(raw, (c) => c.charCodeAt(0));
 }
 
+const WORKER_WAIT_MS = 4000;
+
+/**
+ * The service worker registration, or null when there is none yet. navigator.serviceWorker.ready never
+ * settles while no worker is registered (the shell registers it only after the first screen is drawn), so
+ * a screen opened first must not wait on it alone.
+ */
 async function registration() {
-  return navigator.serviceWorker.ready;
+  const existing = await navigator.serviceWorker.getRegistration().catch(() => null);
+  if (existing && existing.active) return existing;
+  const timeout = new Promise((resolve) => { setTimeout(() => resolve(null), WORKER_WAIT_MS); });
+  return Promise.race([navigator.serviceWorker.ready, timeout]);
 }
 
-/** This device's current subscription, or null. */
+/** This device's current subscription, or null (also while the service worker is not installed yet). */
 export async function currentSubscription() {
   if (!pushSupported()) return null;
   const reg = await registration();
-  return reg.pushManager.getSubscription();
+  return reg ? reg.pushManager.getSubscription() : null;
 }
 
 /** Ask the browser for permission (if needed), subscribe with our VAPID key and save it on the server. */
@@ -38,6 +48,7 @@ export async function enablePush() {
   const permission = Notification.permission === 'granted' ? 'granted' : await Notification.requestPermission();
   if (permission !== 'granted') throw new Error(nt('push.denied'));
   const reg = await registration();
+  if (!reg) throw new Error(nt('push.notReady'));
   let sub = await reg.pushManager.getSubscription();
   if (!sub) {
     const { key } = await api.get('/api/v1/push/vapid-public-key');
@@ -89,7 +100,7 @@ export async function maybeAskForPush(reason = 'report') {
           toast(nt('push.enabled'));
           close('yes');
         } catch (err) {
-          toast(err.detail || err.message || nt('push.failed'), { type: 'error' });
+          toast(errorText(err, nt('push.failed')), { type: 'error' });
           close('failed');
         }
       });

@@ -8,7 +8,9 @@ import { bundle, formatDateTime } from '../i18n.js';
 import { icon } from '../icons.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
-import { button, card, emptyState, h, linkButton, list, skeleton, toast, useStylesheet, withLoading } from '../ui.js';
+import {
+  button, card, emptyState, errorText, h, linkButton, list, skeleton, toast, useStylesheet, withLoading
+} from '../ui.js';
 import { requireUser } from './common.js';
 import { currentSubscription, disablePush, enablePush, maybeAskForPush, pushSupported } from './notifications-push.js';
 
@@ -153,7 +155,7 @@ export async function inboxScreen(ctx) {
       drawCount();
     }
   } catch (err) {
-    body.replaceChildren(emptyState({ iconName: 'wifiOff', title: nt('inbox.failed'), body: err.detail || err.message }));
+    body.replaceChildren(emptyState({ iconName: 'wifiOff', title: nt('inbox.failed'), body: errorText(err) }));
   }
   const settings = linkButton(nt('prefs.title'), '/me/notifications', { variant: 'ghost', small: true, id: 'notif-settings' });
   return { title: nt('inbox.title'), back: null, node: h('div', {}, body, h('p', { class: 'center' }, settings)) };
@@ -167,8 +169,9 @@ function switchRow({ id, label, checked, onChange, disabled = false }) {
   return h('label', { class: 'notif-switch', for: id }, h('span', { text: label }), input);
 }
 
-async function devicePushCard() {
-  const status = h('p', { class: 'muted small', id: 'push-status' });
+/** Push on this device. Drawn at once and filled in when the browser answers (it may wait for the worker). */
+function devicePushCard() {
+  const status = h('p', { class: 'muted small', id: 'push-status', text: nt('push.checking') });
   const action = h('div', {});
   const draw = async () => {
     action.replaceChildren();
@@ -186,13 +189,13 @@ async function devicePushCard() {
         else await enablePush();
         toast(sub ? nt('push.disabled') : nt('push.enabled'));
       } catch (err) {
-        toast(err.detail || err.message || nt('push.failed'), { type: 'error' });
+        toast(errorText(err, nt('push.failed')), { type: 'error' });
       }
       await draw();
     }));
     action.append(btn);
   };
-  await draw();
+  draw().catch(() => { status.textContent = nt('push.notReady'); });
   return card(h('h2', { class: 'card__title', text: nt('push.thisDevice') }), status, action);
 }
 
@@ -204,7 +207,7 @@ export async function preferencesScreen(ctx) {
   try {
     prefs = await api.get('/api/v1/me/notification-preferences', { fresh: true });
   } catch (err) {
-    return { title: nt('prefs.title'), back: '/me', node: emptyState({ iconName: 'wifiOff', title: nt('inbox.failed'), body: err.detail || err.message }) };
+    return { title: nt('prefs.title'), back: '/me', node: emptyState({ iconName: 'wifiOff', title: nt('inbox.failed'), body: errorText(err) }) };
   }
   const save = async (body, input) => {
     try {
@@ -212,7 +215,7 @@ export async function preferencesScreen(ctx) {
       toast(nt('prefs.saved'));
     } catch (err) {
       if (input) input.checked = !input.checked;
-      toast(err.detail || nt('push.failed'), { type: 'error' });
+      toast(errorText(err, nt('push.failed')), { type: 'error' });
     }
   };
   const kindRows = (personal) => prefs.kinds.filter((k) => k.personal === personal).map((k) => h('li', { class: 'notif-kind', dataset: { kind: k.kind } },
@@ -227,7 +230,7 @@ export async function preferencesScreen(ctx) {
   const qh = prefs.quiet_hours;
 
   const node = h('div', { class: 'notif-prefs' },
-    await devicePushCard(),
+    devicePushCard(),
     card(h('h2', { class: 'card__title', text: nt('prefs.aboutMe') }), h('p', { class: 'muted small', text: nt('prefs.aboutMeHint') }),
       h('ul', { class: 'notif-kinds' }, kindRows(true))),
     card(h('h2', { class: 'card__title', text: nt('prefs.community') }), h('p', { class: 'muted small', text: nt('prefs.communityHint') }),
