@@ -1,6 +1,6 @@
 // Shared by the aid and volunteering screens: their string bundle (pwa/locales/aid.<locale>.json),
 // their stylesheet, the current community, and time formatting.
-import { bundle, getLocale } from '../i18n.js';
+import { bundle, formatDateTime, formatNumber, formatTimeRange } from '../i18n.js';
 import { currentMembership } from '../store.js';
 import { emptyState, h, linkButton, useStylesheet } from '../ui.js';
 
@@ -26,19 +26,18 @@ export function gate(title, back = '/help') {
   return null;
 }
 
-const timeOnly = () => new Intl.DateTimeFormat(getLocale(), { hour: '2-digit', minute: '2-digit' });
-const dayAndTime = () => new Intl.DateTimeFormat(getLocale(), { month: 'short', day: 'numeric', weekday: 'short', hour: '2-digit', minute: '2-digit' });
-
+/** "12月7日周一 10:00" in the person's language and time zone (the one formatter in i18n.js). */
 export function when(iso) {
-  return iso ? dayAndTime().format(new Date(iso)) : '';
+  return formatDateTime(iso, { weekday: true });
 }
 
+/** A shift's time: "12月7日周一 10:00–12:00" (both ends in full when it runs past midnight). */
 export function span(startIso, endIso) {
-  return `${when(startIso)} – ${timeOnly().format(new Date(endIso))}`;
+  return formatTimeRange(startIso, endIso, { weekday: true });
 }
 
 export function hoursText(hours) {
-  return at('common.hours', { hours: Number(hours || 0).toLocaleString(getLocale(), { maximumFractionDigits: 2 }) });
+  return at('common.hours', { hours: formatNumber(Number(hours || 0), { maximumFractionDigits: 2 }) });
 }
 
 /** A value for <input type=datetime-local> → ISO with the device's offset. */

@@ -2,13 +2,18 @@
 // offline outbox), a post with its response flow, "my aid" and the time bank.
 // registerAidScreens(route) adds these routes and the volunteering ones (see volunteer.js).
 import { api } from '../api.js';
+import { formatNumber } from '../i18n.js';
 import * as outbox from '../outbox.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
-import { button, card, chips, clear, confirmSheet, emptyState, field, formError, h, linkButton, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
+import {
+  button, card, chips, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, pill,
+  showErrors, skeleton, toast, withLoading
+} from '../ui.js';
 import { requireUser } from './common.js';
 import { at, community, gate, helpSwitch, hoursText, isoToLocalInput, localInputToIso, prepare, when } from './aid-common.js';
 import { flagButton } from './moderation.js';
+import { notFound } from './placeholder.js';
 import { registerVolunteerScreens } from './volunteer.js';
 
 export const CATEGORIES = ['errands', 'elderly_companionship', 'childcare', 'repairs', 'lending', 'tutoring', 'health_escort', 'emotional_support', 'other'];
@@ -199,7 +204,7 @@ async function detail(ctx) {
     const me = state.user.id;
     const role = post.viewer_role;
     const isReceiver = (post.kind === 'request' && role === 'author') || (post.kind === 'offer' && role === 'helper');
-    const redraw = () => draw().catch((err) => toast(err.detail || at('common.error'), { type: 'error' }));
+    const redraw = () => draw().catch((err) => toast(errorText(err, at('common.error')), { type: 'error' }));
     const act = (label, path, opts = {}) => button(label, { variant: opts.variant || 'secondary', block: true, onClick: async (e) => {
       if (opts.confirm && !(await confirmSheet({ title: opts.confirm, confirmLabel: label, danger: opts.danger }))) return;
       withLoading(e.currentTarget, async () => {
@@ -207,7 +212,7 @@ async function detail(ctx) {
           await api.post(`/api/v1/aid/${post.id}/${path}`, opts.body);
           redraw();
         } catch (err) {
-          toast(err.detail || at('common.error'), { type: 'error' });
+          toast(errorText(err, at('common.error')), { type: 'error' });
         }
       });
     } });
@@ -292,7 +297,7 @@ async function timeBank(ctx) {
   const blocked = gate(at('bank.title'));
   if (blocked) return blocked;
   const data = await api.get(`/api/v1/communities/${community().id}/time-bank/me?limit=50`, { fresh: true });
-  const figure = (label, value) => h('div', {}, h('strong', { text: Number(value).toLocaleString() }), h('span', { class: 'small', text: label }));
+  const figure = (label, value) => h('div', {}, h('strong', { text: formatNumber(Number(value), { maximumFractionDigits: 2 }) }), h('span', { class: 'small', text: label }));
   return {
     title: at('bank.title'), back: '/help',
     node: h('div', {},
@@ -320,4 +325,15 @@ export function registerAidScreens(route) {
   route('/help/mine', mine);
   route('/help/time-bank', timeBank);
   registerVolunteerScreens(route);
+  // Short links the notification catalogue writes (/help/<aid id>, /activities/<id>); registered last so
+  // that every named /help/... screen matches first. Old inbox items keep these links, so they stay.
+  route('/help/:id', (ctx) => redirect(ctx, `/help/aid/${ctx.params.id}`));
+  route('/activities/:id', (ctx) => redirect(ctx, `/help/activities/${ctx.params.id}`));
+}
+
+/** Send a short link on to its screen (the address bar shows the real one); anything not an id is not found. */
+function redirect(ctx, to) {
+  if (!/^\d+$/.test(ctx.params.id)) return notFound();
+  // resolves once the real screen is drawn, so whoever waits for this route waits for that one
+  return navigate(to + location.search + location.hash, { replace: true }).then(() => null);
 }

@@ -52,7 +52,7 @@ function shiftRow(index) {
   const starts = field({ name: `starts_at_${index}`, label: at('shift.starts'), type: 'datetime-local', required: true, value: isoToLocalInput(start) });
   const ends = field({ name: `ends_at_${index}`, label: at('shift.ends'), type: 'datetime-local', required: true, value: isoToLocalInput(new Date(start.getTime() + 2 * 3600 * 1000)) });
   const capacity = field({ name: `capacity_${index}`, label: at('shift.capacity'), type: 'number', inputmode: 'numeric', min: '1', max: '1000', value: '5', required: true });
-  const el = h('div', { class: 'shift-row' }, h('strong', { text: `#${index + 1}` }), starts.el, ends.el, capacity.el);
+  const el = h('fieldset', { class: 'shift-row' }, h('legend', { text: at('shift.number', { n: index + 1 }) }), starts.el, ends.el, capacity.el);
   return { el, read: () => ({ starts_at: localInputToIso(starts.input.value), ends_at: localInputToIso(ends.input.value), capacity: Number(capacity.input.value) }) };
 }
 

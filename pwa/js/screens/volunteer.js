@@ -1,9 +1,13 @@
 // Volunteering (志愿服务) for residents: upcoming activities with places left, sign-up / cancel,
 // waitlist position, check-in with the code (typed or from the QR link), my hours, certificate, skills.
 import { api } from '../api.js';
+import { formatNumber } from '../i18n.js';
 import { maybeAskForPush } from './notifications-push.js';
 import { navigate } from '../router.js';
-import { button, card, clear, confirmSheet, emptyState, field, formError, h, linkButton, pill, showErrors, toast, withLoading } from '../ui.js';
+import {
+  button, card, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, pill, showErrors,
+  toast, withLoading
+} from '../ui.js';
 import { requireUser } from './common.js';
 import { at, community, gate, helpSwitch, hoursText, prepare, span, when } from './aid-common.js';
 import { flagButton } from './moderation.js';
@@ -58,7 +62,7 @@ function shiftBlock(activity, shift, redraw, canSign) {
       await fn();
       await redraw();
     } catch (err) {
-      toast(err.detail || at('common.error'), { type: 'error' });
+      toast(errorText(err, at('common.error')), { type: 'error' });
     }
   });
   if (!mine && !started && canSign) {
@@ -126,6 +130,8 @@ async function checkin(ctx) {
         clear(result).append(emptyState({ iconName: 'check', title: at('checkin.done'), body: at('checkin.hours', { hours: hoursText(signup.hours) }), action: linkButton(at('volunteer.myHours'), '/help/volunteering', { block: true }) }));
         result.dataset.status = 'checked-in';
       } catch (err) {
+        // The server's field message for a wrong code is English-only ("wrong code"): say it in our words.
+        if (String(err.code || '').endsWith('wrong_checkin_code')) err.fields = { code: [at('checkin.wrongCode')] };
         showErrors(err, { code }, errorEl);
       }
     });
@@ -160,7 +166,7 @@ async function myVolunteering(ctx) {
     title: at('volunteer.myHours'), back: '/help/activities',
     node: h('div', {},
       card(h('div', { class: 'aid-balance', id: 'my-hours' },
-        h('div', {}, h('strong', { text: Number(record.total_hours).toLocaleString() }), h('span', { class: 'small', text: at('record.hours') })),
+        h('div', {}, h('strong', { text: formatNumber(Number(record.total_hours), { maximumFractionDigits: 2 }) }), h('span', { class: 'small', text: at('record.hours') })),
         h('div', {}, h('strong', { text: String(record.shifts_done) }), h('span', { class: 'small', text: at('record.shifts') })),
         h('div', {}, h('strong', { text: String(record.activities_done) }), h('span', { class: 'small', text: at('record.activities') }))),
         h('a', { class: 'btn btn--primary btn--block', href: certificateHref, target: '_blank', rel: 'noopener', id: 'certificate-link', text: at('record.certificate') })),
