@@ -96,7 +96,8 @@ export function signUp(ctx) {
     err, name.el,
     h('div', { class: 'field' }, h('span', { class: 'field__label', text: t('auth.signUpWith') }), switcher),
     email.el, phone.el, password.el, consent.el,
-    h('div', { class: 'actions-bottom' }, submit),
+    // in the flow, not sticky: a floating button would cover the consent line and its error
+    h('div', { class: 'actions-bottom actions-bottom--static' }, submit),
     h('p', { class: 'center' }, h('a', { href: withNext('/signin', ctx.query.next), text: t('auth.haveAccount') })));
 
   form.addEventListener('submit', (e) => {

@@ -5,7 +5,10 @@
 import { api } from '../api.js';
 import { bundle, formatDateTime } from '../i18n.js';
 import { state } from '../store.js';
-import { button, chips, clear, confirmSheet, formError, h, linkButton, showErrors, toast, useStylesheet, withLoading } from '../ui.js';
+import {
+  button, chips, clear, confirmSheet, errorText, formError, h, linkButton, showErrors, toast, useStylesheet,
+  withLoading
+} from '../ui.js';
 import { flagButton } from './moderation.js';
 
 const tr = bundle('comments');
@@ -119,7 +122,7 @@ export async function mountComments(container, target, id, { count } = {}) {
         Object.assign(c, { is_deleted: true, body: '', author: null, can_edit: false, is_mine: false });
         draw(c);
       } catch (err) {
-        toast(err.detail || err.message, { type: 'error' });
+        toast(errorText(err), { type: 'error' });
       }
     }
     return item;

@@ -5,7 +5,10 @@ import { icon } from '../icons.js';
 import { sendOrQueue } from '../outbox.js';
 import { navigate } from '../router.js';
 import { memberships, refreshSession, setCommunityId, state } from '../store.js';
-import { button, clear, emptyState, field, formError, h, linkButton, list, listItem, showErrors, skeleton, withLoading } from '../ui.js';
+import {
+  button, clear, emptyState, errorText, field, formError, h, linkButton, list, listItem, showErrors, skeleton,
+  withLoading
+} from '../ui.js';
 import { communityName, gridText, requireUser, roleText, statusPill } from './common.js';
 
 function communityMeta(c) {
@@ -35,7 +38,7 @@ export function communitySearch({ hrefFor, autofocus = false }) {
       results.append(list(data.items.map((c) => listItem({ href: hrefFor(c), iconName: 'building', title: communityName(c), meta: communityMeta(c) })), { 'aria-label': t('community.listLabel') }));
     } catch (err) {
       if (my !== seq) return;
-      clear(results).append(emptyState({ iconName: 'wifiOff', title: t('error.title'), body: err.detail || t('error.network') }));
+      clear(results).append(emptyState({ iconName: 'wifiOff', title: t('error.title'), body: errorText(err, t('error.network')) }));
     }
   };
   search.input.addEventListener('input', () => {

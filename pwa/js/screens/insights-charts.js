@@ -1,5 +1,7 @@
 // Small SVG charts for the insights screens, drawn with DOM APIs (no chart library, no innerHTML):
 // a sparkline for a big number's last 12 weeks and a bar chart with one labelled bar per week.
+import { formatDay } from '../i18n.js';
+
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 /** svg('rect', {x: 1, ...}, ...children): an element in the SVG namespace. */
@@ -55,7 +57,7 @@ export function bars(values, { label, weeks = [], format = String, height = 80 }
   chart.append(svg('line', { class: 'bars__base', x1: 0, x2: width, y1: height + 0.5, y2: height + 0.5 }));
   values.forEach((v, i) => {
     const tall = finite(v) ? Math.max(v > 0 ? 1.5 : 0, (v / max) * height) : 0;
-    const week = weeks[i] ? `${weeks[i].start} – ${weeks[i].end}` : '';
+    const week = weeks[i] ? `${formatDay(weeks[i].start)} – ${formatDay(weeks[i].end)}` : '';
     chart.append(svg('rect', { class: i === values.length - 1 ? 'bars__bar bars__bar--current' : 'bars__bar', x: i * 10 + 1.5, width: 7, y: height - tall, height: tall },
       svg('title', { text: `${week}: ${finite(v) ? format(v) : '—'}` })));
   });

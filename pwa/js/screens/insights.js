@@ -3,10 +3,10 @@
 // participation, aid, volunteering, moderation, weekly charts and CSV exports.
 // The shell mounts it with registerInsightsRoutes(router.route).
 import { api } from '../api.js';
-import { bundle, formatDateTime, getLocale } from '../i18n.js';
+import { bundle, formatDateTime, formatDay, formatNumber } from '../i18n.js';
 import { navigate } from '../router.js';
 import { currentMembership, getCommunityId, memberships } from '../store.js';
-import { button, chips, clear, emptyState, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
+import { button, chips, clear, emptyState, errorText, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
 import { communityName, requireUser } from './common.js';
 import { bars, sparkline } from './insights-charts.js';
 import { gridMap } from './insights-map.js';
@@ -23,11 +23,10 @@ async function prepare() {
 
 /* ---------- formatting ---------- */
 
-const nf = () => new Intl.NumberFormat(getLocale(), { maximumFractionDigits: 1 });
-const num = (v) => (typeof v === 'number' ? nf().format(v) : '—');
-const pct = (v) => (typeof v === 'number' ? `${nf().format(v * 100)}%` : '—');
-const hrs = (v) => (typeof v === 'number' ? tr('insights.hours', { n: nf().format(v) }) : '—');
-const stars = (v) => (typeof v === 'number' ? `${nf().format(v)} ★` : '—');
+const num = (v) => formatNumber(v);
+const pct = (v) => (typeof v === 'number' ? `${formatNumber(v * 100)}%` : '—');
+const hrs = (v) => (typeof v === 'number' ? tr('insights.hours', { n: formatNumber(v) }) : '—');
+const stars = (v) => (typeof v === 'number' ? `${formatNumber(v)} ★` : '—');
 const FORMAT = { open: num, overdue: num, new: num, resolved: num, mean_stars: stars, within_deadline_share: pct, resolve_hours_median: hrs };
 
 /** The community to show: ?community=, else a committee membership (current first), else the remembered one. */
@@ -42,8 +41,10 @@ function communityOf(ctx) {
 }
 
 function periodQuery(q) {
-  const params = new URLSearchParams({ period: q.period || 'week' });
-  if (q.period === 'custom' && q.start && q.end) {
+  // "custom" before its two dates are chosen shows this week's figures with the date form open
+  const custom = q.period === 'custom' && q.start && q.end;
+  const params = new URLSearchParams({ period: custom || q.period !== 'custom' ? q.period || 'week' : 'week' });
+  if (custom) {
     params.set('start', q.start);
     params.set('end', q.end);
   }
@@ -93,7 +94,7 @@ function periodSwitcher(cid, q, period) {
     e.preventDefault();
     navigate(here(cid, q, { period: 'custom', start: start.value, end: end.value }));
   } }, start, h('span', { text: '–' }), end, button(tr('insights.period.apply'), { type: 'submit', small: true }));
-  wrap.append(customForm, h('p', { class: 'muted iperiod__range', text: tr('insights.period.range', { start: period.start, end: period.end }) }));
+  wrap.append(customForm, h('p', { class: 'muted iperiod__range', text: tr('insights.period.range', { start: formatDay(period.start), end: formatDay(period.end) }) }));
   return wrap;
 }
 
@@ -193,7 +194,7 @@ function weeklyCharts(trend) {
   const chart = (name, format = num) => h('figure', { class: 'ichart' },
     h('figcaption', { text: tr(`insights.trend.${name}`) }),
     bars(s[name], { weeks: trend.weeks, format, label: tr('insights.trendLabel', { figure: tr(`insights.trend.${name}`), last: format(s[name][s[name].length - 1]) }) }),
-    h('span', { class: 'ichart__axis secondary' }, h('span', { text: trend.weeks[0].start }), h('span', { text: trend.weeks[trend.weeks.length - 1].end })));
+    h('span', { class: 'ichart__axis secondary' }, h('span', { text: formatDay(trend.weeks[0].start) }), h('span', { text: formatDay(trend.weeks[trend.weeks.length - 1].end) })));
   return h('div', { class: 'icharts' }, chart('reports_new'), chart('reports_resolved'), chart('resolve_hours_median', hrs),
     chart('within_deadline_share', pct), chart('mean_stars', stars), chart('ballots'), chart('aid_posts'), chart('volunteer_hours', hrs));
 }
@@ -265,7 +266,7 @@ async function dashboardScreen(ctx) {
       api.get(`/api/v1/communities/${cid}/insights/map?${query}`, { fresh: true }).catch(() => null),
     ]);
   } catch (err) {
-    const body = err.status === 403 ? tr('insights.committeeOnly') : (err.detail || err.message);
+    const body = err.status === 403 ? tr('insights.committeeOnly') : errorText(err);
     return { title: tr('insights.title'), back: '/', node: emptyState({ iconName: 'users', title: tr('insights.unavailable'), body }) };
   }
   const f = dashboard.figures;

@@ -9,7 +9,8 @@ import {
   currentMembership, isCommittee, memberships, refreshSession, saveDeviceCareMode, setCommunityId, setUser, state,
 } from '../store.js';
 import {
-  button, card, confirmSheet, copyText, field, formError, h, linkButton, list, listItem, openSheet, showErrors, toast, withLoading,
+  button, card, confirmSheet, copyText, errorText, field, formError, h, linkButton, list, listItem, openSheet,
+  showErrors, toast, withLoading
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
 import { committeeLinks, myModerationLink } from './moderation.js';
@@ -50,7 +51,7 @@ async function changeLanguage(locale) {
     try {
       await saveMe({ locale }, t('me.languageSaved'));
     } catch (err) {
-      toast(err.detail || t('error.network'), { type: 'error' });
+      toast(errorText(err, t('error.network')), { type: 'error' });
     }
   }
 }
@@ -67,7 +68,7 @@ function careSwitch() {
       try {
         await saveMe({ care_mode: on }, on ? t('me.careOn') : t('me.careOff'));
       } catch (err) {
-        toast(err.detail || t('error.network'), { type: 'error' });
+        toast(errorText(err, t('error.network')), { type: 'error' });
       }
     }
   });
@@ -142,7 +143,7 @@ function membershipsCard() {
   return h('div', { class: 'section' },
     h('h3', { class: 'section__title', text: t('me.memberships') }),
     items.length ? list(items) : h('p', { class: 'muted', text: t('home.noCommunity') }),
-    h('p', {}, h('a', { href: '/communities', text: t('home.joinAnother') })));
+    h('p', {}, linkButton(t('home.joinAnother'), '/communities', { variant: 'ghost', iconName: 'plus' })));
 }
 
 function showInvite(m, invite) {
@@ -170,7 +171,7 @@ function inviteCard() {
       const invite = await api.post(`/api/v1/communities/${m.community.id}/invites`, {});
       showInvite(m, invite);
     } catch (err) {
-      toast(err.detail || t('error.network'), { type: 'error' });
+      toast(errorText(err, t('error.network')), { type: 'error' });
     }
   }));
   return h('section', { class: 'card', id: 'invite' },
@@ -184,7 +185,7 @@ async function signOut(btn) {
     try {
       await api.post('/api/v1/auth/logout');
     } catch (err) {
-      if (err.status !== 401) { toast(err.detail || t('error.network'), { type: 'error' }); return; }
+      if (err.status !== 401) { toast(errorText(err, t('error.network')), { type: 'error' }); return; }
     }
     const user = await refreshSession({ clearCache: true });
     await applyPrefs(user);
@@ -203,7 +204,7 @@ async function deleteAccount() {
     navigate('/');
     toast(t('me.deleted'));
   } catch (err) {
-    toast(err.detail || t('error.network'), { type: 'error' });
+    toast(errorText(err, t('error.network')), { type: 'error' });
   }
 }
 

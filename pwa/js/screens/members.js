@@ -2,7 +2,7 @@
 import { api } from '../api.js';
 import { formatDateTime, t } from '../i18n.js';
 import { currentMembership, isCommittee } from '../store.js';
-import { button, clear, emptyState, h, linkButton, toast, withLoading } from '../ui.js';
+import { button, clear, emptyState, errorText, h, linkButton, toast, withLoading } from '../ui.js';
 import { communityName, contactText, gridText, householdText, requireUser } from './common.js';
 
 export default async function pendingMembers(ctx) {
@@ -34,7 +34,7 @@ export default async function pendingMembers(ctx) {
         toast(t('members.verified', { name: u.display_name }));
         if (!wrap.querySelector('.card')) showEmpty();
       } catch (err) {
-        toast(err.detail || t('error.network'), { type: 'error' });
+        toast(errorText(err, t('error.network')), { type: 'error' });
       }
     }));
     wrap.append(cardEl);

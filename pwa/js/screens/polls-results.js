@@ -1,7 +1,7 @@
 // Poll results: summary, an inline SVG bar chart (built with DOM APIs), the instant-runoff rounds as a
 // table, the funded projects of a budget poll, and the recount file.
 import { bundle, formatMoney as money, formatPercent as percent } from '../i18n.js';
-import { card, h } from '../ui.js';
+import { card, h, setFill } from '../ui.js';
 
 const pt = bundle('polls');
 
@@ -13,7 +13,7 @@ export function turnoutBar(turnout) {
     'aria-valuenow': String(Math.round(share * 100)),
     'aria-label': pt('polls.turnout', { voters: turnout.voters, eligible: turnout.eligible, share: percent(share) }) },
   h('span', { class: 'poll__turnout-fill' }));
-  bar.firstChild.style.width = `${Math.min(100, share * 100)}%`; // CSSOM: allowed by the CSP, unlike style=
+  setFill(bar, share);
   return h('div', {},
     turnout.live ? h('p', { class: 'muted small', text: pt('polls.turnout.live') }) : null,
     h('p', { text: pt('polls.turnout', { voters: turnout.voters, eligible: turnout.eligible, share: percent(share) }) }), bar);

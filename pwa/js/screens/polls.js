@@ -7,8 +7,10 @@ import { bundle, formatDateTime, formatMoney as money, formatPercent as percent,
 import { sendOrQueue } from '../outbox.js';
 import { navigate } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
-import { button, card, chips, clear, copyText, emptyState, field, formError, h, linkButton, listItem, nextId, openSheet,
-  pill, showErrors, toast, useStylesheet, withLoading } from '../ui.js';
+import {
+  button, card, chips, clear, copyText, emptyState, errorText, field, fill, formError, h, linkButton, listItem,
+  nextId, openSheet, pill, setFill, showErrors, toast, useStylesheet, withLoading
+} from '../ui.js';
 import { renderResults, turnoutBar } from './polls-results.js';
 
 const pt = bundle('polls');
@@ -94,7 +96,7 @@ export async function pollList(ctx) {
 
   const filters = chips(['', 'open', 'upcoming', 'closed'].map((value) => ({ value, label: pt(`polls.filter.${value || 'all'}`) })),
     status, (value) => { status = value; load(); }, { label: pt('polls.list.title') });
-  root.append(
+  fill(root,
     isCommittee() ? h('p', {}, linkButton(pt('polls.list.new'), `/polls/new?community=${cid}`, { iconName: 'plus', block: true })) : null,
     filters, items, more);
   await load();
@@ -254,7 +256,7 @@ function budgetBallot(poll) {
     const chosen = inputs.filter((i) => i.checked);
     const sum = chosen.reduce((s, i) => s + cost.get(Number(i.value)), 0);
     total.textContent = pt('polls.ballot.total', { total: money(sum), budget: money(poll.budget_cents) });
-    bar.firstChild.style.width = `${Math.min(100, (sum / poll.budget_cents) * 100)}%`;
+    setFill(bar, sum / poll.budget_cents);
     bar.classList.toggle('is-over', sum > poll.budget_cents);
     warning.textContent = sum > poll.budget_cents ? pt('polls.ballot.over', { amount: money(sum - poll.budget_cents) }) : '';
     inputs.forEach((i) => { i.disabled = !i.checked && chosen.length >= max; });
@@ -349,7 +351,7 @@ async function cast(poll, body, area, submit, error) {
       maybeAskForPush('vote');
     });
   } catch (err) {
-    error.textContent = err.code === 'already_voted' ? pt('polls.error.already_voted') : (err.detail || err.message);
+    error.textContent = err.code === 'already_voted' ? pt('polls.error.already_voted') : errorText(err);
     showErrors(err, {}, error);
   }
 }

@@ -4,7 +4,7 @@ import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { refreshSession, state } from '../store.js';
-import { button, card, clear, formError, h, openSheet, skeleton, toast, withLoading } from '../ui.js';
+import { button, card, clear, errorText, formError, h, openSheet, skeleton, toast, withLoading } from '../ui.js';
 import { safeNext } from './common.js';
 
 export const EXPORT_URL = '/api/v1/me/export';
@@ -32,7 +32,7 @@ export function showNoticeSheet() {
   openSheet({ title: t('privacy.title'), content: (close) => {
     loadNotice().then((notice) => clear(body).append(noticeBody(notice),
       h('div', { class: 'sheet__actions' }, button(t('common.close'), { variant: 'secondary', block: true, onClick: () => close() }))))
-      .catch((err) => clear(body).append(h('p', { class: 'field__error', text: err.detail || t('error.network') })));
+      .catch((err) => clear(body).append(h('p', { class: 'field__error', text: errorText(err, t('error.network')) })));
     return body;
   } });
 }
@@ -42,13 +42,13 @@ export function consentCheckbox() {
   const input = h('input', { type: 'checkbox', id: 'privacy-consent', name: 'privacy_consent', required: true, 'aria-describedby': 'privacy-consent-error' });
   const error = h('p', { class: 'field__error', id: 'privacy-consent-error' });
   // A real link (it also works opened in a new tab); a tap opens the sheet so the form keeps its input.
-  const read = h('a', { href: '/privacy', text: t('privacy.read') });
+  const read = h('a', { href: '/privacy', class: 'btn btn--ghost btn--small consent__read', text: t('privacy.read') });
   read.addEventListener('click', (e) => { e.preventDefault(); showNoticeSheet(); });
   input.addEventListener('change', () => { error.textContent = ''; input.removeAttribute('aria-invalid'); });
-  const el = h('div', { class: 'field' },
-    h('label', { class: 'switch-row', for: 'privacy-consent' }, h('span', { text: t('privacy.agree') }), input),
-    h('p', { class: 'field__hint' }, read),
-    error);
+  const el = h('div', { class: 'field consent' },
+    h('div', { class: 'check-row' }, input, h('label', { for: 'privacy-consent', text: t('privacy.agree') })),
+    error,
+    h('div', {}, read));
   return {
     el,
     input,
@@ -70,7 +70,7 @@ async function accept(notice, next, btn, err) {
       navigate(safeNext(next, '/'), { replace: true });
     } catch (e) {
       if (e.code === 'privacy_notice_changed') navigate(location.pathname + location.search, { replace: true });
-      else err.textContent = e.detail || t('error.network');
+      else err.textContent = errorText(e, t('error.network'));
     }
   });
 }

@@ -7,8 +7,8 @@ import { navigate } from '../router.js';
 import { currentMembership, getCommunityId, isVerified, state } from '../store.js';
 import * as outbox from '../outbox.js';
 import {
-  button, card, chips, clear, confirmSheet, emptyState, field, formError, h, linkButton, openSheet, pill,
-  showErrors, skeleton, toast, useStylesheet, withLoading,
+  button, card, chips, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, openSheet,
+  pill, setFill, showErrors, skeleton, toast, useStylesheet, withLoading
 } from '../ui.js';
 import { communityName, gridText, requireUser } from './common.js';
 import { mountComments } from './comments.js';
@@ -44,15 +44,16 @@ function categoryLabel(settings, key) {
   return found ? found[getLocale()] || found.key : key;
 }
 
-const yuan = (cents) => (cents / 100).toLocaleString(getLocale(), { maximumFractionDigits: 2 });
+const yuan = (cents) => formatNumber(cents / 100, { maximumFractionDigits: 2 });
 
 function statusPill(status) {
   return pill(tr(`projects.status.${status}`), STATUS_KIND[status]);
 }
 
 function progressBar(percent, label) {
-  return h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': percent, 'aria-label': label },
-    h('span', { class: 'progress__bar', style: `width: ${Math.max(0, Math.min(100, percent))}%` }));
+  const value = Math.max(0, Math.min(100, percent));
+  return setFill(h('div', { class: 'progress', role: 'progressbar', 'aria-valuemin': 0, 'aria-valuemax': 100, 'aria-valuenow': value, 'aria-label': label },
+    h('span', { class: 'progress__bar' })), value / 100);
 }
 
 function stars(average, { label } = {}) {
@@ -118,7 +119,7 @@ export async function projectList(ctx) {
     if (!listEl.children.length) listEl.append(h('li', {}, emptyState({ iconName: 'vote', title: tr('projects.empty'), body: tr('projects.emptyBody') })));
   }
   more.addEventListener('click', () => withLoading(more, () => load(false)));
-  const refilter = () => { syncUrl(); load(true).catch((err) => toast(err.detail || t('error.network'), { type: 'error' })); };
+  const refilter = () => { syncUrl(); load(true).catch((err) => toast(errorText(err, t('error.network')), { type: 'error' })); };
 
   const statusChips = chips(STATUS_FILTERS.map((s) => ({ value: s, label: s ? tr(`projects.status.${s}`) : tr('projects.filter.all') })), filters.status,
     (v) => { filters.status = v; refilter(); }, { label: tr('projects.filter.status') });
@@ -209,7 +210,7 @@ export async function projectDetail(ctx) {
       if (message) toast(typeof message === 'function' ? message(result) : message);
       navigate(location.pathname, { replace: true });
     } catch (err) {
-      toast(err.detail || err.message || t('error.generic'), { type: 'error' });
+      toast(errorText(err), { type: 'error' });
     }
   });
   const url = (suffix = '') => `/api/v1/projects/${p.id}${suffix}`;
