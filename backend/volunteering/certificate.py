@@ -32,6 +32,7 @@ TEMPLATE = """<!doctype html>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{ l.title }} · {{ data.name }}</title>
+<link rel="icon" href="/icons/icon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/css/certificate.css">
 <script src="/js/certificate.js" defer></script>
 </head>
