@@ -49,10 +49,11 @@ def register_proxy(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from backend.core.db import configure_sqlite
-    from backend.core.manifest import resolve
+    from backend.core.manifest import install, resolve
     from backend.domains import DOMAINS
     from backend.extensions import api, db, limiter, login_manager, register_migrations
 
+    install(DOMAINS)
     for domain in DOMAINS:  # every table in the metadata (and so in Alembic's view)
         if domain.models:
             resolve(domain.models)
@@ -91,9 +92,11 @@ def register_domains(app: Flask) -> None:
             resolve(domain.targets)
     register_id_converter(app, api)
     register_path_converter(app, api)
-    for domain in DOMAINS:
-        for blueprint in domain.blueprints:
-            api.register_blueprint(resolve(blueprint))
+    # Every routes module (and so every schema) is imported before the first blueprint is documented: a
+    # schema may name a higher domain's schema (accounts' profile names communities' memberships).
+    blueprints = [resolve(blueprint) for domain in DOMAINS for blueprint in domain.blueprints]
+    for blueprint in blueprints:
+        api.register_blueprint(blueprint)
     register_error_handlers(app)
 
 

@@ -3,25 +3,21 @@
 Each domain knows its own tables, so each names in its manifest a `personal_data` module with
 `export(user) -> dict` and `TABLES`, the tables it reads (a test checks that together they cover every
 table that refers to a person). An exporter returns plain JSON values about the person only: their
-own rows, and other people as ids at most, never their names or contact details. Secrets are left out (password and session-token hashes, push keys), and so is
-anything that would undo ballot secrecy: a secret ballot was never linked to its voter.
+own rows, and other people as ids at most, never their names or contact details. Secrets are left out
+(password and session-token hashes, push keys), and so is anything that would undo ballot secrecy: a
+secret ballot was never linked to its voter. The helpers that turn rows into JSON are in core.personal_data.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date, datetime
-from decimal import Decimal
-
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 
 from backend.accounts import privacy
 from backend.accounts.models import User, UserSession
-from backend.communities import access
+from backend.core.actors import require_user
 from backend.core.db import utcnow
-from backend.core.manifest import resolve
-from backend.domains import DOMAINS
-from backend.extensions import db
+from backend.core.manifest import installed, resolve
+from backend.core.personal_data import row_dict, rows_of
 
 FORMAT_VERSION = 1
 TABLES = ("users", "user_sessions")
@@ -29,30 +25,7 @@ TABLES = ("users", "user_sessions")
 
 def section_modules() -> dict:
     """One section per domain that holds personal data, in the order of backend/domains.py."""
-    return {domain.name: resolve(domain.personal_data) for domain in DOMAINS if domain.personal_data}
-
-
-def plain(value):
-    """A column value as JSON: times in ISO 8601, decimals as strings (exact), the rest as is."""
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value)
-    return value
-
-
-def row_dict(row, *, leave_out: Iterable[str] = ()) -> dict:
-    """Every column of an ORM row except `leave_out`, as JSON values."""
-    skipped = set(leave_out)
-    return {column.key: plain(getattr(row, column.key))
-            for column in inspect(row).mapper.column_attrs if column.key not in skipped}
-
-
-def rows_of(statement, *, leave_out: Iterable[str] = ()) -> list[dict]:
-    """The rows an ORM `select(Model).where(...)` finds, oldest first by id, as dicts."""
-    entity = statement.column_descriptions[0]["entity"]
-    return [row_dict(row, leave_out=leave_out)
-            for row in db.session.scalars(statement.order_by(entity.id))]
+    return {domain.name: resolve(domain.personal_data) for domain in installed() if domain.personal_data}
 
 
 def _account(user: User) -> dict:
@@ -64,7 +37,7 @@ def _account(user: User) -> dict:
 
 def export_for(actor) -> dict:
     """Everything about the signed-in person, one section per domain."""
-    user = access.require_user(actor)
+    user = require_user(actor)
     return {
         "format_version": FORMAT_VERSION,
         "exported_at": utcnow().isoformat(),

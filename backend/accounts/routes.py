@@ -10,10 +10,8 @@ from flask_smorest import Blueprint
 from backend.accounts import personal_data, privacy, services
 from backend.accounts.identifiers import normalize_login
 from backend.accounts.sessions import sign_in, sign_out
-from backend.accounts.schemas import (ConsentSchema, LoginSchema, OwnUserSchema, PasswordChangeSchema,
+from backend.accounts.schemas import (ConsentSchema, LoginSchema, MeSchema, PasswordChangeSchema,
                                       PrivacyNoticeSchema, ProfileUpdateSchema, RegisterSchema)
-from backend.communities.schemas import OwnMembershipSchema
-from backend.communities.services import memberships_of
 from backend.core.csrf import csrf_token
 from backend.core.ratelimit import per_user
 from backend.core.web import actor
@@ -23,10 +21,6 @@ auth_blp = Blueprint("auth", __name__, url_prefix="/api/v1/auth", description="S
 me_blp = Blueprint("me", __name__, url_prefix="/api/v1/me", description="The signed-in person's profile")
 
 
-class MeSchema(OwnUserSchema):
-    memberships = ma.fields.List(ma.fields.Nested(OwnMembershipSchema))
-
-
 class SessionSchema(ma.Schema):
     user = ma.fields.Nested(MeSchema, allow_none=True)
     csrf_token = ma.fields.String()
@@ -34,8 +28,7 @@ class SessionSchema(ma.Schema):
 
 def _me(user):
     """The user with their memberships attached, for MeSchema (memberships belong to communities)."""
-    user.memberships = memberships_of(user)
-    return user
+    return services.with_profile_parts(user)
 
 
 def _login_key() -> str:

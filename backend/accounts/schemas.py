@@ -98,3 +98,13 @@ class OwnUserSchema(ma.Schema):
                                      "accepted_at": {"type": "string", "format": "date-time", "nullable": True},
                                      "current_version": {"type": "string"},
                                      "needs_consent": {"type": "boolean"}}})
+
+
+class MeSchema(OwnUserSchema):
+    """My profile, with the parts other domains add to it (accounts.services.register_profile_part).
+
+    The membership schema is named, not imported: communities (a layer above accounts) owns it, and
+    marshmallow finds it by name when the profile is dumped.
+    """
+
+    memberships = ma.fields.List(ma.fields.Nested("OwnMembershipSchema"))

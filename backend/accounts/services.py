@@ -14,7 +14,7 @@ from backend.accounts import privacy
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
 from backend.accounts.models import User, UserSession
 from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
-from backend.communities import access
+from backend.core.actors import require_user
 from backend.core.db import utcnow
 from backend.core.errors import AuthRequired, Conflict, ValidationFailed, register_messages
 from backend.extensions import db
@@ -35,10 +35,26 @@ register_messages({
 
 # Other domains register functions that erase what they hold about a person who deletes the account.
 _account_erasers: list[Callable[[User], None]] = []
+# ... and what a person's own profile shows besides the account (communities: their memberships).
+_profile_parts: dict[str, Callable[[User], object]] = {}
 
 
 def register_account_eraser(eraser: Callable[[User], None]) -> None:
     _account_erasers.append(eraser)
+
+
+def register_profile_part(name: str, loader: Callable[[User], object]) -> None:
+    """`loader(user)` becomes the attribute `name` of the user whose own profile is shown (GET /me)."""
+    if name in _profile_parts:
+        raise ValueError(f"profile part {name!r} is registered twice")
+    _profile_parts[name] = loader
+
+
+def with_profile_parts(user: User) -> User:
+    """The user with every registered part attached, for the profile schema (accounts.schemas.MeSchema)."""
+    for name, loader in _profile_parts.items():
+        setattr(user, name, loader(user))
+    return user
 
 
 def _identifier_errors(email: str | None, phone: str | None) -> tuple[str | None, str | None]:
@@ -89,7 +105,7 @@ def accept_privacy_notice(actor, version: str) -> User:
 
     :raises Conflict: ``privacy_notice_changed`` when a newer notice replaced it meanwhile
     """
-    access.require_user(actor)
+    require_user(actor)
     privacy.record_consent(actor, version)
     db.session.flush()
     return actor
@@ -159,6 +175,12 @@ def users_by_id(user_ids) -> dict[int, User]:
     """{id: user} of the ids that exist, in one query (names for lists other domains show)."""
     ids = list(set(user_ids))
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
+
+
+def display_name_of(user_id_column):
+    """SQL for the display name of the user whose id is in `user_id_column` (NULL when none), so that
+    another domain's export lists people by name in its own query, without reading this domain's table."""
+    return select(User.display_name).where(User.id == user_id_column).scalar_subquery()
 
 
 def delivery_profiles(user_ids: list[int]) -> dict[int, tuple[str, str, str | None, str | None]]:

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from backend.accounts.services import display_name_of
 from backend.aid.models import AidPost, AidResponse, TimeBankEntry
 from backend.core.sql import (
     aggregate,
@@ -61,16 +62,10 @@ def aid_figures(community_ids: list[int], start: datetime, end: datetime, *, by:
 
 def export_rows(community_id: int, start: datetime, end: datetime):
     """Aid posts made in the period with author's and helper's display names and hours (no contact data)."""
-    from sqlalchemy.orm import aliased
-
-    from backend.accounts.models import User
-
-    author, helper = aliased(User), aliased(User)
     stmt = (select(AidPost.id, AidPost.created_at, AidPost.kind, AidPost.category, AidPost.title, AidPost.grid_id,
-                   AidPost.status, author.display_name.label("author_name"), helper.display_name.label("helper_name"),
-                   AidPost.completed_at, TimeBankEntry.minutes)
-            .join(author, author.id == AidPost.author_id)
-            .outerjoin(helper, helper.id == AidPost.helper_id)
+                   AidPost.status, display_name_of(AidPost.author_id).label("author_name"),
+                   display_name_of(AidPost.helper_id).label("helper_name"), AidPost.completed_at,
+                   TimeBankEntry.minutes)
             .outerjoin(TimeBankEntry, TimeBankEntry.post_id == AidPost.id)
             .where(AidPost.community_id == community_id, AidPost.created_at >= start, AidPost.created_at < end)
             .order_by(AidPost.id))

@@ -5,7 +5,7 @@ Who blocked me is theirs to keep: blocks are exported only from the blocker's si
 
 from sqlalchemy import or_, select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.aid.models import AidPost, AidResponse, AidThanks, TimeBankEntry, UserBlock
 
 TABLES = ("aid_posts", "aid_responses", "aid_thanks", "time_bank_entries", "user_blocks")

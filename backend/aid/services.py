@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.models import User
+from backend.accounts import services as accounts
 from backend.aid.models import AidPost, AidResponse, AidThanks, TimeBankEntry, UserBlock
 from backend.communities import access
 from backend.communities import services as communities
@@ -427,7 +427,7 @@ def block(actor, user_id: int) -> UserBlock:
     access.require_user(actor)
     if user_id == actor.id:
         raise ValidationFailed({"user_id": ["you cannot block yourself"]})
-    if db.session.get(User, user_id) is None:
+    if accounts.get_user(user_id) is None:
         raise NotFound()
     existing = db.session.scalar(select(UserBlock).where(UserBlock.blocker_id == actor.id,
                                                          UserBlock.blocked_id == user_id))
@@ -474,8 +474,7 @@ def my_time_bank(actor, community_id: int, *, limit: int = 20, cursor: str | Non
         TimeBankEntry.community_id == community_id,
         or_(TimeBankEntry.giver_id == actor.id, TimeBankEntry.receiver_id == actor.id)),
         [SortKey(TimeBankEntry.id, descending=True)], limit=limit, cursor=cursor)
-    people = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(
-        {e.giver_id for e in page.items} | {e.receiver_id for e in page.items})))}
+    people = accounts.users_by_id({e.giver_id for e in page.items} | {e.receiver_id for e in page.items})
     for entry in page.items:
         entry.direction = "given" if entry.giver_id == actor.id else "received"
         entry.other = people.get(entry.receiver_id if entry.direction == "given" else entry.giver_id)

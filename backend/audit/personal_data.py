@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.audit.models import AuditEntry
 
 TABLES = ("audit_entries",)

@@ -1,4 +1,9 @@
+"""The append-only audit log: record an action in the caller's transaction; list a community's entries."""
+
+from sqlalchemy import select
+
 from backend.audit.models import AuditEntry
+from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 
 
@@ -11,3 +16,19 @@ def record(actor, action: str, target_type: str, target_id: int | None, *, commu
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def entries(community_id: int, *, action: str | None = None, actor_id: int | None = None,
+            target_type: str | None = None, limit: int = 20, cursor: str | None = None) -> Page:
+    """One page of a community's log, newest first; `action` matches a prefix ("moderation." for all of them).
+
+    The caller decides who may read it (the committee, through moderation).
+    """
+    stmt = select(AuditEntry).where(AuditEntry.community_id == community_id)
+    if action:
+        stmt = stmt.where(AuditEntry.action.startswith(action))
+    if actor_id:
+        stmt = stmt.where(AuditEntry.actor_id == actor_id)
+    if target_type:
+        stmt = stmt.where(AuditEntry.target_type == target_type)
+    return paginate(stmt, [SortKey(AuditEntry.id, descending=True)], limit=limit, cursor=cursor)

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, object_session
 
 from backend.comments.models import Comment, CommentThread
 from backend.communities import access
-from backend.core import targets
+from backend.core import actors, targets
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
@@ -72,7 +72,7 @@ def can_see(actor, comment: Comment) -> bool:
 
 def _visible_to(actor):
     """Hidden comments are absent for everyone but their author."""
-    actor_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    actor_id = actors.actor_id(actor)
     if actor_id is None:
         return Comment.is_hidden.is_(False)
     return or_(Comment.is_hidden.is_(False), Comment.author_id == actor_id)
@@ -80,7 +80,7 @@ def _visible_to(actor):
 
 def _decorate(actor, comments: Iterable[Comment]) -> None:
     """Viewer-specific fields the schema dumps (is_mine, can_edit)."""
-    actor_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    actor_id = actors.actor_id(actor)
     now = utcnow()
     for comment in comments:
         comment.is_mine = actor_id is not None and comment.author_id == actor_id

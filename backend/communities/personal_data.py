@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.communities.models import Grid, Household, Invite, Membership
 
 TABLES = ("memberships", "households", "invites", "grids")

@@ -9,7 +9,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.services import register_account_eraser
+from backend.accounts.services import register_account_eraser, register_profile_part
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities.models import Community, Grid, Household, Invite, Membership, Region
@@ -423,3 +423,4 @@ def _erase_household_links(user) -> None:
 
 
 register_account_eraser(_erase_household_links)
+register_profile_part("memberships", memberships_of)

@@ -52,6 +52,20 @@ class Domain:
             raise ValueError(f"domain {self.name!r}: layer must be one of {LAYERS}")
 
 
+_installed: tuple[Domain, ...] = ()
+
+
+def install(domains: tuple[Domain, ...]) -> None:
+    """The app factory hands down the list of backend/domains.py, for lower layers that go over every
+    domain (the data download) without importing the list, which imports every domain package."""
+    global _installed
+    _installed = tuple(domains)
+
+
+def installed() -> tuple[Domain, ...]:
+    return _installed
+
+
 def resolve(name: str):
     """The object a "module:attribute" (or "module") string names, imported now."""
     module, _, attribute = name.partition(":")

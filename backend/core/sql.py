@@ -1,5 +1,7 @@
 """SQL expressions that differ between SQLite and PostgreSQL, and aggregate helpers that must not."""
 
+from collections.abc import Iterator
+
 from sqlalchemy import (
     BigInteger,
     Float,
@@ -13,6 +15,14 @@ from sqlalchemy import (
 )
 
 from backend.extensions import db
+
+IN_CHUNK = 900  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
+
+
+def chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
+    """`items` in slices short enough for one IN (...) list each."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def month_of(column):

@@ -1,5 +1,4 @@
-"""Sent early warnings (so that each is notified once), and the indexes the figures need on other domains'
-tables (declared here, by the module that needs them, until their owners adopt them)."""
+"""Sent early warnings, so that each is notified once."""
 
 from __future__ import annotations
 
@@ -10,7 +9,6 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
-    Index,
     String,
     UniqueConstraint,
 )
@@ -18,7 +16,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import UTCDateTime, utcnow
 from backend.extensions import db
-from backend.reports.models import Report
 
 WARNING_KINDS = ("grid_surge", "reopen_rising")
 
@@ -44,13 +41,3 @@ class SentWarning(db.Model):
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-
-# Period figures filter one community's rows by a time column: without these, a dashboard scans every
-# report of the community (10,000 on average in a district of 1,000,000).
-FIGURE_INDEXES = (
-    Index("ix_reports_community_id_created_at", Report.community_id, Report.created_at),
-    # created_at too: the time-to-resolve/accept percentiles then read the index alone (8x faster on SQLite).
-    Index("ix_reports_community_id_resolved_at_created_at", Report.community_id, Report.resolved_at, Report.created_at),
-    Index("ix_reports_community_id_accepted_at_created_at", Report.community_id, Report.accepted_at, Report.created_at),
-    Index("ix_reports_community_id_closed_at", Report.community_id, Report.closed_at),
-)

@@ -13,8 +13,8 @@ from datetime import timedelta
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from backend.accounts import services as accounts
 from backend.audit import services as audit
-from backend.audit.models import AuditEntry
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core import targets
@@ -191,9 +191,7 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
     flags = db.session.scalars(select(Flag).where(Flag.case_id.in_(case_ids))).all() if case_ids else []
     history = db.session.scalars(select(ModerationAction).where(ModerationAction.author_id.in_(author_ids))
                                  .order_by(ModerationAction.id.desc())).all() if author_ids else []
-    from backend.accounts.models import User  # author names for the committee's view
-
-    authors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(author_ids)))} if author_ids else {}
+    authors = accounts.users_by_id(author_ids)  # author names for the committee's view
     loaded: dict[tuple[str, int], object] = {}
     for kind in {c.target_type for c in cases}:
         target = targets.get(kind)
@@ -363,15 +361,10 @@ def actions_about_me(actor, community_id: int) -> list[ModerationAction]:
 
 def audit_log(actor, community_id: int, *, action: str | None, actor_id: int | None, target_type: str | None,
               limit: int, cursor: str | None) -> Page:
+    """The community's audit log for its committee, newest first."""
     access.require_committee(actor, community_id)
-    stmt = select(AuditEntry).where(AuditEntry.community_id == community_id)
-    if action:
-        stmt = stmt.where(AuditEntry.action.startswith(action))
-    if actor_id:
-        stmt = stmt.where(AuditEntry.actor_id == actor_id)
-    if target_type:
-        stmt = stmt.where(AuditEntry.target_type == target_type)
-    return paginate(stmt, [SortKey(AuditEntry.id, descending=True)], limit=limit, cursor=cursor)
+    return audit.entries(community_id, action=action, actor_id=actor_id, target_type=target_type, limit=limit,
+                         cursor=cursor)
 
 
 def settings(actor, community_id: int) -> dict:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.notices.models import Notice, NoticeRead
 
 TABLES = ("notices", "notice_reads")

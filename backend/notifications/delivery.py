@@ -20,12 +20,12 @@ from sqlalchemy import delete, func, insert, select, update
 from backend import jobs
 from backend.accounts import services as accounts
 from backend.core.db import after_commit, utcnow
+from backend.core.sql import chunks
 from backend.extensions import db
 from backend.notifications import catalogue
 from backend.notifications.models import HeldPush, Notification, NotificationSetting, PushSubscription
 from backend.notifications.push import FAILED, GONE, RETRY, SENT, PushItem, deliver, session_for
 from backend.notifications.quiet import quiet_until
-from backend.notifications.services import chunks
 from backend.notifications.settings import push_config, setting
 from backend.notifications.vapid import signer
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from cryptography.hazmat.primitives.asymmetric import ec
 from flask import current_app
@@ -16,9 +16,10 @@ from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.services import register_account_eraser
-from backend.communities import access
 from backend.core import targets
+from backend.core.actors import require_user
 from backend.core.db import after_commit, utcnow
+from backend.core.sql import chunks
 from backend.core.errors import NotFound, ValidationFailed, register_messages
 from backend.core.i18n import request_locale
 from backend.core.pagination import SortKey, paginate
@@ -36,7 +37,6 @@ from backend.notifications.models import (
 )
 from backend.notifications.settings import allowed_hosts
 
-IN_CHUNK = 900  # ids per IN (...) list: well under SQLite's and PostgreSQL's parameter limits
 MAX_DEVICES_PER_USER = 20
 
 register_messages({
@@ -45,11 +45,6 @@ register_messages({
         "en": ("Unsafe push endpoint", "The push endpoint must be an https push service on a public host ({reason})."),
     },
 })
-
-
-def chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
 
 
 # ---------- notify ----------
@@ -163,7 +158,7 @@ def set_follow(actor, target_type: str, target_id: int, *, following: bool) -> d
 
     :raises NotFound: following an item the actor may not see
     """
-    access.require_user(actor)
+    require_user(actor)
     if following:
         _require_visible(actor, target_type, target_id)
         follow(actor.id, target_type, target_id)
@@ -174,7 +169,7 @@ def set_follow(actor, target_type: str, target_id: int, *, following: bool) -> d
 
 
 def follow_status(actor, target_type: str, target_id: int) -> dict:
-    access.require_user(actor)
+    require_user(actor)
     return {"target_type": target_type, "target_id": target_id,
             "following": is_following(actor.id, target_type, target_id)}
 
@@ -193,7 +188,7 @@ def _render_rows(rows: list[Notification], locale: str, timezone: str | None) ->
 
 def list_inbox(actor, *, limit: int, cursor: str | None, unread: bool = False) -> dict:
     """The actor's notifications, newest first, with title and body in the reader's language."""
-    access.require_user(actor)
+    require_user(actor)
     stmt = select(Notification).where(Notification.user_id == actor.id)
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))
@@ -204,7 +199,7 @@ def list_inbox(actor, *, limit: int, cursor: str | None, unread: bool = False) -
 
 def mark_read(actor, *, ids: list[int] | None = None, all_: bool = False) -> dict:
     """Mark some (ids) or all of the actor's notifications read; others' ids are ignored."""
-    access.require_user(actor)
+    require_user(actor)
     if not all_ and not ids:
         raise ValidationFailed({"ids": ["give ids or all: true"]})
     stmt = update(Notification).where(Notification.user_id == actor.id, Notification.read_at.is_(None))
@@ -223,7 +218,7 @@ def _settings(user_id: int) -> NotificationSetting | None:
 
 def preferences(actor) -> dict:
     """Every kind with its inbox/push choice (explicit or default), the digest and the quiet hours."""
-    access.require_user(actor)
+    require_user(actor)
     chosen = {p.kind: p for p in db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == actor.id))}
     locale = request_locale()
@@ -242,7 +237,7 @@ def preferences(actor) -> dict:
 
 def update_preferences(actor, data: dict) -> dict:
     """Change some kinds' inbox/push choices and the digest; kinds not given keep theirs."""
-    access.require_user(actor)
+    require_user(actor)
     changes = data.get("kinds") or []
     unknown = [c["kind"] for c in changes if c["kind"] not in catalogue.KINDS]
     if unknown:
@@ -310,7 +305,7 @@ def subscribe(actor, *, endpoint: str, keys: dict, user_agent: str | None = None
 
     :raises ValidationFailed: ``unsafe_push_endpoint`` or bad keys (422)
     """
-    access.require_user(actor)
+    require_user(actor)
     check_push_endpoint(endpoint)
     _check_keys(keys)
     now = utcnow()
@@ -344,7 +339,7 @@ def unsubscribe(actor, *, endpoint: str, **_browser_fields) -> None:
 
     :raises NotFound: the actor has no subscription with that endpoint
     """
-    access.require_user(actor)
+    require_user(actor)
     deleted = db.session.execute(delete(PushSubscription).where(
         PushSubscription.user_id == actor.id, PushSubscription.endpoint == endpoint)).rowcount
     if not deleted:

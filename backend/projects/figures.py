@@ -12,6 +12,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from backend.accounts.services import display_name_of
 from backend.core.sql import aggregate, count_if, facts, keyed, merge_into
 from backend.extensions import db
 from backend.projects.models import Project, ProjectRating
@@ -50,13 +51,11 @@ def project_figures(community_ids: list[int], start: datetime, end: datetime, *,
 
 def export_rows(community_id: int, start: datetime, end: datetime):
     """Projects created or decided in the period, with the author's display name (no contact data)."""
-    from backend.accounts.models import User
-
     stmt = (select(Project.id, Project.title, Project.category, Project.grid_id, Project.status,
-                   User.display_name.label("author_name"), Project.budget_cents, Project.supports_count,
-                   Project.created_at, Project.submitted_at, Project.decided_at, Project.completed_at,
-                   Project.percent_done, Project.rating_count, Project.rating_average, Project.poll_id)
-            .join(User, User.id == Project.author_id)
+                   display_name_of(Project.author_id).label("author_name"), Project.budget_cents,
+                   Project.supports_count, Project.created_at, Project.submitted_at, Project.decided_at,
+                   Project.completed_at, Project.percent_done, Project.rating_count, Project.rating_average,
+                   Project.poll_id)
             .where(Project.community_id == community_id, Project.status != "draft",
                    ((Project.created_at >= start) & (Project.created_at < end))
                    | ((Project.decided_at >= start) & (Project.decided_at < end))

@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.projects.models import Project, ProjectEvent, ProjectRating, ProjectSupport
 
 TABLES = ("projects", "project_supports", "project_ratings", "project_events")

@@ -18,7 +18,7 @@ from backend.audit import services as audit
 from backend.comments.services import counts_for
 from backend.communities import access
 from backend.communities import services as communities
-from backend.communities.models import Community
+from backend.core import actors
 from backend.core.db import UTCDateTime, utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
@@ -109,12 +109,8 @@ def get_project(project_id: int) -> Project:
     return project
 
 
-def _actor_id(actor) -> int | None:
-    return actor.id if actor is not None and getattr(actor, "is_authenticated", False) else None
-
-
 def is_author(actor, project: Project) -> bool:
-    return _actor_id(actor) == project.author_id
+    return actors.actor_id(actor) == project.author_id
 
 
 def can_see(actor, project: Project) -> bool:
@@ -135,7 +131,7 @@ def get_visible_project(actor, project_id: int) -> Project:
     return project
 
 
-def categories(community: Community) -> list[dict]:
+def categories(community) -> list[dict]:
     """Built-in categories, then the community's own (setting `project_categories`)."""
     built_in = [{"key": key, **CATEGORY_LABELS[key]} for key in BUILT_IN_CATEGORIES]
     own = [c for c in community.setting("project_categories", []) or []
@@ -150,7 +146,7 @@ def project_settings(community_id: int) -> dict:
     return {"items": categories(community), "support_threshold": support_threshold(community)}
 
 
-def support_threshold(community: Community) -> int:
+def support_threshold(community) -> int:
     """Setting `project_support_threshold`, else 2% of verified households, at least 5."""
     configured = community.setting("project_support_threshold", None)
     if isinstance(configured, int) and configured > 0:
@@ -164,7 +160,7 @@ def _supporter_ids(project_id: int) -> list[int]:
 
 
 def _supported_ids(actor, project_ids: list[int]) -> set[int]:
-    actor_id = _actor_id(actor)
+    actor_id = actors.actor_id(actor)
     if actor_id is None or not project_ids:
         return set()
     return set(db.session.scalars(select(ProjectSupport.project_id).where(
@@ -187,7 +183,7 @@ def _decorate(actor, projects: list[Project], *, detail: bool = False) -> list[P
 
 
 def _my_rating(actor, project_id: int) -> ProjectRating | None:
-    actor_id = _actor_id(actor)
+    actor_id = actors.actor_id(actor)
     if actor_id is None:
         return None
     return db.session.scalar(select(ProjectRating).where(ProjectRating.project_id == project_id,
@@ -229,7 +225,7 @@ def list_projects(actor, community_id: int, *, status: str | None = None, catego
     `status=withdrawn` one's own (all of them for the committee); `mine` shows all one's own projects.
     """
     communities.get_community(community_id)
-    actor_id = _actor_id(actor)
+    actor_id = actors.actor_id(actor)
     committee = access.is_committee(actor, community_id)
     stmt = select(Project).where(Project.community_id == community_id)
     if not committee:
@@ -282,7 +278,7 @@ def list_ratings(actor, project_id: int, *, limit: int = 20, cursor: str | None 
 def _record(project: Project, actor, action: str, moved: tuple[str, str] | None = None, *, note: str = "",
             reason: str | None = None, **details) -> ProjectEvent:
     from_status, to_status = moved or (None, None)
-    event = ProjectEvent(project_id=project.id, actor_id=_actor_id(actor), action=action, from_status=from_status,
+    event = ProjectEvent(project_id=project.id, actor_id=actors.actor_id(actor), action=action, from_status=from_status,
                          to_status=to_status, note=note or "", reason=reason or None, **details)
     db.session.add(event)
     db.session.flush()
@@ -294,10 +290,10 @@ def _tell(project: Project, action: str, recipients: Iterable[int | None], actor
     context = {"project_id": project.id, "project_title": project.title, "state": project.status,
                "action": action, **extra}
     notify(recipients, "project_transition", context, community_id=project.community_id,
-           exclude=[_actor_id(actor)])
+           exclude=[actors.actor_id(actor)])
 
 
-def _validate_fields(community: Community, fields: dict) -> None:
+def _validate_fields(community, fields: dict) -> None:
     if "category" in fields and fields["category"] not in {c["key"] for c in categories(community)}:
         raise ValidationFailed({"category": ["not a category of this community"]})
     if fields.get("grid_id") is not None:
@@ -415,7 +411,7 @@ def _apply_changes(actor, project: Project, changes: dict) -> None:
     for key in ("title", "summary", "body"):
         if key in changes and changes[key] is not None:
             changes[key] = changes[key].strip()
-    _validate_fields(db.session.get(Community, project.community_id), changes)
+    _validate_fields(communities.get_community(project.community_id), changes)
     new_photos = [pid for pid in changes.get("photo_ids") or [] if pid not in (project.photo_ids or [])]
     for key, value in changes.items():
         setattr(project, key, value)
@@ -433,7 +429,7 @@ def submit_project(actor, project_id: int) -> Project:
     project = get_visible_project(actor, project_id)
     _require_author(actor, project)
     access.require_verified(actor, project.community_id)
-    community = db.session.get(Community, project.community_id)
+    community = communities.get_community(project.community_id)
     days = community.setting("project_support_days", DEFAULT_SUPPORT_DAYS)
     moved = project.submit(utcnow(), timedelta(days=days))
     project.support_threshold = support_threshold(community)

@@ -23,6 +23,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select
 
+from backend.accounts.services import display_name_of
 from backend.core.db import utcnow
 from backend.core.sql import (
     aggregate,
@@ -135,18 +136,11 @@ def category_keys() -> tuple[str, ...]:
 def export_rows(community_id: int, start: datetime, end: datetime):
     """Reports made in the period, for the committee's CSV: reporter's and handler's display names, never
     their phone or e-mail. Streams rows (an export is a listing, not a count)."""
-    from sqlalchemy.orm import aliased
-
-    from backend.accounts.models import User
-
-    reporter, assignee = aliased(User), aliased(User)
     stmt = (select(Report.id, Report.created_at, Report.category, Report.grid_id, Report.status,
-                   Report.location_text, Report.description, reporter.display_name.label("reporter_name"),
-                   assignee.display_name.label("assignee_name"), Report.accepted_at, Report.resolved_at,
+                   Report.location_text, Report.description, display_name_of(Report.reporter_id).label("reporter_name"),
+                   display_name_of(Report.assignee_id).label("assignee_name"), Report.accepted_at, Report.resolved_at,
                    Report.closed_at, Report.resolve_due_at, Report.reopen_count, Report.me_too_count,
                    Report.rating_stars, Report.is_confirmed_by_default, Report.reject_reason)
-            .join(reporter, reporter.id == Report.reporter_id)
-            .outerjoin(assignee, assignee.id == Report.assignee_id)
             .where(Report.community_id == community_id, Report.created_at >= start, Report.created_at < end)
             .order_by(Report.id))
     yield from db.session.execute(stmt.execution_options(yield_per=1000)).mappings()

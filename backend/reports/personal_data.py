@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.reports.models import Report, ReportEvent, ReportMeToo
 
 TABLES = ("reports", "report_events", "report_me_toos")

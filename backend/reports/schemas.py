@@ -6,7 +6,7 @@ from backend.core.i18n import request_locale
 from backend.core.schemas import InputSchema, text
 from backend.reports import categories as cats
 from backend.reports.models import REJECT_REASONS, STATUSES
-from backend.uploads.routes import UploadSchema
+from backend.uploads.schemas import UploadSchema
 
 ANONYMOUS_REPORTER = {
     "zh-CN": ("第{number}网格的居民", "一位居民"),
@@ -73,11 +73,6 @@ class ConfirmSchema(InputSchema):
 
 class StillBrokenSchema(InputSchema):
     comment = text(2000, required=True, min_length=1)
-
-
-class ToProjectSchema(InputSchema):
-    title = text(120, load_default=None, allow_none=True)
-    body = text(5000, load_default=None, allow_none=True)
 
 
 class ReportCategorySchema(ma.Schema):

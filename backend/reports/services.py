@@ -11,12 +11,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
+from backend.core import actors
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
+from backend.projects import services as projects
 from backend.reports import categories as cats
 from backend.reports import geo, places
 from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, ReportMeToo
@@ -72,13 +74,9 @@ def get_report(report_id: int) -> Report:
     return report
 
 
-def _viewer_id(actor) -> int | None:
-    return getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
-
-
 def can_see(actor, report: Report) -> bool:
     """A report hidden by moderation exists only for its reporter and the committee."""
-    return (not report.is_hidden or _viewer_id(actor) == report.reporter_id
+    return (not report.is_hidden or actors.actor_id(actor) == report.reporter_id
             or access.is_committee(actor, report.community_id))
 
 
@@ -94,7 +92,7 @@ def _visible_to(actor, community_id: int):
     """SQL condition for lists: hidden reports only for their reporter (the committee sees all)."""
     if access.is_committee(actor, community_id):
         return true()
-    return or_(Report.is_hidden.is_(False), Report.reporter_id == _viewer_id(actor))
+    return or_(Report.is_hidden.is_(False), Report.reporter_id == actors.actor_id(actor))
 
 
 def _role_in(actor, report: Report) -> str:
@@ -462,7 +460,7 @@ def sla_sweep(now: datetime | None = None, batch: int = 500) -> dict:
 
 def _present(actor, reports: list[Report]) -> list[Report]:
     """Decide per report whether this viewer may see who reported it (reporter, assignee, committee)."""
-    viewer_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    viewer_id = actors.actor_id(actor)
     committee_of: dict[int, bool] = {}
     photos = uploads.photos_by_target("report", [r.id for r in reports])
     for report in reports:
@@ -510,7 +508,7 @@ def nearby(actor, community_id: int, **query) -> list[Report]:
 
 def allowed_actions(actor, report: Report) -> list[str]:
     """What this viewer may do now (the PWA shows these buttons; the services check again)."""
-    if not getattr(actor, "is_authenticated", False):
+    if not actors.is_signed_in(actor):
         return []
     member = access.membership(actor, report.community_id)
     actions = []
@@ -543,7 +541,7 @@ def report_detail(actor, report_id: int) -> Report:
     for event in report.events:
         event.photos = event_photos.get(event.id, [])
     report.allowed_actions = allowed_actions(actor, report)
-    viewer_id = getattr(actor, "id", None) if getattr(actor, "is_authenticated", False) else None
+    viewer_id = actors.actor_id(actor)
     report.my_me_too = viewer_id is not None and db.session.scalar(select(ReportMeToo.id).where(
         ReportMeToo.report_id == report.id, ReportMeToo.user_id == viewer_id)) is not None
     return report
@@ -556,8 +554,6 @@ def to_project(actor, report_id: int, *, title: str | None = None, body: str | N
 
     :raises Conflict: ``already_a_project``
     """
-    from backend.projects import services as projects  # the projects domain; imported when used
-
     report = get_report(report_id)
     access.require_committee(actor, report.community_id)
     if report.project_id is not None:

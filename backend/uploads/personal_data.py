@@ -2,7 +2,7 @@
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.uploads.models import Upload
 
 TABLES = ("uploads",)

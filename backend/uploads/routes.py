@@ -2,28 +2,15 @@ from flask import request, send_file
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
-import marshmallow as ma
-
 from backend.core.web import actor
 from backend.uploads import services
+from backend.uploads.schemas import UploadFileSchema, UploadSchema
 
 blp = Blueprint("uploads", __name__, url_prefix="/api/v1", description="Photo uploads")
 
 # Files never change once written (a new photo gets a new id), so browsers may keep them a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
 PRIVATE = "private, max-age=3600"
-
-
-class UploadSchema(ma.Schema):
-    id = ma.fields.Integer()
-    url = ma.fields.String()
-    thumb_url = ma.fields.String()
-    width = ma.fields.Integer()
-    height = ma.fields.Integer()
-
-
-class UploadFileSchema(ma.Schema):
-    file = ma.fields.Raw(metadata={"type": "string", "format": "binary"})
 
 
 def _uploaded_bytes() -> bytes | None:

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from backend.accounts.services import display_name_of
 from backend.core.db import utcnow
 from backend.core.sql import aggregate, count_if, facts, keyed, merge_into
 from backend.extensions import db
@@ -61,16 +62,13 @@ def volunteer_figures(community_ids: list[int], start: datetime, end: datetime, 
 
 def export_rows(community_id: int, start: datetime, end: datetime):
     """Hours per volunteer and shift (shifts starting in the period), with the volunteer's display name."""
-    from backend.accounts.models import User
-
     stmt = (select(Organisation.name.label("organisation"), Activity.id.label("activity_id"),
                    Activity.title.label("activity"), Shift.starts_at, Shift.ends_at,
-                   User.display_name.label("volunteer_name"), ShiftSignup.status, ShiftSignup.checked_in_at,
-                   ShiftSignup.minutes, ShiftSignup.hours_reason)
+                   display_name_of(ShiftSignup.user_id).label("volunteer_name"), ShiftSignup.status,
+                   ShiftSignup.checked_in_at, ShiftSignup.minutes, ShiftSignup.hours_reason)
             .select_from(ShiftSignup).join(Shift, Shift.id == ShiftSignup.shift_id)
             .join(Activity, Activity.id == Shift.activity_id)
             .outerjoin(Organisation, Organisation.id == Activity.organisation_id)
-            .join(User, User.id == ShiftSignup.user_id)
             .where(Activity.community_id == community_id, Shift.starts_at >= start, Shift.starts_at < end,
                    ShiftSignup.status == "confirmed")
             .order_by(Shift.starts_at, Shift.id, ShiftSignup.id))

@@ -20,10 +20,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from backend.accounts.models import User
+from backend.accounts import services as accounts
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
+from backend.core import actors
 from backend.core.db import utcnow
 from backend.core.errors import (
     Conflict,
@@ -37,6 +38,7 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
+from backend.projects import services as projects
 from backend.volunteering.models import (
     Activity,
     ActivityGrid,
@@ -131,10 +133,6 @@ def normalise_skills(skills) -> list[str]:
     return list(seen)
 
 
-def _is_authenticated(actor) -> bool:
-    return actor is not None and getattr(actor, "is_authenticated", False)
-
-
 def _org_or_404(organisation_id: int) -> Organisation:
     organisation = db.session.get(Organisation, organisation_id)
     if organisation is None:
@@ -157,7 +155,7 @@ def _require_org_admin(actor, organisation: Organisation) -> None:
 
 def can_manage(actor, activity: Activity) -> bool:
     """Organisation admins (or, for a project's activity, whoever opened it) and the committee."""
-    if not _is_authenticated(actor):
+    if not actors.is_signed_in(actor):
         return False
     if access.is_committee(actor, activity.community_id):
         return True
@@ -177,7 +175,7 @@ def can_see_organisation(actor, organisation: Organisation, *, hidden_too: bool 
     profile hidden by moderation (unless `hidden_too`: its activities follow their own rule)."""
     if organisation.is_verified and (hidden_too or not organisation.is_hidden):
         return True
-    return _is_authenticated(actor) and (is_org_admin(actor.id, organisation.id)
+    return actors.is_signed_in(actor) and (is_org_admin(actor.id, organisation.id)
                                          or access.is_committee(actor, organisation.community_id))
 
 
@@ -188,20 +186,16 @@ def _visible_organisation(actor, organisation: Organisation) -> Organisation:
     return organisation
 
 
-def _actor_id(actor) -> int | None:
-    return actor.id if _is_authenticated(actor) else None
-
-
 def _sees_hidden_activity(actor, activity: Activity) -> bool:
     """A hidden activity is seen by its creator, the people who manage it and the committee."""
-    return _actor_id(actor) == activity.created_by_id or can_manage(actor, activity)
+    return actors.actor_id(actor) == activity.created_by_id or can_manage(actor, activity)
 
 
 def _hidden_activity_filter(actor, community_id: int):
     """SQL condition for lists: hidden activities only for their creator (the committee sees all)."""
     if access.is_committee(actor, community_id):
         return true()
-    return or_(Activity.is_hidden.is_(False), Activity.created_by_id == _actor_id(actor))
+    return or_(Activity.is_hidden.is_(False), Activity.created_by_id == actors.actor_id(actor))
 
 
 def _local_today() -> date:
@@ -236,7 +230,7 @@ def create_organisation(actor, community_id: int, *, name: str, kind: str = "vol
 def decorate_organisation(organisation: Organisation, actor) -> Organisation:
     organisation.admins = [a.user for a in db.session.scalars(select(OrganisationAdmin).where(
         OrganisationAdmin.organisation_id == organisation.id).order_by(OrganisationAdmin.id))]
-    organisation.is_admin = _is_authenticated(actor) and any(u.id == actor.id for u in organisation.admins)
+    organisation.is_admin = actors.is_signed_in(actor) and any(u.id == actor.id for u in organisation.admins)
     return organisation
 
 
@@ -249,7 +243,7 @@ def list_organisations(actor, community_id: int, *, status: str | None = None, l
         access.require_committee(actor, community_id)
     stmt = select(Organisation).where(Organisation.community_id == community_id, Organisation.status == status)
     if not access.is_committee(actor, community_id):  # hidden profiles: only for their admins
-        mine = select(OrganisationAdmin.organisation_id).where(OrganisationAdmin.user_id == _actor_id(actor))
+        mine = select(OrganisationAdmin.organisation_id).where(OrganisationAdmin.user_id == actors.actor_id(actor))
         stmt = stmt.where(or_(Organisation.is_hidden.is_(False), Organisation.id.in_(mine)))
     page = paginate(stmt, [SortKey(Organisation.id)], limit=limit, cursor=cursor)
     for organisation in page.items:
@@ -301,7 +295,7 @@ def add_admin(actor, organisation_id: int, user_id: int) -> Organisation:
     """
     organisation = _org_or_404(organisation_id)
     _require_org_admin(actor, organisation)
-    user = db.session.get(User, user_id)
+    user = accounts.get_user(user_id)
     member = access.membership(user, organisation.community_id) if user else None
     if member is None:
         raise NotFound()
@@ -366,28 +360,16 @@ def create_activity(actor, organisation_id: int, **fields) -> Activity:
                            **fields)
 
 
-def _project(project_id: int):
-    """The micro-project through the projects domain's service (NotFound when that domain is absent)."""
-    try:
-        from backend.projects import services as projects
-    except ImportError:
-        raise NotFound() from None
-    getter = getattr(projects, "get_project", None)
-    if getter is None:
-        raise NotFound()
-    return getter(project_id)
-
-
 def create_project_activity(actor, project_id: int, **fields) -> Activity:
     """An approved micro-project that asks for volunteers opens an activity (committee or the project's author).
 
     :raises Conflict: ``project_not_open_for_volunteers``
     """
-    project = _project(project_id)
+    project = projects.get_project(project_id)
     access.require_verified(actor, project.community_id)
     if actor.id != project.author_id and not access.is_committee(actor, project.community_id):
         raise Forbidden(reason="author_or_committee")
-    if project.status not in PROJECT_STATUSES_WITH_VOLUNTEERS or not getattr(project, "volunteers_needed", 1):
+    if project.status not in PROJECT_STATUSES_WITH_VOLUNTEERS or not project.volunteers_needed:
         raise Conflict("project_not_open_for_volunteers")
     return _build_activity(actor, project.community_id, organisation_id=None, project_id=project.id, **fields)
 
@@ -416,7 +398,7 @@ def decorate_shifts(shifts: list[Shift], actor) -> None:
     waiting = dict(db.session.execute(select(ShiftSignup.shift_id, func.count()).where(
         ShiftSignup.shift_id.in_(ids), ShiftSignup.status == "waitlisted").group_by(ShiftSignup.shift_id)).all())
     mine = {}
-    if _is_authenticated(actor) and ids:
+    if actors.is_signed_in(actor) and ids:
         mine = {s.shift_id: s for s in db.session.scalars(select(ShiftSignup).where(
             ShiftSignup.shift_id.in_(ids), ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))}
     _set_waitlist_positions(list(mine.values()))
@@ -447,7 +429,7 @@ def list_organisation_activities(actor, organisation_id: int, *, limit: int = 20
     """All activities of an organisation, newest first (past ones included: its record)."""
     organisation = _visible_organisation(actor, _org_or_404(organisation_id))
     stmt = select(Activity).where(Activity.organisation_id == organisation.id)
-    if not (is_org_admin(_actor_id(actor), organisation.id)):  # its admins manage hidden ones too
+    if not (is_org_admin(actors.actor_id(actor), organisation.id)):  # its admins manage hidden ones too
         stmt = stmt.where(_hidden_activity_filter(actor, organisation.community_id))
     page = paginate(stmt, [SortKey(Activity.starts_at, descending=True), SortKey(Activity.id, descending=True)],
                     limit=limit, cursor=cursor)
@@ -459,7 +441,7 @@ def list_organisation_activities(actor, organisation_id: int, *, limit: int = 20
 def _mark_manageable(actor, activities: list[Activity]) -> None:
     """`can_manage` for a whole page in two lookups (committee per community, admin rights in one query),
     the same rule as can_manage without a query per row."""
-    if not _is_authenticated(actor):
+    if not actors.is_signed_in(actor):
         for activity in activities:
             activity.can_manage = False
         return

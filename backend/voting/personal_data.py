@@ -5,7 +5,7 @@ A secret ballot was never linked to its voter, so it cannot be part of anyone's 
 
 from sqlalchemy import select
 
-from backend.accounts.personal_data import rows_of
+from backend.core.personal_data import rows_of
 from backend.voting.models import Ballot, Poll, RollEntry
 
 TABLES = ("poll_roll", "ballots", "polls")

@@ -27,6 +27,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
+from backend.core import actors
 from backend.core.db import after_commit, utcnow
 from backend.core.errors import (
     Conflict,
@@ -38,6 +39,7 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.notifications.services import notify
+from backend.projects import services as projects
 from backend.voting import tally
 from backend.voting.models import Ballot, Poll, PollOption, RollEntry
 
@@ -146,7 +148,7 @@ def get_poll(actor, poll_id: int) -> Poll:
         if problem is None:
             poll.my_ballot = _my_ballot(poll, actor, _voter_key(member, poll))
             poll.can_vote = poll.status == "open" and (poll.my_ballot is None or poll.allow_revote)
-    elif getattr(actor, "is_authenticated", False):
+    elif actors.is_signed_in(actor):
         poll.not_eligible_reason = "not_a_member"
     poll.turnout = None
     if poll.results is not None and not poll.results.get("cancelled"):
@@ -200,13 +202,6 @@ def _enqueue_close_due_polls() -> None:
 
 # --- creating ------------------------------------------------------------------------------------
 
-def _projects():
-    """The projects domain's services (imported late: the domains are built side by side)."""
-    from backend.projects import services
-
-    return services
-
-
 def _check_window(opens_at: datetime, closes_at: datetime, errors: dict) -> None:
     if closes_at <= opens_at:
         errors.setdefault("closes_at", []).append("must be after opens_at")
@@ -248,7 +243,7 @@ def _linked_projects(community_id: int, options: list[dict], project_id: int | N
     if len(set(wanted)) != len(wanted):
         errors.setdefault("options", []).append("a project appears twice")
         return {}
-    return {project.id: project for project in _projects().projects_ready_for_poll(community_id, wanted)}
+    return {project.id: project for project in projects.projects_ready_for_poll(community_id, wanted)}
 
 
 def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: datetime, closes_at: datetime,
@@ -282,7 +277,7 @@ def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: 
     if errors:
         raise ValidationFailed(errors)
     communities.grid_in_community(community_id, grid_id)
-    projects = _linked_projects(community_id, options, project_id, errors)
+    linked = _linked_projects(community_id, options, project_id, errors)
     if errors:
         raise ValidationFailed(errors)
 
@@ -293,7 +288,7 @@ def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: 
                 allow_revote=allow_revote, created_by_id=actor.id,
                 max_choices=max_choices if max_choices is not None or method != "approval" else len(options))
     for position, option in enumerate(options):
-        project = projects.get(option["project_id"])
+        project = linked.get(option["project_id"])
         poll.options.append(PollOption(
             position=position, label=option["label"] or project.title, project_id=option["project_id"],
             cost_cents=option["cost_cents"] if option["cost_cents"] is not None
@@ -302,8 +297,8 @@ def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: 
         raise ValidationFailed({"options": ["every project needs a cost (cost_cents or the project's budget)"]})
     db.session.add(poll)
     db.session.flush()
-    if projects:
-        _projects().mark_voting(list(projects), poll.id, closes_at=closes_at)
+    if linked:
+        projects.mark_voting(list(linked), poll.id, closes_at=closes_at)
     audit.record(actor, "poll.create", "poll", poll.id, community_id=community_id,
                  after={"title": title, "method": method, "opens_at": opens_at.isoformat(),
                         "closes_at": closes_at.isoformat(), "eligibility": eligibility, "secret": secret})
@@ -478,12 +473,12 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
         costs = {option.id: option.cost_cents for option in options}
         rule = tally.tally_budget_equal_shares if poll.budget_rule == "equal_shares" else tally.tally_budget_greedy
         outcome = rule(choices, costs, poll.budget_cents, ids)
-        projects = {option.id: option.project_id for option in options}
+        project_of = {option.id: option.project_id for option in options}
         results.update(rule=poll.budget_rule, budget_cents=poll.budget_cents, money_used_cents=outcome["money_used"],
                        funded=outcome["funded"], winners=outcome["funded"], tie_broken=False,
                        funded_in_order=outcome["funded_in_order"],
                        funded_by={str(k): v for k, v in outcome["funded_by"].items()},
-                       funded_projects=[projects[o] for o in outcome["funded"] if projects[o] is not None],
+                       funded_projects=[project_of[o] for o in outcome["funded"] if project_of[o] is not None],
                        passed=has_quorum and bool(outcome["funded"]))
     else:
         if poll.method == "single":
@@ -504,12 +499,12 @@ def _apply_outcome(poll: Poll) -> None:
     """Tell the projects domain what the community decided, and the voters and committee the result."""
     results = poll.results
     if poll.method == "yes_no" and poll.project_id is not None:
-        _projects().apply_poll_outcome(poll.project_id, approved=bool(results["passed"]), poll_id=poll.id)
+        projects.apply_poll_outcome(poll.project_id, approved=bool(results["passed"]), poll_id=poll.id)
     if poll.method == "budget":
         funded = set(results["funded"]) if results["quorum_met"] else set()
         for option in poll.options:
             if option.project_id is not None:
-                _projects().apply_poll_outcome(option.project_id, approved=option.id in funded, poll_id=poll.id)
+                projects.apply_poll_outcome(option.project_id, approved=option.id in funded, poll_id=poll.id)
     voters = db.session.scalars(select(RollEntry.user_id).where(RollEntry.poll_id == poll.id))
     recipients = list(voters) + communities.committee_member_ids(poll.community_id)
     notify(recipients, "poll_results", {"poll_id": poll.id, "poll_title": poll.title, "passed": results["passed"]},
@@ -576,7 +571,7 @@ def close_poll(actor, poll_id: int, *, reason: str) -> Poll:
         return get_poll(actor, poll_id)
     if status == "upcoming":
         linked = {poll.project_id} | {option.project_id for option in poll.options}
-        _projects().release_from_poll(sorted(pid for pid in linked if pid), poll.id)
+        projects.release_from_poll(sorted(pid for pid in linked if pid), poll.id)
         _close(poll.id, reason=reason, cancel=True)
         action = "poll.cancel"
     else:

@@ -110,3 +110,14 @@ def test_audit_log_has_no_personal_data_for_verification(app, client_for, make_u
     with app.app_context():
         entries = db.session.scalars(db.select(AuditEntry)).all()
         assert "1391111" not in json.dumps([(e.before, e.after, e.reason) for e in entries])
+
+
+def test_a_profile_part_is_registered_once(app):
+    """Communities adds the memberships to GET /me through accounts' hook; a second `memberships` is a bug."""
+    import pytest
+
+    from backend.accounts import services
+
+    assert "memberships" in services._profile_parts
+    with pytest.raises(ValueError, match="registered twice"):
+        services.register_profile_part("memberships", lambda user: [])

@@ -118,7 +118,7 @@ def test_a_project_that_needs_volunteers_opens_an_activity(hood, client_for, mon
 
     project = SimpleNamespace(id=77, community_id=hood.cid, author_id=hood.residents[0].id, status="approved",
                               volunteers_needed=4)
-    monkeypatch.setattr(services, "_project", lambda pid: project)
+    monkeypatch.setattr(services.projects, "get_project", lambda pid: project)
     body = {"title": "街角花园种植", "location": "3 号楼北侧", "shifts": [{"starts_at": at(600), "ends_at": at(720), "capacity": 4}]}
     assert client_for(hood.residents[1]).post("/api/v1/projects/77/activities", json=body).status_code == 403
     created = client_for(hood.residents[0]).post("/api/v1/projects/77/activities", json=body)
