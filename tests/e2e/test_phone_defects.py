@@ -455,3 +455,21 @@ def test_chips_comment_actions_and_join_another_community_are_big_enough(page, c
         assert join.bounding_box()["height"] >= minimum
     finally:
         set_prefs(page)
+
+
+def test_a_missing_report_category_is_said_where_the_sticky_send_button_does_not_cover_it(page):
+    sign_in(page, "resident@demo.linli")
+    use_chinese_without_care_mode(page)
+    open_app(page, "/report")
+    page.wait_for_selector("#report-form .chips .chip")
+    page.fill("textarea[name=description]", "没有选类别")
+    page.click("#report-form button[type=submit]")
+    error = page.locator("#rp-category-error")
+    error.wait_for()
+    page.wait_for_timeout(300)  # the smooth scroll settles
+    assert error.inner_text().strip()
+    assert error.evaluate("""(el) => {
+        const r = el.getBoundingClientRect();
+        const top = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+        return top === el || el.contains(top);
+    }""")

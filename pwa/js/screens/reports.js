@@ -157,7 +157,13 @@ export async function newReport() {
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     error.textContent = '';
-    if (!category) { catError.textContent = tr('rp.needCategory'); return; }
+    if (!category) {
+      // shown in the middle of the screen: the sticky Send button must not hide it
+      catError.textContent = tr('rp.needCategory');
+      categoryChips.querySelector('button')?.focus({ preventScroll: true });
+      catError.scrollIntoView({ block: 'center' });
+      return;
+    }
     const locationText = loc.text.input.value.trim();
     if (loc.point.lat === null && !locationText) { loc.text.setError(tr('rp.needLocation')); loc.text.input.focus(); return; }
     const body = { category, description: description.input.value.trim(), location_text: locationText || null };
