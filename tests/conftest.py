@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from backend import create_app  # noqa: E402  (after LINLI_INSTANCE_DIR is set)
 from backend.extensions import db, limiter  # noqa: E402
 
 PASSWORD = "correct-horse-battery"
+UNFILLED = re.compile(r"\{\w*\}")  # a message template's field that its raiser did not fill
 
 
 class SuiteConfig(TestConfig):
@@ -74,7 +76,11 @@ class ApiClient(FlaskClient):
         headers = dict(kwargs.pop("headers", None) or {})
         if method not in {"GET", "HEAD", "OPTIONS"} and "X-CSRF-Token" not in headers and self.csrf_token:
             headers["X-CSRF-Token"] = self.csrf_token
-        return super().open(*args, headers=headers, **kwargs)
+        response = super().open(*args, headers=headers, **kwargs)
+        if response.mimetype == "application/problem+json":  # every error of every test, read as a person would
+            body = response.get_json()
+            assert not UNFILLED.search(f"{body.get('title')} {body.get('detail')}"), body
+        return response
 
     @property
     def csrf_token(self) -> str | None:

@@ -392,7 +392,7 @@ class Traffic:
         else:
             response = self._request(device, "POST", f"/shifts/{action.target}/signups",
                                      headers={"Idempotency-Key": secrets.token_urlsafe(16)})
-            expected_conflict = "already_signed_up"
+            expected_conflict = "volunteering.already_signed_up"
         if response is None:
             with ledger.lock:
                 ledger.unexpected.append(f"{action.kind} {action.target}: no answer after {RETRIES} tries")

@@ -16,7 +16,7 @@ from backend.core.i18n import request_locale
 
 NOTICE_VERSION = "2026-11-23"
 
-register_messages({
+register_messages("account", {
     "privacy_notice_changed": {
         "zh-CN": ("隐私说明已更新", "隐私说明已有新版本，请阅读最新版本后再同意。"),
         "en": ("Privacy notice updated", "There is a newer privacy notice; please read it before you agree."),

@@ -22,7 +22,7 @@ from backend.extensions import db
 MIN_PASSWORD_LENGTH = 10
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
-register_messages({
+register_messages("account", {
     "invalid_credentials": {
         "zh-CN": ("登录失败", "账号或密码不正确。"),
         "en": ("Sign-in failed", "The account or password is not correct."),
@@ -83,14 +83,14 @@ def register(*, password: str, display_name: str, email: str | None = None, phon
     """Create an account, recording consent to the privacy notice when given.
 
     :raises ValidationFailed: bad identifier, weak password, ``consent_required`` (consent refused)
-    :raises Conflict: ``account_exists`` when the e-mail or phone is taken
+    :raises Conflict: ``account.account_exists`` when the e-mail or phone is taken
     """
     privacy.require_consent_at_sign_up(privacy_consent)
     email, phone = _identifier_errors(email, phone)
     check_password_strength(password)
     column, value = (User.email, email) if email else (User.phone, phone)
     if db.session.scalar(select(User.id).where(column == value)):
-        raise Conflict("account_exists")
+        raise Conflict("account.account_exists")
     user = User(email=email, phone=phone, password_hash=hash_password(password),
                 display_name=display_name.strip(), locale=locale)
     if privacy_consent:

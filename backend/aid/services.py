@@ -29,7 +29,7 @@ from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
 
-register_messages({
+register_messages("aid", {
     "aid_not_open": {
         "zh-CN": ("已不再接受回应", "这条互助已经匹配、完成或关闭。"),
         "en": ("No longer open", "This post is already matched, completed or closed."),
@@ -228,19 +228,19 @@ def respond(actor, post_id: int, *, message: str) -> AidResponse:
     """Offer help (on a request) or ask for what is offered. One response per person and post.
 
     :raises Forbidden: unverified, or blocked by the author (reason ``blocked``)
-    :raises Conflict: ``own_post``, ``aid_not_open``, ``aid_expired``, ``already_responded``
+    :raises Conflict: ``aid.own_post``, ``aid.aid_not_open``, ``aid.aid_expired``, ``already_responded``
     """
     post = _post_or_404(post_id)
     access.require_verified(actor, post.community_id)
     _require_not_hidden_from(actor, post)
     if post.author_id == actor.id:
-        raise Conflict("own_post")
+        raise Conflict("aid.own_post")
     if is_blocked_by(post.author_id, actor.id):
         raise Forbidden(reason="blocked")
     if post.status != "open":
-        raise Conflict("aid_not_open")
+        raise Conflict("aid.aid_not_open")
     if _is_past(post.needed_at):
-        raise Conflict("aid_expired")
+        raise Conflict("aid.aid_expired")
     response = AidResponse(post_id=post.id, responder_id=actor.id, message=message.strip(), status="open")
     try:
         with db.session.begin_nested():
@@ -262,7 +262,7 @@ def _require_author(actor, post: AidPost) -> None:
 def accept_response(actor, post_id: int, response_id: int) -> AidPost:
     """The author picks one response: the post is matched; the other responders are told kindly.
 
-    :raises Conflict: ``aid_not_open``, ``response_not_open``
+    :raises Conflict: ``aid.aid_not_open``, ``aid.response_not_open``
     """
     post = _post_or_404(post_id)
     _require_author(actor, post)
@@ -270,14 +270,14 @@ def accept_response(actor, post_id: int, response_id: int) -> AidPost:
     if response is None or response.post_id != post.id:
         raise NotFound()
     if response.status != "open":
-        raise Conflict("response_not_open")
+        raise Conflict("aid.response_not_open")
     # Conditional update: two accepts racing (two tabs) cannot both match the post.
     matched = db.session.execute(
         update(AidPost).where(AidPost.id == post.id, AidPost.status == "open")
         .values(status="matched", helper_id=response.responder_id, accepted_response_id=response.id)
         .execution_options(synchronize_session=False)).rowcount
     if not matched:
-        raise Conflict("aid_not_open")
+        raise Conflict("aid.aid_not_open")
     db.session.refresh(post)
     others = list(db.session.scalars(select(AidResponse).where(
         AidResponse.post_id == post.id, AidResponse.id != response.id, AidResponse.status == "open")))
@@ -294,22 +294,22 @@ def complete(actor, post_id: int, *, hours: float | None = None, thanks: str | N
     """Either party marks the help done; the first mark completes the post (see module docstring).
 
     :raises Forbidden: not the author or the accepted helper (reason ``not_a_party``)
-    :raises Conflict: ``aid_not_matched``, ``already_done``
+    :raises Conflict: ``aid.aid_not_matched``, ``aid.already_done``
     """
     post = _post_or_404(post_id)
     access.require_verified(actor, post.community_id)
     if not post.is_party(actor.id) or post.helper_id is None:
         if post.status == "open" and post.author_id == actor.id:
-            raise Conflict("aid_not_matched")
+            raise Conflict("aid.aid_not_matched")
         raise Forbidden(reason="not_a_party")
     if post.status not in ("matched", "completed"):
-        raise Conflict("aid_not_matched")
+        raise Conflict("aid.aid_not_matched")
     minutes = _minutes(hours)
     if thanks and actor.id != post.receiver_id:
         raise ValidationFailed({"thanks": ["only the person who was helped can say thanks"]})
     side = "author_done_at" if actor.id == post.author_id else "helper_done_at"
     if getattr(post, side) is not None:
-        raise Conflict("already_done")
+        raise Conflict("aid.already_done")
     now = utcnow()
     setattr(post, side, now)
     if post.status == "matched":
@@ -343,7 +343,7 @@ def _add_thanks(post: AidPost, actor, text: str) -> AidThanks:
             db.session.add(thanks)
             db.session.flush()
     except IntegrityError:
-        raise Conflict("already_thanked") from None
+        raise Conflict("aid.already_thanked") from None
     notify([post.giver_id], "aid_thanked", _context(post), community_id=post.community_id)
     return thanks
 
@@ -352,14 +352,14 @@ def thank(actor, post_id: int, *, text: str) -> AidPost:
     """The person helped leaves a short public thank-you on the helper's profile.
 
     :raises Forbidden: not the person helped (reason ``receiver_only``)
-    :raises Conflict: ``aid_not_completed``, ``already_thanked``
+    :raises Conflict: ``aid.aid_not_completed``, ``aid.already_thanked``
     """
     post = _post_or_404(post_id)
     access.require_verified(actor, post.community_id)
     if post.receiver_id != actor.id:
         raise Forbidden(reason="receiver_only")
     if post.status != "completed":
-        raise Conflict("aid_not_completed")
+        raise Conflict("aid.aid_not_completed")
     _add_thanks(post, actor, text)
     return _decorate(post, actor)
 
@@ -367,12 +367,12 @@ def thank(actor, post_id: int, *, text: str) -> AidPost:
 def close(actor, post_id: int) -> AidPost:
     """The author withdraws an open or matched post (the matched helper is told).
 
-    :raises Conflict: ``aid_not_closable``
+    :raises Conflict: ``aid.aid_not_closable``
     """
     post = _post_or_404(post_id)
     _require_author(actor, post)
     if post.status not in ("open", "matched"):
-        raise Conflict("aid_not_closable")
+        raise Conflict("aid.aid_not_closable")
     was_matched = post.status == "matched"
     post.status = "closed"
     db.session.flush()
@@ -384,13 +384,13 @@ def close(actor, post_id: int) -> AidPost:
 def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost:
     """The author opens a closed or expired post again; earlier responders may be chosen afresh.
 
-    :raises Conflict: ``aid_not_reopenable``
+    :raises Conflict: ``aid.aid_not_reopenable``
     :raises ValidationFailed: a date in the past
     """
     post = _post_or_404(post_id)
     _require_author(actor, post)
     if post.status not in ("closed", "expired"):
-        raise Conflict("aid_not_reopenable")
+        raise Conflict("aid.aid_not_reopenable")
     if needed_at is not None and _is_past(needed_at):
         raise ValidationFailed({"needed_at": ["must be in the future"]})
     if needed_at is not None or _is_past(post.needed_at):

@@ -9,7 +9,7 @@ from backend.core.db import UTCDateTime, utcnow
 from backend.core.errors import DomainError, register_messages
 from backend.extensions import db
 
-register_messages({
+register_messages("audit", {
     "audit_log_append_only": {
         "zh-CN": ("审计日志不可修改", "审计日志只能追加，不能修改或删除。"),
         "en": ("Audit log is append-only", "Audit entries can be added, never changed or removed."),
@@ -19,7 +19,7 @@ register_messages({
 
 class AuditLogAppendOnly(DomainError):
     status = 409
-    code = "audit_log_append_only"
+    code = "audit.audit_log_append_only"
 
 
 class AuditEntry(db.Model):

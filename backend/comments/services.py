@@ -28,7 +28,7 @@ EDIT_WINDOW = timedelta(minutes=15)
 REPLIES_PREVIEW = 20
 ORDERS = ("newest", "oldest")
 
-register_messages({
+register_messages("comment", {
     "edit_window_closed": {
         "zh-CN": ("无法修改", "评论只能在发布后 15 分钟内修改。"),
         "en": ("Too late to edit", "A comment can only be edited within 15 minutes of posting."),
@@ -172,7 +172,7 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
 
     :raises NotFound: unknown/invisible target or parent
     :raises Forbidden: not a member, suspended
-    :raises Conflict: ``reply_depth`` (replying to a reply), ``comment_deleted`` (replying to a deleted one)
+    :raises Conflict: ``comment.reply_depth`` (replying to a reply), ``comment.comment_deleted`` (replying to a deleted one)
     """
     access.require_user(actor)
     target, item = _visible_target(actor, target_type, target_id)
@@ -188,9 +188,9 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
                 or (parent.is_hidden and parent.author_id != actor.id):
             raise ValidationFailed({"parent_id": ["no such comment in this thread"]})
         if parent.parent_id is not None:
-            raise Conflict("reply_depth")
+            raise Conflict("comment.reply_depth")
         if parent.is_deleted:
-            raise Conflict("comment_deleted")
+            raise Conflict("comment.comment_deleted")
     comment = Comment(community_id=community_id, target_type=target_type, target_id=target_id,
                       parent_id=parent_id, author_id=actor.id, body=body)
     db.session.add(comment)
@@ -232,15 +232,15 @@ def edit_comment(actor, comment_id: int, *, body: str) -> Comment:
     """The author corrects a comment within 15 minutes of posting it.
 
     :raises Forbidden: not the author, suspended
-    :raises Conflict: ``edit_window_closed``, ``comment_deleted``
+    :raises Conflict: ``comment.edit_window_closed``, ``comment.comment_deleted``
     """
     comment = _own_comment(actor, comment_id)
     access.require_active_member(actor, comment.community_id)
     if comment.is_deleted:
-        raise Conflict("comment_deleted")
+        raise Conflict("comment.comment_deleted")
     now = utcnow()
     if now - comment.created_at > EDIT_WINDOW:
-        raise Conflict("edit_window_closed")
+        raise Conflict("comment.edit_window_closed")
     body = body.strip()
     if not body:
         raise ValidationFailed({"body": ["must not be empty"]})

@@ -19,7 +19,7 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.notifications.services import notify
 
-register_messages({
+register_messages("community", {
     "already_member": {
         "zh-CN": ("已经加入", "你已经是这个社区的成员。"),
         "en": ("Already a member", "You are already a member of this community."),
@@ -142,7 +142,7 @@ def _make_responsible(grid: Grid, user_id: int | None) -> None:
         return
     member = _membership_or_404(grid.community_id, user_id)
     if not member.is_verified:
-        raise Conflict("not_verified")
+        raise Conflict("community.not_verified")
     if member.role == "resident":
         member.role = "grid_worker"
     grid.responsible_user_id = user_id
@@ -223,11 +223,11 @@ def _household(community_id: int, building: str, unit: str, room: str) -> Househ
 def _usable_invite(community_id: int, code: str) -> Invite:
     invite = db.session.scalar(select(Invite).where(Invite.code == code.strip().upper()))
     if invite is None or invite.community_id != community_id:
-        raise ValidationFailed({"invite_code": ["unknown code"]}, code="invite_unknown")
+        raise ValidationFailed({"invite_code": ["unknown code"]}, code="community.invite_unknown")
     if invite.used_at is not None:
-        raise Conflict("invite_used")
+        raise Conflict("community.invite_used")
     if invite.expires_at <= utcnow():
-        raise Conflict("invite_expired")
+        raise Conflict("community.invite_expired")
     return invite
 
 
@@ -235,13 +235,13 @@ def join(actor, community_id: int, *, building: str, unit: str, room: str, grid_
          invite_code: str | None = None) -> Membership:
     """Join as a resident: pending until the committee verifies, or verified at once by a valid invite.
 
-    :raises Conflict: ``already_member``, ``invite_used``, ``invite_expired``
-    :raises ValidationFailed: ``invite_unknown``, a grid of another community
+    :raises Conflict: ``community.already_member``, ``community.invite_used``, ``community.invite_expired``
+    :raises ValidationFailed: ``community.invite_unknown``, a grid of another community
     """
     access.require_user(actor)
     get_community(community_id)
     if access.membership(actor, community_id):
-        raise Conflict("already_member")
+        raise Conflict("community.already_member")
     grid = grid_in_community(community_id, grid_id)
     invite = _usable_invite(community_id, invite_code) if invite_code else None
     member = Membership(user_id=actor.id, community_id=community_id, role="resident", status="pending",
@@ -285,12 +285,12 @@ def _require_committee_or_platform_admin(actor, community_id: int) -> None:
 def verify_member(actor, community_id: int, user_id: int) -> Membership:
     """Committee confirms a pending resident's household: they may now vote, post and help.
 
-    :raises Conflict: ``not_pending``
+    :raises Conflict: ``community.not_pending``
     """
     _require_committee_or_platform_admin(actor, community_id)
     member = _membership_or_404(community_id, user_id)
     if member.status != "pending":
-        raise Conflict("not_pending")
+        raise Conflict("community.not_pending")
     member.status, member.verified_at, member.verified_by_id = "verified", utcnow(), actor.id
     db.session.flush()
     audit.record(actor, "member.verify", "user", user_id, community_id=community_id,
@@ -303,16 +303,16 @@ def verify_member(actor, community_id: int, user_id: int) -> Membership:
 def set_role(actor, community_id: int, user_id: int, role: str, grid_ids: list[int] | None = None) -> Membership:
     """Committee sets a verified member's role; a grid worker may be named responsible for grids.
 
-    :raises Conflict: ``not_verified``, ``last_committee_member``
+    :raises Conflict: ``community.not_verified``, ``community.last_committee_member``
     """
     _require_committee_or_platform_admin(actor, community_id)
     if role not in ASSIGNABLE_ROLES:
         raise ValidationFailed({"role": [f"one of {', '.join(ASSIGNABLE_ROLES)}"]})
     member = _membership_or_404(community_id, user_id)
     if member.status != "verified":
-        raise Conflict("not_verified")
+        raise Conflict("community.not_verified")
     if member.role == "committee" and role != "committee" and _committee_count(community_id) <= 1:
-        raise Conflict("last_committee_member")
+        raise Conflict("community.last_committee_member")
     before = {"role": member.role}
     member.role = role
     grids = [grid_in_community(community_id, gid, "grid_ids") for gid in grid_ids or []]

@@ -2,7 +2,9 @@
 
 Services raise DomainError subclasses; the handlers registered in create_app turn every error
 (domain, validation, HTTP, unexpected) into `application/problem+json` with a title and detail in
-the request's language. Domains add their own codes with `register_messages`.
+the request's language. Domains add their own codes with `register_messages(domain, {...})`: each code
+carries its domain (`report.invalid_transition`), except core's own and those the API contract names
+(CONTRACT_CODES), which keep their spelling. A code registered twice is refused at import.
 """
 
 from __future__ import annotations
@@ -22,14 +24,35 @@ PROBLEM_MIMETYPE = "application/problem+json"
 
 # code -> {locale: (title, detail)}; detail may use str.format fields from DomainError.params.
 MESSAGES: dict[str, dict[str, tuple[str, str]]] = {}
+LOCALES = ("zh-CN", "en")
+# Codes the API contract (docs/api.md) names: clients match on them, so they keep their spelling
+# whichever domain raises them.
+CONTRACT_CODES = frozenset({"already_voted", "poll_closed", "not_eligible", "already_responded",
+                            "unsafe_push_endpoint", "invalid_credentials", "consent_required",
+                            "privacy_notice_changed"})
 
 
-def register_messages(messages: dict[str, dict[str, tuple[str, str]]]) -> None:
-    """Add a domain's error codes to the catalogue (called at import time of the domain)."""
-    MESSAGES.update(messages)
+def register_messages(domain: str | None, messages: dict[str, dict[str, tuple[str, str]]]) -> list[str]:
+    """Add a domain's error codes (at import of the domain); returns the codes as raised.
+
+    `name` is registered as `domain.name` (a contract code, or core's with domain None, as it is).
+
+    :raises ValueError: a code that is registered already, or a message missing a language
+    """
+    codes = []
+    for name, texts in messages.items():
+        code = name if domain is None or name in CONTRACT_CODES else f"{domain}.{name}"
+        if code in MESSAGES:
+            raise ValueError(f"error code {code!r} is registered twice")
+        if set(texts) != set(LOCALES):
+            raise ValueError(f"error code {code!r} needs a title and detail in {LOCALES}")
+        MESSAGES[code] = texts
+        codes.append(code)
+    return codes
 
 
-register_messages(
+CORE_CODES = register_messages(
+    None,
     {
         "validation_failed": {
             "zh-CN": ("输入有误", "请检查标出的字段。"),
@@ -213,20 +236,28 @@ class Conflict(DomainError):
     code = "conflict"
 
 
-def localized(code: str, locale: str, params: dict | None = None) -> tuple[str, str]:
-    entry = MESSAGES.get(code) or MESSAGES["conflict"]
+def localized(code: str, locale: str, params: dict | None = None, status: int = 409) -> tuple[str, str]:
+    """Title and detail of `code` in `locale`, the detail filled from `params`.
+
+    A detail whose fields the raiser did not pass is a bug (tests/test_errors.py looks for them): the
+    reader gets the generic sentence of the status rather than a template with braces in it.
+    """
+    entry = MESSAGES.get(code)
+    if entry is None:
+        log.error("error code %r is not registered", code)
+        entry = MESSAGES[HTTP_STATUS_CODES.get(status, "conflict")]
     title, detail = entry.get(locale) or entry["en"]
-    if params:
-        try:
-            detail = detail.format(**params)
-        except (KeyError, IndexError, ValueError):
-            pass
-    return title, detail
+    try:
+        return title, detail.format(**(params or {}))
+    except (KeyError, IndexError, ValueError):
+        log.error("error code %r: the raiser did not pass the fields of %r", code, detail)
+        generic = MESSAGES[HTTP_STATUS_CODES.get(status, "conflict")]
+        return title, (generic.get(locale) or generic["en"])[1]
 
 
 def problem_response(status: int, code: str, *, errors=None, params=None, headers=None) -> Response:
     locale = request_locale()
-    title, detail = localized(code, locale, params)
+    title, detail = localized(code, locale, params, status)
     body = {"type": "about:blank", "title": title, "status": status, "code": code, "detail": detail}
     if errors:
         body["errors"] = localize_field_errors(errors, locale)

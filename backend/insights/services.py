@@ -34,7 +34,7 @@ from backend.voting import figures as voting_figures
 TREND_WEEKS = 12
 MAP_FIGURES = ("open", "overdue", "new", "resolved", "within_deadline_share", "mean_stars", "resolve_hours_median")
 
-register_messages({
+register_messages("insights", {
     "unknown_export": {
         "zh-CN": ("没有这种导出", "可导出：reports、projects、polls、aid、volunteer-hours。"),
         "en": ("No such export", "Exports: reports, projects, polls, aid, volunteer-hours."),
@@ -286,12 +286,12 @@ def export_csv(actor, community_id: int, name: str, *, period: str = "month", st
                end: date | None = None, now: datetime | None = None) -> tuple[str, str]:
     """(file name, CSV text with BOM) of one export for the period (committee).
 
-    :raises NotFound: ``unknown_export``
+    :raises NotFound: ``insights.unknown_export``
     """
     community = communities.get_community(community_id)
     _require_reader(actor, community_id)
     if name not in exports.EXPORTS:
-        raise NotFound("unknown_export")
+        raise NotFound("insights.unknown_export")
     now = now or utcnow()
     span = _period(period, start, end, now)
     zone = _zone()

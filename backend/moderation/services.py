@@ -35,7 +35,7 @@ from backend.notifications.services import notify
 DEFAULT_FLAG_THRESHOLD = 3
 MAX_SUSPENSION_DAYS = 365
 
-register_messages({
+register_messages("moderation", {
     "cannot_flag_own": {
         "zh-CN": ("不能举报自己", "你不能举报自己发布的内容。"),
         "en": ("Cannot flag your own", "You cannot flag your own content."),
@@ -68,13 +68,13 @@ register_messages({
 def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -> None:
     """One member flags one item; at the community's threshold of distinct flaggers it is hidden.
 
-    :raises Conflict: ``cannot_flag_own``, ``already_flagged``
+    :raises Conflict: ``moderation.cannot_flag_own``, ``moderation.already_flagged``
     """
     target, item = _load(target_type, target_id)
     community_id = target.community_id(item)
     access.require_active_member(actor, community_id)
     if target.author_id(item) == actor.id:
-        raise Conflict("cannot_flag_own")
+        raise Conflict("moderation.cannot_flag_own")
     if reason == "other" and not text.strip():
         raise ValidationFailed({"text": ["say what is wrong"]})
     case = _case_for(target, item)
@@ -83,7 +83,7 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
             db.session.add(Flag(case_id=case.id, community_id=community_id, flagger_id=actor.id,
                                 reason=reason, text=text.strip()))
     except IntegrityError:
-        raise Conflict("already_flagged") from None
+        raise Conflict("moderation.already_flagged") from None
     # Counted in the database so that simultaneous flags all count.
     db.session.execute(update(ModerationCase).where(ModerationCase.id == case.id).values(
         flag_count=ModerationCase.flag_count + 1, updated_at=utcnow()))
@@ -216,7 +216,7 @@ def act(actor, *, target_type: str, target_id: int, action: str, reason: str, da
     """A committee member hides, restores, warns, suspends or lifts a suspension, with a reason.
 
     :raises Forbidden: not a committee member of the item's community
-    :raises Conflict: ``action_not_applicable``
+    :raises Conflict: ``moderation.action_not_applicable``
     """
     target, item = _load(target_type, target_id)
     community_id, author_id = target.community_id(item), target.author_id(item)
@@ -224,9 +224,9 @@ def act(actor, *, target_type: str, target_id: int, action: str, reason: str, da
     if not reason.strip():
         raise ValidationFailed({"reason": ["a reason is required; the author is shown it"]})
     if action in {"hide", "restore"} and not target.hideable:
-        raise Conflict("action_not_applicable")
+        raise Conflict("moderation.action_not_applicable")
     if action in {"suspend", "lift_suspension", "warn"} and not author_id:
-        raise Conflict("action_not_applicable")
+        raise Conflict("moderation.action_not_applicable")
     if action == "suspend" and not (days and 1 <= days <= MAX_SUSPENSION_DAYS):
         raise ValidationFailed({"days": [f"1 to {MAX_SUSPENSION_DAYS}"]})
     case = _case_for(target, item)
@@ -277,21 +277,21 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
     """The author appeals one action, once.
 
     :raises Forbidden: not the author of the moderated content
-    :raises Conflict: ``already_appealed``
+    :raises Conflict: ``moderation.already_appealed``
     """
     access.require_user(actor)
     action = db.session.get(ModerationAction, action_id)
     if action is None or action.author_id != actor.id:
         raise NotFound() if action is None else Forbidden(reason="not_author")
     if action.action == "lift_suspension":
-        raise Conflict("action_not_applicable")
+        raise Conflict("moderation.action_not_applicable")
     try:
         with db.session.begin_nested():
             record = Appeal(action_id=action.id, community_id=action.community_id, author_id=actor.id,
                             text=text.strip())
             db.session.add(record)
     except IntegrityError:
-        raise Conflict("already_appealed") from None
+        raise Conflict("moderation.already_appealed") from None
     notify([uid for uid in communities.committee_member_ids(action.community_id)], "appeal_submitted",
            {"appeal_id": record.id, "action": action.action}, community_id=action.community_id)
     return _attach_actions([record])[0]
@@ -300,7 +300,7 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
 def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     """A committee member other than the one who acted upholds or reverses the action.
 
-    :raises Conflict: ``own_action``, ``appeal_decided``
+    :raises Conflict: ``moderation.own_action``, ``moderation.appeal_decided``
     """
     record = db.session.get(Appeal, appeal_id)
     if record is None:
@@ -308,12 +308,12 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     access.require_committee(actor, record.community_id)
     action = db.session.get(ModerationAction, record.action_id)
     if action.actor_id == actor.id:
-        raise Conflict("own_action")
+        raise Conflict("moderation.own_action")
     decided = db.session.execute(update(Appeal).where(Appeal.id == record.id, Appeal.status == "pending").values(
         status="upheld" if decision == "uphold" else "reversed", decided_by_id=actor.id,
         decision_reason=reason.strip(), decided_at=utcnow())).rowcount
     if not decided:
-        raise Conflict("appeal_decided")
+        raise Conflict("moderation.appeal_decided")
     db.session.refresh(record)
     if decision == "reverse":
         _undo(action)

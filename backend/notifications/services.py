@@ -39,7 +39,7 @@ from backend.notifications.settings import allowed_hosts
 
 MAX_DEVICES_PER_USER = 20
 
-register_messages({
+register_messages("notification", {
     "unsafe_push_endpoint": {
         "zh-CN": ("推送地址不安全", "推送地址必须是公网上的 https 推送服务（原因：{reason}）。"),
         "en": ("Unsafe push endpoint", "The push endpoint must be an https push service on a public host ({reason})."),

@@ -1,7 +1,7 @@
 """Micro-projects, their supports, ratings and public timeline.
 
 The lifecycle is a state machine on `Project`: each transition method raises `InvalidTransition`
-(409 ``invalid_transition``) when called from a state it does not start from, so no service can move a
+(409 ``project.invalid_transition``) when called from a state it does not start from, so no service can move a
 project along a path the product does not know.
 """
 
@@ -47,7 +47,7 @@ def _status_check() -> str:
 class InvalidTransition(Conflict):
     """A lifecycle step asked from a state it does not start from."""
 
-    code = "invalid_transition"
+    code = "project.invalid_transition"
 
 
 class Project(db.Model):

@@ -48,7 +48,7 @@ CATEGORY_LABELS = {
     "other": {"zh-CN": "其他", "en": "Other"},
 }
 
-register_messages({
+register_messages("project", {
     "invalid_transition": {
         "zh-CN": ("当前状态不允许", "项目目前处于“{from_status}”状态，不能进行此操作。"),
         "en": ("Not possible now", "The project is {from_status}; this step is not possible from there."),
@@ -380,7 +380,7 @@ def create_project(actor, community_id: int, *, title: str, category: str, summa
 def update_project(actor, project_id: int, changes: dict) -> Project:
     """The author edits a draft; the committee corrects a project before its poll (audited, on the timeline).
 
-    :raises Conflict: ``not_editable``
+    :raises Conflict: ``project.not_editable``
     :raises Forbidden: neither the author nor the committee
     """
     project = get_visible_project(actor, project_id)
@@ -400,7 +400,7 @@ def update_project(actor, project_id: int, changes: dict) -> Project:
         _record(project, actor, "edit", note=", ".join(changed), reason=reason)
         _tell(project, "edit", [project.author_id], actor, changed=changed, reason=reason)
     elif is_author(actor, project) or committee:
-        raise Conflict("not_editable")
+        raise Conflict("project.not_editable")
     else:
         raise Forbidden(reason="not_author")
     return project_detail(actor, project.id)
@@ -424,7 +424,7 @@ def _apply_changes(actor, project: Project, changes: dict) -> None:
 def submit_project(actor, project_id: int) -> Project:
     """draft → submitted (author, verified): supports open, and the support goal is fixed now.
 
-    :raises Conflict: ``invalid_transition``
+    :raises Conflict: ``project.invalid_transition``
     """
     project = get_visible_project(actor, project_id)
     _require_author(actor, project)
@@ -442,7 +442,7 @@ def submit_project(actor, project_id: int) -> Project:
 def withdraw_project(actor, project_id: int, *, reason: str = "") -> Project:
     """The author withdraws a project before it goes to a vote.
 
-    :raises Conflict: ``invalid_transition`` (voting or later)
+    :raises Conflict: ``project.invalid_transition`` (voting or later)
     """
     project = get_visible_project(actor, project_id)
     _require_author(actor, project)
@@ -461,7 +461,7 @@ def support_project(actor, project_id: int) -> Project:
     The count is kept by SQL increments and the move to review is one conditional UPDATE (... WHERE
     status = 'submitted'), so two last supports arriving together cause exactly one transition.
 
-    :raises Conflict: ``already_supported``, ``not_open_for_support``, ``support_window_closed``
+    :raises Conflict: ``project.already_supported``, ``project.not_open_for_support``, ``project.support_window_closed``
     :raises Forbidden: not verified, own project
     """
     project = get_visible_project(actor, project_id)
@@ -469,19 +469,19 @@ def support_project(actor, project_id: int) -> Project:
     if is_author(actor, project):
         raise Forbidden(reason="own_project")
     if project.status != "submitted":
-        raise Conflict("not_open_for_support")
+        raise Conflict("project.not_open_for_support")
     if project.closes_at and project.closes_at <= utcnow():
-        raise Conflict("support_window_closed")
+        raise Conflict("project.support_window_closed")
     try:
         with db.session.begin_nested():
             db.session.add(ProjectSupport(project_id=project.id, user_id=actor.id))
     except IntegrityError:
-        raise Conflict("already_supported") from None
+        raise Conflict("project.already_supported") from None
     counted = db.session.execute(
         update(Project).where(Project.id == project.id, Project.status == "submitted")
         .values(supports_count=Project.supports_count + 1).execution_options(synchronize_session=False))
     if not counted.rowcount:  # moved on since we read it (another request's last support)
-        raise Conflict("not_open_for_support")
+        raise Conflict("project.not_open_for_support")
     _move_to_review_if_goal_reached(project)
     db.session.refresh(project)
     return project_detail(actor, project.id)
@@ -504,22 +504,22 @@ def _move_to_review_if_goal_reached(project: Project) -> None:
 def unsupport_project(actor, project_id: int) -> Project:
     """Take one's support back while the project is still collecting supports.
 
-    :raises Conflict: ``not_supported``, ``not_open_for_support``
+    :raises Conflict: ``project.not_supported``, ``project.not_open_for_support``
     """
     project = get_visible_project(actor, project_id)
     access.require_member(actor, project.community_id)
     if project.status != "submitted":
-        raise Conflict("not_open_for_support")
+        raise Conflict("project.not_open_for_support")
     removed = db.session.execute(delete(ProjectSupport).where(
         ProjectSupport.project_id == project.id, ProjectSupport.user_id == actor.id)
         .execution_options(synchronize_session=False))
     if not removed.rowcount:
-        raise Conflict("not_supported")
+        raise Conflict("project.not_supported")
     counted = db.session.execute(
         update(Project).where(Project.id == project.id, Project.status == "submitted")
         .values(supports_count=Project.supports_count - 1).execution_options(synchronize_session=False))
     if not counted.rowcount:
-        raise Conflict("not_open_for_support")
+        raise Conflict("project.not_open_for_support")
     db.session.refresh(project)
     return project_detail(actor, project.id)
 
@@ -527,7 +527,7 @@ def unsupport_project(actor, project_id: int) -> Project:
 def review_project(actor, project_id: int, *, decision: str, reason: str = "") -> Project:
     """The committee accepts a project for a poll (→ ready) or rejects it with a reason the author sees.
 
-    :raises Conflict: ``invalid_transition`` (not in review)
+    :raises Conflict: ``project.invalid_transition`` (not in review)
     :raises ValidationFailed: a rejection without a reason
     """
     project = get_visible_project(actor, project_id)
@@ -573,7 +573,7 @@ def projects_ready_for_poll(community_id: int, project_ids: Iterable[int]) -> li
 def mark_voting(project_ids: Iterable[int], poll_id: int, *, closes_at: datetime | None = None) -> list[Project]:
     """ready → voting for the projects of a poll just opened (system step, no actor).
 
-    :raises Conflict: ``invalid_transition`` if one is not ready
+    :raises Conflict: ``project.invalid_transition`` if one is not ready
     """
     projects = [get_project(project_id) for project_id in project_ids]
     for project in projects:
@@ -587,12 +587,12 @@ def mark_voting(project_ids: Iterable[int], poll_id: int, *, closes_at: datetime
 def release_from_poll(project_ids: Iterable[int], poll_id: int) -> list[Project]:
     """voting → ready when the committee cancels the poll before it opens (system step, no actor).
 
-    :raises Conflict: ``poll_mismatch`` for a project another poll decides
+    :raises Conflict: ``project.poll_mismatch`` for a project another poll decides
     """
     projects = [get_project(project_id) for project_id in project_ids]
     for project in projects:
         if project.poll_id != poll_id:
-            raise Conflict("poll_mismatch")
+            raise Conflict("project.poll_mismatch")
         moved = project.release_from_poll()
         db.session.flush()
         _record(project, None, "release_from_poll", moved, poll_id=poll_id)
@@ -604,11 +604,11 @@ def apply_poll_outcome(project_id: int, *, approved: bool, poll_id: int) -> Proj
 
     Applying the same outcome twice is harmless, so a retried close job does not fail.
 
-    :raises Conflict: ``poll_mismatch``, ``invalid_transition``
+    :raises Conflict: ``project.poll_mismatch``, ``project.invalid_transition``
     """
     project = get_project(project_id)
     if project.poll_id != poll_id:
-        raise Conflict("poll_mismatch")
+        raise Conflict("project.poll_mismatch")
     outcome = "approved" if approved else "rejected"
     if project.status == outcome:
         return project
@@ -623,7 +623,7 @@ def apply_poll_outcome(project_id: int, *, approved: bool, poll_id: int) -> Proj
 def start_project(actor, project_id: int, *, note: str = "") -> Project:
     """approved → in_progress (committee): the work begins.
 
-    :raises Conflict: ``invalid_transition``
+    :raises Conflict: ``project.invalid_transition``
     """
     project = get_visible_project(actor, project_id)
     access.require_committee(actor, project.community_id)
@@ -640,17 +640,17 @@ def post_update(actor, project_id: int, *, body: str, percent_done: int, photo_i
                 reason: str | None = None) -> ProjectEvent:
     """Progress (author or committee, while in progress); a lower figure than before needs a reason.
 
-    :raises Conflict: ``not_in_progress``
-    :raises ValidationFailed: ``percent_decreased`` without a reason
+    :raises Conflict: ``project.not_in_progress``
+    :raises ValidationFailed: ``project.percent_decreased`` without a reason
     """
     project = get_visible_project(actor, project_id)
     _require_author_or_committee(actor, project)
     if project.status != "in_progress":
-        raise Conflict("not_in_progress")
+        raise Conflict("project.not_in_progress")
     reason = (reason or "").strip()
     if percent_done < project.percent_done and not reason:
         raise ValidationFailed({"reason": [f"progress was {project.percent_done}%; explain why it is lower"]},
-                               code="percent_decreased")
+                               code="project.percent_decreased")
     project.percent_done = percent_done
     db.session.flush()
     event = _record(project, actor, "progress", note=body.strip(), reason=reason or None, percent_done=percent_done,
@@ -664,7 +664,7 @@ def post_update(actor, project_id: int, *, body: str, percent_done: int, photo_i
 def complete_project(actor, project_id: int, *, note: str = "") -> Project:
     """in_progress → completed (author or committee); residents may rate it from now on.
 
-    :raises Conflict: ``invalid_transition``
+    :raises Conflict: ``project.invalid_transition``
     """
     project = get_visible_project(actor, project_id)
     _require_author_or_committee(actor, project)
@@ -679,7 +679,7 @@ def complete_project(actor, project_id: int, *, note: str = "") -> Project:
 def rate_project(actor, project_id: int, *, stars: int, comment: str = "") -> ProjectRating:
     """A verified resident rates a completed project once (好不好); the average is kept in SQL.
 
-    :raises Conflict: ``not_completed``, ``already_rated``
+    :raises Conflict: ``project.not_completed``, ``project.already_rated``
     :raises Forbidden: not verified, own project
     """
     project = get_visible_project(actor, project_id)
@@ -687,13 +687,13 @@ def rate_project(actor, project_id: int, *, stars: int, comment: str = "") -> Pr
     if is_author(actor, project):
         raise Forbidden(reason="own_project")
     if project.status != "completed":
-        raise Conflict("not_completed")
+        raise Conflict("project.not_completed")
     rating = ProjectRating(project_id=project.id, user_id=actor.id, stars=stars, comment=(comment or "").strip())
     try:
         with db.session.begin_nested():
             db.session.add(rating)
     except IntegrityError:
-        raise Conflict("already_rated") from None
+        raise Conflict("project.already_rated") from None
     # The right-hand sides read the row's old values, so count, sum and average move together.
     db.session.execute(
         update(Project).where(Project.id == project.id)

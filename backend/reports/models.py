@@ -118,10 +118,10 @@ class Report(db.Model):
     def move(self, action: str, now: datetime) -> str:
         """Apply `action`'s state change; the caller records the event.
 
-        :raises Conflict: ``invalid_transition`` when the report is not in a state that allows it
+        :raises Conflict: ``report.invalid_transition`` when the report is not in a state that allows it
         """
         if not self.can(action):
-            raise Conflict("invalid_transition", action=action, state=self.status)
+            raise Conflict("report.invalid_transition", action=action, state=self.status)
         previous = self.status
         self.status = TRANSITIONS[action][1]
         self.updated_at = now

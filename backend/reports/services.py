@@ -24,7 +24,7 @@ from backend.reports import geo, places
 from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, ReportMeToo
 from backend.uploads import services as uploads
 
-register_messages({
+register_messages("report", {
     "invalid_transition": {
         "zh-CN": ("当前状态不能这样操作", "这个问题目前是“{state}”状态，不能执行“{action}”。"),
         "en": ("Not possible now", "The report is '{state}'; '{action}' is not possible in that state."),
@@ -128,7 +128,7 @@ def _flush_or_conflict() -> None:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        raise Conflict("report_changed") from None
+        raise Conflict("report.report_changed") from None
 
 
 def _reset_resolve_deadline(report: Report, now: datetime) -> None:
@@ -214,19 +214,19 @@ def nearby_open_reports(community_id: int, *, category: str, lat: float, lng: fl
 def me_too(actor, report_id: int) -> Report:
     """A verified neighbour has the same problem: counted once (by the database) and they follow it.
 
-    :raises Conflict: ``already_me_too``, ``own_report``, ``report_closed``
+    :raises Conflict: ``report.already_me_too``, ``report.own_report``, ``report.report_closed``
     """
     report = get_visible_report(actor, report_id)
     access.require_verified(actor, report.community_id)
     if report.reporter_id == actor.id:
-        raise Conflict("own_report")
+        raise Conflict("report.own_report")
     if not report.is_open and report.status != "resolved":
-        raise Conflict("report_closed")
+        raise Conflict("report.report_closed")
     try:
         with db.session.begin_nested():
             db.session.add(ReportMeToo(report_id=report.id, user_id=actor.id))
     except IntegrityError:
-        raise Conflict("already_me_too") from None
+        raise Conflict("report.already_me_too") from None
     db.session.execute(update(Report).where(Report.id == report.id)
                        .values(me_too_count=Report.me_too_count + 1))
     db.session.refresh(report)
@@ -292,13 +292,13 @@ def transition(actor, report_id: int, *, action: str, note: str = "", assignee_i
     """Accept, assign, start, resolve or reject a report (grid worker of its grid or committee).
 
     :raises Forbidden: not staff of this report, or assigning outside one's grid
-    :raises Conflict: ``invalid_transition``, ``report_changed``
+    :raises Conflict: ``report.invalid_transition``, ``report.report_changed``
     :raises ValidationFailed: missing assignee, reason, duplicate or redirect
     """
     report = get_report(report_id)
     member = _require_handler(actor, report)
     if not report.can(action):
-        raise Conflict("invalid_transition", action=action, state=report.status)
+        raise Conflict("report.invalid_transition", action=action, state=report.status)
     now = utcnow()
     before = {"status": report.status, "assignee_id": report.assignee_id}
     if action == "assign":
@@ -334,7 +334,7 @@ def confirm(actor, report_id: int, *, stars: int | None = None, comment: str = "
     """The reporter judges the result: 1–5 stars closes it; "reopen" sends it back to be handled.
 
     :raises Forbidden: ``reporter_only``
-    :raises Conflict: ``invalid_transition``
+    :raises Conflict: ``report.invalid_transition``
     """
     access.require_user(actor)
     report = get_report(report_id)
@@ -343,7 +343,7 @@ def confirm(actor, report_id: int, *, stars: int | None = None, comment: str = "
     access.require_active_member(actor, report.community_id)  # a suspended reporter cannot rate or reopen
     action = "reopen" if reopen else "confirm"
     if not report.can(action):
-        raise Conflict("invalid_transition", action=action, state=report.status)
+        raise Conflict("report.invalid_transition", action=action, state=report.status)
     now = utcnow()
     if reopen:
         report.reopen_count += 1
@@ -366,19 +366,19 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
     The conditional UPDATE (still_broken_at IS NULL) makes "once" hold even when two neighbours press at once.
 
     :raises Forbidden: ``followers_only``
-    :raises Conflict: ``already_reopened_once``, ``still_broken_too_late``, ``invalid_transition``
+    :raises Conflict: ``report.already_reopened_once``, ``report.still_broken_too_late``, ``report.invalid_transition``
     """
     report = get_visible_report(actor, report_id)
     access.require_verified(actor, report.community_id)
     if actor.id not in follower_ids(report):
         raise Forbidden(reason="followers_only")
     if report.still_broken_at is not None:
-        raise Conflict("already_reopened_once")
+        raise Conflict("report.already_reopened_once")
     if not report.can("still_broken"):
-        raise Conflict("invalid_transition", action="still_broken", state=report.status)
+        raise Conflict("report.invalid_transition", action="still_broken", state=report.status)
     now = utcnow()
     if report.resolved_at is None or report.resolved_at < now - STILL_BROKEN_WINDOW:
-        raise Conflict("still_broken_too_late")
+        raise Conflict("report.still_broken_too_late")
     deadline = cats.deadline_for(communities.get_community(report.community_id), report.category)
     resolve_due = now + timedelta(days=deadline.resolve_days)
     previous = report.status
@@ -390,7 +390,7 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
                 closed_at=None, updated_at=now, version=Report.version + 1)
         .execution_options(synchronize_session=False)).rowcount
     if not won:
-        raise Conflict("already_reopened_once")
+        raise Conflict("report.already_reopened_once")
     db.session.refresh(report)
     _event(report, actor, "still_broken", from_status=previous, note=comment)
     _notify_handlers(report, "report_reopened", still_broken=True)
@@ -552,12 +552,12 @@ def report_detail(actor, report_id: int) -> Report:
 def to_project(actor, report_id: int, *, title: str | None = None, body: str | None = None):
     """The committee turns a report that needs more than a repair into a micro-project draft, linked both ways.
 
-    :raises Conflict: ``already_a_project``
+    :raises Conflict: ``report.already_a_project``
     """
     report = get_report(report_id)
     access.require_committee(actor, report.community_id)
     if report.project_id is not None:
-        raise Conflict("already_a_project")
+        raise Conflict("report.already_a_project")
     photos = uploads.photos_of("report", report.id)
     place = report.location_text or (f"{report.lat:.5f}, {report.lng:.5f}" if report.lat is not None else "")
     project = projects.create_draft_from_report(

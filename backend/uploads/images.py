@@ -41,14 +41,14 @@ def _open(data: bytes) -> Image.Image:
         try:
             image = Image.open(io.BytesIO(data))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise ImageRefused("upload_invalid", "image dimensions are too large") from None
+            raise ImageRefused("upload.upload_invalid", "image dimensions are too large") from None
         except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
-            raise ImageRefused("upload_invalid", "not an image") from None
+            raise ImageRefused("upload.upload_invalid", "not an image") from None
     if image.format not in ACCEPTED_FORMATS:
-        raise ImageRefused("upload_unsupported_type", f"{image.format} images are not accepted")
+        raise ImageRefused("upload.upload_unsupported_type", f"{image.format} images are not accepted")
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
-        raise ImageRefused("upload_invalid", "image dimensions are too large")
+        raise ImageRefused("upload.upload_invalid", "image dimensions are too large")
     return image
 
 
@@ -74,8 +74,8 @@ def _encode(image: Image.Image, max_px: int) -> bytes:
 def process(data: bytes) -> ProcessedImage:
     """Validate `data` by its content and return display and thumbnail JPEGs without metadata.
 
-    :raises ImageRefused: ``upload_invalid`` (not an image, corrupt, too many pixels),
-        ``upload_unsupported_type`` (an image of another format)
+    :raises ImageRefused: ``upload.upload_invalid`` (not an image, corrupt, too many pixels),
+        ``upload.upload_unsupported_type`` (an image of another format)
     """
     image = _open(data)
     source_format = ACCEPTED_FORMATS[image.format]
@@ -91,6 +91,6 @@ def process(data: bytes) -> ProcessedImage:
     except ImageRefused:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageRefused("upload_invalid", "the image is damaged") from None
+        raise ImageRefused("upload.upload_invalid", "the image is damaged") from None
     return ProcessedImage(source_format=source_format, width=clean.width, height=clean.height,
                           display=_encode(clean, DISPLAY_MAX_PX), thumb=_encode(clean, THUMB_MAX_PX))

@@ -22,7 +22,7 @@ from backend.uploads.storage import get_storage
 
 MAX_BYTES = 10 * 1024 * 1024
 
-register_messages({
+register_messages("upload", {
     "upload_too_large": {
         "zh-CN": ("图片太大", "照片不能超过 10 MB，请压缩后重试。"),
         "en": ("Photo too large", "Photos may be at most 10 MB; please make it smaller."),
@@ -48,7 +48,7 @@ register_messages({
 
 class UploadTooLarge(DomainError):
     status = 413
-    code = "upload_too_large"
+    code = "upload.upload_too_large"
 
 
 def max_bytes() -> int:
@@ -66,11 +66,11 @@ def create_upload(actor, data: bytes | None) -> Upload:
     """Validate a photo by its content, strip every byte of metadata, keep display size and thumbnail.
 
     :raises UploadTooLarge: over 10 MB
-    :raises ValidationFailed: ``upload_missing``, ``upload_invalid``, ``upload_unsupported_type``
+    :raises ValidationFailed: ``upload.upload_missing``, ``upload.upload_invalid``, ``upload.upload_unsupported_type``
     """
     _require_any_membership(actor)
     if not data:
-        raise ValidationFailed({"file": ["required"]}, code="upload_missing")
+        raise ValidationFailed({"file": ["required"]}, code="upload.upload_missing")
     if len(data) > max_bytes():
         raise UploadTooLarge(errors={"file": [f"at most {max_bytes() // (1024 * 1024)} MB"]})
     try:
@@ -122,7 +122,7 @@ def attach(actor, upload_ids: Iterable[int] | None, target_type: str, target_id:
 
     One conditional UPDATE: two requests attaching the same photo cannot both win.
 
-    :raises ValidationFailed: ``upload_not_attachable`` (unknown, someone else's, or already attached)
+    :raises ValidationFailed: ``upload.upload_not_attachable`` (unknown, someone else's, or already attached)
     """
     target = targets.get(target_type)
     if target is None or not target.photos:
@@ -137,7 +137,7 @@ def attach(actor, upload_ids: Iterable[int] | None, target_type: str, target_id:
         .where(Upload.id.in_(ids), Upload.uploader_id == getattr(actor, "id", None), Upload.target_type.is_(None))
         .values(target_type=target_type, target_id=target_id, attached_at=utcnow()))
     if result.rowcount != len(ids):
-        raise ValidationFailed({"photo_ids": ["unknown, not yours, or already used"]}, code="upload_not_attachable")
+        raise ValidationFailed({"photo_ids": ["unknown, not yours, or already used"]}, code="upload.upload_not_attachable")
     return photos_of(target_type, target_id)
 
 

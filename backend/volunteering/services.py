@@ -51,7 +51,7 @@ from backend.volunteering.models import (
     VolunteerSkill,
 )
 
-register_messages({
+register_messages("volunteering", {
     "organisation_name_taken": {
         "zh-CN": ("名称已被使用", "本社区已有同名组织。"),
         "en": ("Name taken", "An organisation with this name already exists in this community."),
@@ -208,7 +208,7 @@ def create_organisation(actor, community_id: int, *, name: str, kind: str = "vol
                         description: str = "") -> Organisation:
     """A verified resident registers an organisation; it is pending until the committee verifies it.
 
-    :raises Conflict: ``organisation_name_taken``
+    :raises Conflict: ``volunteering.organisation_name_taken``
     """
     access.require_verified(actor, community_id)
     organisation = Organisation(community_id=community_id, name=name.strip(), kind=kind,
@@ -218,7 +218,7 @@ def create_organisation(actor, community_id: int, *, name: str, kind: str = "vol
             db.session.add(organisation)
             db.session.flush()
     except IntegrityError:
-        raise Conflict("organisation_name_taken") from None
+        raise Conflict("volunteering.organisation_name_taken") from None
     db.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=actor.id))
     db.session.flush()
     moderation.hold_if_filtered("organisation", organisation, organisation.name, organisation.description)
@@ -269,12 +269,12 @@ def get_organisation(actor, organisation_id: int) -> Organisation:
 def verify_organisation(actor, organisation_id: int) -> Organisation:
     """The committee verifies an organisation: it may now publish activities. Audited.
 
-    :raises Conflict: ``organisation_not_pending``
+    :raises Conflict: ``volunteering.organisation_not_pending``
     """
     organisation = _org_or_404(organisation_id)
     access.require_committee(actor, organisation.community_id)
     if organisation.status != "pending":
-        raise Conflict("organisation_not_pending")
+        raise Conflict("volunteering.organisation_not_pending")
     organisation.status, organisation.verified_at, organisation.verified_by_id = "verified", utcnow(), actor.id
     admin_ids = list(db.session.scalars(select(OrganisationAdmin.user_id).where(
         OrganisationAdmin.organisation_id == organisation.id)))
@@ -291,7 +291,7 @@ def verify_organisation(actor, organisation_id: int) -> Organisation:
 def add_admin(actor, organisation_id: int, user_id: int) -> Organisation:
     """An admin adds a verified member of the community as another admin.
 
-    :raises Conflict: ``not_verified``, ``already_admin``
+    :raises Conflict: ``volunteering.not_verified``, ``volunteering.already_admin``
     """
     organisation = _org_or_404(organisation_id)
     _require_org_admin(actor, organisation)
@@ -300,13 +300,13 @@ def add_admin(actor, organisation_id: int, user_id: int) -> Organisation:
     if member is None:
         raise NotFound()
     if not member.is_verified:
-        raise Conflict("not_verified")
+        raise Conflict("volunteering.not_verified")
     try:
         with db.session.begin_nested():
             db.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=user_id))
             db.session.flush()
     except IntegrityError:
-        raise Conflict("already_admin") from None
+        raise Conflict("volunteering.already_admin") from None
     if organisation.is_verified:
         communities.mark_org_admin(organisation.community_id, user_id)
     db.session.flush()
@@ -350,12 +350,12 @@ def _build_activity(actor, community_id: int, *, organisation_id: int | None, pr
 def create_activity(actor, organisation_id: int, **fields) -> Activity:
     """An admin of a VERIFIED organisation publishes an activity with its shifts.
 
-    :raises Conflict: ``organisation_not_verified``
+    :raises Conflict: ``volunteering.organisation_not_verified``
     """
     organisation = _org_or_404(organisation_id)
     _require_org_admin(actor, organisation)
     if not organisation.is_verified:
-        raise Conflict("organisation_not_verified")
+        raise Conflict("volunteering.organisation_not_verified")
     return _build_activity(actor, organisation.community_id, organisation_id=organisation.id, project_id=None,
                            **fields)
 
@@ -363,14 +363,14 @@ def create_activity(actor, organisation_id: int, **fields) -> Activity:
 def create_project_activity(actor, project_id: int, **fields) -> Activity:
     """An approved micro-project that asks for volunteers opens an activity (committee or the project's author).
 
-    :raises Conflict: ``project_not_open_for_volunteers``
+    :raises Conflict: ``volunteering.project_not_open_for_volunteers``
     """
     project = projects.get_project(project_id)
     access.require_verified(actor, project.community_id)
     if actor.id != project.author_id and not access.is_committee(actor, project.community_id):
         raise Forbidden(reason="author_or_committee")
     if project.status not in PROJECT_STATUSES_WITH_VOLUNTEERS or not project.volunteers_needed:
-        raise Conflict("project_not_open_for_volunteers")
+        raise Conflict("volunteering.project_not_open_for_volunteers")
     return _build_activity(actor, project.community_id, organisation_id=None, project_id=project.id, **fields)
 
 
@@ -533,7 +533,7 @@ def _take_place(shift_id: int) -> bool:
 def sign_up(actor, shift_id: int) -> ShiftSignup:
     """A verified resident signs up: confirmed while places remain, otherwise waitlisted.
 
-    :raises Conflict: ``shift_started``, ``already_signed_up``
+    :raises Conflict: ``volunteering.shift_started``, ``volunteering.already_signed_up``
     """
     shift = _shift_or_404(shift_id)
     activity = shift.activity
@@ -545,11 +545,11 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
     _lock_shift(shift.id)
     now = utcnow()
     if shift.starts_at <= now:
-        raise Conflict("shift_started")
+        raise Conflict("volunteering.shift_started")
     previous = db.session.scalar(select(ShiftSignup).where(ShiftSignup.shift_id == shift.id,
                                                            ShiftSignup.user_id == actor.id))
     if previous is not None and previous.status != "cancelled":
-        raise Conflict("already_signed_up")
+        raise Conflict("volunteering.already_signed_up")
     try:
         with db.session.begin_nested():  # the place and the row stand or fall together
             took_place = _take_place(shift.id)
@@ -565,7 +565,7 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
                 db.session.add(signup)
             db.session.flush()
     except IntegrityError:  # the same person twice at once (two taps): the unique key decides
-        raise Conflict("already_signed_up") from None
+        raise Conflict("volunteering.already_signed_up") from None
     db.session.refresh(shift)
     signup.position = waitlist_position(signup)
     return signup
@@ -574,7 +574,7 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
 def cancel_signup(actor, shift_id: int) -> None:
     """The volunteer cancels; a confirmed place passes to the first waitlisted person, who is told.
 
-    :raises Conflict: ``shift_started``
+    :raises Conflict: ``volunteering.shift_started``
     """
     access.require_user(actor)
     shift = _lock_shift(shift_id)
@@ -583,7 +583,7 @@ def cancel_signup(actor, shift_id: int) -> None:
     if signup is None:
         raise NotFound()
     if shift.starts_at <= utcnow():
-        raise Conflict("shift_started")
+        raise Conflict("volunteering.shift_started")
     was_confirmed = signup.status == "confirmed"
     signup.status, signup.cancelled_at = "cancelled", utcnow()
     db.session.flush()
@@ -644,24 +644,24 @@ def check_in(actor, shift_id: int, *, code: str) -> ShiftSignup:
     """A confirmed volunteer checks in with the shift's code, from 30 min before start until the end.
     The hours recorded are the shift's length (managers may correct them).
 
-    :raises Conflict: ``not_signed_up``, ``not_confirmed``, ``checkin_closed``, ``already_checked_in``
-    :raises ValidationFailed: ``wrong_checkin_code``
+    :raises Conflict: ``volunteering.not_signed_up``, ``volunteering.not_confirmed``, ``volunteering.checkin_closed``, ``volunteering.already_checked_in``
+    :raises ValidationFailed: ``volunteering.wrong_checkin_code``
     """
     shift = _shift_or_404(shift_id)
     access.require_verified(actor, shift.activity.community_id)
     signup = db.session.scalar(select(ShiftSignup).where(
         ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))
     if signup is None:
-        raise Conflict("not_signed_up")
+        raise Conflict("volunteering.not_signed_up")
     if signup.status != "confirmed":
-        raise Conflict("not_confirmed")
+        raise Conflict("volunteering.not_confirmed")
     now = utcnow()
     if not shift.starts_at - CHECKIN_EARLY <= now <= shift.ends_at:
-        raise Conflict("checkin_closed")
+        raise Conflict("volunteering.checkin_closed")
     if signup.checked_in_at is not None:
-        raise Conflict("already_checked_in")
+        raise Conflict("volunteering.already_checked_in")
     if "".join(code.split()).upper() != shift.checkin_code:
-        raise ValidationFailed({"code": ["wrong code"]}, code="wrong_checkin_code")
+        raise ValidationFailed({"code": ["wrong code"]}, code="volunteering.wrong_checkin_code")
     signup.checked_in_at, signup.minutes = now, shift.minutes
     db.session.flush()
     signup.position = None
@@ -671,7 +671,7 @@ def check_in(actor, shift_id: int, *, code: str) -> ShiftSignup:
 def correct_hours(actor, signup_id: int, *, hours: float, reason: str) -> ShiftSignup:
     """A manager sets a volunteer's hours with a reason (audited; the volunteer is told).
 
-    :raises Conflict: ``not_confirmed``
+    :raises Conflict: ``volunteering.not_confirmed``
     """
     signup = db.session.get(ShiftSignup, signup_id)
     if signup is None:
@@ -679,7 +679,7 @@ def correct_hours(actor, signup_id: int, *, hours: float, reason: str) -> ShiftS
     activity = signup.shift.activity
     _require_manager(actor, activity)
     if signup.status != "confirmed":
-        raise Conflict("not_confirmed")
+        raise Conflict("volunteering.not_confirmed")
     before = {"hours": None if signup.minutes is None else round(signup.minutes / 60, 2)}
     signup.minutes, signup.hours_reason = round(hours * 60), reason.strip()
     db.session.flush()
@@ -796,13 +796,13 @@ def recruitment_count(actor, organisation_id: int, *, skills: list[str]) -> dict
 def send_recruitment(actor, organisation_id: int, *, activity_id: int, skills: list[str] | None = None) -> dict:
     """Tell residents with matching skills about an activity: once per activity per day (unique in the DB).
 
-    :raises DomainError: ``recruitment_already_sent`` (429)
-    :raises Conflict: ``organisation_not_verified``
+    :raises DomainError: ``volunteering.recruitment_already_sent`` (429)
+    :raises Conflict: ``volunteering.organisation_not_verified``
     """
     organisation = _org_or_404(organisation_id)
     _require_org_admin(actor, organisation)
     if not organisation.is_verified:
-        raise Conflict("organisation_not_verified")
+        raise Conflict("volunteering.organisation_not_verified")
     activity = db.session.get(Activity, activity_id)
     if activity is None or activity.organisation_id != organisation.id:
         raise ValidationFailed({"activity_id": ["not an activity of this organisation"]})
@@ -819,7 +819,7 @@ def send_recruitment(actor, organisation_id: int, *, activity_id: int, skills: l
             db.session.add(message)
             db.session.flush()
     except IntegrityError:
-        raise DomainError("recruitment_already_sent", status=429) from None
+        raise DomainError("volunteering.recruitment_already_sent", status=429) from None
     notify(recipients, "volunteer_recruitment",
            {"organisation_id": organisation.id, "organisation_name": organisation.name, "activity_id": activity.id,
             "title": activity.title, "skills": skills}, community_id=organisation.community_id, exclude=[actor.id])

@@ -43,7 +43,7 @@ from backend.projects import services as projects
 from backend.voting import tally
 from backend.voting.models import Ballot, Poll, PollOption, RollEntry
 
-register_messages({
+register_messages("voting", {
     "not_eligible": {
         "zh-CN": ("无投票资格", "你不在这次投票的投票人范围内。"),
         "en": ("Not eligible", "You are not among the voters of this poll."),
@@ -360,7 +360,7 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
 
     :raises Forbidden: ``not_eligible``
     :raises ValidationFailed: wrong options, duplicates, too many choices, a field of another method
-    :raises Conflict: ``poll_closed``, ``already_voted``, ``receipt_reused``
+    :raises Conflict: ``poll_closed``, ``already_voted``, ``voting.receipt_reused``
     """
     poll = _poll_or_404(poll_id)
     member = _eligible_voter(actor, poll)
@@ -387,7 +387,7 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
                                   public_voter_id=None if poll.is_secret else actor.id))
             db.session.flush()
     except IntegrityError:  # a client-made receipt that was already used (the request rolls back whole)
-        raise Conflict("receipt_reused") from None
+        raise Conflict("voting.receipt_reused") from None
     return {"receipt": receipt, "receipt_hash": digest, "revoted": False}
 
 
@@ -514,13 +514,13 @@ def _apply_outcome(poll: Poll) -> None:
 def get_results(actor, poll_id: int) -> dict:
     """Frozen results for anyone once closed; the committee's live view before (turnout only if secret).
 
-    :raises Conflict: ``poll_not_closed`` for everyone else before the close
+    :raises Conflict: ``voting.poll_not_closed`` for everyone else before the close
     """
     poll = _close_if_due(_poll_or_404(poll_id))
     if poll.results is not None:
         return poll.results
     if not access.is_committee(actor, poll.community_id):
-        raise Conflict("poll_not_closed")
+        raise Conflict("voting.poll_not_closed")
     eligible = eligible_count(poll)
     if poll.is_secret:  # never live counts of a secret poll, even for the committee
         return {"poll_id": poll.id, "method": poll.method, "live": True, "cancelled": False,
@@ -533,11 +533,11 @@ def get_results(actor, poll_id: int) -> dict:
 def recount_csv(actor, poll_id: int) -> tuple[str, str]:
     """(filename, CSV text) of every ballot of a closed poll: receipt hash and choices, no voter identity.
 
-    :raises Conflict: ``poll_not_closed``
+    :raises Conflict: ``voting.poll_not_closed``
     """
     poll = _close_if_due(_poll_or_404(poll_id))
     if poll.results is None:
-        raise Conflict("poll_not_closed")
+        raise Conflict("voting.poll_not_closed")
     labels = {option.id: option.label for option in poll.options}
     field = CHOICE_FIELD[poll.method]
     out = io.StringIO()
@@ -562,7 +562,7 @@ def close_poll(actor, poll_id: int, *, reason: str) -> Poll:
     Before it opens: cancelled (no results). While open: only when every eligible voter (household) has
     voted and revoting is off, so nothing could still change. After closes_at: freezes the results now.
 
-    :raises Conflict: ``poll_still_open``
+    :raises Conflict: ``voting.poll_still_open``
     """
     poll = _poll_or_404(poll_id)
     access.require_committee(actor, poll.community_id)
@@ -577,7 +577,7 @@ def close_poll(actor, poll_id: int, *, reason: str) -> Poll:
     else:
         db.session.refresh(poll)  # voter_count moves by UPDATE ... + 1; count what the database holds now
         if poll.allow_revote or poll.voter_count < eligible_count(poll):
-            raise Conflict("poll_still_open")
+            raise Conflict("voting.poll_still_open")
         _close(poll.id, reason=reason)
         action = "poll.close_early"
     audit.record(actor, action, "poll", poll.id, community_id=poll.community_id, reason=reason,

@@ -49,10 +49,10 @@ def test_register_refuses_unknown_fields(client):
 
 def test_duplicate_email_or_phone_is_a_conflict(client, client_for):
     assert register(client, email="dup@example.com").status_code == 201
-    assert register(client_for(), email="DUP@example.com").json["code"] == "account_exists"
+    assert register(client_for(), email="DUP@example.com").json["code"] == "account.account_exists"
     assert register(client_for(), phone="13900001111").status_code == 201
     response = register(client_for(), phone="+86 139 0000 1111")
-    assert response.status_code == 409 and response.json["code"] == "account_exists"
+    assert response.status_code == 409 and response.json["code"] == "account.account_exists"
 
 
 def test_login_with_email_or_phone_then_logout(client, make_user):

@@ -87,14 +87,14 @@ def test_the_full_request_flow_records_hours_and_thanks(app, town, client_for):
     assert "aid_accepted" in kinds_for(app, town.helper.id)
     assert "aid_not_selected" in kinds_for(app, town.other.id)
     again = author.post(f"/api/v1/aid/{post['id']}/responses/{theirs['id']}/accept")
-    assert again.status_code == 409 and again.get_json()["code"] == "response_not_open"
+    assert again.status_code == 409 and again.get_json()["code"] == "aid.response_not_open"
 
     assert other.post(f"/api/v1/aid/{post['id']}/complete", json={}).status_code == 403
     done = helper.post(f"/api/v1/aid/{post['id']}/complete", json={"hours": 2.5})
     assert done.status_code == 200
     assert done.get_json()["status"] == "completed" and done.get_json()["hours"] == 2.5
     twice = helper.post(f"/api/v1/aid/{post['id']}/complete", json={})
-    assert twice.get_json()["code"] == "already_done"
+    assert twice.get_json()["code"] == "aid.already_done"
     # The helped one marks done too: their hours do not overwrite the first figure; their thanks is stored.
     confirmed = author.post(f"/api/v1/aid/{post['id']}/complete", json={"hours": 4, "thanks": "谢谢周师傅，辛苦了！"})
     assert confirmed.status_code == 200
@@ -104,7 +104,7 @@ def test_the_full_request_flow_records_hours_and_thanks(app, town, client_for):
     thanks = other.get(f"/api/v1/users/{town.helper.id}/thanks", query_string={"community_id": town.cid}).get_json()
     assert [t["text"] for t in thanks["items"]] == ["谢谢周师傅，辛苦了！"]
     assert thanks["items"][0]["from_user"]["display_name"] == "张阿姨"
-    assert author.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "再谢一次"}).get_json()["code"] == "already_thanked"
+    assert author.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "再谢一次"}).get_json()["code"] == "aid.already_thanked"
 
     helper_bank = helper.get(f"/api/v1/communities/{town.cid}/time-bank/me").get_json()
     author_bank = author.get(f"/api/v1/communities/{town.cid}/time-bank/me").get_json()
@@ -171,7 +171,7 @@ def test_responding_rules(town, client_for):
     author = client_for(town.author)
     post = post_request(author, town.cid, at_home=True, category="repairs", title="修水龙头（上门）")
     assert post["at_home"] is True
-    assert author.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "x"}).get_json()["code"] == "own_post"
+    assert author.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "x"}).get_json()["code"] == "aid.own_post"
     unverified = client_for(town.pending).post(f"/api/v1/aid/{post['id']}/responses", json={"message": "我会修"})
     assert unverified.status_code == 403 and unverified.get_json()["reason"] == "not_verified"
     helper = client_for(town.helper)
@@ -195,26 +195,26 @@ def test_close_and_reopen_transitions(app, town, client_for):
     author, helper = client_for(town.author), client_for(town.helper)
     post = post_request(author, town.cid)
     rid = helper.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "我来"}).get_json()["id"]
-    assert author.post(f"/api/v1/aid/{post['id']}/reopen", json={}).get_json()["code"] == "aid_not_reopenable"
+    assert author.post(f"/api/v1/aid/{post['id']}/reopen", json={}).get_json()["code"] == "aid.aid_not_reopenable"
     author.post(f"/api/v1/aid/{post['id']}/responses/{rid}/accept")
     closed = author.post(f"/api/v1/aid/{post['id']}/close")
     assert closed.get_json()["status"] == "closed"
     assert "aid_closed" in kinds_for(app, town.helper.id)
-    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid_not_closable"
-    assert helper.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid_not_matched"
+    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid.aid_not_closable"
+    assert helper.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid.aid_not_matched"
     reopened = author.post(f"/api/v1/aid/{post['id']}/reopen", json={}).get_json()
     assert reopened["status"] == "open" and reopened["helper"] is None
     assert [r["status"] for r in reopened["responses"]] == ["open"]
     assert author.post(f"/api/v1/aid/{post['id']}/responses/{rid}/accept").get_json()["status"] == "matched"
     author.post(f"/api/v1/aid/{post['id']}/complete", json={})
-    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid_not_closable"
-    assert author.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "already_done"
+    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid.aid_not_closable"
+    assert author.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid.already_done"
 
 
 def test_completing_before_a_match_is_refused(town, client_for):
     author = client_for(town.author)
     post = post_request(author, town.cid)
-    assert author.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid_not_matched"
+    assert author.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid.aid_not_matched"
 
 
 def test_posts_past_their_date_are_hidden_then_expired(app, town, client_for):
@@ -232,7 +232,7 @@ def test_posts_past_their_date_are_hidden_then_expired(app, town, client_for):
     helper = client_for(town.helper)
     assert helper.get(f"/api/v1/communities/{town.cid}/aid").get_json()["items"] == []
     late = helper.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "还来得及吗"})
-    assert late.get_json()["code"] == "aid_expired"
+    assert late.get_json()["code"] == "aid.aid_expired"
     result = app.test_cli_runner().invoke(args=["jobs", "run", "expire-aid"])
     assert result.output == "expire-aid: 1\n"
     assert author.get(f"/api/v1/aid/{post['id']}").get_json()["status"] == "expired"

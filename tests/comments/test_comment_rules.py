@@ -57,7 +57,7 @@ def test_replies_go_one_level_deep(thread, client_for):
     reply = post(neighbour, thread.url, "同意，楼顶光照很好", parent_id=top["id"])
     assert reply.status_code == 201 and reply.json["parent_id"] == top["id"]
     deeper = post(resident, thread.url, "回复回复", parent_id=reply.json["id"])
-    assert deeper.status_code == 409 and deeper.json["code"] == "reply_depth"
+    assert deeper.status_code == 409 and deeper.json["code"] == "comment.reply_depth"
     other_thread = post(resident, f"/api/v1/projects/{thread.draft_id}/comments", "x")
     assert other_thread.status_code == 404
     page = client_for().get(thread.url).json
@@ -105,7 +105,7 @@ def test_the_author_edits_within_fifteen_minutes_only(app, thread, client_for):
     assert other.status_code == 403
     _age(app, comment["id"], 16)
     late = resident.patch(f"/api/v1/comments/{comment['id']}", json={"body": "再改一次"})
-    assert late.status_code == 409 and late.json["code"] == "edit_window_closed"
+    assert late.status_code == 409 and late.json["code"] == "comment.edit_window_closed"
     assert client_for(thread.people.resident).get(thread.url).json["items"][0]["can_edit"] is False
 
 
@@ -121,9 +121,9 @@ def test_deleting_keeps_a_placeholder_and_its_replies(app, thread, client_for):
     assert [r["body"] for r in shown["replies"]] == ["太好了"]
     with app.app_context():
         assert db.session.get(Comment, top["id"]).body == ""  # the text is erased, not just hidden
-    assert resident.patch(f"/api/v1/comments/{top['id']}", json={"body": "x"}).json["code"] == "comment_deleted"
+    assert resident.patch(f"/api/v1/comments/{top['id']}", json={"body": "x"}).json["code"] == "comment.comment_deleted"
     no_reply = post(resident, thread.url, "x", parent_id=top["id"])
-    assert no_reply.status_code == 409 and no_reply.json["code"] == "comment_deleted"
+    assert no_reply.status_code == 409 and no_reply.json["code"] == "comment.comment_deleted"
     counts = client_for().get(f"/api/v1/projects/{thread.project_id}").json
     assert counts["comments_count"] == 1  # the reply; the deleted one no longer counts
 

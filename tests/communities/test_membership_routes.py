@@ -29,7 +29,7 @@ def test_join_is_pending_until_the_committee_verifies(client_for, make_user, mak
     verified = committee.post(f"/api/v1/communities/{community.id}/members/{newcomer.id}/verify")
     assert verified.status_code == 200 and verified.json["status"] == "verified"
     again = committee.post(f"/api/v1/communities/{community.id}/members/{newcomer.id}/verify")
-    assert again.status_code == 409 and again.json["code"] == "not_pending"
+    assert again.status_code == 409 and again.json["code"] == "community.not_pending"
 
 
 def test_verification_is_audited_and_notified(app, client_for, make_user, make_community, make_member):
@@ -52,7 +52,7 @@ def test_joining_twice_is_a_conflict(client_for, make_user, make_community):
     client = client_for(make_user())
     assert join(client, community).status_code == 201
     response = join(client, community)
-    assert response.status_code == 409 and response.json["code"] == "already_member"
+    assert response.status_code == 409 and response.json["code"] == "community.already_member"
 
 
 def test_grid_of_another_community_is_refused(client_for, make_user, make_community):
@@ -80,7 +80,7 @@ def test_invite_code_verifies_the_newcomer_once(client_for, make_user, make_comm
     first = join(client_for(make_user()), community, invite_code=code.lower())
     assert first.status_code == 201 and first.json["status"] == "verified"
     second = join(client_for(make_user()), community, invite_code=code)
-    assert second.status_code == 409 and second.json["code"] == "invite_used"
+    assert second.status_code == 409 and second.json["code"] == "community.invite_used"
 
 
 def test_expired_and_unknown_invites_are_refused(app, client_for, make_user, make_community, make_member):
@@ -90,12 +90,12 @@ def test_expired_and_unknown_invites_are_refused(app, client_for, make_user, mak
         db.session.scalar(db.select(Invite).filter_by(code=code)).expires_at = utcnow() - timedelta(seconds=1)
         db.session.commit()
     expired = join(client_for(make_user()), community, invite_code=code)
-    assert expired.status_code == 409 and expired.json["code"] == "invite_expired"
+    assert expired.status_code == 409 and expired.json["code"] == "community.invite_expired"
     unknown = join(client_for(make_user()), community, invite_code="ZZZZZZZZ")
-    assert unknown.status_code == 422 and unknown.json["code"] == "invite_unknown"
+    assert unknown.status_code == 422 and unknown.json["code"] == "community.invite_unknown"
     other_code = client_for(make_member(other)).post(f"/api/v1/communities/{other.id}/invites").json["code"]
     elsewhere = join(client_for(make_user()), community, invite_code=other_code)
-    assert elsewhere.json["code"] == "invite_unknown"
+    assert elsewhere.json["code"] == "community.invite_unknown"
 
 
 def test_committee_sets_roles_and_grid_worker_becomes_responsible(client_for, make_community, make_member, client):
@@ -116,7 +116,7 @@ def test_pending_member_cannot_be_given_a_role(client_for, make_community, make_
     committee = client_for(make_member(community, "committee"))
     pending = make_member(community, status="pending")
     response = committee.put(f"/api/v1/communities/{community.id}/members/{pending.id}/role", json={"role": "committee"})
-    assert response.status_code == 409 and response.json["code"] == "not_verified"
+    assert response.status_code == 409 and response.json["code"] == "community.not_verified"
 
 
 def test_last_committee_member_cannot_step_down(client_for, make_community, make_member):
@@ -124,7 +124,7 @@ def test_last_committee_member_cannot_step_down(client_for, make_community, make
     chair = make_member(community, "committee")
     response = client_for(chair).put(f"/api/v1/communities/{community.id}/members/{chair.id}/role",
                                      json={"role": "resident"})
-    assert response.status_code == 409 and response.json["code"] == "last_committee_member"
+    assert response.status_code == 409 and response.json["code"] == "community.last_committee_member"
 
 
 @pytest.mark.parametrize("role", ["platform_admin_role", "org_admin"])

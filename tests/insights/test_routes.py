@@ -131,7 +131,7 @@ def test_a_cell_that_looks_like_a_formula_is_defused(app, client_for, town):
 
 def test_unknown_export_is_404(client_for, town):
     response = client_for(town.committee).get(f"/api/v1/communities/{town.cid}/exports/passwords.csv")
-    assert response.status_code == 404 and response.get_json()["code"] == "unknown_export"
+    assert response.status_code == 404 and response.get_json()["code"] == "insights.unknown_export"
 
 
 # --- open data -----------------------------------------------------------------------------------

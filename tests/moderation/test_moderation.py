@@ -38,9 +38,9 @@ def test_flag_once_per_person_and_never_your_own(app, client_for, place):
     flagger = client_for(place["flaggers"][0])
     assert flag_member(flagger, app, place["author"]).status_code == 201
     again = flag_member(flagger, app, place["author"])
-    assert again.status_code == 409 and again.json["code"] == "already_flagged"
+    assert again.status_code == 409 and again.json["code"] == "moderation.already_flagged"
     own = flag_member(client_for(place["author"]), app, place["author"])
-    assert own.status_code == 409 and own.json["code"] == "cannot_flag_own"
+    assert own.status_code == 409 and own.json["code"] == "moderation.cannot_flag_own"
 
 
 def test_flag_needs_membership_of_that_community(app, client_for, make_user, place):
@@ -84,7 +84,7 @@ def test_action_needs_a_reason_and_profiles_cannot_be_hidden(app, client_for, pl
     target = {"target_type": "member", "target_id": membership_id(app, place["author"])}
     assert committee.post("/api/v1/moderation/actions", json={**target, "action": "warn", "reason": ""}).status_code == 422
     hide = committee.post("/api/v1/moderation/actions", json={**target, "action": "hide", "reason": "x"})
-    assert hide.status_code == 409 and hide.json["code"] == "action_not_applicable"
+    assert hide.status_code == 409 and hide.json["code"] == "moderation.action_not_applicable"
     no_days = committee.post("/api/v1/moderation/actions", json={**target, "action": "suspend", "reason": "x"})
     assert no_days.status_code == 422
 
@@ -121,15 +121,15 @@ def test_appeal_once_decided_by_another_member_and_reversal_lifts_suspension(app
     appeal = author.post("/api/v1/appeals", json={"action_id": action["id"], "text": "我没有刷屏"})
     assert appeal.status_code == 201
     twice = author.post("/api/v1/appeals", json={"action_id": action["id"], "text": "再申诉"})
-    assert twice.status_code == 409 and twice.json["code"] == "already_appealed"
+    assert twice.status_code == 409 and twice.json["code"] == "moderation.already_appealed"
     own = acting.post(f"/api/v1/appeals/{appeal.json['id']}/decision", json={"decision": "uphold", "reason": "x"})
-    assert own.status_code == 409 and own.json["code"] == "own_action"
+    assert own.status_code == 409 and own.json["code"] == "moderation.own_action"
     decided = other.post(f"/api/v1/appeals/{appeal.json['id']}/decision",
                          json={"decision": "reverse", "reason": "证据不足"})
     assert decided.status_code == 200 and decided.json["status"] == "reversed"
     assert author.post(f"/api/v1/communities/{community_id}/invites").status_code == 201
     again = other.post(f"/api/v1/appeals/{appeal.json['id']}/decision", json={"decision": "uphold", "reason": "x"})
-    assert again.status_code == 409 and again.json["code"] == "appeal_decided"
+    assert again.status_code == 409 and again.json["code"] == "moderation.appeal_decided"
     pending = other.get(f"/api/v1/communities/{community_id}/appeals?status=reversed").json["items"]
     assert [a["id"] for a in pending] == [appeal.json["id"]]
 

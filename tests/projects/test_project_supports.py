@@ -22,11 +22,11 @@ def test_supports_are_one_per_person_and_can_be_taken_back(make_project, as_role
     assert first.status_code == 201
     assert first.json["supports_count"] == 1 and first.json["supported_by_me"] is True
     again = support(resident, project_id)
-    assert again.status_code == 409 and again.json["code"] == "already_supported"
+    assert again.status_code == 409 and again.json["code"] == "project.already_supported"
     back = resident.delete(f"/api/v1/projects/{project_id}/supports")
     assert back.status_code == 200 and back.json["supports_count"] == 0 and back.json["supported_by_me"] is False
     twice = resident.delete(f"/api/v1/projects/{project_id}/supports")
-    assert twice.status_code == 409 and twice.json["code"] == "not_supported"
+    assert twice.status_code == 409 and twice.json["code"] == "project.not_supported"
 
 
 def test_reaching_the_goal_moves_the_project_to_review_by_itself(app, make_project, as_role, world, make_member,
@@ -43,7 +43,7 @@ def test_reaching_the_goal_moves_the_project_to_review_by_itself(app, make_proje
                                                              ProjectEvent.action == "reach_threshold"))
         assert event.actor_id is None and (event.from_status, event.to_status) == ("submitted", "in_review")
     late = support(client_for(make_member(world.community)), project_id)
-    assert late.status_code == 409 and late.json["code"] == "not_open_for_support"
+    assert late.status_code == 409 and late.json["code"] == "project.not_open_for_support"
 
 
 def test_the_support_window_closes(app, make_project, as_role):
@@ -53,7 +53,7 @@ def test_the_support_window_closes(app, make_project, as_role):
                            .values(closes_at=utcnow() - timedelta(minutes=1)))
         db.session.commit()
     response = support(as_role("resident"), project_id)
-    assert response.status_code == 409 and response.json["code"] == "support_window_closed"
+    assert response.status_code == 409 and response.json["code"] == "project.support_window_closed"
 
 
 def test_default_goal_is_two_percent_of_verified_households_at_least_five(app, make_community, make_member):
@@ -107,7 +107,7 @@ def test_two_last_supports_at_once_cause_one_transition(app, make_project, as_ro
     responses = _race(last_two, project_id)
     codes = sorted(r.status_code for r in responses)
     assert codes == [201, 409], [r.json for r in responses]
-    assert [r.json["code"] for r in responses if r.status_code == 409] == ["not_open_for_support"]
+    assert [r.json["code"] for r in responses if r.status_code == 409] == ["project.not_open_for_support"]
     with app.app_context():
         project = db.session.get(Project, project_id)
         assert project.status == "in_review" and project.supports_count == 3

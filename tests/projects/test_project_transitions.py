@@ -65,23 +65,23 @@ def test_only_verified_members_create_projects(world, as_role, role, status):
 
 
 @pytest.mark.parametrize("name, state, method, suffix, body, role, code", [
-    ("submit twice", "submitted", "post", "/submit", None, "author", "invalid_transition"),
+    ("submit twice", "submitted", "post", "/submit", None, "author", "project.invalid_transition"),
     ("review before the goal", "submitted", "post", "/review", {"decision": "accept"}, "committee",
-     "invalid_transition"),
+     "project.invalid_transition"),
     ("review twice", "ready", "post", "/review", {"decision": "reject", "reason": "x"}, "committee",
-     "invalid_transition"),
-    ("start before the vote", "ready", "post", "/start", None, "committee", "invalid_transition"),
-    ("start a rejected one", "rejected", "post", "/start", None, "committee", "invalid_transition"),
-    ("complete before starting", "approved", "post", "/complete", None, "committee", "invalid_transition"),
-    ("withdraw while voting", "voting", "post", "/withdraw", None, "author", "invalid_transition"),
-    ("withdraw after approval", "approved", "post", "/withdraw", None, "author", "invalid_transition"),
-    ("support in review", "in_review", "post", "/supports", None, "resident", "not_open_for_support"),
-    ("support a draft's twin: ready", "ready", "post", "/supports", None, "resident", "not_open_for_support"),
+     "project.invalid_transition"),
+    ("start before the vote", "ready", "post", "/start", None, "committee", "project.invalid_transition"),
+    ("start a rejected one", "rejected", "post", "/start", None, "committee", "project.invalid_transition"),
+    ("complete before starting", "approved", "post", "/complete", None, "committee", "project.invalid_transition"),
+    ("withdraw while voting", "voting", "post", "/withdraw", None, "author", "project.invalid_transition"),
+    ("withdraw after approval", "approved", "post", "/withdraw", None, "author", "project.invalid_transition"),
+    ("support in review", "in_review", "post", "/supports", None, "resident", "project.not_open_for_support"),
+    ("support a draft's twin: ready", "ready", "post", "/supports", None, "resident", "project.not_open_for_support"),
     ("progress before start", "approved", "post", "/updates", {"body": "x", "percent_done": 10}, "author",
-     "not_in_progress"),
-    ("rate before completion", "in_progress", "post", "/rating", {"stars": 4}, "resident", "not_completed"),
-    ("committee edits while voting", "voting", "patch", "", {"title": "改名"}, "committee", "not_editable"),
-    ("author edits after submitting", "submitted", "patch", "", {"title": "改名"}, "author", "not_editable"),
+     "project.not_in_progress"),
+    ("rate before completion", "in_progress", "post", "/rating", {"stars": 4}, "resident", "project.not_completed"),
+    ("committee edits while voting", "voting", "patch", "", {"title": "改名"}, "committee", "project.not_editable"),
+    ("author edits after submitting", "submitted", "patch", "", {"title": "改名"}, "author", "project.not_editable"),
 ])
 def test_steps_from_the_wrong_state_are_conflicts(make_project, as_role, name, state, method, suffix, body, role,
                                                   code):
@@ -156,7 +156,7 @@ def test_progress_may_go_down_only_with_an_explanation(make_project, as_role):
     url = f"/api/v1/projects/{project_id}/updates"
     assert author.post(url, json={"body": "木料到了", "percent_done": 60}).status_code == 201
     lower = author.post(url, json={"body": "返工", "percent_done": 30})
-    assert lower.status_code == 422 and lower.json["code"] == "percent_decreased"
+    assert lower.status_code == 422 and lower.json["code"] == "project.percent_decreased"
     explained = author.post(url, json={"body": "返工", "percent_done": 30, "reason": "油漆不合格，需要重刷"})
     assert explained.status_code == 201 and explained.json["reason"] == "油漆不合格，需要重刷"
     assert author.get(f"/api/v1/projects/{project_id}").json["percent_done"] == 30
@@ -170,7 +170,7 @@ def test_ratings_once_each_with_the_average_kept(make_project, as_role):
     first = as_role("resident").post(url, json={"stars": 5, "comment": "很好"})
     assert first.status_code == 201 and first.json["rating_average"] == 5.0
     again = as_role("resident").post(url, json={"stars": 1})
-    assert again.status_code == 409 and again.json["code"] == "already_rated"
+    assert again.status_code == 409 and again.json["code"] == "project.already_rated"
     second = as_role("committee").post(url, json={"stars": 4})
     assert second.json["rating_count"] == 2 and second.json["rating_average"] == 4.5
     third = as_role("grid_worker").post(url, json={"stars": 4})

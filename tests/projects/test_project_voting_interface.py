@@ -54,7 +54,7 @@ def test_mark_voting_then_outcome_with_system_events(app, make_project, world):
         assert services.get_project(rejected_id).status == "rejected"
         with pytest.raises(Conflict) as wrong_poll:
             services.apply_poll_outcome(approved_id, approved=True, poll_id=78)
-        assert wrong_poll.value.code == "poll_mismatch"
+        assert wrong_poll.value.code == "project.poll_mismatch"
 
 
 def test_mark_voting_refuses_a_project_that_is_not_ready(app, make_project):

@@ -97,7 +97,7 @@ def test_photos_come_with_the_report(client_for, place, new_report):
     # the same photo cannot illustrate a second report
     response = client_for(place.reporter).post(f"/api/v1/communities/{place.cid}/reports", json={
         "category": "rubbish", "description": "x", "location_text": "y", "photo_ids": [upload["id"]]})
-    assert response.status_code == 422 and response.json["code"] == "upload_not_attachable"
+    assert response.status_code == 422 and response.json["code"] == "upload.upload_not_attachable"
 
 
 # --- anonymity --------------------------------------------------------------------------------------
@@ -152,8 +152,8 @@ def test_me_too_counts_once_per_neighbour_and_they_follow(app, client_for, place
     first = client_for(place.neighbour).post(url)
     assert first.status_code == 200 and first.json["me_too_count"] == 1 and first.json["my_me_too"] is True
     again = client_for(place.neighbour).post(url)
-    assert again.status_code == 409 and again.json["code"] == "already_me_too"
-    assert client_for(place.reporter).post(url).json["code"] == "own_report"
+    assert again.status_code == 409 and again.json["code"] == "report.already_me_too"
+    assert client_for(place.reporter).post(url).json["code"] == "report.own_report"
     assert client_for(place.other).post(url).json["me_too_count"] == 2
     act(place.worker, report["id"], "accept")
     assert notified(app, "report_status_changed") == sorted([place.reporter.id, place.neighbour.id, place.other.id])

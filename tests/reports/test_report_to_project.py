@@ -16,7 +16,7 @@ def test_committee_turns_a_report_into_a_linked_project_draft(client_for, place,
     assert project["status"] == "draft" and project["category"] == "safety"
     assert project["source_report_id"] == report["id"] and project["grid"]["id"] == place.grid1
     again = committee.post(f"/api/v1/reports/{report['id']}/to-project", json={})
-    assert again.status_code == 409 and again.json["code"] == "already_a_project"
+    assert again.status_code == 409 and again.json["code"] == "report.already_a_project"
 
 
 @pytest.mark.parametrize("who, status", [("reporter", 403), ("worker", 403), ("other", 403)])

@@ -94,7 +94,7 @@ def test_the_state_machine_allows_only_its_transitions(app, place, new_report, a
     if status in TRANSITIONS[action][0]:
         assert response.status_code == 200, response.json
     else:
-        assert response.status_code == 409 and response.json["code"] == "invalid_transition"
+        assert response.status_code == 409 and response.json["code"] == "report.invalid_transition"
 
 
 @pytest.mark.parametrize("body, field", [
@@ -184,7 +184,7 @@ def test_still_broken_reopens_once_for_followers_within_30_days(app, client_for,
     assert first.json["events"][-1]["action"] == "still_broken"
     act(place.worker, report["id"], "resolve")
     again = client_for(place.reporter).post(url, json={"comment": "还是坏的"})
-    assert again.status_code == 409 and again.json["code"] == "already_reopened_once"
+    assert again.status_code == 409 and again.json["code"] == "report.already_reopened_once"
 
 
 def test_still_broken_works_on_confirmed_but_not_after_30_days(app, client_for, place, new_report, act):
@@ -194,7 +194,7 @@ def test_still_broken_works_on_confirmed_but_not_after_30_days(app, client_for, 
     with app.app_context():
         resolved_at = db.session.get(Report, report["id"]).resolved_at
     _put(app, report["id"], resolved_at=resolved_at - timedelta(days=31))
-    assert client_for(place.reporter).post(url, json={"comment": "坏了"}).json["code"] == "still_broken_too_late"
+    assert client_for(place.reporter).post(url, json={"comment": "坏了"}).json["code"] == "report.still_broken_too_late"
     _put(app, report["id"], resolved_at=resolved_at)
     assert client_for(place.reporter).post(url, json={"comment": "坏了"}).json["status"] == "reopened"
 

@@ -87,7 +87,7 @@ def test_png_with_transparency_and_webp_are_accepted(member_client):
 def test_a_text_file_named_jpg_is_refused(member_client):
     response = post_file(member_client, b"hello, I am not a photo\n" * 20, "photo.jpg")
     assert response.status_code == 422
-    assert response.json["code"] == "upload_invalid"
+    assert response.json["code"] == "upload.upload_invalid"
 
 
 def test_an_image_of_another_format_is_refused_by_its_content(member_client):
@@ -95,26 +95,26 @@ def test_an_image_of_another_format_is_refused_by_its_content(member_client):
     Image.new("RGB", (10, 10)).save(out, "GIF")
     response = post_file(member_client, out.getvalue(), "looks.jpg")
     assert response.status_code == 422
-    assert response.json["code"] == "upload_unsupported_type"
+    assert response.json["code"] == "upload.upload_unsupported_type"
 
 
 @pytest.mark.parametrize("width, height", [(100_000, 100_000), (20_000, 20_000), (9_000, 9_000)])
 def test_a_decompression_bomb_is_refused_before_decoding(member_client, width, height):
     response = post_file(member_client, png_claiming(width, height), "bomb.png", "image/png")
     assert response.status_code == 422
-    assert response.json["code"] == "upload_invalid"
+    assert response.json["code"] == "upload.upload_invalid"
 
 
 def test_a_12_mb_file_is_refused_as_too_large(member_client):
     response = post_file(member_client, b"\xff\xd8\xff" + b"\0" * (12 * 1024 * 1024))
     assert response.status_code == 413
-    assert response.json["code"] == "upload_too_large"
+    assert response.json["code"] == "upload.upload_too_large"
 
 
 def test_a_file_just_over_10_mb_is_refused_as_too_large(member_client):
     response = post_file(member_client, b"\xff\xd8\xff" + b"\0" * (10 * 1024 * 1024))
     assert response.status_code == 413
-    assert response.json["code"] == "upload_too_large"
+    assert response.json["code"] == "upload.upload_too_large"
 
 
 def test_gps_and_every_other_metadata_is_stripped(member_client):
@@ -164,7 +164,7 @@ def test_only_members_of_a_community_may_upload(client_for, make_user, who, stat
 
 def test_a_missing_file_field_is_a_validation_error(member_client):
     response = member_client.post("/api/v1/uploads", data={}, content_type="multipart/form-data")
-    assert response.status_code == 422 and response.json["code"] == "upload_missing"
+    assert response.status_code == 422 and response.json["code"] == "upload.upload_missing"
 
 
 def test_only_the_uploader_can_attach_and_only_once(app, member_client, member, make_user):
@@ -173,7 +173,7 @@ def test_only_the_uploader_can_attach_and_only_once(app, member_client, member, 
     with app.app_context():
         with pytest.raises(uploads.ValidationFailed) as refused:
             uploads.attach(stranger, [upload_id], "report", 1)
-        assert refused.value.code == "upload_not_attachable"
+        assert refused.value.code == "upload.upload_not_attachable"
         assert [u.id for u in uploads.attach(member, [upload_id], "report", 1)] == [upload_id]
         db.session.commit()
         with pytest.raises(uploads.ValidationFailed):

@@ -42,12 +42,12 @@ def test_check_in_inside_the_window_with_the_right_code_records_the_shift_length
     volunteer.post(f"/api/v1/shifts/{sid}/signups")
     code = _code(admin, sid)
     wrong = volunteer.post(f"/api/v1/shifts/{sid}/checkin", json={"code": "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY"})
-    assert wrong.status_code == 422 and wrong.get_json()["code"] == "wrong_checkin_code"
+    assert wrong.status_code == 422 and wrong.get_json()["code"] == "volunteering.wrong_checkin_code"
     checked = volunteer.post(f"/api/v1/shifts/{sid}/checkin", json={"code": code.lower()})
     assert checked.status_code == 200
     assert checked.get_json()["hours"] == 2.5 and checked.get_json()["checked_in_at"]
     again = volunteer.post(f"/api/v1/shifts/{sid}/checkin", json={"code": code})
-    assert again.get_json()["code"] == "already_checked_in"
+    assert again.get_json()["code"] == "volunteering.already_checked_in"
     listed = admin.get(f"/api/v1/shifts/{sid}/signups").get_json()["items"][0]
     assert listed["checked_in_at"] and listed["hours"] == 2.5
 
@@ -60,7 +60,7 @@ def test_check_in_outside_the_window_is_refused(app, hood, client_for, start, le
     volunteer.post(f"/api/v1/shifts/{sid}/signups")
     _move_shift(app, sid, start, length)
     response = volunteer.post(f"/api/v1/shifts/{sid}/checkin", json={"code": _code(admin, sid)})
-    assert response.status_code == 409 and response.get_json()["code"] == "checkin_closed"
+    assert response.status_code == 409 and response.get_json()["code"] == "volunteering.checkin_closed"
 
 
 def test_only_confirmed_volunteers_check_in(app, hood, client_for):
@@ -69,8 +69,8 @@ def test_only_confirmed_volunteers_check_in(app, hood, client_for):
     client_for(hood.residents[0]).post(f"/api/v1/shifts/{sid}/signups")
     client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/signups")
     code = _code(admin, sid)
-    assert client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"] == "not_confirmed"
-    assert client_for(hood.residents[2]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"] == "not_signed_up"
+    assert client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"] == "volunteering.not_confirmed"
+    assert client_for(hood.residents[2]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"] == "volunteering.not_signed_up"
 
 
 def test_hours_corrections_need_a_reason_are_audited_and_count_in_totals(app, hood, client_for):

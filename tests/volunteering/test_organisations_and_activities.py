@@ -27,16 +27,16 @@ def test_a_resident_registers_an_organisation_that_the_committee_verifies(app, m
     assert [o["id"] for o in queue["items"]] == [org["id"]]
     assert client_for(founder).get(f"/api/v1/communities/{community.id}/organisations?status=pending").status_code == 403
     duplicate = client_for(committee).post(f"/api/v1/communities/{community.id}/organisations", json={"name": "邻里互助社"})
-    assert duplicate.get_json()["code"] == "organisation_name_taken"
+    assert duplicate.get_json()["code"] == "volunteering.organisation_name_taken"
 
     early = client_for(founder).post(f"/api/v1/organisations/{org['id']}/activities", json={
         "title": "敬老院探访", "location": "康乐敬老院", "shifts": [{"starts_at": at(600), "ends_at": at(700), "capacity": 5}]})
-    assert early.status_code == 409 and early.get_json()["code"] == "organisation_not_verified"
+    assert early.status_code == 409 and early.get_json()["code"] == "volunteering.organisation_not_verified"
 
     assert client_for(founder).post(f"/api/v1/organisations/{org['id']}/verify").status_code == 403
     verified = client_for(committee).post(f"/api/v1/organisations/{org['id']}/verify")
     assert verified.get_json()["status"] == "verified"
-    assert client_for(committee).post(f"/api/v1/organisations/{org['id']}/verify").get_json()["code"] == "organisation_not_pending"
+    assert client_for(committee).post(f"/api/v1/organisations/{org['id']}/verify").get_json()["code"] == "volunteering.organisation_not_pending"
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "organisation.verify"))
         assert entry.target_id == org["id"] and entry.actor_id == committee.id
@@ -69,8 +69,8 @@ def test_an_added_admin_can_publish(hood, client_for):
     admin = client_for(hood.org)
     added = admin.post(f"/api/v1/organisations/{hood.oid}/admins", json={"user_id": hood.residents[0].id})
     assert added.status_code == 201 and len(added.get_json()["admins"]) == 2
-    assert admin.post(f"/api/v1/organisations/{hood.oid}/admins", json={"user_id": hood.residents[0].id}).get_json()["code"] == "already_admin"
-    assert admin.post(f"/api/v1/organisations/{hood.oid}/admins", json={"user_id": hood.pending.id}).get_json()["code"] == "not_verified"
+    assert admin.post(f"/api/v1/organisations/{hood.oid}/admins", json={"user_id": hood.residents[0].id}).get_json()["code"] == "volunteering.already_admin"
+    assert admin.post(f"/api/v1/organisations/{hood.oid}/admins", json={"user_id": hood.pending.id}).get_json()["code"] == "volunteering.not_verified"
     make_activity(client_for(hood.residents[0]), hood.oid)
     mine = client_for(hood.residents[0]).get("/api/v1/me/organisations").get_json()
     assert [o["id"] for o in mine] == [hood.oid]
@@ -131,7 +131,7 @@ def test_a_project_that_needs_volunteers_opens_an_activity(hood, client_for, mon
     assert summary == {"project_id": 77, "activities": 2, "volunteers": 1, "hours": 0.0}
     project.status = "voting"
     refused = client_for(hood.committee).post("/api/v1/projects/77/activities", json=body)
-    assert refused.get_json()["code"] == "project_not_open_for_volunteers"
+    assert refused.get_json()["code"] == "volunteering.project_not_open_for_volunteers"
 
 
 def test_unknown_project_is_not_found(hood, client_for):

@@ -52,7 +52,7 @@ def test_an_organisation_sees_a_count_and_sends_one_recruitment_a_day(app, hood,
         told = set(db.session.scalars(select(Notification.user_id).where(Notification.kind == "volunteer_recruitment")))
     assert told == {hood.residents[0].id, hood.residents[1].id}
     again = admin.post(f"/api/v1/organisations/{hood.oid}/recruitment", json={"activity_id": activity["id"], "skills": ["清洁"]})
-    assert again.status_code == 429 and again.get_json()["code"] == "recruitment_already_sent"
+    assert again.status_code == 429 and again.get_json()["code"] == "volunteering.recruitment_already_sent"
     other = make_activity(admin, hood.oid, title="敬老院探访", skills=[])
     assert admin.post(f"/api/v1/organisations/{hood.oid}/recruitment", json={"activity_id": other["id"]}).status_code == 422
     assert admin.post(f"/api/v1/organisations/{hood.oid}/recruitment",

@@ -29,7 +29,7 @@ def test_confirmed_while_places_remain_then_waitlisted_in_order(app, hood, clien
     assert [(a["status"], a["position"]) for a in answers] == [
         ("confirmed", None), ("confirmed", None), ("waitlisted", 1), ("waitlisted", 2), ("waitlisted", 3)]
     again = client_for(hood.residents[0]).post(f"/api/v1/shifts/{sid}/signups")
-    assert again.status_code == 409 and again.get_json()["code"] == "already_signed_up"
+    assert again.status_code == 409 and again.get_json()["code"] == "volunteering.already_signed_up"
     shift = client_for(hood.residents[4]).get(f"/api/v1/activities/{_act(app, sid)}").get_json()["shifts"][0]
     assert (shift["places_left"], shift["waitlist_count"], shift["my_signup"]["position"]) == (0, 3, 3)
 
@@ -80,8 +80,8 @@ def test_sign_up_and_cancel_close_when_the_shift_starts(app, hood, client_for):
         shift = db.session.get(Shift, sid)
         shift.starts_at = shift.starts_at.replace(year=shift.starts_at.year - 1)
         db.session.commit()
-    assert client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/signups").get_json()["code"] == "shift_started"
-    assert client_for(hood.residents[0]).delete(f"/api/v1/shifts/{sid}/signups/me").get_json()["code"] == "shift_started"
+    assert client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/signups").get_json()["code"] == "volunteering.shift_started"
+    assert client_for(hood.residents[0]).delete(f"/api/v1/shifts/{sid}/signups/me").get_json()["code"] == "volunteering.shift_started"
 
 
 def _race(app, clients, sid):

@@ -219,7 +219,7 @@ def test_option_of_another_poll_is_refused(new_poll, vote, town):
 def test_results_are_hidden_until_close_except_for_the_committee(client_for, new_poll, people, who):
     poll = new_poll("single", secret=False)
     response = client_for(people[who]).get(f"/api/v1/polls/{poll['id']}/results")
-    assert response.status_code == 409 and response.json["code"] == "poll_not_closed"
+    assert response.status_code == 409 and response.json["code"] == "voting.poll_not_closed"
 
 
 def test_committee_sees_only_turnout_of_a_secret_poll_while_open(client_for, new_poll, vote, town):
@@ -391,7 +391,7 @@ def test_a_client_made_receipt_is_kept_and_cannot_be_reused(new_poll, vote, town
     receipt = "offline-made-receipt-0123456789"
     assert vote(town.residents[0], poll, {"choice": "no", "receipt": receipt}).json["receipt"] == receipt
     response = vote(town.residents[1], poll, {"choice": "no", "receipt": receipt})
-    assert response.status_code == 409 and response.json["code"] == "receipt_reused"
+    assert response.status_code == 409 and response.json["code"] == "voting.receipt_reused"
     assert vote(town.residents[1], poll, {"choice": "no"}).status_code == 201  # the failed try left no roll entry
 
 
@@ -423,7 +423,7 @@ def test_a_running_poll_cannot_be_closed_early_while_voters_are_missing(client_f
     poll = new_poll("yes_no")
     vote(town.residents[0], poll)
     response = client_for(town.committee).post(f"/api/v1/polls/{poll['id']}/close", json={"reason": "够了"})
-    assert response.status_code == 409 and response.json["code"] == "poll_still_open"
+    assert response.status_code == 409 and response.json["code"] == "voting.poll_still_open"
 
 
 def test_a_poll_closes_early_once_everyone_has_voted(client_for, new_poll, vote, town):

@@ -173,7 +173,7 @@ export async function joinCommunity(ctx) {
         container.querySelector('h2').setAttribute('tabindex', '-1');
         container.querySelector('h2').focus();
       } catch (e2) {
-        if (String(e2.code || '').startsWith('invite_') && !Object.keys(e2.fields || {}).length) {
+        if (String(e2.code || '').startsWith('community.invite_') && !Object.keys(e2.fields || {}).length) {
           e2.fields = { invite_code: [e2.detail || t('join.inviteBad')] };
         }
         showErrors(e2.status ? e2 : { detail: t('error.network') }, fields, err);

@@ -386,7 +386,7 @@ export async function pollResults(ctx) {
     const results = await api.get(`/api/v1/polls/${poll.id}/results`, { fresh: true });
     root.append(renderResults(poll, results, { savedReceipt: savedReceipt(poll.id), fingerprint }));
   } catch (err) {
-    if (err.code !== 'poll_not_closed') throw err;
+    if (err.code !== 'voting.poll_not_closed') throw err;
     root.append(card(h('p', { text: pt('polls.results.notYet') })));
   }
   return { title: pt('polls.results.title'), back: `/polls/${poll.id}`, node: root };

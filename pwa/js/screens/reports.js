@@ -118,7 +118,7 @@ async function duplicateHint(cid, category, point, box) {
     list(found.items.map((r) => h('li', { class: 'rp-dup__item' },
       h('a', { href: `/reports/${r.id}`, text: r.description }),
       button(tr('rp.meToo'), { small: true, variant: 'secondary', onClick: (e) => withLoading(e.currentTarget, async () => {
-        await api.post(`/api/v1/reports/${r.id}/me-too`).catch((err) => { if (err.code !== 'already_me_too') throw err; });
+        await api.post(`/api/v1/reports/${r.id}/me-too`).catch((err) => { if (err.code !== 'report.already_me_too') throw err; });
         toast(tr('rp.meTooDone'));
         navigate(`/reports/${r.id}`);
       }) }))))));
