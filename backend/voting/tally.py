@@ -16,15 +16,68 @@ Tie-break rules (documented in the README, "Voting", and tested):
 Yes/no: ``passed`` when ``yes > pass_threshold × (yes + no)`` — strictly more than the threshold
 share of the yes and no votes (abstentions count for turnout only). With the default 0.5 this is
 "strictly more than half": a tie fails.
+
+Malformed input (an option id listed twice, a ballot naming an unknown option, a ranking naming an
+option twice, a negative or fractional cost or budget, a share outside 0..1) raises
+:class:`TallyInputError`, a ``ValueError``: the API validates ballots before they are stored, but this
+module is public and must not count a duplicated option twice.
 """
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Sequence
 from fractions import Fraction
+from itertools import chain
+from math import gcd
 
 YES_NO_CHOICES = ("yes", "no", "abstain")
+
+
+class TallyInputError(ValueError):
+    """Input the tally functions refuse to count (see the module docstring)."""
+
+
+def _distinct_options(options: Iterable, what: str = "option") -> list:
+    """The options as a list; an id listed twice would be counted, funded or eliminated twice."""
+    listed = list(options)
+    try:
+        seen = set(listed)
+    except TypeError as error:
+        raise TallyInputError(f"{what} ids must be hashable: {error}") from None
+    if len(seen) != len(listed):
+        twice = [option for option, n in Counter(listed).items() if n > 1]
+        raise TallyInputError(f"{what} ids listed more than once: {twice!r}")
+    return listed
+
+
+def _check_share(name: str, share: float | Fraction | None) -> Fraction:
+    try:
+        value = as_fraction(share)
+    except (TypeError, ValueError, OverflowError):
+        raise TallyInputError(f"{name} must be a number between 0 and 1, not {share!r}") from None
+    if not 0 <= value <= 1:
+        raise TallyInputError(f"{name} must be between 0 and 1, not {share!r}")
+    return value
+
+
+def _counted(choices: Iterable, options: Sequence, what: str = "option") -> Counter:
+    """Votes per option, every option present in listed order; a choice not listed is refused."""
+    counts = Counter(dict.fromkeys(options, 0))
+    try:
+        counts.update(iter(choices))  # iter(): a dict of choices is counted by key, never read as counts
+    except TypeError as error:  # a ballot that is not a collection, or holds something unhashable
+        raise TallyInputError(f"malformed ballot: {error}") from None
+    if len(counts) != len(options):
+        listed = set(options)
+        raise TallyInputError(f"unknown {what} {[choice for choice in counts if choice not in listed]!r}")
+    return counts
+
+
+def _whole_cents(name: str, amount) -> int:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise TallyInputError(f"{name} must be a whole, non-negative number of cents, not {amount!r}")
+    return amount
 
 
 def as_fraction(share: float | Fraction | None) -> Fraction:
@@ -38,7 +91,7 @@ def as_fraction(share: float | Fraction | None) -> Fraction:
 
 def quorum_met(voters: int, eligible: int, quorum: float | Fraction | None) -> bool:
     """Turnout ``voters / eligible`` reaches the quorum share (≥). No quorum is always met."""
-    required = as_fraction(quorum)
+    required = _check_share("quorum", quorum)
     if required == 0:
         return True
     return eligible > 0 and Fraction(voters, eligible) >= required
@@ -54,13 +107,9 @@ def _ranked_by_votes(counts: dict, order: Sequence) -> list:
 
 def tally_yes_no(choices: Iterable[str], *, pass_threshold: float | Fraction = 0.5) -> dict:
     """Counts of yes, no and abstain, and whether yes beat the threshold share of yes + no."""
-    counts = Counter({choice: 0 for choice in YES_NO_CHOICES})
-    for choice in choices:
-        if choice not in YES_NO_CHOICES:
-            raise ValueError(f"unknown yes/no choice {choice!r}")
-        counts[choice] += 1
+    threshold = _check_share("pass_threshold", pass_threshold)
+    counts = _counted(choices, YES_NO_CHOICES, "yes/no choice")
     yes, no = counts["yes"], counts["no"]
-    threshold = as_fraction(pass_threshold)
     decided = yes + no
     passed = decided > 0 and yes > threshold * decided
     return {"counts": dict(counts), "yes_share": float(Fraction(yes, decided)) if decided else None,
@@ -71,23 +120,16 @@ def tally_yes_no(choices: Iterable[str], *, pass_threshold: float | Fraction = 0
 
 def tally_single(choices: Iterable, options: Sequence) -> dict:
     """One option per ballot; the most votes wins (ties: the option listed first)."""
-    counts = Counter({option: 0 for option in options})
-    for choice in choices:
-        if choice not in counts:
-            raise ValueError(f"unknown option {choice!r}")
-        counts[choice] += 1
-    return _plurality_result(counts, options)
+    options = _distinct_options(options)
+    return _plurality_result(_counted(choices, options), options)
 
 
 def tally_approval(ballots: Iterable[Iterable], options: Sequence) -> dict:
-    """Each ballot approves a set of options; the most approvals wins (ties: listed first)."""
-    counts = Counter({option: 0 for option in options})
-    for ballot in ballots:
-        for choice in set(ballot):
-            if choice not in counts:
-                raise ValueError(f"unknown option {choice!r}")
-            counts[choice] += 1
-    return _plurality_result(counts, options)
+    """Each ballot approves a set of options (an option named twice counts once); the most approvals wins
+    (ties: listed first)."""
+    options = _distinct_options(options)
+    approvals = chain.from_iterable(map(set, ballots))  # a set per ballot: an option named twice counts once
+    return _plurality_result(_counted(approvals, options), options)
 
 
 def _plurality_result(counts: Counter, options: Sequence) -> dict:
@@ -110,22 +152,28 @@ def tally_ranked(rankings: Iterable[Sequence], options: Sequence) -> dict:
     Ballots may rank only some options. Identical rankings are grouped, so 100,000 ballots over a
     dozen options count in well under a second.
     """
+    options = _distinct_options(options)
     known = set(options)
-    groups: Counter = Counter()
-    for ranking in rankings:
-        ranking = tuple(ranking)
-        if len(set(ranking)) != len(ranking) or not known.issuperset(ranking):
-            raise ValueError(f"invalid ranking {ranking!r}")
-        groups[ranking] += 1
+    try:
+        groups: Counter = Counter(map(tuple, rankings))
+    except TypeError as error:
+        raise TallyInputError(f"malformed ranking (a sequence of option ids expected): {error}") from None
+    for ranking in groups:
+        if not known.issuperset(ranking):
+            raise TallyInputError(f"ranking {ranking!r} names an unknown option")
+        if len(set(ranking)) != len(ranking):
+            raise TallyInputError(f"ranking {ranking!r} names an option more than once")
 
     continuing = list(options)
     # pile[option] = ballot groups currently counting for it; cursor[group] = index of that preference
     piles: dict = defaultdict(list)
+    pile_votes: Counter = Counter()  # pile_votes[option] = ballots in its pile, kept up to date on transfers
     cursor: dict = {}
     exhausted = 0
     for ranking, weight in groups.items():
         if ranking:
             piles[ranking[0]].append(ranking)
+            pile_votes[ranking[0]] += weight
             cursor[ranking] = 0
         else:
             exhausted += weight
@@ -134,7 +182,7 @@ def tally_ranked(rankings: Iterable[Sequence], options: Sequence) -> dict:
     history: list[dict] = []  # votes per option in each round, for the backward tie-break
     winner = None
     while continuing:
-        votes = {option: sum(groups[r] for r in piles[option]) for option in continuing}
+        votes = {option: pile_votes[option] for option in continuing}
         history.append(votes)
         active = sum(votes.values())
         round_record = {"round": len(rounds) + 1,
@@ -161,6 +209,7 @@ def tally_ranked(rankings: Iterable[Sequence], options: Sequence) -> dict:
             if index < len(ranking):
                 cursor[ranking] = index
                 piles[ranking[index]].append(ranking)
+                pile_votes[ranking[index]] += groups[ranking]
                 transfers[ranking[index]] += groups[ranking]
             else:
                 transfers[None] += groups[ranking]
@@ -189,16 +238,33 @@ def _weakest(continuing: list, history: list[dict]) -> tuple[object, bool]:
 
 # --- participatory budgeting ---------------------------------------------------------------------
 
-def _approval_counts(ballots: Iterable[Iterable], costs: dict) -> tuple[list[frozenset], Counter]:
-    sets = []
-    counts = Counter({project: 0 for project in costs})
-    for ballot in ballots:
-        chosen = frozenset(ballot)
-        if not chosen <= costs.keys():
-            raise ValueError(f"unknown project in {sorted(chosen)!r}")
-        sets.append(chosen)
-        counts.update(chosen)
-    return sets, counts
+def _group_ballots(ballots: Iterable[Iterable]) -> Counter:
+    """Identical ballots grouped: {frozenset of option ids: number of voters}. An id named twice counts once."""
+    try:
+        return Counter(map(frozenset, ballots))
+    except TypeError as error:
+        raise TallyInputError(f"malformed ballot: {error}") from None
+
+
+def _grouped_approval_counts(groups: Counter, options: Sequence, what: str) -> Counter:
+    """Voters per option (listed order) from grouped ballots; a ballot naming an option not listed is refused."""
+    counts = _counted(chain.from_iterable(groups), options, what)  # one per distinct ballot…
+    for ballot, voters in groups.items():  # …and the rest for ballots cast by several voters
+        if voters > 1:
+            for option in ballot:
+                counts[option] += voters - 1
+    return counts
+
+
+def _budget_input(costs: dict, budget: int, order: Sequence | None) -> list:
+    """Check costs and budget (whole cents ≥ 0); the display order, each project exactly once."""
+    _whole_cents("budget", budget)
+    for project, cost in costs.items():
+        _whole_cents(f"the cost of {project!r}", cost)
+    order = _distinct_options(order or costs, "project")
+    if set(order) != costs.keys():
+        raise TallyInputError("order must list every project of costs exactly once")
+    return order
 
 
 def _greedy_order(counts: Counter, costs: dict, order: Sequence) -> list:
@@ -218,10 +284,11 @@ def _greedy_fill(candidates: list, costs: dict, counts: Counter, money_left: int
 
 def tally_budget_greedy(ballots: Iterable[Iterable], costs: dict, budget: int, order: Sequence | None = None) -> dict:
     """Most-voted projects first, skipping those that no longer fit in what is left of the budget."""
-    order = list(order or costs)
-    _, counts = _approval_counts(ballots, costs)
+    order = _budget_input(costs, budget, order)
+    counts = _counted(chain.from_iterable(map(set, ballots)), list(costs), "project")
     funded, left = _greedy_fill(_greedy_order(counts, costs, order), costs, counts, budget)
-    return {"counts": dict(counts), "funded": [p for p in order if p in funded], "funded_in_order": funded,
+    chosen = set(funded)
+    return {"counts": dict(counts), "funded": [p for p in order if p in chosen], "funded_in_order": funded,
             "money_used": budget - left, "budget": budget, "rule": "greedy",
             "funded_by": {p: "greedy" for p in funded}}
 
@@ -234,96 +301,154 @@ def tally_budget_equal_shares(ballots: Iterable[Iterable], costs: dict, budget: 
     supporters can pay its cost from their remaining shares, each paying at most ``ρ × cost`` (their
     utility from it is its cost). Repeatedly fund the affordable project with the lowest ρ, charging each
     supporter ``min(share left, ρ × cost)``. When nothing is affordable any more, the money not spent
-    funds the remaining projects greedily (most votes first) while they fit. Exact arithmetic throughout.
-
-    Voters with the same remaining share form a *class*; a funding step only splits the classes of the
-    project's supporters, so each step costs O(supporters × ballot length), not O(voters × projects).
+    funds the remaining projects greedily (most votes first) while they fit. Exact arithmetic throughout
+    (integers; how, and why it is fast, in :func:`_equal_shares_rounds`).
     """
-    order = list(order or costs)
-    sets, counts = _approval_counts(ballots, costs)
-    voters = len(sets)
+    order = _budget_input(costs, budget, order)
+    groups = _group_ballots(ballots)
+    counts = _grouped_approval_counts(groups, list(costs), "project")
+    voters = sum(groups.values())
     if voters == 0:
         return {"counts": dict(counts), "funded": [], "funded_in_order": [], "money_used": 0, "budget": budget,
                 "rule": "equal_shares", "funded_by": {}, "share": None}
-    share = Fraction(budget, voters)
-
-    # Group identical ballots; each group has one budget class (all its voters always pay alike).
-    group_weight = Counter(sets)
-    groups = list(group_weight)
-    class_of = [0] * len(groups)
-    class_value: dict[int, Fraction] = {0: share}
-    supporters: dict = {p: defaultdict(int) for p in costs}  # project -> class -> number of voters
-    groups_of: dict = defaultdict(list)  # project -> group indices
-    for index, group in enumerate(groups):
-        for project in group:
-            supporters[project][0] += group_weight[group]
-            groups_of[project].append(index)
-
-    position = {project: index for index, project in enumerate(order)}
-    funded: list = []
-    funded_by: dict = {}
-    spent = Fraction(0)
-    while True:
-        best = None
-        for project in order:
-            if project in funded_by or counts[project] == 0:
-                continue
-            payment = _max_payment(costs[project], supporters[project], class_value)
-            if payment is None:
-                continue
-            rho = payment / costs[project] if costs[project] else Fraction(0)
-            key = (rho, -counts[project], position[project])
-            if best is None or key < best[0]:
-                best = (key, project, payment)
-        if best is None:
-            break
-        _, project, payment = best
-        funded.append(project)
-        funded_by[project] = "equal_shares"
-        spent += costs[project]
-        _charge(project, payment, supporters, groups_of, groups, group_weight, class_of, class_value)
-
-    left = budget - spent  # integer cents: every funded cost is an integer
+    funded = _equal_shares_rounds(groups, costs, budget, voters, counts, order)
+    funded_by = dict.fromkeys(funded, "equal_shares")
+    left = budget - sum(costs[p] for p in funded)
     rest = [p for p in _greedy_order(counts, costs, order) if p not in funded_by]
-    completed, left = _greedy_fill(rest, costs, counts, int(left))
-    for project in completed:
-        funded.append(project)
-        funded_by[project] = "completion"
+    completed, left = _greedy_fill(rest, costs, counts, left)
+    funded += completed
+    funded_by.update(dict.fromkeys(completed, "completion"))
     return {"counts": dict(counts), "funded": [p for p in order if p in funded_by], "funded_in_order": funded,
             "money_used": budget - left, "budget": budget, "rule": "equal_shares", "funded_by": funded_by,
-            "share": str(share)}
+            "share": str(Fraction(budget, voters))}
 
 
-def _max_payment(cost: int, by_class: dict, class_value: dict) -> Fraction | None:
-    """The smallest equal payment p with Σ min(share_i, p) = cost over supporters, or None if they cannot."""
-    classes = sorted(((class_value[c], n) for c, n in by_class.items() if n and class_value[c] > 0))
-    remaining_cost = Fraction(cost)
-    payers = sum(n for _, n in classes)
-    if payers == 0:
-        return None if cost > 0 else Fraction(0)
-    for value, number in classes:
-        payment = remaining_cost / payers
-        if payment <= value:
-            return payment
-        remaining_cost -= value * number  # these voters give everything they have left
-        payers -= number
+_BROKE = 0  # the budget class of voters with nothing left: they can pay for nothing, so it is never looked at
+
+
+def _equal_shares_rounds(groups: Counter, costs: dict, budget: int, voters: int, counts: Counter,
+                         order: list) -> list:
+    """The projects Equal Shares funds, in funding order (before completion).
+
+    Exact and fast, without fractions in the inner loops:
+
+    - **Groups and classes.** Voters with identical ballots form a *group* (they always pay alike); groups
+      whose voters have the same share left form a *budget class*. Funding a project moves each class of
+      its supporters to one new class (share − payment, or broke), so a round touches classes, not voters.
+    - **Integer money.** Shares are integers in units of 1/``scale`` of a cent; at the start
+      ``scale = voters`` and every voter holds ``budget`` units. When a payment is not a whole number of
+      units, ``scale`` and every class's share are multiplied by the smallest factor that makes it one.
+      Sums and comparisons are then exact integer arithmetic (Python integers do not overflow).
+    - **ρ only grows.** Shares only shrink, so a project's ρ can only grow from round to round: the ρ
+      computed in an earlier round is a lower bound. Each round examines projects in order of their
+      bound (with the tie-break key) and stops as soon as the next bound is worse than the best exact
+      key found: usually a handful of projects per round, not all of them.
+    - **A project's payment** ``p`` solves ``Σ min(share_i, p) = cost`` over its supporters: classes in
+      increasing share; those below the equal split pay everything they have.
+    """
+    scale = voters
+    class_share = [0, budget]  # class id -> share of each of its voters, in units of 1 / scale
+    first = 1 if budget > 0 else _BROKE
+    class_of: list[int] = []  # group -> class
+    single = {p: [] for p in costs}  # project -> supporting groups of one voter
+    several = {p: [] for p in costs}  # project -> (group, voters) for groups of several voters
+    adders = {p: single[p].append for p in costs}
+    for group, (ballot, weight) in enumerate(groups.items()):
+        class_of.append(first)
+        if weight == 1:
+            for add in map(adders.__getitem__, ballot):
+                add(group)
+        else:
+            for project in ballot:
+                several[project].append((group, weight))
+    live = {_BROKE: 0, first: len(class_of)}  # class id -> groups in it, for classes in use
+    supporters = (single, several, class_of, class_share)
+
+    position = {project: index for index, project in enumerate(order)}
+    candidates = [p for p in order if counts[p] > 0]
+    bound = {p: Fraction(1, counts[p]) if costs[p] else Fraction(0) for p in candidates}  # ρ ≥ cost / n / cost
+    funded = []
+    while candidates:
+        candidates.sort(key=lambda p: (bound[p], -counts[p], position[p]))
+        best = None
+        for project in list(candidates):
+            if best is not None and (bound[project], -counts[project], position[project]) > best[0]:
+                break  # its ρ is at least its bound: neither it nor any project after it can beat the best
+            payment = _payment(project, costs[project], scale, *supporters)
+            if payment is None:  # its supporters cannot afford it now, so never again
+                candidates.remove(project)
+                continue
+            rest, payers = payment  # each payer pays rest / payers units
+            rho = Fraction(rest, payers * scale * costs[project]) if costs[project] else Fraction(0)
+            bound[project] = rho
+            key = (rho, -counts[project], position[project])
+            if best is None or key < best[0]:
+                best = (key, project, rest, payers)
+        if best is None:
+            break
+        _, project, rest, payers = best
+        candidates.remove(project)
+        funded.append(project)
+        if costs[project] == 0:
+            continue  # free: nobody pays anything
+        factor = payers // gcd(rest, payers)
+        if factor > 1:
+            scale *= factor
+            for c in live:
+                class_share[c] *= factor
+        _charge(project, rest * factor // payers, live, *supporters)
+    return funded
+
+
+def _supporter_classes(project, single: dict, several: dict, class_of: list) -> Counter:
+    """{class: voters} over the project's supporters who have money left."""
+    groups = single[project]
+    by_class = Counter(map(class_of.__getitem__, groups))
+    broke = by_class.pop(_BROKE, 0)
+    if broke > 64 and broke * 4 > len(groups):  # forget supporters who can never pay again
+        single[project] = [g for g in groups if class_of[g] != _BROKE]
+    for group, voters in several[project]:
+        by_class[class_of[group]] += voters
+    by_class.pop(_BROKE, None)
+    return by_class
+
+
+def _payment(project, cost: int, scale: int, single: dict, several: dict, class_of: list,
+             class_share: list) -> tuple[int, int] | None:
+    """``(rest, payers)``: each paying supporter pays ``rest / payers`` units, the others all they have;
+    None if the supporters cannot afford the project."""
+    by_class = _supporter_classes(project, single, several, class_of)
+    if cost == 0:
+        return 0, 1
+    rest = cost * scale
+    payers = sum(by_class.values())
+    for c in sorted(by_class, key=class_share.__getitem__):
+        share = class_share[c]
+        if rest <= share * payers:  # an equal split of what is left fits in every remaining share
+            return rest, payers
+        rest -= share * by_class[c]  # these voters give everything they have left
+        payers -= by_class[c]
     return None
 
 
-def _charge(project, payment: Fraction, supporters: dict, groups_of: dict, groups: list, group_weight: Counter,
-            class_of: list, class_value: dict) -> None:
-    """Supporters pay min(share left, payment): move their groups to a new class with the lower share."""
-    new_class: dict[int, int] = {}
-    for index in groups_of[project]:
-        old = class_of[index]
-        if old not in new_class:
-            new_class[old] = len(class_value)
-            class_value[new_class[old]] = max(Fraction(0), class_value[old] - payment)
-        new = new_class[old]
-        class_of[index] = new
-        weight = group_weight[groups[index]]
-        for other in groups[index]:
-            supporters[other][old] -= weight
-            if not supporters[other][old]:
-                del supporters[other][old]
-            supporters[other][new] += weight
+def _charge(project, payment: int, live: dict, single: dict, several: dict, class_of: list,
+            class_share: list) -> None:
+    """Supporters pay min(share left, payment): each class of supporters moves to one new class."""
+    groups = single[project] + [group for group, _ in several[project]]
+    moved = Counter(map(class_of.__getitem__, groups))
+    new_class = {}
+    for old, number in moved.items():
+        left = class_share[old] - payment
+        if left > 0:
+            new = len(class_share)
+            class_share.append(left)
+            live[new] = 0
+        else:
+            new = _BROKE
+        new_class[old] = new
+        live[new] += number
+        live[old] -= number
+        if not live[old] and old != _BROKE:
+            del live[old]
+    deque(map(class_of.__setitem__, groups, list(map(new_class.__getitem__, map(class_of.__getitem__, groups)))),
+          maxlen=0)

@@ -1,5 +1,7 @@
 """The pure counting functions, against hand-worked examples (no database, no Flask)."""
 
+import random
+from collections import Counter
 from fractions import Fraction
 
 import pytest
@@ -212,3 +214,215 @@ def test_projects_without_votes_are_never_funded():
 def test_budget_with_no_ballots_funds_nothing():
     assert tally.tally_budget_equal_shares([], {"a": 1}, 10)["funded"] == []
     assert tally.tally_budget_greedy([], {"a": 1}, 10)["funded"] == []
+
+
+def test_equal_shares_exact_tie_is_not_a_float_artefact():
+    """3 voters approve A (cost 10) and B (cost 11), budget 21 (7 each). Both are paid by all three with
+    the same ρ = 1/3 exactly, so the tie goes to A, listed first; then each voter has 7 − 10/3 = 11/3
+    left, exactly B's price: B is funded too. In floats (10/3)/10 > (11/3)/11, so B would jump ahead."""
+    result = tally.tally_budget_equal_shares([["A", "B"]] * 3, {"A": 10, "B": 11}, 21, ["A", "B"])
+    assert result["funded_in_order"] == ["A", "B"]
+    assert result["funded_by"] == {"A": "equal_shares", "B": "equal_shares"}
+    assert result["money_used"] == 21
+
+
+def test_equal_shares_equal_rho_goes_to_more_votes_before_the_listed_order():
+    """14 voters, budget 140 (10 each). W (80) is approved by 8 voters (v7 and seven others): ρ = 1/8, the
+    lowest, so it is funded first and those 8 have nothing left. Then A (60, voters v1–v6) and B (60,
+    voters v1–v7) both cost v1–v6 10 each — v7 has nothing left to pay — so both have ρ = 1/6: B has
+    more votes (7 > 6) and is funded although A is listed first. Nothing is left for A."""
+    ballots = [["A", "B"]] * 6 + [["B", "W"]] + [["W"]] * 7
+    result = tally.tally_budget_equal_shares(ballots, {"A": 60, "B": 60, "W": 80}, 140, ["A", "B", "W"])
+    assert result["funded_in_order"] == ["W", "B"]
+    assert result["money_used"] == 140
+
+
+# --- equal shares and greedy against a textbook implementation --------------------------------------
+
+def _textbook_payment(cost: int, shares: list[Fraction]) -> Fraction | None:
+    """The smallest p with Σ min(share, p) = cost; None when the shares cannot cover the cost."""
+    if sum(shares) < cost:
+        return None
+    if cost == 0:
+        return Fraction(0)
+    paid = Fraction(0)
+    for index, share in enumerate(sorted(shares)):
+        payment = (cost - paid) / (len(shares) - index)
+        if payment <= share:
+            return payment
+        paid += share
+    raise AssertionError("unreachable: the shares cover the cost")
+
+
+def _textbook_equal_shares(ballots, costs, budget, order) -> tuple[list, list]:
+    """Equal Shares as defined in the module docstring, one voter at a time, in Fractions: slow and plain."""
+    sets = [frozenset(ballot) for ballot in ballots]
+    votes = {p: sum(p in s for s in sets) for p in order}
+    if not sets:
+        return [], []
+    share = [Fraction(budget, len(sets))] * len(sets)
+    funded: list = []
+    while True:
+        best = None
+        for position, project in enumerate(order):
+            if project in funded or not votes[project]:
+                continue
+            supporters = [voter for voter, s in enumerate(sets) if project in s]
+            payment = _textbook_payment(costs[project], [share[voter] for voter in supporters])
+            if payment is None:
+                continue
+            rho = payment / costs[project] if costs[project] else Fraction(0)
+            if best is None or (rho, -votes[project], position) < best[0]:
+                best = ((rho, -votes[project], position), project, payment, supporters)
+        if best is None:
+            break
+        _, project, payment, supporters = best
+        funded.append(project)
+        for voter in supporters:
+            share[voter] -= min(share[voter], payment)
+    left = budget - sum(costs[p] for p in funded)
+    completed = []
+    for project in sorted(order, key=lambda p: (-votes[p], costs[p], order.index(p))):
+        if project not in funded and votes[project] and costs[project] <= left:
+            completed.append(project)
+            left -= costs[project]
+    return funded, completed
+
+
+def _random_budget_instance(rng: random.Random) -> tuple[list, dict, int, list]:
+    """Small instances full of ties: few ballot patterns (many identical ballots), round costs, zero costs,
+    projects nobody votes for, budgets of 0, of a prime number of cents and of everything."""
+    projects = rng.sample(range(100), rng.randint(1, 7))
+    costs = {p: rng.choice([0, 10, 20, 30, rng.randint(1, 90)]) for p in projects}
+    patterns = [[p for p in projects if rng.random() < 0.5] for _ in range(rng.randint(1, 5))]
+    ballots = [rng.choice(patterns) if rng.random() < 0.7 else [p for p in projects if rng.random() < 0.4]
+               for _ in range(rng.randint(0, 30))]
+    budget = rng.choice([0, 1, 97, rng.randint(1, 200), sum(costs.values()), 10 ** 12 + 39])
+    order = projects[:]
+    rng.shuffle(order)
+    return ballots, costs, budget, order
+
+
+def test_equal_shares_and_greedy_match_a_textbook_implementation_on_random_instances():
+    """1,500 random instances: the fast, integer-scaled rounds fund the same projects in the same order as
+    the plain per-voter Fraction version, with the same completion and money used."""
+    rng = random.Random(20260)
+    for _ in range(1500):
+        ballots, costs, budget, order = _random_budget_instance(rng)
+        result = tally.tally_budget_equal_shares(ballots, costs, budget, order)
+        by_rounds, by_completion = _textbook_equal_shares(ballots, costs, budget, order)
+        case = (ballots, costs, budget, order)
+        assert result["funded_in_order"] == by_rounds + by_completion, case
+        assert result["funded_by"] == {**dict.fromkeys(by_rounds, "equal_shares"),
+                                       **dict.fromkeys(by_completion, "completion")}, case
+        assert result["money_used"] == sum(costs[p] for p in by_rounds + by_completion), case
+        greedy = tally.tally_budget_greedy(ballots, costs, budget, order)
+        votes = Counter(p for ballot in ballots for p in set(ballot))
+        expected, left = [], budget
+        for project in sorted(order, key=lambda p: (-votes[p], costs[p], order.index(p))):
+            if votes[project] and costs[project] <= left:
+                expected.append(project)
+                left -= costs[project]
+        assert greedy["funded_in_order"] == expected, case
+
+
+def test_equal_shares_on_many_distinct_ballots_stays_exact_and_quick():
+    """2,000 voters with mostly distinct ballots over 40 projects: classes split often and the money scale
+    grows (payments of 1/3, 1/7 … of a unit); the funded projects still sum to at most the budget, and no
+    voter's share went negative (every payment fits, checked by the textbook version on a sample)."""
+    rng = random.Random(7)
+    costs = {p: rng.randint(1, 300) * 100 for p in range(40)}
+    ballots = [rng.sample(range(40), rng.randint(1, 12)) for _ in range(2000)]
+    budget = sum(costs.values()) // 2 + 1
+    result = tally.tally_budget_equal_shares(ballots, costs, budget)
+    assert result["money_used"] <= budget
+    by_rounds, by_completion = _textbook_equal_shares(ballots[:200], costs, budget // 10, list(costs))
+    small = tally.tally_budget_equal_shares(ballots[:200], costs, budget // 10)
+    assert small["funded_in_order"] == by_rounds + by_completion
+
+
+# --- malformed input (issue 15): refused with TallyInputError, a ValueError ------------------------
+
+def test_tally_input_error_is_a_value_error():
+    assert issubclass(tally.TallyInputError, ValueError)
+
+
+@pytest.mark.parametrize("call", [
+    lambda: tally.tally_single([1], [1, 2, 1]),
+    lambda: tally.tally_approval([[1]], [1, 1]),
+    lambda: tally.tally_ranked([[1, 2]], [1, 2, 2]),
+    lambda: tally.tally_budget_greedy([[1]], {1: 10, 2: 20}, 100, [1, 2, 1]),
+    lambda: tally.tally_budget_equal_shares([[1]], {1: 10, 2: 20}, 100, [1, 1, 2]),
+], ids=["single", "approval", "ranked", "greedy", "equal_shares"])
+def test_duplicate_option_ids_are_refused(call):
+    """Before: a duplicated id made greedy fund a project twice (and spend its cost twice) and let instant
+    runoff eliminate an option twice."""
+    with pytest.raises(tally.TallyInputError, match="more than once"):
+        call()
+
+
+@pytest.mark.parametrize("call", [
+    lambda: tally.tally_single([3], [1, 2]),
+    lambda: tally.tally_approval([[1], [2, 3]], [1, 2]),
+    lambda: tally.tally_ranked([[1, 3]], [1, 2]),
+    lambda: tally.tally_budget_greedy([[1], [3]], {1: 10, 2: 20}, 100),
+    lambda: tally.tally_budget_equal_shares([[1], [3]], {1: 10, 2: 20}, 100),
+    lambda: tally.tally_yes_no(["yes", "maybe"]),
+], ids=["single", "approval", "ranked", "greedy", "equal_shares", "yes_no"])
+def test_a_ballot_naming_an_unknown_option_is_refused(call):
+    with pytest.raises(tally.TallyInputError):
+        call()
+
+
+@pytest.mark.parametrize("ranking", [[1, 1], [1, 2, 1], [2, 2, 2]])
+def test_a_ranking_naming_an_option_twice_is_refused(ranking):
+    with pytest.raises(tally.TallyInputError, match="more than once"):
+        tally.tally_ranked([[1, 2], ranking], [1, 2])
+
+
+@pytest.mark.parametrize("rule", [tally.tally_budget_greedy, tally.tally_budget_equal_shares])
+@pytest.mark.parametrize("costs, budget", [
+    ({1: -10, 2: 20}, 100),       # a negative cost would give money back
+    ({1: 10, 2: 2.5}, 100),       # fractions of a cent
+    ({1: 10, 2: None}, 100),
+    ({1: 10, 2: True}, 100),
+    ({1: 10, 2: 20}, -1),         # a negative budget
+    ({1: 10, 2: 20}, 100.0),
+])
+def test_negative_or_fractional_costs_and_budgets_are_refused(rule, costs, budget):
+    with pytest.raises(tally.TallyInputError, match="whole, non-negative"):
+        rule([[1, 2]], costs, budget)
+
+
+@pytest.mark.parametrize("rule", [tally.tally_budget_greedy, tally.tally_budget_equal_shares])
+def test_an_order_that_is_not_the_projects_is_refused(rule):
+    with pytest.raises(tally.TallyInputError):
+        rule([[1]], {1: 10, 2: 20}, 100, [1])          # 2 missing: it would never be considered
+    with pytest.raises(tally.TallyInputError):
+        rule([[1]], {1: 10, 2: 20}, 100, [1, 2, 3])    # 3 has no cost
+
+
+@pytest.mark.parametrize("call", [
+    lambda: tally.tally_approval([None], [1]),
+    lambda: tally.tally_approval([[[1]]], [1]),
+    lambda: tally.tally_budget_equal_shares([5], {5: 1}, 10),
+    lambda: tally.tally_budget_greedy([[{}]], {5: 1}, 10),
+    lambda: tally.tally_ranked([7], [7]),
+    lambda: tally.tally_single([[1]], [1]),
+    lambda: tally.tally_yes_no([["yes"]]),
+], ids=["approval-None", "approval-nested", "shares-int", "greedy-dict", "ranked-int", "single-list", "yes_no-list"])
+def test_ballots_of_the_wrong_shape_are_refused(call):
+    with pytest.raises(tally.TallyInputError, match="malformed"):
+        call()
+
+
+@pytest.mark.parametrize("share", [-0.1, 1.5, float("nan"), "half"])
+def test_shares_outside_zero_to_one_are_refused(share):
+    with pytest.raises(tally.TallyInputError):
+        tally.tally_yes_no(["yes"], pass_threshold=share)
+    with pytest.raises(tally.TallyInputError):
+        tally.quorum_met(1, 2, share)
+
+
+def test_a_dict_of_choices_is_counted_by_key_not_read_as_counts():
+    assert tally.tally_single({1: 500, 2: 0}, [1, 2])["counts"] == {1: 1, 2: 1}
