@@ -16,6 +16,19 @@ from .findings import OUTPUT, groups, load_run, missing, where_text
 from .known import load_entries
 from .sheets import RULE_HELP, RULES
 
+HOW_TO = """\
+## How to use this (PWA helper and anyone fixing what a person sees)
+
+- Run: `.venv/bin/python -m pytest tests/e2e/journeys -q` (~5 min, two walks at a time); one walk:
+  `... -k resident-zh`. Against a server you already run (demo-seeded): `LINLI_E2E_BASE_URL=http://127.0.0.1:PORT`.
+- Look: `tests/e2e/output/journeys/index.html` → each role × mode's contact sheet: every screen's
+  screenshot with its route, how it was reached, and its findings (red: not in the known list).
+- When a fix lands, the journey test says "known finding no longer seen": that is the list shrinking.
+  `.venv/bin/python -m tests.e2e.journeys.update_known` (after a full run) removes what is gone and refuses
+  to add anything new; commit `tests/e2e/journeys/known_findings.json` with the fix.
+- A finding that looks wrong (the check, not the app): tell the journey test engineer, with the sheet.
+"""
+
 CONVENTIONS = """\
 ## Conventions the checks rely on (PWA)
 
@@ -40,7 +53,7 @@ CONVENTIONS = """\
 """
 
 
-def render(runs: dict, entries: list[dict], before: dict | None) -> str:
+def render(runs: dict, entries: list[dict], before: dict | None, before_label: str = "") -> str:
     lines = ["# Journey findings (issue 16, \"checks that look like a person\")", ""]
     absent = missing(runs)
     visits = sum(len(d["visits"]) for d in runs.values())
@@ -63,6 +76,9 @@ def render(runs: dict, entries: list[dict], before: dict | None) -> str:
     if before:
         for data in before.values():
             before_counts.update(f["rule"] for f in data["findings"])
+    if before:
+        written = max(d["written_at"] for d in before.values())
+        lines += [f"\"before\": {before_label or 'an earlier run'} (run written {written}).", ""]
     header = "| rule | what it checks | " + ("before | " if before else "") + "now |"
     lines += [header, "|---|---|" + ("---|" if before else "") + "---|"]
     for rule in RULES:
@@ -80,8 +96,8 @@ def render(runs: dict, entries: list[dict], before: dict | None) -> str:
     retried = [(key, note) for key, d in runs.items() for note in d.get("retried", [])]
     if retried:
         lines += ["## Opened twice (slow, or the server answered 503, the first time)", "",
-                  "Not findings (the second try was fine), but a 503 means SQLite refused a write that a GET made "
-                  "(e.g. a notice's read receipt) while another request wrote: worth a backend look.", ""]
+                  ("Not findings (the second try was fine), but a 503 means SQLite refused a write that a GET made "
+                   "(e.g. a notice's read receipt) while another request wrote: worth a backend look."), ""]
         lines += [f"- {r}/{m}: {note}" for (r, m), note in retried]
         lines.append("")
 
@@ -98,11 +114,11 @@ def render(runs: dict, entries: list[dict], before: dict | None) -> str:
                 lines.append(f"- **`{screen}`**")
             example = g.details[0]
             new = any(not d["known"] for d in g.details)
-            selector = f" — `{example['selector']}`" if example.get("selector") else ""
+            selector = f" — `{example['selector']}`" if example.get("selector") and example["selector"] != g.snippet else ""
             detail = example["detail"].replace("\n", " ")[:220]
             lines.append(f"  - {'**NEW** ' if new else ''}`{g.snippet}`{selector} — {where_text(g.where)}; "
                          f"e.g. {example['role']}/{example['mode']} at `{example['url']}`: {detail}")
-    lines += ["", CONVENTIONS]
+    lines += ["", HOW_TO, CONVENTIONS]
     return "\n".join(lines) + "\n"
 
 
@@ -110,6 +126,7 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", default=str(OUTPUT))
     parser.add_argument("--before", help="an earlier run's output directory, for the before/now counts")
+    parser.add_argument("--before-label", default="", help="what the before run was (e.g. a commit)")
     parser.add_argument("--write", help="write the summary to this file instead of printing it")
     args = parser.parse_args(argv)
     runs = load_run(Path(args.output))
@@ -117,7 +134,7 @@ def main(argv=None) -> int:
         print(f"no journey output under {args.output}: run the journey tests first", file=sys.stderr)
         return 2
     before = load_run(Path(args.before)) if args.before else None
-    text = render(runs, load_entries(), before)
+    text = render(runs, load_entries(), before, args.before_label)
     if args.write:
         Path(args.write).write_text(text, encoding="utf-8")
         print(f"wrote {args.write}")

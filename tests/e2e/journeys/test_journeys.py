@@ -15,7 +15,9 @@ The walks run two at a time in the background (pool.py); each test waits for its
 
 from __future__ import annotations
 
+import os
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -27,7 +29,8 @@ from .sheets import write_walk
 
 pytestmark = pytest.mark.e2e
 
-JOURNEYS_OUTPUT = OUTPUT / "journeys"
+# LINLI_JOURNEY_OUTPUT: elsewhere, e.g. to keep a baseline run apart (summary.py --before reads it).
+JOURNEYS_OUTPUT = Path(os.environ.get("LINLI_JOURNEY_OUTPUT", OUTPUT / "journeys"))
 COMBINATIONS = [(role, mode) for role in ROLES for mode in MODES]
 WALK_TIMEOUT = 280  # seconds a test waits for its walk (pytest's own timeout is 300)
 
