@@ -4,7 +4,7 @@ import { getLocale, t } from '../i18n.js';
 import { applyPrefs } from '../prefs.js';
 import { navigate } from '../router.js';
 import { refreshSession, state } from '../store.js';
-import { button, chips, field, formError, h, showErrors, withLoading } from '../ui.js';
+import { button, chips, field, formError, h, linkButton, showErrors, withLoading } from '../ui.js';
 import { safeNext } from './common.js';
 import { consentCheckbox } from './privacy.js';
 
@@ -38,7 +38,7 @@ export function signIn(ctx) {
     h('h2', { id: 'signin-h', text: t('auth.signInTitle') }),
     err, login.el, password.el,
     h('div', { class: 'actions-bottom' }, submit),
-    h('p', { class: 'center' }, h('a', { href: withNext('/signup', ctx.query.next), text: t('auth.noAccount') })));
+    h('p', { class: 'center' }, linkButton(t('auth.noAccount'), withNext('/signup', ctx.query.next), { variant: 'ghost' })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
     err.textContent = '';
@@ -98,7 +98,7 @@ export function signUp(ctx) {
     email.el, phone.el, password.el, consent.el,
     // in the flow, not sticky: a floating button would cover the consent line and its error
     h('div', { class: 'actions-bottom actions-bottom--static' }, submit),
-    h('p', { class: 'center' }, h('a', { href: withNext('/signin', ctx.query.next), text: t('auth.haveAccount') })));
+    h('p', { class: 'center' }, linkButton(t('auth.haveAccount'), withNext('/signin', ctx.query.next), { variant: 'ghost' })));
 
   form.addEventListener('submit', (e) => {
     e.preventDefault();

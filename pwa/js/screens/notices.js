@@ -82,7 +82,8 @@ export async function newNotice() {
   const submit = button(tr('nt.publish'), { type: 'submit', block: true });
   const form = h('form', { class: 'stack', novalidate: true, id: 'notice-form' },
     fields.title.el, fields.body.el, pinned.el, urgent.el,
-    grids.length ? h('fieldset', { class: 'rp-fieldset' }, h('legend', { class: 'field__label', text: `${tr('nt.grids')}（${tr('nt.wholeCommunity')}?）` }), grids.map((g) => g.el)) : null,
+    grids.length ? h('fieldset', { class: 'rp-fieldset' }, h('legend', { class: 'field__label', text: tr('nt.grids') }),
+      h('p', { class: 'field__hint', text: tr('nt.gridsHint') }), grids.map((g) => g.el)) : null,
     fields.publish_at.el, error, h('div', { class: 'actions-bottom' }, submit));
   form.addEventListener('submit', (e) => {
     e.preventDefault();

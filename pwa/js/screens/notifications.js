@@ -5,7 +5,6 @@
 // in the app bar; other screens call maybeAskForPush(reason) after a first report, vote or sign-up.
 import { api } from '../api.js';
 import { bundle, formatDateTime } from '../i18n.js';
-import { icon } from '../icons.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
 import {
@@ -51,8 +50,11 @@ export function bellButton() {
     badge.textContent = count > 99 ? '99+' : String(count);
     link.setAttribute('aria-label', nt('inbox.bell', { count }));
   };
-  badgeListeners.add(draw);
-  nt.ready().then(() => draw(unread));
+  // the count may arrive before the words: the bell listens once its bundle is there (never a raw key)
+  nt.ready().then(() => {
+    badgeListeners.add(draw);
+    draw(unread);
+  });
   refreshUnreadCount();
   return link;
 }
@@ -239,7 +241,7 @@ export async function preferencesScreen(ctx) {
       h('p', { class: 'muted small', text: nt('prefs.urgent') })),
     card(h('h2', { class: 'card__title', text: nt('prefs.quiet') }),
       h('p', { class: 'muted', id: 'pref-quiet', text: qh ? nt('prefs.quietOn', qh) : nt('prefs.quietOff') }),
-      h('p', { class: 'small' }, icon('clock'), ' ', h('a', { href: '/me#quiet-status', text: nt('prefs.quietEdit') }))));
+      linkButton(nt('prefs.quietEdit'), '/me#quiet-status', { variant: 'ghost', small: true, iconName: 'clock' })));
   return { title: nt('prefs.title'), back: '/notifications', node };
 }
 

@@ -399,7 +399,7 @@ function outcome(report) {
   if (report.status === 'rejected') {
     const text = report.reject_reason === 'duplicate' ? tr('rp.rejectedDuplicate', { id: report.duplicate_of_id })
       : report.reject_reason === 'not_our_responsibility' ? tr('rp.rejectedElsewhere', { where: report.redirect_to }) : tr('rp.rejectedCannot');
-    return h('p', { class: 'notice' }, report.reject_reason === 'duplicate' ? h('a', { href: `/reports/${report.duplicate_of_id}`, text }) : text);
+    return h('p', { class: 'notice' }, report.reject_reason === 'duplicate' ? h('a', { class: 'rp-notice-link', href: `/reports/${report.duplicate_of_id}`, text }) : text);
   }
   if (report.is_confirmed_by_default) return h('p', { class: 'notice notice--ok', text: tr('rp.confirmedByDefault') });
   if (report.rating_stars) return h('p', { class: 'notice notice--ok' }, `${'★'.repeat(report.rating_stars)} ${tr('rp.rated', { n: report.rating_stars })}`, report.rating_comment ? ` — ${report.rating_comment}` : '');
