@@ -17,7 +17,13 @@ import pytest
 
 from backend.notifications.catalogue import KINDS
 
-from .helpers import open_app, ready, sign_in, unique_email, use_chinese_without_care_mode
+from .helpers import (
+    open_app,
+    ready,
+    sign_in,
+    unique_email,
+    use_chinese_without_care_mode,
+)
 
 pytestmark = pytest.mark.e2e
 
