@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
+from backend.core.states import Machine
 from backend.extensions import db
 
 KINDS = ("offer", "request")
@@ -24,6 +25,20 @@ CATEGORIES = ("errands", "elderly_companionship", "childcare", "repairs", "lendi
               "emotional_support", "other")
 STATUSES = ("open", "matched", "completed", "closed", "expired")
 RESPONSE_STATUSES = ("open", "accepted", "declined")
+
+# A post is matched when its author accepts a response, completed when either party marks it done.
+AID_STATES = Machine("aid", {
+    "match": ("open", "matched"),
+    "complete": ("matched", "completed"),
+    "close": (("open", "matched"), "closed"),
+    "reopen": (("closed", "expired"), "open"),
+    "expire": ("open", "expired"),
+}, noun=("这条互助", "The aid post"))
+AID_RESPONSE_STATES = Machine("aid_response", {
+    "accept": ("open", "accepted"),
+    "decline": ("open", "declined"),
+    "reopen": (("open", "accepted", "declined"), "open"),
+}, noun=("这条回应", "The response"))
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

@@ -13,7 +13,8 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts import services as accounts
-from backend.aid.models import AidPost, AidResponse, AidThanks, TimeBankEntry, UserBlock
+from backend.aid.models import (AID_RESPONSE_STATES, AID_STATES, AidPost, AidResponse, AidThanks, TimeBankEntry,
+                               UserBlock)
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
@@ -46,10 +47,6 @@ register_messages("aid", {
         "zh-CN": ("已经回应过", "你已经回应过这条互助。"),
         "en": ("Already responded", "You have already responded to this post."),
     },
-    "response_not_open": {
-        "zh-CN": ("无法接受", "这条回应已不能被接受。"),
-        "en": ("Cannot accept", "This response can no longer be accepted."),
-    },
     "aid_not_matched": {
         "zh-CN": ("尚未匹配", "先接受一位邻居的回应，才能标记完成。"),
         "en": ("Not matched", "Accept a neighbour's response before marking it done."),
@@ -65,14 +62,6 @@ register_messages("aid", {
     "aid_not_completed": {
         "zh-CN": ("尚未完成", "互助完成后才能致谢。"),
         "en": ("Not completed", "Thanks can be given once the help is done."),
-    },
-    "aid_not_closable": {
-        "zh-CN": ("无法关闭", "只有进行中的互助可以关闭。"),
-        "en": ("Cannot close", "Only open or matched posts can be closed."),
-    },
-    "aid_not_reopenable": {
-        "zh-CN": ("无法重新开放", "只有已关闭或已过期的互助可以重新开放。"),
-        "en": ("Cannot reopen", "Only closed or expired posts can be reopened."),
     },
 })
 
@@ -262,28 +251,27 @@ def _require_author(actor, post: AidPost) -> None:
 def accept_response(actor, post_id: int, response_id: int) -> AidPost:
     """The author picks one response: the post is matched; the other responders are told kindly.
 
-    :raises Conflict: ``aid.aid_not_open``, ``aid.response_not_open``
+    :raises Conflict: ``aid.aid_not_open``, ``aid_response.invalid_transition``
     """
     post = _post_or_404(post_id)
     _require_author(actor, post)
     response = db.session.get(AidResponse, response_id)
     if response is None or response.post_id != post.id:
         raise NotFound()
-    if response.status != "open":
-        raise Conflict("aid.response_not_open")
+    AID_RESPONSE_STATES.check(response, "accept")
     # Conditional update: two accepts racing (two tabs) cannot both match the post.
     matched = db.session.execute(
-        update(AidPost).where(AidPost.id == post.id, AidPost.status == "open")
-        .values(status="matched", helper_id=response.responder_id, accepted_response_id=response.id)
+        update(AidPost).where(AidPost.id == post.id, AidPost.status.in_(AID_STATES.sources("match")))
+        .values(status=AID_STATES.target("match"), helper_id=response.responder_id, accepted_response_id=response.id)
         .execution_options(synchronize_session=False)).rowcount
     if not matched:
         raise Conflict("aid.aid_not_open")
     db.session.refresh(post)
     others = list(db.session.scalars(select(AidResponse).where(
         AidResponse.post_id == post.id, AidResponse.id != response.id, AidResponse.status == "open")))
-    response.status = "accepted"
+    AID_RESPONSE_STATES.move(response, "accept")
     for other in others:
-        other.status = "declined"
+        AID_RESPONSE_STATES.move(other, "decline")
     db.session.flush()
     notify([response.responder_id], "aid_accepted", _context(post), community_id=post.community_id)
     notify([o.responder_id for o in others], "aid_not_selected", _context(post), community_id=post.community_id)
@@ -312,8 +300,9 @@ def complete(actor, post_id: int, *, hours: float | None = None, thanks: str | N
         raise Conflict("aid.already_done")
     now = utcnow()
     setattr(post, side, now)
-    if post.status == "matched":
-        post.status, post.completed_at = "completed", now
+    if AID_STATES.allows(post, "complete"):  # the first of the two marks completes it
+        AID_STATES.move(post, "complete")
+        post.completed_at = now
     db.session.flush()
     if minutes and time_bank_enabled(post.community_id):
         _record_hours(post, minutes)
@@ -367,14 +356,12 @@ def thank(actor, post_id: int, *, text: str) -> AidPost:
 def close(actor, post_id: int) -> AidPost:
     """The author withdraws an open or matched post (the matched helper is told).
 
-    :raises Conflict: ``aid.aid_not_closable``
+    :raises Conflict: ``aid.invalid_transition`` (not open or matched)
     """
     post = _post_or_404(post_id)
     _require_author(actor, post)
-    if post.status not in ("open", "matched"):
-        raise Conflict("aid.aid_not_closable")
     was_matched = post.status == "matched"
-    post.status = "closed"
+    AID_STATES.move(post, "close")
     db.session.flush()
     if was_matched:
         notify([post.helper_id], "aid_closed", _context(post), community_id=post.community_id)
@@ -384,21 +371,21 @@ def close(actor, post_id: int) -> AidPost:
 def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost:
     """The author opens a closed or expired post again; earlier responders may be chosen afresh.
 
-    :raises Conflict: ``aid.aid_not_reopenable``
+    :raises Conflict: ``aid.invalid_transition`` (not closed or expired)
     :raises ValidationFailed: a date in the past
     """
     post = _post_or_404(post_id)
     _require_author(actor, post)
-    if post.status not in ("closed", "expired"):
-        raise Conflict("aid.aid_not_reopenable")
+    AID_STATES.check(post, "reopen")
     if needed_at is not None and _is_past(needed_at):
         raise ValidationFailed({"needed_at": ["must be in the future"]})
     if needed_at is not None or _is_past(post.needed_at):
         post.needed_at = needed_at  # a past date would hide the post again at once
-    post.status, post.helper, post.accepted_response_id = "open", None, None
+    AID_STATES.move(post, "reopen")
+    post.helper, post.accepted_response_id = None, None
     post.author_done_at = post.helper_done_at = post.completed_at = None
     for response in db.session.scalars(select(AidResponse).where(AidResponse.post_id == post.id)):
-        response.status = "open"
+        AID_RESPONSE_STATES.move(response, "reopen")
     db.session.flush()
     return _decorate(post, actor)
 
@@ -406,9 +393,9 @@ def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost
 def expire_posts(now: datetime | None = None) -> int:
     """Mark open posts whose date has passed as expired (job / `flask expire-aid`)."""
     return db.session.execute(
-        update(AidPost).where(AidPost.status == "open", AidPost.needed_at.is_not(None),
+        update(AidPost).where(AidPost.status.in_(AID_STATES.sources("expire")), AidPost.needed_at.is_not(None),
                               AidPost.needed_at <= (now or utcnow()))
-        .values(status="expired").execution_options(synchronize_session=False)).rowcount
+        .values(status=AID_STATES.target("expire")).execution_options(synchronize_session=False)).rowcount
 
 
 # --- thanks on a profile -----------------------------------------------------------------------

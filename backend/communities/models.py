@@ -6,11 +6,21 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
+from backend.core.states import Machine
 from backend.extensions import db
 
 REGION_KINDS = ("district", "street")
 ROLES = ("resident", "grid_worker", "committee", "org_admin")
 STATUSES = ("pending", "verified", "suspended")
+
+# Joining makes a member pending (verified at once with a neighbour's invite); a suspension ends where the
+# member was before it: verified if the committee (or an invite) ever verified them, else pending.
+MEMBERSHIP_STATES = Machine("membership", {
+    "join": (None, ("pending", "verified")),
+    "verify": ("pending", "verified"),
+    "suspend": (("pending", "verified", "suspended"), "suspended"),
+    "lift": ("suspended", ("verified", "pending")),
+}, noun=("该成员", "The membership"))
 
 
 class Region(db.Model):
@@ -118,11 +128,12 @@ class Membership(db.Model):
         return self.is_verified and self.role == "committee"
 
     def suspend(self, until: datetime) -> None:
-        self.status, self.suspended_until = "suspended", until
+        MEMBERSHIP_STATES.move(self, "suspend")
+        self.suspended_until = until
 
     def end_suspension(self) -> None:
         """Back to where they were: verified if the committee (or an invite) ever verified them."""
-        self.status = "verified" if self.verified_at else "pending"
+        MEMBERSHIP_STATES.move(self, "lift", to="verified" if self.verified_at else "pending")
         self.suspended_until = None
 
 

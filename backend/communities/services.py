@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from backend.accounts.services import register_account_eraser, register_profile_part
 from backend.audit import services as audit
 from backend.communities import access
-from backend.communities.models import Community, Grid, Household, Invite, Membership, Region
+from backend.communities.models import MEMBERSHIP_STATES, Community, Grid, Household, Invite, Membership, Region
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
@@ -35,10 +35,6 @@ register_messages("community", {
     "invite_used": {
         "zh-CN": ("邀请码已使用", "这个邀请码已经被使用过了。"),
         "en": ("Invite already used", "This invite code has already been used."),
-    },
-    "not_pending": {
-        "zh-CN": ("无需认证", "该成员不是待认证状态。"),
-        "en": ("Not pending", "This member is not waiting for verification."),
     },
     "not_verified": {
         "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
@@ -244,12 +240,13 @@ def join(actor, community_id: int, *, building: str, unit: str, room: str, grid_
         raise Conflict("community.already_member")
     grid = grid_in_community(community_id, grid_id)
     invite = _usable_invite(community_id, invite_code) if invite_code else None
-    member = Membership(user_id=actor.id, community_id=community_id, role="resident", status="pending",
+    member = Membership(user_id=actor.id, community_id=community_id, role="resident",
                         household=_household(community_id, building, unit, room), grid=grid)
+    MEMBERSHIP_STATES.move(member, "join", to="verified" if invite else "pending")
     db.session.add(member)
     if invite:
         invite.used_by_id, invite.used_at = actor.id, utcnow()
-        member.status, member.verified_at, member.verified_by_id = "verified", utcnow(), invite.created_by_id
+        member.verified_at, member.verified_by_id = utcnow(), invite.created_by_id
     db.session.flush()
     return member
 
@@ -285,13 +282,12 @@ def _require_committee_or_platform_admin(actor, community_id: int) -> None:
 def verify_member(actor, community_id: int, user_id: int) -> Membership:
     """Committee confirms a pending resident's household: they may now vote, post and help.
 
-    :raises Conflict: ``community.not_pending``
+    :raises Conflict: ``membership.invalid_transition``
     """
     _require_committee_or_platform_admin(actor, community_id)
     member = _membership_or_404(community_id, user_id)
-    if member.status != "pending":
-        raise Conflict("community.not_pending")
-    member.status, member.verified_at, member.verified_by_id = "verified", utcnow(), actor.id
+    MEMBERSHIP_STATES.move(member, "verify")
+    member.verified_at, member.verified_by_id = utcnow(), actor.id
     db.session.flush()
     audit.record(actor, "member.verify", "user", user_id, community_id=community_id,
                  before={"status": "pending"}, after={"status": "verified"})

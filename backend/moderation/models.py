@@ -14,11 +14,24 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
+from backend.core.states import Machine
 from backend.extensions import db
 
 FLAG_REASONS = ("spam", "offensive", "personal_info", "false_info", "other")
 ACTIONS = ("hide", "restore", "warn", "suspend", "lift_suspension")
 CASE_STATES = ("open", "hidden", "resolved")
+
+# A case opens with its first flag (or held word); it is hidden by the flag threshold, the word filter or a
+# committee member; resolved by a restore or a warning; a resolved case flagged again opens again.
+MODERATION_CASE_STATES = Machine("moderation_case", {
+    "open": (None, "open"),
+    "reopen": ("resolved", "open"),
+    "auto_hide": ("open", "hidden"),
+    "hide": (("open", "hidden", "resolved"), "hidden"),
+    "resolve": (("open", "hidden", "resolved"), "resolved"),
+}, field="state", noun=("这个审核事项", "The moderation case"))
+APPEAL_STATES = Machine("appeal", {"uphold": ("pending", "upheld"), "reverse": ("pending", "reversed")},
+                        noun=("这项申诉", "The appeal"))
 
 
 class ModerationCase(db.Model):

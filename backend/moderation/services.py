@@ -29,7 +29,8 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.core.sql import month_of
 from backend.extensions import db
-from backend.moderation.models import Appeal, Flag, ModerationAction, ModerationCase
+from backend.moderation.models import (APPEAL_STATES, MODERATION_CASE_STATES, Appeal, Flag, ModerationAction,
+                                       ModerationCase)
 from backend.notifications.services import notify
 
 DEFAULT_FLAG_THRESHOLD = 3
@@ -51,10 +52,6 @@ register_messages("moderation", {
     "already_appealed": {
         "zh-CN": ("已经申诉过", "每项处理只能申诉一次。"),
         "en": ("Already appealed", "Each action can be appealed once."),
-    },
-    "appeal_decided": {
-        "zh-CN": ("申诉已处理", "这项申诉已经有了结论。"),
-        "en": ("Appeal decided", "This appeal has already been decided."),
     },
     "own_action": {
         "zh-CN": ("需要其他委员", "申诉须由做出原处理以外的居委会成员裁决。"),
@@ -88,8 +85,8 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
     db.session.execute(update(ModerationCase).where(ModerationCase.id == case.id).values(
         flag_count=ModerationCase.flag_count + 1, updated_at=utcnow()))
     db.session.refresh(case)
-    if case.state == "resolved":  # new flags after a restore open the case again
-        case.state = "open"
+    if MODERATION_CASE_STATES.allows(case, "reopen"):  # new flags after a restore open the case again
+        MODERATION_CASE_STATES.move(case, "reopen")
     threshold = communities.get_community(community_id).setting("flag_threshold", DEFAULT_FLAG_THRESHOLD)
     if case.flag_count >= threshold and target.hideable:
         _auto_hide(target, case, item)
@@ -110,7 +107,8 @@ def _case_for(target: targets.Target, item) -> ModerationCase:
     try:
         with db.session.begin_nested():
             case = ModerationCase(community_id=target.community_id(item), target_type=target.kind, target_id=item.id,
-                                  author_id=target.author_id(item), state="open")
+                                  author_id=target.author_id(item))
+            MODERATION_CASE_STATES.move(case, "open")
             db.session.add(case)
         return case
     except IntegrityError:
@@ -119,7 +117,8 @@ def _case_for(target: targets.Target, item) -> ModerationCase:
 
 def _auto_hide(target: targets.Target, case: ModerationCase, item) -> None:
     hidden_now = db.session.execute(update(ModerationCase).where(
-        ModerationCase.id == case.id, ModerationCase.state == "open").values(state="hidden")).rowcount
+        ModerationCase.id == case.id, ModerationCase.state.in_(MODERATION_CASE_STATES.sources("auto_hide")))
+        .values(state=MODERATION_CASE_STATES.target("auto_hide"))).rowcount
     if not hidden_now:
         return  # already hidden, or a committee member resolved it meanwhile
     item.is_hidden = True
@@ -148,7 +147,8 @@ def hold_if_filtered(target_type: str, item, *texts: str) -> bool:
     item.is_hidden = True
     db.session.flush()
     case = _case_for(target, item)
-    case.state, case.is_held_by_filter, case.updated_at = "hidden", True, utcnow()
+    MODERATION_CASE_STATES.move(case, "hide")
+    case.is_held_by_filter, case.updated_at = True, utcnow()
     db.session.flush()
     notify(communities.committee_member_ids(community_id), "moderation_queue",
            {"target_type": target_type, "target_id": item.id, "held": True}, community_id=community_id)
@@ -249,12 +249,14 @@ def act(actor, *, target_type: str, target_id: int, action: str, reason: str, da
 def _apply(action: str, case: ModerationCase, item, community_id: int, author_id: int | None,
            days: int | None) -> None:
     if action == "hide":
-        item.is_hidden, case.state = True, "hidden"
+        item.is_hidden = True
+        MODERATION_CASE_STATES.move(case, "hide")
     elif action == "restore":
-        item.is_hidden, case.state, case.flag_count, case.is_held_by_filter = False, "resolved", 0, False
+        item.is_hidden, case.flag_count, case.is_held_by_filter = False, 0, False
+        MODERATION_CASE_STATES.move(case, "resolve")
         db.session.execute(delete(Flag).where(Flag.case_id == case.id))  # restoring clears the flags
-    elif action == "warn":
-        case.state = "resolved" if not getattr(item, "is_hidden", False) else case.state
+    elif action == "warn" and not getattr(item, "is_hidden", False):
+        MODERATION_CASE_STATES.move(case, "resolve")
     elif action == "suspend":
         communities.suspend_member(community_id, author_id, utcnow() + timedelta(days=days))
     elif action == "lift_suspension":
@@ -300,7 +302,7 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
 def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     """A committee member other than the one who acted upholds or reverses the action.
 
-    :raises Conflict: ``moderation.own_action``, ``moderation.appeal_decided``
+    :raises Conflict: ``moderation.own_action``, ``appeal.invalid_transition`` (decided already)
     """
     record = db.session.get(Appeal, appeal_id)
     if record is None:
@@ -309,11 +311,14 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     action = db.session.get(ModerationAction, record.action_id)
     if action.actor_id == actor.id:
         raise Conflict("moderation.own_action")
-    decided = db.session.execute(update(Appeal).where(Appeal.id == record.id, Appeal.status == "pending").values(
-        status="upheld" if decision == "uphold" else "reversed", decided_by_id=actor.id,
+    # Conditional UPDATE: two members deciding at once cannot both decide.
+    decided = db.session.execute(update(Appeal).where(
+        Appeal.id == record.id, Appeal.status.in_(APPEAL_STATES.sources(decision))).values(
+        status=APPEAL_STATES.target(decision), decided_by_id=actor.id,
         decision_reason=reason.strip(), decided_at=utcnow())).rowcount
     if not decided:
-        raise Conflict("moderation.appeal_decided")
+        db.session.refresh(record)
+        raise APPEAL_STATES.refuse(record.status, decision)
     db.session.refresh(record)
     if decision == "reverse":
         _undo(action)

@@ -1,8 +1,8 @@
 """Micro-projects, their supports, ratings and public timeline.
 
-The lifecycle is a state machine on `Project`: each transition method raises `InvalidTransition`
-(409 ``project.invalid_transition``) when called from a state it does not start from, so no service can move a
-project along a path the product does not know.
+The lifecycle is a state machine on `Project` (PROJECT_STATES): each transition method raises
+`InvalidTransition` (409 ``project.invalid_transition``) when called from a state it does not start from,
+so no service can move a project along a path the product does not know.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from sqlalchemy import JSON, Boolean, CheckConstraint, Float, ForeignKey, Index,
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
-from backend.core.errors import Conflict
+from backend.core.states import Machine
 from backend.extensions import db
 
 STATUSES = ("draft", "submitted", "in_review", "ready", "voting", "approved", "rejected", "in_progress",
@@ -23,31 +23,25 @@ PUBLIC_STATUSES = tuple(s for s in STATUSES if s not in ("draft", "withdrawn"))
 BUILT_IN_CATEGORIES = ("environment", "elderly_care", "children", "safety", "culture", "facilities", "other")
 
 # action -> (states it may start from, state it leads to)
-TRANSITIONS: dict[str, tuple[tuple[str, ...], str]] = {
-    "submit": (("draft",), "submitted"),
-    "reach_threshold": (("submitted",), "in_review"),
-    "accept": (("in_review",), "ready"),
-    "reject": (("in_review",), "rejected"),
-    "open_voting": (("ready",), "voting"),
-    "approve_by_vote": (("voting",), "approved"),
-    "reject_by_vote": (("voting",), "rejected"),
-    "release_from_poll": (("voting",), "ready"),
-    "start": (("approved",), "in_progress"),
-    "complete": (("in_progress",), "completed"),
+PROJECT_STATES = Machine("project", {
+    "submit": ("draft", "submitted"),
+    "reach_threshold": ("submitted", "in_review"),
+    "accept": ("in_review", "ready"),
+    "reject": ("in_review", "rejected"),
+    "open_voting": ("ready", "voting"),
+    "approve_by_vote": ("voting", "approved"),
+    "reject_by_vote": ("voting", "rejected"),
+    "release_from_poll": ("voting", "ready"),
+    "start": ("approved", "in_progress"),
+    "complete": ("in_progress", "completed"),
     "withdraw": (("draft", "submitted", "in_review", "ready"), "withdrawn"),
-}
+}, noun=("项目", "The project"))
 # Before a poll is opened, the committee may still correct a project's text (with an audit record).
 COMMITTEE_EDITABLE = ("submitted", "in_review", "ready")
 
 
 def _status_check() -> str:
     return "status IN (" + ", ".join(f"'{s}'" for s in STATUSES) + ")"
-
-
-class InvalidTransition(Conflict):
-    """A lifecycle step asked from a state it does not start from."""
-
-    code = "project.invalid_transition"
 
 
 class Project(db.Model):
@@ -110,12 +104,11 @@ class Project(db.Model):
     # --- state machine ---------------------------------------------------------------------------
 
     def _move(self, action: str) -> tuple[str, str]:
-        """Apply `action`; returns (from, to) or raises InvalidTransition."""
-        allowed_from, to_status = TRANSITIONS[action]
-        if self.status not in allowed_from:
-            raise InvalidTransition(from_status=self.status, action=action)
-        from_status, self.status = self.status, to_status
-        return from_status, to_status
+        """Apply `action`; returns (from, to).
+
+        :raises InvalidTransition: the project's state does not allow `action`
+        """
+        return PROJECT_STATES.move(self, action)
 
     def submit(self, now: datetime, support_window) -> tuple[str, str]:
         moved = self._move("submit")
@@ -163,7 +156,7 @@ class Project(db.Model):
         return moved
 
     def allows(self, action: str) -> bool:
-        return self.status in TRANSITIONS[action][0]
+        return PROJECT_STATES.allows(self, action)
 
 
 class ProjectSupport(db.Model):

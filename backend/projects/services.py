@@ -25,8 +25,8 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
-from backend.projects.models import (BUILT_IN_CATEGORIES, COMMITTEE_EDITABLE, PUBLIC_STATUSES, TRANSITIONS, Project,
-                                     ProjectEvent, ProjectRating, ProjectSupport)
+from backend.projects.models import (BUILT_IN_CATEGORIES, COMMITTEE_EDITABLE, PROJECT_STATES, PUBLIC_STATUSES,
+                                     Project, ProjectEvent, ProjectRating, ProjectSupport)
 from backend.uploads import services as uploads
 
 DEFAULT_SUPPORT_DAYS = 60
@@ -49,10 +49,6 @@ CATEGORY_LABELS = {
 }
 
 register_messages("project", {
-    "invalid_transition": {
-        "zh-CN": ("当前状态不允许", "项目目前处于“{from_status}”状态，不能进行此操作。"),
-        "en": ("Not possible now", "The project is {from_status}; this step is not possible from there."),
-    },
     "not_editable": {
         "zh-CN": ("不能修改", "项目在当前状态下不能再修改。"),
         "en": ("Cannot be edited", "The project can no longer be edited in its current state."),
@@ -488,7 +484,7 @@ def support_project(actor, project_id: int) -> Project:
 
 
 def _move_to_review_if_goal_reached(project: Project) -> None:
-    allowed_from, to_status = TRANSITIONS["reach_threshold"]
+    allowed_from, to_status = PROJECT_STATES.sources("reach_threshold"), PROJECT_STATES.target("reach_threshold")
     moved = db.session.execute(
         update(Project).where(Project.id == project.id, Project.status.in_(allowed_from),
                               Project.supports_count >= func.coalesce(Project.support_threshold, 1))

@@ -7,7 +7,7 @@ from sqlalchemy import (Boolean, CheckConstraint, Float, ForeignKey, Index, Inte
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
-from backend.core.errors import Conflict
+from backend.core.states import Machine
 from backend.extensions import db
 
 STATUSES = ("submitted", "accepted", "assigned", "in_progress", "resolved", "confirmed", "reopened", "rejected")
@@ -16,16 +16,16 @@ OPEN_STATUSES = ("submitted", "accepted", "assigned", "in_progress", "reopened")
 REJECT_REASONS = ("duplicate", "not_our_responsibility", "cannot_reproduce")
 
 # action -> (statuses it may start from, status it leads to)
-TRANSITIONS: dict[str, tuple[frozenset[str], str]] = {
-    "accept": (frozenset({"submitted"}), "accepted"),
-    "assign": (frozenset({"submitted", "accepted", "assigned", "in_progress", "reopened"}), "assigned"),
-    "start": (frozenset({"accepted", "assigned", "reopened"}), "in_progress"),
-    "resolve": (frozenset({"accepted", "assigned", "in_progress", "reopened"}), "resolved"),
-    "reject": (frozenset({"submitted", "accepted", "assigned"}), "rejected"),
-    "confirm": (frozenset({"resolved"}), "confirmed"),
-    "reopen": (frozenset({"resolved"}), "reopened"),
-    "still_broken": (frozenset({"resolved", "confirmed"}), "reopened"),
-}
+REPORT_STATES = Machine("report", {
+    "accept": ("submitted", "accepted"),
+    "assign": (("submitted", "accepted", "assigned", "in_progress", "reopened"), "assigned"),
+    "start": (("accepted", "assigned", "reopened"), "in_progress"),
+    "resolve": (("accepted", "assigned", "in_progress", "reopened"), "resolved"),
+    "reject": (("submitted", "accepted", "assigned"), "rejected"),
+    "confirm": ("resolved", "confirmed"),
+    "reopen": ("resolved", "reopened"),
+    "still_broken": (("resolved", "confirmed"), "reopened"),
+}, noun=("这个问题", "The report"))
 
 
 def _in(column: str, values) -> str:
@@ -112,18 +112,14 @@ class Report(db.Model):
         return self.status in OPEN_STATUSES
 
     def can(self, action: str) -> bool:
-        sources, _target = TRANSITIONS[action]
-        return self.status in sources
+        return REPORT_STATES.allows(self, action)
 
     def move(self, action: str, now: datetime) -> str:
-        """Apply `action`'s state change; the caller records the event.
+        """Apply `action`'s state change and its deadlines; the caller records the event.
 
-        :raises Conflict: ``report.invalid_transition`` when the report is not in a state that allows it
+        :raises InvalidTransition: ``report.invalid_transition`` when the report's state does not allow it
         """
-        if not self.can(action):
-            raise Conflict("report.invalid_transition", action=action, state=self.status)
-        previous = self.status
-        self.status = TRANSITIONS[action][1]
+        previous, _new = REPORT_STATES.move(self, action)
         self.updated_at = now
         if previous == "submitted" and action in ("accept", "assign", "start", "resolve", "reject"):
             self.accepted_at = self.accepted_at or now

@@ -21,14 +21,10 @@ from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.reports import categories as cats
 from backend.reports import geo, places
-from backend.reports.models import OPEN_STATUSES, Report, ReportEvent, ReportMeToo
+from backend.reports.models import OPEN_STATUSES, REPORT_STATES, Report, ReportEvent, ReportMeToo
 from backend.uploads import services as uploads
 
 register_messages("report", {
-    "invalid_transition": {
-        "zh-CN": ("当前状态不能这样操作", "这个问题目前是“{state}”状态，不能执行“{action}”。"),
-        "en": ("Not possible now", "The report is '{state}'; '{action}' is not possible in that state."),
-    },
     "report_changed": {
         "zh-CN": ("问题刚被他人更新", "其他人刚刚处理了这个问题，请刷新后再试。"),
         "en": ("Changed meanwhile", "Someone else just acted on this report; reload and try again."),
@@ -297,8 +293,7 @@ def transition(actor, report_id: int, *, action: str, note: str = "", assignee_i
     """
     report = get_report(report_id)
     member = _require_handler(actor, report)
-    if not report.can(action):
-        raise Conflict("report.invalid_transition", action=action, state=report.status)
+    REPORT_STATES.check(report, action)
     now = utcnow()
     before = {"status": report.status, "assignee_id": report.assignee_id}
     if action == "assign":
@@ -342,8 +337,7 @@ def confirm(actor, report_id: int, *, stars: int | None = None, comment: str = "
         raise Forbidden(reason="reporter_only")
     access.require_active_member(actor, report.community_id)  # a suspended reporter cannot rate or reopen
     action = "reopen" if reopen else "confirm"
-    if not report.can(action):
-        raise Conflict("report.invalid_transition", action=action, state=report.status)
+    REPORT_STATES.check(report, action)
     now = utcnow()
     if reopen:
         report.reopen_count += 1
@@ -374,8 +368,7 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
         raise Forbidden(reason="followers_only")
     if report.still_broken_at is not None:
         raise Conflict("report.already_reopened_once")
-    if not report.can("still_broken"):
-        raise Conflict("report.invalid_transition", action="still_broken", state=report.status)
+    REPORT_STATES.check(report, "still_broken")
     now = utcnow()
     if report.resolved_at is None or report.resolved_at < now - STILL_BROKEN_WINDOW:
         raise Conflict("report.still_broken_too_late")
@@ -384,8 +377,8 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
     previous = report.status
     won = db.session.execute(
         update(Report).where(Report.id == report.id, Report.still_broken_at.is_(None),
-                             Report.status.in_(("resolved", "confirmed")))
-        .values(status="reopened", still_broken_at=now, reopen_count=Report.reopen_count + 1,
+                             Report.status.in_(REPORT_STATES.sources("still_broken")))
+        .values(status=REPORT_STATES.target("still_broken"), still_broken_at=now, reopen_count=Report.reopen_count + 1,
                 resolve_due_at=resolve_due, next_due_at=resolve_due, escalated_at=None, is_overdue=False,
                 closed_at=None, updated_at=now, version=Report.version + 1)
         .execution_options(synchronize_session=False)).rowcount
@@ -427,8 +420,8 @@ def _escalate_overdue(now: datetime, batch: int) -> int:
 
 def _close_by_default(report_id: int, now: datetime) -> bool:
     won = db.session.execute(
-        update(Report).where(Report.id == report_id, Report.status == "resolved")
-        .values(status="confirmed", is_confirmed_by_default=True, closed_at=now, next_due_at=None, updated_at=now,
+        update(Report).where(Report.id == report_id, Report.status.in_(REPORT_STATES.sources("confirm")))
+        .values(status=REPORT_STATES.target("confirm"), is_confirmed_by_default=True, closed_at=now, next_due_at=None, updated_at=now,
                 version=Report.version + 1)
         .execution_options(synchronize_session=False)).rowcount
     if not won:

@@ -19,11 +19,21 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
+from backend.core.states import Machine
 from backend.extensions import db
 
 ORGANISATION_KINDS = ("volunteer_group", "social_organisation", "enterprise")
 ORGANISATION_STATUSES = ("pending", "verified")
 SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled")
+
+ORGANISATION_STATES = Machine("organisation", {"verify": ("pending", "verified")},
+                              noun=("这个组织", "The organisation"))
+# A sign-up (or a cancelled one taken up again) is confirmed while places remain, waitlisted otherwise.
+SIGNUP_STATES = Machine("signup", {
+    "join": ((None, "cancelled"), ("confirmed", "waitlisted")),
+    "promote": ("waitlisted", "confirmed"),
+    "cancel": (("confirmed", "waitlisted"), "cancelled"),
+}, noun=("这个报名", "The sign-up"))
 
 
 class Organisation(db.Model):

@@ -40,6 +40,8 @@ from backend.moderation import services as moderation
 from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.volunteering.models import (
+    ORGANISATION_STATES,
+    SIGNUP_STATES,
     Activity,
     ActivityGrid,
     Organisation,
@@ -55,10 +57,6 @@ register_messages("volunteering", {
     "organisation_name_taken": {
         "zh-CN": ("名称已被使用", "本社区已有同名组织。"),
         "en": ("Name taken", "An organisation with this name already exists in this community."),
-    },
-    "organisation_not_pending": {
-        "zh-CN": ("无需认证", "该组织已经认证。"),
-        "en": ("Not pending", "This organisation is already verified."),
     },
     "organisation_not_verified": {
         "zh-CN": ("组织尚未认证", "居委会认证组织后才能发布活动。"),
@@ -269,13 +267,12 @@ def get_organisation(actor, organisation_id: int) -> Organisation:
 def verify_organisation(actor, organisation_id: int) -> Organisation:
     """The committee verifies an organisation: it may now publish activities. Audited.
 
-    :raises Conflict: ``volunteering.organisation_not_pending``
+    :raises Conflict: ``organisation.invalid_transition``
     """
     organisation = _org_or_404(organisation_id)
     access.require_committee(actor, organisation.community_id)
-    if organisation.status != "pending":
-        raise Conflict("volunteering.organisation_not_pending")
-    organisation.status, organisation.verified_at, organisation.verified_by_id = "verified", utcnow(), actor.id
+    ORGANISATION_STATES.move(organisation, "verify")
+    organisation.verified_at, organisation.verified_by_id = utcnow(), actor.id
     admin_ids = list(db.session.scalars(select(OrganisationAdmin.user_id).where(
         OrganisationAdmin.organisation_id == organisation.id)))
     for user_id in admin_ids:
@@ -553,9 +550,8 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
     try:
         with db.session.begin_nested():  # the place and the row stand or fall together
             took_place = _take_place(shift.id)
-            fields = {"status": "confirmed" if took_place else "waitlisted", "queued_at": now,
-                      "confirmed_at": now if took_place else None, "cancelled_at": None, "checked_in_at": None,
-                      "minutes": None, "hours_reason": None}
+            fields = {"queued_at": now, "confirmed_at": now if took_place else None, "cancelled_at": None,
+                      "checked_in_at": None, "minutes": None, "hours_reason": None}
             if previous is not None:  # back after cancelling: a fresh place in the queue, same row
                 for name, value in fields.items():
                     setattr(previous, name, value)
@@ -563,6 +559,7 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
             else:
                 signup = ShiftSignup(shift_id=shift.id, user_id=actor.id, **fields)
                 db.session.add(signup)
+            SIGNUP_STATES.move(signup, "join", to="confirmed" if took_place else "waitlisted")
             db.session.flush()
     except IntegrityError:  # the same person twice at once (two taps): the unique key decides
         raise Conflict("volunteering.already_signed_up") from None
@@ -585,7 +582,8 @@ def cancel_signup(actor, shift_id: int) -> None:
     if shift.starts_at <= utcnow():
         raise Conflict("volunteering.shift_started")
     was_confirmed = signup.status == "confirmed"
-    signup.status, signup.cancelled_at = "cancelled", utcnow()
+    SIGNUP_STATES.move(signup, "cancel")
+    signup.cancelled_at = utcnow()
     db.session.flush()
     if was_confirmed:
         _pass_place_on(shift)
@@ -604,8 +602,9 @@ def _pass_place_on(shift: Shift) -> ShiftSignup | None:
             db.session.refresh(shift)
             return None
         promoted = db.session.execute(
-            update(ShiftSignup).where(ShiftSignup.id == first.id, ShiftSignup.status == "waitlisted")
-            .values(status="confirmed", confirmed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+            update(ShiftSignup).where(ShiftSignup.id == first.id,
+                                      ShiftSignup.status.in_(SIGNUP_STATES.sources("promote")))
+            .values(status=SIGNUP_STATES.target("promote"), confirmed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
         if promoted:
             db.session.refresh(first)
             activity = shift.activity

@@ -26,6 +26,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
+from backend.core.states import Machine
 from backend.extensions import db
 
 METHODS = ("yes_no", "single", "approval", "ranked", "budget")
@@ -33,6 +34,7 @@ BUDGET_RULES = ("greedy", "equal_shares")
 ELIGIBILITIES = ("verified", "household", "grid")
 # Stored state; "upcoming" and "open" are derived from the window while the state is "active".
 STATES = ("active", "closed")
+POLL_STATES = Machine("poll", {"close": ("active", "closed")}, field="state", noun=("这项投票", "The poll"))
 
 
 def random_ballot_id() -> int:

@@ -41,7 +41,7 @@ from backend.extensions import db
 from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.voting import tally
-from backend.voting.models import Ballot, Poll, PollOption, RollEntry
+from backend.voting.models import POLL_STATES, Ballot, Poll, PollOption, RollEntry
 
 register_messages("voting", {
     "not_eligible": {
@@ -422,8 +422,8 @@ def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> 
     """Flip the poll to closed (no ballot is admitted after this), then set its results once."""
     now = utcnow()
     db.session.execute(
-        update(Poll).where(Poll.id == poll_id, Poll.state == "active")
-        .values(state="closed", closed_at=now, close_reason=reason).execution_options(synchronize_session=False))
+        update(Poll).where(Poll.id == poll_id, Poll.state.in_(POLL_STATES.sources("close")))
+        .values(state=POLL_STATES.target("close"), closed_at=now, close_reason=reason).execution_options(synchronize_session=False))
     poll = _reload(poll_id)
     if poll.results is not None:
         return poll

@@ -87,7 +87,7 @@ def test_the_full_request_flow_records_hours_and_thanks(app, town, client_for):
     assert "aid_accepted" in kinds_for(app, town.helper.id)
     assert "aid_not_selected" in kinds_for(app, town.other.id)
     again = author.post(f"/api/v1/aid/{post['id']}/responses/{theirs['id']}/accept")
-    assert again.status_code == 409 and again.get_json()["code"] == "aid.response_not_open"
+    assert again.status_code == 409 and again.get_json()["code"] == "aid_response.invalid_transition"
 
     assert other.post(f"/api/v1/aid/{post['id']}/complete", json={}).status_code == 403
     done = helper.post(f"/api/v1/aid/{post['id']}/complete", json={"hours": 2.5})
@@ -195,19 +195,19 @@ def test_close_and_reopen_transitions(app, town, client_for):
     author, helper = client_for(town.author), client_for(town.helper)
     post = post_request(author, town.cid)
     rid = helper.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "我来"}).get_json()["id"]
-    assert author.post(f"/api/v1/aid/{post['id']}/reopen", json={}).get_json()["code"] == "aid.aid_not_reopenable"
+    assert author.post(f"/api/v1/aid/{post['id']}/reopen", json={}).get_json()["code"] == "aid.invalid_transition"
     author.post(f"/api/v1/aid/{post['id']}/responses/{rid}/accept")
     closed = author.post(f"/api/v1/aid/{post['id']}/close")
     assert closed.get_json()["status"] == "closed"
     assert "aid_closed" in kinds_for(app, town.helper.id)
-    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid.aid_not_closable"
+    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid.invalid_transition"
     assert helper.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid.aid_not_matched"
     reopened = author.post(f"/api/v1/aid/{post['id']}/reopen", json={}).get_json()
     assert reopened["status"] == "open" and reopened["helper"] is None
     assert [r["status"] for r in reopened["responses"]] == ["open"]
     assert author.post(f"/api/v1/aid/{post['id']}/responses/{rid}/accept").get_json()["status"] == "matched"
     author.post(f"/api/v1/aid/{post['id']}/complete", json={})
-    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid.aid_not_closable"
+    assert author.post(f"/api/v1/aid/{post['id']}/close").get_json()["code"] == "aid.invalid_transition"
     assert author.post(f"/api/v1/aid/{post['id']}/complete", json={}).get_json()["code"] == "aid.already_done"
 
 

@@ -29,7 +29,7 @@ def test_join_is_pending_until_the_committee_verifies(client_for, make_user, mak
     verified = committee.post(f"/api/v1/communities/{community.id}/members/{newcomer.id}/verify")
     assert verified.status_code == 200 and verified.json["status"] == "verified"
     again = committee.post(f"/api/v1/communities/{community.id}/members/{newcomer.id}/verify")
-    assert again.status_code == 409 and again.json["code"] == "community.not_pending"
+    assert again.status_code == 409 and again.json["code"] == "membership.invalid_transition"
 
 
 def test_verification_is_audited_and_notified(app, client_for, make_user, make_community, make_member):

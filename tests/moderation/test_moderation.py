@@ -129,7 +129,7 @@ def test_appeal_once_decided_by_another_member_and_reversal_lifts_suspension(app
     assert decided.status_code == 200 and decided.json["status"] == "reversed"
     assert author.post(f"/api/v1/communities/{community_id}/invites").status_code == 201
     again = other.post(f"/api/v1/appeals/{appeal.json['id']}/decision", json={"decision": "uphold", "reason": "x"})
-    assert again.status_code == 409 and again.json["code"] == "moderation.appeal_decided"
+    assert again.status_code == 409 and again.json["code"] == "appeal.invalid_transition"
     pending = other.get(f"/api/v1/communities/{community_id}/appeals?status=reversed").json["items"]
     assert [a["id"] for a in pending] == [appeal.json["id"]]
 

@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from backend.extensions import db
 from backend.notifications.models import Notification
-from backend.projects.models import STATUSES, TRANSITIONS, InvalidTransition, Project, ProjectEvent
+from backend.core.states import InvalidTransition
+from backend.projects.models import PROJECT_STATES, STATUSES, Project, ProjectEvent
 
 
 
@@ -93,17 +94,19 @@ def test_steps_from_the_wrong_state_are_conflicts(make_project, as_role, name, s
 
 
 @pytest.mark.parametrize("status", STATUSES)
-@pytest.mark.parametrize("action", list(TRANSITIONS))
+@pytest.mark.parametrize("action", list(PROJECT_STATES.transitions))
 def test_state_machine_moves_only_from_its_start_states(action, status):
     project = Project(status=status)
-    allowed_from, to_status = TRANSITIONS[action]
+    allowed_from, to_status = PROJECT_STATES.sources(action), PROJECT_STATES.target(action)
     if status in allowed_from:
         assert project._move(action) == (status, to_status)
         assert project.status == to_status
     else:
-        with pytest.raises(InvalidTransition):
+        with pytest.raises(InvalidTransition) as refused:
             project._move(action)
         assert project.status == status
+        assert (refused.value.code, refused.value.params) == ("project.invalid_transition",
+                                                              {"from_status": status, "action": action})
 
 
 def test_every_state_is_reachable_and_the_timeline_tells_the_story(app, make_project, as_role):

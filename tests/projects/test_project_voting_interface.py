@@ -7,7 +7,7 @@ import pytest
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
 from backend.projects import services
-from backend.projects.models import InvalidTransition
+from backend.core.states import InvalidTransition
 
 
 def test_get_project_raises_not_found(ctx):

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from backend.audit.models import AuditEntry
 from backend.extensions import db
-from backend.reports.models import STATUSES, TRANSITIONS, Report
+from backend.reports.models import REPORT_STATES, STATUSES, Report
 from tests.reports.conftest import IN_EAST
 from tests.uploads.test_uploads import jpeg_bytes, post_file
 
@@ -45,7 +45,7 @@ def test_each_action_by_each_role(place, make_member, new_report, act, role, act
     response = act(_actor(place, make_member, role), report["id"], action, **body)
     if ALLOWED[role]:
         assert response.status_code == 200, response.json
-        assert response.json["status"] == TRANSITIONS[action][1]
+        assert response.json["status"] == REPORT_STATES.target(action)
         assert response.json["events"][-1]["action"] == action
     else:
         assert response.status_code == (401 if role == "visitor" else 403)
@@ -91,7 +91,7 @@ def test_the_state_machine_allows_only_its_transitions(app, place, new_report, a
     if action == "reject":
         body = {"reason": "cannot_reproduce"}
     response = act(place.committee, report["id"], action, **body)
-    if status in TRANSITIONS[action][0]:
+    if status in REPORT_STATES.sources(action):
         assert response.status_code == 200, response.json
     else:
         assert response.status_code == 409 and response.json["code"] == "report.invalid_transition"

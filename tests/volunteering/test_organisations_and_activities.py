@@ -36,7 +36,7 @@ def test_a_resident_registers_an_organisation_that_the_committee_verifies(app, m
     assert client_for(founder).post(f"/api/v1/organisations/{org['id']}/verify").status_code == 403
     verified = client_for(committee).post(f"/api/v1/organisations/{org['id']}/verify")
     assert verified.get_json()["status"] == "verified"
-    assert client_for(committee).post(f"/api/v1/organisations/{org['id']}/verify").get_json()["code"] == "volunteering.organisation_not_pending"
+    assert client_for(committee).post(f"/api/v1/organisations/{org['id']}/verify").get_json()["code"] == "organisation.invalid_transition"
     with app.app_context():
         entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "organisation.verify"))
         assert entry.target_id == org["id"] and entry.actor_id == committee.id
