@@ -11,9 +11,10 @@ import argparse
 import sys
 from collections import Counter
 from pathlib import Path
+from types import SimpleNamespace
 
 from .findings import OUTPUT, groups, load_run, missing, where_text
-from .known import load_entries
+from .known import compare, is_known, load_entries
 from .sheets import RULE_HELP, RULES
 
 HOW_TO = """\
@@ -87,7 +88,11 @@ def render(runs: dict, entries: list[dict], before: dict | None, before_label: s
     total_before = f"{sum(before_counts.values())} | " if before else ""
     lines += [f"| **total** | findings (one per role × mode × screen × snippet) | {total_before}{sum(counts.values())} |", ""]
 
-    stale = [(key, e) for key, d in runs.items() for e in d["stale"]]
+    # Judged against the list as it is now (it may have shrunk since the run).
+    stale = []
+    for (role, mode), data in runs.items():
+        seen = [SimpleNamespace(**f) for f in data["findings"]]
+        stale += [((role, mode), e) for e in compare(seen, role, mode, entries).stale]
     if stale:
         lines += ["## Fixed: listed but no longer seen (remove with update_known)", ""]
         lines += [f"- {r}/{m} [{e['rule']}] `{e['screen']}`: {e['snippet']}" for (r, m), e in stale]
@@ -113,7 +118,7 @@ def render(runs: dict, entries: list[dict], before: dict | None, before_label: s
                 screen = g.screen
                 lines.append(f"- **`{screen}`**")
             example = g.details[0]
-            new = any(not d["known"] for d in g.details)
+            new = any(not is_known(SimpleNamespace(**d), d["role"], d["mode"], entries) for d in g.details)
             selector = f" — `{example['selector']}`" if example.get("selector") and example["selector"] != g.snippet else ""
             detail = example["detail"].replace("\n", " ")[:220]
             lines.append(f"  - {'**NEW** ' if new else ''}`{g.snippet}`{selector} — {where_text(g.where)}; "
