@@ -84,6 +84,7 @@ class Visit:
     findings: list[Finding] = field(default_factory=list)
     shot: str = ""
     shoot: bool = True  # photograph it (a new screen or state)
+    main_text: str | None = None  # what <main> said, read once for the inbox items that open this screen
     links: list[dict] = field(default_factory=list)
 
 
@@ -275,9 +276,9 @@ class Walker:
 
     def run(self) -> Walk:
         started = time.monotonic()
-        queue: deque[tuple[str, str, dict | None, str, bool]] = deque()
+        queue: deque[tuple[str, str, list[dict] | None, str, bool]] = deque()
         states: dict[str, set[str]] = {}
-        inbox_urls: set[str] = set()
+        inbox_items: dict[str, list[dict]] = {}  # target path → the inbox items that open it
         checked_files: set[str] = set()
 
         def new_state(path: str, link: dict) -> bool:
@@ -302,10 +303,13 @@ class Walker:
                     self._check_file(visit, path, via, checked_files)
                     continue
                 if link["inbox"]:  # every inbox item, whatever screen it opens
-                    if path not in inbox_urls:
-                        inbox_urls.add(path)
-                        fresh = new_state(path, link)
-                        queue.append((href, f"inbox item “{link['inboxTitle'] or link['text']}”", link, link["hint"], fresh))
+                    if path in inbox_items:  # same target as an earlier item: checked on that one visit
+                        inbox_items[path].append(link)
+                        continue
+                    inbox_items[path] = [link]
+                    fresh = new_state(path, link)
+                    queue.append((href, f"inbox item “{link['inboxTitle'] or link['text']}”", inbox_items[path],
+                                  link["hint"], fresh))
                     continue
                 if new_state(path, link):
                     queue.append((href, via, None, link["hint"], True))
@@ -314,10 +318,10 @@ class Walker:
         states.setdefault("/", set()).add("")  # the home screen, opened first
         consider(first)
         while queue and len(self.walk.visits) < MAX_VISITS:
-            href, via, inbox_link, hint, fresh = queue.popleft()
-            visit = self.open(len(self.walk.visits), href, via, inbox=inbox_link is not None, state=hint, shoot=fresh)
-            if inbox_link is not None:
-                self._check_inbox_target(visit, inbox_link)
+            href, via, inbox_links, hint, fresh = queue.popleft()
+            visit = self.open(len(self.walk.visits), href, via, inbox=inbox_links is not None, state=hint, shoot=fresh)
+            for link in inbox_links or ():
+                self._check_inbox_target(visit, link)
             consider(visit)
         self.walk.unvisited = len(queue)
         self.walk.seconds = time.monotonic() - started
@@ -377,7 +381,9 @@ class Walker:
                 subjects = [tail[-1].strip()]
         if not subjects:
             return
-        text = self.page.evaluate("document.getElementById('main').innerText + ' ' + document.title")
+        if visit.main_text is None:
+            visit.main_text = self.page.evaluate("document.getElementById('main').innerText + ' ' + document.title")
+        text = visit.main_text
         for subject in subjects:
             if re.fullmatch(r"[a-z_.]+", subject):
                 continue  # a raw status key: the raw-key rule reports it
