@@ -13,6 +13,7 @@ from backend import (
     comments,
     communities,
     core,
+    home,
     insights,
     moderation,
     notices,
@@ -40,6 +41,7 @@ DOMAINS = (
     voting.DOMAIN,
     moderation.DOMAIN,
     insights.DOMAIN,
+    home.DOMAIN,
 )
 
 
