@@ -88,6 +88,16 @@ def render(runs: dict, entries: list[dict], before: dict | None, before_label: s
     total_before = f"{sum(before_counts.values())} | " if before else ""
     lines += [f"| **total** | findings (one per role × mode × screen × snippet) | {total_before}{sum(counts.values())} |", ""]
 
+    unlisted = [g for g in all_groups
+                if any(not is_known(SimpleNamespace(**d), d["role"], d["mode"], entries) for d in g.details)]
+    if unlisted:
+        lines += ["## Not in the known list: the journey tests fail on these (fix them first)", ""]
+        for g in unlisted:
+            example = g.details[0]
+            lines.append(f"- [{g.rule}] `{g.screen}`: `{g.snippet}` — {where_text(g.where)}; "
+                         f"{example['detail'][:200]} (at `{example['url']}`)")
+        lines.append("")
+
     # Judged against the list as it is now (it may have shrunk since the run).
     stale = []
     for (role, mode), data in runs.items():
