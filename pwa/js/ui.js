@@ -233,6 +233,31 @@ export function chips(options, value, onChange, { label } = {}) {
   return wrap;
 }
 
+/**
+ * Five tappable stars (a radio group: arrow keys work, a screen reader says "3 星"). `starLabel(n)` names
+ * each star; returns {el, value(), focus()}. Each star is a full-size target.
+ */
+export function starInput({ label, value = 0, starLabel, name = nextId('stars'), onChange }) {
+  let chosen = value;
+  const group = h('div', { class: 'star-input', role: 'radiogroup', 'aria-label': label });
+  const labels = [];
+  const radios = [1, 2, 3, 4, 5].map((n) => {
+    const id = `${name}-${n}`;
+    const input = h('input', { type: 'radio', name, value: String(n), id, class: 'visually-hidden', checked: n === value });
+    input.addEventListener('change', () => {
+      chosen = n;
+      labels.forEach((l, i) => l.classList.toggle('star--on', i < n));
+      if (onChange) onChange(n);
+    });
+    const lab = h('label', { for: id, class: `star star-input__star${n <= value ? ' star--on' : ''}` },
+      h('span', { 'aria-hidden': 'true', text: '★' }), h('span', { class: 'visually-hidden', text: starLabel(n) }));
+    labels.push(lab);
+    group.append(input, lab);
+    return input;
+  });
+  return { el: group, value: () => chosen, focus: () => (radios[Math.max(0, chosen - 1)] || radios[0]).focus() };
+}
+
 /* ---------- toast ---------- */
 
 /** Show a toast in the aria-live region. opts: {type: 'info'|'error', action: {label, onClick}, timeout} */

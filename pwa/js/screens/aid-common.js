@@ -22,7 +22,16 @@ export function community() {
 export function gate(title, back = '/help') {
   const m = currentMembership();
   if (!m) return { title, back, node: emptyState({ iconName: 'building', title: at('gate.noCommunity'), action: linkButton(at('gate.choose'), '/communities', { block: true }) }) };
-  if (m.status !== 'verified') return { title, back, node: emptyState({ iconName: 'clock', title: at('gate.notVerified'), body: at('gate.notVerifiedBody') }) };
+  if (m.status === 'suspended') {
+    return { title, back, node: emptyState({ iconName: 'shield', title: at('gate.suspended'), body: at('gate.suspendedBody'),
+      action: linkButton(at('gate.suspendedWhy'), '/moderation/mine', { block: true }) }) };
+  }
+  // pending: the truth (already joined, waiting for the committee) and what they can do meanwhile
+  if (m.status !== 'verified') {
+    return { title, back, node: emptyState({ iconName: 'clock', title: at('gate.notVerified'), body: at('gate.notVerifiedBody'),
+      action: h('div', { class: 'stack' }, linkButton(at('gate.seeActivities'), '/help/activities', { block: true }),
+        linkButton(at('gate.progress'), '/', { variant: 'secondary', block: true })) }) };
+  }
   return null;
 }
 

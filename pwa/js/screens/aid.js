@@ -198,6 +198,9 @@ function thanksForm(post, onDone) {
 async function detail(ctx) {
   await prepare();
   if (!requireUser(ctx)) return null;
+  // Posts are for verified neighbours: a pending or suspended member is told why, with a next step.
+  const blocked = gate(at('aid.detailTitle'));
+  if (blocked) return blocked;
   const node = h('div', { id: 'aid-detail' });
   const draw = async () => {
     const post = await api.get(`/api/v1/aid/${ctx.params.id}`, { fresh: true });

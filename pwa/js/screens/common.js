@@ -2,7 +2,7 @@
 import { getLocale, t } from '../i18n.js';
 import { navigate } from '../router.js';
 import { state } from '../store.js';
-import { pill } from '../ui.js';
+import { h, pill } from '../ui.js';
 
 /** Redirect visitors to sign-in (coming back afterwards); returns the user or null. */
 export function requireUser(ctx, { to = '/signin' } = {}) {
@@ -45,4 +45,11 @@ export function communityName(c) {
 
 export function contactText(user) {
   return [user.email, user.phone].filter(Boolean).join(' · ');
+}
+
+/** The two places of the 项目投票 tab, one tap apart: micro-projects and polls. */
+export function civicTabs(active) {
+  return h('nav', { class: 'civic-tabs', 'aria-label': t('tab.projects') },
+    [['projects', '/projects', 'civic.projects'], ['polls', '/polls', 'civic.polls']].map(([key, href, label]) =>
+      h('a', { href, class: 'civic-tabs__item', 'aria-current': key === active ? 'page' : null, dataset: { tab: key }, text: t(label) })));
 }

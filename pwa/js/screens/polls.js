@@ -8,10 +8,12 @@ import { sendOrQueue } from '../outbox.js';
 import { navigate } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
 import {
-  button, card, chips, clear, copyText, emptyState, errorText, field, fill, formError, h, linkButton, listItem,
+  button, card, clear, copyText, emptyState, errorText, field, formError, h, linkButton,
   nextId, openSheet, pill, setFill, showErrors, toast, useStylesheet, withLoading
 } from '../ui.js';
 import { renderResults, turnoutBar } from './polls-results.js';
+import { civicTabs } from './common.js';
+import { icon } from '../icons.js';
 
 const pt = bundle('polls');
 const RECEIPT_KEY = (pollId) => `linli.poll-receipt.${pollId}`;
@@ -66,40 +68,62 @@ function describeChoice(poll, body) {
 
 /* ---------- list ---------- */
 
-export async function pollList(ctx) {
-  await prepare();
-  const membership = currentMembership();
-  const cid = Number(ctx.query.community) || (membership && membership.community.id);
-  if (!cid) {
-    return { title: pt('polls.list.title'), node: emptyState({ iconName: 'vote', title: pt('polls.list.noCommunity'),
-      action: linkButton(t('tab.home'), '/communities') }) };
-  }
-  const root = h('div', { class: 'polls' });
+// Open polls first (with "not voted yet"), then those about to open, then the closed ones.
+const SECTIONS = ['open', 'upcoming', 'closed'];
+
+function votedPill(poll) {
+  if (poll.status !== 'open' || poll.voted === undefined || poll.voted === null) return null;
+  return poll.voted ? pill(pt('polls.list.voted'), 'ok') : pill(pt('polls.list.notVoted'), 'warn');
+}
+
+function pollItem(poll) {
+  const when = poll.status === 'upcoming' ? pt('polls.list.opens', { when: formatDateTime(poll.opens_at) })
+    : poll.status === 'open' ? pt('polls.list.closes', { when: formatDateTime(poll.closes_at) })
+      : pt('polls.list.closed', { when: formatDateTime(poll.closes_at) });
+  return h('li', { dataset: { status: poll.status, method: poll.method } },
+    h('a', { class: 'list-item poll-item', href: `/polls/${poll.id}` },
+      icon('vote'),
+      h('span', { class: 'list-item__body' },
+        h('span', { class: 'list-item__title', 'data-user-content': '', text: poll.title }),
+        h('span', { class: 'list-item__meta row' }, votedPill(poll), h('span', { text: `${pt(`polls.method.${poll.method}`)} · ${when}` }))),
+      h('span', { class: 'list-item__chev' }, icon('chevron'))));
+}
+
+function pollSection(cid, status) {
   const items = h('ul', { class: 'list', 'aria-live': 'polite' });
   const more = h('div', {});
-  let status = ctx.query.status || '';
-
+  const node = h('section', { class: 'section', id: `polls-${status}`, hidden: true },
+    h('h3', { class: 'section__title', text: pt(`polls.section.${status}`) }), items, more);
   async function load(cursor) {
-    const q = new URLSearchParams({ limit: '20' });
-    if (status) q.set('status', status);
+    const q = new URLSearchParams({ limit: status === 'closed' ? '10' : '20', status });
     if (cursor) q.set('cursor', cursor);
     const page = await api.get(`/api/v1/communities/${cid}/polls?${q}`, { fresh: true });
-    if (!cursor) clear(items);
-    for (const poll of page.items) {
-      items.append(listItem({ href: `/polls/${poll.id}`, iconName: 'vote', title: poll.title,
-        meta: `${pt(`polls.status.${poll.status}`)} · ${pt(`polls.method.${poll.method}`)} · ${formatDateTime(poll.closes_at)}` }));
-    }
-    if (!items.children.length) items.append(h('li', {}, emptyState({ iconName: 'vote', title: pt('polls.list.empty'), body: pt('polls.list.emptyBody') })));
+    items.append(...page.items.map(pollItem));
+    node.hidden = !items.children.length;
     clear(more);
     if (page.next_cursor) more.append(button(pt('polls.list.more'), { variant: 'ghost', block: true, onClick: (e) => withLoading(e.currentTarget, () => load(page.next_cursor)) }));
+    return page.items.length;
   }
+  return { node, load };
+}
 
-  const filters = chips(['', 'open', 'upcoming', 'closed'].map((value) => ({ value, label: pt(`polls.filter.${value || 'all'}`) })),
-    status, (value) => { status = value; load(); }, { label: pt('polls.list.title') });
-  fill(root,
+export async function pollList() {
+  await prepare();
+  const membership = currentMembership();
+  const cid = membership && membership.community.id;
+  if (!cid) {
+    return { title: pt('polls.list.title'), node: h('div', {}, civicTabs('polls'), emptyState({ iconName: 'vote', title: pt('polls.list.noCommunity'),
+      action: linkButton(t('community.choose'), '/communities', { block: true }) })) };
+  }
+  const sections = SECTIONS.map((status) => pollSection(cid, status));
+  const counts = await Promise.all(sections.map((x) => x.load()));
+  const total = counts.reduce((a, b) => a + b, 0);
+  const root = h('div', { class: 'polls' },
+    civicTabs('polls'),
+    h('p', { class: 'muted secondary', text: pt('polls.list.intro') }),
     isCommittee() ? h('p', {}, linkButton(pt('polls.list.new'), `/polls/new?community=${cid}`, { iconName: 'plus', block: true })) : null,
-    filters, items, more);
-  await load();
+    sections.map((x) => x.node),
+    total ? null : emptyState({ iconName: 'vote', title: pt('polls.list.empty'), body: pt('polls.list.emptyBody') }));
   return { title: pt('polls.list.title'), node: root };
 }
 
@@ -264,8 +288,27 @@ function budgetBallot(poll) {
   const { node, inputs } = choiceList(poll, 'checkbox', { onChange: () => update(),
     extra: (option) => h('span', { class: 'poll__cost', text: pt('polls.ballot.cost', { amount: money(option.cost_cents) }) }) });
   update();
-  return { node: h('div', {}, total, bar, warning, node),
+  return { node: h('div', {}, budgetPicture(poll.budget_rule), total, bar, warning, node),
     value: () => { const ids = inputs.filter((i) => i.checked).map((i) => Number(i.value)); return ids.length ? { option_ids: ids } : null; } };
+}
+
+/** A one-line picture of how a ranked ballot counts: 1st → 2nd → 3rd, and the vote moves on. */
+function rankedPicture() {
+  return h('figure', { class: 'poll__picture', 'aria-label': pt('polls.picture.ranked') },
+    h('div', { class: 'poll__picture-row', 'aria-hidden': 'true' },
+      [1, 2, 3].map((n) => h('span', { class: `poll__picture-rank poll__picture-rank--${n}`, text: pt(`polls.picture.rank${n}`) }))
+        .flatMap((el, i) => (i ? [h('span', { class: 'poll__picture-arrow', text: '→' }), el] : [el]))),
+    h('figcaption', { text: pt('polls.picture.ranked') }));
+}
+
+/** A one-line picture of a budget ballot: the projects you tick fill one purse (in the poll's rule). */
+function budgetPicture(rule) {
+  const caption = pt(rule === 'equal_shares' ? 'polls.picture.budgetShares' : 'polls.picture.budget');
+  return h('figure', { class: 'poll__picture', 'aria-label': caption },
+    h('div', { class: 'poll__picture-purse', 'aria-hidden': 'true' },
+      ['a', 'b', 'c'].map((x) => h('span', { class: `poll__picture-part poll__picture-part--${x}` })),
+      h('span', { class: 'poll__picture-left', text: pt('polls.picture.purse') })),
+    h('figcaption', { text: caption }));
 }
 
 /** Ranked ballot: tap "Add", then Up / Down. Every move is announced in a live region for screen readers. */
@@ -317,7 +360,7 @@ function rankedBallot(poll) {
 
   draw();
   return {
-    node: h('div', {}, h('p', { class: 'muted', text: pt('polls.ballot.rankHint') }),
+    node: h('div', {}, rankedPicture(), h('p', { class: 'muted', text: pt('polls.ballot.rankHint') }),
       h('h3', { class: 'poll__subhead', text: pt('polls.ballot.yourRanking') }), rankedList,
       h('h3', { class: 'poll__subhead', text: pt('polls.ballot.unranked') }), pool, announcer),
     value: () => (ranking.length ? { ranking: [...ranking] } : null),
@@ -357,22 +400,25 @@ async function cast(poll, body, area, submit, error) {
 }
 
 function receiptBlock(receipt) {
-  const code = h('code', { class: 'poll__receipt', text: receipt });
+  const code = h('code', { class: 'poll__receipt', 'data-user-content': '', text: receipt });
   const print = h('p', { class: 'poll__fingerprint muted small' });
   fingerprint(receipt).then((hex) => {
-    if (hex) print.append(h('span', { text: `${pt('polls.receipt.fingerprint')}: ` }), h('code', { text: hex }));
+    if (hex) print.append(h('span', { text: `${pt('polls.receipt.fingerprint')}: ` }), h('code', { 'data-user-content': '', text: hex }));
   });
-  return h('div', { class: 'poll__receipt-box' }, code, print,
+  // The receipt is what a voter keeps; how it proves their vote (and its fingerprint) is for those who ask.
+  return h('div', { class: 'poll__receipt-box' }, code,
     button(pt('polls.receipt.copy'), { variant: 'secondary', small: true, iconName: 'copy', onClick: async () => {
       toast((await copyText(receipt)) ? pt('polls.receipt.copied') : pt('polls.receipt.copyFailed'));
-    } }));
+    } }),
+    h('details', { class: 'poll__details' }, h('summary', { text: pt('polls.receipt.details') }),
+      h('p', { class: 'muted small', text: pt('polls.receipt.body') }), print));
 }
 
 function receiptCard(poll, receipt, { queued }) {
   return card(
     h('h2', { class: 'card__title', tabindex: '-1', text: pt('polls.receipt.title') }),
     queued ? h('p', { class: 'poll__queued', role: 'status', text: pt('polls.receipt.queued') }) : null,
-    h('p', { class: 'muted', text: pt('polls.receipt.body') }),
+    h('p', { text: pt('polls.receipt.keep') }),
     receiptBlock(receipt));
 }
 

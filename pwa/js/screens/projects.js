@@ -8,9 +8,9 @@ import { currentMembership, getCommunityId, isVerified, state } from '../store.j
 import * as outbox from '../outbox.js';
 import {
   button, card, chips, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, openSheet,
-  pill, setFill, showErrors, skeleton, toast, useStylesheet, withLoading
+  pill, setFill, showErrors, skeleton, starInput, toast, useStylesheet, withLoading
 } from '../ui.js';
-import { communityName, gridText, requireUser } from './common.js';
+import { civicTabs, communityName, gridText, requireUser } from './common.js';
 import { mountComments } from './comments.js';
 import { flagButton } from './moderation.js';
 
@@ -140,6 +140,7 @@ export async function projectList(ctx) {
   return {
     title: tr('projects.title'),
     node: h('div', { class: 'projects' },
+      civicTabs('projects'),
       h('p', { class: 'muted secondary', text: tr('projects.intro') }),
       actions,
       h('div', { class: 'project-filters' }, statusChips, sortChips, categorySelect ? categorySelect.el : null),
@@ -255,23 +256,15 @@ export async function projectDetail(ctx) {
   }
 
   function ratingForm() {
-    let chosen = 0;
-    const group = h('div', { class: 'star-input', role: 'radiogroup', 'aria-label': tr('projects.rate') });
-    const radios = [1, 2, 3, 4, 5].map((n) => {
-      const input = h('input', { type: 'radio', name: 'stars', value: String(n), id: `stars-${n}`, class: 'visually-hidden' });
-      input.addEventListener('change', () => { chosen = n; group.querySelectorAll('label').forEach((l, i) => l.classList.toggle('star--on', i < n)); });
-      group.append(input, h('label', { for: `stars-${n}`, class: 'star star-input__star', title: tr('projects.rateStars', { stars: n }) },
-        h('span', { 'aria-hidden': 'true', text: '★' }), h('span', { class: 'visually-hidden', text: tr('projects.rateStars', { stars: n }) })));
-      return input;
-    });
+    const starPick = starInput({ label: tr('projects.rate'), name: 'stars', starLabel: (n) => tr('projects.rateStars', { stars: n }) });
     const comment = field({ name: 'comment', label: tr('projects.rateComment'), multiline: true, maxlength: 1000 });
     const error = formError();
     const send = button(tr('projects.rateSubmit'), { type: 'submit', block: true });
-    const form = h('form', { class: 'rating-form', novalidate: true }, h('p', { text: tr('projects.rate') }), group, comment.el, error, send);
+    const form = h('form', { class: 'rating-form', novalidate: true }, h('p', { text: tr('projects.rate') }), starPick.el, comment.el, error, send);
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      if (!chosen) { radios[4].focus(); return; }
-      act(send, () => api.post(url('/rating'), { stars: chosen, comment: comment.input.value.trim() }), tr('projects.toast.rated'));
+      if (!starPick.value()) { error.textContent = tr('projects.rateChoose'); starPick.focus(); return; }
+      act(send, () => api.post(url('/rating'), { stars: starPick.value(), comment: comment.input.value.trim() }), tr('projects.toast.rated'));
     });
     return form;
   }

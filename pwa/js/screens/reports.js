@@ -9,8 +9,9 @@ import { navigate, refresh } from '../router.js';
 import { currentMembership, isVerified, state } from '../store.js';
 import {
   button, card, chips, clear, emptyState, errorText, field, fill, formError, h, linkButton, list, listItem,
-  openSheet, pill, showErrors, skeleton, toast, useStylesheet, withLoading
+  openSheet, pill, showErrors, skeleton, starInput, toast, useStylesheet, withLoading
 } from '../ui.js';
+import { communityName } from './common.js';
 import { flagButton } from './moderation.js';
 import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
 
@@ -46,10 +47,31 @@ function reportItem(report) {
       h('span', { class: 'row' }, statusPill(report), report.me_too_count ? h('span', { class: 'muted small', text: tr('rp.meTooCount', { n: report.me_too_count }) }) : null))));
 }
 
+/**
+ * Why this person cannot report yet, and the next step: sign in, join, wait for the committee (never "join"
+ * a community they already joined), or read why they are suspended. Null when they may report.
+ */
 function needMember() {
   const m = currentMembership();
-  if (!state.user) return { title: tr('rp.title'), node: emptyState({ iconName: 'camera', title: tr('rp.signIn'), action: linkButton(tr('auth.signIn'), '/signin?next=/report', { block: true }) }) };
-  if (!m || !isVerified(m)) return { title: tr('rp.title'), node: emptyState({ iconName: 'camera', title: tr('rp.notMember'), action: linkButton(tr('community.choose'), '/communities', { variant: 'secondary' }) }) };
+  const screen = (node) => ({ title: tr('rp.title'), node });
+  if (!state.user) {
+    return screen(emptyState({ iconName: 'camera', title: tr('rp.signIn'), body: tr('rp.signInBody'),
+      action: h('div', { class: 'stack' }, linkButton(tr('auth.signIn'), `/signin?next=${encodeURIComponent(location.pathname)}`, { block: true }),
+        linkButton(tr('auth.signUp'), '/signup', { variant: 'secondary', block: true })) }));
+  }
+  if (!m) {
+    return screen(emptyState({ iconName: 'building', title: tr('rp.notMember'), body: tr('rp.notMemberBody'),
+      action: linkButton(tr('community.choose'), '/communities', { block: true }) }));
+  }
+  if (m.status === 'pending') {
+    return screen(h('div', {}, emptyState({ iconName: 'clock', title: tr('rp.pendingTitle'), body: tr('rp.pendingBody', { community: communityName(m.community) }),
+      action: h('div', { class: 'stack' }, linkButton(tr('rp.board'), '/reports', { block: true }),
+        linkButton(tr('rp.pendingProgress'), '/', { variant: 'secondary', block: true })) })));
+  }
+  if (m.status === 'suspended') {
+    return screen(emptyState({ iconName: 'shield', title: tr('rp.suspendedTitle'), body: tr('rp.suspendedBody'),
+      action: linkButton(tr('rp.suspendedWhy'), '/moderation/mine', { block: true }) }));
+  }
   return null;
 }
 
@@ -214,7 +236,14 @@ export async function reportBoard(ctx) {
   await ready();
   const m = currentMembership();
   const cid = Number(ctx.query.community) || (m && m.community.id);
-  if (!cid) return { title: tr('rp.board'), node: emptyState({ iconName: 'building', title: tr('rp.notMember') }) };
+  if (!cid) {
+    // A visitor (or someone in no community yet): what the board is, and how to see one's own community's.
+    return { title: tr('rp.board'), node: emptyState({ iconName: 'building', title: tr('rp.boardWhich'),
+      body: tr(state.user ? 'rp.boardJoin' : 'rp.boardVisitor'),
+      action: h('div', { class: 'stack' },
+        state.user ? null : linkButton(tr('auth.signIn'), '/signin?next=/reports', { block: true }),
+        linkButton(tr('rp.boardChoose'), '/communities', { variant: state.user ? 'primary' : 'secondary', block: true })) }) };
+  }
   const filter = ctx.query.status || (ctx.query.overdue ? 'overdue' : '');
   const options = [{ value: '', label: tr('rp.filterAll') }, { value: 'overdue', label: tr('rp.filterOverdue') },
     ...['submitted', 'in_progress', 'resolved', 'confirmed'].map((s) => ({ value: s, label: tr(`status.${s}`) }))];
@@ -264,13 +293,24 @@ export async function myReports() {
   return { title: tr('rp.mine'), node: h('div', {}, tabs('mine'), waiting, body) };
 }
 
-export async function workQueue() {
+// The staff's queues (home's counts lead here): new reports to accept, overdue ones, or all mine in hand.
+const QUEUE_VIEWS = ['mine', 'new', 'overdue'];
+
+export async function workQueue(ctx) {
   await ready();
   const blocked = needMember();
   if (blocked) return blocked;
-  const cid = currentMembership().community.id;
-  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?assigned_to=me&limit=20${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.queueEmpty'));
-  return { title: tr('rp.queue'), node: h('div', {}, tabs('queue'), body) };
+  const m = currentMembership();
+  const cid = m.community.id;
+  const view = QUEUE_VIEWS.includes(ctx.query.view) ? ctx.query.view : 'mine';
+  // the committee sees the whole community's; a grid worker what is assigned to them
+  const scope = m.role === 'committee' && view !== 'mine' ? '' : '&assigned_to=me';
+  const filter = { mine: '', new: '&status=submitted', overdue: '&overdue=true' }[view];
+  const views = chips(QUEUE_VIEWS.map((v) => ({ value: v, label: tr(`rp.queueView.${v}`) })), view,
+    (v) => navigate(v === 'mine' ? '/reports/queue' : `/reports/queue?view=${v}`, { replace: true }), { label: tr('rp.queue') });
+  views.classList.add('chips--wrap');
+  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?limit=20${scope}${filter}${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.queueEmpty'));
+  return { title: tr('rp.queue'), node: h('div', {}, tabs('queue'), views, body) };
 }
 
 /* ---------- detail with timeline and actions ---------- */
@@ -285,22 +325,83 @@ function timeline(events) {
     h('time', { class: 'muted small', datetime: e.created_at, text: formatDateTime(e.created_at) }))));
 }
 
+/** A list of choices, one of which is picked (radios in full-width rows); `describe(item)` → {title, meta}. */
+function pickList({ name, items, describe, onPick, empty }) {
+  if (!items.length) return h('p', { class: 'muted', text: empty });
+  return h('ul', { class: 'rp-pick', role: 'radiogroup' }, items.map((item) => {
+    const id = `${name}-${item.id}`;
+    const { title, meta } = describe(item);
+    const input = h('input', { type: 'radio', name, id, value: String(item.id), onchange: () => onPick(item) });
+    return h('li', {}, h('label', { class: 'rp-pick__row', for: id }, input,
+      h('span', { class: 'rp-pick__body' }, h('span', { class: 'rp-pick__title', 'data-user-content': '', text: title }),
+        meta ? h('span', { class: 'rp-pick__meta', text: meta }) : null)));
+  }));
+}
+
+/** The people a report can be handed to: the grid's staff first (by name, never by number). */
+function staffPicker(report, onPick) {
+  const box = h('div', { class: 'field', 'aria-busy': 'true' }, h('span', { class: 'field__label', text: tr('rp.assignTo') }), skeleton(2));
+  const error = h('p', { class: 'field__error', role: 'alert' });
+  api.get(`/api/v1/communities/${report.community_id}/staff`, { fresh: true }).then(({ items }) => {
+    const gridId = report.grid && report.grid.id;
+    const mine = currentMembership();
+    // a grid worker hands on within the report's grid only (the server says so too)
+    const allowed = items.filter((s) => s.user.id !== report.assignee_id
+      && (mine.role === 'committee' || (gridId && (s.grid_ids.includes(gridId) || s.role === 'committee'))));
+    allowed.sort((a, b) => Number(b.grid_ids.includes(gridId)) - Number(a.grid_ids.includes(gridId)));
+    box.removeAttribute('aria-busy');
+    fill(box, h('span', { class: 'field__label', text: tr('rp.assignTo') }), pickList({
+      name: 'assignee', items: allowed.map((s) => ({ ...s, id: s.user.id })), onPick, empty: tr('rp.noStaff'),
+      describe: (s) => ({ title: s.user.display_name,
+        meta: [tr(`role.${s.role}`), s.grid_ids.includes(gridId) ? tr('rp.thisGrid') : null].filter(Boolean).join(' · ') }) }), error);
+  }).catch((err) => { box.removeAttribute('aria-busy'); fill(box, h('p', { class: 'field__error', text: errorText(err) })); });
+  return { el: box, setError: (msg) => { error.textContent = msg || ''; } };
+}
+
+/** The open reports this one may repeat: the nearby ones of its category (else the same category's open ones). */
+function duplicatePicker(report, onPick) {
+  const box = h('div', { class: 'field', 'aria-busy': 'true' }, h('span', { class: 'field__label', text: tr('rp.duplicateOfWhich') }), skeleton(2));
+  const error = h('p', { class: 'field__error', role: 'alert' });
+  const cid = report.community_id;
+  const url = report.lat !== null && report.lat !== undefined
+    ? `/api/v1/communities/${cid}/reports/nearby?category=${encodeURIComponent(report.category)}&lat=${report.lat}&lng=${report.lng}`
+    : `/api/v1/communities/${cid}/reports?category=${encodeURIComponent(report.category)}&limit=30`;
+  api.get(url, { fresh: true }).then(({ items }) => {
+    const open = items.filter((r) => r.id !== report.id && !['rejected', 'confirmed'].includes(r.status));
+    box.removeAttribute('aria-busy');
+    fill(box, h('span', { class: 'field__label', text: tr('rp.duplicateOfWhich') }), pickList({
+      name: 'duplicate', items: open, onPick, empty: tr('rp.noDuplicates'),
+      describe: (r) => ({ title: r.description, meta: [tr('rp.number', { id: r.id }), tr(`status.${r.status}`), formatDateTime(r.created_at)].join(' · ') }) }), error);
+  }).catch((err) => { box.removeAttribute('aria-busy'); fill(box, h('p', { class: 'field__error', text: errorText(err) })); });
+  return { el: box, setError: (msg) => { error.textContent = msg || ''; } };
+}
+
 function actionSheet(report, action, reload) {
   const note = field({ name: 'note', label: tr('rp.note'), hint: tr('rp.noteHint'), multiline: true, maxlength: 2000 });
   const fields = { note };
   const extra = [];
-  let reason = 'cannot_reproduce';
+  const chosen = { assignee: null, duplicate: null };
+  let reason = null;
   let photoPick = null;
   if (action === 'assign') {
-    fields.assignee_id = field({ name: 'assignee_id', label: tr('rp.assigneeId'), type: 'number', inputmode: 'numeric', required: true });
-    extra.push(fields.assignee_id.el);
+    const picker = staffPicker(report, (person) => { chosen.assignee = person.user.id; picker.setError(null); });
+    fields.assignee_id = { setError: picker.setError, input: picker.el };
+    extra.push(picker.el);
   }
   if (action === 'reject') {
-    fields.duplicate_of_id = field({ name: 'duplicate_of_id', label: tr('rp.duplicateOf'), type: 'number', inputmode: 'numeric' });
+    const duplicate = duplicatePicker(report, (r) => { chosen.duplicate = r.id; duplicate.setError(null); });
+    fields.duplicate_of_id = { setError: duplicate.setError, input: duplicate.el };
     fields.redirect_to = field({ name: 'redirect_to', label: tr('rp.redirectTo'), maxlength: 200 });
+    // only the fields the chosen reason needs
+    const show = () => {
+      duplicate.el.hidden = reason !== 'duplicate';
+      fields.redirect_to.el.hidden = reason !== 'not_our_responsibility';
+    };
     extra.push(h('div', { class: 'field' }, h('span', { class: 'field__label', text: tr('rp.reason') }),
-      chips(['duplicate', 'not_our_responsibility', 'cannot_reproduce'].map((r) => ({ value: r, label: tr(`reason.${r}`) })), reason, (v) => { reason = v; }, { label: tr('rp.reason') })),
-    fields.duplicate_of_id.el, fields.redirect_to.el);
+      chips(['duplicate', 'not_our_responsibility', 'cannot_reproduce'].map((r) => ({ value: r, label: tr(`reason.${r}`) })), reason,
+        (v) => { reason = v; show(); }, { label: tr('rp.reason') })),
+    duplicate.el, fields.redirect_to.el);
+    show();
   }
   if (action === 'resolve') {
     photoPick = photoPicker();
@@ -312,12 +413,15 @@ function actionSheet(report, action, reload) {
     const form = h('form', { class: 'stack' }, ...extra, note.el, error, h('div', { class: 'sheet__actions' }, go));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
+      if (action === 'assign' && !chosen.assignee) { error.textContent = tr('rp.chooseAssignee'); error.focus(); return; }
+      if (action === 'reject' && !reason) { error.textContent = tr('rp.chooseReason'); error.focus(); return; }
+      if (action === 'reject' && reason === 'duplicate' && !chosen.duplicate) { error.textContent = tr('rp.chooseDuplicate'); error.focus(); return; }
       withLoading(go, async () => {
         const body = { action, note: note.input.value.trim() };
-        if (action === 'assign') body.assignee_id = Number(fields.assignee_id.input.value) || null;
+        if (action === 'assign') body.assignee_id = chosen.assignee;
         if (action === 'reject') {
           body.reason = reason;
-          if (reason === 'duplicate') body.duplicate_of_id = Number(fields.duplicate_of_id.input.value) || null;
+          if (reason === 'duplicate') body.duplicate_of_id = chosen.duplicate;
           if (reason === 'not_our_responsibility') body.redirect_to = fields.redirect_to.input.value.trim();
         }
         try {
@@ -341,19 +445,18 @@ function actionSheet(report, action, reload) {
 
 function verdictSheet(report, reload, { reopen = false, stillBroken = false } = {}) {
   openSheet({ title: stillBroken ? tr('rp.stillBroken') : tr('rp.rateTitle'), content: (close) => {
-    let stars = 5;
     const comment = field({ name: 'comment', label: reopen || stillBroken ? tr('rp.reopenComment') : tr('rp.comment'), multiline: true, maxlength: 2000, required: reopen || stillBroken });
     const error = formError();
-    const starChips = reopen || stillBroken ? null : chips([1, 2, 3, 4, 5].map((n) => ({ value: n, label: '★'.repeat(n) })), stars, (v) => { stars = v; }, { label: tr('rp.rateTitle') });
+    const starPick = reopen || stillBroken ? null : starInput({ label: tr('rp.rateTitle'), value: 5, starLabel: (n) => tr('rp.stars', { n }) });
     const go = button(stillBroken ? tr('rp.stillBroken') : reopen ? tr('rp.reopen') : tr('rp.confirm'), { block: true, type: 'submit', variant: reopen || stillBroken ? 'danger' : 'primary' });
-    const form = h('form', { class: 'stack' }, stillBroken ? h('p', { class: 'muted', text: tr('rp.stillBrokenHint') }) : null, starChips, comment.el, error, h('div', { class: 'sheet__actions' }, go));
+    const form = h('form', { class: 'stack' }, stillBroken ? h('p', { class: 'muted', text: tr('rp.stillBrokenHint') }) : null, starPick ? h('p', { class: 'rp-stars-hint', text: tr('rp.starsHint') }) : null, starPick && starPick.el, comment.el, error, h('div', { class: 'sheet__actions' }, go));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
       withLoading(go, async () => {
         try {
           const text = comment.input.value.trim();
           if (stillBroken) await api.post(`/api/v1/reports/${report.id}/still-broken`, { comment: text });
-          else await api.post(`/api/v1/reports/${report.id}/confirm`, reopen ? { reopen: true, comment: text } : { stars, comment: text });
+          else await api.post(`/api/v1/reports/${report.id}/confirm`, reopen ? { reopen: true, comment: text } : { stars: starPick.value(), comment: text });
           close();
           toast(tr('rp.done'));
           reload();
@@ -395,11 +498,19 @@ function actionsFor(report, reload) {
   return buttons.length ? h('div', { class: 'rp-actions', id: 'rp-actions' }, buttons) : null;
 }
 
+/** "Already reported: <the other report's words>", a link to it (its words arrive with a second request). */
+function duplicateOutcome(report) {
+  const words = h('span', { class: 'rp-dup-of', 'data-user-content': '' });
+  api.get(`/api/v1/reports/${report.duplicate_of_id}`).then((other) => { words.textContent = `“${other.description}”`; }).catch(() => {});
+  return h('p', { class: 'notice' }, h('a', { class: 'rp-notice-link', href: `/reports/${report.duplicate_of_id}` },
+    h('span', { text: tr('rp.rejectedDuplicateOf') }), ' ', words));
+}
+
 function outcome(report) {
   if (report.status === 'rejected') {
-    const text = report.reject_reason === 'duplicate' ? tr('rp.rejectedDuplicate', { id: report.duplicate_of_id })
-      : report.reject_reason === 'not_our_responsibility' ? tr('rp.rejectedElsewhere', { where: report.redirect_to }) : tr('rp.rejectedCannot');
-    return h('p', { class: 'notice' }, report.reject_reason === 'duplicate' ? h('a', { class: 'rp-notice-link', href: `/reports/${report.duplicate_of_id}`, text }) : text);
+    if (report.reject_reason === 'duplicate') return duplicateOutcome(report);
+    const text = report.reject_reason === 'not_our_responsibility' ? tr('rp.rejectedElsewhere', { where: report.redirect_to }) : tr('rp.rejectedCannot');
+    return h('p', { class: 'notice', text });
   }
   if (report.is_confirmed_by_default) return h('p', { class: 'notice notice--ok', text: tr('rp.confirmedByDefault') });
   if (report.rating_stars) return h('p', { class: 'notice notice--ok' }, `${'★'.repeat(report.rating_stars)} ${tr('rp.rated', { n: report.rating_stars })}`, report.rating_comment ? ` — ${report.rating_comment}` : '');
