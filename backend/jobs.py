@@ -23,7 +23,7 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app
+from flask import current_app, g
 
 from backend.core.manifest import resolve
 
@@ -58,6 +58,7 @@ def run_job(name: str, *args, **kwargs):
     if app is None:  # inside an RQ worker process: build the app once (named, so jobs import no domain)
         app = _worker_app = resolve(APP_FACTORY)()
     with app.app_context():
+        g.in_job = True  # its transactions write (see core.db.is_read_only)
         try:
             result = resolve(name)(*args, **kwargs)
             commit()

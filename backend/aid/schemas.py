@@ -4,7 +4,8 @@ import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
 from backend.aid.models import CATEGORIES, KINDS, STATUSES
-from backend.core.schemas import InputSchema, text
+from backend.aid.services import ACTIONS
+from backend.core.schemas import InputSchema, abilities_schema, text
 
 
 class AidPostCreateSchema(InputSchema):
@@ -93,6 +94,7 @@ class AidPostSchema(AidPostSummarySchema):
     responses = ma.fields.List(ma.fields.Nested(AidResponseSchema))
     my_response = ma.fields.Nested(AidResponseSchema, allow_none=True)
     thanks = ma.fields.Nested(ThanksBriefSchema, allow_none=True)
+    can = ma.fields.Nested(abilities_schema("AidAbilitiesSchema", ACTIONS))
 
 
 class ThanksArgsSchema(ma.Schema):

@@ -66,6 +66,7 @@ register_messages("aid", {
 })
 
 MAX_HOURS = 24
+ACTIONS = ("respond", "accept", "complete", "thank", "close", "reopen")  # what a viewer may do with a post
 RESPONSE_FIELDS_SHOWN_TO_AUTHOR = "all"  # the author sees every response; others only their own
 
 
@@ -139,19 +140,48 @@ def _context(post: AidPost, **extra) -> dict:
     return {"aid_id": post.id, "title": post.title, "kind": post.kind, "category": post.category, **extra}
 
 
-def _decorate(post: AidPost, actor) -> AidPost:
-    """Attach what this viewer may see: responses (author only), their own response, hours, thanks."""
-    responses = list(db.session.scalars(select(AidResponse).where(AidResponse.post_id == post.id)
-                                        .order_by(AidResponse.id)))
-    post.response_count = len(responses)
-    post.responses = responses if actor.id == post.author_id else []
-    post.my_response = next((r for r in responses if r.responder_id == actor.id), None)
-    entry = db.session.scalar(select(TimeBankEntry).where(TimeBankEntry.post_id == post.id))
-    post.hours = round(entry.minutes / 60, 2) if entry else None
-    post.thanks = db.session.scalar(select(AidThanks).where(AidThanks.post_id == post.id))
-    post.viewer_role = ("author" if actor.id == post.author_id else "helper" if actor.id == post.helper_id
-                        else "responder" if post.my_response else None)
-    return post
+def present(actor, posts: list[AidPost], *, detail: bool = False) -> list[AidPost]:
+    """What this viewer sees of the posts besides their columns: how many responses; on a post's page the
+    responses (its author only), their own response, hours, thanks, their role and `can`."""
+    if not detail:
+        counts = dict(db.session.execute(
+            select(AidResponse.post_id, func.count()).where(AidResponse.post_id.in_([p.id for p in posts]))
+            .group_by(AidResponse.post_id)).all()) if posts else {}
+        for post in posts:
+            post.response_count = counts.get(post.id, 0)
+        return posts
+    for post in posts:
+        responses = list(db.session.scalars(select(AidResponse).where(AidResponse.post_id == post.id)
+                                            .order_by(AidResponse.id)))
+        post.response_count = len(responses)
+        post.responses = responses if actor.id == post.author_id else []
+        post.my_response = next((r for r in responses if r.responder_id == actor.id), None)
+        entry = db.session.scalar(select(TimeBankEntry).where(TimeBankEntry.post_id == post.id))
+        post.hours = round(entry.minutes / 60, 2) if entry else None
+        post.thanks = db.session.scalar(select(AidThanks).where(AidThanks.post_id == post.id))
+        post.viewer_role = ("author" if actor.id == post.author_id else "helper" if actor.id == post.helper_id
+                            else "responder" if post.my_response else None)
+        post.can = abilities(actor, post)
+    return posts
+
+
+def abilities(actor, post: AidPost) -> dict[str, bool]:
+    """What this viewer may do with the post now (`can`), on its page (its responses and thanks attached)."""
+    member = access.membership(actor, post.community_id)
+    if member is None or not member.is_verified:
+        return dict.fromkeys(ACTIONS, False)
+    author, status = actor.id == post.author_id, post.status
+    side_done = post.author_done_at if author else post.helper_done_at
+    return {
+        # Whoever sees the post is not blocked by its author (can_see): no block to look up again.
+        "respond": not author and status == "open" and not _is_past(post.needed_at) and post.my_response is None,
+        "accept": author and status == "open" and any(r.status == "open" for r in post.responses),
+        "complete": (post.is_party(actor.id) and post.helper_id is not None and status in ("matched", "completed")
+                     and side_done is None),
+        "thank": actor.id == post.receiver_id and status == "completed" and post.thanks is None,
+        "close": author and AID_STATES.allows(post, "close"),
+        "reopen": author and AID_STATES.allows(post, "reopen"),
+    }
 
 
 # --- posts --------------------------------------------------------------------------------------
@@ -174,7 +204,7 @@ def create_post(actor, community_id: int, *, kind: str, category: str, title: st
     db.session.add(post)
     db.session.flush()
     moderation.hold_if_filtered("aid", post, post.title, post.body)
-    return _decorate(post, actor)
+    return present(actor, [post], detail=True)[0]
 
 
 def list_posts(actor, community_id: int, *, kind: str | None = None, category: str | None = None,
@@ -201,16 +231,12 @@ def list_posts(actor, community_id: int, *, kind: str | None = None, category: s
     if grid_id:
         stmt = stmt.where(AidPost.grid_id == grid_id)
     page = paginate(stmt, [SortKey(AidPost.id, descending=True)], limit=limit, cursor=cursor)
-    counts = dict(db.session.execute(
-        select(AidResponse.post_id, func.count()).where(AidResponse.post_id.in_([p.id for p in page.items]))
-        .group_by(AidResponse.post_id)).all())
-    for post in page.items:
-        post.response_count = counts.get(post.id, 0)
+    present(actor, page.items)
     return page
 
 
 def get_post(actor, post_id: int) -> AidPost:
-    return _decorate(_visible_post(actor, post_id), actor)
+    return present(actor, [_visible_post(actor, post_id)], detail=True)[0]
 
 
 def respond(actor, post_id: int, *, message: str) -> AidResponse:
@@ -275,7 +301,7 @@ def accept_response(actor, post_id: int, response_id: int) -> AidPost:
     db.session.flush()
     notify([response.responder_id], "aid_accepted", _context(post), community_id=post.community_id)
     notify([o.responder_id for o in others], "aid_not_selected", _context(post), community_id=post.community_id)
-    return _decorate(post, actor)
+    return present(actor, [post], detail=True)[0]
 
 
 def complete(actor, post_id: int, *, hours: float | None = None, thanks: str | None = None) -> AidPost:
@@ -310,7 +336,7 @@ def complete(actor, post_id: int, *, hours: float | None = None, thanks: str | N
         _add_thanks(post, actor, thanks)
     other = post.helper_id if actor.id == post.author_id else post.author_id
     notify([other], "aid_completed", _context(post), community_id=post.community_id)
-    return _decorate(post, actor)
+    return present(actor, [post], detail=True)[0]
 
 
 def _record_hours(post: AidPost, minutes: int) -> None:
@@ -350,7 +376,7 @@ def thank(actor, post_id: int, *, text: str) -> AidPost:
     if post.status != "completed":
         raise Conflict("aid.aid_not_completed")
     _add_thanks(post, actor, text)
-    return _decorate(post, actor)
+    return present(actor, [post], detail=True)[0]
 
 
 def close(actor, post_id: int) -> AidPost:
@@ -365,7 +391,7 @@ def close(actor, post_id: int) -> AidPost:
     db.session.flush()
     if was_matched:
         notify([post.helper_id], "aid_closed", _context(post), community_id=post.community_id)
-    return _decorate(post, actor)
+    return present(actor, [post], detail=True)[0]
 
 
 def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost:
@@ -387,7 +413,7 @@ def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost
     for response in db.session.scalars(select(AidResponse).where(AidResponse.post_id == post.id)):
         AID_RESPONSE_STATES.move(response, "reopen")
     db.session.flush()
-    return _decorate(post, actor)
+    return present(actor, [post], detail=True)[0]
 
 
 def expire_posts(now: datetime | None = None) -> int:

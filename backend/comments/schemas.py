@@ -2,8 +2,8 @@ import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
 from backend.comments.models import BODY_MAX
-from backend.comments.services import ORDERS
-from backend.core.schemas import InputSchema, text
+from backend.comments.services import ACTIONS, ORDERS
+from backend.core.schemas import InputSchema, abilities_schema, text
 
 
 class CommentSchema(ma.Schema):
@@ -17,7 +17,7 @@ class CommentSchema(ma.Schema):
     is_deleted = ma.fields.Boolean()
     is_hidden = ma.fields.Boolean()
     is_mine = ma.fields.Boolean()
-    can_edit = ma.fields.Boolean()
+    can = ma.fields.Nested(abilities_schema("CommentAbilitiesSchema", ACTIONS))
     replies_count = ma.fields.Integer()
     created_at = ma.fields.DateTime()
     edited_at = ma.fields.DateTime(allow_none=True)

@@ -27,6 +27,7 @@ from backend.notifications.services import notify
 EDIT_WINDOW = timedelta(minutes=15)
 REPLIES_PREVIEW = 20
 ORDERS = ("newest", "oldest")
+ACTIONS = ("edit", "delete", "reply", "flag")  # what a viewer may do with a comment (`can`)
 
 register_messages("comment", {
     "edit_window_closed": {
@@ -78,13 +79,25 @@ def _visible_to(actor):
     return or_(Comment.is_hidden.is_(False), Comment.author_id == actor_id)
 
 
-def _decorate(actor, comments: Iterable[Comment]) -> None:
-    """Viewer-specific fields the schema dumps (is_mine, can_edit)."""
+def present(actor, comments: Iterable[Comment]) -> list[Comment]:
+    """What this viewer sees of the comments besides their columns: whether each is theirs, and `can`."""
+    comments = list(comments)
     actor_id = actors.actor_id(actor)
-    now = utcnow()
     for comment in comments:
         comment.is_mine = actor_id is not None and comment.author_id == actor_id
-        comment.can_edit = comment.is_mine and not comment.is_deleted and now - comment.created_at <= EDIT_WINDOW
+        comment.can = abilities(actor, comment)
+    return comments
+
+
+def abilities(actor, comment: Comment) -> dict[str, bool]:
+    """What this viewer may do with the comment now (`can`; the services check again)."""
+    if not actors.is_signed_in(actor) or comment.is_deleted:
+        return dict.fromkeys(ACTIONS, False)
+    member = access.membership(actor, comment.community_id)  # loaded once per request and community
+    active = member is not None and member.status != "suspended"
+    mine = comment.author_id == actor.id
+    return {"edit": mine and active and utcnow() - comment.created_at <= EDIT_WINDOW, "delete": mine,
+            "reply": active and comment.parent_id is None, "flag": active and not mine}
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -112,7 +125,7 @@ def list_comments(actor, target_type: str, target_id: int, *, order: str = "olde
     page = paginate(stmt, [SortKey(Comment.id, descending=order == "newest")], limit=limit, cursor=cursor)
     if parent_id is None:
         _attach_replies(actor, page.items)
-    _decorate(actor, page.items)
+    present(actor, page.items)
     return page
 
 
@@ -131,7 +144,7 @@ def _attach_replies(actor, comments: list[Comment]) -> None:
     by_id = {c.id: c for c in comments}
     for reply in replies:
         by_id[reply.parent_id].replies.append(reply)
-    _decorate(actor, replies)
+    present(actor, replies)
 
 
 def counts_for(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
@@ -204,7 +217,7 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
     moderation.hold_if_filtered("comment", comment, body)  # a filtered word hides it until reviewed
     _tell_about(actor, target, item, comment, parent)
     comment.replies = []
-    _decorate(actor, [comment])
+    present(actor, [comment])
     return comment
 
 
@@ -248,7 +261,7 @@ def edit_comment(actor, comment_id: int, *, body: str) -> Comment:
     db.session.flush()
     moderation.hold_if_filtered("comment", comment, body)
     comment.replies = []
-    _decorate(actor, [comment])
+    present(actor, [comment])
     return comment
 
 

@@ -12,7 +12,6 @@ from sqlalchemy import inspect, select
 
 from backend.communities.models import Grid, Membership
 from backend.core.actors import is_signed_in, require_user
-from backend.core.db import utcnow
 from backend.core.errors import Forbidden
 from backend.extensions import db
 
@@ -20,6 +19,8 @@ _LOADED = "linli_loaded_memberships"
 
 
 def membership(actor, community_id: int) -> Membership | None:
+    """The actor's membership (None for visitors and outsiders). Only reads: an expired suspension reads as
+    lifted (Membership.status) until the lift-suspensions job writes it down."""
     if not is_signed_in(actor):
         return None
     found = _loaded_membership(actor.id, community_id)
@@ -28,7 +29,6 @@ def membership(actor, community_id: int) -> Membership | None:
             Membership.user_id == actor.id, Membership.community_id == community_id))
     if found is not None:
         _remember(found)
-        _lift_expired_suspension(found)
     return found
 
 
@@ -48,12 +48,6 @@ def _loaded_membership(user_id: int, community_id: int) -> Membership | None:
 
 def _remember(found: Membership) -> None:
     db.session.info.setdefault(_LOADED, {})[(found.user_id, found.community_id)] = found
-
-
-def _lift_expired_suspension(member: Membership) -> None:
-    if member.status == "suspended" and member.suspended_until and member.suspended_until <= utcnow():
-        member.end_suspension()
-        db.session.flush()
 
 
 def require_member(actor, community_id: int) -> Membership:

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
@@ -20,7 +21,7 @@ MEMBERSHIP_STATES = Machine("membership", {
     "verify": ("pending", "verified"),
     "suspend": (("pending", "verified", "suspended"), "suspended"),
     "lift": ("suspended", ("verified", "pending")),
-}, noun=("该成员", "The membership"))
+}, field="recorded_status", noun=("该成员", "The membership"))
 
 
 class Region(db.Model):
@@ -106,7 +107,9 @@ class Membership(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     role: Mapped[str] = mapped_column(String(20), default="resident")
-    status: Mapped[str] = mapped_column(String(20), default="pending")
+    # The status as last written; `status` reads an expired suspension as already lifted (the
+    # lift-suspensions job writes that down), so that reading a membership never has to write.
+    recorded_status: Mapped[str] = mapped_column("status", String(20), default="pending")
     household_id: Mapped[int | None] = mapped_column(ForeignKey("households.id"), index=True)
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"), index=True)
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -118,6 +121,27 @@ class Membership(db.Model):
     community: Mapped[Community] = relationship(lazy="joined")
     household: Mapped[Household | None] = relationship(lazy="joined")
     grid: Mapped[Grid | None] = relationship(lazy="joined")
+
+    @hybrid_property
+    def status(self) -> str:
+        if self.recorded_status == "suspended" and self.suspended_until is not None \
+                and self.suspended_until <= utcnow():
+            return self.status_after_suspension
+        return self.recorded_status
+
+    @status.inplace.setter
+    def _status_setter(self, value: str) -> None:
+        self.recorded_status = value
+
+    @status.inplace.expression
+    @classmethod
+    def _status_expression(cls):
+        return cls.recorded_status
+
+    @property
+    def status_after_suspension(self) -> str:
+        """Where a suspension ends: verified if the committee (or an invite) ever verified them."""
+        return "verified" if self.verified_at else "pending"
 
     @property
     def is_verified(self) -> bool:
@@ -133,7 +157,7 @@ class Membership(db.Model):
 
     def end_suspension(self) -> None:
         """Back to where they were: verified if the committee (or an invite) ever verified them."""
-        MEMBERSHIP_STATES.move(self, "lift", to="verified" if self.verified_at else "pending")
+        MEMBERSHIP_STATES.move(self, "lift", to=self.status_after_suspension)
         self.suspended_until = None
 
 

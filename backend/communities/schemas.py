@@ -2,8 +2,8 @@ import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema, public_name
 from backend.communities.models import REGION_KINDS, STATUSES
-from backend.communities.services import ASSIGNABLE_ROLES
-from backend.core.schemas import InputSchema, text
+from backend.communities.services import ACTIONS, ASSIGNABLE_ROLES
+from backend.core.schemas import InputSchema, abilities_schema, text
 
 
 class CommunityRefSchema(ma.Schema):
@@ -56,6 +56,7 @@ class MemberSchema(OwnMembershipSchema):
         exclude = ("community",)
 
     user = ma.fields.Nested(ContactUserSchema)
+    can = ma.fields.Nested(abilities_schema("MemberAbilitiesSchema", ACTIONS))
 
 
 def _region_name(community, kind: str):

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.services import register_account_eraser, register_profile_part
@@ -50,6 +50,7 @@ register_messages("community", {
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 ASSIGNABLE_ROLES = ("resident", "grid_worker", "committee")
+ACTIONS = ("verify", "set_role")  # what the committee may do with a member (`can`)
 
 
 # --- regions, communities, grids (platform admin) -------------------------------------------
@@ -257,7 +258,18 @@ def list_members(actor, community_id: int, *, status: str | None, limit: int, cu
     stmt = select(Membership).where(Membership.community_id == community_id)
     if status:
         stmt = stmt.where(Membership.status == status)
-    return paginate(stmt, [SortKey(Membership.id)], limit=limit, cursor=cursor)
+    page = paginate(stmt, [SortKey(Membership.id)], limit=limit, cursor=cursor)
+    present(actor, page.items)
+    return page
+
+
+def present(actor, members: list[Membership]) -> list[Membership]:
+    """`can` of each member, for the committee (or a platform admin) who manages them."""
+    for member in members:
+        manager = getattr(actor, "is_platform_admin", False) or access.is_committee(actor, member.community_id)
+        member.can = {"verify": manager and MEMBERSHIP_STATES.allows(member, "verify"),
+                      "set_role": manager and member.is_verified}
+    return members
 
 
 def get_membership(membership_id: int) -> Membership | None:
@@ -293,7 +305,7 @@ def verify_member(actor, community_id: int, user_id: int) -> Membership:
                  before={"status": "pending"}, after={"status": "verified"})
     notify([user_id], "membership_verified", {"community_id": community_id, "community_name": member.community.name},
            community_id=community_id)
-    return member
+    return present(actor, [member])[0]
 
 
 def set_role(actor, community_id: int, user_id: int, role: str, grid_ids: list[int] | None = None) -> Membership:
@@ -322,7 +334,7 @@ def set_role(actor, community_id: int, user_id: int, role: str, grid_ids: list[i
     db.session.flush()
     audit.record(actor, "member.set_role", "user", user_id, community_id=community_id, before=before,
                  after={"role": role, "grid_ids": [g.id for g in grids]})
-    return member
+    return present(actor, [member])[0]
 
 
 def _committee_count(community_id: int) -> int:
@@ -341,10 +353,25 @@ def suspend_member(community_id: int, user_id: int, until) -> Membership:
 
 def lift_suspension(community_id: int, user_id: int) -> Membership:
     member = _membership_or_404(community_id, user_id)
-    if member.status == "suspended":
+    if member.recorded_status == "suspended":  # an expired one too: the job may not have run yet
         member.end_suspension()
         db.session.flush()
     return member
+
+
+def lift_expired_suspensions(now=None) -> int:
+    """Job: write down the end of every suspension whose time is up (reads already show it lifted).
+
+    One conditional UPDATE: a suspension the committee lifted or renewed meanwhile no longer matches.
+    """
+    now = now or utcnow()
+    lifted = (update(Membership)
+              .where(Membership.recorded_status.in_(MEMBERSHIP_STATES.sources("lift")),
+                     Membership.suspended_until <= now)
+              .values(recorded_status=case((Membership.verified_at.is_not(None), "verified"), else_="pending"),
+                      suspended_until=None)
+              .execution_options(synchronize_session=False))
+    return db.session.execute(lifted).rowcount
 
 
 def mark_org_admin(community_id: int, user_id: int) -> None:

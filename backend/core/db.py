@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from flask import has_request_context, request
+from flask import g, has_app_context, has_request_context, request
 from sqlalchemy import DateTime, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
@@ -62,8 +62,14 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        read_only = has_request_context() and request.method in SAFE_METHODS
-        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+        connection.exec_driver_sql("BEGIN" if is_read_only() else "BEGIN IMMEDIATE")
+
+
+def is_read_only() -> bool:
+    """A GET (HEAD, OPTIONS) request's own work: it reads and never writes. A job it hands work to runs in an
+    application context of its own (marked by backend.jobs), even when run inline right after the request."""
+    return (has_request_context() and request.method in SAFE_METHODS
+            and not (has_app_context() and g.get("in_job")))
 
 
 def after_commit(callback: Callable[[], None]) -> None:

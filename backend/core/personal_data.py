@@ -23,8 +23,8 @@ def plain(value):
 def row_dict(row, *, leave_out: Iterable[str] = ()) -> dict:
     """Every column of an ORM row except `leave_out`, as JSON values."""
     skipped = set(leave_out)
-    return {column.key: plain(getattr(row, column.key))
-            for column in inspect(row).mapper.column_attrs if column.key not in skipped}
+    return {attribute.columns[0].name: plain(getattr(row, attribute.key))
+            for attribute in inspect(row).mapper.column_attrs if attribute.columns[0].name not in skipped}
 
 
 def rows_of(statement, *, leave_out: Iterable[str] = ()) -> list[dict]:

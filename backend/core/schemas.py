@@ -31,3 +31,9 @@ class OneOfKinds(ma.validate.OneOf):
     @property
     def choices_text(self) -> str:
         return ", ".join(self.choices)
+
+
+def abilities_schema(name: str, actions: tuple[str, ...]) -> type[ma.Schema]:
+    """The `can` object of a view: what the viewer may do now, one boolean per action, so the PWA shows only
+    the buttons that will work (the services check again). Each domain's `abilities(actor, obj)` fills it."""
+    return ma.Schema.from_dict({action: ma.fields.Boolean(required=True) for action in actions}, name=name)

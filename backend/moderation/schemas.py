@@ -1,8 +1,9 @@
 import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
-from backend.core.schemas import InputSchema, text
+from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.moderation.models import ACTIONS, CASE_STATES, FLAG_REASONS
+from backend.moderation.services import QUEUE_ACTIONS
 
 TARGET_TYPE = text(30, required=True, min_length=1)
 
@@ -70,6 +71,7 @@ class QueueItemSchema(ma.Schema):
     flag_texts = ma.fields.List(ma.fields.String())
     author = ma.fields.Nested(PublicUserSchema, allow_none=True)
     author_history = ma.fields.List(ma.fields.Nested(ActionSchema))
+    can = ma.fields.Nested(abilities_schema("QueueItemAbilitiesSchema", QUEUE_ACTIONS))
     updated_at = ma.fields.DateTime()
 
 

@@ -34,6 +34,7 @@ from backend.moderation.models import (APPEAL_STATES, MODERATION_CASE_STATES, Ap
 from backend.notifications.services import notify
 
 DEFAULT_FLAG_THRESHOLD = 3
+QUEUE_ACTIONS = ("hide", "restore", "warn", "suspend")  # what the committee may do about a queued item
 MAX_SUSPENSION_DAYS = 365
 
 register_messages("moderation", {
@@ -166,6 +167,7 @@ class QueueItem:
     flag_texts: list[str]
     author: object
     author_history: list[ModerationAction]
+    can: dict
 
     def __getattr__(self, name):  # id, target_type, flag_count... come from the case
         return getattr(self.case, name)
@@ -208,8 +210,18 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
                                reasons=dict(Counter(f.reason for f in case_flags)),
                                flag_texts=[f.text for f in case_flags if f.text],
                                author=authors.get(case.author_id),
-                               author_history=[a for a in history if a.author_id == case.author_id][:10]))
+                               author_history=[a for a in history if a.author_id == case.author_id][:10],
+                               can=abilities(case, hidden)))
     return items
+
+
+def abilities(case: ModerationCase, hidden: bool) -> dict[str, bool]:
+    """What the committee may do about a queued item (`can`): hide or restore what can be hidden, warn or
+    suspend whoever wrote it."""
+    target = targets.get(case.target_type)
+    hideable = target is not None and target.hideable
+    return {"hide": hideable and not hidden, "restore": hideable and hidden, "warn": case.author_id is not None,
+            "suspend": case.author_id is not None}
 
 
 def act(actor, *, target_type: str, target_id: int, action: str, reason: str, days: int | None = None) -> ModerationAction:

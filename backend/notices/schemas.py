@@ -3,7 +3,8 @@ from datetime import UTC
 import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
-from backend.core.schemas import InputSchema, text
+from backend.core.schemas import InputSchema, abilities_schema, text
+from backend.notices.services import ACTIONS
 
 
 class NoticeCreateSchema(InputSchema):
@@ -32,3 +33,4 @@ class NoticeSchema(ma.Schema):
     read_count = ma.fields.Integer(attribute="visible_read_count", allow_none=True)
     # True only for the committee and the author: nobody else receives a hidden notice.
     is_hidden = ma.fields.Boolean()
+    can = ma.fields.Nested(abilities_schema("NoticeAbilitiesSchema", ACTIONS))

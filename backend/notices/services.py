@@ -10,13 +10,16 @@ from sqlalchemy.exc import IntegrityError
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
-from backend.core.db import utcnow
+from backend import jobs
+from backend.core.db import after_commit, utcnow
 from backend.core.errors import NotFound
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notices.models import Notice, NoticeGrid, NoticeRead
 from backend.notifications.services import notify
+
+ACTIONS = ("comment",)  # what a member may do with a notice (`can`)
 
 
 def _grid_ids_of(notice_ids: list[int]) -> dict[int, list[int]]:
@@ -61,7 +64,7 @@ def create_notice(actor, community_id: int, *, title: str, body: str, pinned: bo
     audit.record(actor, "notice.publish", "notice", notice.id, community_id=community_id,
                  after={"title": notice.title, "urgent": urgent, "pinned": pinned, "grid_ids": [g.id for g in grids],
                         "publish_at": notice.publish_at.isoformat()})
-    return _present(actor, [notice], committee=True)[0]
+    return present(actor, [notice], committee=True)[0]
 
 
 def _excerpt(body: str, length: int = 80) -> str:
@@ -95,7 +98,9 @@ def _addressed_to(member):
             or_(Notice.is_hidden.is_(False), Notice.author_id == member.user_id))
 
 
-def _present(actor, notices: list[Notice], *, committee: bool) -> list[Notice]:
+def present(actor, notices: list[Notice], *, committee: bool) -> list[Notice]:
+    """What this viewer sees of the notices besides their columns: grids, read or not, scheduled, the read
+    count (the committee only), and `can`."""
     ids = [n.id for n in notices]
     grids = _grid_ids_of(ids)
     read = set(db.session.scalars(select(NoticeRead.notice_id).where(
@@ -106,7 +111,14 @@ def _present(actor, notices: list[Notice], *, committee: bool) -> list[Notice]:
         notice.is_read = notice.id in read
         notice.is_scheduled = notice.publish_at > now
         notice.visible_read_count = notice.read_count if committee else None
+        notice.can = abilities(actor, notice)
     return notices
+
+
+def abilities(actor, notice: Notice) -> dict[str, bool]:
+    """What a member who sees the notice may do with it (`can`)."""
+    member = access.membership(actor, notice.community_id)
+    return {"comment": member is not None and member.status != "suspended"}
 
 
 def list_notices(actor, community_id: int, *, limit: int = 20, cursor: str | None = None) -> Page:
@@ -120,12 +132,14 @@ def list_notices(actor, community_id: int, *, limit: int = 20, cursor: str | Non
     keys = [pinned_first, SortKey(Notice.publish_at, descending=True),
             SortKey(Notice.id, descending=True)]
     page = paginate(stmt, keys, limit=limit, cursor=cursor)
-    _present(actor, page.items, committee=member.is_committee)
+    present(actor, page.items, committee=member.is_committee)
     return page
 
 
 def read_notice(actor, notice_id: int) -> Notice:
     """Open a notice; a resident's first opening leaves a read receipt (counted once, by the database).
+
+    Reading writes nothing itself: the receipt is written by a job once the read is answered.
 
     :raises NotFound: unknown, not addressed to this member, or not yet published
     """
@@ -135,20 +149,24 @@ def read_notice(actor, notice_id: int) -> Notice:
     member = access.require_member(actor, notice.community_id)
     if not can_see(actor, notice):
         raise NotFound()
+    present(actor, [notice], committee=member.is_committee)
     if not member.is_committee:
-        _mark_read(notice, actor.id)
-    return _present(actor, [notice], committee=member.is_committee)[0]
+        notice_id, user_id = notice.id, actor.id
+        after_commit(lambda: jobs.enqueue(record_read, notice_id, user_id))
+        notice.is_read = True  # this opening is the receipt
+    return notice
 
 
-def _mark_read(notice: Notice, user_id: int) -> None:
+def record_read(notice_id: int, user_id: int) -> bool:
+    """Job: the read receipt of one person's first opening, counted once (unique receipt, SQL increment)."""
     try:
         with db.session.begin_nested():
-            db.session.add(NoticeRead(notice_id=notice.id, user_id=user_id))
+            db.session.add(NoticeRead(notice_id=notice_id, user_id=user_id))
     except IntegrityError:
-        return  # read before: the receipt exists, the count stays
-    db.session.execute(update(Notice).where(Notice.id == notice.id).values(read_count=Notice.read_count + 1)
+        return False  # read before: the receipt exists, the count stays
+    db.session.execute(update(Notice).where(Notice.id == notice_id).values(read_count=Notice.read_count + 1)
                        .execution_options(synchronize_session=False))
-    db.session.refresh(notice)
+    return True
 
 
 def can_see(actor, notice: Notice) -> bool:

@@ -2,9 +2,9 @@ import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
 from backend.communities.schemas import GridRefSchema
-from backend.core.schemas import InputSchema, text
+from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.projects.models import STATUSES
-from backend.projects.services import SORTS
+from backend.projects.services import ACTIONS, SORTS
 
 MAX_PHOTOS = 9
 MAX_BUDGET_CENTS = 100_000_000_00  # 1 亿元: far above any micro-project, far below integer overflow
@@ -126,22 +126,6 @@ class ProjectSummarySchema(ma.Schema):
     is_hidden = ma.fields.Boolean()
 
 
-class AbilitiesSchema(ma.Schema):
-    """What the viewer may do now (the PWA shows only the buttons that will work)."""
-
-    edit = ma.fields.Boolean()
-    submit = ma.fields.Boolean()
-    withdraw = ma.fields.Boolean()
-    support = ma.fields.Boolean()
-    unsupport = ma.fields.Boolean()
-    review = ma.fields.Boolean()
-    start = ma.fields.Boolean()
-    post_update = ma.fields.Boolean()
-    complete = ma.fields.Boolean()
-    rate = ma.fields.Boolean()
-    comment = ma.fields.Boolean()
-
-
 class ProjectSchema(ProjectSummarySchema):
     """A project's page."""
 
@@ -154,7 +138,7 @@ class ProjectSchema(ProjectSummarySchema):
     decided_at = ma.fields.DateTime(allow_none=True)
     completed_at = ma.fields.DateTime(allow_none=True)
     my_rating = ma.fields.Nested(MyRatingSchema, allow_none=True)
-    can = ma.fields.Nested(AbilitiesSchema)
+    can = ma.fields.Nested(abilities_schema("ProjectAbilitiesSchema", ACTIONS))
 
 
 class ProjectEventSchema(ma.Schema):

@@ -33,6 +33,9 @@ DEFAULT_SUPPORT_DAYS = 60
 MIN_SUPPORT_THRESHOLD = 5
 SUPPORT_SHARE_OF_HOUSEHOLDS = 0.02
 SORTS = ("newest", "most_supported", "closing_soon")
+# What a viewer may do with a project (`can` on its page).
+ACTIONS = ("edit", "submit", "withdraw", "support", "unsupport", "review", "start", "post_update", "complete",
+           "rate", "comment")
 EDITABLE_FIELDS = ("title", "summary", "body", "category", "grid_id", "budget_cents", "volunteers_needed",
                    "photo_ids", "author_organisation_id")
 # closing_soon puts projects without a deadline last; a far-future stand-in keeps the keyset comparable.
@@ -163,8 +166,9 @@ def _supported_ids(actor, project_ids: list[int]) -> set[int]:
         ProjectSupport.user_id == actor_id, ProjectSupport.project_id.in_(project_ids))))
 
 
-def _decorate(actor, projects: list[Project], *, detail: bool = False) -> list[Project]:
-    """Viewer-specific and counted fields the schemas dump (marshmallow 4 has no context)."""
+def present(actor, projects: list[Project], *, detail: bool = False) -> list[Project]:
+    """What this viewer sees of the projects besides their columns (the schemas dump it; marshmallow 4 has
+    no context): whether they support each, comment counts; on a project's page their rating and `can`."""
     ids = [p.id for p in projects]
     supported = _supported_ids(actor, ids)
     comments = counts_for("project", ids)
@@ -174,7 +178,7 @@ def _decorate(actor, projects: list[Project], *, detail: bool = False) -> list[P
     if detail and projects:
         for project in projects:
             project.my_rating = _my_rating(actor, project.id)
-            project.can = _abilities(actor, project)
+            project.can = abilities(actor, project)
     return projects
 
 
@@ -186,8 +190,8 @@ def _my_rating(actor, project_id: int) -> ProjectRating | None:
                                                          ProjectRating.user_id == actor_id))
 
 
-def _abilities(actor, project: Project) -> dict[str, bool]:
-    """What the viewer may do now, so the PWA shows only buttons that will work."""
+def abilities(actor, project: Project) -> dict[str, bool]:
+    """What the viewer may do now (`can`), so the PWA shows only buttons that will work."""
     member = access.membership(actor, project.community_id)
     verified = member is not None and member.status == "verified"
     committee = member is not None and member.is_committee
@@ -209,7 +213,7 @@ def _abilities(actor, project: Project) -> dict[str, bool]:
 
 
 def project_detail(actor, project_id: int) -> Project:
-    return _decorate(actor, [get_visible_project(actor, project_id)], detail=True)[0]
+    return present(actor, [get_visible_project(actor, project_id)], detail=True)[0]
 
 
 def list_projects(actor, community_id: int, *, status: str | None = None, category: str | None = None,
@@ -242,7 +246,7 @@ def list_projects(actor, community_id: int, *, status: str | None = None, catego
     if grid_id is not None:
         stmt = stmt.where(Project.grid_id == grid_id)
     page = paginate(stmt, _sort_keys(sort), limit=limit, cursor=cursor)
-    _decorate(actor, page.items)
+    present(actor, page.items)
     return page
 
 

@@ -3,16 +3,16 @@ import marshmallow as ma
 from backend.accounts.schemas import PublicUserSchema
 from backend.communities.schemas import GridRefSchema
 from backend.core.i18n import request_locale
-from backend.core.schemas import InputSchema, text
+from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.reports import categories as cats
 from backend.reports.models import REJECT_REASONS, STATUSES
+from backend.reports.services import ACTIONS, HANDLER_ACTIONS
 from backend.uploads.schemas import UploadSchema
 
 ANONYMOUS_REPORTER = {
     "zh-CN": ("第{number}网格的居民", "一位居民"),
     "en": ("A resident of grid {number}", "A resident"),
 }
-ACTIONS = ("accept", "assign", "start", "resolve", "reject")
 
 
 def reporter_label(report) -> str:
@@ -47,7 +47,7 @@ class NearbyArgsSchema(ma.Schema):
 
 
 class TransitionSchema(InputSchema):
-    action = ma.fields.String(required=True, validate=ma.validate.OneOf(ACTIONS))
+    action = ma.fields.String(required=True, validate=ma.validate.OneOf(HANDLER_ACTIONS))
     note = text(2000, load_default="")
     assignee_id = ma.fields.Integer(load_default=None, allow_none=True)
     reason = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(REJECT_REASONS))
@@ -146,7 +146,7 @@ class ReportEventSchema(ma.Schema):
 
 class ReportDetailSchema(ReportSchema):
     events = ma.fields.List(ma.fields.Nested(ReportEventSchema))
-    allowed_actions = ma.fields.List(ma.fields.String())
+    can = ma.fields.Nested(abilities_schema("ReportAbilitiesSchema", ACTIONS))
     my_me_too = ma.fields.Boolean()
 
 

@@ -59,6 +59,9 @@ NEARBY_RADIUS_M = 50
 CONFIRM_BY_DEFAULT_AFTER = timedelta(days=7)
 STILL_BROKEN_WINDOW = timedelta(days=30)
 STAFF_ROLES = ("grid_worker", "committee")
+# What staff do to a report (POST /reports/{id}/transition), and everything a viewer may do with one (`can`).
+HANDLER_ACTIONS = ("accept", "assign", "start", "resolve", "reject")
+ACTIONS = (*HANDLER_ACTIONS, "to_project", "confirm", "reopen", "me_too", "still_broken")
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -451,8 +454,10 @@ def sla_sweep(now: datetime | None = None, batch: int = 500) -> dict:
 
 # --- reading: public board, queue, detail ----------------------------------------------------------
 
-def _present(actor, reports: list[Report]) -> list[Report]:
-    """Decide per report whether this viewer may see who reported it (reporter, assignee, committee)."""
+def present(actor, reports: list[Report], *, detail: bool = False) -> list[Report]:
+    """What this viewer sees of the reports besides their columns: the reporter's identity only for the
+    reporter, the assignee and the committee; photos; lateness. On a report's page also its timeline with
+    photos, whether the viewer said "me too", and `can`."""
     viewer_id = actors.actor_id(actor)
     committee_of: dict[int, bool] = {}
     photos = uploads.photos_by_target("report", [r.id for r in reports])
@@ -464,7 +469,21 @@ def _present(actor, reports: list[Report]) -> list[Report]:
         report.is_mine = viewer_id is not None and viewer_id == report.reporter_id
         report.photos = photos.get(report.id, [])
         report.is_late = report.is_open and report.next_due_at is not None and report.next_due_at < utcnow()
+    if detail:
+        for report in reports:
+            _present_page(actor, report, viewer_id)
     return reports
+
+
+def _present_page(actor, report: Report, viewer_id: int | None) -> None:
+    report.events = list(db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)
+                                            .order_by(ReportEvent.id)))
+    event_photos = uploads.photos_by_target("report_event", [e.id for e in report.events])
+    for event in report.events:
+        event.photos = event_photos.get(event.id, [])
+    report.can = abilities(actor, report)
+    report.my_me_too = viewer_id is not None and db.session.scalar(select(ReportMeToo.id).where(
+        ReportMeToo.report_id == report.id, ReportMeToo.user_id == viewer_id)) is not None
 
 
 def list_reports(actor, community_id: int, *, status: str | None = None, category: str | None = None,
@@ -491,53 +510,39 @@ def list_reports(actor, community_id: int, *, status: str | None = None, categor
         late = and_(Report.status.in_(OPEN_STATUSES), Report.next_due_at < utcnow())
         stmt = stmt.where(late if overdue else ~late)
     page = paginate(stmt, keys, limit=limit, cursor=cursor)
-    _present(actor, page.items)
+    present(actor, page.items)
     return page
 
 
 def nearby(actor, community_id: int, **query) -> list[Report]:
-    return _present(actor, nearby_open_reports(community_id, **query))
+    return present(actor, nearby_open_reports(community_id, **query))
 
 
-def allowed_actions(actor, report: Report) -> list[str]:
-    """What this viewer may do now (the PWA shows these buttons; the services check again)."""
+def abilities(actor, report: Report) -> dict[str, bool]:
+    """What this viewer may do now (`can`: the PWA shows these buttons; the services check again)."""
+    can = dict.fromkeys(ACTIONS, False)
     if not actors.is_signed_in(actor):
-        return []
+        return can
     member = access.membership(actor, report.community_id)
-    actions = []
     is_handler = member is not None and member.is_verified and (
         member.role == "committee" or (member.role == "grid_worker" and (
             access.is_grid_responsible(actor, report.grid) or report.assignee_id == actor.id)))
-    if is_handler:
-        actions += [a for a in ("accept", "assign", "start", "resolve", "reject") if report.can(a)]
-    if member is not None and member.is_committee and report.project_id is None:
-        actions.append("to_project")
-    if actor.id == report.reporter_id and report.status == "resolved":
-        actions += ["confirm", "reopen"]
+    for action in HANDLER_ACTIONS:
+        can[action] = is_handler and report.can(action)
+    can["to_project"] = member is not None and member.is_committee and report.project_id is None
+    can["confirm"] = can["reopen"] = actor.id == report.reporter_id and report.status == "resolved"
     verified = member is not None and member.is_verified
     can_follow = report.is_open or report.status == "resolved"
-    if verified and not is_handler and actor.id != report.reporter_id and can_follow:
-        actions.append("me_too")
-    if (verified and report.still_broken_at is None and report.can("still_broken") and report.resolved_at
-            and report.resolved_at >= utcnow() - STILL_BROKEN_WINDOW and actor.id in follower_ids(report)):
-        actions.append("still_broken")
-    return actions
+    can["me_too"] = verified and not is_handler and actor.id != report.reporter_id and can_follow
+    can["still_broken"] = bool(
+        verified and report.still_broken_at is None and report.can("still_broken") and report.resolved_at
+        and report.resolved_at >= utcnow() - STILL_BROKEN_WINDOW and actor.id in follower_ids(report))
+    return can
 
 
 def report_detail(actor, report_id: int) -> Report:
     """One report with its photos and public timeline; the reporter's identity only for those allowed."""
-    report = get_visible_report(actor, report_id)
-    _present(actor, [report])
-    report.events = list(db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)
-                                            .order_by(ReportEvent.id)))
-    event_photos = uploads.photos_by_target("report_event", [e.id for e in report.events])
-    for event in report.events:
-        event.photos = event_photos.get(event.id, [])
-    report.allowed_actions = allowed_actions(actor, report)
-    viewer_id = actors.actor_id(actor)
-    report.my_me_too = viewer_id is not None and db.session.scalar(select(ReportMeToo.id).where(
-        ReportMeToo.report_id == report.id, ReportMeToo.user_id == viewer_id)) is not None
-    return report
+    return present(actor, [get_visible_report(actor, report_id)], detail=True)[0]
 
 
 # --- report to micro-project ------------------------------------------------------------------------

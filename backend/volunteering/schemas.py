@@ -4,8 +4,9 @@ import marshmallow as ma
 from webargs.fields import DelimitedList
 
 from backend.accounts.schemas import PublicUserSchema
-from backend.core.schemas import InputSchema, text
+from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.volunteering.models import ORGANISATION_KINDS, ORGANISATION_STATUSES
+from backend.volunteering.services import ACTIVITY_ACTIONS, ORGANISATION_ACTIONS, SHIFT_ACTIONS
 
 
 def _hours(minutes):
@@ -36,6 +37,7 @@ class OrganisationSchema(OrganisationRefSchema):
     verified_at = ma.fields.DateTime(allow_none=True)
     admins = ma.fields.List(ma.fields.Nested(PublicUserSchema))
     is_admin = ma.fields.Boolean()
+    can = ma.fields.Nested(abilities_schema("OrganisationAbilitiesSchema", ORGANISATION_ACTIONS))
     # True only for its admins and the committee: nobody else receives a hidden profile.
     is_hidden = ma.fields.Boolean()
 
@@ -77,6 +79,7 @@ class ShiftSchema(ma.Schema):
     waitlist_count = ma.fields.Integer()
     hours = ma.fields.Function(lambda s: _hours(s.minutes))
     my_signup = ma.fields.Nested(MySignupSchema, allow_none=True)
+    can = ma.fields.Nested(abilities_schema("ShiftAbilitiesSchema", SHIFT_ACTIONS))
 
 
 class ActivitySchema(ma.Schema):
@@ -92,7 +95,7 @@ class ActivitySchema(ma.Schema):
     starts_at = ma.fields.DateTime()
     ends_at = ma.fields.DateTime()
     created_at = ma.fields.DateTime()
-    can_manage = ma.fields.Boolean()
+    can = ma.fields.Nested(abilities_schema("ActivityAbilitiesSchema", ACTIVITY_ACTIONS))
     # True only for its managers and the committee: nobody else receives a hidden activity.
     is_hidden = ma.fields.Boolean()
     shifts = ma.fields.List(ma.fields.Nested(ShiftSchema))

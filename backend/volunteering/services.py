@@ -113,6 +113,10 @@ CHECKIN_LENGTH = 6
 CHECKIN_EARLY = timedelta(minutes=30)
 MAX_SHIFT = timedelta(hours=24)
 PROJECT_STATUSES_WITH_VOLUNTEERS = ("approved", "in_progress")
+# What a viewer may do (`can`) with an activity, one of its shifts, an organisation.
+ACTIVITY_ACTIONS = ("manage", "comment")
+SHIFT_ACTIONS = ("sign_up", "cancel", "check_in")
+ORGANISATION_ACTIONS = ("manage", "verify")
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -222,14 +226,19 @@ def create_organisation(actor, community_id: int, *, name: str, kind: str = "vol
     moderation.hold_if_filtered("organisation", organisation, organisation.name, organisation.description)
     notify(communities.committee_member_ids(community_id), "organisation_pending",
            {"organisation_id": organisation.id, "name": organisation.name}, community_id=community_id)
-    return decorate_organisation(organisation, actor)
+    return present_organisations(actor, [organisation])[0]
 
 
-def decorate_organisation(organisation: Organisation, actor) -> Organisation:
-    organisation.admins = [a.user for a in db.session.scalars(select(OrganisationAdmin).where(
-        OrganisationAdmin.organisation_id == organisation.id).order_by(OrganisationAdmin.id))]
-    organisation.is_admin = actors.is_signed_in(actor) and any(u.id == actor.id for u in organisation.admins)
-    return organisation
+def present_organisations(actor, organisations: list[Organisation]) -> list[Organisation]:
+    """What this viewer sees of the organisations besides their columns: admins, whether they are one, `can`."""
+    for organisation in organisations:
+        organisation.admins = [a.user for a in db.session.scalars(select(OrganisationAdmin).where(
+            OrganisationAdmin.organisation_id == organisation.id).order_by(OrganisationAdmin.id))]
+        organisation.is_admin = actors.is_signed_in(actor) and any(u.id == actor.id for u in organisation.admins)
+        organisation.can = {"manage": organisation.is_admin,
+                            "verify": (ORGANISATION_STATES.allows(organisation, "verify")
+                                       and access.is_committee(actor, organisation.community_id))}
+    return organisations
 
 
 def list_organisations(actor, community_id: int, *, status: str | None = None, limit: int = 20,
@@ -244,8 +253,7 @@ def list_organisations(actor, community_id: int, *, status: str | None = None, l
         mine = select(OrganisationAdmin.organisation_id).where(OrganisationAdmin.user_id == actors.actor_id(actor))
         stmt = stmt.where(or_(Organisation.is_hidden.is_(False), Organisation.id.in_(mine)))
     page = paginate(stmt, [SortKey(Organisation.id)], limit=limit, cursor=cursor)
-    for organisation in page.items:
-        decorate_organisation(organisation, actor)
+    present_organisations(actor, page.items)
     return page
 
 
@@ -254,14 +262,14 @@ def my_organisations(actor) -> list[Organisation]:
     found = db.session.scalars(select(Organisation).join(
         OrganisationAdmin, OrganisationAdmin.organisation_id == Organisation.id)
         .where(OrganisationAdmin.user_id == actor.id).order_by(Organisation.id))
-    return [decorate_organisation(o, actor) for o in found]
+    return present_organisations(actor, list(found))
 
 
 def get_organisation(actor, organisation_id: int) -> Organisation:
     organisation = _org_or_404(organisation_id)
     if not can_see_organisation(actor, organisation):
         raise NotFound()
-    return decorate_organisation(organisation, actor)
+    return present_organisations(actor, [organisation])[0]
 
 
 def verify_organisation(actor, organisation_id: int) -> Organisation:
@@ -282,7 +290,7 @@ def verify_organisation(actor, organisation_id: int) -> Organisation:
                  community_id=organisation.community_id, before={"status": "pending"}, after={"status": "verified"})
     notify(admin_ids, "organisation_verified", {"organisation_id": organisation.id, "name": organisation.name},
            community_id=organisation.community_id)
-    return decorate_organisation(organisation, actor)
+    return present_organisations(actor, [organisation])[0]
 
 
 def add_admin(actor, organisation_id: int, user_id: int) -> Organisation:
@@ -309,7 +317,7 @@ def add_admin(actor, organisation_id: int, user_id: int) -> Organisation:
     db.session.flush()
     notify([user_id], "organisation_admin_added", {"organisation_id": organisation.id, "name": organisation.name},
            community_id=organisation.community_id)
-    return decorate_organisation(organisation, actor)
+    return present_organisations(actor, [organisation])[0]
 
 
 # --- activities and shifts ----------------------------------------------------------------------
@@ -341,7 +349,7 @@ def _build_activity(actor, community_id: int, *, organisation_id: int | None, pr
     db.session.add(activity)
     db.session.flush()
     moderation.hold_if_filtered("activity", activity, activity.title, activity.description, activity.location)
-    return decorate_activity(activity, actor)
+    return present(actor, [activity])[0]
 
 
 def create_activity(actor, organisation_id: int, **fields) -> Activity:
@@ -383,14 +391,19 @@ def project_volunteers(project_id: int) -> dict:
             "hours": round(minutes / 60, 2)}
 
 
-def decorate_activity(activity: Activity, actor) -> Activity:
-    """Per-viewer parts: whether they manage it, and their sign-up (with waitlist position) on each shift."""
-    activity.can_manage = can_manage(actor, activity)
-    decorate_shifts(activity.shifts, actor)
-    return activity
+def present(actor, activities: list[Activity]) -> list[Activity]:
+    """What this viewer sees of the activities besides their columns: `can` of each, and on each shift the
+    waitlist, their own sign-up (with waitlist position) and `can`."""
+    _present_shifts(actor, [shift for activity in activities for shift in activity.shifts])
+    manages = _manages(actor, activities)
+    for activity in activities:
+        member = access.membership(actor, activity.community_id)
+        activity.can = {"manage": manages[activity.id],
+                        "comment": member is not None and member.status != "suspended"}
+    return activities
 
 
-def decorate_shifts(shifts: list[Shift], actor) -> None:
+def _present_shifts(actor, shifts: list[Shift]) -> None:
     ids = [s.id for s in shifts]
     waiting = dict(db.session.execute(select(ShiftSignup.shift_id, func.count()).where(
         ShiftSignup.shift_id.in_(ids), ShiftSignup.status == "waitlisted").group_by(ShiftSignup.shift_id)).all())
@@ -399,9 +412,21 @@ def decorate_shifts(shifts: list[Shift], actor) -> None:
         mine = {s.shift_id: s for s in db.session.scalars(select(ShiftSignup).where(
             ShiftSignup.shift_id.in_(ids), ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))}
     _set_waitlist_positions(list(mine.values()))
+    now = utcnow()
     for shift in shifts:
         shift.waitlist_count = waiting.get(shift.id, 0)
         shift.my_signup = mine.get(shift.id)
+        shift.can = shift_abilities(actor, shift, now)
+
+
+def shift_abilities(actor, shift: Shift, now) -> dict[str, bool]:
+    """`can` of a shift whose viewer's sign-up is attached (`my_signup`)."""
+    member = access.membership(actor, shift.activity.community_id)
+    mine, upcoming = shift.my_signup, now < shift.starts_at
+    return {"sign_up": member is not None and member.is_verified and upcoming and mine is None,
+            "cancel": mine is not None and upcoming,
+            "check_in": (mine is not None and mine.status == "confirmed" and mine.checked_in_at is None
+                         and shift.starts_at - CHECKIN_EARLY <= now <= shift.ends_at)}
 
 
 def list_community_activities(actor, community_id: int, *, grid_id: int | None = None,
@@ -417,8 +442,7 @@ def list_community_activities(actor, community_id: int, *, grid_id: int | None =
     if organisation_id:
         stmt = stmt.where(Activity.organisation_id == organisation_id)
     page = paginate(stmt, [SortKey(Activity.starts_at), SortKey(Activity.id)], limit=limit, cursor=cursor)
-    decorate_shifts([s for a in page.items for s in a.shifts], actor)
-    _mark_manageable(actor, page.items)
+    present(actor, page.items)
     return page
 
 
@@ -430,31 +454,24 @@ def list_organisation_activities(actor, organisation_id: int, *, limit: int = 20
         stmt = stmt.where(_hidden_activity_filter(actor, organisation.community_id))
     page = paginate(stmt, [SortKey(Activity.starts_at, descending=True), SortKey(Activity.id, descending=True)],
                     limit=limit, cursor=cursor)
-    decorate_shifts([s for a in page.items for s in a.shifts], actor)
-    _mark_manageable(actor, page.items)
+    present(actor, page.items)
     return page
 
 
-def _mark_manageable(actor, activities: list[Activity]) -> None:
-    """`can_manage` for a whole page in two lookups (committee per community, admin rights in one query),
-    the same rule as can_manage without a query per row."""
+def _manages(actor, activities: list[Activity]) -> dict[int, bool]:
+    """{activity id: whether the actor manages it} for a whole page in two lookups (committee per community,
+    admin rights in one query): the rule of can_manage without a query per row."""
     if not actors.is_signed_in(actor):
-        for activity in activities:
-            activity.can_manage = False
-        return
+        return dict.fromkeys((a.id for a in activities), False)
     committee_of = {cid: access.is_committee(actor, cid) for cid in {a.community_id for a in activities}}
     organisation_ids = {a.organisation_id for a in activities
                         if a.organisation_id is not None and not committee_of[a.community_id]}
     admin_of = set(db.session.scalars(select(OrganisationAdmin.organisation_id).where(
         OrganisationAdmin.user_id == actor.id, OrganisationAdmin.organisation_id.in_(organisation_ids)))) \
         if organisation_ids else set()
-    for activity in activities:
-        if committee_of[activity.community_id]:
-            activity.can_manage = True
-        elif activity.organisation_id is not None:
-            activity.can_manage = activity.organisation_id in admin_of
-        else:
-            activity.can_manage = activity.created_by_id == actor.id
+    return {activity.id: (committee_of[activity.community_id] if committee_of[activity.community_id]
+                          else activity.organisation_id in admin_of if activity.organisation_id is not None
+                          else activity.created_by_id == actor.id) for activity in activities}
 
 
 def can_see_activity(actor, activity: Activity) -> bool:
@@ -474,7 +491,7 @@ def _activity_or_404(actor, activity_id: int) -> Activity:
 
 
 def get_activity(actor, activity_id: int) -> Activity:
-    return decorate_activity(_activity_or_404(actor, activity_id), actor)
+    return present(actor, [_activity_or_404(actor, activity_id)])[0]
 
 
 def _shift_or_404(shift_id: int) -> Shift:

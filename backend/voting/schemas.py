@@ -3,8 +3,9 @@ from datetime import UTC
 import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
-from backend.core.schemas import InputSchema, text
+from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.voting.models import BUDGET_RULES, ELIGIBILITIES, METHODS
+from backend.voting.services import ACTIONS
 from backend.voting.tally import YES_NO_CHOICES
 
 MAX_OPTIONS = 50
@@ -121,7 +122,7 @@ class PollSchema(PollSummarySchema):
     closed_at = ma.fields.DateTime(allow_none=True)
     close_reason = ma.fields.String(allow_none=True)
     my_ballot = ma.fields.Nested(MyPollBallotSchema, allow_none=True)
-    can_vote = ma.fields.Boolean()
+    can = ma.fields.Nested(abilities_schema("PollAbilitiesSchema", ACTIONS))
     not_eligible_reason = ma.fields.String(allow_none=True)
     turnout = ma.fields.Nested(PollTurnoutSchema, allow_none=True)
     results_available = ma.fields.Boolean()

@@ -22,7 +22,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from backend.audit import services as audit
 from backend.communities import access
@@ -134,22 +134,43 @@ def _turnout(voters: int, eligible: int) -> float | None:
     return round(voters / eligible, 4) if eligible else None
 
 
+ACTIONS = ("vote",)  # what a viewer may do with a poll (`can`)
+
+
 def get_poll(actor, poll_id: int) -> Poll:
-    """A poll with the viewer's own ballot state, and turnout for the committee (live) or everyone (closed)."""
-    poll = _close_if_due(_poll_or_404(poll_id))
+    """A poll with the viewer's own ballot state, and turnout for the committee (live) or everyone (closed).
+
+    Reading never writes: a poll whose window has ended reads as closed, its results still being counted
+    (`results_available` false) until the close job has frozen them; the read asks for that job.
+    """
+    return present(actor, [_poll_or_404(poll_id)], detail=True)[0]
+
+
+def present(actor, polls: list[Poll], *, detail: bool = False) -> list[Poll]:
+    """What this viewer sees of the polls besides their columns: the status now; on a poll's page the
+    viewer's ballot, why they may not vote, turnout and `can`."""
     now = utcnow()
-    poll.status = poll.status_at(now)
+    for poll in polls:
+        poll.status = poll.status_at(now)
+    if any(poll.state == "active" and poll.closes_at <= now for poll in polls):
+        after_commit(_enqueue_close_due_polls)  # the job freezes their results (a read writes nothing)
+    if detail:
+        for poll in polls:
+            _present_page(actor, poll)
+    return polls
+
+
+def _present_page(actor, poll: Poll) -> None:
     poll.results_available = poll.results is not None
-    poll.my_ballot, poll.can_vote, poll.not_eligible_reason = None, False, None
+    poll.my_ballot, poll.not_eligible_reason = None, None
     member = access.membership(actor, poll.community_id)
     if member is not None:
-        problem = _eligibility_problem(member, poll)
-        poll.not_eligible_reason = problem
-        if problem is None:
+        poll.not_eligible_reason = _eligibility_problem(member, poll)
+        if poll.not_eligible_reason is None:
             poll.my_ballot = _my_ballot(poll, actor, _voter_key(member, poll))
-            poll.can_vote = poll.status == "open" and (poll.my_ballot is None or poll.allow_revote)
     elif actors.is_signed_in(actor):
         poll.not_eligible_reason = "not_a_member"
+    poll.can = abilities(actor, poll)
     poll.turnout = None
     if poll.results is not None and not poll.results.get("cancelled"):
         poll.turnout = {"voters": poll.results["voters"], "eligible": poll.results["eligible"],
@@ -158,7 +179,12 @@ def get_poll(actor, poll_id: int) -> Poll:
         eligible = eligible_count(poll)
         poll.turnout = {"voters": poll.voter_count, "eligible": eligible,
                         "share": _turnout(poll.voter_count, eligible), "live": True}
-    return poll
+
+
+def abilities(actor, poll: Poll) -> dict[str, bool]:
+    """`can` of a poll presented on its page (its status, the viewer's eligibility and ballot attached)."""
+    eligible = actors.is_signed_in(actor) and poll.not_eligible_reason is None
+    return {"vote": eligible and poll.status == "open" and (poll.my_ballot is None or poll.allow_revote)}
 
 
 def _my_ballot(poll: Poll, actor, voter_key: str) -> dict | None:
@@ -187,10 +213,7 @@ def list_polls(actor, community_id: int, *, status: str | None, limit: int, curs
     elif status == "closed":
         stmt = stmt.where((Poll.state == "closed") | (Poll.closes_at <= now))
     page = paginate(stmt, [SortKey(Poll.id, descending=True)], limit=limit, cursor=cursor)
-    for poll in page.items:
-        poll.status = poll.status_at(now)
-    if any(poll.state == "active" and poll.closes_at <= now for poll in page.items):
-        after_commit(_enqueue_close_due_polls)  # freeze their results now rather than on the next view
+    present(actor, page.items)
     return page
 
 
@@ -404,20 +427,6 @@ def _revote(poll: Poll, now: datetime, digest: str, receipt: str, choices: dict)
 
 # --- closing and results -------------------------------------------------------------------------
 
-def _close_if_due(poll: Poll) -> Poll:
-    """Freeze the results of a poll whose window has ended (the first read after closes_at does it)."""
-    if poll.results is not None or (poll.state == "active" and utcnow() < poll.closes_at):
-        return poll
-    poll_id = poll.id
-    try:
-        return _close(poll_id)
-    except OperationalError:
-        # SQLite: a read transaction cannot start writing once another writer committed after its first read
-        # (SQLITE_BUSY at once). Only reads happened here, so start afresh with the UPDATE as first statement.
-        db.session.rollback()
-        return _close(poll_id)
-
-
 def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> Poll:
     """Flip the poll to closed (no ballot is admitted after this), then set its results once."""
     now = utcnow()
@@ -514,13 +523,14 @@ def _apply_outcome(poll: Poll) -> None:
 def get_results(actor, poll_id: int) -> dict:
     """Frozen results for anyone once closed; the committee's live view before (turnout only if secret).
 
-    :raises Conflict: ``voting.poll_not_closed`` for everyone else before the close
+    :raises Conflict: ``voting.poll_not_closed`` for everyone else before the results are frozen (reason
+        ``open``, or ``counting`` in the moment between the window's end and the close job)
     """
-    poll = _close_if_due(_poll_or_404(poll_id))
+    poll = present(actor, [_poll_or_404(poll_id)])[0]
     if poll.results is not None:
         return poll.results
     if not access.is_committee(actor, poll.community_id):
-        raise Conflict("voting.poll_not_closed")
+        raise Conflict("voting.poll_not_closed", reason="counting" if poll.status == "closed" else "open")
     eligible = eligible_count(poll)
     if poll.is_secret:  # never live counts of a secret poll, even for the committee
         return {"poll_id": poll.id, "method": poll.method, "live": True, "cancelled": False,
@@ -535,9 +545,9 @@ def recount_csv(actor, poll_id: int) -> tuple[str, str]:
 
     :raises Conflict: ``voting.poll_not_closed``
     """
-    poll = _close_if_due(_poll_or_404(poll_id))
+    poll = present(actor, [_poll_or_404(poll_id)])[0]
     if poll.results is None:
-        raise Conflict("voting.poll_not_closed")
+        raise Conflict("voting.poll_not_closed", reason="counting" if poll.status == "closed" else "open")
     labels = {option.id: option.label for option in poll.options}
     field = CHOICE_FIELD[poll.method]
     out = io.StringIO()

@@ -97,7 +97,7 @@ def _age(app, comment_id, minutes):
 def test_the_author_edits_within_fifteen_minutes_only(app, thread, client_for):
     resident = client_for(thread.people.resident)
     comment = post(resident, thread.url, "支持屋定菜园").json
-    assert comment["can_edit"] is True
+    assert comment["can"] == {"edit": True, "delete": True, "reply": True, "flag": False}
     _age(app, comment["id"], 14)
     edited = resident.patch(f"/api/v1/comments/{comment['id']}", json={"body": "支持屋顶菜园"})
     assert edited.status_code == 200 and edited.json["body"] == "支持屋顶菜园" and edited.json["edited_at"]
@@ -106,7 +106,7 @@ def test_the_author_edits_within_fifteen_minutes_only(app, thread, client_for):
     _age(app, comment["id"], 16)
     late = resident.patch(f"/api/v1/comments/{comment['id']}", json={"body": "再改一次"})
     assert late.status_code == 409 and late.json["code"] == "comment.edit_window_closed"
-    assert client_for(thread.people.resident).get(thread.url).json["items"][0]["can_edit"] is False
+    assert client_for(thread.people.resident).get(thread.url).json["items"][0]["can"]["edit"] is False
 
 
 def test_deleting_keeps_a_placeholder_and_its_replies(app, thread, client_for):

@@ -6,11 +6,11 @@ import pytest
 def test_committee_turns_a_report_into_a_linked_project_draft(client_for, place, new_report):
     report = new_report(description="小区东门一带路灯全部老化，需要整体更换照明")
     committee = client_for(place.committee)
-    assert "to_project" in committee.get(f"/api/v1/reports/{report['id']}").json["allowed_actions"]
+    assert committee.get(f"/api/v1/reports/{report['id']}").json["can"]["to_project"] is True
     response = committee.post(f"/api/v1/reports/{report['id']}/to-project", json={"title": "东门照明改造"})
     assert response.status_code == 200
     project_id = response.json["project_id"]
-    assert project_id and "to_project" not in response.json["allowed_actions"]
+    assert project_id and response.json["can"]["to_project"] is False
     project = committee.get(f"/api/v1/projects/{project_id}").json
     assert project["title"] == "东门照明改造"
     assert project["status"] == "draft" and project["category"] == "safety"

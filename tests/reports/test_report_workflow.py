@@ -10,6 +10,7 @@ from sqlalchemy import select
 from backend.audit.models import AuditEntry
 from backend.extensions import db
 from backend.reports.models import REPORT_STATES, STATUSES, Report
+from backend.reports.services import ACTIONS
 from tests.reports.conftest import IN_EAST
 from tests.uploads.test_uploads import jpeg_bytes, post_file
 
@@ -199,10 +200,15 @@ def test_still_broken_works_on_confirmed_but_not_after_30_days(app, client_for, 
     assert client_for(place.reporter).post(url, json={"comment": "坏了"}).json["status"] == "reopened"
 
 
-def test_allowed_actions_tell_the_pwa_which_buttons_to_show(client_for, place, new_report, act):
+def test_can_tells_the_pwa_which_buttons_to_show(client_for, place, new_report, act):
     report = new_report(lat=IN_EAST[0], lng=IN_EAST[1])  # grid 2: not the worker's grid
-    get = lambda user: client_for(user).get(f"/api/v1/reports/{report['id']}").json["allowed_actions"]  # noqa: E731
-    assert set(get(place.committee)) >= {"accept", "assign", "reject"}
-    assert get(place.worker) == ["me_too"]
-    assert get(place.reporter) == []
-    assert get(None) == []
+
+    def allowed(user) -> set[str]:
+        can = client_for(user).get(f"/api/v1/reports/{report['id']}").json["can"]
+        assert set(can) == set(ACTIONS) and all(isinstance(v, bool) for v in can.values())
+        return {action for action, yes in can.items() if yes}
+
+    assert allowed(place.committee) >= {"accept", "assign", "reject"}
+    assert allowed(place.worker) == {"me_too"}
+    assert allowed(place.reporter) == set()
+    assert allowed(None) == set()

@@ -106,8 +106,8 @@ def test_upcoming_activities_list_with_places_left_and_grid_filter(hood, client_
     org_list = client_for().get(f"/api/v1/organisations/{hood.oid}/activities").get_json()["items"]
     assert [a["id"] for a in org_list] == [later["id"], sooner["id"]]
     detail = client_for(hood.residents[0]).get(f"/api/v1/activities/{sooner['id']}").get_json()
-    assert detail["can_manage"] is False and detail["organisation"]["name"] == "阳光志愿者协会"
-    assert client_for(hood.org).get(f"/api/v1/activities/{sooner['id']}").get_json()["can_manage"] is True
+    assert detail["can"]["manage"] is False and detail["organisation"]["name"] == "阳光志愿者协会"
+    assert client_for(hood.org).get(f"/api/v1/activities/{sooner['id']}").get_json()["can"]["manage"] is True
 
 
 def test_a_project_that_needs_volunteers_opens_an_activity(hood, client_for, monkeypatch):
@@ -124,7 +124,7 @@ def test_a_project_that_needs_volunteers_opens_an_activity(hood, client_for, mon
     created = client_for(hood.residents[0]).post("/api/v1/projects/77/activities", json=body)
     assert created.status_code == 201
     activity = created.get_json()
-    assert activity["project_id"] == 77 and activity["organisation"] is None and activity["can_manage"]
+    assert activity["project_id"] == 77 and activity["organisation"] is None and activity["can"]["manage"]
     assert client_for(hood.committee).post("/api/v1/projects/77/activities", json=body).status_code == 201
     client_for(hood.residents[2]).post(f"/api/v1/shifts/{activity['shifts'][0]['id']}/signups")
     summary = client_for().get("/api/v1/projects/77/volunteers").get_json()

@@ -63,16 +63,21 @@ def new_poll(client_for, town):
 
 @pytest.fixture
 def end_poll(app):
-    """end_poll(poll_id): move the window into the past, as if closes_at had just gone by."""
+    """end_poll(poll_id): move the window into the past, as if closes_at had gone by and the close job (every
+    minute) had run; `end_poll(poll_id, closed=False)` stops in between: due, still counting."""
 
-    def move(poll_id: int) -> None:
+    def move(poll_id: int, *, closed: bool = True) -> None:
         from backend.voting.models import Poll
+        from backend.voting.services import close_due_polls
 
         now = utcnow()
         with app.app_context():
             db.session.execute(update(Poll).where(Poll.id == poll_id)
                                .values(opens_at=now - timedelta(days=2), closes_at=now - timedelta(seconds=1)))
             db.session.commit()
+            if closed:
+                close_due_polls()
+                db.session.commit()
 
     return move
 

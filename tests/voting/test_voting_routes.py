@@ -103,7 +103,7 @@ def test_second_ballot_from_same_household_is_refused(town, make_member, new_pol
     assert response.status_code == 409 and response.json["code"] == "already_voted"
     seen = client_for(husband).get(f"/api/v1/polls/{poll['id']}").json
     assert seen["my_ballot"]["voted"] is True and seen["my_ballot"]["cast_by_me"] is False
-    assert seen["can_vote"] is False
+    assert seen["can"] == {"vote": False}
 
 
 def test_grid_poll_admits_only_residents_of_that_grid(town, make_member, new_poll, vote):

@@ -15,7 +15,7 @@ def test_close_job_freezes_every_due_poll_once(app, town, new_poll, vote, end_po
 
     due, running = new_poll("yes_no"), new_poll("yes_no")
     vote(town.residents[0], due)
-    end_poll(due["id"])
+    end_poll(due["id"], closed=False)
     with app.app_context():
         assert close_due_polls() == 1
         db.session.commit()
@@ -27,7 +27,7 @@ def test_close_job_freezes_every_due_poll_once(app, town, new_poll, vote, end_po
 
 def test_flask_jobs_run_close_polls(app, new_poll, end_poll):
     poll = new_poll("single")
-    end_poll(poll["id"])
+    end_poll(poll["id"], closed=False)
     result = app.test_cli_runner().invoke(args=["jobs", "run", "close-polls"])
     assert result.exit_code == 0 and result.output == "close-polls: 1\n"
 
@@ -36,11 +36,32 @@ def test_listing_a_due_poll_queues_its_close(app, town, new_poll, end_poll, clie
     from backend.voting.models import Poll
 
     poll = new_poll("yes_no")
-    end_poll(poll["id"])
+    end_poll(poll["id"], closed=False)
     listed = client_for().get(f"/api/v1/communities/{town.cid}/polls").json["items"]
     assert listed[0]["status"] == "closed"
     with app.app_context():  # JOBS_INLINE: the job ran after the list request's commit
         assert db.session.get(Poll, poll["id"]).results is not None
+
+
+def test_reading_a_due_poll_shows_it_closed_and_counting_and_writes_nothing(app, town, new_poll, vote, end_poll,
+                                                                        client_for, monkeypatch):
+    """Between the window's end and the close job, a read shows a closed poll whose results are being
+    counted, and asks for the job instead of closing the poll itself."""
+    from backend import jobs
+    from backend.voting.models import Poll
+
+    poll = new_poll("yes_no")
+    vote(town.residents[0], poll)
+    end_poll(poll["id"], closed=False)
+    asked = []
+    monkeypatch.setattr(jobs, "enqueue", lambda func, *args, **kwargs: asked.append(func.__name__))
+    seen = client_for(town.residents[1]).get(f"/api/v1/polls/{poll['id']}").json
+    assert (seen["status"], seen["results_available"], seen["can"]) == ("closed", False, {"vote": False})
+    results = client_for().get(f"/api/v1/polls/{poll['id']}/results")
+    assert results.status_code == 409 and results.json["reason"] == "counting"
+    with app.app_context():
+        assert db.session.get(Poll, poll["id"]).state == "active"  # nothing written by the reads
+    assert asked == ["close_due_polls"]  # asked by the read that answered (a 409 rolls back what it queued)
 
 
 def test_household_polls_count_households_not_people(app, town, make_member, new_poll, client_for):

@@ -1,6 +1,6 @@
 // Comment threads for any target (projects, reports, aid, activities, notices):
 //   import { mountComments } from './comments.js';  mountComments(container, 'reports', 12);
-// One level of replies, edit within 15 minutes (the server says when: can_edit), delete keeps a
+// One level of replies, edit within 15 minutes (the server says when: can.edit), delete keeps a
 // placeholder, hidden comments are shown to their author marked hidden. User text only via textContent.
 import { api } from '../api.js';
 import { bundle, formatDateTime } from '../i18n.js';
@@ -57,10 +57,10 @@ export async function mountComments(container, target, id, { count } = {}) {
       }
       meta.append(h('strong', { text: c.author ? c.author.display_name : '' }), ' ', h('time', { datetime: c.created_at, text: formatDateTime(c.created_at) }),
         c.edited_at && !c.is_deleted ? ` · ${tr('comments.edited')}` : '', c.is_hidden ? h('span', { class: 'pill pill--warn', text: tr('comments.hidden') }) : '');
-      if (!c.is_deleted && !isReply && state.user) actions.append(button(tr('comments.reply'), { variant: 'ghost', small: true, onClick: () => openReply(c) }));
-      if (c.can_edit) actions.append(button(tr('comments.edit'), { variant: 'ghost', small: true, onClick: () => openEdit(c) }));
-      if (c.is_mine && !c.is_deleted) actions.append(button(tr('comments.delete'), { variant: 'ghost', small: true, onClick: () => remove(c) }));
-      if (!c.is_mine && !c.is_deleted && state.user) actions.append(flagButton('comment', c.id));
+      if (c.can.reply) actions.append(button(tr('comments.reply'), { variant: 'ghost', small: true, onClick: () => openReply(c) }));
+      if (c.can.edit) actions.append(button(tr('comments.edit'), { variant: 'ghost', small: true, onClick: () => openEdit(c) }));
+      if (c.can.delete) actions.append(button(tr('comments.delete'), { variant: 'ghost', small: true, onClick: () => remove(c) }));
+      if (c.can.flag) actions.append(flagButton('comment', c.id));
     };
     draw(comment);
     item.append(meta, body, actions);
@@ -119,7 +119,7 @@ export async function mountComments(container, target, id, { count } = {}) {
       if (!(await confirmSheet({ title: tr('comments.delete'), body: tr('comments.deleteConfirm'), confirmLabel: tr('comments.delete'), danger: true }))) return;
       try {
         await api.del(`/api/v1/comments/${c.id}`);
-        Object.assign(c, { is_deleted: true, body: '', author: null, can_edit: false, is_mine: false });
+        Object.assign(c, { is_deleted: true, body: '', author: null, is_mine: false, can: { edit: false, delete: false, reply: false, flag: false } });
         draw(c);
       } catch (err) {
         toast(errorText(err), { type: 'error' });

@@ -186,7 +186,7 @@ function drawBallotArea(poll, area, { revoting = false } = {}) {
     area.append(card(linkButton(pt('polls.signInToVote'), `/signin?next=${encodeURIComponent(location.pathname)}`, { block: true })));
     return;
   }
-  if (!poll.can_vote) {
+  if (!poll.can.vote) {
     area.append(card(h('p', { text: pt(`polls.notEligible.${poll.not_eligible_reason || 'not_a_member'}`) })));
     return;
   }

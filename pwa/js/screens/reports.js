@@ -471,21 +471,21 @@ function verdictSheet(report, reload, { reopen = false, stillBroken = false } = 
 
 function actionsFor(report, reload) {
   const buttons = [];
-  const allowed = report.allowed_actions || [];
+  const can = report.can || {};
   for (const action of ['accept', 'start', 'resolve', 'assign', 'reject']) {
-    if (allowed.includes(action)) buttons.push(button(tr(`action.${action}`), { variant: action === 'reject' ? 'ghost' : action === 'resolve' || action === 'accept' ? 'primary' : 'secondary', dataset: { action }, onClick: () => actionSheet(report, action, reload) }));
+    if (can[action]) buttons.push(button(tr(`action.${action}`), { variant: action === 'reject' ? 'ghost' : action === 'resolve' || action === 'accept' ? 'primary' : 'secondary', dataset: { action }, onClick: () => actionSheet(report, action, reload) }));
   }
-  if (allowed.includes('confirm')) buttons.push(button(tr('rp.confirm'), { dataset: { action: 'confirm' }, onClick: () => verdictSheet(report, reload) }));
-  if (allowed.includes('reopen')) buttons.push(button(tr('rp.reopen'), { variant: 'secondary', dataset: { action: 'reopen' }, onClick: () => verdictSheet(report, reload, { reopen: true }) }));
-  if (allowed.includes('me_too') && !report.my_me_too) {
+  if (can.confirm) buttons.push(button(tr('rp.confirm'), { dataset: { action: 'confirm' }, onClick: () => verdictSheet(report, reload) }));
+  if (can.reopen) buttons.push(button(tr('rp.reopen'), { variant: 'secondary', dataset: { action: 'reopen' }, onClick: () => verdictSheet(report, reload, { reopen: true }) }));
+  if (can.me_too && !report.my_me_too) {
     buttons.push(button(tr('rp.meToo'), { variant: 'secondary', dataset: { action: 'me_too' }, onClick: (e) => withLoading(e.currentTarget, async () => {
       await api.post(`/api/v1/reports/${report.id}/me-too`);
       toast(tr('rp.meTooDone'));
       reload();
     }) }));
   }
-  if (allowed.includes('still_broken')) buttons.push(button(tr('rp.stillBroken'), { variant: 'ghost', dataset: { action: 'still_broken' }, onClick: () => verdictSheet(report, reload, { stillBroken: true }) }));
-  if (allowed.includes('to_project')) {
+  if (can.still_broken) buttons.push(button(tr('rp.stillBroken'), { variant: 'ghost', dataset: { action: 'still_broken' }, onClick: () => verdictSheet(report, reload, { stillBroken: true }) }));
+  if (can.to_project) {
     buttons.push(button(tr('rp.toProject'), { variant: 'ghost', dataset: { action: 'to_project' }, onClick: (e) => withLoading(e.currentTarget, async () => {
       try {
         await api.post(`/api/v1/reports/${report.id}/to-project`, {});

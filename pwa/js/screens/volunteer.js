@@ -81,7 +81,7 @@ function shiftBlock(activity, shift, redraw, canSign) {
       run(() => api.del(`/api/v1/shifts/${shift.id}/signups/me`))(e);
     } }));
   }
-  if (activity.can_manage) actions.push(linkButton(at('manage.action'), `/help/shifts/${shift.id}/manage?activity=${activity.id}`, { variant: 'ghost' }));
+  if (activity.can.manage) actions.push(linkButton(at('manage.action'), `/help/shifts/${shift.id}/manage?activity=${activity.id}`, { variant: 'ghost' }));
   return h('div', { class: 'shift', dataset: { shiftId: shift.id } },
     h('p', { class: 'shift__when', text: span(shift.starts_at, shift.ends_at) }),
     h('p', { class: `shift__places${shift.places_left > 0 ? '' : ' is-full'}`, text: placesText(shift) }),
@@ -103,7 +103,7 @@ async function activityDetail(ctx) {
         activity.description ? h('p', { class: 'aid-response__msg', text: activity.description }) : null,
         h('dl', { class: 'kv' }, h('dt', { text: at('activity.location') }), h('dd', { text: activity.location }),
           activity.skills.length ? [h('dt', { text: at('activity.skills') }), h('dd', { text: activity.skills.join('、') })] : null),
-        flagButton('activity', activity.id, { mine: activity.can_manage, hidden: activity.is_hidden })),
+        flagButton('activity', activity.id, { mine: activity.can.manage, hidden: activity.is_hidden })),
       canSign ? null : h('p', { class: 'notice', text: at('gate.notVerifiedBody') }),
       h('h3', { class: 'section__title', text: at('activity.shifts') }),
       ...activity.shifts.map((s) => shiftBlock(activity, s, draw, canSign))].filter(Boolean));
