@@ -179,3 +179,11 @@ def test_no_domain_reads_another_domains_models_or_routes():
     reach_ins = [line for (_a, b), lines in domain_edges().items() if b in DOMAIN_LAYER
                  for line in lines if line.rsplit(".", 1)[-1] in ("models", "routes")]
     assert reach_ins == []
+
+
+def test_services_are_given_the_locale_never_read_it_from_the_request():
+    """Routes pass `locale` (request_locale()); a service that read it would depend on the HTTP layer."""
+    reading = [module for module, path in MODULES.items() if path.name == "services.py"
+               and "request_locale" in {getattr(node, "id", getattr(node, "attr", None))
+                                        for node in ast.walk(ast.parse(path.read_text()))}]
+    assert reading == []

@@ -12,7 +12,6 @@ from flask import current_app
 
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, ValidationFailed, register_messages
-from backend.core.i18n import request_locale
 
 NOTICE_VERSION = "2026-11-23"
 
@@ -82,9 +81,8 @@ _SECTIONS = {
 DEFAULT_OPERATOR = {"zh-CN": "本社区居民委员会", "en": "the residents' committee of this community"}
 
 
-def notice() -> dict:
-    """The current notice in the request's language."""
-    locale = request_locale()
+def notice(locale: str) -> dict:
+    """The current notice in `locale`."""
     filled = {"operator": current_app.config["PRIVACY_OPERATOR"] or DEFAULT_OPERATOR[locale],
               "contact": current_app.config["PRIVACY_CONTACT"]}
     return {

@@ -13,6 +13,7 @@ from backend.accounts.sessions import sign_in, sign_out
 from backend.accounts.schemas import (ConsentSchema, LoginSchema, MeSchema, PasswordChangeSchema,
                                       PrivacyNoticeSchema, ProfileUpdateSchema, RegisterSchema)
 from backend.core.csrf import csrf_token
+from backend.core.i18n import request_locale
 from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.extensions import limiter
@@ -85,7 +86,7 @@ def get_session():
 @auth_blp.response(200, PrivacyNoticeSchema)
 def get_privacy_notice():
     """The privacy notice to accept at sign-up (and again when its version changes), in the request's language."""
-    return privacy.notice()
+    return privacy.notice(request_locale())
 
 
 @auth_blp.route("/password", methods=["POST"])

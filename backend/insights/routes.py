@@ -1,6 +1,7 @@
 from flask import Response
 from flask_smorest import Blueprint
 
+from backend.core.i18n import request_locale
 from backend.core.web import actor
 from backend.insights import services
 from backend.insights.schemas import (
@@ -27,7 +28,7 @@ OPEN_DATA_MAX_AGE = 3600
 @blp.response(200, DashboardSchema)
 def dashboard(args, cid):
     """Figures per community, grid and report category for a period, and this week's warnings (committee)."""
-    return services.dashboard(actor(), cid, **args)
+    return services.dashboard(actor(), cid, locale=request_locale(), **args)
 
 
 @blp.route("/communities/<int:cid>/insights/trends", methods=["GET"])
@@ -50,7 +51,7 @@ def grid_map(args, cid):
 @blp.response(200, WarningsSchema)
 def warnings(cid):
     """This week's early warnings: report surges per grid, rising reopen rates per category (committee)."""
-    return services.warnings(actor(), cid)
+    return services.warnings(actor(), cid, locale=request_locale())
 
 
 @blp.route("/communities/<int:cid>/exports/<string:name>.csv", methods=["GET"])
@@ -58,7 +59,7 @@ def warnings(cid):
 @blp.response(200, content_type="text/csv", description="UTF-8 CSV with a byte-order mark")
 def export_csv(args, cid, name):
     """CSV of reports, projects, polls, aid or volunteer-hours for a period (committee)."""
-    filename, text = services.export_csv(actor(), cid, name, **args)
+    filename, text = services.export_csv(actor(), cid, name, locale=request_locale(), **args)
     return Response(text.encode("utf-8"), mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
 

@@ -18,7 +18,7 @@ from backend.communities import figures as community_figures
 from backend.communities import services as communities
 from backend.core.db import utcnow
 from backend.core.errors import NotFound, register_field_messages, register_messages
-from backend.core.i18n import request_locale
+from backend.core.i18n import DEFAULT_LOCALE
 from backend.core.sql import merge_into
 from backend.extensions import db
 from backend.insights import early_warnings, exports, open_data, periods, shape
@@ -92,7 +92,7 @@ def _grid_ref(grid: dict | None) -> dict | None:
 
 
 def dashboard(actor, community_id: int, *, period: str = "week", start: date | None = None,
-              end: date | None = None, now: datetime | None = None) -> dict:
+              end: date | None = None, now: datetime | None = None, locale: str = DEFAULT_LOCALE) -> dict:
     """The committee's figures for a period: the community, each grid, each report category, warnings.
 
     :raises AuthRequired: visitor
@@ -112,14 +112,13 @@ def dashboard(actor, community_id: int, *, period: str = "week", start: date | N
     if unassigned and any(unassigned.get(k) for k in ("new", "open", "resolved", "aid_posts")):
         grid_rows.append({"grid": None, "figures": shape.grid_figures(unassigned)})
     by_category = report_figures.report_figures(ids, span.start, span.end, by="category", now=now)
-    locale = request_locale()
     keys = list(report_categories.categories_of(community))
     keys += sorted({key for _cid, key, _b in by_category if key not in keys})
     category_rows = [{"category": key, "label": report_categories.label(key, locale),
                       "reports": shape.report_figures(by_category.get((community_id, key, None), {}))} for key in keys]
     return {"community": _community_ref(community), "period": span.as_dict(), "generated_at": now,
             "figures": shape.community_figures(totals), "grids": grid_rows, "categories": category_rows,
-            "warnings": _warnings_with_state(community_id, now)}
+            "warnings": _warnings_with_state(community_id, now, locale)}
 
 
 def _series(raw_by_bucket: dict[int, dict], weeks: int, community_level: bool) -> dict[str, list]:
@@ -204,17 +203,16 @@ def _described(warning: dict, grids: dict[int, dict], locale: str) -> dict:
     return described
 
 
-def _warnings_with_state(community_id: int, now: datetime) -> list[dict]:
+def _warnings_with_state(community_id: int, now: datetime, locale: str) -> list[dict]:
     found = early_warnings.detect([community_id], now, _zone())
     sent = {tuple(row) for row in db.session.execute(select(SentWarning.kind, SentWarning.subject, SentWarning.week_start)
                                                     .where(SentWarning.community_id == community_id))}
     grids = community_figures.grid_names([community_id])
-    locale = request_locale()
     return [{**_described(w, grids, locale), "notified": (w["kind"], w["subject"], w["week_start"]) in sent}
             for w in found]
 
 
-def warnings(actor, community_id: int, *, now: datetime | None = None) -> dict:
+def warnings(actor, community_id: int, *, now: datetime | None = None, locale: str = DEFAULT_LOCALE) -> dict:
     """This week's early warnings for the committee, each marked as notified or not yet."""
     community = communities.get_community(community_id)
     _require_reader(actor, community_id)
@@ -224,7 +222,7 @@ def warnings(actor, community_id: int, *, now: datetime | None = None) -> dict:
                       "baseline_weeks": early_warnings.BASELINE_WEEKS, "recent_weeks": early_warnings.RECENT_WEEKS,
                       "reopen_rise": early_warnings.REOPEN_RISE,
                       "reopen_min_resolved": early_warnings.REOPEN_MIN_RESOLVED},
-            "items": _warnings_with_state(community_id, now)}
+            "items": _warnings_with_state(community_id, now, locale)}
 
 
 def _record_once(warning: dict) -> bool:
@@ -283,7 +281,8 @@ def send_warnings(now: datetime | None = None) -> int:
 # --- exports and open data ----------------------------------------------------------------------
 
 def export_csv(actor, community_id: int, name: str, *, period: str = "month", start: date | None = None,
-               end: date | None = None, now: datetime | None = None) -> tuple[str, str]:
+               end: date | None = None, now: datetime | None = None,
+               locale: str = DEFAULT_LOCALE) -> tuple[str, str]:
     """(file name, CSV text with BOM) of one export for the period (committee).
 
     :raises NotFound: ``insights.unknown_export``
@@ -296,7 +295,7 @@ def export_csv(actor, community_id: int, name: str, *, period: str = "month", st
     span = _period(period, start, end, now)
     zone = _zone()
     grids = {gid: grid["name"] for gid, grid in community_figures.grid_names([community_id]).items()}
-    context = {"locale": request_locale(), "grids": grids,
+    context = {"locale": locale, "grids": grids,
                "local": lambda moment: "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")}
     text = "".join(exports.csv_lines(name, community_id, span.start, span.end, context))
     filename = f"linli-{community.id}-{name}-{span.first_day.isoformat()}-{span.last_day.isoformat()}.csv"

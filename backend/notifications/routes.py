@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 
 from backend.core.ratelimit import per_user
 from backend.core.pagination import PageArgsSchema
+from backend.core.i18n import request_locale
 from backend.core.web import actor
 from backend.notifications import services
 from backend.notifications.schemas import (
@@ -32,7 +33,7 @@ blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
 @blp.response(200, InboxPageSchema)
 def list_notifications(filters, page):
     """My inbox, newest first, with the unread count."""
-    return services.list_inbox(actor(), unread=filters["unread"], **page)
+    return services.list_inbox(actor(), unread=filters["unread"], locale=request_locale(), **page)
 
 
 @blp.route("/notifications/read", methods=["POST"])
@@ -72,7 +73,7 @@ def unsubscribe(data):
 @blp.response(200, PreferencesSchema)
 def get_preferences():
     """Per kind: inbox and push on or off; the digest; quiet hours (set through PATCH /me)."""
-    return services.preferences(actor())
+    return services.preferences(actor(), locale=request_locale())
 
 
 @blp.route("/me/notification-preferences", methods=["PUT"])
@@ -80,7 +81,7 @@ def get_preferences():
 @blp.response(200, PreferencesSchema)
 def put_preferences(data):
     """Change kinds' inbox/push choices and the digest (kinds not listed keep theirs)."""
-    return services.update_preferences(actor(), data)
+    return services.update_preferences(actor(), data, locale=request_locale())
 
 
 @blp.route("/follows", methods=["GET"])

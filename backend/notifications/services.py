@@ -21,7 +21,7 @@ from backend.core.actors import require_user
 from backend.core.db import after_commit, utcnow
 from backend.core.sql import chunks
 from backend.core.errors import NotFound, ValidationFailed, register_messages
-from backend.core.i18n import request_locale
+from backend.core.i18n import DEFAULT_LOCALE
 from backend.core.pagination import SortKey, paginate
 from backend.extensions import db
 from backend.notifications import catalogue
@@ -186,14 +186,15 @@ def _render_rows(rows: list[Notification], locale: str, timezone: str | None) ->
         row.rendered = catalogue.render(row.kind, row.context, locale, timezone=timezone)
 
 
-def list_inbox(actor, *, limit: int, cursor: str | None, unread: bool = False) -> dict:
+def list_inbox(actor, *, limit: int, cursor: str | None, unread: bool = False,
+               locale: str = DEFAULT_LOCALE) -> dict:
     """The actor's notifications, newest first, with title and body in the reader's language."""
     require_user(actor)
     stmt = select(Notification).where(Notification.user_id == actor.id)
     if unread:
         stmt = stmt.where(Notification.read_at.is_(None))
     page = paginate(stmt, [SortKey(Notification.id, descending=True)], limit=limit, cursor=cursor)
-    _render_rows(page.items, request_locale(), actor.timezone)
+    _render_rows(page.items, locale, actor.timezone)
     return {"items": page.items, "next_cursor": page.next_cursor, "unread_count": unread_count(actor.id)}
 
 
@@ -216,12 +217,11 @@ def _settings(user_id: int) -> NotificationSetting | None:
     return db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
 
 
-def preferences(actor) -> dict:
+def preferences(actor, *, locale: str = DEFAULT_LOCALE) -> dict:
     """Every kind with its inbox/push choice (explicit or default), the digest and the quiet hours."""
     require_user(actor)
     chosen = {p.kind: p for p in db.session.scalars(
         select(NotificationPreference).where(NotificationPreference.user_id == actor.id))}
-    locale = request_locale()
     index = catalogue.LOCALES.index(locale)
     kinds = []
     for kind, spec in catalogue.KINDS.items():
@@ -235,7 +235,7 @@ def preferences(actor) -> dict:
             "quiet_hours": actor.quiet_hours, "timezone": actor.timezone, "urgent_always_pushed": True}
 
 
-def update_preferences(actor, data: dict) -> dict:
+def update_preferences(actor, data: dict, *, locale: str = DEFAULT_LOCALE) -> dict:
     """Change some kinds' inbox/push choices and the digest; kinds not given keep theirs."""
     require_user(actor)
     changes = data.get("kinds") or []
@@ -266,7 +266,7 @@ def update_preferences(actor, data: dict) -> dict:
         if settings.digest != data["digest"]:
             settings.digest, settings.digest_sent_at = data["digest"], utcnow()
     db.session.flush()
-    return preferences(actor)
+    return preferences(actor, locale=locale)
 
 
 # ---------- push subscriptions ----------
