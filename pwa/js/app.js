@@ -180,7 +180,21 @@ async function mount(handler, ctx, { keepScroll }) {
   document.documentElement.dataset.route = ctx.pattern || 'not-found';
 }
 
+// Screens loaded on first visit (dynamic import), so the first load carries only the shell: each module
+// exports ROUTES {pattern: handler}; the patterns are listed here because the router needs them up front.
+const LAZY_SCREENS = [
+  [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
+    '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid']],
+];
+
+function lazyRoutes() {
+  for (const [load, patterns] of LAZY_SCREENS) {
+    for (const pattern of patterns) router.route(pattern, async (ctx) => (await load()).ROUTES[pattern](ctx));
+  }
+}
+
 function routes() {
+  lazyRoutes();
   router.route('/', home);
   router.route('/signin', signIn);
   router.route('/signup', signUp);

@@ -25,6 +25,7 @@ const PATHS = {
   plus: ['M12 5v14M5 12h14'],
   shield: ['M12 21s-7-3-7-9V5l7-2 7 2v7c0 6-7 9-7 9z', 'm9 12 2 2 4-4'],
   download: ['M12 4v11', 'm7 10 5 5 5-5', 'M5 20h14'],
+  share: ['M4 13v7h16v-7', 'M12 15V3', 'm7 8 5-5 5 5'],
 };
 
 export function icon(name, { size = 24, label } = {}) {

@@ -1,8 +1,8 @@
 // Shared bits for screens: sign-in guard and formatting of memberships.
 import { getLocale, t } from '../i18n.js';
 import { navigate } from '../router.js';
-import { state } from '../store.js';
-import { h, pill } from '../ui.js';
+import { memberships, state } from '../store.js';
+import { button, h, pill } from '../ui.js';
 
 /** Redirect visitors to sign-in (coming back afterwards); returns the user or null. */
 export function requireUser(ctx, { to = '/signin' } = {}) {
@@ -52,4 +52,21 @@ export function civicTabs(active) {
   return h('nav', { class: 'civic-tabs', 'aria-label': t('tab.projects') },
     [['projects', '/projects', 'civic.projects'], ['polls', '/polls', 'civic.polls']].map(([key, href, label]) =>
       h('a', { href, class: 'civic-tabs__item', 'aria-current': key === active ? 'page' : null, dataset: { tab: key }, text: t(label) })));
+}
+
+/**
+ * "分享": the phone's share sheet, copy the link, or a poster with a QR code (share.js, loaded on the first tap).
+ * opts: {kind: project | poll | activity, title, lines, path, community}.
+ */
+export function shareButton(opts, { block = true } = {}) {
+  return button(t('share.button'), { variant: 'secondary', block, iconName: 'share', class: 'share-button', onClick: async () => {
+    const { openShare } = await import('./share.js');
+    openShare(opts);
+  } });
+}
+
+/** The name of one of my communities by its id ('' when I am not a member of it): for share posters. */
+export function myCommunityName(id) {
+  const m = memberships().find((x) => x.community.id === id);
+  return m ? communityName(m.community) : '';
 }

@@ -2,7 +2,7 @@
 // the app for (home-member.js, loaded on demand).
 import { t } from '../i18n.js';
 import { currentMembership, state } from '../store.js';
-import { emptyState, h, linkButton } from '../ui.js';
+import { emptyState, h, linkButton, list, listItem } from '../ui.js';
 import { communitySearch } from './communities.js';
 
 function visitorHome() {
@@ -26,8 +26,14 @@ function noCommunityHome(user) {
     title: t('app.short'),
     node: h('div', {},
       h('h2', { text: t('home.hello', { name: user.display_name }) }),
+      user.is_platform_admin ? adminEntry() : null,
       emptyState({ iconName: 'building', title: t('home.noCommunity'), body: t('home.noCommunityBody'), action: linkButton(t('community.choose'), '/communities', { block: true }) })),
   };
+}
+
+/** The platform admin's way to the regions, communities and grids (a screen loaded on demand). */
+export function adminEntry() {
+  return list([listItem({ href: '/admin', iconName: 'building', title: t('admin.entry'), meta: t('admin.entryMeta') })], { id: 'admin-entry' });
 }
 
 export default async function home() {

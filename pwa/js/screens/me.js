@@ -246,6 +246,7 @@ export default function me() {
     ])),
     h('div', { class: 'section' }, downloadLink()),
     committee,
+    user.is_platform_admin ? h('div', { class: 'section' }, list([listItem({ href: '/admin', iconName: 'building', title: t('admin.entry'), meta: t('admin.entryMeta') })])) : null,
     inviteCard(),
     h('div', { class: 'section stack' },
       signOutBtn,

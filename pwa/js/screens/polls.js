@@ -12,7 +12,7 @@ import {
   nextId, openSheet, pill, setFill, showErrors, toast, useStylesheet, withLoading
 } from '../ui.js';
 import { renderResults, turnoutBar } from './polls-results.js';
-import { civicTabs } from './common.js';
+import { civicTabs, myCommunityName, shareButton } from './common.js';
 import { icon } from '../icons.js';
 
 const pt = bundle('polls');
@@ -137,6 +137,11 @@ export async function pollDetail(ctx) {
   const ballotArea = h('div', {});
   root.append(ballotArea);
   drawBallotArea(poll, ballotArea);
+  if (poll.status !== 'closed') {
+    const when = poll.status === 'open' ? pt('polls.list.closes', { when: formatDateTime(poll.closes_at) }) : pt('polls.list.opens', { when: formatDateTime(poll.opens_at) });
+    root.append(h('div', { class: 'poll__share' }, shareButton({ kind: 'poll', title: poll.title, path: `/polls/${poll.id}`,
+      community: myCommunityName(poll.community_id), lines: [`${pt(`polls.method.${poll.method}`)} · ${when}`] })));
+  }
   if (poll.status === 'closed' || (poll.turnout && poll.turnout.live)) {
     root.append(card(
       linkButton(pt('polls.results.view'), `/polls/${poll.id}/results`, { variant: 'secondary', block: true })));

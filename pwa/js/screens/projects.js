@@ -10,7 +10,7 @@ import {
   button, card, chips, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, openSheet,
   pill, setFill, showErrors, skeleton, starInput, toast, useStylesheet, withLoading
 } from '../ui.js';
-import { civicTabs, communityName, gridText, requireUser } from './common.js';
+import { civicTabs, communityName, gridText, myCommunityName, requireUser, shareButton } from './common.js';
 import { mountComments } from './comments.js';
 import { flagButton } from './moderation.js';
 
@@ -237,7 +237,10 @@ export async function projectDetail(ctx) {
     supportBlock = card(
       h('p', { class: 'supports', id: 'supports-count' }, h('strong', { text: goal && p.status === 'submitted' ? tr('projects.supportsGoal', { count: p.supports_count, goal }) : tr('projects.supports', { count: p.supports_count }) })),
       goal && p.status === 'submitted' ? [progressBar(Math.round((100 * p.supports_count) / goal), tr('projects.supportsGoal', { count: p.supports_count, goal })), h('p', { class: 'small muted secondary', text: tr('projects.supportsExplain', { goal }) })] : null,
-      btn);
+      btn,
+      // looking for supporters: neighbours pass it on
+      p.status === 'submitted' ? shareButton({ kind: 'project', title: p.title, path: `/projects/${p.id}`, community: myCommunityName(p.community_id),
+        lines: [goal ? tr('projects.supportsGoal', { count: p.supports_count, goal }) : null, p.summary] }) : null);
   }
 
   // progress

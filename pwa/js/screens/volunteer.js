@@ -8,7 +8,8 @@ import {
   button, card, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, pill, showErrors,
   toast, withLoading
 } from '../ui.js';
-import { requireUser } from './common.js';
+import { myCommunityName, requireUser, shareButton } from './common.js';
+import { currentMembership, state } from '../store.js';
 import { at, community, gate, helpSwitch, hoursText, prepare, span, when } from './aid-common.js';
 import { flagButton } from './moderation.js';
 import { registerOrganiserScreens } from './volunteer-admin.js';
@@ -90,6 +91,14 @@ function shiftBlock(activity, shift, redraw, canSign) {
     actions.length ? h('div', { class: 'shift__actions' }, actions) : null);
 }
 
+/** Why this person cannot sign up for a shift yet, and the next step (sign in, join, wait for verification). */
+function signUpGate() {
+  const m = community() && currentMembership();
+  if (!state.user) return h('p', { class: 'notice' }, h('span', { text: at('activity.gateSignIn') }), ' ', h('a', { href: `/signin?next=${encodeURIComponent(location.pathname)}`, text: at('activity.gateSignInLink') }));
+  if (!m) return h('p', { class: 'notice' }, h('span', { text: at('activity.gateJoin') }), ' ', h('a', { href: '/communities', text: at('gate.choose') }));
+  return h('p', { class: 'notice', text: at(m.status === 'suspended' ? 'gate.suspendedBody' : 'activity.gatePending') });
+}
+
 async function activityDetail(ctx) {
   await prepare();
   const node = h('div', { id: 'activity-detail' });
@@ -104,7 +113,9 @@ async function activityDetail(ctx) {
         h('dl', { class: 'kv' }, h('dt', { text: at('activity.location') }), h('dd', { text: activity.location }),
           activity.skills.length ? [h('dt', { text: at('activity.skills') }), h('dd', { text: activity.skills.join('、') })] : null),
         flagButton('activity', activity.id, { mine: activity.can.manage, hidden: activity.is_hidden })),
-      canSign ? null : h('p', { class: 'notice', text: at('gate.notVerifiedBody') }),
+      shareButton({ kind: 'activity', title: activity.title, path: `/help/activities/${activity.id}`, community: myCommunityName(activity.community_id),
+        lines: [activity.shifts.length ? span(activity.shifts[0].starts_at, activity.shifts[0].ends_at) : null, activity.location] }),
+      canSign ? null : signUpGate(),
       h('h3', { class: 'section__title', text: at('activity.shifts') }),
       ...activity.shifts.map((s) => shiftBlock(activity, s, draw, canSign))].filter(Boolean));
   };
