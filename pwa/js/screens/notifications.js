@@ -220,11 +220,44 @@ export async function preferencesScreen(ctx) {
       toast(errorText(err, nt('push.failed')), { type: 'error' });
     }
   };
-  const kindRows = (personal) => prefs.kinds.filter((k) => k.personal === personal).map((k) => h('li', { class: 'notif-kind', dataset: { kind: k.kind } },
-    h('p', { class: 'notif-kind__label', text: k.label }),
+  // Only the kinds this person's roles can receive (the server says: `applies`), each label once: two kinds
+  // with one name (an old and a new name for one event) are one row that sets both.
+  const rows = [];
+  for (const k of prefs.kinds.filter((x) => x.applies !== false)) {
+    const same = rows.find((r) => r.label === k.label && r.personal === k.personal);
+    if (same) same.kinds.push(k.kind);
+    else rows.push({ label: k.label, personal: k.personal, kinds: [k.kind], inbox: k.inbox, push: k.push });
+  }
+  const kindRows = (personal) => rows.filter((r) => r.personal === personal).map((r) => h('li', { class: 'notif-kind', dataset: { kind: r.kinds[0] } },
+    h('p', { class: 'notif-kind__label', text: r.label }),
     h('div', { class: 'notif-kind__switches' },
-      switchRow({ id: `pref-${k.kind}-push`, label: nt('prefs.push'), checked: k.push, onChange: (v, el) => save({ kinds: [{ kind: k.kind, push: v }] }, el) }),
-      switchRow({ id: `pref-${k.kind}-inbox`, label: nt('prefs.inbox'), checked: k.inbox, onChange: (v, el) => save({ kinds: [{ kind: k.kind, inbox: v }] }, el) }))));
+      switchRow({ id: `pref-${r.kinds[0]}-push`, label: nt('prefs.push'), checked: r.push, onChange: (v, el) => save({ kinds: r.kinds.map((kind) => ({ kind, push: v })) }, el) }),
+      switchRow({ id: `pref-${r.kinds[0]}-inbox`, label: nt('prefs.inbox'), checked: r.inbox, onChange: (v, el) => save({ kinds: r.kinds.map((kind) => ({ kind, inbox: v })) }, el) }))));
+
+  // Three presets, one tap each; the switches of every kind stay folded away for those who want them.
+  const PRESETS = {
+    all: (r) => ({ inbox: true, push: true }),
+    mine: (r) => ({ inbox: true, push: r.personal }),
+    quiet: () => ({ inbox: true, push: false }),
+  };
+  const presetOf = () => Object.keys(PRESETS).find((name) => rows.every((r) => {
+    const want = PRESETS[name](r);
+    return r.inbox === want.inbox && r.push === want.push;
+  })) || 'custom';
+  const presetNote = h('p', { class: 'muted small', id: 'pref-preset-note', role: 'status' });
+  const presetButtons = Object.keys(PRESETS).map((name) => h('button', { type: 'button', class: 'notif-preset', dataset: { preset: name }, 'aria-pressed': 'false',
+    onclick: (e) => withLoading(e.currentTarget, async () => {
+      const kinds = rows.flatMap((r) => r.kinds.map((kind) => ({ kind, ...PRESETS[name](r) })));
+      await save({ kinds });
+      navigate(location.pathname, { replace: true });
+    }) },
+  h('strong', { text: nt(`prefs.preset.${name}`) }), h('span', { class: 'notif-preset__hint', text: nt(`prefs.preset.${name}Hint`) })));
+  const markPreset = () => {
+    const current = presetOf();
+    presetButtons.forEach((b) => b.setAttribute('aria-pressed', String(b.dataset.preset === current)));
+    presetNote.textContent = current === 'custom' ? nt('prefs.preset.custom') : '';
+  };
+  markPreset();
 
   const digest = h('select', { class: 'input', id: 'pref-digest', name: 'digest' },
     ['off', 'daily', 'weekly'].map((v) => h('option', { value: v, text: nt(`prefs.digest.${v}`), selected: prefs.digest === v })));
@@ -233,12 +266,15 @@ export async function preferencesScreen(ctx) {
 
   const node = h('div', { class: 'notif-prefs' },
     devicePushCard(),
-    card(h('h2', { class: 'card__title', text: nt('prefs.aboutMe') }), h('p', { class: 'muted small', text: nt('prefs.aboutMeHint') }),
-      h('ul', { class: 'notif-kinds' }, kindRows(true))),
-    card(h('h2', { class: 'card__title', text: nt('prefs.community') }), h('p', { class: 'muted small', text: nt('prefs.communityHint') }),
-      h('ul', { class: 'notif-kinds' }, kindRows(false)),
-      h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'pref-digest', text: nt('prefs.digest') }), digest),
+    card(h('h2', { class: 'card__title', text: nt('prefs.presets') }),
+      h('div', { class: 'notif-presets', role: 'group', 'aria-label': nt('prefs.presets') }, presetButtons), presetNote,
       h('p', { class: 'muted small', text: nt('prefs.urgent') })),
+    card(h('details', { class: 'notif-details', id: 'pref-details' }, h('summary', { text: nt('prefs.details') }),
+      h('h3', { class: 'notif-details__title', text: nt('prefs.aboutMe') }), h('p', { class: 'muted small', text: nt('prefs.aboutMeHint') }),
+      h('ul', { class: 'notif-kinds' }, kindRows(true)),
+      h('h3', { class: 'notif-details__title', text: nt('prefs.community') }), h('p', { class: 'muted small', text: nt('prefs.communityHint') }),
+      h('ul', { class: 'notif-kinds' }, kindRows(false)))),
+    card(h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'pref-digest', text: nt('prefs.digest') }), digest)),
     card(h('h2', { class: 'card__title', text: nt('prefs.quiet') }),
       h('p', { class: 'muted', id: 'pref-quiet', text: qh ? nt('prefs.quietOn', qh) : nt('prefs.quietOff') }),
       linkButton(nt('prefs.quietEdit'), '/me#quiet-status', { variant: 'ghost', small: true, iconName: 'clock' })));
