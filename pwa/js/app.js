@@ -185,6 +185,7 @@ async function mount(handler, ctx, { keepScroll }) {
 const LAZY_SCREENS = [
   [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
     '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid']],
+  [() => import('./screens/organisations.js'), ['/help/organisations/:oid', '/committee/organisations']],
 ];
 
 function lazyRoutes() {

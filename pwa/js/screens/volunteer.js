@@ -107,7 +107,9 @@ async function activityDetail(ctx) {
     const m = community();
     const canSign = m && gate('') === null;
     clear(node).append(...[
-      card(h('div', { class: 'aid-card__head' }, pill(activity.organisation ? activity.organisation.name : at('activity.project'))),
+      card(h('div', { class: 'aid-card__head' }, activity.organisation
+        ? h('a', { class: 'pill pill--link', href: `/help/organisations/${activity.organisation.id}`, 'data-user-content': '', text: activity.organisation.name })
+        : pill(at('activity.project'))),
         h('h2', { class: 'card__title', text: activity.title }),
         activity.description ? h('p', { class: 'aid-response__msg', text: activity.description }) : null,
         h('dl', { class: 'kv' }, h('dt', { text: at('activity.location') }), h('dd', { text: activity.location }),
