@@ -42,7 +42,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from backend.voting import tally
+from backend.voting import tally  # noqa: E402 (after the path to the project is set)
 
 
 def varied(voters: int = 50_000, projects: int = 100, seed: int = 1) -> tuple:
@@ -71,8 +71,11 @@ def grouped(voters: int = 50_000, projects: int = 100, distinct: int = 300, seed
     return [rng.choice(templates) for _ in range(voters)], costs, budget, ids
 
 
-SYNTHETIC = {"varied 100×50,000": varied, "varied, long ballots 100×50,000": varied_long_ballots,
-             "grouped 100×50,000": grouped}
+SYNTHETIC = {
+    "varied 100×50,000": varied,
+    "varied, long ballots 100×50,000": varied_long_ballots,
+    "grouped 100×50,000": grouped,
+}
 
 
 def read_pabulib(path: Path) -> tuple:
@@ -138,8 +141,11 @@ def pabutools_rules(election) -> dict:
     instance, profile, _, mes_ties, greedy_ties = election
     return {
         "equal_shares": lambda: completion_by_rule_combination(
-            instance, profile, [method_of_equal_shares, greedy_utilitarian_welfare],
-            [{"sat_class": Cost_Sat, "tie_breaking": mes_ties}, {"sat_class": Cost_Sat, "tie_breaking": greedy_ties}]),
+            instance,
+            profile,
+            [method_of_equal_shares, greedy_utilitarian_welfare],
+            [{"sat_class": Cost_Sat, "tie_breaking": mes_ties}, {"sat_class": Cost_Sat, "tie_breaking": greedy_ties}],
+        ),
         "greedy": lambda: greedy_utilitarian_welfare(instance, profile, sat_class=Cost_Sat, tie_breaking=greedy_ties),
     }
 
@@ -161,27 +167,42 @@ def measure(name: str, instance: tuple, repeat: int, pabutools_here: bool, rules
     ballots, costs, budget, order = instance[:4]
     if len(instance) > 4 and instance[4] != "approval":
         name += f" ({instance[4]} votes read as approvals)"
-    build_s, election = fastest(lambda: pabutools_election(ballots, costs, budget, order), repeat) \
-        if pabutools_here else (None, None)
+    build_s, election = (
+        fastest(lambda: pabutools_election(ballots, costs, budget, order), repeat) if pabutools_here else (None, None)
+    )
     theirs = pabutools_rules(election) if election else {}
     rows = []
     for rule in rules:
         ours_s, result = fastest(lambda: OUR_RULES[rule](ballots, costs, budget, order), repeat)  # noqa: B023
-        row = {"instance": name, "voters": len(ballots), "projects": len(costs),
-               "distinct": len(Counter(map(frozenset, ballots))), "rule": rule, "ours": ours_s,
-               "funded": len(result["funded"]), "pabutools": None, "build": build_s, "same": None}
+        row = {
+            "instance": name,
+            "voters": len(ballots),
+            "projects": len(costs),
+            "distinct": len(Counter(map(frozenset, ballots))),
+            "rule": rule,
+            "ours": ours_s,
+            "funded": len(result["funded"]),
+            "pabutools": None,
+            "build": build_s,
+            "same": None,
+        }
         if election:
             their_s, allocation = fastest(theirs[rule], repeat)
             row.update(pabutools=their_s, same={election[2][p.name] for p in allocation} == set(result["funded"]))
         rows.append(row)
-        print(f"  {name} / {rule}: ours {ours_s:.3f} s" + (
-            f", pabutools {row['pabutools']:.3f} s, same funded: {row['same']}" if election else ""), file=sys.stderr)
+        print(
+            f"  {name} / {rule}: ours {ours_s:.3f} s"
+            + (f", pabutools {row['pabutools']:.3f} s, same funded: {row['same']}" if election else ""),
+            file=sys.stderr,
+        )
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    header = ("| instance | voters | projects | distinct ballots | rule | funded | ours (s) | pabutools (s) | ratio "
-              "| pabutools + building its election (s) | same funded |")
+    header = (
+        "| instance | voters | projects | distinct ballots | rule | funded | ours (s) | pabutools (s) | ratio "
+        "| pabutools + building its election (s) | same funded |"
+    )
     lines = [header, "|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---|"]
     for row in rows:
         ours, theirs = row["ours"], row["pabutools"]
@@ -190,16 +211,27 @@ def table(rows: list[dict]) -> str:
         else:
             ratio = f"{theirs / ours:.1f}×" if ours > 0 else "∞"
             theirs_cells = [f"{theirs:.3f}", ratio, f"{theirs + row['build']:.3f}", "yes" if row["same"] else "NO"]
-        cells = [row["instance"], f"{row['voters']:,}", str(row["projects"]), f"{row['distinct']:,}", row["rule"],
-                 str(row["funded"]), f"{ours:.3f}", *theirs_cells]
+        cells = [
+            row["instance"],
+            f"{row['voters']:,}",
+            str(row["projects"]),
+            f"{row['distinct']:,}",
+            row["rule"],
+            str(row["funded"]),
+            f"{ours:.3f}",
+            *theirs_cells,
+        ]
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--pabulib", default=os.environ.get("PABULIB_DIR"),
-                        help="directory of Pabulib .pb files (default: $PABULIB_DIR)")
+    parser.add_argument(
+        "--pabulib",
+        default=os.environ.get("PABULIB_DIR"),
+        help="directory of Pabulib .pb files (default: $PABULIB_DIR)",
+    )
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement; the minimum is reported")
     parser.add_argument("--rules", default="equal_shares,greedy")
     parser.add_argument("--only", help="only instances whose name contains this")
@@ -214,8 +246,10 @@ def main() -> int:
     except ImportError:
         pabutools_here = False
         print("pabutools is not installed (pip install -r requirements-test.txt): timing ours only.")
-    print(f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average at the start "
-          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; CPU seconds, minimum of {args.repeat} runs.")
+    print(
+        f"Python {sys.version.split()[0]}, {os.cpu_count()} CPUs, load average at the start "
+        f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}; CPU seconds, minimum of {args.repeat} runs."
+    )
 
     instances = [] if args.skip_synthetic else [(name, make) for name, make in SYNTHETIC.items()]
     if args.pabulib:

@@ -105,6 +105,7 @@ def _ranked_by_votes(counts: dict, order: Sequence) -> list:
 
 # --- yes / no / abstain --------------------------------------------------------------------------
 
+
 def tally_yes_no(choices: Iterable[str], *, pass_threshold: float | Fraction = 0.5) -> dict:
     """Counts of yes, no and abstain, and whether yes beat the threshold share of yes + no."""
     threshold = _check_share("pass_threshold", pass_threshold)
@@ -112,11 +113,15 @@ def tally_yes_no(choices: Iterable[str], *, pass_threshold: float | Fraction = 0
     yes, no = counts["yes"], counts["no"]
     decided = yes + no
     passed = decided > 0 and yes > threshold * decided
-    return {"counts": dict(counts), "yes_share": float(Fraction(yes, decided)) if decided else None,
-            "majority_reached": passed}
+    return {
+        "counts": dict(counts),
+        "yes_share": float(Fraction(yes, decided)) if decided else None,
+        "majority_reached": passed,
+    }
 
 
 # --- single choice, approval ---------------------------------------------------------------------
+
 
 def tally_single(choices: Iterable, options: Sequence) -> dict:
     """One option per ballot; the most votes wins (ties: the option listed first)."""
@@ -142,6 +147,7 @@ def _plurality_result(counts: Counter, options: Sequence) -> dict:
 
 
 # --- ranked choice: instant runoff ----------------------------------------------------------------
+
 
 def tally_ranked(rankings: Iterable[Sequence], options: Sequence) -> dict:
     """Instant-runoff voting with every round recorded.
@@ -185,10 +191,15 @@ def tally_ranked(rankings: Iterable[Sequence], options: Sequence) -> dict:
         votes = {option: pile_votes[option] for option in continuing}
         history.append(votes)
         active = sum(votes.values())
-        round_record = {"round": len(rounds) + 1,
-                        "tallies": [{"option_id": o, "votes": votes[o]} for o in continuing],
-                        "exhausted": exhausted, "eliminated": None, "transfers": [], "elected": None,
-                        "tie_broken": False}
+        round_record = {
+            "round": len(rounds) + 1,
+            "tallies": [{"option_id": o, "votes": votes[o]} for o in continuing],
+            "exhausted": exhausted,
+            "eliminated": None,
+            "transfers": [],
+            "elected": None,
+            "tie_broken": False,
+        }
         rounds.append(round_record)
         leader = _ranked_by_votes(votes, continuing)[0]
         if active and 2 * votes[leader] > active or len(continuing) == 1:
@@ -214,12 +225,16 @@ def tally_ranked(rankings: Iterable[Sequence], options: Sequence) -> dict:
             else:
                 transfers[None] += groups[ranking]
                 exhausted += groups[ranking]
-        round_record["transfers"] = (
-            [{"to": o, "votes": transfers[o]} for o in continuing if transfers[o]]
-            + ([{"to": None, "votes": transfers[None]}] if transfers[None] else []))
+        round_record["transfers"] = [{"to": o, "votes": transfers[o]} for o in continuing if transfers[o]] + (
+            [{"to": None, "votes": transfers[None]}] if transfers[None] else []
+        )
     first_round = history[0] if history else {o: 0 for o in options}
-    return {"counts": {o: first_round.get(o, 0) for o in options}, "winners": [winner] if winner is not None else [],
-            "rounds": rounds, "tie_broken": any(r["tie_broken"] for r in rounds)}
+    return {
+        "counts": {o: first_round.get(o, 0) for o in options},
+        "winners": [winner] if winner is not None else [],
+        "rounds": rounds,
+        "tie_broken": any(r["tie_broken"] for r in rounds),
+    }
 
 
 def _weakest(continuing: list, history: list[dict]) -> tuple[object, bool]:
@@ -237,6 +252,7 @@ def _weakest(continuing: list, history: list[dict]) -> tuple[object, bool]:
 
 
 # --- participatory budgeting ---------------------------------------------------------------------
+
 
 def _group_ballots(ballots: Iterable[Iterable]) -> Counter:
     """Identical ballots grouped: {frozenset of option ids: number of voters}. An id named twice counts once."""
@@ -288,13 +304,20 @@ def tally_budget_greedy(ballots: Iterable[Iterable], costs: dict, budget: int, o
     counts = _counted(chain.from_iterable(map(set, ballots)), list(costs), "project")
     funded, left = _greedy_fill(_greedy_order(counts, costs, order), costs, counts, budget)
     chosen = set(funded)
-    return {"counts": dict(counts), "funded": [p for p in order if p in chosen], "funded_in_order": funded,
-            "money_used": budget - left, "budget": budget, "rule": "greedy",
-            "funded_by": {p: "greedy" for p in funded}}
+    return {
+        "counts": dict(counts),
+        "funded": [p for p in order if p in chosen],
+        "funded_in_order": funded,
+        "money_used": budget - left,
+        "budget": budget,
+        "rule": "greedy",
+        "funded_by": {p: "greedy" for p in funded},
+    }
 
 
-def tally_budget_equal_shares(ballots: Iterable[Iterable], costs: dict, budget: int,
-                              order: Sequence | None = None) -> dict:
+def tally_budget_equal_shares(
+    ballots: Iterable[Iterable], costs: dict, budget: int, order: Sequence | None = None
+) -> dict:
     """Method of Equal Shares with cost utilities, completed greedily with the money left.
 
     Every voter gets an equal share ``budget / voters`` of the budget. A project is affordable when its
@@ -309,8 +332,16 @@ def tally_budget_equal_shares(ballots: Iterable[Iterable], costs: dict, budget: 
     counts = _grouped_approval_counts(groups, list(costs), "project")
     voters = sum(groups.values())
     if voters == 0:
-        return {"counts": dict(counts), "funded": [], "funded_in_order": [], "money_used": 0, "budget": budget,
-                "rule": "equal_shares", "funded_by": {}, "share": None}
+        return {
+            "counts": dict(counts),
+            "funded": [],
+            "funded_in_order": [],
+            "money_used": 0,
+            "budget": budget,
+            "rule": "equal_shares",
+            "funded_by": {},
+            "share": None,
+        }
     funded = _equal_shares_rounds(groups, costs, budget, voters, counts, order)
     funded_by = dict.fromkeys(funded, "equal_shares")
     left = budget - sum(costs[p] for p in funded)
@@ -318,16 +349,22 @@ def tally_budget_equal_shares(ballots: Iterable[Iterable], costs: dict, budget: 
     completed, left = _greedy_fill(rest, costs, counts, left)
     funded += completed
     funded_by.update(dict.fromkeys(completed, "completion"))
-    return {"counts": dict(counts), "funded": [p for p in order if p in funded_by], "funded_in_order": funded,
-            "money_used": budget - left, "budget": budget, "rule": "equal_shares", "funded_by": funded_by,
-            "share": str(Fraction(budget, voters))}
+    return {
+        "counts": dict(counts),
+        "funded": [p for p in order if p in funded_by],
+        "funded_in_order": funded,
+        "money_used": budget - left,
+        "budget": budget,
+        "rule": "equal_shares",
+        "funded_by": funded_by,
+        "share": str(Fraction(budget, voters)),
+    }
 
 
 _BROKE = 0  # the budget class of voters with nothing left: they can pay for nothing, so it is never looked at
 
 
-def _equal_shares_rounds(groups: Counter, costs: dict, budget: int, voters: int, counts: Counter,
-                         order: list) -> list:
+def _equal_shares_rounds(groups: Counter, costs: dict, budget: int, voters: int, counts: Counter, order: list) -> list:
     """The projects Equal Shares funds, in funding order (before completion).
 
     Exact and fast, without fractions in the inner loops:
@@ -413,8 +450,9 @@ def _supporter_classes(project, single: dict, several: dict, class_of: list) -> 
     return by_class
 
 
-def _payment(project, cost: int, scale: int, single: dict, several: dict, class_of: list,
-             class_share: list) -> tuple[int, int] | None:
+def _payment(
+    project, cost: int, scale: int, single: dict, several: dict, class_of: list, class_share: list
+) -> tuple[int, int] | None:
     """``(rest, payers)``: each paying supporter pays ``rest / payers`` units, the others all they have;
     None if the supporters cannot afford the project."""
     by_class = _supporter_classes(project, single, several, class_of)
@@ -431,8 +469,7 @@ def _payment(project, cost: int, scale: int, single: dict, several: dict, class_
     return None
 
 
-def _charge(project, payment: int, live: dict, single: dict, several: dict, class_of: list,
-            class_share: list) -> None:
+def _charge(project, payment: int, live: dict, single: dict, several: dict, class_of: list, class_share: list) -> None:
     """Supporters pay min(share left, payment): each class of supporters moves to one new class."""
     groups = single[project] + [group for group, _ in several[project]]
     moved = Counter(map(class_of.__getitem__, groups))
@@ -450,5 +487,6 @@ def _charge(project, payment: int, live: dict, single: dict, several: dict, clas
         live[old] -= number
         if not live[old] and old != _BROKE:
             del live[old]
-    deque(map(class_of.__setitem__, groups, list(map(new_class.__getitem__, map(class_of.__getitem__, groups)))),
-          maxlen=0)
+    deque(
+        map(class_of.__setitem__, groups, list(map(new_class.__getitem__, map(class_of.__getitem__, groups)))), maxlen=0
+    )

@@ -10,34 +10,41 @@ from backend.voting import tally
 
 # --- yes / no and quorum ---------------------------------------------------------------------
 
+
 def test_yes_no_counts_and_abstentions_do_not_count_towards_the_threshold():
     result = tally.tally_yes_no(["yes"] * 5 + ["no"] * 4 + ["abstain"] * 20)
     assert result["counts"] == {"yes": 5, "no": 4, "abstain": 20}
     assert result["majority_reached"] is True
 
 
-@pytest.mark.parametrize("yes, no, threshold, passed", [
-    (5, 5, 0.5, False),     # a tie is not "more than half"
-    (6, 5, 0.5, True),
-    (2, 1, 2 / 3, False),   # exactly two thirds is not more than two thirds
-    (3, 1, 2 / 3, True),
-    (3, 2, 0.6, False),     # exactly 60 % does not beat 0.6 (exact arithmetic, no float slop)
-    (0, 0, 0.5, False),     # nobody decided: not passed
-    (1, 0, 0.99, True),
-])
+@pytest.mark.parametrize(
+    "yes, no, threshold, passed",
+    [
+        (5, 5, 0.5, False),  # a tie is not "more than half"
+        (6, 5, 0.5, True),
+        (2, 1, 2 / 3, False),  # exactly two thirds is not more than two thirds
+        (3, 1, 2 / 3, True),
+        (3, 2, 0.6, False),  # exactly 60 % does not beat 0.6 (exact arithmetic, no float slop)
+        (0, 0, 0.5, False),  # nobody decided: not passed
+        (1, 0, 0.99, True),
+    ],
+)
 def test_yes_no_passes_only_strictly_above_the_threshold(yes, no, threshold, passed):
     result = tally.tally_yes_no(["yes"] * yes + ["no"] * no, pass_threshold=threshold)
     assert result["majority_reached"] is passed
 
 
-@pytest.mark.parametrize("voters, eligible, quorum, met", [
-    (30, 100, 0.3, True),   # exactly the quorum share meets it
-    (29, 100, 0.3, False),
-    (0, 0, 0.0, True),      # no quorum: always met
-    (0, 0, 0.1, False),     # nobody eligible cannot meet a quorum
-    (1, 3, Fraction(1, 3), True),
-    (1, 3, 0.34, False),
-])
+@pytest.mark.parametrize(
+    "voters, eligible, quorum, met",
+    [
+        (30, 100, 0.3, True),  # exactly the quorum share meets it
+        (29, 100, 0.3, False),
+        (0, 0, 0.0, True),  # no quorum: always met
+        (0, 0, 0.1, False),  # nobody eligible cannot meet a quorum
+        (1, 3, Fraction(1, 3), True),
+        (1, 3, 0.34, False),
+    ],
+)
 def test_quorum_is_a_minimum_turnout_share(voters, eligible, quorum, met):
     assert tally.quorum_met(voters, eligible, quorum) is met
 
@@ -48,6 +55,7 @@ def test_unknown_yes_no_choice_is_refused():
 
 
 # --- single and approval -----------------------------------------------------------------------
+
 
 def test_single_choice_most_votes_wins():
     result = tally.tally_single([2, 3, 3, 1, 3], [1, 2, 3])
@@ -72,6 +80,7 @@ def test_approval_counts_each_approved_option_once():
 
 
 # --- ranked choice (instant runoff) ------------------------------------------------------------
+
 
 def test_irv_tennessee_capital_textbook_example():
     """Wikipedia, "Instant-runoff voting", the Tennessee capital election (per 100 voters).
@@ -239,6 +248,7 @@ def test_equal_shares_equal_rho_goes_to_more_votes_before_the_listed_order():
 
 # --- equal shares and greedy against a textbook implementation --------------------------------------
 
+
 def _textbook_payment(cost: int, shares: list[Fraction]) -> Fraction | None:
     """The smallest p with Σ min(share, p) = cost; None when the shares cannot cover the cost."""
     if sum(shares) < cost:
@@ -295,9 +305,11 @@ def _random_budget_instance(rng: random.Random) -> tuple[list, dict, int, list]:
     projects = rng.sample(range(100), rng.randint(1, 7))
     costs = {p: rng.choice([0, 10, 20, 30, rng.randint(1, 90)]) for p in projects}
     patterns = [[p for p in projects if rng.random() < 0.5] for _ in range(rng.randint(1, 5))]
-    ballots = [rng.choice(patterns) if rng.random() < 0.7 else [p for p in projects if rng.random() < 0.4]
-               for _ in range(rng.randint(0, 30))]
-    budget = rng.choice([0, 1, 97, rng.randint(1, 200), sum(costs.values()), 10 ** 12 + 39])
+    ballots = [
+        rng.choice(patterns) if rng.random() < 0.7 else [p for p in projects if rng.random() < 0.4]
+        for _ in range(rng.randint(0, 30))
+    ]
+    budget = rng.choice([0, 1, 97, rng.randint(1, 200), sum(costs.values()), 10**12 + 39])
     order = projects[:]
     rng.shuffle(order)
     return ballots, costs, budget, order
@@ -313,8 +325,10 @@ def test_equal_shares_and_greedy_match_a_textbook_implementation_on_random_insta
         by_rounds, by_completion = _textbook_equal_shares(ballots, costs, budget, order)
         case = (ballots, costs, budget, order)
         assert result["funded_in_order"] == by_rounds + by_completion, case
-        assert result["funded_by"] == {**dict.fromkeys(by_rounds, "equal_shares"),
-                                       **dict.fromkeys(by_completion, "completion")}, case
+        assert result["funded_by"] == {
+            **dict.fromkeys(by_rounds, "equal_shares"),
+            **dict.fromkeys(by_completion, "completion"),
+        }, case
         assert result["money_used"] == sum(costs[p] for p in by_rounds + by_completion), case
         greedy = tally.tally_budget_greedy(ballots, costs, budget, order)
         votes = Counter(p for ballot in ballots for p in set(ballot))
@@ -343,17 +357,22 @@ def test_equal_shares_on_many_distinct_ballots_stays_exact_and_quick():
 
 # --- malformed input (issue 15): refused with TallyInputError, a ValueError ------------------------
 
+
 def test_tally_input_error_is_a_value_error():
     assert issubclass(tally.TallyInputError, ValueError)
 
 
-@pytest.mark.parametrize("call", [
-    lambda: tally.tally_single([1], [1, 2, 1]),
-    lambda: tally.tally_approval([[1]], [1, 1]),
-    lambda: tally.tally_ranked([[1, 2]], [1, 2, 2]),
-    lambda: tally.tally_budget_greedy([[1]], {1: 10, 2: 20}, 100, [1, 2, 1]),
-    lambda: tally.tally_budget_equal_shares([[1]], {1: 10, 2: 20}, 100, [1, 1, 2]),
-], ids=["single", "approval", "ranked", "greedy", "equal_shares"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: tally.tally_single([1], [1, 2, 1]),
+        lambda: tally.tally_approval([[1]], [1, 1]),
+        lambda: tally.tally_ranked([[1, 2]], [1, 2, 2]),
+        lambda: tally.tally_budget_greedy([[1]], {1: 10, 2: 20}, 100, [1, 2, 1]),
+        lambda: tally.tally_budget_equal_shares([[1]], {1: 10, 2: 20}, 100, [1, 1, 2]),
+    ],
+    ids=["single", "approval", "ranked", "greedy", "equal_shares"],
+)
 def test_duplicate_option_ids_are_refused(call):
     """Before: a duplicated id made greedy fund a project twice (and spend its cost twice) and let instant
     runoff eliminate an option twice."""
@@ -361,14 +380,18 @@ def test_duplicate_option_ids_are_refused(call):
         call()
 
 
-@pytest.mark.parametrize("call", [
-    lambda: tally.tally_single([3], [1, 2]),
-    lambda: tally.tally_approval([[1], [2, 3]], [1, 2]),
-    lambda: tally.tally_ranked([[1, 3]], [1, 2]),
-    lambda: tally.tally_budget_greedy([[1], [3]], {1: 10, 2: 20}, 100),
-    lambda: tally.tally_budget_equal_shares([[1], [3]], {1: 10, 2: 20}, 100),
-    lambda: tally.tally_yes_no(["yes", "maybe"]),
-], ids=["single", "approval", "ranked", "greedy", "equal_shares", "yes_no"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: tally.tally_single([3], [1, 2]),
+        lambda: tally.tally_approval([[1], [2, 3]], [1, 2]),
+        lambda: tally.tally_ranked([[1, 3]], [1, 2]),
+        lambda: tally.tally_budget_greedy([[1], [3]], {1: 10, 2: 20}, 100),
+        lambda: tally.tally_budget_equal_shares([[1], [3]], {1: 10, 2: 20}, 100),
+        lambda: tally.tally_yes_no(["yes", "maybe"]),
+    ],
+    ids=["single", "approval", "ranked", "greedy", "equal_shares", "yes_no"],
+)
 def test_a_ballot_naming_an_unknown_option_is_refused(call):
     with pytest.raises(tally.TallyInputError):
         call()
@@ -381,14 +404,17 @@ def test_a_ranking_naming_an_option_twice_is_refused(ranking):
 
 
 @pytest.mark.parametrize("rule", [tally.tally_budget_greedy, tally.tally_budget_equal_shares])
-@pytest.mark.parametrize("costs, budget", [
-    ({1: -10, 2: 20}, 100),       # a negative cost would give money back
-    ({1: 10, 2: 2.5}, 100),       # fractions of a cent
-    ({1: 10, 2: None}, 100),
-    ({1: 10, 2: True}, 100),
-    ({1: 10, 2: 20}, -1),         # a negative budget
-    ({1: 10, 2: 20}, 100.0),
-])
+@pytest.mark.parametrize(
+    "costs, budget",
+    [
+        ({1: -10, 2: 20}, 100),  # a negative cost would give money back
+        ({1: 10, 2: 2.5}, 100),  # fractions of a cent
+        ({1: 10, 2: None}, 100),
+        ({1: 10, 2: True}, 100),
+        ({1: 10, 2: 20}, -1),  # a negative budget
+        ({1: 10, 2: 20}, 100.0),
+    ],
+)
 def test_negative_or_fractional_costs_and_budgets_are_refused(rule, costs, budget):
     with pytest.raises(tally.TallyInputError, match="whole, non-negative"):
         rule([[1, 2]], costs, budget)
@@ -397,20 +423,24 @@ def test_negative_or_fractional_costs_and_budgets_are_refused(rule, costs, budge
 @pytest.mark.parametrize("rule", [tally.tally_budget_greedy, tally.tally_budget_equal_shares])
 def test_an_order_that_is_not_the_projects_is_refused(rule):
     with pytest.raises(tally.TallyInputError):
-        rule([[1]], {1: 10, 2: 20}, 100, [1])          # 2 missing: it would never be considered
+        rule([[1]], {1: 10, 2: 20}, 100, [1])  # 2 missing: it would never be considered
     with pytest.raises(tally.TallyInputError):
-        rule([[1]], {1: 10, 2: 20}, 100, [1, 2, 3])    # 3 has no cost
+        rule([[1]], {1: 10, 2: 20}, 100, [1, 2, 3])  # 3 has no cost
 
 
-@pytest.mark.parametrize("call", [
-    lambda: tally.tally_approval([None], [1]),
-    lambda: tally.tally_approval([[[1]]], [1]),
-    lambda: tally.tally_budget_equal_shares([5], {5: 1}, 10),
-    lambda: tally.tally_budget_greedy([[{}]], {5: 1}, 10),
-    lambda: tally.tally_ranked([7], [7]),
-    lambda: tally.tally_single([[1]], [1]),
-    lambda: tally.tally_yes_no([["yes"]]),
-], ids=["approval-None", "approval-nested", "shares-int", "greedy-dict", "ranked-int", "single-list", "yes_no-list"])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda: tally.tally_approval([None], [1]),
+        lambda: tally.tally_approval([[[1]]], [1]),
+        lambda: tally.tally_budget_equal_shares([5], {5: 1}, 10),
+        lambda: tally.tally_budget_greedy([[{}]], {5: 1}, 10),
+        lambda: tally.tally_ranked([7], [7]),
+        lambda: tally.tally_single([[1]], [1]),
+        lambda: tally.tally_yes_no([["yes"]]),
+    ],
+    ids=["approval-None", "approval-nested", "shares-int", "greedy-dict", "ranked-int", "single-list", "yes_no-list"],
+)
 def test_ballots_of_the_wrong_shape_are_refused(call):
     with pytest.raises(tally.TallyInputError, match="malformed"):
         call()

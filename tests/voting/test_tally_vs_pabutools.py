@@ -73,8 +73,11 @@ def pabutools_equal_shares(ballots, costs, budget, order) -> tuple[list, set]:
     instance, profile, ours, mes_ties, greedy_ties = pabutools_election(ballots, costs, budget, order)
     mes_alone = method_of_equal_shares(instance, profile, sat_class=Cost_Sat, tie_breaking=mes_ties)
     completed = completion_by_rule_combination(
-        instance, profile, [method_of_equal_shares, greedy_utilitarian_welfare],
-        [{"sat_class": Cost_Sat, "tie_breaking": mes_ties}, {"sat_class": Cost_Sat, "tie_breaking": greedy_ties}])
+        instance,
+        profile,
+        [method_of_equal_shares, greedy_utilitarian_welfare],
+        [{"sat_class": Cost_Sat, "tie_breaking": mes_ties}, {"sat_class": Cost_Sat, "tie_breaking": greedy_ties}],
+    )
     return [ours[project.name] for project in mes_alone], {ours[project.name] for project in completed}
 
 
@@ -101,8 +104,9 @@ def random_instance(rng: random.Random, projects: int, voters: int, patterns: in
 
     templates = [ballot() for _ in range(patterns or 0)]
     ballots = [rng.choice(templates) if templates and rng.random() < 0.8 else ballot() for _ in range(voters)]
-    budget = rng.choice([0, 1, 97, sum(costs.values()) // 3, sum(costs.values()) // 2, sum(costs.values()),
-                         rng.randint(1, 300)])
+    budget = rng.choice(
+        [0, 1, 97, sum(costs.values()) // 3, sum(costs.values()) // 2, sum(costs.values()), rng.randint(1, 300)]
+    )
     order = ids[:]
     rng.shuffle(order)
     return ballots, costs, budget, order
@@ -113,8 +117,9 @@ def test_small_random_instances_fund_what_pabutools_funds(seed):
     """4 × 400 instances of 1–8 projects and 0–40 voters, half of them from a few ballot patterns."""
     rng = random.Random(seed)
     for _ in range(400):
-        ballots, costs, budget, order = random_instance(rng, rng.randint(1, 8), rng.randint(0, 40),
-                                                        rng.choice([None, 1, 2, 4]))
+        ballots, costs, budget, order = random_instance(
+            rng, rng.randint(1, 8), rng.randint(0, 40), rng.choice([None, 1, 2, 4])
+        )
         assert_same_as_pabutools(ballots, costs, budget, order)
 
 
@@ -123,19 +128,23 @@ def test_larger_varied_instances_fund_what_pabutools_funds():
     split again and again, the money scale grows."""
     rng = random.Random(2026)
     for _ in range(30):
-        ballots, costs, budget, order = random_instance(rng, rng.randint(20, 40), rng.randint(150, 400),
-                                                        rng.choice([None, 30]))
+        ballots, costs, budget, order = random_instance(
+            rng, rng.randint(20, 40), rng.randint(150, 400), rng.choice([None, 30])
+        )
         costs = {p: cost * rng.randint(1, 500) + rng.randint(0, 99) for p, cost in costs.items()}
         budget = sum(costs.values()) * rng.choice([1, 2, 3]) // 5
         assert_same_as_pabutools(ballots, costs, budget, order)
 
 
-@pytest.mark.parametrize("ballots, costs, budget", [
-    ([["A", "B"]] * 3, {"A": 10, "B": 11}, 21),                                   # an exact tie in ρ
-    ([["A", "B"]] * 6 + [["B", "W"]] + [["W"]] * 7, {"A": 60, "B": 60, "W": 80}, 140),  # equal ρ → more votes
-    ([["garden", "benches"]] * 6 + [["ramp"]] * 4, {"garden": 50, "benches": 50, "ramp": 40}, 100),
-    ([["A"], ["A"], ["B"], ["B"]], {"A": 60, "B": 30}, 100),                      # completion funds A
-    ([["A", "F"], ["F"]], {"A": 5, "F": 0}, 0),                                   # no money: only the free one
-])
+@pytest.mark.parametrize(
+    "ballots, costs, budget",
+    [
+        ([["A", "B"]] * 3, {"A": 10, "B": 11}, 21),  # an exact tie in ρ
+        ([["A", "B"]] * 6 + [["B", "W"]] + [["W"]] * 7, {"A": 60, "B": 60, "W": 80}, 140),  # equal ρ → more votes
+        ([["garden", "benches"]] * 6 + [["ramp"]] * 4, {"garden": 50, "benches": 50, "ramp": 40}, 100),
+        ([["A"], ["A"], ["B"], ["B"]], {"A": 60, "B": 30}, 100),  # completion funds A
+        ([["A", "F"], ["F"]], {"A": 5, "F": 0}, 0),  # no money: only the free one
+    ],
+)
 def test_the_hand_worked_examples_fund_what_pabutools_funds(ballots, costs, budget):
     assert_same_as_pabutools(ballots, costs, budget, list(costs))
