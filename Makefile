@@ -62,15 +62,19 @@ system-test-deps:
 test-deps: $(VENV)/.installed-test system-test-deps
 	[ tests/audit/node_modules/.package-lock.json -nt tests/audit/package-lock.json ] || npm ci --prefix tests/audit --no-audit --no-fund
 
-## make test: install what the tests need, build the docs (make docs), and run the whole suite: on SQLite
-## (with the browser tests), then again on a throw-away PostgreSQL + Redis started for the run.
+## make test: install what the tests need, lint (make lint), build the docs (make docs), and run the whole
+## suite: on SQLite (with the browser tests), then again on a throw-away PostgreSQL + Redis started for the run.
 test: test-deps
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory docs
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	scripts/test-services $(BIN)/python -m pytest -m "not e2e" $(PYTEST_ARGS)
 
-lint: test-deps
-	$(BIN)/pip install --quiet ruff && $(BIN)/ruff check backend tests bench
+## make lint: ruff's checks and its formatting (settings in pyproject.toml); `ruff format $(PY_SOURCES)` fixes the latter.
+PY_SOURCES := backend tests bench migrations config.py wsgi.py gunicorn.conf.py
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
 
 ## make docs: the documentation site in site/ (gitignored), built with --strict: MkDocs checks every link
 ## and anchor inside docs/, scripts/check-readme-links checks README.md's relative links. Takes seconds.

@@ -88,7 +88,7 @@ def main() -> int:
                 cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
                 plan = [row[-1] for row in cursor.fetchall()]
                 scanned = [m for m in re.findall(r"^SCAN (\w+)(?! USING)", "\n".join(plan), re.MULTILINE)]
-                scanned = [t for t, line in zip(scanned, plan) if "USING" not in line]
+                scanned = [t for t, line in zip(scanned, plan, strict=False) if "USING" not in line]
             big = [t for t in scanned if sizes.get(t, 0) > BIG_TABLE_ROWS]
             scans += [(t, statement.split("\n")[0][:100]) for t in big]
             lines += [(f"-- {frequency}x  (sequential scans: {', '.join(scanned) or 'none'}; "

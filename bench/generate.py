@@ -318,7 +318,8 @@ def _catalogue(connection) -> dict[str, list[tuple[str, str, str]]]:
         "AND conrelid::regclass::text = ANY(:big))) ORDER BY 1, 2"), {"big": big}).all()
     indexes = connection.execute(text(
         "SELECT i.indrelid::regclass::text, c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid WHERE NOT i.indisprimary AND i.indrelid::regclass::text = ANY(:big) "
+        "JOIN pg_class c ON c.oid = i.indexrelid "
+        "WHERE NOT i.indisprimary AND i.indrelid::regclass::text = ANY(:big) "
         "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1, 2"),
         {"big": big}).all()
     return {"foreign": [(t, n, d) for t, n, d, kind in constraints if kind == "f"],
@@ -493,8 +494,9 @@ def generate_pg(engine, metadata, templates: dict, n: dict[str, int], writer: Wr
         "voted_at": f"{now} - r1 * interval '30 days'"})
     fill.fill("ballots", polls * bpp, {
         "id": "g", "poll_id": poll_of, "receipt_hash": "md5(g::text) || md5((-g)::text)",
-        "choices": f"CASE WHEN {open_poll.format(poll=poll_of)} THEN json_build_object('option_id', 2 * {poll_of} - 1) "
-                   f"ELSE TEMPLATE END", "public_voter_id": "NULL"}, template="ballots")
+        "choices": f"CASE WHEN {open_poll.format(poll=poll_of)} "
+                   f"THEN json_build_object('option_id', 2 * {poll_of} - 1) ELSE TEMPLATE END",
+        "public_voter_id": "NULL"}, template="ballots")
 
     fill.fill("reports", n["reports"], {
         "id": "g", "community_id": community, "grid_id": random_grid, "reporter_id": random_resident,

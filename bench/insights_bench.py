@@ -153,13 +153,17 @@ def generate(app, scale: float, seed: int = 7) -> dict:
                     hash_password(ADMIN_PASSWORD) if u == 1 else fake_hash, f"居民{u}", "zh-CN", False,
                     "Asia/Shanghai", u == 1, now) for u in range(1, users + 1)))
         # Resident r (2..users) lives in community (r % communities), household r // 2 (two per household).
-        community_of = lambda user: ((user // 2) % communities) + 1
+        def community_of(user):
+            return ((user // 2) % communities) + 1
+
         households = {}
         for user in range(2, users + 1):
             households.setdefault((community_of(user), user // 2), len(households) + 1)
         load.load("households", ("id", "community_id", "building", "unit", "room"),
                   ((hid, cid, str(key % 40), "1", str(key)) for (cid, key), hid in households.items()))
-        grid_of = lambda user: (community_of(user) - 1) * GRIDS_PER_COMMUNITY + (user // (2 * communities)) % GRIDS_PER_COMMUNITY + 1
+        def grid_of(user):
+            return (community_of(user) - 1) * GRIDS_PER_COMMUNITY + (user // (2 * communities)) % GRIDS_PER_COMMUNITY + 1
+
         load.load("memberships", ("user_id", "community_id", "role", "status", "household_id", "grid_id", "joined_at",
                                   "verified_at"),
                   ((u, community_of(u), "committee" if u <= communities + 1 else "resident", "verified",

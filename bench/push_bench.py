@@ -87,7 +87,7 @@ def build_database(tmp: Path, service, devices: int, key_pairs: int) -> tuple[in
 
 
 def start_gunicorn(tmp: Path, env: dict, port: int) -> subprocess.Popen:
-    log = open(tmp / f"gunicorn-{port}.log", "wb")
+    log = open(tmp / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
     proc = subprocess.Popen([str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
                              "--threads", "4", "--timeout", "120", "wsgi:app"],
                             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)

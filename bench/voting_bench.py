@@ -88,7 +88,7 @@ def build_community(residents: int):
         db.session.execute(insert(Membership), [
             {"user_id": uid, "community_id": community.id, "role": "committee" if n == 0 else "resident",
              "status": "verified", "household_id": hid, "grid_id": grid.id, "joined_at": now, "verified_at": now}
-            for n, (uid, hid) in enumerate(zip(user_ids, household_ids))])
+            for n, (uid, hid) in enumerate(zip(user_ids, household_ids, strict=False))])
         commit()
         inserted = time.perf_counter() - started
         committee = db.session.get(User, user_ids[0])

@@ -51,10 +51,11 @@ def redis_server():
     """Yield the URL of a fresh redis-server; it and its files are gone afterwards."""
     tmp = Path(tempfile.mkdtemp(prefix="linli-redis-"))
     port = free_port()
+    log = open(tmp / "redis.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
     proc = subprocess.Popen(
         [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(tmp), "--save", "",
          "--appendonly", "no", "--protected-mode", "yes"],
-        stdout=open(tmp / "redis.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True)
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"redis://127.0.0.1:{port}/0"
     try:
         from redis import Redis
@@ -87,9 +88,10 @@ def rq_workers(redis_url: str, env: dict, count: int = 1, *, log_dir: Path | Non
         command += ["--worker-class", worker_class]
     try:
         for index in range(count):
+            worker_log = open(log_dir / f"rq-{index}.log", "wb")  # noqa: SIM115 (the worker writes to it while it runs)
             procs.append(subprocess.Popen(
                 command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-                stdout=open(log_dir / f"rq-{index}.log", "wb"), stderr=subprocess.STDOUT, start_new_session=True))
+                stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True))
         yield procs
     finally:
         for proc in procs:

@@ -16,6 +16,7 @@ broken (duplicates, capacity), and on SQLite `PRAGMA integrity_check` ok.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import random
@@ -446,10 +447,8 @@ class Killer(threading.Thread):
 
     def _probe(self) -> None:
         """A request on a fresh connection, which an idle replacement worker may accept once loaded."""
-        try:
+        with contextlib.suppress(requests.RequestException):
             requests.get(f"{self.server.base}/healthz", headers={"Connection": "close"}, timeout=5)
-        except requests.RequestException:
-            pass
 
 
 # --- the checks on the database -------------------------------------------------------------------

@@ -48,7 +48,7 @@ BUMP_GRACE_DAYS = 30
 def run_pip_audit(output: Path) -> dict:
     if not PIP_AUDIT.exists():
         pytest.fail(f"{PIP_AUDIT} is missing: `make test-deps` installs requirements-test.txt", pytrace=False)
-    for attempt in range(2):
+    for _attempt in range(2):
         done = subprocess.run([str(PIP_AUDIT), "-r", "requirements.txt", "--progress-spinner", "off",
                                "--format", "json", "--output", str(output), "--timeout", "30"],
                               check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
@@ -61,7 +61,7 @@ def run_pip_audit(output: Path) -> dict:
 
 
 def pypi_project(name: str) -> dict:
-    for attempt in range(2):
+    for _attempt in range(2):
         try:
             with urllib.request.urlopen(PYPI_PROJECT.format(name=name), timeout=30) as response:
                 return json.load(response)
@@ -135,8 +135,8 @@ def test_requirements_have_no_known_vulnerabilities(tmp_path):
 
     pins = [(m["name"], m["version"]) for m in (NOT_ON_PYPI.match(d["skip_reason"]) for d in skipped)]
     with ThreadPoolExecutor(max_workers=8) as pool:
-        fallback = dict(zip(pins, pool.map(lambda pin: audit_from_project_json(*pin), pins)))
-    for (name, version), (status, vulns) in fallback.items():
+        fallback = dict(zip(pins, pool.map(lambda pin: audit_from_project_json(*pin), pins), strict=False))
+    for (name, version), (_status, vulns) in fallback.items():
         if vulns:
             vulnerable[f"{name} {version}"] = [f"{v['id']} (fixed in {', '.join(v.get('fixed_in') or []) or '-'})"
                                                for v in vulns]

@@ -1,7 +1,8 @@
 """Every text field of every request body has a length limit (read from the OpenAPI document).
 
 An unbounded string lets one request store megabytes in a title; the schemas bound every one with
-core.schemas.text(max). Files (format binary) are bounded in bytes by the upload limit instead. Walks every JSON request body (and nested objects and arrays in it).
+core.schemas.text(max). Files (format binary) are bounded in bytes by the upload limit instead. Walks every
+JSON request body (and nested objects and arrays in it).
 """
 
 

@@ -12,8 +12,17 @@ import secrets
 
 import pytest
 
-from bench.load import DEMO_LOGINS, Client, Server, demo_targets, drive, find_write_targets, linli_requests, \
-    missing_writes, prepare_linli_database
+from bench.load import (
+    DEMO_LOGINS,
+    Client,
+    Server,
+    demo_targets,
+    drive,
+    find_write_targets,
+    linli_requests,
+    missing_writes,
+    prepare_linli_database,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -51,8 +60,8 @@ def test_sixty_seconds_of_mixed_load_lose_nothing_and_never_answer_5xx(tmp_path)
         server.stop()
     server_errors = {label: n for label, n in result.error_kinds.items() if " -> 5" in label}
     acknowledged = sum(len(ids) for ids in result.created.values())
-    print(f"\nload: {result.count} requests in {result.elapsed:.0f} s ({result.rps():.0f}/s), p95 {result.pct(95):.0f} ms, "
-          f"{result.errors} non-2xx, {acknowledged} acknowledged writes")
+    print(f"\nload: {result.count} requests in {result.elapsed:.0f} s ({result.rps():.0f}/s), "
+          f"p95 {result.pct(95):.0f} ms, {result.errors} non-2xx, {acknowledged} acknowledged writes")
     assert result.count > 100
     assert server_errors == {}
     assert acknowledged > 0

@@ -53,7 +53,7 @@ def test_only_one_process_holds_the_scheduler_lock(app, tmp_path, monkeypatch):
     import fcntl
 
     monkeypatch.setitem(app.config, "INSTANCE_DIR", str(tmp_path))
-    held = open(tmp_path / "scheduler.lock", "w")
+    held = open(tmp_path / "scheduler.lock", "w")  # noqa: SIM115 (held, as another scheduler would)
     fcntl.flock(held, fcntl.LOCK_EX | fcntl.LOCK_NB)  # another process is the scheduler
     monkeypatch.setattr(scheduler, "_started", False)
     assert scheduler.start_in_process(app) is False

@@ -9,9 +9,16 @@ from flask_smorest import Blueprint
 
 from backend.accounts import personal_data, privacy, services
 from backend.accounts.identifiers import normalize_login
+from backend.accounts.schemas import (
+    ConsentSchema,
+    LoginSchema,
+    MeSchema,
+    PasswordChangeSchema,
+    PrivacyNoticeSchema,
+    ProfileUpdateSchema,
+    RegisterSchema,
+)
 from backend.accounts.sessions import sign_in, sign_out
-from backend.accounts.schemas import (ConsentSchema, LoginSchema, MeSchema, PasswordChangeSchema,
-                                      PrivacyNoticeSchema, ProfileUpdateSchema, RegisterSchema)
 from backend.core.csrf import csrf_token
 from backend.core.i18n import request_locale
 from backend.core.ratelimit import per_user

@@ -5,8 +5,8 @@ Who blocked me is theirs to keep: blocks are exported only from the blocker's si
 
 from sqlalchemy import or_, select
 
-from backend.core.personal_data import rows_of
 from backend.aid.models import AidPost, AidResponse, AidThanks, TimeBankEntry, UserBlock
+from backend.core.personal_data import rows_of
 
 TABLES = ("aid_posts", "aid_responses", "aid_thanks", "time_bank_entries", "user_blocks")
 

@@ -2,7 +2,6 @@
 
 from flask_smorest import Blueprint
 
-from backend.core.ratelimit import per_user
 from backend.aid import services
 from backend.aid.schemas import (
     AidListArgsSchema,
@@ -21,6 +20,7 @@ from backend.aid.schemas import (
     ThanksSchema,
 )
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 
 blp = Blueprint("aid", __name__, url_prefix="/api/v1", description="Mutual aid, blocks and the time bank")

@@ -13,8 +13,15 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts import services as accounts
-from backend.aid.models import (AID_RESPONSE_STATES, AID_STATES, AidPost, AidResponse, AidThanks, TimeBankEntry,
-                               UserBlock)
+from backend.aid.models import (
+    AID_RESPONSE_STATES,
+    AID_STATES,
+    AidPost,
+    AidResponse,
+    AidThanks,
+    TimeBankEntry,
+    UserBlock,
+)
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import utcnow
@@ -102,7 +109,7 @@ def can_see(actor, post: AidPost) -> bool:
         return False
     if post.author_id != actor.id and (is_blocked_by(post.author_id, actor.id) or is_blocked_by(actor.id, post.author_id)):
         return False
-    return not post.is_hidden or post.author_id == actor.id or member.is_committee
+    return not post.is_hidden or access.sees_hidden(actor, post.author_id, post.community_id)
 
 
 def _visible_post(actor, post_id: int) -> AidPost:
@@ -120,7 +127,7 @@ def _visible_post(actor, post_id: int) -> AidPost:
 
 def _require_not_hidden_from(actor, post: AidPost) -> None:
     """:raises NotFound: the post is hidden by moderation and `actor` is neither its author nor the committee"""
-    if post.is_hidden and post.author_id != actor.id and not access.is_committee(actor, post.community_id):
+    if post.is_hidden and not access.sees_hidden(actor, post.author_id, post.community_id):
         raise NotFound()
 
 
@@ -214,8 +221,7 @@ def list_posts(actor, community_id: int, *, kind: str | None = None, category: s
     access.require_verified(actor, community_id)
     stmt = select(AidPost).where(AidPost.community_id == community_id,
                                  AidPost.author_id.not_in(_blocked_either_way(actor.id)))
-    if not access.is_committee(actor, community_id):  # hidden posts: only their author (and the committee)
-        stmt = stmt.where(or_(AidPost.is_hidden.is_(False), AidPost.author_id == actor.id))
+    stmt = stmt.where(access.unhidden_or_own(actor, community_id, AidPost.is_hidden, AidPost.author_id))
     if mine == "authored":
         stmt = stmt.where(AidPost.author_id == actor.id)
     elif mine == "responded":

@@ -39,7 +39,7 @@ class AuditEntry(db.Model):
     after: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor: Mapped["User | None"] = relationship("User", lazy="joined")  # noqa: F821
+    actor: Mapped[User | None] = relationship("User", lazy="joined")  # noqa: F821
 
 
 # Append-only, enforced in the application for every database (and by a trigger on PostgreSQL).

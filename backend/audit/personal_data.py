@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from backend.core.personal_data import rows_of
 from backend.audit.models import AuditEntry
+from backend.core.personal_data import rows_of
 
 TABLES = ("audit_entries",)
 

@@ -40,7 +40,7 @@ class Comment(db.Model):
     # Deleted by the author: the body is erased, the row stays as a placeholder so replies keep their place.
     deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    author: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
+    author: Mapped[User] = relationship("User", lazy="joined")  # noqa: F821
 
     @property
     def is_deleted(self) -> bool:

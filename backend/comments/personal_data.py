@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from backend.core.personal_data import rows_of
 from backend.comments.models import Comment
+from backend.core.personal_data import rows_of
 
 TABLES = ("comments",)
 

@@ -1,10 +1,9 @@
 from flask_smorest import Blueprint
 
-from backend.core.ratelimit import per_user
 from backend.comments import services
-from backend.comments.schemas import (CommentCreateSchema, CommentEditSchema, CommentListArgsSchema,
-                                      ThreadCommentSchema)
+from backend.comments.schemas import CommentCreateSchema, CommentEditSchema, CommentListArgsSchema, ThreadCommentSchema
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 
 blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Comments on projects, reports, aid, "

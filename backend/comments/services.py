@@ -185,7 +185,8 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
 
     :raises NotFound: unknown/invisible target or parent
     :raises Forbidden: not a member, suspended
-    :raises Conflict: ``comment.reply_depth`` (replying to a reply), ``comment.comment_deleted`` (replying to a deleted one)
+    :raises Conflict: ``comment.reply_depth`` (replying to a reply), ``comment.comment_deleted`` (replying to a
+        deleted one)
     """
     access.require_user(actor)
     target, item = _visible_target(actor, target_type, target_id)

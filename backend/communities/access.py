@@ -8,10 +8,10 @@ needs it too) and is offered here as well, so that a domain finds every rule in 
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, or_, select, true
 
 from backend.communities.models import Grid, Membership
-from backend.core.actors import is_signed_in, require_user
+from backend.core.actors import actor_id, is_signed_in, require_user
 from backend.core.errors import Forbidden
 from backend.extensions import db
 
@@ -90,6 +90,18 @@ def require_committee(actor, community_id: int) -> Membership:
 def is_committee(actor, community_id: int) -> bool:
     found = membership(actor, community_id)
     return found is not None and found.is_committee
+
+
+def sees_hidden(actor, author_id: int | None, community_id: int) -> bool:
+    """Content moderation hid: its author still sees it (marked hidden), and so does the committee."""
+    return (author_id is not None and actor_id(actor) == author_id) or is_committee(actor, community_id)
+
+
+def unhidden_or_own(actor, community_id: int, is_hidden_column, author_column):
+    """The SQL condition of sees_hidden() for lists: hidden rows only for their author (the committee all)."""
+    if is_committee(actor, community_id):
+        return true()
+    return or_(is_hidden_column.is_(False), author_column == actor_id(actor))
 
 
 def is_grid_responsible(actor, grid: Grid | None) -> bool:

@@ -74,7 +74,7 @@ class Grid(db.Model):
     polygon: Mapped[dict | None] = mapped_column(JSON)
 
     community: Mapped[Community] = relationship(back_populates="grids")
-    responsible: Mapped["User | None"] = relationship("User", lazy="joined")  # noqa: F821
+    responsible: Mapped[User | None] = relationship("User", lazy="joined")  # noqa: F821
 
 
 class Household(db.Model):
@@ -117,7 +117,7 @@ class Membership(db.Model):
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    user: Mapped["User"] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
     community: Mapped[Community] = relationship(lazy="joined")
     household: Mapped[Household | None] = relationship(lazy="joined")
     grid: Mapped[Grid | None] = relationship(lazy="joined")

@@ -2,8 +2,8 @@
 
 from sqlalchemy import select
 
-from backend.core.personal_data import rows_of
 from backend.communities.models import Grid, Household, Invite, Membership
+from backend.core.personal_data import rows_of
 
 TABLES = ("memberships", "households", "invites", "grids")
 

@@ -1,12 +1,25 @@
 from flask_smorest import Blueprint
 
-from backend.core.ratelimit import per_user
 from backend.communities import services
-from backend.communities.schemas import (CommunityCreateSchema, CommunitySchema, CommunitySearchArgsSchema,
-                                         CommunitySummarySchema, GridCreateSchema, GridSchema, GridUpdateSchema,
-                                         InviteSchema, JoinSchema, MemberListArgsSchema, MemberSchema,
-                                         OwnMembershipSchema, RegionCreateSchema, RegionSchema, RoleSchema)
+from backend.communities.schemas import (
+    CommunityCreateSchema,
+    CommunitySchema,
+    CommunitySearchArgsSchema,
+    CommunitySummarySchema,
+    GridCreateSchema,
+    GridSchema,
+    GridUpdateSchema,
+    InviteSchema,
+    JoinSchema,
+    MemberListArgsSchema,
+    MemberSchema,
+    OwnMembershipSchema,
+    RegionCreateSchema,
+    RegionSchema,
+    RoleSchema,
+)
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1", description="Communities, grids and members")

@@ -81,7 +81,7 @@ def _after(keys: Sequence[SortKey], values: list):
     """Rows strictly after `values` in the order given by `keys` (directions may differ)."""
     clauses = []
     for position, key in enumerate(keys):
-        equal_before = [k.expression == v for k, v in zip(keys[:position], values[:position])]
+        equal_before = [k.expression == v for k, v in zip(keys[:position], values[:position], strict=False)]
         beyond = key.expression < values[position] if key.descending else key.expression > values[position]
         clauses.append(and_(*equal_before, beyond))
     return or_(*clauses)

@@ -53,7 +53,8 @@ def bucket_of(column, boundaries):
 
 def percentiles(inner, value: str, fractions: dict[str, float], keys: list[str] | None = None) -> Select:
     """Continuous percentiles of `inner.c[value]` per group of `inner.c[keys]`, one row per group:
-    the key columns (default: its dimensions), ``n`` and one column per name in `fractions` (e.g. {"p50": 0.5, "p90": 0.9}).
+    the key columns (default: its dimensions), ``n`` and one column per name in `fractions`
+    (e.g. {"p50": 0.5, "p90": 0.9}).
 
     Definition (PostgreSQL's percentile_cont, i.e. linear interpolation between closest ranks): with the
     n values sorted v[0] <= ... <= v[n-1], pos = p * (n - 1), lo = floor(pos); the result is

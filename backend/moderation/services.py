@@ -29,8 +29,14 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.core.sql import month_of
 from backend.extensions import db
-from backend.moderation.models import (APPEAL_STATES, MODERATION_CASE_STATES, Appeal, Flag, ModerationAction,
-                                       ModerationCase)
+from backend.moderation.models import (
+    APPEAL_STATES,
+    MODERATION_CASE_STATES,
+    Appeal,
+    Flag,
+    ModerationAction,
+    ModerationCase,
+)
 from backend.notifications.services import notify
 
 DEFAULT_FLAG_THRESHOLD = 3

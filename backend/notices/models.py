@@ -37,7 +37,7 @@ class Notice(db.Model):
     # Hidden by moderation (or held by the word filter): only the committee and its author see it.
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
-    author: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
+    author: Mapped[User] = relationship("User", lazy="joined")  # noqa: F821
 
 
 class NoticeGrid(db.Model):

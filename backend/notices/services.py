@@ -7,10 +7,10 @@ from datetime import datetime
 from sqlalchemy import Integer, cast, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from backend import jobs
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
-from backend import jobs
 from backend.core.db import after_commit, utcnow
 from backend.core.errors import NotFound
 from backend.core.pagination import Page, SortKey, paginate

@@ -51,10 +51,10 @@ class KindSpec:
 
 def _spec(kind, code, personal, title, body, *, url="/notifications", target=None, urgency=None, ttl=None,
           fallback_body=None) -> KindSpec:
-    return KindSpec(kind=kind, code=code, personal=personal, title=dict(zip(LOCALES, title)),
-                    body=dict(zip(LOCALES, body)), url=url, target=target,
+    return KindSpec(kind=kind, code=code, personal=personal, title=dict(zip(LOCALES, title, strict=False)),
+                    body=dict(zip(LOCALES, body, strict=False)), url=url, target=target,
                     urgency=urgency or ("normal" if personal else "low"), ttl=ttl or (DAY if personal else 2 * DAY),
-                    fallback_body=dict(zip(LOCALES, fallback_body)) if fallback_body else {})
+                    fallback_body=dict(zip(LOCALES, fallback_body, strict=False)) if fallback_body else {})
 
 
 KINDS: dict[str, KindSpec] = {spec.kind: spec for spec in (

@@ -3,8 +3,14 @@
 from sqlalchemy import select
 
 from backend.core.personal_data import rows_of
-from backend.notifications.models import (Follow, HeldPush, Notification, NotificationPreference,
-                                          NotificationSetting, PushSubscription)
+from backend.notifications.models import (
+    Follow,
+    HeldPush,
+    Notification,
+    NotificationPreference,
+    NotificationSetting,
+    PushSubscription,
+)
 
 TABLES = ("notifications", "notification_preferences", "notification_settings", "follows", "push_subscriptions",
           "held_pushes")

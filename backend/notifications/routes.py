@@ -1,9 +1,9 @@
 from flask import request
 from flask_smorest import Blueprint
 
-from backend.core.ratelimit import per_user
-from backend.core.pagination import PageArgsSchema
 from backend.core.i18n import request_locale
+from backend.core.pagination import PageArgsSchema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.notifications import services
 from backend.notifications.schemas import (

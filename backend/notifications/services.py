@@ -19,10 +19,10 @@ from backend.accounts.services import register_account_eraser
 from backend.core import targets
 from backend.core.actors import require_user
 from backend.core.db import after_commit, utcnow
-from backend.core.sql import chunks
 from backend.core.errors import NotFound, ValidationFailed, register_messages
 from backend.core.i18n import DEFAULT_LOCALE
 from backend.core.pagination import SortKey, paginate
+from backend.core.sql import chunks
 from backend.extensions import db
 from backend.notifications import catalogue
 from backend.notifications.endpoints import UnsafeEndpoint, check_endpoint

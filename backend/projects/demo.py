@@ -38,7 +38,9 @@ def _comment(person, project_id, body, parent_id=None):
 def seed_projects(ctx) -> None:
     committee, resident, grid_worker = ctx.users["committee"], ctx.users["resident"], ctx.users["grid"]
     n = ctx.neighbours  # 赵大爷 钱老师 孙姐 周师傅 吴奶奶 郑小妹 冯叔 陈妈妈
-    everyone_but = lambda *skip: [p for p in [*n, resident, grid_worker] if p not in skip]
+
+    def everyone_but(*skip):
+        return [p for p in [*n, resident, grid_worker] if p not in skip]
 
     # draft: the resident's idea, not yet submitted
     _project(resident, ctx, "单元门口加装扶手", "elderly_care", submit=False, budget=1200,

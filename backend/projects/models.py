@@ -98,8 +98,8 @@ class Project(db.Model):
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
-    author: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
-    grid: Mapped["Grid | None"] = relationship("Grid", lazy="joined")  # noqa: F821
+    author: Mapped[User] = relationship("User", lazy="joined")  # noqa: F821
+    grid: Mapped[Grid | None] = relationship("Grid", lazy="joined")  # noqa: F821
 
     # --- state machine ---------------------------------------------------------------------------
 
@@ -188,7 +188,7 @@ class ProjectRating(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    user: Mapped["User"] = relationship("User", lazy="joined")  # noqa: F821
+    user: Mapped[User] = relationship("User", lazy="joined")  # noqa: F821
 
 
 class ProjectEvent(db.Model):
@@ -212,4 +212,4 @@ class ProjectEvent(db.Model):
     poll_id: Mapped[int | None] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor: Mapped["User | None"] = relationship("User", lazy="joined")  # noqa: F821
+    actor: Mapped[User | None] = relationship("User", lazy="joined")  # noqa: F821

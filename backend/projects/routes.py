@@ -1,13 +1,25 @@
 from flask_smorest import Blueprint
 
-from backend.core.ratelimit import per_user
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.projects import services
-from backend.projects.schemas import (CategoryListSchema, NoteSchema, ProgressUpdateSchema, ProjectCreateSchema,
-                                      ProjectEventSchema, ProjectListArgsSchema, ProjectSchema, ProjectSummarySchema,
-                                      ProjectUpdateSchema, RatingCreateSchema, RatingResultSchema, RatingSchema,
-                                      ReasonSchema, ReviewSchema)
+from backend.projects.schemas import (
+    CategoryListSchema,
+    NoteSchema,
+    ProgressUpdateSchema,
+    ProjectCreateSchema,
+    ProjectEventSchema,
+    ProjectListArgsSchema,
+    ProjectSchema,
+    ProjectSummarySchema,
+    ProjectUpdateSchema,
+    RatingCreateSchema,
+    RatingResultSchema,
+    RatingSchema,
+    ReasonSchema,
+    ReviewSchema,
+)
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1", description="Micro-projects (微项目)")
 

@@ -11,7 +11,7 @@ import math
 from collections.abc import Iterable
 from datetime import datetime, timedelta
 
-from sqlalchemy import Numeric, cast, delete, func, literal, or_, select, update
+from sqlalchemy import Numeric, cast, delete, func, literal, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.audit import services as audit
@@ -25,8 +25,16 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
-from backend.projects.models import (BUILT_IN_CATEGORIES, COMMITTEE_EDITABLE, PROJECT_STATES, PUBLIC_STATUSES,
-                                     Project, ProjectEvent, ProjectRating, ProjectSupport)
+from backend.projects.models import (
+    BUILT_IN_CATEGORIES,
+    COMMITTEE_EDITABLE,
+    PROJECT_STATES,
+    PUBLIC_STATUSES,
+    Project,
+    ProjectEvent,
+    ProjectRating,
+    ProjectSupport,
+)
 from backend.uploads import services as uploads
 
 DEFAULT_SUPPORT_DAYS = 60
@@ -227,9 +235,8 @@ def list_projects(actor, community_id: int, *, status: str | None = None, catego
     communities.get_community(community_id)
     actor_id = actors.actor_id(actor)
     committee = access.is_committee(actor, community_id)
-    stmt = select(Project).where(Project.community_id == community_id)
-    if not committee:
-        stmt = stmt.where(or_(Project.is_hidden.is_(False), Project.author_id == actor_id))
+    stmt = select(Project).where(Project.community_id == community_id,
+                                 access.unhidden_or_own(actor, community_id, Project.is_hidden, Project.author_id))
     if mine:
         access.require_user(actor)
         stmt = stmt.where(Project.author_id == actor_id)

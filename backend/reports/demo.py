@@ -8,7 +8,6 @@ from datetime import timedelta
 
 from PIL import Image, ImageDraw
 
-from backend.core.db import utcnow
 from backend.extensions import db
 from backend.reports import services as reports
 from backend.reports.models import Report, ReportEvent

@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text,
-                        UniqueConstraint)
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from backend.core.db import UTCDateTime, utcnow
@@ -103,9 +102,9 @@ class Report(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
 
-    grid: Mapped["Grid | None"] = relationship("Grid", lazy="joined")  # noqa: F821
-    reporter: Mapped["User"] = relationship("User", foreign_keys=[reporter_id], lazy="joined")  # noqa: F821
-    assignee: Mapped["User | None"] = relationship("User", foreign_keys=[assignee_id], lazy="joined")  # noqa: F821
+    grid: Mapped[Grid | None] = relationship("Grid", lazy="joined")  # noqa: F821
+    reporter: Mapped[User] = relationship("User", foreign_keys=[reporter_id], lazy="joined")  # noqa: F821
+    assignee: Mapped[User | None] = relationship("User", foreign_keys=[assignee_id], lazy="joined")  # noqa: F821
 
     @property
     def is_open(self) -> bool:
@@ -152,7 +151,7 @@ class ReportEvent(db.Model):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    actor: Mapped["User | None"] = relationship("User", lazy="joined")  # noqa: F821
+    actor: Mapped[User | None] = relationship("User", lazy="joined")  # noqa: F821
 
 
 class ReportMeToo(db.Model):

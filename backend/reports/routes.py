@@ -1,13 +1,23 @@
 from flask_smorest import Blueprint
 
-from backend.core.ratelimit import per_user
 from backend.core.i18n import request_locale
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.reports import services
-from backend.reports.schemas import (ToProjectSchema, ReportCategoryListSchema, ConfirmSchema, NearbyArgsSchema, ReportNearbyListSchema,
-                                     ReportCreateSchema, ReportDetailSchema, ReportListArgsSchema, ReportSchema,
-                                     StillBrokenSchema, TransitionSchema)
+from backend.reports.schemas import (
+    ConfirmSchema,
+    NearbyArgsSchema,
+    ReportCategoryListSchema,
+    ReportCreateSchema,
+    ReportDetailSchema,
+    ReportListArgsSchema,
+    ReportNearbyListSchema,
+    ReportSchema,
+    StillBrokenSchema,
+    ToProjectSchema,
+    TransitionSchema,
+)
 
 blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Problem reports (随手拍)")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, true, update
+from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -75,8 +75,7 @@ def get_report(report_id: int) -> Report:
 
 def can_see(actor, report: Report) -> bool:
     """A report hidden by moderation exists only for its reporter and the committee."""
-    return (not report.is_hidden or actors.actor_id(actor) == report.reporter_id
-            or access.is_committee(actor, report.community_id))
+    return not report.is_hidden or access.sees_hidden(actor, report.reporter_id, report.community_id)
 
 
 def get_visible_report(actor, report_id: int) -> Report:
@@ -85,13 +84,6 @@ def get_visible_report(actor, report_id: int) -> Report:
     if not can_see(actor, report):
         raise NotFound()
     return report
-
-
-def _visible_to(actor, community_id: int):
-    """SQL condition for lists: hidden reports only for their reporter (the committee sees all)."""
-    if access.is_committee(actor, community_id):
-        return true()
-    return or_(Report.is_hidden.is_(False), Report.reporter_id == actors.actor_id(actor))
 
 
 def _role_in(actor, report: Report) -> str:
@@ -491,7 +483,7 @@ def list_reports(actor, community_id: int, *, status: str | None = None, categor
                  assigned_to: str | None = None, limit: int = 20, cursor: str | None = None) -> Page:
     """The public board (newest first), "my reports", or a worker's queue (assigned_to=me: next deadline first)."""
     communities.get_community(community_id)
-    stmt = select(Report).where(Report.community_id == community_id, _visible_to(actor, community_id))
+    stmt = select(Report).where(Report.community_id == community_id, access.unhidden_or_own(actor, community_id, Report.is_hidden, Report.reporter_id))
     keys = [SortKey(Report.id, descending=True)]
     if mine:
         access.require_user(actor)

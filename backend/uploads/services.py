@@ -10,8 +10,8 @@ from flask import current_app
 from flask_login import AnonymousUserMixin
 from sqlalchemy import select, update
 
-from backend.communities.services import memberships_of
 from backend.communities import access
+from backend.communities.services import memberships_of
 from backend.core import targets
 from backend.core.db import utcnow
 from backend.core.errors import DomainError, Forbidden, NotFound, ValidationFailed, register_messages

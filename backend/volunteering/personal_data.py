@@ -3,8 +3,15 @@
 from sqlalchemy import select
 
 from backend.core.personal_data import rows_of
-from backend.volunteering.models import (Activity, Organisation, OrganisationAdmin, RecruitmentMessage, ShiftSignup,
-                                         VolunteerProfile, VolunteerSkill)
+from backend.volunteering.models import (
+    Activity,
+    Organisation,
+    OrganisationAdmin,
+    RecruitmentMessage,
+    ShiftSignup,
+    VolunteerProfile,
+    VolunteerSkill,
+)
 
 TABLES = ("volunteer_profiles", "volunteer_skills", "shift_signups", "organisations", "organisation_admins",
           "activities", "recruitment_messages")

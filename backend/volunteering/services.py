@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import case, distinct, func, or_, select, true, update
+from sqlalchemy import case, distinct, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -195,9 +195,7 @@ def _sees_hidden_activity(actor, activity: Activity) -> bool:
 
 def _hidden_activity_filter(actor, community_id: int):
     """SQL condition for lists: hidden activities only for their creator (the committee sees all)."""
-    if access.is_committee(actor, community_id):
-        return true()
-    return or_(Activity.is_hidden.is_(False), Activity.created_by_id == actors.actor_id(actor))
+    return access.unhidden_or_own(actor, community_id, Activity.is_hidden, Activity.created_by_id)
 
 
 def _local_today() -> date:
@@ -660,7 +658,8 @@ def check_in(actor, shift_id: int, *, code: str) -> ShiftSignup:
     """A confirmed volunteer checks in with the shift's code, from 30 min before start until the end.
     The hours recorded are the shift's length (managers may correct them).
 
-    :raises Conflict: ``volunteering.not_signed_up``, ``volunteering.not_confirmed``, ``volunteering.checkin_closed``, ``volunteering.already_checked_in``
+    :raises Conflict: ``volunteering.not_signed_up``, ``volunteering.not_confirmed``,
+        ``volunteering.checkin_closed``, ``volunteering.already_checked_in``
     :raises ValidationFailed: ``volunteering.wrong_checkin_code``
     """
     shift = _shift_or_404(shift_id)

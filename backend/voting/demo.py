@@ -44,7 +44,7 @@ def _close_in_the_past(poll: Poll, days_ago: int) -> None:
 
 
 def _cast(voters, poll: Poll, bodies) -> None:
-    for voter, body in zip(voters, bodies):
+    for voter, body in zip(voters, bodies, strict=False):
         voting.cast_ballot(voter, poll.id, body)
 
 

@@ -1,13 +1,12 @@
 """foundation: accounts, communities, idempotency, audit, inbox
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 23:12:47.614980
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0001'

@@ -7,9 +7,8 @@ Create Date: 2026-11-22 23:40:00
 poll_roll (THAT someone voted) and ballots (WHAT was voted) deliberately share no column but poll_id.
 ballots.id is random (INTEGER PRIMARY KEY on SQLite, so no hidden sequential rowid either).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003'

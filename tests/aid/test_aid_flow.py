@@ -43,7 +43,10 @@ def test_a_post_appears_on_the_board_with_filters(town, client_for):
     request = post_request(author, town.cid)
     offer = post_request(author, town.cid, kind="offer", category="lending", title="借电钻")
     board = client_for(town.helper)
-    ids = lambda **q: [p["id"] for p in board.get(f"/api/v1/communities/{town.cid}/aid", query_string=q).get_json()["items"]]
+
+    def ids(**query):
+        return [p["id"] for p in board.get(f"/api/v1/communities/{town.cid}/aid", query_string=query).get_json()["items"]]
+
     assert ids() == [offer["id"], request["id"]]
     assert ids(kind="offer") == [offer["id"]]
     assert ids(category="health_escort") == [request["id"]]

@@ -96,7 +96,7 @@ def live_server():
         if done.returncode:
             pytest.fail(f"flask {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
     port = _free_port()
-    log = open(tmp / "gunicorn.log", "wb")
+    log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
     proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread", "--threads", "4", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,

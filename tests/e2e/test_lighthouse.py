@@ -116,7 +116,7 @@ def test_lighthouse_scores_on_mobile(targets, live_server):
     with ThreadPoolExecutor(max_workers=2) as pool:
         reports = dict(zip(targets["pages"], pool.map(
             lambda item: run_lighthouse(live_server + item[1], targets["cookie"], OUTPUT / f"lighthouse-{item[0]}.json"),
-            targets["pages"].items())))
+            targets["pages"].items()), strict=False))
     for name, path in targets["pages"].items():
         report = reports[name]
         final_path = re.sub(r"^https?://[^/]+", "", report.get("finalDisplayedUrl") or report.get("finalUrl", ""))

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from .helpers import open_app, ready, session, sign_in, sign_up, fill_sign_up, unique_email
+from .helpers import fill_sign_up, open_app, ready, session, sign_in, sign_up, unique_email
 
 pytestmark = pytest.mark.e2e
 

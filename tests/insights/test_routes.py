@@ -100,7 +100,7 @@ def test_reports_export_names_the_reporter_but_never_contact_data(client_for, kn
     text = response.get_data(as_text=True)
     assert "张阿姨" in text and "垃圾环境" in text
     assert "13800000001" not in text and "zhang@example.test" not in text and "301" not in text
-    first = dict(zip(rows[0], rows[1]))
+    first = dict(zip(rows[0], rows[1], strict=False))
     assert first["提交时间"] == "2026-11-16 01:00" and first["按期办结"] == "1" and first["评价星级"] == "5"
 
 

@@ -5,9 +5,9 @@ the word filter holds a new item; only the item's own committee may act.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import Callable
 
 import pytest
 

@@ -165,9 +165,8 @@ def test_audit_log_rejects_raw_sql_changes_on_postgresql(app, client_for, place)
             pytest.skip("the database trigger exists on PostgreSQL")
     client_for(place["committee"]).post("/api/v1/moderation/actions", json={
         "target_type": "member", "target_id": membership_id(app, place["author"]), "action": "warn", "reason": "x"})
-    with app.app_context(), db.engine.connect() as connection:
-        with pytest.raises(DBAPIError):
-            connection.execute(text("UPDATE audit_entries SET reason = 'gone'"))
+    with app.app_context(), db.engine.connect() as connection, pytest.raises(DBAPIError):
+        connection.execute(text("UPDATE audit_entries SET reason = 'gone'"))
 
 
 def test_settings_threshold_and_word_filter_are_audited(app, client_for, place):

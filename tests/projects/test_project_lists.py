@@ -33,7 +33,7 @@ def seven_projects(app, make_project):
     deadlines = [5, None, 1, 3, None, 1, 8]
     now = utcnow()
     with app.app_context():
-        for project_id, count, days in zip(ids, supports, deadlines):
+        for project_id, count, days in zip(ids, supports, deadlines, strict=False):
             db.session.execute(update(Project).where(Project.id == project_id).values(
                 supports_count=count, closes_at=now + timedelta(days=days) if days is not None else None,
                 created_at=now - timedelta(hours=project_id % 3)))

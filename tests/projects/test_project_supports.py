@@ -3,7 +3,6 @@
 import threading
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import func, select, update
 
 from backend.core.db import utcnow

@@ -3,12 +3,10 @@
 import pytest
 from sqlalchemy import select
 
+from backend.core.states import InvalidTransition
 from backend.extensions import db
 from backend.notifications.models import Notification
-from backend.core.states import InvalidTransition
 from backend.projects.models import PROJECT_STATES, STATUSES, Project, ProjectEvent
-
-
 
 
 def expect(allowed: dict, role: str) -> int:

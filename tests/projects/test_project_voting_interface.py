@@ -6,8 +6,8 @@ import pytest
 
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, NotFound, ValidationFailed
-from backend.projects import services
 from backend.core.states import InvalidTransition
+from backend.projects import services
 
 
 def test_get_project_raises_not_found(ctx):
@@ -59,6 +59,5 @@ def test_mark_voting_then_outcome_with_system_events(app, make_project, world):
 
 def test_mark_voting_refuses_a_project_that_is_not_ready(app, make_project):
     project_id = make_project("in_review")
-    with app.app_context():
-        with pytest.raises(InvalidTransition):
-            services.mark_voting([project_id], 5)
+    with app.app_context(), pytest.raises(InvalidTransition):
+        services.mark_voting([project_id], 5)

@@ -34,7 +34,7 @@ def test_residents_keep_skills_and_availability(hood, client_for):
 
 def test_an_organisation_sees_a_count_and_sends_one_recruitment_a_day(app, hood, client_for, make_user):
     """Count (never a list) of residents with a skill; one notification per activity per day."""
-    for resident, skills in zip(hood.residents, (["急救"], ["急救", "英语"], ["清洁"], [], ["急救"], ["绘画"])):
+    for resident, skills in zip(hood.residents, (["急救"], ["急救", "英语"], ["清洁"], [], ["急救"], ["绘画"]), strict=False):
         client_for(resident).put("/api/v1/me/volunteer-profile", json={"skills": skills})
     client_for(hood.pending).put("/api/v1/me/volunteer-profile", json={"skills": ["急救"]})  # not verified: never counted
     stranger = make_user()

@@ -245,7 +245,7 @@ def test_committee_sees_live_counts_of_a_public_poll(client_for, new_poll, vote,
 def test_anyone_reads_frozen_results_after_close(client_for, new_poll, vote, town, end_poll, people, who):
     poll = new_poll("single")
     ids = [o["id"] for o in poll["options"]]
-    for resident, choice in zip(town.residents, [ids[1], ids[1], ids[0], ids[2]]):
+    for resident, choice in zip(town.residents, [ids[1], ids[1], ids[0], ids[2]], strict=False):
         assert vote(resident, poll, {"option_id": choice}).status_code == 201
     end_poll(poll["id"])
     results = client_for(people[who]).get(f"/api/v1/polls/{poll['id']}/results").json
@@ -285,7 +285,7 @@ def test_quorum_edge(client_for, new_poll, vote, town, end_poll):
 def test_yes_no_threshold_edge(client_for, new_poll, vote, town, make_member, end_poll, yes, no, abstain, passed):
     poll = new_poll("yes_no")
     voters = town.residents + [make_member(town.community) for _ in range(yes + no + abstain - 4)]
-    for voter, choice in zip(voters, ["yes"] * yes + ["no"] * no + ["abstain"] * abstain):
+    for voter, choice in zip(voters, ["yes"] * yes + ["no"] * no + ["abstain"] * abstain, strict=False):
         assert vote(voter, poll, {"choice": choice}).status_code == 201
     end_poll(poll["id"])
     results = client_for().get(f"/api/v1/polls/{poll['id']}/results").json
@@ -297,7 +297,7 @@ def test_ranked_results_carry_every_round(client_for, new_poll, vote, town, make
     poll = new_poll("ranked")
     a, b, c = [o["id"] for o in poll["options"]]
     voters = town.residents + [make_member(town.community)]
-    for voter, ranking in zip(voters, [[a, b], [a, c], [b, c], [c, b], [c, b]]):
+    for voter, ranking in zip(voters, [[a, b], [a, c], [b, c], [c, b], [c, b]], strict=False):
         vote(voter, poll, {"ranking": ranking})
     end_poll(poll["id"])
     results = client_for().get(f"/api/v1/polls/{poll['id']}/results").json
@@ -321,7 +321,7 @@ def test_budget_results_by_rule(client_for, new_poll, vote, town, make_member, e
         {"label": "休息长椅", "cost_cents": 3200_00}])
     lamps, ramp, benches = [o["id"] for o in poll["options"]]
     voters = town.residents + [make_member(town.community)]
-    for voter, chosen in zip(voters, [[lamps, ramp]] * 3 + [[benches]] * 2):
+    for voter, chosen in zip(voters, [[lamps, ramp]] * 3 + [[benches]] * 2, strict=False):
         vote(voter, poll, {"option_ids": chosen})
     end_poll(poll["id"])
     results = client_for().get(f"/api/v1/polls/{poll['id']}/results").json

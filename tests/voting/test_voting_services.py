@@ -110,7 +110,7 @@ def test_a_yes_no_poll_decides_its_project(app, town, ready_projects, new_poll, 
     [project_id] = ready_projects([500_00])
     poll = new_poll("yes_no", project_id=project_id)
     assert _status_of(app, [project_id]) == ["voting"]
-    for resident, choice in zip(town.residents, choices):
+    for resident, choice in zip(town.residents, choices, strict=False):
         vote(resident, poll, {"choice": choice})
     end_poll(poll["id"])
     client_for().get(f"/api/v1/polls/{poll['id']}")
