@@ -370,8 +370,9 @@ def _equal_shares_rounds(groups: Counter, costs: dict, budget: int, voters: int,
     Exact and fast, without fractions in the inner loops:
 
     - **Groups and classes.** Voters with identical ballots form a *group* (they always pay alike); groups
-      whose voters have the same share left form a *budget class*. Funding a project moves each class of
-      its supporters to one new class (share − payment, or broke), so a round touches classes, not voters.
+      whose voters have paid alike so far (for the same funded projects, so they have the same share left)
+      form a *budget class*. Funding a project moves each class of its supporters to one new class (share
+      − payment, or broke), so a round touches classes, not voters, and sorts classes, not voters.
     - **Integer money.** Shares are integers in units of 1/``scale`` of a cent; at the start
       ``scale = voters`` and every voter holds ``budget`` units. When a payment is not a whole number of
       units, ``scale`` and every class's share are multiplied by the smallest factor that makes it one.
@@ -403,7 +404,8 @@ def _equal_shares_rounds(groups: Counter, costs: dict, budget: int, voters: int,
 
     position = {project: index for index, project in enumerate(order)}
     candidates = [p for p in order if counts[p] > 0]
-    bound = {p: Fraction(1, counts[p]) if costs[p] else Fraction(0) for p in candidates}  # ρ ≥ cost / n / cost
+    # ρ = payment / cost, and n supporters paying at most the payment each must cover the cost: ρ ≥ 1 / n
+    bound = {p: Fraction(1, counts[p]) if costs[p] else Fraction(0) for p in candidates}
     funded = []
     while candidates:
         candidates.sort(key=lambda p: (bound[p], -counts[p], position[p]))
@@ -455,9 +457,9 @@ def _payment(
 ) -> tuple[int, int] | None:
     """``(rest, payers)``: each paying supporter pays ``rest / payers`` units, the others all they have;
     None if the supporters cannot afford the project."""
-    by_class = _supporter_classes(project, single, several, class_of)
     if cost == 0:
-        return 0, 1
+        return 0, 1  # free: affordable by anyone, even supporters with nothing left
+    by_class = _supporter_classes(project, single, several, class_of)
     rest = cost * scale
     payers = sum(by_class.values())
     for c in sorted(by_class, key=class_share.__getitem__):
@@ -487,6 +489,5 @@ def _charge(project, payment: int, live: dict, single: dict, several: dict, clas
         live[old] -= number
         if not live[old] and old != _BROKE:
             del live[old]
-    deque(
-        map(class_of.__setitem__, groups, list(map(new_class.__getitem__, map(class_of.__getitem__, groups)))), maxlen=0
-    )
+    moved_to = list(map(new_class.__getitem__, map(class_of.__getitem__, groups)))
+    deque(map(class_of.__setitem__, groups, moved_to), maxlen=0)  # class_of[group] = its new class, in C
