@@ -83,6 +83,7 @@ EXPECTED: dict[str, dict | str] = {
     "moderation.audit_log": DENIED,
     "insights.export_csv": roles(401, 403, 200),
     "communities.create_grid": roles(401, 403, 422),
+    "home.get_home": DENIED,  # a member's first screen: members of that community only
     "insights.dashboard": roles(401, 403, 200),
     "insights.grid_map": roles(401, 403, 200),
     "insights.trends": roles(401, 403, 200),
