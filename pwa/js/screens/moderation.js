@@ -412,8 +412,10 @@ function auditChanges(entry) {
   const fields = [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((f) => tr.has(`mod.field.${f}`));
   return fields.map((field) => {
     const label = tr(`mod.field.${field}`);
-    const from = field in before ? auditValue(field, before[field], entry.target_type) : null;
-    const to = field in after ? auditValue(field, after[field], entry.target_type) : null;
+    // the server names the ids (assignee_id: 14 is 李网格员); the number only when the thing is gone
+    const named = (labels, value) => (labels && labels[field] !== undefined ? [].concat(labels[field]).join('、') : auditValue(field, value, entry.target_type));
+    const from = field in before ? named(entry.before_labels, before[field]) : null;
+    const to = field in after ? named(entry.after_labels, after[field]) : null;
     const text = from !== null && to !== null && entry.before && entry.after ? `${from} → ${to}` : (to ?? from);
     return h('li', {}, h('span', { class: 'mod-audit__field', text: `${label}${tr('mod.colon')}` }), h('span', { text }));
   });
@@ -421,13 +423,16 @@ function auditChanges(entry) {
 
 function auditItem(entry) {
   const href = targetHref(entry.target_type, entry.target_id);
-  const target = `${targetLabel(entry.target_type)}${entry.target_id ? ` ${tr('mod.value.number', { id: entry.target_id })}` : ''}`;
+  // "居民 张阿姨", "随手拍 “垃圾堆放未清理”": the person's name or the item's title (the number only when it is gone)
+  const what = entry.target_label ? h('span', { 'data-user-content': '', text: entry.target_label })
+    : entry.target_id ? tr('mod.value.number', { id: entry.target_id }) : '';
+  const target = [h('span', { text: targetLabel(entry.target_type) }), what ? ' ' : null, what];
   const changes = auditChanges(entry);
   return h('li', { class: 'mod-audit', dataset: { entryId: entry.id, action: entry.action } },
     h('p', { class: 'row' }, h('strong', { class: 'mod-audit__action', text: auditActionLabel(entry.action) }),
       h('time', { class: 'small muted', datetime: entry.created_at, text: formatDateTime(entry.created_at) })),
     h('p', { class: 'small' }, h('span', { text: entry.actor ? entry.actor.display_name : tr('mod.system') }), ' · ',
-      href ? h('a', { href, text: target }) : h('span', { text: target })),
+      href ? h('a', { href }, target) : h('span', {}, target)),
     entry.reason ? h('p', { class: 'small', text: tr('mod.actionReason', { reason: entry.reason }) }) : null,
     changes.length ? h('ul', { class: 'small muted mod-audit__change' }, changes) : null);
 }

@@ -89,13 +89,34 @@ if ('serviceWorker' in navigator) {
 
 /* ---------- inbox ---------- */
 
+/**
+ * A notification's text with the parts people wrote (titles, names: the server lists them in `user_content`)
+ * marked as theirs, so they are never taken for the app's own words (nor machine-translated).
+ */
+function withUserContent(text, parts = []) {
+  const nodes = [];
+  let rest = text;
+  while (rest) {
+    let first = null;
+    for (const part of parts) {
+      const at = part ? rest.indexOf(part) : -1;
+      if (at >= 0 && (!first || at < first.at)) first = { at, part };
+    }
+    if (!first) { nodes.push(rest); break; }
+    if (first.at) nodes.push(rest.slice(0, first.at));
+    nodes.push(h('span', { 'data-user-content': '', translate: 'no', text: first.part }));
+    rest = rest.slice(first.at + first.part.length);
+  }
+  return nodes;
+}
+
 function inboxItem(n, onOpen) {
   const cls = `notif-item${n.is_read ? '' : ' notif-item--unread'}${n.is_urgent ? ' notif-item--urgent' : ''}`;
   const a = h('a', { class: cls, href: n.url, dataset: { id: String(n.id), kind: n.kind } },
     h('span', { class: 'notif-item__dot', 'aria-hidden': 'true' }),
     h('span', { class: 'notif-item__body' },
-      h('span', { class: 'notif-item__title', text: n.title }),
-      n.body ? h('span', { class: 'notif-item__text', text: n.body }) : null,
+      h('span', { class: 'notif-item__title' }, withUserContent(n.title, n.user_content)),
+      n.body ? h('span', { class: 'notif-item__text' }, withUserContent(n.body, n.user_content)) : null,
       h('time', { class: 'notif-item__time', datetime: n.created_at, text: formatDateTime(n.created_at) })),
     n.is_read ? null : h('span', { class: 'visually-hidden', text: nt('inbox.unread') }));
   a.addEventListener('click', (e) => {
