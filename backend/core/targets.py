@@ -93,13 +93,21 @@ def _by_primary_key(model):
     return load, load_many
 
 
-def register(kind: str, *, can_see: Callable[[Any, Any], bool], model=None,
-             load: Callable[[int], Any | None] | None = None,
-             load_many: Callable[[list[int]], dict[int, Any]] | None = None,
-             community_id: Callable[[Any], int] | None = None, author_id: Callable[[Any], int | None] | None = None,
-             title: Callable[[Any], str] | None = None, excerpt: Callable[[Any], str] | None = None,
-             follower_ids: Callable[[Any], Iterable[int]] | None = None, path: str | None = None,
-             **capabilities: bool) -> Target:
+def register(
+    kind: str,
+    *,
+    can_see: Callable[[Any, Any], bool],
+    model=None,
+    load: Callable[[int], Any | None] | None = None,
+    load_many: Callable[[list[int]], dict[int, Any]] | None = None,
+    community_id: Callable[[Any], int] | None = None,
+    author_id: Callable[[Any], int | None] | None = None,
+    title: Callable[[Any], str] | None = None,
+    excerpt: Callable[[Any], str] | None = None,
+    follower_ids: Callable[[Any], Iterable[int]] | None = None,
+    path: str | None = None,
+    **capabilities: bool,
+) -> Target:
     """Add a kind (once: a second registration of the same kind is a programming error)."""
     if kind in _registry:
         raise ValueError(f"target kind {kind!r} is registered twice")
@@ -117,12 +125,37 @@ def register(kind: str, *, can_see: Callable[[Any, Any], bool], model=None,
         load_many = _one_by_one(load)
     title = title or _attribute("title", "")
     target = Target(
-        kind=kind, load=load, load_many=load_many, can_see=can_see,
-        community_id=community_id or _attribute("community_id"), author_id=author_id or _attribute("author_id"),
-        title=title, excerpt=excerpt or (lambda item: str(title(item))[:200]),
-        follower_ids=follower_ids or (lambda _item: ()), path=path, **capabilities)
+        kind=kind,
+        load=load,
+        load_many=load_many,
+        can_see=can_see,
+        community_id=community_id or _attribute("community_id"),
+        author_id=author_id or _attribute("author_id"),
+        title=title,
+        excerpt=excerpt or (lambda item: str(title(item))[:200]),
+        follower_ids=follower_ids or (lambda _item: ()),
+        path=path,
+        **capabilities,
+    )
     _registry[kind] = target
     return target
+
+
+def register_timeline_step(kind: str, model, *, parent: Target, parent_id: str) -> Target:
+    """A step on a parent's public timeline (a progress update, a handling step), for the photos it
+    carries: seen by whoever sees the parent, in the parent's community, written by its actor."""
+
+    def parent_of(step):
+        return parent.get(getattr(step, parent_id))
+
+    return register(
+        kind,
+        model=model,
+        can_see=lambda actor, step: parent.can_see(actor, parent_of(step)),
+        community_id=lambda step: parent.community_id(parent_of(step)),
+        author_id=lambda step: step.actor_id,
+        photos=True,
+    )
 
 
 def _one_by_one(load):
@@ -183,5 +216,7 @@ def register_path_converter(app, api) -> None:
             return _registry[value].path
 
     app.url_map.converters["target_path"] = TargetPathConverter
-    api.register_converter(TargetPathConverter, lambda _converter: {
-        "type": "string", "enum": [t.path for t in _registry.values() if t.commentable]})
+    api.register_converter(
+        TargetPathConverter,
+        lambda _converter: {"type": "string", "enum": [t.path for t in _registry.values() if t.commentable]},
+    )
