@@ -61,7 +61,7 @@ class BackupResult:
 
 def _size(path: Path) -> str:
     size = path.stat().st_size
-    return f"{size} B" if size < 1024 else f"{size / 1024:.1f} KiB" if size < 1024 ** 2 else f"{size / 1024 ** 2:.1f} MiB"
+    return f"{size} B" if size < 1024 else f"{size / 1024:.1f} KiB" if size < 1024**2 else f"{size / 1024**2:.1f} MiB"
 
 
 def _database_url() -> URL:
@@ -160,6 +160,7 @@ def _check_sqlite(connection: sqlite3.Connection, path: Path) -> None:
 
 def _postgres_bin(tool: str) -> str:
     """pg_dump/pg_restore: the newest of /usr/lib/postgresql/*/bin (a newer client dumps older servers), else PATH."""
+
     def version(path: str) -> tuple[int, ...]:
         number = Path(path).parent.parent.name
         return tuple(int(part) for part in number.split(".") if part.isdigit())
@@ -173,8 +174,9 @@ def _postgres_bin(tool: str) -> str:
 
 def _libpq(url: URL) -> tuple[str, dict[str, str]]:
     """A libpq connection URI without the password, and the environment that carries the password."""
-    bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port, database=url.database,
-                      query=url.query)
+    bare = URL.create(
+        "postgresql", username=url.username, host=url.host, port=url.port, database=url.database, query=url.query
+    )
     conninfo = bare.render_as_string(hide_password=False)
     env = {**os.environ}
     if url.password is not None:
@@ -186,13 +188,25 @@ def _run_postgres_tool(args: list[str], env: dict[str, str], url: URL) -> None:
     done = subprocess.run(args, check=False, env=env, capture_output=True, text=True)
     if done.returncode:
         where = url.render_as_string(hide_password=True)  # libpq's own messages never repeat the password
-        raise BackupError(f"{Path(args[0]).name} failed for {where} ({done.returncode}):\n{done.stderr.strip()[-2000:]}")
+        raise BackupError(
+            f"{Path(args[0]).name} failed for {where} ({done.returncode}):\n{done.stderr.strip()[-2000:]}"
+        )
 
 
 def _backup_postgresql(url: URL, destination: Path) -> None:
     conninfo, env = _libpq(url)
-    _run_postgres_tool([_postgres_bin("pg_dump"), "--format=custom", "--no-owner", "--no-privileges",
-                        f"--file={destination}", f"--dbname={conninfo}"], env, url)
+    _run_postgres_tool(
+        [
+            _postgres_bin("pg_dump"),
+            "--format=custom",
+            "--no-owner",
+            "--no-privileges",
+            f"--file={destination}",
+            f"--dbname={conninfo}",
+        ],
+        env,
+        url,
+    )
 
 
 def _upload_dir() -> Path | None:
@@ -277,8 +291,21 @@ def _restore_sqlite(source_path: Path, live_path: Path) -> None:
 
 def _restore_postgresql(source: Path, url: URL) -> None:
     conninfo, env = _libpq(url)
-    _run_postgres_tool([_postgres_bin("pg_restore"), "--clean", "--if-exists", "--no-owner", "--no-privileges",
-                        "--single-transaction", "--exit-on-error", f"--dbname={conninfo}", str(source)], env, url)
+    _run_postgres_tool(
+        [
+            _postgres_bin("pg_restore"),
+            "--clean",
+            "--if-exists",
+            "--no-owner",
+            "--no-privileges",
+            "--single-transaction",
+            "--exit-on-error",
+            f"--dbname={conninfo}",
+            str(source),
+        ],
+        env,
+        url,
+    )
 
 
 def _restore_uploads(archive: Path) -> Path | None:
@@ -306,8 +333,13 @@ def _restore_uploads(archive: Path) -> Path | None:
 
 def register_backup_commands(app: Flask) -> None:
     @app.cli.command("backup")
-    @click.option("--output", "-o", type=click.Path(), default=None,
-                  help="Backup file or folder (default: instance/backups/linli-<UTC time>.*).")
+    @click.option(
+        "--output",
+        "-o",
+        type=click.Path(),
+        default=None,
+        help="Backup file or folder (default: instance/backups/linli-<UTC time>.*).",
+    )
     def backup_command(output: str | None):
         """Back up the database (consistent while the app runs) and the uploads."""
         result = backup(output)

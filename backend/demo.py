@@ -26,5 +26,7 @@ def seed() -> str:
     for domain in DOMAINS:
         if domain.seed:
             resolve(domain.seed)(ctx)
-    return (f"seeded {ctx.community.name} (id {ctx.community.id}) with {len(ctx.community.grids)} grids; "
-            f"demo accounts ({DEMO_PASSWORD}): " + ", ".join(email for email, _ in DEMO_ACCOUNTS.values()))
+    return (
+        f"seeded {ctx.community.name} (id {ctx.community.id}) with {len(ctx.community.grids)} grids; "
+        f"demo accounts ({DEMO_PASSWORD}): " + ", ".join(email for email, _ in DEMO_ACCOUNTS.values())
+    )

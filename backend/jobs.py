@@ -154,8 +154,7 @@ def enqueue_at(when: datetime, func, *args, queue: str = "default", **kwargs):
         return enqueue(func, *args, queue=queue, **kwargs)
     name = _name_of(func)
     if mode == "redis":
-        return _redis_queue(app, queue).enqueue_at(when, run_job, name, *args, **kwargs,
-                                                   **_rq_options(0))
+        return _redis_queue(app, queue).enqueue_at(when, run_job, name, *args, **kwargs, **_rq_options(0))
     timer = threading.Timer(delay, lambda: _submit_to_pool(app, name, args, kwargs, 0))
     timer.daemon = True
     timer.start()
@@ -175,8 +174,9 @@ def _submit_to_pool(app, name, args, kwargs, retries: int, attempt: int = 1):
             except Exception:
                 if attempt > retries:
                     raise
-                timer = threading.Timer(backoff(attempt),
-                                        lambda: _submit_to_pool(app, name, args, kwargs, retries, attempt + 1))
+                timer = threading.Timer(
+                    backoff(attempt), lambda: _submit_to_pool(app, name, args, kwargs, retries, attempt + 1)
+                )
                 timer.daemon = True
                 timer.start()
                 return None

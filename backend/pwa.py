@@ -34,8 +34,12 @@ _SHELL_BLOCK = re.compile(r"^const SHELL = \[.*?\];$", re.M | re.S)
 
 def shell_files() -> list[str]:
     """Every file the app needs offline: the pages and everything under js/, css/, locales/, icons/."""
-    files = [f"/{p.relative_to(PWA_DIR).as_posix()}" for folder in SHELL_FOLDERS
-             for p in sorted((PWA_DIR / folder).rglob("*")) if p.is_file()]
+    files = [
+        f"/{p.relative_to(PWA_DIR).as_posix()}"
+        for folder in SHELL_FOLDERS
+        for p in sorted((PWA_DIR / folder).rglob("*"))
+        if p.is_file()
+    ]
     return list(SHELL_PAGES) + files
 
 

@@ -31,6 +31,7 @@ rows = Table("baseline_rows", metadata, Column("id", Integer, primary_key=True),
 def make_engine(url: str):
     engine = create_engine(url, pool_pre_ping=False)
     if engine.dialect.name == "sqlite":
+
         @event.listens_for(engine, "connect")
         def _pragmas(connection, _record):  # the same durability trade-off Linli makes on SQLite
             cursor = connection.cursor()
@@ -38,6 +39,7 @@ def make_engine(url: str):
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA busy_timeout=30000")
             cursor.close()
+
     return engine
 
 

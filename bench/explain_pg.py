@@ -23,11 +23,22 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("LINLI_INSTANCE_DIR", tempfile.mkdtemp(prefix="linli-explain-"))
 
-URLS = ["/api/v1/communities/1/projects", "/api/v1/communities/1/reports", "/api/v1/communities/1/aid",
-        "/api/v1/communities/1/activities", "/api/v1/communities/1/polls", "/api/v1/polls/1/results",
-        "/api/v1/notifications", "/api/v1/communities/1/notices", "/api/v1/communities/1/members",
-        "/api/v1/projects/1", "/api/v1/reports/1", "/api/v1/communities/1/moderation/queue",
-        "/api/v1/communities/1/audit-log", "/api/v1/me/volunteering"]
+URLS = [
+    "/api/v1/communities/1/projects",
+    "/api/v1/communities/1/reports",
+    "/api/v1/communities/1/aid",
+    "/api/v1/communities/1/activities",
+    "/api/v1/communities/1/polls",
+    "/api/v1/polls/1/results",
+    "/api/v1/notifications",
+    "/api/v1/communities/1/notices",
+    "/api/v1/communities/1/members",
+    "/api/v1/projects/1",
+    "/api/v1/reports/1",
+    "/api/v1/communities/1/moderation/queue",
+    "/api/v1/communities/1/audit-log",
+    "/api/v1/me/volunteering",
+]
 BIG_TABLE_ROWS = 10_000
 
 
@@ -91,15 +102,27 @@ def main() -> int:
                 scanned = [t for t, line in zip(scanned, plan, strict=False) if "USING" not in line]
             big = [t for t in scanned if sizes.get(t, 0) > BIG_TABLE_ROWS]
             scans += [(t, statement.split("\n")[0][:100]) for t in big]
-            lines += [(f"-- {frequency}x  (sequential scans: {', '.join(scanned) or 'none'}; "
-                       f"on big tables: {', '.join(big) or 'none'})"), statement, *plan, ""]
+            lines += [
+                (
+                    f"-- {frequency}x  (sequential scans: {', '.join(scanned) or 'none'}; "
+                    f"on big tables: {', '.join(big) or 'none'})"
+                ),
+                statement,
+                *plan,
+                "",
+            ]
     out.parent.mkdir(parents=True, exist_ok=True)
-    header = [f"EXPLAIN on {engine.dialect.name}, {sum(sizes.values()):,} rows; big tables: "
-              + ", ".join(f"{k}={v:,}" for k, v in sorted(sizes.items(), key=lambda kv: -kv[1]) if v > BIG_TABLE_ROWS), ""]
+    header = [
+        f"EXPLAIN on {engine.dialect.name}, {sum(sizes.values()):,} rows; big tables: "
+        + ", ".join(f"{k}={v:,}" for k, v in sorted(sizes.items(), key=lambda kv: -kv[1]) if v > BIG_TABLE_ROWS),
+        "",
+    ]
     out.write_text("\n".join(header + lines))
     slowest = max((float(m) for m in re.findall(r"Execution Time: ([\d.]+) ms", "\n".join(lines))), default=0.0)
-    print(f"wrote {out}; {len(captured)} statements, {len(shapes)} distinct, slowest {slowest:.1f} ms; "
-          f"sequential scans on big tables: {scans or 'none'}")
+    print(
+        f"wrote {out}; {len(captured)} statements, {len(shapes)} distinct, slowest {slowest:.1f} ms; "
+        f"sequential scans on big tables: {scans or 'none'}"
+    )
     return 1 if scans else 0
 
 

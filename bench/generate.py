@@ -37,9 +37,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-DISTRICT = {"communities": 100, "residents": 500_000, "projects": 50_000, "polls": 2_000, "ballots": 5_000_000,
-            "reports": 1_000_000, "aid_posts": 200_000, "activities": 20_000, "notifications": 10_000_000,
-            "audit_entries": 500_000}
+DISTRICT = {
+    "communities": 100,
+    "residents": 500_000,
+    "projects": 50_000,
+    "polls": 2_000,
+    "ballots": 5_000_000,
+    "reports": 1_000_000,
+    "aid_posts": 200_000,
+    "activities": 20_000,
+    "notifications": 10_000_000,
+    "audit_entries": 500_000,
+}
 # Per parent row rather than scaled: every project has a discussion and backers, every community notices to read.
 COMMENTS_PER_PROJECT, SUPPORTS_PER_PROJECT, NOTICES_PER_COMMUNITY = 10, 10, 100
 GRIDS_PER_COMMUNITY = 40
@@ -81,8 +90,13 @@ def demo_templates() -> dict[str, dict]:
                 templates[name] = dict(row)
         # A verified, plain resident and an open poll / open report make better templates.
         memberships = db.metadata.tables["memberships"]
-        templates["memberships"] = dict(db.session.execute(select(memberships).where(
-            memberships.c.role == "resident", memberships.c.status == "verified").limit(1)).mappings().one())
+        templates["memberships"] = dict(
+            db.session.execute(
+                select(memberships).where(memberships.c.role == "resident", memberships.c.status == "verified").limit(1)
+            )
+            .mappings()
+            .one()
+        )
         from backend.accounts.passwords import hash_password
 
         templates["_password_hash"] = hash_password(BENCH_PASSWORD)
@@ -190,44 +204,145 @@ def generate(database_url: str, scale: float, seed: int = 2026) -> dict[str, int
     def users_in(community_id: int) -> int:  # a random resident of a community
         return rng.randrange(residents // c_count) * c_count + community_id
 
-    writer.write("regions", iter([{**t["regions"], "id": 1, "kind": "district", "name": "基准区", "parent_id": None},
-                                  *[{**t["regions"], "id": 1 + s, "kind": "street", "name": f"第{s}街道", "parent_id": 1}
-                                    for s in range(1, 11)]]))
-    writer.write("communities", ({**t["communities"], "id": c, "name": f"社区{c:03d}", "name_en": f"Community {c}",
-                                  "street_id": 2 + c % 10} for c in range(1, c_count + 1)))
-    writer.write("grids", ({**t["grids"], "id": g, "community_id": (g - 1) // GRIDS_PER_COMMUNITY + 1,
-                            "number": (g - 1) % GRIDS_PER_COMMUNITY + 1, "name": f"第{(g - 1) % 40 + 1}网格",
-                            "responsible_user_id": None} for g in range(1, g_count + 1)))
+    writer.write(
+        "regions",
+        iter(
+            [
+                {**t["regions"], "id": 1, "kind": "district", "name": "基准区", "parent_id": None},
+                *[
+                    {**t["regions"], "id": 1 + s, "kind": "street", "name": f"第{s}街道", "parent_id": 1}
+                    for s in range(1, 11)
+                ],
+            ]
+        ),
+    )
+    writer.write(
+        "communities",
+        (
+            {**t["communities"], "id": c, "name": f"社区{c:03d}", "name_en": f"Community {c}", "street_id": 2 + c % 10}
+            for c in range(1, c_count + 1)
+        ),
+    )
+    writer.write(
+        "grids",
+        (
+            {
+                **t["grids"],
+                "id": g,
+                "community_id": (g - 1) // GRIDS_PER_COMMUNITY + 1,
+                "number": (g - 1) % GRIDS_PER_COMMUNITY + 1,
+                "name": f"第{(g - 1) % 40 + 1}网格",
+                "responsible_user_id": None,
+            }
+            for g in range(1, g_count + 1)
+        ),
+    )
     password_hash = t["_password_hash"]
-    writer.write("users", ({**t["users"], "id": u, "email": f"resident{u}@bench.linli", "phone": None,
-                            "password_hash": password_hash, "display_name": f"居民{u}", "is_platform_admin": False,
-                            "created_at": NOW - timedelta(days=400), "last_login_at": None, "deleted_at": None}
-                           for u in range(1, residents + 1)))
-    writer.write("households", ({"id": u, "community_id": community_of_user(u), "building": str(u % 60 + 1),
-                                 "unit": str(u % 4 + 1), "room": str(u)} for u in range(1, residents + 1)))
+    writer.write(
+        "users",
+        (
+            {
+                **t["users"],
+                "id": u,
+                "email": f"resident{u}@bench.linli",
+                "phone": None,
+                "password_hash": password_hash,
+                "display_name": f"居民{u}",
+                "is_platform_admin": False,
+                "created_at": NOW - timedelta(days=400),
+                "last_login_at": None,
+                "deleted_at": None,
+            }
+            for u in range(1, residents + 1)
+        ),
+    )
+    writer.write(
+        "households",
+        (
+            {
+                "id": u,
+                "community_id": community_of_user(u),
+                "building": str(u % 60 + 1),
+                "unit": str(u % 4 + 1),
+                "room": str(u),
+            }
+            for u in range(1, residents + 1)
+        ),
+    )
     # The first resident of each community chairs its committee (user id == community id).
-    writer.write("memberships", ({**t["memberships"], "id": u, "user_id": u, "community_id": community_of_user(u),
-                                  "role": "committee" if u <= c_count else "resident", "status": "verified",
-                                  "household_id": u, "grid_id": grid_of(community_of_user(u)),
-                                  "joined_at": NOW - timedelta(days=300), "verified_at": NOW - timedelta(days=299),
-                                  "verified_by_id": None, "suspended_until": None} for u in range(1, residents + 1)))
+    writer.write(
+        "memberships",
+        (
+            {
+                **t["memberships"],
+                "id": u,
+                "user_id": u,
+                "community_id": community_of_user(u),
+                "role": "committee" if u <= c_count else "resident",
+                "status": "verified",
+                "household_id": u,
+                "grid_id": grid_of(community_of_user(u)),
+                "joined_at": NOW - timedelta(days=300),
+                "verified_at": NOW - timedelta(days=299),
+                "verified_by_id": None,
+                "suspended_until": None,
+            }
+            for u in range(1, residents + 1)
+        ),
+    )
 
     def projects():
         for p in range(1, n["projects"] + 1):
             cid = (p - 1) % c_count + 1
-            yield {**t["projects"], "id": p, "community_id": cid, "author_id": users_in(cid), "author_organisation_id": None,
-                   "source_report_id": None, "grid_id": grid_of(cid), "title": f"微项目 {p}：楼道改造",
-                   "poll_id": None, "created_at": _ago(rng, 365), "updated_at": NOW, "is_hidden": False}
+            yield {
+                **t["projects"],
+                "id": p,
+                "community_id": cid,
+                "author_id": users_in(cid),
+                "author_organisation_id": None,
+                "source_report_id": None,
+                "grid_id": grid_of(cid),
+                "title": f"微项目 {p}：楼道改造",
+                "poll_id": None,
+                "created_at": _ago(rng, 365),
+                "updated_at": NOW,
+                "is_hidden": False,
+            }
+
     writer.write("projects", projects())
 
     poll_count, ballots_per_poll = n["polls"], n["ballots_per_poll"]
-    writer.write("polls", ({**t["polls"], "id": p, "community_id": (p - 1) % c_count + 1, "grid_id": None,
-                            "project_id": None,
-                            "created_by_id": (p - 1) % c_count + 1, "voter_count": ballots_per_poll,
-                            "created_at": _ago(rng, 365)} for p in range(1, poll_count + 1)))
-    writer.write("poll_options", ({**t["poll_options"], "id": 2 * p - k, "poll_id": p, "position": 2 - k,
-                                   "label": ("赞成", "反对")[k], "project_id": None}
-                                  for p in range(1, poll_count + 1) for k in (1, 0)))
+    writer.write(
+        "polls",
+        (
+            {
+                **t["polls"],
+                "id": p,
+                "community_id": (p - 1) % c_count + 1,
+                "grid_id": None,
+                "project_id": None,
+                "created_by_id": (p - 1) % c_count + 1,
+                "voter_count": ballots_per_poll,
+                "created_at": _ago(rng, 365),
+            }
+            for p in range(1, poll_count + 1)
+        ),
+    )
+    writer.write(
+        "poll_options",
+        (
+            {
+                **t["poll_options"],
+                "id": 2 * p - k,
+                "poll_id": p,
+                "position": 2 - k,
+                "label": ("赞成", "反对")[k],
+                "project_id": None,
+            }
+            for p in range(1, poll_count + 1)
+            for k in (1, 0)
+        ),
+    )
     choices = t["ballots"]["choices"]
 
     def roll():
@@ -236,8 +351,14 @@ def generate(database_url: str, scale: float, seed: int = 2026) -> dict[str, int
             cid = (p - 1) % c_count + 1
             for v in range(ballots_per_poll):
                 row_id += 1
-                yield {"id": row_id, "poll_id": p, "voter_key": f"u{v * c_count + cid}", "user_id": v * c_count + cid,
-                       "voted_at": NOW}
+                yield {
+                    "id": row_id,
+                    "poll_id": p,
+                    "voter_key": f"u{v * c_count + cid}",
+                    "user_id": v * c_count + cid,
+                    "voted_at": NOW,
+                }
+
     writer.write("poll_roll", roll())
 
     def ballots():
@@ -245,65 +366,170 @@ def generate(database_url: str, scale: float, seed: int = 2026) -> dict[str, int
         for p in range(1, poll_count + 1):
             for v in range(ballots_per_poll):
                 row_id += 1
-                yield {"id": row_id, "poll_id": p, "receipt_hash": f"{p:06d}{v:010d}", "choices": choices,
-                       "public_voter_id": None}
+                yield {
+                    "id": row_id,
+                    "poll_id": p,
+                    "receipt_hash": f"{p:06d}{v:010d}",
+                    "choices": choices,
+                    "public_voter_id": None,
+                }
+
     writer.write("ballots", ballots())
 
     def reports():
         for r in range(1, n["reports"] + 1):
             cid = (r - 1) % c_count + 1
             created = _ago(rng, 730)
-            yield {**t["reports"], "id": r, "community_id": cid, "grid_id": grid_of(cid), "reporter_id": users_in(cid),
-                   "assignee_id": None, "duplicate_of_id": None, "project_id": None,
-                   "created_at": created, "updated_at": created,
-                   "response_due_at": created + timedelta(days=1), "resolve_due_at": created + timedelta(days=7),
-                   "next_due_at": None, "is_overdue": False,
-                   "escalated_at": None, "is_hidden": False}
+            yield {
+                **t["reports"],
+                "id": r,
+                "community_id": cid,
+                "grid_id": grid_of(cid),
+                "reporter_id": users_in(cid),
+                "assignee_id": None,
+                "duplicate_of_id": None,
+                "project_id": None,
+                "created_at": created,
+                "updated_at": created,
+                "response_due_at": created + timedelta(days=1),
+                "resolve_due_at": created + timedelta(days=7),
+                "next_due_at": None,
+                "is_overdue": False,
+                "escalated_at": None,
+                "is_hidden": False,
+            }
+
     writer.write("reports", reports())
-    writer.write("report_events", ({**t["report_events"], "id": 2 * r - k, "report_id": r, "actor_id": None,
-                                    "created_at": NOW - timedelta(days=1)}
-                                   for r in range(1, n["reports"] + 1) for k in (1, 0)))
+    writer.write(
+        "report_events",
+        (
+            {
+                **t["report_events"],
+                "id": 2 * r - k,
+                "report_id": r,
+                "actor_id": None,
+                "created_at": NOW - timedelta(days=1),
+            }
+            for r in range(1, n["reports"] + 1)
+            for k in (1, 0)
+        ),
+    )
 
     def aid_posts():
         for a in range(1, n["aid_posts"] + 1):
             cid = (a - 1) % c_count + 1
-            yield {**t["aid_posts"], "id": a, "community_id": cid, "author_id": users_in(cid), "grid_id": grid_of(cid),
-                   "helper_id": None, "accepted_response_id": None, "status": "open", "created_at": _ago(rng, 365),
-                   "is_hidden": False, "needed_at": None}
+            yield {
+                **t["aid_posts"],
+                "id": a,
+                "community_id": cid,
+                "author_id": users_in(cid),
+                "grid_id": grid_of(cid),
+                "helper_id": None,
+                "accepted_response_id": None,
+                "status": "open",
+                "created_at": _ago(rng, 365),
+                "is_hidden": False,
+                "needed_at": None,
+            }
+
     writer.write("aid_posts", aid_posts())
 
-    writer.write("organisations", ({**t["organisations"], "id": c, "community_id": c, "name": f"志愿服务队{c}",
-                                    "status": "verified"} for c in range(1, c_count + 1)))
+    writer.write(
+        "organisations",
+        (
+            {**t["organisations"], "id": c, "community_id": c, "name": f"志愿服务队{c}", "status": "verified"}
+            for c in range(1, c_count + 1)
+        ),
+    )
 
     def activities():
         for a in range(1, n["activities"] + 1):
             cid = (a - 1) % c_count + 1
             starts = NOW + timedelta(days=rng.randrange(-300, 60))
-            yield {**t["activities"], "id": a, "community_id": cid, "organisation_id": cid, "project_id": None,
-                   "created_by_id": cid, "starts_at": starts, "ends_at": starts + timedelta(hours=3),
-                   "created_at": starts - timedelta(days=14), "is_hidden": False}
+            yield {
+                **t["activities"],
+                "id": a,
+                "community_id": cid,
+                "organisation_id": cid,
+                "project_id": None,
+                "created_by_id": cid,
+                "starts_at": starts,
+                "ends_at": starts + timedelta(hours=3),
+                "created_at": starts - timedelta(days=14),
+                "is_hidden": False,
+            }
+
     writer.write("activities", activities())
-    writer.write("shifts", ({**t["shifts"], "id": a, "activity_id": a, "starts_at": NOW, "ends_at": NOW + timedelta(hours=3),
-                             "capacity": 10, "confirmed_count": 5, "checkin_code": f"{a:06d}"[-6:]}
-                            for a in range(1, n["activities"] + 1)))
-    writer.write("shift_signups", ({**t["shift_signups"], "id": (a - 1) * 5 + k + 1, "shift_id": a,
-                                    "user_id": signup_user(a, k, c_count, residents), "status": "confirmed",
-                                    "queued_at": NOW, "confirmed_at": NOW, "cancelled_at": None, "minutes": None}
-                                   for a in range(1, n["activities"] + 1) for k in range(5)))
+    writer.write(
+        "shifts",
+        (
+            {
+                **t["shifts"],
+                "id": a,
+                "activity_id": a,
+                "starts_at": NOW,
+                "ends_at": NOW + timedelta(hours=3),
+                "capacity": 10,
+                "confirmed_count": 5,
+                "checkin_code": f"{a:06d}"[-6:],
+            }
+            for a in range(1, n["activities"] + 1)
+        ),
+    )
+    writer.write(
+        "shift_signups",
+        (
+            {
+                **t["shift_signups"],
+                "id": (a - 1) * 5 + k + 1,
+                "shift_id": a,
+                "user_id": signup_user(a, k, c_count, residents),
+                "status": "confirmed",
+                "queued_at": NOW,
+                "confirmed_at": NOW,
+                "cancelled_at": None,
+                "minutes": None,
+            }
+            for a in range(1, n["activities"] + 1)
+            for k in range(5)
+        ),
+    )
 
     def notifications():
         for i in range(1, n["notifications"] + 1):
             user_id = rng.randrange(1, residents + 1)
-            yield {**t["notifications"], "id": i, "user_id": user_id, "community_id": community_of_user(user_id),
-                   "created_at": _ago(rng, 180), "read_at": None if i % 3 else NOW}
+            yield {
+                **t["notifications"],
+                "id": i,
+                "user_id": user_id,
+                "community_id": community_of_user(user_id),
+                "created_at": _ago(rng, 180),
+                "read_at": None if i % 3 else NOW,
+            }
+
     writer.write("notifications", notifications())
     return writer.counts
 
 
 # --- PostgreSQL: server-side rows -------------------------------------------------------------------
 
-BIG_TABLES = ("users", "households", "memberships", "projects", "polls", "poll_options", "poll_roll", "ballots",
-              "reports", "report_events", "aid_posts", "activities", "shifts", "shift_signups", "notifications")
+BIG_TABLES = (
+    "users",
+    "households",
+    "memberships",
+    "projects",
+    "polls",
+    "poll_options",
+    "poll_roll",
+    "ballots",
+    "reports",
+    "report_events",
+    "aid_posts",
+    "activities",
+    "shifts",
+    "shift_signups",
+    "notifications",
+)
 
 
 def _catalogue(connection) -> dict[str, list[tuple[str, str, str]]]:
@@ -312,19 +538,28 @@ def _catalogue(connection) -> dict[str, list[tuple[str, str, str]]]:
     from sqlalchemy import text
 
     big = list(BIG_TABLES)
-    constraints = connection.execute(text(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
-        "WHERE connamespace = 'public'::regnamespace AND (contype = 'f' OR (contype = 'u' "
-        "AND conrelid::regclass::text = ANY(:big))) ORDER BY 1, 2"), {"big": big}).all()
-    indexes = connection.execute(text(
-        "SELECT i.indrelid::regclass::text, c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
-        "JOIN pg_class c ON c.oid = i.indexrelid "
-        "WHERE NOT i.indisprimary AND i.indrelid::regclass::text = ANY(:big) "
-        "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1, 2"),
-        {"big": big}).all()
-    return {"foreign": [(t, n, d) for t, n, d, kind in constraints if kind == "f"],
-            "unique": [(t, n, d) for t, n, d, kind in constraints if kind == "u"],
-            "index": [tuple(row) for row in indexes]}
+    constraints = connection.execute(
+        text(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint "
+            "WHERE connamespace = 'public'::regnamespace AND (contype = 'f' OR (contype = 'u' "
+            "AND conrelid::regclass::text = ANY(:big))) ORDER BY 1, 2"
+        ),
+        {"big": big},
+    ).all()
+    indexes = connection.execute(
+        text(
+            "SELECT i.indrelid::regclass::text, c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indexrelid "
+            "WHERE NOT i.indisprimary AND i.indrelid::regclass::text = ANY(:big) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.indexrelid) ORDER BY 1, 2"
+        ),
+        {"big": big},
+    ).all()
+    return {
+        "foreign": [(t, n, d) for t, n, d, kind in constraints if kind == "f"],
+        "unique": [(t, n, d) for t, n, d, kind in constraints if kind == "u"],
+        "index": [tuple(row) for row in indexes],
+    }
 
 
 class ServerFill:
@@ -355,8 +590,10 @@ class ServerFill:
                 params[column.name] = value
             parts.append(expression.replace("TEMPLATE", template_value))
         names = ", ".join(f'"{c.name}"' for c in table.columns)
-        sql = (f'INSERT INTO "{name}" ({names}) SELECT {", ".join(parts)} FROM (SELECT g, random() AS r1, '
-               f'random() AS r2 FROM generate_series(1, %(count)s) AS g) AS s')
+        sql = (
+            f'INSERT INTO "{name}" ({names}) SELECT {", ".join(parts)} FROM (SELECT g, random() AS r1, '
+            f"random() AS r2 FROM generate_series(1, %(count)s) AS g) AS s"
+        )
         started = time.perf_counter()
         raw = self.engine.raw_connection()
         try:
@@ -424,39 +661,114 @@ def generate_pg(engine, metadata, templates: dict, n: dict[str, int], writer: Wr
             connection.execute(text(f'ALTER TABLE "{table}" DROP CONSTRAINT "{name}"'))
         for _, name, _ in before["index"]:
             connection.execute(text(f'DROP INDEX "{name}"'))
-    print(f"  dropped {len(before['foreign'])} foreign keys, {len(before['unique'])} unique constraints, "
-          f"{len(before['index'])} indexes for the load", flush=True)
+    print(
+        f"  dropped {len(before['foreign'])} foreign keys, {len(before['unique'])} unique constraints, "
+        f"{len(before['index'])} indexes for the load",
+        flush=True,
+    )
 
-    writer.write("regions", iter([{**t["regions"], "id": 1, "kind": "district", "name": "基准区", "parent_id": None},
-                                  *[{**t["regions"], "id": 1 + s, "kind": "street", "name": f"第{s}街道", "parent_id": 1}
-                                    for s in range(1, 11)]]))
-    writer.write("communities", ({**t["communities"], "id": k, "name": f"社区{k:03d}", "name_en": f"Community {k}",
-                                  "street_id": 2 + k % 10} for k in range(1, c + 1)))
-    writer.write("grids", ({**t["grids"], "id": g, "community_id": (g - 1) // grids + 1, "number": (g - 1) % grids + 1,
-                            "name": f"第{(g - 1) % grids + 1}网格", "responsible_user_id": None}
-                           for g in range(1, c * grids + 1)))
-    writer.write("organisations", ({**t["organisations"], "id": k, "community_id": k, "name": f"志愿服务队{k}",
-                                    "status": "verified"} for k in range(1, c + 1)))
+    writer.write(
+        "regions",
+        iter(
+            [
+                {**t["regions"], "id": 1, "kind": "district", "name": "基准区", "parent_id": None},
+                *[
+                    {**t["regions"], "id": 1 + s, "kind": "street", "name": f"第{s}街道", "parent_id": 1}
+                    for s in range(1, 11)
+                ],
+            ]
+        ),
+    )
+    writer.write(
+        "communities",
+        (
+            {**t["communities"], "id": k, "name": f"社区{k:03d}", "name_en": f"Community {k}", "street_id": 2 + k % 10}
+            for k in range(1, c + 1)
+        ),
+    )
+    writer.write(
+        "grids",
+        (
+            {
+                **t["grids"],
+                "id": g,
+                "community_id": (g - 1) // grids + 1,
+                "number": (g - 1) % grids + 1,
+                "name": f"第{(g - 1) % grids + 1}网格",
+                "responsible_user_id": None,
+            }
+            for g in range(1, c * grids + 1)
+        ),
+    )
+    writer.write(
+        "organisations",
+        (
+            {**t["organisations"], "id": k, "community_id": k, "name": f"志愿服务队{k}", "status": "verified"}
+            for k in range(1, c + 1)
+        ),
+    )
 
     fill = ServerFill(engine, metadata, {**templates, "users": {**t["users"], "password_hash": t["_password_hash"]}})
-    fill.fill("users", residents, {
-        "id": "g", "email": "'resident' || g || '@bench.linli'", "phone": "NULL", "display_name": "'居民' || g",
-        "is_platform_admin": "false",
-        "created_at": f"{now} - interval '400 days'", "last_login_at": "NULL", "deleted_at": "NULL"})
-    fill.fill("households", residents, {
-        "id": "g", "community_id": community, "building": "(mod(g, 60) + 1)::text", "unit": "(mod(g, 4) + 1)::text",
-        "room": "g::text"})
+    fill.fill(
+        "users",
+        residents,
+        {
+            "id": "g",
+            "email": "'resident' || g || '@bench.linli'",
+            "phone": "NULL",
+            "display_name": "'居民' || g",
+            "is_platform_admin": "false",
+            "created_at": f"{now} - interval '400 days'",
+            "last_login_at": "NULL",
+            "deleted_at": "NULL",
+        },
+    )
+    fill.fill(
+        "households",
+        residents,
+        {
+            "id": "g",
+            "community_id": community,
+            "building": "(mod(g, 60) + 1)::text",
+            "unit": "(mod(g, 4) + 1)::text",
+            "room": "g::text",
+        },
+    )
     # The first resident of each community chairs its committee (user id == community id).
-    fill.fill("memberships", residents, {
-        "id": "g", "user_id": "g", "community_id": community,
-        "role": f"CASE WHEN g <= {c} THEN 'committee' ELSE 'resident' END", "status": "'verified'",
-        "household_id": "g", "grid_id": random_grid, "joined_at": f"{now} - interval '300 days'",
-        "verified_at": f"{now} - interval '299 days'", "verified_by_id": "NULL", "suspended_until": "NULL"})
-    fill.fill("projects", n["projects"], {
-        "id": "g", "community_id": community, "author_id": random_resident, "author_organisation_id": "NULL",
-        "source_report_id": "NULL", "grid_id": random_grid, "title": "'微项目 ' || g || '：楼道改造'",
-        "poll_id": "NULL", "created_at": f"{now} - r1 * interval '365 days'", "updated_at": now,
-        "is_hidden": "false"})
+    fill.fill(
+        "memberships",
+        residents,
+        {
+            "id": "g",
+            "user_id": "g",
+            "community_id": community,
+            "role": f"CASE WHEN g <= {c} THEN 'committee' ELSE 'resident' END",
+            "status": "'verified'",
+            "household_id": "g",
+            "grid_id": random_grid,
+            "joined_at": f"{now} - interval '300 days'",
+            "verified_at": f"{now} - interval '299 days'",
+            "verified_by_id": "NULL",
+            "suspended_until": "NULL",
+        },
+    )
+    fill.fill(
+        "projects",
+        n["projects"],
+        {
+            "id": "g",
+            "community_id": community,
+            "author_id": random_resident,
+            "author_organisation_id": "NULL",
+            "source_report_id": "NULL",
+            "grid_id": random_grid,
+            "title": "'微项目 ' || g || '：楼道改造'",
+            "poll_id": "NULL",
+            "created_at": f"{now} - r1 * interval '365 days'",
+            "updated_at": now,
+            "is_hidden": "false",
+        },
+    )
 
     # Polls go round the communities; every other round is open single-choice polls (eligibility:
     # verified residents) that bench/load.py can vote in, the others keep the demo template (closed,
@@ -464,108 +776,268 @@ def generate_pg(engine, metadata, templates: dict, n: dict[str, int], writer: Wr
     bpp, polls = n["ballots_per_poll"], n["polls"]
     is_open = f"mod((g - 1) / {c}, 2) = 1"
     open_poll = f"mod(({{poll}} - 1) / {c}, 2) = 1"
-    fill.fill("polls", polls, {
-        "id": "g", "community_id": community, "grid_id": "NULL", "project_id": "NULL", "created_by_id": community,
-        "voter_count": str(bpp), "created_at": f"{now} - r1 * interval '365 days'",
-        "title": f"CASE WHEN {is_open} THEN '议题 ' || g || '：是否同意增设快递柜？' ELSE "
-                 f"TEMPLATE END",
-        "method": f"CASE WHEN {is_open} THEN 'single' ELSE TEMPLATE END",
-        "budget_rule": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
-        "budget_cents": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
-        "max_choices": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
-        "eligibility": f"CASE WHEN {is_open} THEN 'verified' ELSE TEMPLATE END",
-        "opens_at": f"CASE WHEN {is_open} THEN {now} - interval '1 day' ELSE TEMPLATE END",
-        "closes_at": f"CASE WHEN {is_open} THEN {now} + interval '90 days' "
-                     f"ELSE TEMPLATE END",
-        "state": f"CASE WHEN {is_open} THEN 'active' ELSE TEMPLATE END",
-        "results": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
-        "eligible_count": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
-        "closed_at": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
-        "allow_revote": f"CASE WHEN {is_open} THEN false ELSE TEMPLATE END"})
-    fill.fill("poll_options", 2 * polls, {
-        "id": "g", "poll_id": "(g + 1) / 2", "position": "2 - mod(g, 2)",
-        "label": "CASE WHEN mod(g, 2) = 1 THEN '赞成' ELSE '反对' END", "project_id": "NULL",
-        "cost_cents": f"CASE WHEN {open_poll.format(poll='((g + 1) / 2)')} THEN NULL ELSE TEMPLATE END"})
+    fill.fill(
+        "polls",
+        polls,
+        {
+            "id": "g",
+            "community_id": community,
+            "grid_id": "NULL",
+            "project_id": "NULL",
+            "created_by_id": community,
+            "voter_count": str(bpp),
+            "created_at": f"{now} - r1 * interval '365 days'",
+            "title": f"CASE WHEN {is_open} THEN '议题 ' || g || '：是否同意增设快递柜？' ELSE TEMPLATE END",
+            "method": f"CASE WHEN {is_open} THEN 'single' ELSE TEMPLATE END",
+            "budget_rule": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
+            "budget_cents": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
+            "max_choices": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
+            "eligibility": f"CASE WHEN {is_open} THEN 'verified' ELSE TEMPLATE END",
+            "opens_at": f"CASE WHEN {is_open} THEN {now} - interval '1 day' ELSE TEMPLATE END",
+            "closes_at": f"CASE WHEN {is_open} THEN {now} + interval '90 days' ELSE TEMPLATE END",
+            "state": f"CASE WHEN {is_open} THEN 'active' ELSE TEMPLATE END",
+            "results": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
+            "eligible_count": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
+            "closed_at": f"CASE WHEN {is_open} THEN NULL ELSE TEMPLATE END",
+            "allow_revote": f"CASE WHEN {is_open} THEN false ELSE TEMPLATE END",
+        },
+    )
+    fill.fill(
+        "poll_options",
+        2 * polls,
+        {
+            "id": "g",
+            "poll_id": "(g + 1) / 2",
+            "position": "2 - mod(g, 2)",
+            "label": "CASE WHEN mod(g, 2) = 1 THEN '赞成' ELSE '反对' END",
+            "project_id": "NULL",
+            "cost_cents": f"CASE WHEN {open_poll.format(poll='((g + 1) / 2)')} THEN NULL ELSE TEMPLATE END",
+        },
+    )
     # Row g of the roll: poll (g - 1) / bpp + 1, voter number v = (g - 1) % bpp of that poll's community.
     poll_of = f"((g - 1) / {bpp} + 1)"
     voter = f"(mod(g - 1, {bpp}) * {c} + mod({poll_of} - 1, {c}) + 1)"
-    fill.fill("poll_roll", polls * bpp, {
-        "id": "g", "poll_id": poll_of, "voter_key": f"'u' || {voter}", "user_id": voter,
-        "voted_at": f"{now} - r1 * interval '30 days'"})
-    fill.fill("ballots", polls * bpp, {
-        "id": "g", "poll_id": poll_of, "receipt_hash": "md5(g::text) || md5((-g)::text)",
-        "choices": f"CASE WHEN {open_poll.format(poll=poll_of)} "
-                   f"THEN json_build_object('option_id', 2 * {poll_of} - 1) ELSE TEMPLATE END",
-        "public_voter_id": "NULL"}, template="ballots")
+    fill.fill(
+        "poll_roll",
+        polls * bpp,
+        {
+            "id": "g",
+            "poll_id": poll_of,
+            "voter_key": f"'u' || {voter}",
+            "user_id": voter,
+            "voted_at": f"{now} - r1 * interval '30 days'",
+        },
+    )
+    fill.fill(
+        "ballots",
+        polls * bpp,
+        {
+            "id": "g",
+            "poll_id": poll_of,
+            "receipt_hash": "md5(g::text) || md5((-g)::text)",
+            "choices": f"CASE WHEN {open_poll.format(poll=poll_of)} "
+            f"THEN json_build_object('option_id', 2 * {poll_of} - 1) ELSE TEMPLATE END",
+            "public_voter_id": "NULL",
+        },
+        template="ballots",
+    )
 
-    fill.fill("reports", n["reports"], {
-        "id": "g", "community_id": community, "grid_id": random_grid, "reporter_id": random_resident,
-        "assignee_id": "NULL", "duplicate_of_id": "NULL", "project_id": "NULL",
-        "created_at": f"{now} - r1 * interval '730 days'", "updated_at": f"{now} - r1 * interval '730 days'",
-        "response_due_at": f"{now} - r1 * interval '730 days' + interval '1 day'",
-        "resolve_due_at": f"{now} - r1 * interval '730 days' + interval '7 days'",
-        "next_due_at": "NULL", "is_overdue": "false", "escalated_at": "NULL", "is_hidden": "false"})
-    fill.fill("report_events", 2 * n["reports"], {
-        "id": "g", "report_id": "(g + 1) / 2", "actor_id": "NULL", "created_at": f"{now} - interval '1 day'"})
-    fill.fill("aid_posts", n["aid_posts"], {
-        "id": "g", "community_id": community, "author_id": random_resident, "grid_id": random_grid,
-        "helper_id": "NULL", "accepted_response_id": "NULL", "status": "'open'",
-        "created_at": f"{now} - r1 * interval '365 days'", "is_hidden": "false", "needed_at": "NULL"})
+    fill.fill(
+        "reports",
+        n["reports"],
+        {
+            "id": "g",
+            "community_id": community,
+            "grid_id": random_grid,
+            "reporter_id": random_resident,
+            "assignee_id": "NULL",
+            "duplicate_of_id": "NULL",
+            "project_id": "NULL",
+            "created_at": f"{now} - r1 * interval '730 days'",
+            "updated_at": f"{now} - r1 * interval '730 days'",
+            "response_due_at": f"{now} - r1 * interval '730 days' + interval '1 day'",
+            "resolve_due_at": f"{now} - r1 * interval '730 days' + interval '7 days'",
+            "next_due_at": "NULL",
+            "is_overdue": "false",
+            "escalated_at": "NULL",
+            "is_hidden": "false",
+        },
+    )
+    fill.fill(
+        "report_events",
+        2 * n["reports"],
+        {"id": "g", "report_id": "(g + 1) / 2", "actor_id": "NULL", "created_at": f"{now} - interval '1 day'"},
+    )
+    fill.fill(
+        "aid_posts",
+        n["aid_posts"],
+        {
+            "id": "g",
+            "community_id": community,
+            "author_id": random_resident,
+            "grid_id": random_grid,
+            "helper_id": "NULL",
+            "accepted_response_id": "NULL",
+            "status": "'open'",
+            "created_at": f"{now} - r1 * interval '365 days'",
+            "is_hidden": "false",
+            "needed_at": "NULL",
+        },
+    )
     # Half the activities lie ahead (shifts open for sign-up), half in the past.
     starts = f"date_trunc('hour', {now} + (r1 * 360 - 180) * interval '1 day')"
-    fill.fill("activities", n["activities"], {
-        "id": "g", "community_id": community, "organisation_id": community, "project_id": "NULL",
-        "created_by_id": community, "starts_at": starts, "ends_at": f"{starts} + interval '3 hours'",
-        "created_at": f"{starts} - interval '14 days'", "is_hidden": "false"})
+    fill.fill(
+        "activities",
+        n["activities"],
+        {
+            "id": "g",
+            "community_id": community,
+            "organisation_id": community,
+            "project_id": "NULL",
+            "created_by_id": community,
+            "starts_at": starts,
+            "ends_at": f"{starts} + interval '3 hours'",
+            "created_at": f"{starts} - interval '14 days'",
+            "is_hidden": "false",
+        },
+    )
     # One shift per activity, at the activity's time.
-    fill.fill("shifts", n["activities"], {
-        "id": "g", "activity_id": "g", "starts_at": "(SELECT a.starts_at FROM activities a WHERE a.id = g)",
-        "ends_at": "(SELECT a.ends_at FROM activities a WHERE a.id = g)", "capacity": "10",
-        "confirmed_count": "5", "checkin_code": "lpad(mod(g, 1000000)::text, 6, '0')"})
-    fill.fill("shift_signups", 5 * n["activities"], {
-        "id": "g", "shift_id": "(g - 1) / 5 + 1",
-        "user_id": signup_user("((g - 1) / 5 + 1)", "mod(g - 1, 5)", c, residents, sql=True), "status": "'confirmed'",
-        "queued_at": f"{now} - interval '7 days'", "confirmed_at": f"{now} - interval '7 days'",
-        "cancelled_at": "NULL", "checked_in_at": "NULL", "minutes": "NULL", "hours_reason": "NULL"})
+    fill.fill(
+        "shifts",
+        n["activities"],
+        {
+            "id": "g",
+            "activity_id": "g",
+            "starts_at": "(SELECT a.starts_at FROM activities a WHERE a.id = g)",
+            "ends_at": "(SELECT a.ends_at FROM activities a WHERE a.id = g)",
+            "capacity": "10",
+            "confirmed_count": "5",
+            "checkin_code": "lpad(mod(g, 1000000)::text, 6, '0')",
+        },
+    )
+    fill.fill(
+        "shift_signups",
+        5 * n["activities"],
+        {
+            "id": "g",
+            "shift_id": "(g - 1) / 5 + 1",
+            "user_id": signup_user("((g - 1) / 5 + 1)", "mod(g - 1, 5)", c, residents, sql=True),
+            "status": "'confirmed'",
+            "queued_at": f"{now} - interval '7 days'",
+            "confirmed_at": f"{now} - interval '7 days'",
+            "cancelled_at": "NULL",
+            "checked_in_at": "NULL",
+            "minutes": "NULL",
+            "hours_reason": "NULL",
+        },
+    )
     user = f"(floor(r1 * {residents})::int + 1)"
-    fill.fill("notifications", n["notifications"], {
-        "id": "g", "user_id": user, "community_id": f"(mod({user} - 1, {c}) + 1)",
-        "created_at": f"{now} - r2 * interval '180 days'",
-        "read_at": f"CASE WHEN mod(g, 3) = 0 THEN {now} ELSE NULL END"})
+    fill.fill(
+        "notifications",
+        n["notifications"],
+        {
+            "id": "g",
+            "user_id": user,
+            "community_id": f"(mod({user} - 1, {c}) + 1)",
+            "created_at": f"{now} - r2 * interval '180 days'",
+            "read_at": f"CASE WHEN mod(g, 3) = 0 THEN {now} ELSE NULL END",
+        },
+    )
 
     # The tables every page also reads, so EXPLAIN sees them at district size too: a discussion and
     # backers on every project, each community's notices, a signed-in device per resident, the audit trail.
     project_of = f"(mod(g - 1, {n['projects']}) + 1)"
-    fill.fill("comments", COMMENTS_PER_PROJECT * n["projects"], {
-        "id": "g", "community_id": f"(mod({project_of} - 1, {c}) + 1)", "target_type": "'project'",
-        "target_id": project_of, "parent_id": "NULL",
-        "author_id": f"(floor(r1 * {per_community})::int * {c} + mod({project_of} - 1, {c}) + 1)",
-        "body": "'支持！这件事拖了很久，希望尽快落实。（' || g || '）'", "replies_count": "0", "is_hidden": "false",
-        "created_at": f"{now} - r2 * interval '365 days'", "edited_at": "NULL", "deleted_at": "NULL"})
-    fill.fill("comment_threads", n["projects"], {
-        "id": "g", "target_type": "'project'", "target_id": "g", "comments_count": str(COMMENTS_PER_PROJECT)})
+    fill.fill(
+        "comments",
+        COMMENTS_PER_PROJECT * n["projects"],
+        {
+            "id": "g",
+            "community_id": f"(mod({project_of} - 1, {c}) + 1)",
+            "target_type": "'project'",
+            "target_id": project_of,
+            "parent_id": "NULL",
+            "author_id": f"(floor(r1 * {per_community})::int * {c} + mod({project_of} - 1, {c}) + 1)",
+            "body": "'支持！这件事拖了很久，希望尽快落实。（' || g || '）'",
+            "replies_count": "0",
+            "is_hidden": "false",
+            "created_at": f"{now} - r2 * interval '365 days'",
+            "edited_at": "NULL",
+            "deleted_at": "NULL",
+        },
+    )
+    fill.fill(
+        "comment_threads",
+        n["projects"],
+        {"id": "g", "target_type": "'project'", "target_id": "g", "comments_count": str(COMMENTS_PER_PROJECT)},
+    )
     supported = f"((g - 1) / {SUPPORTS_PER_PROJECT} + 1)"
     backer = f"mod({supported} * 13 + mod(g - 1, {SUPPORTS_PER_PROJECT}), {per_community})"  # distinct per project
-    fill.fill("project_supports", SUPPORTS_PER_PROJECT * n["projects"], {
-        "id": "g", "project_id": supported, "user_id": f"({backer} * {c} + mod({supported} - 1, {c}) + 1)",
-        "created_at": f"{now} - r1 * interval '365 days'"})
-    fill.fill("notices", NOTICES_PER_COMMUNITY * c, {
-        "id": "g", "community_id": community, "author_id": community, "title": "'社区通知 ' || g",
-        "is_pinned": "mod(g, 50) = 0", "is_urgent": "false", "is_whole_community": "true",
-        "publish_at": f"{now} - r1 * interval '365 days'", "notified_at": f"{now} - r1 * interval '365 days'",
-        "created_at": f"{now} - r1 * interval '365 days'", "read_count": "0", "is_hidden": "false"})
-    fill.fill("user_sessions", residents, {
-        "id": "g", "user_id": "g", "token_hash": "md5(g::text) || md5((-g)::text)",
-        "created_at": f"{now} - r1 * interval '20 days'", "revoked_at": "NULL"})
-    fill.fill("audit_entries", n["audit_entries"], {
-        "id": "g", "community_id": community, "actor_id": community, "target_id": "g",
-        "created_at": f"{now} - r1 * interval '365 days'"})
+    fill.fill(
+        "project_supports",
+        SUPPORTS_PER_PROJECT * n["projects"],
+        {
+            "id": "g",
+            "project_id": supported,
+            "user_id": f"({backer} * {c} + mod({supported} - 1, {c}) + 1)",
+            "created_at": f"{now} - r1 * interval '365 days'",
+        },
+    )
+    fill.fill(
+        "notices",
+        NOTICES_PER_COMMUNITY * c,
+        {
+            "id": "g",
+            "community_id": community,
+            "author_id": community,
+            "title": "'社区通知 ' || g",
+            "is_pinned": "mod(g, 50) = 0",
+            "is_urgent": "false",
+            "is_whole_community": "true",
+            "publish_at": f"{now} - r1 * interval '365 days'",
+            "notified_at": f"{now} - r1 * interval '365 days'",
+            "created_at": f"{now} - r1 * interval '365 days'",
+            "read_count": "0",
+            "is_hidden": "false",
+        },
+    )
+    fill.fill(
+        "user_sessions",
+        residents,
+        {
+            "id": "g",
+            "user_id": "g",
+            "token_hash": "md5(g::text) || md5((-g)::text)",
+            "created_at": f"{now} - r1 * interval '20 days'",
+            "revoked_at": "NULL",
+        },
+    )
+    fill.fill(
+        "audit_entries",
+        n["audit_entries"],
+        {
+            "id": "g",
+            "community_id": community,
+            "actor_id": community,
+            "target_id": "g",
+            "created_at": f"{now} - r1 * interval '365 days'",
+        },
+    )
 
-    _run_ddl(engine, "unique constraints", [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-                                            for table, name, definition in before["unique"]])
+    _run_ddl(
+        engine,
+        "unique constraints",
+        [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}' for table, name, definition in before["unique"]],
+    )
     _run_ddl(engine, "indexes", [definition for _, _, definition in before["index"]])
-    _run_ddl(engine, "foreign keys (validated)", [f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
-                                                  for table, name, definition in before["foreign"]], workers=1)
+    _run_ddl(
+        engine,
+        "foreign keys (validated)",
+        [
+            f'ALTER TABLE "{table}" ADD CONSTRAINT "{name}" {definition}'
+            for table, name, definition in before["foreign"]
+        ],
+        workers=1,
+    )
     with engine.connect() as connection:
         after = _catalogue(connection)
     if after != before:
@@ -575,8 +1047,12 @@ def generate_pg(engine, metadata, templates: dict, n: dict[str, int], writer: Wr
     started = time.perf_counter()
     with engine.begin() as connection:
         for table_name in counts:
-            connection.execute(text(f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "
-                                    f"COALESCE((SELECT max(id) FROM \"{table_name}\"), 1))"))
+            connection.execute(
+                text(
+                    f"SELECT setval(pg_get_serial_sequence('{table_name}', 'id'), "
+                    f'COALESCE((SELECT max(id) FROM "{table_name}"), 1))'
+                )
+            )
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text("VACUUM ANALYZE"))
     print(f"  {'sequences, VACUUM ANALYZE':30} {time.perf_counter() - started:12.1f} s", flush=True)

@@ -34,18 +34,35 @@ COMMUNITIES, RESIDENTS, REPORTS = 100, 500_000, 1_000_000
 GRIDS_PER_COMMUNITY = 8
 WEEKS = 26
 BATCH = 20_000
-CATEGORIES = ("street_lights", "rubbish", "roads_paths", "greenery", "noise", "water_drains", "safety_hazard",
-              "parking", "pets", "other")
+CATEGORIES = (
+    "street_lights",
+    "rubbish",
+    "roads_paths",
+    "greenery",
+    "noise",
+    "water_drains",
+    "safety_hazard",
+    "parking",
+    "pets",
+    "other",
+)
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.test", "bench-pass-2026"
 
 
 def _environment(database_url: str, tmp: Path) -> None:
-    os.environ.update({
-        "DATABASE_URL": database_url, "SECRET_KEY": secrets.token_urlsafe(32),
-        "LINLI_INSTANCE_DIR": str(tmp / "instance"), "UPLOAD_DIR": str(tmp / "uploads"),
-        "RATELIMIT_ENABLED": "0", "PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024",
-        "JOBS_INLINE": "1", "SCHEDULER_IN_PROCESS": "0",
-    })
+    os.environ.update(
+        {
+            "DATABASE_URL": database_url,
+            "SECRET_KEY": secrets.token_urlsafe(32),
+            "LINLI_INSTANCE_DIR": str(tmp / "instance"),
+            "UPLOAD_DIR": str(tmp / "uploads"),
+            "RATELIMIT_ENABLED": "0",
+            "PASSWORD_HASH_TIME_COST": "1",
+            "PASSWORD_HASH_MEMORY_KIB": "1024",
+            "JOBS_INLINE": "1",
+            "SCHEDULER_IN_PROCESS": "0",
+        }
+    )
 
 
 def _sqlite_value(value):
@@ -69,7 +86,9 @@ class Loader:
             if column.name in columns or column.default is None:
                 continue
             default = column.default
-            extra[column.name] = default.arg if default.is_scalar else default.arg(None) if default.is_callable else None
+            extra[column.name] = (
+                default.arg if default.is_scalar else default.arg(None) if default.is_callable else None
+            )
         names = tuple(columns) + tuple(extra)
         values = tuple(extra.values())
         return names, (tuple(row) + values for row in rows)
@@ -138,20 +157,58 @@ def generate(app, scale: float, seed: int = 7) -> dict:
     with app.app_context():
         load = Loader(db)
         fake_hash = hash_password("not-a-real-password")
-        load.load("regions", ("id", "kind", "name", "parent_id"), [(1, "district", "基准区", None)]
-                  + [(2 + s, "street", f"第{s + 1}街道", 1) for s in range(10)])
-        load.load("communities", ("id", "name", "description", "street_id", "settings", "created_at"),
-                  ((c + 1, f"基准社区{c + 1}", "", 2 + c % 10, "{}", now) for c in range(communities)))
-        grid_rows = [(c * GRIDS_PER_COMMUNITY + g + 1, c + 1, g + 1, f"第{g + 1}网格",
-                      json.dumps(square(g, 121.4 + (c % 10) * 0.01, 31.2 + (c // 10) * 0.01)))
-                     for c in range(communities) for g in range(GRIDS_PER_COMMUNITY)]
+        load.load(
+            "regions",
+            ("id", "kind", "name", "parent_id"),
+            [(1, "district", "基准区", None)] + [(2 + s, "street", f"第{s + 1}街道", 1) for s in range(10)],
+        )
+        load.load(
+            "communities",
+            ("id", "name", "description", "street_id", "settings", "created_at"),
+            ((c + 1, f"基准社区{c + 1}", "", 2 + c % 10, "{}", now) for c in range(communities)),
+        )
+        grid_rows = [
+            (
+                c * GRIDS_PER_COMMUNITY + g + 1,
+                c + 1,
+                g + 1,
+                f"第{g + 1}网格",
+                json.dumps(square(g, 121.4 + (c % 10) * 0.01, 31.2 + (c // 10) * 0.01)),
+            )
+            for c in range(communities)
+            for g in range(GRIDS_PER_COMMUNITY)
+        ]
         load.load("grids", ("id", "community_id", "number", "name", "polygon"), grid_rows)
         users = residents + 1  # + the platform admin (id 1)
-        load.load("users", ("id", "email", "password_hash", "display_name", "locale", "care_mode", "timezone",
-                            "is_platform_admin", "created_at"),
-                  ((u, ADMIN_EMAIL if u == 1 else f"r{u}@bench.test",
-                    hash_password(ADMIN_PASSWORD) if u == 1 else fake_hash, f"居民{u}", "zh-CN", False,
-                    "Asia/Shanghai", u == 1, now) for u in range(1, users + 1)))
+        load.load(
+            "users",
+            (
+                "id",
+                "email",
+                "password_hash",
+                "display_name",
+                "locale",
+                "care_mode",
+                "timezone",
+                "is_platform_admin",
+                "created_at",
+            ),
+            (
+                (
+                    u,
+                    ADMIN_EMAIL if u == 1 else f"r{u}@bench.test",
+                    hash_password(ADMIN_PASSWORD) if u == 1 else fake_hash,
+                    f"居民{u}",
+                    "zh-CN",
+                    False,
+                    "Asia/Shanghai",
+                    u == 1,
+                    now,
+                )
+                for u in range(1, users + 1)
+            ),
+        )
+
         # Resident r (2..users) lives in community (r % communities), household r // 2 (two per household).
         def community_of(user):
             return ((user // 2) % communities) + 1
@@ -159,17 +216,38 @@ def generate(app, scale: float, seed: int = 7) -> dict:
         households = {}
         for user in range(2, users + 1):
             households.setdefault((community_of(user), user // 2), len(households) + 1)
-        load.load("households", ("id", "community_id", "building", "unit", "room"),
-                  ((hid, cid, str(key % 40), "1", str(key)) for (cid, key), hid in households.items()))
-        def grid_of(user):
-            return (community_of(user) - 1) * GRIDS_PER_COMMUNITY + (user // (2 * communities)) % GRIDS_PER_COMMUNITY + 1
+        load.load(
+            "households",
+            ("id", "community_id", "building", "unit", "room"),
+            ((hid, cid, str(key % 40), "1", str(key)) for (cid, key), hid in households.items()),
+        )
 
-        load.load("memberships", ("user_id", "community_id", "role", "status", "household_id", "grid_id", "joined_at",
-                                  "verified_at"),
-                  ((u, community_of(u), "committee" if u <= communities + 1 else "resident", "verified",
-                    households[(community_of(u), u // 2)], grid_of(u), now, now) for u in range(2, users + 1)))
-        print(f"  communities {communities}, residents {residents:,}, households {len(households):,} "
-              f"({time.perf_counter() - started:.1f} s)")
+        def grid_of(user):
+            return (
+                (community_of(user) - 1) * GRIDS_PER_COMMUNITY + (user // (2 * communities)) % GRIDS_PER_COMMUNITY + 1
+            )
+
+        load.load(
+            "memberships",
+            ("user_id", "community_id", "role", "status", "household_id", "grid_id", "joined_at", "verified_at"),
+            (
+                (
+                    u,
+                    community_of(u),
+                    "committee" if u <= communities + 1 else "resident",
+                    "verified",
+                    households[(community_of(u), u // 2)],
+                    grid_of(u),
+                    now,
+                    now,
+                )
+                for u in range(2, users + 1)
+            ),
+        )
+        print(
+            f"  communities {communities}, residents {residents:,}, households {len(households):,} "
+            f"({time.perf_counter() - started:.1f} s)"
+        )
 
         def report_rows():
             for n in range(1, reports + 1):
@@ -179,9 +257,14 @@ def generate(app, scale: float, seed: int = 7) -> dict:
                 category = CATEGORIES[n % len(CATEGORIES)]
                 accept_due, resolve_due = created + timedelta(hours=24), created + timedelta(days=3)
                 age = (now - created).total_seconds()
-                accepted = created + timedelta(seconds=rng.randint(600, 86400)) if age > 86400 or rng.random() < 0.5 else None
-                resolved = (created + timedelta(seconds=rng.randint(3600, 6 * 86400))
-                            if accepted and rng.random() < 0.85 else None)
+                accepted = (
+                    created + timedelta(seconds=rng.randint(600, 86400)) if age > 86400 or rng.random() < 0.5 else None
+                )
+                resolved = (
+                    created + timedelta(seconds=rng.randint(3600, 6 * 86400))
+                    if accepted and rng.random() < 0.85
+                    else None
+                )
                 if resolved and resolved > now:
                     resolved = None
                 status, closed, stars, by_default = "in_progress" if accepted else "submitted", None, None, False
@@ -192,39 +275,166 @@ def generate(app, scale: float, seed: int = 7) -> dict:
                         by_default = rng.random() < 0.3
                         stars = None if by_default else rng.choice((2, 3, 4, 4, 5, 5, 5))
                 next_due = None if resolved else (resolve_due if accepted else accept_due)
-                yield (n, cid, gid, user, category, "路灯不亮", 31.2 + rng.random() * 0.1, 121.4 + rng.random() * 0.1, "",
-                       status, "", 0, 1 if resolved and rng.random() < 0.1 else 0, created, created,
-                       accepted, resolved, closed, accept_due, resolve_due, next_due, False, stars, "", by_default, 1)
+                yield (
+                    n,
+                    cid,
+                    gid,
+                    user,
+                    category,
+                    "路灯不亮",
+                    31.2 + rng.random() * 0.1,
+                    121.4 + rng.random() * 0.1,
+                    "",
+                    status,
+                    "",
+                    0,
+                    1 if resolved and rng.random() < 0.1 else 0,
+                    created,
+                    created,
+                    accepted,
+                    resolved,
+                    closed,
+                    accept_due,
+                    resolve_due,
+                    next_due,
+                    False,
+                    stars,
+                    "",
+                    by_default,
+                    1,
+                )
 
         started = time.perf_counter()
-        count = load.load("reports", ("id", "community_id", "grid_id", "reporter_id", "category", "description", "lat",
-                                      "lng", "location_text", "status", "redirect_to", "me_too_count", "reopen_count",
-                                      "created_at", "updated_at", "accepted_at", "resolved_at", "closed_at",
-                                      "response_due_at", "resolve_due_at", "next_due_at", "is_overdue", "rating_stars",
-                                      "rating_comment", "is_confirmed_by_default", "version"), report_rows())
+        count = load.load(
+            "reports",
+            (
+                "id",
+                "community_id",
+                "grid_id",
+                "reporter_id",
+                "category",
+                "description",
+                "lat",
+                "lng",
+                "location_text",
+                "status",
+                "redirect_to",
+                "me_too_count",
+                "reopen_count",
+                "created_at",
+                "updated_at",
+                "accepted_at",
+                "resolved_at",
+                "closed_at",
+                "response_due_at",
+                "resolve_due_at",
+                "next_due_at",
+                "is_overdue",
+                "rating_stars",
+                "rating_comment",
+                "is_confirmed_by_default",
+                "version",
+            ),
+            report_rows(),
+        )
         print(f"  reports {count:,} ({time.perf_counter() - started:.1f} s)")
 
         started = time.perf_counter()
-        polls = [(c * 2 + k + 1, c + 1, f"投票{k}", "", "yes_no", "verified", now - timedelta(days=60 - 30 * k),
-                  now + timedelta(days=5), 0.0, 0.5, True, False, "active", 0, 1, now) for c in range(communities)
-                 for k in range(2)]
-        load.load("polls", ("id", "community_id", "title", "description", "method", "eligibility", "opens_at",
-                            "closes_at", "quorum", "pass_threshold", "is_secret", "allow_revote", "state", "voter_count",
-                            "created_by_id", "created_at"), polls)
-        roll = ((community_of(u) * 2 - 1 + (u % 2), f"u{u}", u, now - timedelta(seconds=rng.randint(0, 50 * 86400)))
-                for u in range(2, users + 1) if u % 5 == 0)
+        polls = [
+            (
+                c * 2 + k + 1,
+                c + 1,
+                f"投票{k}",
+                "",
+                "yes_no",
+                "verified",
+                now - timedelta(days=60 - 30 * k),
+                now + timedelta(days=5),
+                0.0,
+                0.5,
+                True,
+                False,
+                "active",
+                0,
+                1,
+                now,
+            )
+            for c in range(communities)
+            for k in range(2)
+        ]
+        load.load(
+            "polls",
+            (
+                "id",
+                "community_id",
+                "title",
+                "description",
+                "method",
+                "eligibility",
+                "opens_at",
+                "closes_at",
+                "quorum",
+                "pass_threshold",
+                "is_secret",
+                "allow_revote",
+                "state",
+                "voter_count",
+                "created_by_id",
+                "created_at",
+            ),
+            polls,
+        )
+        roll = (
+            (community_of(u) * 2 - 1 + (u % 2), f"u{u}", u, now - timedelta(seconds=rng.randint(0, 50 * 86400)))
+            for u in range(2, users + 1)
+            if u % 5 == 0
+        )
         ballots = load.load("poll_roll", ("poll_id", "voter_key", "user_id", "voted_at"), roll)
         aid = max(communities * 20, round(40_000 * scale))
         posts = []
         for n in range(1, aid + 1):
             user = rng.randint(2, users)
-            posts.append((n, community_of(user), user, "request", "errands", "帮忙取快递", "", grid_of(user), False,
-                          "completed" if n % 3 else "open", now - timedelta(seconds=rng.randint(0, WEEKS * 7 * 86400))))
-        load.load("aid_posts", ("id", "community_id", "author_id", "kind", "category", "title", "body", "grid_id",
-                                "is_at_home", "status", "created_at"), posts)
-        load.load("time_bank_entries", ("community_id", "post_id", "giver_id", "receiver_id", "minutes", "created_at"),
-                  ((p[1], p[0], 1, p[2], 60, p[10] + timedelta(days=1)) for p in posts
-                   if p[9] == "completed" and p[10] + timedelta(days=1) < now))
+            posts.append(
+                (
+                    n,
+                    community_of(user),
+                    user,
+                    "request",
+                    "errands",
+                    "帮忙取快递",
+                    "",
+                    grid_of(user),
+                    False,
+                    "completed" if n % 3 else "open",
+                    now - timedelta(seconds=rng.randint(0, WEEKS * 7 * 86400)),
+                )
+            )
+        load.load(
+            "aid_posts",
+            (
+                "id",
+                "community_id",
+                "author_id",
+                "kind",
+                "category",
+                "title",
+                "body",
+                "grid_id",
+                "is_at_home",
+                "status",
+                "created_at",
+            ),
+            posts,
+        )
+        load.load(
+            "time_bank_entries",
+            ("community_id", "post_id", "giver_id", "receiver_id", "minutes", "created_at"),
+            (
+                (p[1], p[0], 1, p[2], 60, p[10] + timedelta(days=1))
+                for p in posts
+                if p[9] == "completed" and p[10] + timedelta(days=1) < now
+            ),
+        )
         print(f"  polls {len(polls)}, ballots {ballots:,}, aid posts {aid:,} ({time.perf_counter() - started:.1f} s)")
         _analyze(db)
     return {"communities": communities, "residents": residents, "reports": reports}
@@ -240,8 +450,9 @@ def _analyze(db) -> None:
 def _client(app):
     client = app.test_client()
     token = client.get("/api/v1/auth/session").get_json()["csrf_token"]
-    response = client.post("/api/v1/auth/login", json={"login": ADMIN_EMAIL, "password": ADMIN_PASSWORD},
-                           headers={"X-CSRF-Token": token})
+    response = client.post(
+        "/api/v1/auth/login", json={"login": ADMIN_EMAIL, "password": ADMIN_PASSWORD}, headers={"X-CSRF-Token": token}
+    )
     assert response.status_code == 200, response.get_data(as_text=True)
     return client
 

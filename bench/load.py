@@ -47,7 +47,8 @@ DEMO_PASSWORD = "demo-pass-2026"
 DEMO_COMMUNITY = "阳光社区"
 DISTRICT_LOGIN, DISTRICT_PASSWORD = "resident1@bench.linli", "bench-pass-2026"  # bench/generate.py
 DEMO_LOGINS = ["committee@demo.linli", "grid@demo.linli", "resident@demo.linli"] + [
-    f"neighbour{i}@demo.linli" for i in range(1, 9)]
+    f"neighbour{i}@demo.linli" for i in range(1, 9)
+]
 sys.path.insert(0, str(ROOT))
 
 
@@ -59,6 +60,7 @@ def _free_port() -> int:
 
 # --- servers -------------------------------------------------------------------------------------------
 
+
 class Server:
     """One gunicorn (gunicorn.conf.py settings) on a free port; stopped with SIGTERM to its own group."""
 
@@ -66,9 +68,14 @@ class Server:
         self.port = _free_port()
         self.log = open(log, "wb")  # noqa: SIM115 (lives as long as the server)
         full_env = {**os.environ, **env, "GUNICORN_BIND": f"127.0.0.1:{self.port}"}
-        self.proc = subprocess.Popen([str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
-                                     cwd=ROOT, env=full_env, stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", str(ROOT / "gunicorn.conf.py"), app],
+            cwd=ROOT,
+            env=full_env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
     def wait_ready(self, path: str, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -111,6 +118,7 @@ def prepare_linli_database(env: dict) -> None:
     if is_district(env["DATABASE_URL"]):
         return
     from sqlalchemy import create_engine, text
+
     engine = create_engine(env["DATABASE_URL"])
     with engine.connect() as conn:
         seeded = conn.execute(text("SELECT count(*) FROM communities WHERE name = :n"), {"n": DEMO_COMMUNITY}).scalar()
@@ -122,6 +130,7 @@ def prepare_linli_database(env: dict) -> None:
 def is_district(url: str) -> bool:
     """A bench/generate.py dataset (its accounts are resident{N}@bench.linli)."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url)
     with engine.connect() as conn:
         found = conn.execute(text("SELECT count(*) FROM users WHERE email = :e"), {"e": DISTRICT_LOGIN}).scalar()
@@ -134,15 +143,25 @@ def district_targets(url: str) -> dict:
     its residents that have neither voted nor signed up for anything (the generator's roll and sign-ups
     use the low user numbers of each community), newest first."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url)
     with engine.connect() as conn:
-        poll = conn.execute(text("SELECT id FROM polls WHERE community_id = 1 AND results IS NOT NULL "
-                                 "ORDER BY id LIMIT 1")).scalar_one()
-        logins = conn.execute(text(
-            "SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.community_id = 1 "
-            "AND m.role = 'resident' AND m.status = 'verified' AND NOT EXISTS (SELECT 1 FROM poll_roll r "
-            "WHERE r.user_id = u.id) AND NOT EXISTS (SELECT 1 FROM shift_signups s WHERE s.user_id = u.id) "
-            "ORDER BY u.id DESC LIMIT :n"), {"n": CONCURRENCY}).scalars().all()
+        poll = conn.execute(
+            text("SELECT id FROM polls WHERE community_id = 1 AND results IS NOT NULL ORDER BY id LIMIT 1")
+        ).scalar_one()
+        logins = (
+            conn.execute(
+                text(
+                    "SELECT u.email FROM users u JOIN memberships m ON m.user_id = u.id WHERE m.community_id = 1 "
+                    "AND m.role = 'resident' AND m.status = 'verified' AND NOT EXISTS (SELECT 1 FROM poll_roll r "
+                    "WHERE r.user_id = u.id) AND NOT EXISTS (SELECT 1 FROM shift_signups s WHERE s.user_id = u.id) "
+                    "ORDER BY u.id DESC LIMIT :n"
+                ),
+                {"n": CONCURRENCY},
+            )
+            .scalars()
+            .all()
+        )
     engine.dispose()
     return {"cid": 1, "poll": poll, "logins": list(logins), "password": DISTRICT_PASSWORD}
 
@@ -150,16 +169,19 @@ def district_targets(url: str) -> dict:
 def demo_targets(url: str) -> dict:
     """The ids the requests name: the demo community and a closed poll with frozen results."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url)
     with engine.connect() as conn:
         cid = conn.execute(text("SELECT id FROM communities WHERE name = :n"), {"n": DEMO_COMMUNITY}).scalar_one()
-        poll = conn.execute(text("SELECT id FROM polls WHERE community_id = :c AND results IS NOT NULL "
-                                 "ORDER BY id LIMIT 1"), {"c": cid}).scalar_one()
+        poll = conn.execute(
+            text("SELECT id FROM polls WHERE community_id = :c AND results IS NOT NULL ORDER BY id LIMIT 1"), {"c": cid}
+        ).scalar_one()
     engine.dispose()
     return {"cid": cid, "poll": poll}
 
 
 # --- client --------------------------------------------------------------------------------------------
+
 
 class Client:
     """One keep-alive connection with a cookie jar and the CSRF header, as the PWA sends them."""
@@ -227,30 +249,35 @@ def find_write_targets(probe: Client, targets: dict) -> None:
 
 
 # How an acknowledged write of each kind is found again: a count over a chunk of its keys.
-FOUND_BY_ID = {"comment": "SELECT count(*) FROM comments WHERE id IN ({ids})",
-               "report": "SELECT count(*) FROM reports WHERE id IN ({ids})",
-               # the report is there AND its photo is attached to it
-               "photo_report": "SELECT count(DISTINCT r.id) FROM reports r JOIN uploads u ON u.target_type = 'report' "
-                               "AND u.target_id = r.id WHERE r.id IN ({ids})",
-               "signup": "SELECT count(*) FROM shift_signups WHERE status <> 'cancelled' AND id IN ({ids})",
-               "row": "SELECT count(*) FROM baseline_rows WHERE id IN ({ids})"}
+FOUND_BY_ID = {
+    "comment": "SELECT count(*) FROM comments WHERE id IN ({ids})",
+    "report": "SELECT count(*) FROM reports WHERE id IN ({ids})",
+    # the report is there AND its photo is attached to it
+    "photo_report": "SELECT count(DISTINCT r.id) FROM reports r JOIN uploads u ON u.target_type = 'report' "
+    "AND u.target_id = r.id WHERE r.id IN ({ids})",
+    "signup": "SELECT count(*) FROM shift_signups WHERE status <> 'cancelled' AND id IN ({ids})",
+    "row": "SELECT count(*) FROM baseline_rows WHERE id IN ({ids})",
+}
 
 
 def missing_writes(url: str, created: dict[str, list]) -> dict[str, int]:
     """How many acknowledged writes of each kind are not in the database: ids of 201s, or for ballots
     (poll id, receipt hash) pairs, found through the unique key of the ballot box."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url)
     missing = {}
     with engine.connect() as conn:
         for kind, keys in created.items():
             found = 0
             for i in range(0, len(keys), 200):
-                chunk = keys[i:i + 200]
+                chunk = keys[i : i + 200]
                 if kind == "ballot":
                     where = " OR ".join(f"(poll_id = :p{k} AND receipt_hash = :h{k})" for k in range(len(chunk)))
-                    params = {**{f"p{k}": p for k, (p, _) in enumerate(chunk)},
-                              **{f"h{k}": h for k, (_, h) in enumerate(chunk)}}
+                    params = {
+                        **{f"p{k}": p for k, (p, _) in enumerate(chunk)},
+                        **{f"h{k}": h for k, (_, h) in enumerate(chunk)},
+                    }
                     found += conn.execute(text(f"SELECT count(*) FROM ballots WHERE {where}"), params).scalar()
                 else:
                     found += conn.execute(text(FOUND_BY_ID[kind].format(ids=",".join(map(str, chunk))))).scalar()
@@ -270,24 +297,41 @@ def add_open_polls(url: str, cid: int, wanted: int) -> int:
     """Copy an open single-choice poll of the community (with its options) until it has `wanted`
     of them, so that 32 voters can each cast many first ballots; returns how many were added."""
     from sqlalchemy import create_engine, inspect, text
+
     engine = create_engine(url)
     added = 0
     with engine.begin() as conn:
         now = datetime.now(UTC)
-        rows = conn.execute(text("SELECT id, opens_at, closes_at FROM polls WHERE community_id = :c AND "
-                                 "state = 'active' AND method = 'single' AND eligibility = 'verified' "
-                                 "ORDER BY id"), {"c": cid}).all()
+        rows = conn.execute(
+            text(
+                "SELECT id, opens_at, closes_at FROM polls WHERE community_id = :c AND "
+                "state = 'active' AND method = 'single' AND eligibility = 'verified' "
+                "ORDER BY id"
+            ),
+            {"c": cid},
+        ).all()
         open_ids = [r.id for r in rows if _when(r.opens_at) <= now < _when(r.closes_at) - timedelta(hours=1)]
         if open_ids and len(open_ids) < wanted:
             columns = [c["name"] for c in inspect(conn).get_columns("polls") if c["name"] != "id"]
             copied = ", ".join("0" if c == "voter_count" else c for c in columns)
-            options = [c["name"] for c in inspect(conn).get_columns("poll_options") if c["name"] not in ("id", "poll_id")]
+            options = [
+                c["name"] for c in inspect(conn).get_columns("poll_options") if c["name"] not in ("id", "poll_id")
+            ]
             for _ in range(wanted - len(open_ids)):
-                new_id = conn.execute(text(f"INSERT INTO polls ({', '.join(columns)}) SELECT {copied} FROM polls "
-                                           f"WHERE id = :s RETURNING id"), {"s": open_ids[0]}).scalar_one()
-                conn.execute(text(f"INSERT INTO poll_options (poll_id, {', '.join(options)}) SELECT :n, "
-                                  f"{', '.join(options)} FROM poll_options WHERE poll_id = :s"),
-                             {"n": new_id, "s": open_ids[0]})
+                new_id = conn.execute(
+                    text(
+                        f"INSERT INTO polls ({', '.join(columns)}) SELECT {copied} FROM polls "
+                        f"WHERE id = :s RETURNING id"
+                    ),
+                    {"s": open_ids[0]},
+                ).scalar_one()
+                conn.execute(
+                    text(
+                        f"INSERT INTO poll_options (poll_id, {', '.join(options)}) SELECT :n, "
+                        f"{', '.join(options)} FROM poll_options WHERE poll_id = :s"
+                    ),
+                    {"n": new_id, "s": open_ids[0]},
+                )
                 added += 1
     engine.dispose()
     return added
@@ -297,22 +341,42 @@ def fill_write_queues(url: str, cid: int, clients: list[Client]) -> None:
     """Give each client the open polls it has not voted in and the future shifts it has not signed up
     for (own order per client, so that 32 clients do not queue on one shift's row lock)."""
     from sqlalchemy import create_engine, text
+
     engine = create_engine(url)
     now = datetime.now(UTC)
     users = [c.user_id for c in clients if c.user_id]
     in_users = ",".join(map(str, users)) or "0"
     with engine.connect() as conn:
-        polls = [(r.id, r.option_id) for r in conn.execute(text(
-            "SELECT p.id, p.opens_at, p.closes_at, min(o.id) AS option_id FROM polls p JOIN poll_options o "
-            "ON o.poll_id = p.id WHERE p.community_id = :c AND p.state = 'active' AND p.method = 'single' AND "
-            "p.eligibility = 'verified' GROUP BY p.id, p.opens_at, p.closes_at"), {"c": cid})
-            if _when(r.opens_at) <= now < _when(r.closes_at) - timedelta(hours=1)]
-        voted = set(map(tuple, conn.execute(text(f"SELECT user_id, poll_id FROM poll_roll WHERE user_id IN ({in_users})"))))
-        shifts = [r.id for r in conn.execute(text(
-            "SELECT s.id, s.starts_at FROM shifts s JOIN activities a ON a.id = s.activity_id LEFT JOIN "
-            "organisations o ON o.id = a.organisation_id WHERE a.community_id = :c AND NOT a.is_hidden AND "
-            "(o.id IS NULL OR o.status = 'verified')"), {"c": cid}) if _when(r.starts_at) > now + timedelta(hours=2)]
-        signed = set(map(tuple, conn.execute(text(f"SELECT user_id, shift_id FROM shift_signups WHERE user_id IN ({in_users})"))))
+        polls = [
+            (r.id, r.option_id)
+            for r in conn.execute(
+                text(
+                    "SELECT p.id, p.opens_at, p.closes_at, min(o.id) AS option_id FROM polls p JOIN poll_options o "
+                    "ON o.poll_id = p.id WHERE p.community_id = :c AND p.state = 'active' AND p.method = 'single' AND "
+                    "p.eligibility = 'verified' GROUP BY p.id, p.opens_at, p.closes_at"
+                ),
+                {"c": cid},
+            )
+            if _when(r.opens_at) <= now < _when(r.closes_at) - timedelta(hours=1)
+        ]
+        voted = set(
+            map(tuple, conn.execute(text(f"SELECT user_id, poll_id FROM poll_roll WHERE user_id IN ({in_users})")))
+        )
+        shifts = [
+            r.id
+            for r in conn.execute(
+                text(
+                    "SELECT s.id, s.starts_at FROM shifts s JOIN activities a ON a.id = s.activity_id LEFT JOIN "
+                    "organisations o ON o.id = a.organisation_id WHERE a.community_id = :c AND NOT a.is_hidden AND "
+                    "(o.id IS NULL OR o.status = 'verified')"
+                ),
+                {"c": cid},
+            )
+            if _when(r.starts_at) > now + timedelta(hours=2)
+        ]
+        signed = set(
+            map(tuple, conn.execute(text(f"SELECT user_id, shift_id FROM shift_signups WHERE user_id IN ({in_users})")))
+        )
     engine.dispose()
     for client in clients:  # (with the 11 demo accounts several clients share a user: each pair goes once)
         rng = random.Random(client.user_id)
@@ -329,6 +393,7 @@ def test_photo() -> bytes:
     import io
 
     from PIL import Image
+
     image = Image.effect_noise((640, 480), 40).convert("RGB")
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
@@ -337,8 +402,14 @@ def test_photo() -> bytes:
 
 def multipart(field: str, filename: str, data: bytes, content_type: str) -> tuple[bytes, str]:
     boundary = "linli-bench-" + secrets.token_hex(8)
-    body = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"{field}\"; filename=\"{filename}\"\r\n"
-            f"Content-Type: {content_type}\r\n\r\n").encode() + data + f"\r\n--{boundary}--\r\n".encode()
+    body = (
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{field}"; filename="{filename}"\r\n'
+            f"Content-Type: {content_type}\r\n\r\n"
+        ).encode()
+        + data
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 
@@ -354,6 +425,7 @@ def write_ops(t: dict, photo: bytes):
         def op(client: Client, n: int):
             status, data = client.request(method, path, body(n))
             return status, data, f"{method} {path}", kind, json.loads(data)["id"] if status == 201 else None
+
         return op
 
     comment, report = simple(0), simple(1)
@@ -362,25 +434,48 @@ def write_ops(t: dict, photo: bytes):
         status, data = client.request("POST", "/api/v1/uploads", upload_body, upload_type)
         if status != 201:
             return status, data, "POST /api/v1/uploads", None, None
-        status, data = client.request("POST", f"/api/v1/communities/{cid}/reports", {
-            "category": t["category"], "description": f"压测报事 {n}：单元门门禁坏了，见照片。",
-            "location_text": "5号楼1单元门口", "photo_ids": [json.loads(data)["id"]]})
-        return (status, data, f"POST /api/v1/communities/{cid}/reports (photo)", "photo_report",
-                json.loads(data)["id"] if status == 201 else None)
+        status, data = client.request(
+            "POST",
+            f"/api/v1/communities/{cid}/reports",
+            {
+                "category": t["category"],
+                "description": f"压测报事 {n}：单元门门禁坏了，见照片。",
+                "location_text": "5号楼1单元门口",
+                "photo_ids": [json.loads(data)["id"]],
+            },
+        )
+        return (
+            status,
+            data,
+            f"POST /api/v1/communities/{cid}/reports (photo)",
+            "photo_report",
+            json.loads(data)["id"] if status == 201 else None,
+        )
 
     def ballot(client: Client, n: int):
         if not client.ballot_polls:
             return comment(client, n)
         poll_id, option_id = client.ballot_polls.pop()
         status, data = client.request("POST", f"/api/v1/polls/{poll_id}/ballots", {"option_id": option_id})
-        return (status, data, "POST /api/v1/polls/{id}/ballots", "ballot",
-                (poll_id, json.loads(data)["receipt_hash"]) if status == 201 else None)
+        return (
+            status,
+            data,
+            "POST /api/v1/polls/{id}/ballots",
+            "ballot",
+            (poll_id, json.loads(data)["receipt_hash"]) if status == 201 else None,
+        )
 
     def signup(client: Client, n: int):
         if not client.shifts:
             return comment(client, n)
         status, data = client.request("POST", f"/api/v1/shifts/{client.shifts.pop()}/signups")
-        return status, data, "POST /api/v1/shifts/{id}/signups", "signup", json.loads(data)["id"] if status == 201 else None
+        return (
+            status,
+            data,
+            "POST /api/v1/shifts/{id}/signups",
+            "signup",
+            json.loads(data)["id"] if status == 201 else None,
+        )
 
     return [comment, report, photo_report, ballot, signup]
 
@@ -388,17 +483,32 @@ def write_ops(t: dict, photo: bytes):
 def linli_requests(t: dict):
     """(kind, method, path, body-maker) for every Linli request of the profiles."""
     cid, poll = t["cid"], t["poll"]
-    reads = [("GET", f"/api/v1/communities/{cid}/projects", None),
-             ("GET", f"/api/v1/communities/{cid}/reports", None),
-             ("GET", f"/api/v1/polls/{poll}/results", None),
-             ("GET", "/api/v1/notifications", None),
-             ("GET", f"/api/v1/communities/{cid}/notices", None)]
+    reads = [
+        ("GET", f"/api/v1/communities/{cid}/projects", None),
+        ("GET", f"/api/v1/communities/{cid}/reports", None),
+        ("GET", f"/api/v1/polls/{poll}/results", None),
+        ("GET", "/api/v1/notifications", None),
+        ("GET", f"/api/v1/communities/{cid}/notices", None),
+    ]
     pid = t["project"]
-    writes = [("POST", f"/api/v1/projects/{pid}/comments",
-               lambda n: {"body": f"压测评论 {n}：支持这个项目，希望尽快落实。"}, "comment"),
-              ("POST", f"/api/v1/communities/{cid}/reports",
-               lambda n: {"category": t["category"], "description": f"压测报事 {n}：楼道灯不亮。",
-                          "location_text": "3号楼2单元楼道"}, "report")]
+    writes = [
+        (
+            "POST",
+            f"/api/v1/projects/{pid}/comments",
+            lambda n: {"body": f"压测评论 {n}：支持这个项目，希望尽快落实。"},
+            "comment",
+        ),
+        (
+            "POST",
+            f"/api/v1/communities/{cid}/reports",
+            lambda n: {
+                "category": t["category"],
+                "description": f"压测报事 {n}：楼道灯不亮。",
+                "location_text": "3号楼2单元楼道",
+            },
+            "report",
+        ),
+    ]
     return reads, writes
 
 
@@ -483,6 +593,7 @@ def drive(clients: list[Client], pick, duration: float) -> Result:
 def _shape(where: str) -> str:
     """A request with its ids replaced, so that latencies group by endpoint."""
     import re
+
     return re.sub(r"/\d+", "/{id}", where)
 
 
@@ -497,16 +608,20 @@ def print_breakdown(result: Result) -> None:
 
 def verify_writes(url: str, created: dict[str, list[int]]) -> str:
     missing = missing_writes(url, created)
-    return "; ".join(f"{kind}s {len(ids) - missing[kind]:,}/{len(ids):,} present" + ("  MISSING!" if missing[kind] else "")
-                     for kind, ids in created.items())
+    return "; ".join(
+        f"{kind}s {len(ids) - missing[kind]:,}/{len(ids):,} present" + ("  MISSING!" if missing[kind] else "")
+        for kind, ids in created.items()
+    )
 
 
 def print_table(profile: str, rows: list[tuple[str, Result]], baseline: Result) -> None:
     print(f"\n== {profile} ({CONCURRENCY} connections, {baseline.elapsed:.0f} s each) ==")
     print(f"{'app':<34}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'errors':>8}{'of baseline':>13}")
     for name, r in rows:
-        print(f"{name:<34}{r.rps():>9.1f}{r.pct(50):>9.1f}{r.pct(95):>9.1f}{r.pct(99):>9.1f}{r.errors:>8}"
-              f"{r.rps() / baseline.rps():>12.0%}")
+        print(
+            f"{name:<34}{r.rps():>9.1f}{r.pct(50):>9.1f}{r.pct(95):>9.1f}{r.pct(99):>9.1f}{r.errors:>8}"
+            f"{r.rps() / baseline.rps():>12.0%}"
+        )
     for name, r in rows:
         for label, n in sorted(r.error_kinds.items(), key=lambda kv: -kv[1])[:5]:
             print(f"  {name} error x{n}: {label}")
@@ -518,19 +633,29 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=60.0, help="seconds per profile and app (default 60)")
     parser.add_argument("--profiles", default="reads,writes,mixed")
     parser.add_argument("--database-url", help="PostgreSQL URL (default: a temp SQLite file with the demo seed)")
-    parser.add_argument("--ballot-polls", type=int, default=300,
-                        help="open polls the measured community should have for the ballot writes (default 300)")
+    parser.add_argument(
+        "--ballot-polls",
+        type=int,
+        default=300,
+        help="open polls the measured community should have for the ballot writes (default 300)",
+    )
     args = parser.parse_args()
     profiles = [p.strip() for p in args.profiles.split(",") if p.strip()]
 
     tmp = Path(tempfile.mkdtemp(prefix="linli-load-"))
     url = args.database_url or f"sqlite:///{tmp / 'linli.db'}"
     baseline_url = url if args.database_url else f"sqlite:///{tmp / 'baseline.db'}"
-    linli_env = {"DATABASE_URL": url, "LINLI_INSTANCE_DIR": str(tmp / "instance"), "UPLOAD_DIR": str(tmp / "uploads"),
-                 "SECRET_KEY": secrets.token_urlsafe(32), "RATELIMIT_ENABLED": "0"}
+    linli_env = {
+        "DATABASE_URL": url,
+        "LINLI_INSTANCE_DIR": str(tmp / "instance"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "RATELIMIT_ENABLED": "0",
+    }
     print(f"preparing {url.split('@')[-1]} ...", flush=True)
     prepare_linli_database(linli_env)
     from bench.baseline_app import create_schema
+
     create_schema(baseline_url)
     if is_district(url):
         targets = district_targets(url)
@@ -539,8 +664,10 @@ def main() -> None:
         targets = demo_targets(url)
         logins, password = DEMO_LOGINS, DEMO_PASSWORD
     if set(profiles) - {"reads"}:
-        print(f"open polls added for the ballot writes: {add_open_polls(url, targets['cid'], args.ballot_polls)}",
-              flush=True)
+        print(
+            f"open polls added for the ballot writes: {add_open_polls(url, targets['cid'], args.ballot_polls)}",
+            flush=True,
+        )
 
     linli = Server("wsgi:app", linli_env, tmp / "linli-gunicorn.log")
     baseline = Server("bench.baseline_app:app", {"BASELINE_DATABASE_URL": baseline_url}, tmp / "baseline-gunicorn.log")
@@ -548,13 +675,17 @@ def main() -> None:
         linli.wait_ready("/healthz")
         baseline.wait_ready("/hello")
         import importlib.util
+
         spec = importlib.util.spec_from_file_location("gconf", ROOT / "gunicorn.conf.py")
         gconf = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(gconf)
-        print(f"gunicorn.conf.py: {gconf.workers} workers x {gconf.threads} threads ({gconf.worker_class}), "
-              f"database {'PostgreSQL' if url.startswith('postgresql') else 'SQLite (WAL)'}; "
-              f"{os.cpu_count()} CPUs; load generator in this process; measured community {targets['cid']}; "
-              f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
+        print(
+            f"gunicorn.conf.py: {gconf.workers} workers x {gconf.threads} threads ({gconf.worker_class}), "
+            f"database {'PostgreSQL' if url.startswith('postgresql') else 'SQLite (WAL)'}; "
+            f"{os.cpu_count()} CPUs; load generator in this process; measured community {targets['cid']}; "
+            f"load average before: {' '.join(f'{x:.1f}' for x in os.getloadavg())}",
+            flush=True,
+        )
 
         linli_clients = [Client(linli.port) for _ in range(CONCURRENCY)]
         for i, client in enumerate(linli_clients):
@@ -577,15 +708,20 @@ def main() -> None:
         picks = {
             "reads": (read, lambda rng, n: hello),
             "writes": (write, lambda rng, n: insert),
-            "mixed": (lambda rng, n: read(rng, n) if rng.random() < 0.9 else write(rng, n),
-                      lambda rng, n: hello if rng.random() < 0.9 else insert),
+            "mixed": (
+                lambda rng, n: read(rng, n) if rng.random() < 0.9 else write(rng, n),
+                lambda rng, n: hello if rng.random() < 0.9 else insert,
+            ),
         }
         for profile in profiles:
             linli_pick, base_pick = picks[profile]
             if profile != "reads":
                 fill_write_queues(url, targets["cid"], linli_clients)
-                print(f"{profile}: first ballots available {sum(len(c.ballot_polls) for c in linli_clients):,}, "
-                      f"sign-ups {sum(len(c.shifts) for c in linli_clients):,}", flush=True)
+                print(
+                    f"{profile}: first ballots available {sum(len(c.ballot_polls) for c in linli_clients):,}, "
+                    f"sign-ups {sum(len(c.shifts) for c in linli_clients):,}",
+                    flush=True,
+                )
             base = drive(baseline_clients, base_pick, args.duration)
             ours = drive(linli_clients, linli_pick, args.duration)
             print_table(profile, [("baseline (hello / insert)", base), ("Linli", ours)], base)
@@ -593,13 +729,19 @@ def main() -> None:
             print_breakdown(ours)
             print(f"load average after {profile}: {' '.join(f'{x:.1f}' for x in os.getloadavg())}", flush=True)
             if profile != "reads":
-                print(f"acknowledged writes: Linli {verify_writes(url, ours.created)}; "
-                      f"baseline {verify_writes(baseline_url, base.created)}", flush=True)
+                print(
+                    f"acknowledged writes: Linli {verify_writes(url, ours.created)}; "
+                    f"baseline {verify_writes(baseline_url, base.created)}",
+                    flush=True,
+                )
             if profile == "mixed":
                 for name, server in (("Linli", linli), ("baseline", baseline)):
                     rss = server.worker_rss_kib()
-                    print(f"{name} worker RSS after mixed run: "
-                          + ", ".join(f"pid {pid} {kib / 1024:.0f} MB" for pid, kib in sorted(rss.items())), flush=True)
+                    print(
+                        f"{name} worker RSS after mixed run: "
+                        + ", ".join(f"pid {pid} {kib / 1024:.0f} MB" for pid, kib in sorted(rss.items())),
+                        flush=True,
+                    )
     finally:
         linli.stop()
         baseline.stop()

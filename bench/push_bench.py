@@ -32,10 +32,20 @@ PASSWORD = "bench-password-2026"
 
 
 def _env(tmp: Path, extra: dict | None = None) -> dict:
-    return {**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
-            "LINLI_INSTANCE_DIR": str(tmp / "instance"), "SECRET_KEY": "bench-secret", "RATELIMIT_ENABLED": "0",
-            "PUSH_ALLOW_LOOPBACK": "1", "PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024",
-            "JOBS_INLINE": "0", "PYTHONPATH": str(ROOT), **(extra or {})}
+    return {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "LINLI_INSTANCE_DIR": str(tmp / "instance"),
+        "SECRET_KEY": "bench-secret",
+        "RATELIMIT_ENABLED": "0",
+        "PUSH_ALLOW_LOOPBACK": "1",
+        "PASSWORD_HASH_TIME_COST": "1",
+        "PASSWORD_HASH_MEMORY_KIB": "1024",
+        "JOBS_INLINE": "0",
+        "PYTHONPATH": str(ROOT),
+        **(extra or {}),
+    }
 
 
 def build_database(tmp: Path, service, devices: int, key_pairs: int) -> tuple[int, str]:
@@ -64,23 +74,59 @@ def build_database(tmp: Path, service, devices: int, key_pairs: int) -> tuple[in
         household = Household(community_id=community.id, building="0", unit="0", room="0")
         db.session.add(household)
         db.session.flush()
-        db.session.add(Membership(user_id=committee.id, community_id=community.id, role="committee",
-                                  status="verified", household_id=household.id))
+        db.session.add(
+            Membership(
+                user_id=committee.id,
+                community_id=community.id,
+                role="committee",
+                status="verified",
+                household_id=household.id,
+            )
+        )
         now = utcnow()
         first_id = committee.id + 1
-        db.session.execute(insert(User), [{"email": f"r{n}@bench.linli", "password_hash": "!",
-                                           "display_name": f"居民{n}", "locale": "en" if n % 5 == 0 else "zh-CN",
-                                           "created_at": now} for n in range(devices)])
-        db.session.execute(insert(Membership), [{"user_id": first_id + n, "community_id": community.id,
-                                                 "role": "resident", "status": "verified", "joined_at": now}
-                                                for n in range(devices)])
+        db.session.execute(
+            insert(User),
+            [
+                {
+                    "email": f"r{n}@bench.linli",
+                    "password_hash": "!",
+                    "display_name": f"居民{n}",
+                    "locale": "en" if n % 5 == 0 else "zh-CN",
+                    "created_at": now,
+                }
+                for n in range(devices)
+            ],
+        )
+        db.session.execute(
+            insert(Membership),
+            [
+                {
+                    "user_id": first_id + n,
+                    "community_id": community.id,
+                    "role": "resident",
+                    "status": "verified",
+                    "joined_at": now,
+                }
+                for n in range(devices)
+            ],
+        )
         keys = [service.new_subscriber() for _ in range(min(key_pairs, devices))]
         rows = []
         for n in range(devices):
             device = service.new_subscriber(reuse_keys_of=keys[n % len(keys)])
             data = device.subscription_json()
-            rows.append({"user_id": first_id + n, "endpoint": data["endpoint"], "p256dh": data["keys"]["p256dh"],
-                         "auth": data["keys"]["auth"], "created_at": now, "updated_at": now, "failure_count": 0})
+            rows.append(
+                {
+                    "user_id": first_id + n,
+                    "endpoint": data["endpoint"],
+                    "p256dh": data["keys"]["p256dh"],
+                    "auth": data["keys"]["auth"],
+                    "created_at": now,
+                    "updated_at": now,
+                    "failure_count": 0,
+                }
+            )
         db.session.execute(insert(PushSubscription), rows)
         db.session.commit()
         return community.id, committee.email
@@ -88,9 +134,27 @@ def build_database(tmp: Path, service, devices: int, key_pairs: int) -> tuple[in
 
 def start_gunicorn(tmp: Path, env: dict, port: int) -> subprocess.Popen:
     log = open(tmp / f"gunicorn-{port}.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread",
-                             "--threads", "4", "--timeout", "120", "wsgi:app"],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "2",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--timeout",
+            "120",
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     import requests
 
     deadline = time.monotonic() + 60
@@ -120,12 +184,21 @@ def publish_and_measure(base: str, community_id: int, login: str, service, devic
     http = requests.Session()
     csrf = http.get(f"{base}/api/v1/auth/session").json()["csrf_token"]
     headers = {"X-CSRF-Token": csrf}
-    assert http.post(f"{base}/api/v1/auth/login", json={"login": login, "password": PASSWORD},
-                     headers=headers).status_code == 200
+    assert (
+        http.post(f"{base}/api/v1/auth/login", json={"login": login, "password": PASSWORD}, headers=headers).status_code
+        == 200
+    )
     service.reset()
     start = time.perf_counter()
-    response = http.post(f"{base}/api/v1/communities/{community_id}/notices", headers=headers, json={
-        "title": "今晚 22:00 起停水", "body": "因管道抢修，今晚 22:00 至次日 2:00 停水，请提前储水。", "urgent": True})
+    response = http.post(
+        f"{base}/api/v1/communities/{community_id}/notices",
+        headers=headers,
+        json={
+            "title": "今晚 22:00 起停水",
+            "body": "因管道抢修，今晚 22:00 至次日 2:00 停水，请提前储水。",
+            "urgent": True,
+        },
+    )
     request_seconds = time.perf_counter() - start
     assert response.status_code == 201, response.text
     pushes_at_response = service.accepted_count
@@ -133,13 +206,22 @@ def publish_and_measure(base: str, community_id: int, login: str, service, devic
     total_seconds = time.perf_counter() - start
     accepted = service.accepted_count
     sample = service.received[0].payload if service.received else {}
-    return {"request_ms": request_seconds * 1000, "pushes_at_response": pushes_at_response, "all_accepted": done,
-            "accepted": accepted, "seconds": total_seconds, "per_second": accepted / total_seconds,
-            "refused": len(service.refused), "distinct_jwts": len({r.jwt for r in service.received}), "sample": sample}
+    return {
+        "request_ms": request_seconds * 1000,
+        "pushes_at_response": pushes_at_response,
+        "all_accepted": done,
+        "accepted": accepted,
+        "seconds": total_seconds,
+        "per_second": accepted / total_seconds,
+        "refused": len(service.refused),
+        "distinct_jwts": len({r.jwt for r in service.received}),
+        "sample": sample,
+    }
 
 
-def run_mode(mode: str, tmp: Path, community_id: int, login: str, service, devices: int, workers: int,
-             timeout: float) -> dict:
+def run_mode(
+    mode: str, tmp: Path, community_id: int, login: str, service, devices: int, workers: int, timeout: float
+) -> dict:
     from tests.redis_server import free_port, redis_server, rq_workers
 
     port = free_port()
@@ -177,8 +259,10 @@ def main() -> None:
         with PushService() as service:
             t0 = time.perf_counter()
             community_id, login = build_database(tmp, service, args.devices, args.key_pairs)
-            print(f"setup: {args.devices} residents and devices ({args.key_pairs} key pairs) "
-                  f"in {time.perf_counter() - t0:.1f} s; push service at {service.origin}")
+            print(
+                f"setup: {args.devices} residents and devices ({args.key_pairs} key pairs) "
+                f"in {time.perf_counter() - t0:.1f} s; push service at {service.origin}"
+            )
             from backend import create_app
             from backend.notifications.vapid import public_key
 
@@ -189,10 +273,14 @@ def main() -> None:
                 label = "in-process pool" if mode == "pool" else f"RQ + Redis ({args.rq_workers} workers)"
                 r = run_mode(mode, tmp, community_id, login, service, args.devices, args.rq_workers, args.timeout)
                 print(f"\n[{label}]")
-                print(f"  publish request latency : {r['request_ms']:.0f} ms "
-                      f"(pushes accepted when it answered: {r['pushes_at_response']})")
-                print(f"  all {args.devices} pushes accepted: {'yes' if r['all_accepted'] else 'NO'} "
-                      f"({r['accepted']}) in {r['seconds']:.1f} s")
+                print(
+                    f"  publish request latency : {r['request_ms']:.0f} ms "
+                    f"(pushes accepted when it answered: {r['pushes_at_response']})"
+                )
+                print(
+                    f"  all {args.devices} pushes accepted: {'yes' if r['all_accepted'] else 'NO'} "
+                    f"({r['accepted']}) in {r['seconds']:.1f} s"
+                )
                 print(f"  throughput              : {r['per_second']:.0f} pushes/s")
                 print(f"  refused by push service : {r['refused']}; distinct VAPID JWTs: {r['distinct_jwts']}")
                 print(f"  sample decrypted payload: {r['sample']}")

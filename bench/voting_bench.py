@@ -42,9 +42,13 @@ def _free_port() -> int:
 
 def _environment(tmp: Path) -> dict:
     return {
-        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}", "SECRET_KEY": secrets.token_urlsafe(32),
-        "LINLI_INSTANCE_DIR": str(tmp / "instance"), "UPLOAD_DIR": str(tmp / "uploads"),
-        "RATELIMIT_ENABLED": "0", "PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024",
+        "DATABASE_URL": f"sqlite:///{tmp / 'bench.db'}",
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "LINLI_INSTANCE_DIR": str(tmp / "instance"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "RATELIMIT_ENABLED": "0",
+        "PASSWORD_HASH_TIME_COST": "1",
+        "PASSWORD_HASH_MEMORY_KIB": "1024",
         "JOBS_INLINE": "1",
     }
 
@@ -76,38 +80,80 @@ def build_community(residents: int):
         from backend.accounts.passwords import hash_password
 
         fake_hash = hash_password(BENCH_PASSWORD)  # one (cheap) hash for everybody: inserting stays fast
-        rows = [{"email": f"bench{i}@example.test", "password_hash": fake_hash, "display_name": f"居民{i}",
-                 "locale": "zh-CN", "care_mode": False, "timezone": "Asia/Shanghai", "is_platform_admin": False,
-                 "session_version": 1, "created_at": now} for i in range(residents + 1)]
+        rows = [
+            {
+                "email": f"bench{i}@example.test",
+                "password_hash": fake_hash,
+                "display_name": f"居民{i}",
+                "locale": "zh-CN",
+                "care_mode": False,
+                "timezone": "Asia/Shanghai",
+                "is_platform_admin": False,
+                "session_version": 1,
+                "created_at": now,
+            }
+            for i in range(residents + 1)
+        ]
         db.session.execute(insert(User), rows)
         user_ids = [uid for (uid,) in db.session.execute(db.select(User.id).order_by(User.id))]
-        db.session.execute(insert(Household), [{"community_id": community.id, "building": str(1 + i // 400),
-                                                "unit": str(1 + i // 100 % 4), "room": str(101 + i % 100)}
-                                               for i in range(residents + 1)])
+        db.session.execute(
+            insert(Household),
+            [
+                {
+                    "community_id": community.id,
+                    "building": str(1 + i // 400),
+                    "unit": str(1 + i // 100 % 4),
+                    "room": str(101 + i % 100),
+                }
+                for i in range(residents + 1)
+            ],
+        )
         household_ids = [hid for (hid,) in db.session.execute(db.select(Household.id).order_by(Household.id))]
-        db.session.execute(insert(Membership), [
-            {"user_id": uid, "community_id": community.id, "role": "committee" if n == 0 else "resident",
-             "status": "verified", "household_id": hid, "grid_id": grid.id, "joined_at": now, "verified_at": now}
-            for n, (uid, hid) in enumerate(zip(user_ids, household_ids, strict=False))])
+        db.session.execute(
+            insert(Membership),
+            [
+                {
+                    "user_id": uid,
+                    "community_id": community.id,
+                    "role": "committee" if n == 0 else "resident",
+                    "status": "verified",
+                    "household_id": hid,
+                    "grid_id": grid.id,
+                    "joined_at": now,
+                    "verified_at": now,
+                }
+                for n, (uid, hid) in enumerate(zip(user_ids, household_ids, strict=False))
+            ],
+        )
         commit()
         inserted = time.perf_counter() - started
         committee = db.session.get(User, user_ids[0])
         options = [{"label": f"方案{n + 1}"} for n in range(12)]
         started = time.perf_counter()
-        poll = services.create_poll(committee, community.id, title="小区改造方案排序", method="ranked",
-                                    options=options, opens_at=now - timedelta(minutes=1),
-                                    closes_at=now + timedelta(days=1), secret=True)
+        poll = services.create_poll(
+            committee,
+            community.id,
+            title="小区改造方案排序",
+            method="ranked",
+            options=options,
+            opens_at=now - timedelta(minutes=1),
+            closes_at=now + timedelta(days=1),
+            secret=True,
+        )
         commit()
         created = time.perf_counter() - started
         poll_id, option_ids = poll.id, [o.id for o in poll.options]
-        print(f"community: {residents:,} verified residents inserted in {inserted:.2f} s; "
-              f"poll opened (and {residents:,} residents notified) in {created:.2f} s")
+        print(
+            f"community: {residents:,} verified residents inserted in {inserted:.2f} s; "
+            f"poll opened (and {residents:,} residents notified) in {created:.2f} s"
+        )
 
         def end_poll():
             with app.app_context():
                 later = utcnow()
-                db.session.execute(update(Poll).where(Poll.id == poll_id)
-                                   .values(opens_at=later - timedelta(days=1), closes_at=later))
+                db.session.execute(
+                    update(Poll).where(Poll.id == poll_id).values(opens_at=later - timedelta(days=1), closes_at=later)
+                )
                 commit()
 
         logins = [f"bench{i}@example.test" for i in range(1, residents + 1)]
@@ -117,9 +163,25 @@ def build_community(residents: int):
 def start_server(env: dict, workers: int, threads: int):
     port = _free_port()
     log = open(Path(env["LINLI_INSTANCE_DIR"]).parent / "gunicorn.log", "wb")  # noqa: SIM115 (lives with the server)
-    proc = subprocess.Popen([str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", str(workers), "-k", "gthread",
-                             "--threads", str(threads), "wsgi:app"], cwd=ROOT, env={**os.environ, **env},
-                            stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            str(BIN / "gunicorn"),
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            str(workers),
+            "-k",
+            "gthread",
+            "--threads",
+            str(threads),
+            "wsgi:app",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **env},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     import requests
 
     base = f"http://127.0.0.1:{port}"
@@ -139,8 +201,11 @@ def sign_in_everyone(base: str, logins: list[str], clients: int) -> list:
     def sign_in(login: str):
         session = requests.Session()
         token = session.get(f"{base}/api/v1/auth/session").json()["csrf_token"]
-        response = session.post(f"{base}/api/v1/auth/login", json={"login": login, "password": BENCH_PASSWORD},
-                                headers={"X-CSRF-Token": token})
+        response = session.post(
+            f"{base}/api/v1/auth/login",
+            json={"login": login, "password": BENCH_PASSWORD},
+            headers={"X-CSRF-Token": token},
+        )
         response.raise_for_status()
         session.headers["X-CSRF-Token"] = session.get(f"{base}/api/v1/auth/session").json()["csrf_token"]
         return session
@@ -148,8 +213,10 @@ def sign_in_everyone(base: str, logins: list[str], clients: int) -> list:
     started = time.perf_counter()
     with ThreadPoolExecutor(max_workers=clients) as pool:
         sessions = list(pool.map(sign_in, logins))
-    print(f"sign-in: {len(sessions):,} residents signed in (not part of the ballot figures) in "
-          f"{time.perf_counter() - started:.1f} s")
+    print(
+        f"sign-in: {len(sessions):,} residents signed in (not part of the ballot figures) in "
+        f"{time.perf_counter() - started:.1f} s"
+    )
     return sessions
 
 
@@ -171,9 +238,11 @@ def cast_ballots(base: str, poll_id: int, option_ids: list[int], sessions: list,
     for status, _ in results:
         statuses[status] = statuses.get(status, 0) + 1
     p95 = latencies[int(len(latencies) * 0.95) - 1]
-    print(f"ballots: {len(results):,} through HTTP with {clients} concurrent clients in {elapsed:.1f} s → "
-          f"{len(results) / elapsed:,.0f} ballots/s; latency p50 {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p95 {p95 * 1000:.1f} ms; statuses {statuses}")
+    print(
+        f"ballots: {len(results):,} through HTTP with {clients} concurrent clients in {elapsed:.1f} s → "
+        f"{len(results) / elapsed:,.0f} ballots/s; latency p50 {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms; statuses {statuses}"
+    )
     return statuses
 
 
@@ -195,20 +264,25 @@ def tally_benchmarks():
         ranked.append(ranking)
     started = time.perf_counter()
     result = tally.tally_ranked(ranked, options)
-    print(f"tally ranked: 100,000 ballots over 12 options in {time.perf_counter() - started:.2f} s "
-          f"({len(result['rounds'])} rounds, winner option {result['winners']})")
+    print(
+        f"tally ranked: 100,000 ballots over 12 options in {time.perf_counter() - started:.2f} s "
+        f"({len(result['rounds'])} rounds, winner option {result['winners']})"
+    )
 
     costs = {p: rng.randint(5, 80) * 1000_00 for p in range(1, 31)}
     appeal = {p: rng.random() for p in costs}
     budget = sum(costs.values()) // 3
-    ballots = [[p for p in costs if rng.random() < appeal[p] * 0.4] or [rng.choice(list(costs))]
-               for _ in range(100_000)]
+    ballots = [
+        [p for p in costs if rng.random() < appeal[p] * 0.4] or [rng.choice(list(costs))] for _ in range(100_000)
+    ]
     for rule in (tally.tally_budget_greedy, tally.tally_budget_equal_shares):
         started = time.perf_counter()
         result = rule(ballots, costs, budget, list(costs))
-        print(f"tally budget {result['rule']}: 100,000 ballots over 30 projects in "
-              f"{time.perf_counter() - started:.2f} s ({len(result['funded'])} funded, "
-              f"{result['money_used'] / budget:.0%} of the budget used)")
+        print(
+            f"tally budget {result['rule']}: 100,000 ballots over 30 projects in "
+            f"{time.perf_counter() - started:.2f} s ({len(result['funded'])} funded, "
+            f"{result['money_used'] / budget:.0%} of the budget used)"
+        )
 
 
 def main():
@@ -237,9 +311,11 @@ def main():
             end_poll()
             started = time.perf_counter()
             results = requests.get(f"{base}/api/v1/polls/{poll_id}/results").json()
-            print(f"close: first GET of the results after closes_at tallied and froze {results['voters']:,} ballots "
-                  f"in {(time.perf_counter() - started) * 1000:.0f} ms ({len(results['rounds'])} IRV rounds, "
-                  f"turnout {results['turnout']:.1%})")
+            print(
+                f"close: first GET of the results after closes_at tallied and froze {results['voters']:,} ballots "
+                f"in {(time.perf_counter() - started) * 1000:.0f} ms ({len(results['rounds'])} IRV rounds, "
+                f"turnout {results['turnout']:.1%})"
+            )
         finally:
             os.killpg(proc.pid, signal.SIGTERM)
             proc.wait(timeout=10)

@@ -140,12 +140,23 @@ def make_user(app):
     """make_user(display_name=..., email=..., phone=..., platform_admin=False) -> User (committed)."""
     from backend.accounts import services as accounts
 
-    def make(display_name: str | None = None, *, email: str | None = None, phone: str | None = None,
-             platform_admin: bool = False, password: str = PASSWORD, **profile):
+    def make(
+        display_name: str | None = None,
+        *,
+        email: str | None = None,
+        phone: str | None = None,
+        platform_admin: bool = False,
+        password: str = PASSWORD,
+        **profile,
+    ):
         n = next(_sequence)
         with app.app_context():
-            user = accounts.register(email=email or (None if phone else f"user{n}@example.test"), phone=phone,
-                                     password=password, display_name=display_name or f"User {n}")
+            user = accounts.register(
+                email=email or (None if phone else f"user{n}@example.test"),
+                phone=phone,
+                password=password,
+                display_name=display_name or f"User {n}",
+            )
             user.is_platform_admin = platform_admin
             for key, value in profile.items():
                 setattr(user, key, value)
@@ -172,8 +183,9 @@ def make_community(app):
                 db.session.add(Grid(community_id=community.id, number=number, name=f"Grid {number}"))
             db.session.commit()
             community_id = community.id
-            grid_ids = list(db.session.scalars(
-                db.select(Grid.id).where(Grid.community_id == community_id).order_by(Grid.number)))
+            grid_ids = list(
+                db.session.scalars(db.select(Grid.id).where(Grid.community_id == community_id).order_by(Grid.number))
+            )
             db.session.expunge_all()
             community = db.session.get(Community, community_id)
             community.grid_ids = grid_ids
@@ -194,18 +206,36 @@ def make_member(app, make_user):
     from backend.communities.models import Grid, Household, Membership
     from backend.core.db import utcnow
 
-    def make(community, role: str = "resident", status: str = "verified", *, grid: int | None = 0,
-             household: tuple[str, str, str] | None = None, user=None, **user_kwargs):
+    def make(
+        community,
+        role: str = "resident",
+        status: str = "verified",
+        *,
+        grid: int | None = 0,
+        household: tuple[str, str, str] | None = None,
+        user=None,
+        **user_kwargs,
+    ):
         user = user or make_user(**user_kwargs)
         with app.app_context():
             building, unit, room = household or ("1", "1", str(1000 + user.id))
-            found = db.session.scalar(db.select(Household).filter_by(
-                community_id=community.id, building=building, unit=unit, room=room))
+            found = db.session.scalar(
+                db.select(Household).filter_by(community_id=community.id, building=building, unit=unit, room=room)
+            )
             found = found or Household(community_id=community.id, building=building, unit=unit, room=room)
             grid_id = community.grid_ids[grid] if grid is not None else None
             verified_at = None if status == "pending" else utcnow()
-            db.session.add(Membership(user_id=user.id, community_id=community.id, role=role, status=status,
-                                      household=found, grid_id=grid_id, verified_at=verified_at))
+            db.session.add(
+                Membership(
+                    user_id=user.id,
+                    community_id=community.id,
+                    role=role,
+                    status=status,
+                    household=found,
+                    grid_id=grid_id,
+                    verified_at=verified_at,
+                )
+            )
             if role == "grid_worker" and grid_id:
                 db.session.get(Grid, grid_id).responsible_user_id = user.id
             db.session.commit()

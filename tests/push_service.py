@@ -52,17 +52,22 @@ class Subscriber:
 
     @property
     def p256dh(self) -> str:
-        return b64url(self.private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+        return b64url(
+            self.private_key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
 
     def subscription_json(self) -> dict:
         """What PushSubscription.toJSON() gives the page."""
-        return {"endpoint": self.endpoint, "expirationTime": None,
-                "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth_secret)}}
+        return {
+            "endpoint": self.endpoint,
+            "expirationTime": None,
+            "keys": {"p256dh": self.p256dh, "auth": b64url(self.auth_secret)},
+        }
 
     def decrypt(self, body: bytes) -> bytes:
-        return http_ece.decrypt(body, private_key=self.private_key, auth_secret=self.auth_secret,
-                                version="aes128gcm")
+        return http_ece.decrypt(body, private_key=self.private_key, auth_secret=self.auth_secret, version="aes128gcm")
 
 
 @dataclass
@@ -266,8 +271,9 @@ class PushService:
             except Exception as error:  # any decryption failure is the sender's fault
                 return self._refuse(token, f"decrypt: {error!r}", 400)
         with self._accepted:
-            self.received.append(Received(token, payload, int(ttl), headers.get("Urgency"), headers.get("Topic"),
-                                          claims, jwt))
+            self.received.append(
+                Received(token, payload, int(ttl), headers.get("Urgency"), headers.get("Topic"), claims, jwt)
+            )
             self.accepted_count += 1
             self._accepted.notify_all()
         return 201, {"Location": f"{self.origin}/message/{secrets.token_hex(4)}"}

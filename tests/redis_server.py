@@ -53,9 +53,25 @@ def redis_server():
     port = free_port()
     log = open(tmp / "redis.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
     proc = subprocess.Popen(
-        [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(tmp), "--save", "",
-         "--appendonly", "no", "--protected-mode", "yes"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        [
+            REDIS_SERVER,
+            "--bind",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dir",
+            str(tmp),
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--protected-mode",
+            "yes",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     try:
         from redis import Redis
@@ -78,8 +94,9 @@ def redis_server():
 
 
 @contextlib.contextmanager
-def rq_workers(redis_url: str, env: dict, count: int = 1, *, log_dir: Path | None = None,
-               worker_class: str | None = None):
+def rq_workers(
+    redis_url: str, env: dict, count: int = 1, *, log_dir: Path | None = None, worker_class: str | None = None
+):
     """Start `count` `rq worker --with-scheduler` processes (the documented command); stop them after."""
     log_dir = log_dir or Path(tempfile.mkdtemp(prefix="linli-rq-"))
     procs = []
@@ -89,9 +106,16 @@ def rq_workers(redis_url: str, env: dict, count: int = 1, *, log_dir: Path | Non
     try:
         for index in range(count):
             worker_log = open(log_dir / f"rq-{index}.log", "wb")  # noqa: SIM115 (the worker writes to it while it runs)
-            procs.append(subprocess.Popen(
-                command, cwd=ROOT, env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
-                stdout=worker_log, stderr=subprocess.STDOUT, start_new_session=True))
+            procs.append(
+                subprocess.Popen(
+                    command,
+                    cwd=ROOT,
+                    env={**os.environ, **env, "PYTHONPATH": str(ROOT)},
+                    stdout=worker_log,
+                    stderr=subprocess.STDOUT,
+                    start_new_session=True,
+                )
+            )
         yield procs
     finally:
         for proc in procs:

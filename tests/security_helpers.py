@@ -10,10 +10,21 @@ from backend.extensions import db
 
 # Flask URL variable name -> table whose first row (in the seeded community) fills it.
 PATH_TABLES = {
-    "cid": "communities", "gid": "grids", "pid": "projects", "rid": "reports", "aid_id": "aid_posts",
-    "poll_id": "polls", "nid": "notices", "oid": "organisations", "activity_id": "activities",
-    "sid": "shifts", "signup_id": "shift_signups", "upload_id": "uploads", "comment_id": "comments",
-    "appeal_id": "appeals", "target_id": "projects",
+    "cid": "communities",
+    "gid": "grids",
+    "pid": "projects",
+    "rid": "reports",
+    "aid_id": "aid_posts",
+    "poll_id": "polls",
+    "nid": "notices",
+    "oid": "organisations",
+    "activity_id": "activities",
+    "sid": "shifts",
+    "signup_id": "shift_signups",
+    "upload_id": "uploads",
+    "comment_id": "comments",
+    "appeal_id": "appeals",
+    "target_id": "projects",
 }
 # Variables that are not ids of a table row.
 PATH_WORDS = {"target": "projects", "size": "display", "name": "reports", "path": "index.html"}
@@ -36,8 +47,10 @@ def first_ids(community_id: int) -> dict[str, int]:
         where = " WHERE status NOT IN ('draft', 'withdrawn')" if table == "projects" else ""
         ids[variable] = db.session.execute(text(f"SELECT min(id) FROM {table}{where}")).scalar() or 999_999
     # Regions: the street the community belongs to.
-    ids["rid_region"] = db.session.execute(text("SELECT street_id FROM communities WHERE id = :c"),
-                                           {"c": community_id}).scalar() or 999_999
+    ids["rid_region"] = (
+        db.session.execute(text("SELECT street_id FROM communities WHERE id = :c"), {"c": community_id}).scalar()
+        or 999_999
+    )
     ids["rid_response"] = db.session.execute(text("SELECT min(id) FROM aid_responses")).scalar() or 999_999
     return ids
 
@@ -57,8 +70,11 @@ def example(schema: dict, spec: dict, depth: int = 0):
     kind = schema.get("type")
     if kind == "object" or "properties" in schema:
         properties = schema.get("properties", {})
-        return {name: example(properties[name], spec, depth + 1) for name in schema.get("required", [])
-                if name in properties and depth < 4}
+        return {
+            name: example(properties[name], spec, depth + 1)
+            for name in schema.get("required", [])
+            if name in properties and depth < 4
+        }
     if kind == "array":
         return [example(schema.get("items", {}), spec, depth + 1) for _ in range(schema.get("minItems", 0) or 0)]
     if kind == "integer":
@@ -68,8 +84,13 @@ def example(schema: dict, spec: dict, depth: int = 0):
     if kind == "boolean":
         return True
     if kind == "string":
-        formats = {"date-time": "2030-06-01T10:00:00+08:00", "date": "2030-06-01", "email": "x@example.test",
-                   "uri": "https://example.test/x", "url": "https://example.test/x"}
+        formats = {
+            "date-time": "2030-06-01T10:00:00+08:00",
+            "date": "2030-06-01",
+            "email": "x@example.test",
+            "uri": "https://example.test/x",
+            "url": "https://example.test/x",
+        }
         if schema.get("format") in formats:
             return formats[schema["format"]]
         length = max(schema.get("minLength", 0), 4)

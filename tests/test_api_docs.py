@@ -121,20 +121,30 @@ def api_rows() -> list[Row]:
 @pytest.fixture(scope="module")
 def openapi_operations(app) -> set[tuple[str, str]]:
     spec = app.test_client().get("/api/openapi.json").json
-    return {(method.upper(), normalise_path(path)) for path, item in spec["paths"].items() for method in item
-            if method.upper() in HTTP_METHODS}
+    return {
+        (method.upper(), normalise_path(path))
+        for path, item in spec["paths"].items()
+        for method in item
+        if method.upper() in HTTP_METHODS
+    }
 
 
 @pytest.fixture(scope="module")
 def routed_operations(app) -> set[tuple[str, str]]:
     """Every (method, path) the app answers, documented in OpenAPI or not (Open311, /healthz, the PWA)."""
-    return {(method, normalise_path(rule.rule)) for rule in app.url_map.iter_rules()
-            for method in rule.methods if method in HTTP_METHODS}
+    return {
+        (method, normalise_path(rule.rule))
+        for rule in app.url_map.iter_rules()
+        for method in rule.methods
+        if method in HTTP_METHODS
+    }
 
 
 def _where(rows: list[Row]) -> str:
-    return "\n".join(f"  line {r.line}: {r.method} {r.path}  ({r.section}{' / ' + r.subsection if r.subsection else ''})"
-                     for r in sorted(rows, key=lambda r: r.line))
+    return "\n".join(
+        f"  line {r.line}: {r.method} {r.path}  ({r.section}{' / ' + r.subsection if r.subsection else ''})"
+        for r in sorted(rows, key=lambda r: r.line)
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -142,16 +152,27 @@ def _where(rows: list[Row]) -> str:
 # ---------------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("POST /api/v1/auth/login", [("POST", "/api/v1/auth/login")]),
-    ("GET, PATCH /api/v1/projects/{pid}", [("GET", "/api/v1/projects/{}"), ("PATCH", "/api/v1/projects/{}")]),
-    ("`GET /api/v1/communities/{cid}/members?status=pending`", [("GET", "/api/v1/communities/{}/members")]),
-    ("GET, POST /api/v1/communities/{cid}/tasks; PATCH /api/v1/tasks/{id}",
-     [("GET", "/api/v1/communities/{}/tasks"), ("POST", "/api/v1/communities/{}/tasks"), ("PATCH", "/api/v1/tasks/{}")]),
-    ("GET /open311/v2/requests/{id}.{json,xml}",
-     [("GET", "/open311/v2/requests/{}.json"), ("GET", "/open311/v2/requests/{}.xml")]),
-    ("GET /api/v1/uploads/{id}/{size}.jpg", [("GET", "/api/v1/uploads/{}/{}.jpg")]),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("POST /api/v1/auth/login", [("POST", "/api/v1/auth/login")]),
+        ("GET, PATCH /api/v1/projects/{pid}", [("GET", "/api/v1/projects/{}"), ("PATCH", "/api/v1/projects/{}")]),
+        ("`GET /api/v1/communities/{cid}/members?status=pending`", [("GET", "/api/v1/communities/{}/members")]),
+        (
+            "GET, POST /api/v1/communities/{cid}/tasks; PATCH /api/v1/tasks/{id}",
+            [
+                ("GET", "/api/v1/communities/{}/tasks"),
+                ("POST", "/api/v1/communities/{}/tasks"),
+                ("PATCH", "/api/v1/tasks/{}"),
+            ],
+        ),
+        (
+            "GET /open311/v2/requests/{id}.{json,xml}",
+            [("GET", "/open311/v2/requests/{}.json"), ("GET", "/open311/v2/requests/{}.xml")],
+        ),
+        ("GET /api/v1/uploads/{id}/{size}.jpg", [("GET", "/api/v1/uploads/{}/{}.jpg")]),
+    ],
+)
 def test_api_md_cells_are_read_as_endpoints(cell, expected):
     assert endpoints_in_cell(cell) == expected
 
@@ -162,8 +183,9 @@ def test_a_malformed_cell_is_an_error_not_nothing():
 
 
 def test_flask_and_openapi_placeholders_compare_equal():
-    assert normalise_path("/api/v1/aid/<int:aid_id>/responses/<int:rid>/accept") == \
-        normalise_path("/api/v1/aid/{id}/responses/{rid}/accept")
+    assert normalise_path("/api/v1/aid/<int:aid_id>/responses/<int:rid>/accept") == normalise_path(
+        "/api/v1/aid/{id}/responses/{rid}/accept"
+    )
 
 
 def test_api_md_has_contract_tables_and_a_planned_section(api_rows):
@@ -195,13 +217,16 @@ def test_every_endpoint_that_exists_is_in_api_md(api_rows, openapi_operations):
     undocumented = sorted(openapi_operations - documented)
     assert not undocumented, (
         "endpoints missing from docs/api.md (add them to the contract table or the domain's "
-        "'more endpoints' table):\n" + "\n".join(f"  {m} {p}" for m, p in undocumented))
+        "'more endpoints' table):\n" + "\n".join(f"  {m} {p}" for m, p in undocumented)
+    )
 
 
 def test_planned_endpoints_are_not_built_yet(api_rows, openapi_operations, routed_operations):
     built = [r for r in api_rows if r.is_planned_new and _exists(r, openapi_operations, routed_operations)]
-    assert not built, (f"built, but still under '{PLANNED_SECTION}' in docs/api.md: move these rows into "
-                       "their domain's table:\n" + _where(built))
+    assert not built, (
+        f"built, but still under '{PLANNED_SECTION}' in docs/api.md: move these rows into "
+        "their domain's table:\n" + _where(built)
+    )
 
 
 def test_no_endpoint_is_listed_twice_outside_the_planned_section(api_rows):
@@ -225,18 +250,25 @@ def _env_reads(source: str) -> set[str]:
     for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             function = ast.unparse(node.func)
-            if function.endswith(("environ.get", "getenv", "environ.setdefault")) or \
-                    function.split(".")[-1].startswith("_env"):
+            if function.endswith(("environ.get", "getenv", "environ.setdefault")) or function.split(".")[-1].startswith(
+                "_env"
+            ):
                 names.add(node.args[0].value)
-        elif isinstance(node, ast.Subscript) and ast.unparse(node.value).endswith("environ") and \
-                isinstance(node.slice, ast.Constant) and isinstance(node.ctx, ast.Load):
+        elif (
+            isinstance(node, ast.Subscript)
+            and ast.unparse(node.value).endswith("environ")
+            and isinstance(node.slice, ast.Constant)
+            and isinstance(node.ctx, ast.Load)
+        ):
             names.add(node.slice.value)
     return {name for name in names if isinstance(name, str)}
 
 
 def test_the_env_reader_finds_every_form():
-    source = ('import os\nA = os.environ.get("A_VAR", 1)\nB = os.environ["B_VAR"]\nC = os.getenv("C_VAR")\n'
-              'D = _env_bool("D_VAR", True)\nos.environ["SET_ONLY"] = "1"\n')
+    source = (
+        'import os\nA = os.environ.get("A_VAR", 1)\nB = os.environ["B_VAR"]\nC = os.getenv("C_VAR")\n'
+        'D = _env_bool("D_VAR", True)\nos.environ["SET_ONLY"] = "1"\n'
+    )
     assert _env_reads(source) == {"A_VAR", "B_VAR", "C_VAR", "D_VAR"}
 
 
@@ -246,13 +278,17 @@ def _sources_that_read_the_environment() -> list[Path]:
 
 def test_every_environment_variable_is_documented_in_operations_md():
     documented = OPERATIONS_MD.read_text(encoding="utf-8")
-    read = {(name, path.relative_to(ROOT).as_posix()) for path in _sources_that_read_the_environment()
-            for name in _env_reads(path.read_text(encoding="utf-8"))}
+    read = {
+        (name, path.relative_to(ROOT).as_posix())
+        for path in _sources_that_read_the_environment()
+        for name in _env_reads(path.read_text(encoding="utf-8"))
+    }
     config_names = {name for name, where in read if where == "config.py"}
     assert {"DATABASE_URL", "SECRET_KEY", "REDIS_URL"} <= config_names, "the reader found nothing in config.py"
     missing = sorted((name, where) for name, where in read if f"`{name}`" not in documented)
-    assert not missing, "environment variables missing from docs/operations.md:\n" + \
-        "\n".join(f"  {name} (read in {where})" for name, where in missing)
+    assert not missing, "environment variables missing from docs/operations.md:\n" + "\n".join(
+        f"  {name} (read in {where})" for name, where in missing
+    )
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -261,16 +297,26 @@ def test_every_environment_variable_is_documented_in_operations_md():
 
 
 def test_readme_relative_links_resolve():
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-readme-links")], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check-readme-links")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_the_readme_link_check_catches_a_broken_link(tmp_path):
     readme = tmp_path / "README.md"
     readme.write_text("# T\n\nSee [the docs](docs/nowhere.md) and [a heading](#t) and [gone](#missing).\n")
-    done = subprocess.run([sys.executable, str(ROOT / "scripts" / "check-readme-links"), str(readme)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "check-readme-links"), str(readme)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 1
     assert "broken link: docs/nowhere.md " in done.stdout and "broken link: #missing " in done.stdout
     assert "broken link: #t " not in done.stdout

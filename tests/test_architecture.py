@@ -157,9 +157,11 @@ def test_manifests_import_only_the_manifest_types(module):
 def test_imports_go_down_the_layers():
     """core < identity < messaging < community < shared < content < overview < app."""
     rank = {name: LAYERS.index(layer) for name, layer in DOMAIN_LAYER.items()} | {"app": len(LAYERS)}
-    upward = {f"{a} ({DOMAIN_LAYER.get(a, a)}) -> {b} ({DOMAIN_LAYER.get(b, b)})": lines
-              for (a, b), lines in domain_edges().items()
-              if b != "declarations" and rank[b] > rank.get(a, len(LAYERS))}
+    upward = {
+        f"{a} ({DOMAIN_LAYER.get(a, a)}) -> {b} ({DOMAIN_LAYER.get(b, b)})": lines
+        for (a, b), lines in domain_edges().items()
+        if b != "declarations" and rank[b] > rank.get(a, len(LAYERS))
+    }
     assert upward == {}
 
 
@@ -170,20 +172,28 @@ def test_core_imports_no_domain():
 @pytest.mark.parametrize("generic", GENERIC)
 def test_generic_services_never_import_the_content_they_serve(generic):
     """Notifications, moderation, comments and uploads ask the targets registry, never the domains."""
-    assert {edge: lines for edge, lines in domain_edges().items()
-            if edge[0] == generic and edge[1] in CONTENT} == {}
+    assert {edge: lines for edge, lines in domain_edges().items() if edge[0] == generic and edge[1] in CONTENT} == {}
 
 
 def test_no_domain_reads_another_domains_models_or_routes():
     """Domains talk through services; shared output schemas come from the owner's schemas.py."""
-    reach_ins = [line for (_a, b), lines in domain_edges().items() if b in DOMAIN_LAYER
-                 for line in lines if line.rsplit(".", 1)[-1] in ("models", "routes")]
+    reach_ins = [
+        line
+        for (_a, b), lines in domain_edges().items()
+        if b in DOMAIN_LAYER
+        for line in lines
+        if line.rsplit(".", 1)[-1] in ("models", "routes")
+    ]
     assert reach_ins == []
 
 
 def test_services_are_given_the_locale_never_read_it_from_the_request():
     """Routes pass `locale` (request_locale()); a service that read it would depend on the HTTP layer."""
-    reading = [module for module, path in MODULES.items() if path.name == "services.py"
-               and "request_locale" in {getattr(node, "id", getattr(node, "attr", None))
-                                        for node in ast.walk(ast.parse(path.read_text()))}]
+    reading = [
+        module
+        for module, path in MODULES.items()
+        if path.name == "services.py"
+        and "request_locale"
+        in {getattr(node, "id", getattr(node, "attr", None)) for node in ast.walk(ast.parse(path.read_text()))}
+    ]
     assert reading == []

@@ -25,6 +25,7 @@ from tests.security_helpers import PATH_WORDS, first_ids, openapi_path, request_
 ROLES = ("visitor", "pending", "resident", "grid_other", "committee_other", "org_admin", "platform_admin")
 SIGNED_IN = ROLES[1:]
 
+
 # Shorthands: one status for every role, or visitor / signed-in roles / platform admin apart.
 def every(status):
     return dict.fromkeys(ROLES, status)
@@ -184,8 +185,10 @@ EXPECTED: dict[str, dict | str] = {
 }
 
 # Personal data in a JSON body: contact details, the household address, or who filed a report.
-PERSONAL_DATA = re.compile(r'"(phone|email|household|household_id|building|unit|room|reporter|reporter_id)":\s*[^\s,}\]n]'
-                           r'|@demo\.linli|(?<!\w)1[3-9]\d{9}(?!\w)')
+PERSONAL_DATA = re.compile(
+    r'"(phone|email|household|household_id|building|unit|room|reporter|reporter_id)":\s*[^\s,}\]n]'
+    r"|@demo\.linli|(?<!\w)1[3-9]\d{9}(?!\w)"
+)
 
 
 @pytest.fixture
@@ -303,8 +306,10 @@ def test_every_route_for_every_role_against_another_community(app, world, client
                 if response.status_code >= 500 or leaked:
                     problems.append(f"{method} {url} as {role}: {response.status_code}, personal data {leaked}")
             elif response.status_code != expected:
-                problems.append(f"{method} {url} as {role}: got {response.status_code}, table says {expected} "
-                                f"({response.get_data()[:160]!r})")
+                problems.append(
+                    f"{method} {url} as {role}: got {response.status_code}, table says {expected} "
+                    f"({response.get_data()[:160]!r})"
+                )
     print(f"\nauthorisation matrix: {checked} requests = {checked // len(ROLES)} routes x {len(ROLES)} roles")
     if discover:
         with open(discover, "w") as handle:

@@ -27,8 +27,10 @@ def fingerprint(connection) -> dict[str, tuple[int, str, frozenset[str]]]:
     """Every table (Alembic's too): row count, a hash of its whole content, and the hash of each row."""
     result = {}
     for table in sorted(inspect(connection).get_table_names()):
-        row_hashes = sorted(hashlib.sha256(repr(tuple(row)).encode()).hexdigest()
-                            for row in connection.execute(text(f'SELECT * FROM "{table}"')))
+        row_hashes = sorted(
+            hashlib.sha256(repr(tuple(row)).encode()).hexdigest()
+            for row in connection.execute(text(f'SELECT * FROM "{table}"'))
+        )
         whole = hashlib.sha256("".join(row_hashes).encode()).hexdigest()
         result[table] = (len(row_hashes), whole, frozenset(row_hashes))
     return result
@@ -52,9 +54,15 @@ def file_fingerprint(path: Path):
 
 def torn_communities(connection) -> list:
     """Communities whose grids were not all written with them (each writer transaction adds all three)."""
-    return list(connection.execute(text(
-        "SELECT c.id, count(g.id) FROM communities c LEFT JOIN grids g ON g.community_id = c.id "
-        "GROUP BY c.id HAVING count(g.id) <> :grids"), {"grids": GRIDS_PER_COMMUNITY}))
+    return list(
+        connection.execute(
+            text(
+                "SELECT c.id, count(g.id) FROM communities c LEFT JOIN grids g ON g.community_id = c.id "
+                "GROUP BY c.id HAVING count(g.id) <> :grids"
+            ),
+            {"grids": GRIDS_PER_COMMUNITY},
+        )
+    )
 
 
 class Writers:
@@ -103,8 +111,11 @@ class Writers:
                 while not self.stop.is_set():
                     sequence += 1
                     if sequence % 2:
-                        accounts.register(email=f"writer{number}-{sequence}@example.test", password=PASSWORD,
-                                          display_name=f"写入者 {number}-{sequence}")
+                        accounts.register(
+                            email=f"writer{number}-{sequence}@example.test",
+                            password=PASSWORD,
+                            display_name=f"写入者 {number}-{sequence}",
+                        )
                     else:
                         community = Community(name=f"社区 {number}-{sequence}", description="", settings={})
                         db.session.add(community)
@@ -130,8 +141,11 @@ def uploads(app, tmp_path, monkeypatch):
 
 
 def folder_content(folder: Path) -> dict[str, str]:
-    return {str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
 
 
 def test_backup_during_writes_is_a_consistent_snapshot_and_restores_equal(app, tmp_path, uploads):
@@ -146,8 +160,10 @@ def test_backup_during_writes_is_a_consistent_snapshot_and_restores_equal(app, t
         after = writers.count()
         writers.wait_for(after + 30)  # and the writers go on after it
     final = live_fingerprint(app)
-    print(f"backup during writes: {made.database.stat().st_size} B in {seconds * 1000:.0f} ms "
-          f"({before}..{after} commits while it ran; {writers.count()} in all)")
+    print(
+        f"backup during writes: {made.database.stat().st_size} B in {seconds * 1000:.0f} ms "
+        f"({before}..{after} commits while it ran; {writers.count()} in all)"
+    )
 
     with app.app_context():
         restored = backups.restore(made.database, safety_backup=False)
@@ -233,8 +249,10 @@ def test_postgresql_tools_get_no_password_on_the_command_line(monkeypatch):
     assert env["PGPASSWORD"] == "s3cret-pass"
 
 
-@pytest.mark.skipif(not __import__("os").environ.get("TEST_DATABASE_URL"),
-                    reason="PostgreSQL only: runs when scripts/test-services sets TEST_DATABASE_URL")
+@pytest.mark.skipif(
+    not __import__("os").environ.get("TEST_DATABASE_URL"),
+    reason="PostgreSQL only: runs when scripts/test-services sets TEST_DATABASE_URL",
+)
 def test_postgresql_backup_is_a_custom_format_dump(app, tmp_path):
     with app.app_context():
         made = backups.backup(tmp_path)

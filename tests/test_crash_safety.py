@@ -58,6 +58,7 @@ CUT_OFF = (requests.ConnectionError, requests.exceptions.ChunkedEncodingError)
 
 # --- the server -----------------------------------------------------------------------------------
 
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -120,15 +121,27 @@ class Server:
 
     def prepare(self) -> None:
         for command in (["db", "upgrade", "heads"], ["seed-demo"]):
-            done = subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=self.env, capture_output=True,
-                                  text=True, timeout=180, check=False)
+            done = subprocess.run(
+                [str(BIN / "flask"), *command],
+                cwd=ROOT,
+                env=self.env,
+                capture_output=True,
+                text=True,
+                timeout=180,
+                check=False,
+            )
             assert done.returncode == 0, f"flask {' '.join(command)} failed:\n{done.stderr[-3000:]}"
 
     def start(self) -> None:
         self.log = open(self.tmp / "gunicorn.log", "wb")  # noqa: SIM115  (closed in stop())
         self.proc = subprocess.Popen(
             [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=ROOT, env=self.env, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True)
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             assert self.proc.poll() is None, f"gunicorn exited:\n{self.log_tail()}"
@@ -151,7 +164,7 @@ class Server:
             except OSError:
                 continue
             # "pid (comm) state ppid ...": comm may hold spaces, so split after its closing parenthesis.
-            fields = stat[stat.rindex(")") + 2:].split()
+            fields = stat[stat.rindex(")") + 2 :].split()
             if int(fields[1]) == self.proc.pid and fields[0] != "Z":
                 children.append(int(entry.name))
         return children
@@ -191,6 +204,7 @@ class Server:
 
 # --- the clients ----------------------------------------------------------------------------------
 
+
 class Device:
     """One signed-in browser of a resident: its own cookie session and CSRF token."""
 
@@ -214,8 +228,9 @@ class Device:
 
     def register(self, email: str, password: str, name: str) -> dict:
         self.refresh_csrf()
-        response = self.call("POST", "/auth/register", json={"email": email, "password": password,
-                                                             "display_name": name})
+        response = self.call(
+            "POST", "/auth/register", json={"email": email, "password": password, "display_name": name}
+        )
         assert response.status_code == 201, response.text
         return self.refresh_csrf()["user"]
 
@@ -272,8 +287,11 @@ def _sign_in_residents(base: str, cid: int) -> list[Resident]:
         first, second = Device(base), Device(base)
         user = first.register(email, DEMO_PASSWORD, f"邻居{number}")
         # Pairs share a flat: the household poll must admit exactly one of them.
-        joined = first.call("POST", f"/communities/{cid}/join", json={
-            "building": "12", "unit": "1", "room": str(100 + number // 2), "invite_code": invite.json()["code"]})
+        joined = first.call(
+            "POST",
+            f"/communities/{cid}/join",
+            json={"building": "12", "unit": "1", "room": str(100 + number // 2), "invite_code": invite.json()["code"]},
+        )
         assert joined.status_code == 201 and joined.json()["status"] == "verified", joined.text
         second.sign_in(email, DEMO_PASSWORD)
         return Resident(email, user["id"], [first, second])
@@ -307,8 +325,7 @@ def _plan(device: Device, cid: int, rng: random.Random) -> tuple[list[Action], l
     details = [device.call("GET", f"/polls/{p['id']}").json() for p in polls]
     activities = device.call("GET", f"/communities/{cid}/activities", params={"limit": 50}).json()["items"]
     soon = datetime.now(UTC) + timedelta(minutes=10)
-    shifts = [s["id"] for a in activities for s in a["shifts"]
-              if datetime.fromisoformat(s["starts_at"]) > soon]
+    shifts = [s["id"] for a in activities for s in a["shifts"] if datetime.fromisoformat(s["starts_at"]) > soon]
     actions = [Action("ballot", poll["id"], _ballot_body(poll, rng)) for poll in details]
     actions += [Action("signup", shift) for shift in shifts]
     return actions, [p["id"] for p in details], shifts
@@ -317,8 +334,7 @@ def _plan(device: Device, cid: int, rng: random.Random) -> tuple[list[Action], l
 class Traffic:
     """Device threads that write (ballots, sign-ups), then keep reading until the killer is done."""
 
-    def __init__(self, residents: list[Resident], actions: list[Action], ledger: Ledger, seed: int,
-                 read_path: str):
+    def __init__(self, residents: list[Resident], actions: list[Action], ledger: Ledger, seed: int, read_path: str):
         self.residents, self.actions, self.ledger, self.read_path = residents, actions, ledger, read_path
         self.rng = random.Random(seed)
         self.writing_done = threading.Event()
@@ -332,8 +348,7 @@ class Traffic:
                 chosen = [a for a in actions if number == 0 or self.rng.random() < 0.5]
                 self.rng.shuffle(chosen)
                 self.planned_writes += len(chosen)
-                self.threads.append(threading.Thread(target=self._run, args=(resident, device, chosen),
-                                                     daemon=True))
+                self.threads.append(threading.Thread(target=self._run, args=(resident, device, chosen), daemon=True))
         self.writers_left = len(self.threads)
 
     def start(self) -> None:
@@ -387,12 +402,17 @@ class Traffic:
         ledger = self.ledger
         if action.kind == "ballot":
             receipt = secrets.token_urlsafe(24)  # client-made: a retry presents the same one
-            response = self._request(device, "POST", f"/polls/{action.target}/ballots",
-                                     json={**action.body, "receipt": receipt})
+            response = self._request(
+                device, "POST", f"/polls/{action.target}/ballots", json={**action.body, "receipt": receipt}
+            )
             expected_conflict = "already_voted"
         else:
-            response = self._request(device, "POST", f"/shifts/{action.target}/signups",
-                                     headers={"Idempotency-Key": secrets.token_urlsafe(16)})
+            response = self._request(
+                device,
+                "POST",
+                f"/shifts/{action.target}/signups",
+                headers={"Idempotency-Key": secrets.token_urlsafe(16)},
+            )
             expected_conflict = "volunteering.already_signed_up"
         if response is None:
             with ledger.lock:
@@ -453,41 +473,31 @@ class Killer(threading.Thread):
 
 # --- the checks on the database -------------------------------------------------------------------
 
+
 def _rows(connection, sql: str, **params) -> list:
     return list(connection.execute(text(sql), params))
 
 
 INVARIANTS = {
-    "one roll entry per voter (or household) and poll":
-        "SELECT poll_id, voter_key FROM poll_roll GROUP BY poll_id, voter_key HAVING count(*) > 1",
-    "one ballot per receipt and poll":
-        "SELECT poll_id, receipt_hash FROM ballots GROUP BY poll_id, receipt_hash HAVING count(*) > 1",
-    "every roll entry has its ballot and every ballot its roll entry (counts per poll)":
-        "SELECT p.id FROM polls p WHERE (SELECT count(*) FROM poll_roll r WHERE r.poll_id = p.id) "
-        "<> (SELECT count(*) FROM ballots b WHERE b.poll_id = p.id)",
-    "polls.voter_count equals the roll":
-        "SELECT p.id FROM polls p WHERE p.voter_count <> (SELECT count(*) FROM poll_roll r WHERE r.poll_id = p.id)",
-    "public ballots name a voter on the roll, secret ballots name nobody":
-        "SELECT b.id FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE "
-        "(p.is_secret = :yes AND b.public_voter_id IS NOT NULL) OR (p.is_secret = :no AND NOT EXISTS "
-        "(SELECT 1 FROM poll_roll r WHERE r.poll_id = b.poll_id AND r.user_id = b.public_voter_id))",
-    "every voter on a roll is a verified member of the poll's community":
-        "SELECT r.id FROM poll_roll r JOIN polls p ON p.id = r.poll_id WHERE NOT EXISTS (SELECT 1 FROM memberships m "
-        "WHERE m.user_id = r.user_id AND m.community_id = p.community_id AND m.status = 'verified')",
-    "one sign-up per (shift, user)":
-        "SELECT shift_id, user_id FROM shift_signups GROUP BY shift_id, user_id HAVING count(*) > 1",
-    "shifts.confirmed_count equals its confirmed sign-ups":
-        "SELECT s.id FROM shifts s WHERE s.confirmed_count <> "
-        "(SELECT count(*) FROM shift_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed')",
-    "no shift over capacity":
-        "SELECT s.id FROM shifts s WHERE s.confirmed_count > s.capacity OR s.confirmed_count < 0 OR "
-        "(SELECT count(*) FROM shift_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed') > s.capacity",
-    "a waitlist only on a full shift":
-        "SELECT s.id FROM shifts s WHERE s.confirmed_count < s.capacity AND EXISTS "
-        "(SELECT 1 FROM shift_signups u WHERE u.shift_id = s.id AND u.status = 'waitlisted')",
-    "confirmed sign-ups have confirmed_at, waitlisted ones do not":
-        "SELECT id FROM shift_signups WHERE (status = 'confirmed' AND confirmed_at IS NULL) OR "
-        "(status = 'waitlisted' AND confirmed_at IS NOT NULL)",
+    "one roll entry per voter (or household) and poll": "SELECT poll_id, voter_key FROM poll_roll GROUP BY poll_id, voter_key HAVING count(*) > 1",
+    "one ballot per receipt and poll": "SELECT poll_id, receipt_hash FROM ballots GROUP BY poll_id, receipt_hash HAVING count(*) > 1",
+    "every roll entry has its ballot and every ballot its roll entry (counts per poll)": "SELECT p.id FROM polls p WHERE (SELECT count(*) FROM poll_roll r WHERE r.poll_id = p.id) "
+    "<> (SELECT count(*) FROM ballots b WHERE b.poll_id = p.id)",
+    "polls.voter_count equals the roll": "SELECT p.id FROM polls p WHERE p.voter_count <> (SELECT count(*) FROM poll_roll r WHERE r.poll_id = p.id)",
+    "public ballots name a voter on the roll, secret ballots name nobody": "SELECT b.id FROM ballots b JOIN polls p ON p.id = b.poll_id WHERE "
+    "(p.is_secret = :yes AND b.public_voter_id IS NOT NULL) OR (p.is_secret = :no AND NOT EXISTS "
+    "(SELECT 1 FROM poll_roll r WHERE r.poll_id = b.poll_id AND r.user_id = b.public_voter_id))",
+    "every voter on a roll is a verified member of the poll's community": "SELECT r.id FROM poll_roll r JOIN polls p ON p.id = r.poll_id WHERE NOT EXISTS (SELECT 1 FROM memberships m "
+    "WHERE m.user_id = r.user_id AND m.community_id = p.community_id AND m.status = 'verified')",
+    "one sign-up per (shift, user)": "SELECT shift_id, user_id FROM shift_signups GROUP BY shift_id, user_id HAVING count(*) > 1",
+    "shifts.confirmed_count equals its confirmed sign-ups": "SELECT s.id FROM shifts s WHERE s.confirmed_count <> "
+    "(SELECT count(*) FROM shift_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed')",
+    "no shift over capacity": "SELECT s.id FROM shifts s WHERE s.confirmed_count > s.capacity OR s.confirmed_count < 0 OR "
+    "(SELECT count(*) FROM shift_signups u WHERE u.shift_id = s.id AND u.status = 'confirmed') > s.capacity",
+    "a waitlist only on a full shift": "SELECT s.id FROM shifts s WHERE s.confirmed_count < s.capacity AND EXISTS "
+    "(SELECT 1 FROM shift_signups u WHERE u.shift_id = s.id AND u.status = 'waitlisted')",
+    "confirmed sign-ups have confirmed_at, waitlisted ones do not": "SELECT id FROM shift_signups WHERE (status = 'confirmed' AND confirmed_at IS NULL) OR "
+    "(status = 'waitlisted' AND confirmed_at IS NOT NULL)",
 }
 
 
@@ -514,20 +524,23 @@ def _check_database(url: str, is_sqlite: bool, ledger: Ledger, polls: list[int])
 def _check(connection, is_sqlite: bool, ledger: Ledger, polls: list[int]) -> dict:
     figures = {}
     ballots = {(p, h) for p, h in _rows(connection, "SELECT poll_id, receipt_hash FROM ballots")}
-    signups = {(s, u): (i, st) for i, s, u, st in _rows(connection, "SELECT id, shift_id, user_id, status "
-                                                                     "FROM shift_signups")}
+    signups = {
+        (s, u): (i, st) for i, s, u, st in _rows(connection, "SELECT id, shift_id, user_id, status FROM shift_signups")
+    }
     lost_ballots = [(p, u) for p, u, h in ledger.ballots_acked if (p, h) not in ballots]
     lost_signups = [(s, u, i, st) for s, u, i, st in ledger.signups_acked if signups.get((s, u)) != (i, st)]
-    figures["acknowledged writes found"] = (len(ledger.ballots_acked) + len(ledger.signups_acked)
-                                            - len(lost_ballots) - len(lost_signups))
+    figures["acknowledged writes found"] = (
+        len(ledger.ballots_acked) + len(ledger.signups_acked) - len(lost_ballots) - len(lost_signups)
+    )
     assert not lost_ballots, f"acknowledged ballots missing after the crashes: {lost_ballots}"
     assert not lost_signups, f"acknowledged sign-ups missing or changed after the crashes: {lost_signups}"
 
     # Two 201s for one voter and poll (or one person and shift) would mean a rule gave way at some moment.
     household_of = dict(_rows(connection, "SELECT user_id, household_id FROM memberships"))
     household_polls = {p for (p,) in _rows(connection, "SELECT id FROM polls WHERE eligibility = 'household'")}
-    voters = Counter((p, f"h{household_of[u]}" if p in household_polls else f"u{u}")
-                     for p, u, _ in ledger.ballots_acked)
+    voters = Counter(
+        (p, f"h{household_of[u]}" if p in household_polls else f"u{u}") for p, u, _ in ledger.ballots_acked
+    )
     assert all(n == 1 for n in voters.values()), f"two acknowledged ballots for one voter: {voters.most_common(3)}"
     signup_ids = defaultdict(set)
     for s, u, i, _ in ledger.signups_acked:
@@ -536,9 +549,14 @@ def _check(connection, is_sqlite: bool, ledger: Ledger, polls: list[int]) -> dic
 
     # "Already voted / signed up" must be backed by a row: a conflict with nothing behind it is a lost write.
     roll = {(p, k) for p, k in _rows(connection, "SELECT poll_id, voter_key FROM poll_roll")}
-    unbacked = [c for c in ledger.conflicts if
-                (c[0] == "ballot" and (c[1], f"h{household_of[c[2]]}" if c[1] in household_polls else f"u{c[2]}")
-                 not in roll) or (c[0] == "signup" and (c[1], c[2]) not in signups)]
+    unbacked = [
+        c
+        for c in ledger.conflicts
+        if (
+            c[0] == "ballot" and (c[1], f"h{household_of[c[2]]}" if c[1] in household_polls else f"u{c[2]}") not in roll
+        )
+        or (c[0] == "signup" and (c[1], c[2]) not in signups)
+    ]
     assert not unbacked, f"conflicts with no row behind them: {unbacked}"
 
     for name, sql in INVARIANTS.items():
@@ -553,12 +571,14 @@ def _check(connection, is_sqlite: bool, ledger: Ledger, polls: list[int]) -> dic
         checked += 2
     figures["invariants checked"] = checked
     figures["roll entries on the polls voted"] = _rows(
-        connection, f"SELECT count(*) FROM poll_roll WHERE poll_id IN ({','.join(map(str, polls))})")[0][0]
+        connection, f"SELECT count(*) FROM poll_roll WHERE poll_id IN ({','.join(map(str, polls))})"
+    )[0][0]
     figures["sign-ups in the database"] = len(signups)
     return figures
 
 
 # --- the test -------------------------------------------------------------------------------------
+
 
 def test_acknowledged_writes_survive_kill_9_of_workers_and_nothing_is_half_written():
     tmp = Path(tempfile.mkdtemp(prefix="linli-crash-"))
@@ -589,17 +609,25 @@ def test_acknowledged_writes_survive_kill_9_of_workers_and_nothing_is_half_writt
         workers_after = server.workers()
         server.stop()
 
-        print(f"\ncrash safety ({'SQLite' if database.is_sqlite else 'PostgreSQL'}, seed {seed}): "
-              f"{len(residents)} residents × 2 devices, {len(polls)} open polls, {len(shifts)} shifts; "
-              f"setup {setup_seconds:.1f} s, traffic {traffic_seconds:.1f} s")
+        print(
+            f"\ncrash safety ({'SQLite' if database.is_sqlite else 'PostgreSQL'}, seed {seed}): "
+            f"{len(residents)} residents × 2 devices, {len(polls)} open polls, {len(shifts)} shifts; "
+            f"setup {setup_seconds:.1f} s, traffic {traffic_seconds:.1f} s"
+        )
         print(f"  requests sent {ledger.sent}, cut off by a kill {ledger.cut_off}, statuses {dict(ledger.statuses)}")
-        print(f"  workers killed {len(killer.killed)} (after {killer.writes_at_kill} of {traffic.planned_writes} "
-              f"writes); alive at the end {len(workers_after)}")
-        print(f"  201s acknowledged: {len(ledger.ballots_acked)} ballots, {len(ledger.signups_acked)} sign-ups "
-              f"({ledger.replayed} replayed by Idempotency-Key after a cut-off); "
-              f"{len(ledger.conflicts)} 'already' conflicts")
-        print(f"  writes cut off by a kill and answered on retry: {dict(ledger.writes_cut_off)} "
-              f"(409: the cut-off attempt or the other device had already written it)")
+        print(
+            f"  workers killed {len(killer.killed)} (after {killer.writes_at_kill} of {traffic.planned_writes} "
+            f"writes); alive at the end {len(workers_after)}"
+        )
+        print(
+            f"  201s acknowledged: {len(ledger.ballots_acked)} ballots, {len(ledger.signups_acked)} sign-ups "
+            f"({ledger.replayed} replayed by Idempotency-Key after a cut-off); "
+            f"{len(ledger.conflicts)} 'already' conflicts"
+        )
+        print(
+            f"  writes cut off by a kill and answered on retry: {dict(ledger.writes_cut_off)} "
+            f"(409: the cut-off attempt or the other device had already written it)"
+        )
         assert not ledger.unexpected, ledger.unexpected[:10]
         assert not [s for s in ledger.statuses if s >= 500], ledger.statuses
         assert len(killer.killed) == KILLS, f"only {len(killer.killed)} kills:\n{server.log_tail()}"
@@ -610,10 +638,12 @@ def test_acknowledged_writes_survive_kill_9_of_workers_and_nothing_is_half_writt
 
         figures = _check_database(database.url, database.is_sqlite, ledger, polls)
         acknowledged = len(ledger.ballots_acked) + len(ledger.signups_acked)
-        print(f"  acknowledged writes found after the crashes: {figures['acknowledged writes found']}"
-              f"/{acknowledged}; invariants checked {figures['invariants checked']} (all hold); "
-              f"roll entries on the open polls {figures['roll entries on the polls voted']}, "
-              f"sign-ups {figures['sign-ups in the database']}")
+        print(
+            f"  acknowledged writes found after the crashes: {figures['acknowledged writes found']}"
+            f"/{acknowledged}; invariants checked {figures['invariants checked']} (all hold); "
+            f"roll entries on the open polls {figures['roll entries on the polls voted']}, "
+            f"sign-ups {figures['sign-ups in the database']}"
+        )
     finally:
         server.stop()
         database.drop()

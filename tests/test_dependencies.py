@@ -34,12 +34,18 @@ from packaging.version import InvalidVersion, Version
 ROOT = Path(__file__).resolve().parents[1]
 PIP_AUDIT = Path(sys.executable).parent / "pip-audit"
 PYPI_PROJECT = "https://pypi.org/pypi/{name}/json"
-NETWORK_TROUBLE = re.compile(r"ConnectionError|ConnectTimeout|ReadTimeout|timed out|Max retries exceeded|"
-                             r"Name or service not known|Temporary failure in name resolution|Network is unreachable")
-NOT_ON_PYPI = re.compile(r"^Dependency not found on PyPI and could not be audited: (?P<name>\S+) \((?P<version>[^()]+)\)$")
+NETWORK_TROUBLE = re.compile(
+    r"ConnectionError|ConnectTimeout|ReadTimeout|timed out|Max retries exceeded|"
+    r"Name or service not known|Temporary failure in name resolution|Network is unreachable"
+)
+NOT_ON_PYPI = re.compile(
+    r"^Dependency not found on PyPI and could not be audited: (?P<name>\S+) \((?P<version>[^()]+)\)$"
+)
 
-pytestmark = pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
-                                reason="the dependency audit does not depend on the database: run in the SQLite run")
+pytestmark = pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="the dependency audit does not depend on the database: run in the SQLite run",
+)
 HERE = ".".join(map(str, sys.version_info[:2]))
 # How long a newer release may wait for its bump before an older, unauditable pin fails the test.
 BUMP_GRACE_DAYS = 30
@@ -49,9 +55,26 @@ def run_pip_audit(output: Path) -> dict:
     if not PIP_AUDIT.exists():
         pytest.fail(f"{PIP_AUDIT} is missing: `make test-deps` installs requirements-test.txt", pytrace=False)
     for _attempt in range(2):
-        done = subprocess.run([str(PIP_AUDIT), "-r", "requirements.txt", "--progress-spinner", "off",
-                               "--format", "json", "--output", str(output), "--timeout", "30"],
-                              check=False, cwd=ROOT, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [
+                str(PIP_AUDIT),
+                "-r",
+                "requirements.txt",
+                "--progress-spinner",
+                "off",
+                "--format",
+                "json",
+                "--output",
+                str(output),
+                "--timeout",
+                "30",
+            ],
+            check=False,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         # 0: nothing found; 1: vulnerabilities found. Anything else did not finish the audit.
         if done.returncode in (0, 1) and output.exists():
             return json.loads(output.read_text())
@@ -126,9 +149,13 @@ def audit_from_project_json(name: str, pinned: str, now: datetime | None = None)
 def test_requirements_have_no_known_vulnerabilities(tmp_path):
     report = run_pip_audit(tmp_path / "pip-audit.json")
     dependencies = report["dependencies"]
-    vulnerable = {f"{d['name']} {d['version']}": [f"{v['id']} (fixed in {', '.join(v['fix_versions']) or '-'})"
-                                                  for v in d["vulns"]]
-                  for d in dependencies if d.get("vulns")}
+    vulnerable = {
+        f"{d['name']} {d['version']}": [
+            f"{v['id']} (fixed in {', '.join(v['fix_versions']) or '-'})" for v in d["vulns"]
+        ]
+        for d in dependencies
+        if d.get("vulns")
+    }
     skipped = [d for d in dependencies if d.get("skip_reason")]
     unparsed = [d for d in skipped if not NOT_ON_PYPI.match(d["skip_reason"])]
     assert not unparsed, f"pip-audit could not audit: {[d['skip_reason'] for d in unparsed]}"
@@ -138,40 +165,66 @@ def test_requirements_have_no_known_vulnerabilities(tmp_path):
         fallback = dict(zip(pins, pool.map(lambda pin: audit_from_project_json(*pin), pins), strict=False))
     for (name, version), (_status, vulns) in fallback.items():
         if vulns:
-            vulnerable[f"{name} {version}"] = [f"{v['id']} (fixed in {', '.join(v.get('fixed_in') or []) or '-'})"
-                                               for v in vulns]
-    unaudited = {f"{name} {version}": status for (name, version), (status, _) in fallback.items()
-                 if status.startswith("unaudited")}
-    bump_due = sorted(f"{name} {version} ({status})" for (name, version), (status, _) in fallback.items()
-                      if status.startswith("bump due"))
-    held_back = sorted(f"{name} {version}" for (name, version), (status, _) in fallback.items()
-                       if status == "newest-for-python")
+            vulnerable[f"{name} {version}"] = [
+                f"{v['id']} (fixed in {', '.join(v.get('fixed_in') or []) or '-'})" for v in vulns
+            ]
+    unaudited = {
+        f"{name} {version}": status
+        for (name, version), (status, _) in fallback.items()
+        if status.startswith("unaudited")
+    }
+    bump_due = sorted(
+        f"{name} {version} ({status})"
+        for (name, version), (status, _) in fallback.items()
+        if status.startswith("bump due")
+    )
+    held_back = sorted(
+        f"{name} {version}" for (name, version), (status, _) in fallback.items() if status == "newest-for-python"
+    )
 
-    print(f"\npip-audit: {len(dependencies)} dependencies resolved from requirements.txt; "
-          f"{len(dependencies) - len(skipped)} audited by pip-audit, {len(skipped)} skipped by it "
-          f"(per-version PyPI JSON not served) and audited from the project JSON instead; "
-          f"vulnerable: {len(vulnerable)}; newest for this Python but not the latest (unauditable here): "
-          f"{', '.join(held_back) or 'none'}; newer releases inside the {BUMP_GRACE_DAYS}-day grace period: "
-          f"{', '.join(bump_due) or 'none'}")
+    print(
+        f"\npip-audit: {len(dependencies)} dependencies resolved from requirements.txt; "
+        f"{len(dependencies) - len(skipped)} audited by pip-audit, {len(skipped)} skipped by it "
+        f"(per-version PyPI JSON not served) and audited from the project JSON instead; "
+        f"vulnerable: {len(vulnerable)}; newest for this Python but not the latest (unauditable here): "
+        f"{', '.join(held_back) or 'none'}; newer releases inside the {BUMP_GRACE_DAYS}-day grace period: "
+        f"{', '.join(bump_due) or 'none'}"
+    )
     assert not vulnerable, f"known vulnerabilities (bump these pins in requirements.txt): {vulnerable}"
     assert not unaudited, f"dependencies that could not be audited (bump the pins to the latest release): {unaudited}"
 
 
 def _project(latest: str, releases: dict[str, str], vulnerabilities=(), uploaded="2026-01-01T00:00:00Z") -> dict:
-    return {"info": {"version": latest}, "vulnerabilities": list(vulnerabilities),
-            "releases": {version: [{"requires_python": python, "yanked": False, "upload_time_iso_8601": uploaded}]
-                         for version, python in releases.items()}}
+    return {
+        "info": {"version": latest},
+        "vulnerabilities": list(vulnerabilities),
+        "releases": {
+            version: [{"requires_python": python, "yanked": False, "upload_time_iso_8601": uploaded}]
+            for version, python in releases.items()
+        },
+    }
 
 
-@pytest.mark.parametrize(("project", "expected"), [
-    (_project("2.0", {"1.0": "", "2.0": ""}, [{"id": "PYSEC-1", "fixed_in": ["2.1"], "withdrawn": None}]),
-     ("latest", [{"id": "PYSEC-1", "fixed_in": ["2.1"], "withdrawn": None}])),
-    (_project("2.0", {"1.0": "", "2.0": ""}, [{"id": "OLD", "withdrawn": "2026-01-01"}]), ("latest", [])),
-    (_project("3.0", {"2.0": "", "3.0": f">={HERE}"}), ("unaudited: 2.0 is older than 3.0, which this Python can install", [])),
-    (_project("3.0", {"2.0": "", "3.0": ">=99.0"}), ("newest-for-python", [])),
-    (_project("3.0", {"2.0": "", "3.0": ""}, uploaded="2026-03-25T00:00:00Z"),
-     ("bump due: 2.0 is older than 3.0, released 7 days ago", [])),
-], ids=["latest-vulnerable", "withdrawn-advisory", "older-pin-fails", "held-back-by-python", "fresh-release-grace"])
+@pytest.mark.parametrize(
+    ("project", "expected"),
+    [
+        (
+            _project("2.0", {"1.0": "", "2.0": ""}, [{"id": "PYSEC-1", "fixed_in": ["2.1"], "withdrawn": None}]),
+            ("latest", [{"id": "PYSEC-1", "fixed_in": ["2.1"], "withdrawn": None}]),
+        ),
+        (_project("2.0", {"1.0": "", "2.0": ""}, [{"id": "OLD", "withdrawn": "2026-01-01"}]), ("latest", [])),
+        (
+            _project("3.0", {"2.0": "", "3.0": f">={HERE}"}),
+            ("unaudited: 2.0 is older than 3.0, which this Python can install", []),
+        ),
+        (_project("3.0", {"2.0": "", "3.0": ">=99.0"}), ("newest-for-python", [])),
+        (
+            _project("3.0", {"2.0": "", "3.0": ""}, uploaded="2026-03-25T00:00:00Z"),
+            ("bump due: 2.0 is older than 3.0, released 7 days ago", []),
+        ),
+    ],
+    ids=["latest-vulnerable", "withdrawn-advisory", "older-pin-fails", "held-back-by-python", "fresh-release-grace"],
+)
 def test_project_json_fallback_judges_a_skipped_pin(monkeypatch, project, expected):
     """The fallback, on canned project JSON: vulnerable latest found, and no older pin slips through."""
     monkeypatch.setattr(sys.modules[__name__], "pypi_project", lambda name: project)

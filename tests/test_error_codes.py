@@ -18,21 +18,43 @@ from backend.core.errors import CONTRACT_CODES, CORE_CODES, MESSAGES, register_m
 
 BACKEND = Path(__file__).resolve().parents[1] / "backend"
 # Codes the API contract lists for every endpoint (docs/api.md, "Conventions" and the tables).
-CONTRACT_CORE = {"csrf_failed", "auth_required", "forbidden", "not_found", "validation_failed", "conflict",
-                 "rate_limited"}
+CONTRACT_CORE = {
+    "csrf_failed",
+    "auth_required",
+    "forbidden",
+    "not_found",
+    "validation_failed",
+    "conflict",
+    "rate_limited",
+}
 
 
 def _error_classes() -> dict[str, str | None]:
     """Every DomainError subclass in backend/ with the code it raises by default."""
-    classes = {"DomainError": "conflict", "ValidationFailed": "validation_failed", "AuthRequired": "auth_required",
-               "Forbidden": "forbidden", "NotFound": "not_found", "Conflict": "conflict", "ImageRefused": None}
+    classes = {
+        "DomainError": "conflict",
+        "ValidationFailed": "validation_failed",
+        "AuthRequired": "auth_required",
+        "Forbidden": "forbidden",
+        "NotFound": "not_found",
+        "Conflict": "conflict",
+        "ImageRefused": None,
+    }
     for path in BACKEND.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text())):
-            if isinstance(node, ast.ClassDef) and any(getattr(b, "id", getattr(b, "attr", None)) in classes
-                                                      for b in node.bases):
-                default = next((s.value.value for s in node.body if isinstance(s, ast.Assign)
-                                and getattr(s.targets[0], "id", None) == "code" and isinstance(s.value, ast.Constant)),
-                               None)
+            if isinstance(node, ast.ClassDef) and any(
+                getattr(b, "id", getattr(b, "attr", None)) in classes for b in node.bases
+            ):
+                default = next(
+                    (
+                        s.value.value
+                        for s in node.body
+                        if isinstance(s, ast.Assign)
+                        and getattr(s.targets[0], "id", None) == "code"
+                        and isinstance(s.value, ast.Constant)
+                    ),
+                    None,
+                )
                 classes[node.name] = default
     return classes
 
@@ -50,8 +72,12 @@ def raise_sites() -> list[tuple[str, str, set[str]]]:
                 continue
             keywords = {k.arg: k.value for k in node.keywords if k.arg}
             given = keywords.get("code")
-            if given is None and node.args and isinstance(node.args[0], ast.Constant) \
-                    and isinstance(node.args[0].value, str):
+            if (
+                given is None
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
                 given = node.args[0]
             if given is not None and not isinstance(given, ast.Constant):
                 continue  # a code chosen at run time (an image's refusal): checked where it is made

@@ -42,10 +42,12 @@ def test_unexpected_error_is_500_without_traceback(boom_client, caplog):
 
 
 def test_not_found_in_english_and_chinese(client):
-    english = assert_problem(client.get("/api/v1/communities/999", headers={"Accept-Language": "en-GB,en;q=0.9"}),
-                             404, "not_found")
-    chinese = assert_problem(client.get("/api/v1/communities/999", headers={"Accept-Language": "zh-CN"}),
-                             404, "not_found")
+    english = assert_problem(
+        client.get("/api/v1/communities/999", headers={"Accept-Language": "en-GB,en;q=0.9"}), 404, "not_found"
+    )
+    chinese = assert_problem(
+        client.get("/api/v1/communities/999", headers={"Accept-Language": "zh-CN"}), 404, "not_found"
+    )
     assert english["title"] == "Not found"
     assert chinese["title"] == "未找到"
 
@@ -64,8 +66,11 @@ def test_validation_error_lists_fields(client):
 
 
 def test_unknown_field_is_refused(client):
-    body = assert_problem(client.post("/api/v1/auth/login", json={"login": "a@b.cn", "password": "x" * 10, "admin": 1}),
-                          422, "validation_failed")
+    body = assert_problem(
+        client.post("/api/v1/auth/login", json={"login": "a@b.cn", "password": "x" * 10, "admin": 1}),
+        422,
+        "validation_failed",
+    )
     assert "admin" in body["errors"]
 
 
@@ -95,8 +100,9 @@ def test_field_messages_follow_the_request_language(client):
     english = client.post("/api/v1/auth/register", json=body, headers={"Accept-Language": "en"}).json
     assert chinese["errors"]["display_name"] == ["长度须在 1 到 40 之间。"]
     assert english["errors"]["display_name"] == ["Length must be between 1 and 40."]
-    unknown = client.post("/api/v1/auth/login", json={"login": "a", "password": "b", "x": 1},
-                          headers={"Accept-Language": "zh-CN"}).json
+    unknown = client.post(
+        "/api/v1/auth/login", json={"login": "a", "password": "b", "x": 1}, headers={"Accept-Language": "zh-CN"}
+    ).json
     assert unknown["errors"]["x"] == ["不允许的字段。"]
 
 

@@ -14,8 +14,12 @@ def _unbounded_strings(schema, spec, where, seen=()):
         seen = (*seen, name)
         schema = spec["components"]["schemas"][name]
     kind = schema.get("type")
-    if kind == "string" and "maxLength" not in schema and "enum" not in schema \
-            and schema.get("format") not in {"date", "date-time", "uuid", "binary"}:
+    if (
+        kind == "string"
+        and "maxLength" not in schema
+        and "enum" not in schema
+        and schema.get("format") not in {"date", "date-time", "uuid", "binary"}
+    ):
         yield where
     for name, prop in schema.get("properties", {}).items():
         yield from _unbounded_strings(prop, spec, f"{where}.{name}", seen)

@@ -88,9 +88,14 @@ def rq_mode(app, redis_url, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     monkeypatch.setattr(jobs, "BACKOFF_SECONDS", (1, 1, 1))
     app.extensions.pop("linli_redis", None)
-    env = {"REDIS_URL": redis_url, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "LINLI_INSTANCE_DIR": app.config["INSTANCE_DIR"], "SECRET_KEY": "test", "PUSH_ALLOW_LOOPBACK": "1",
-           "RATELIMIT_ENABLED": "0"}
+    env = {
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LINLI_INSTANCE_DIR": app.config["INSTANCE_DIR"],
+        "SECRET_KEY": "test",
+        "PUSH_ALLOW_LOOPBACK": "1",
+        "RATELIMIT_ENABLED": "0",
+    }
     with rq_workers(redis_url, env, log_dir=tmp_path) as workers:
         yield workers
     app.extensions.pop("linli_redis", None)

@@ -34,9 +34,16 @@ def test_sixty_seconds_of_mixed_load_lose_nothing_and_never_answer_5xx(tmp_path)
     if os.environ.get("TEST_DATABASE_URL"):
         pytest.skip("run once, in the SQLite pass: the same code paths are covered by the multiprocess tests")
     url = f"sqlite:///{tmp_path / 'linli.db'}"
-    env = {"DATABASE_URL": url, "LINLI_INSTANCE_DIR": str(tmp_path / "instance"), "UPLOAD_DIR": str(tmp_path / "up"),
-           "SECRET_KEY": secrets.token_urlsafe(32), "RATELIMIT_ENABLED": "0", "WEB_CONCURRENCY": "2",
-           "PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024"}
+    env = {
+        "DATABASE_URL": url,
+        "LINLI_INSTANCE_DIR": str(tmp_path / "instance"),
+        "UPLOAD_DIR": str(tmp_path / "up"),
+        "SECRET_KEY": secrets.token_urlsafe(32),
+        "RATELIMIT_ENABLED": "0",
+        "WEB_CONCURRENCY": "2",
+        "PASSWORD_HASH_TIME_COST": "1",
+        "PASSWORD_HASH_MEMORY_KIB": "1024",
+    }
     prepare_linli_database(env)
     targets = demo_targets(url)
     server = Server("wsgi:app", env, tmp_path / "gunicorn.log")
@@ -60,8 +67,10 @@ def test_sixty_seconds_of_mixed_load_lose_nothing_and_never_answer_5xx(tmp_path)
         server.stop()
     server_errors = {label: n for label, n in result.error_kinds.items() if " -> 5" in label}
     acknowledged = sum(len(ids) for ids in result.created.values())
-    print(f"\nload: {result.count} requests in {result.elapsed:.0f} s ({result.rps():.0f}/s), "
-          f"p95 {result.pct(95):.0f} ms, {result.errors} non-2xx, {acknowledged} acknowledged writes")
+    print(
+        f"\nload: {result.count} requests in {result.elapsed:.0f} s ({result.rps():.0f}/s), "
+        f"p95 {result.pct(95):.0f} ms, {result.errors} non-2xx, {acknowledged} acknowledged writes"
+    )
     assert result.count > 100
     assert server_errors == {}
     assert acknowledged > 0

@@ -84,8 +84,9 @@ def run_account_flows(base: str, secrets: Secrets) -> None:
     """Everything a person does with their phone number and password, with the answers checked."""
     person = Browser(base, secrets)
     assert person.call("GET", "/api/v1/auth/session")[0] == 200
-    status, me = person.call("POST", "/api/v1/auth/register",
-                             {"phone": PHONE_TYPED, "password": FIRST_PASSWORD, "display_name": "手机用户"})
+    status, me = person.call(
+        "POST", "/api/v1/auth/register", {"phone": PHONE_TYPED, "password": FIRST_PASSWORD, "display_name": "手机用户"}
+    )
     assert status == 201, me
     assert person.call("GET", "/api/v1/auth/session")[0] == 200  # a fresh token after sign-in
     assert person.call("POST", "/api/v1/auth/logout")[0] == 204
@@ -93,20 +94,24 @@ def run_account_flows(base: str, secrets: Secrets) -> None:
     assert person.call("POST", "/api/v1/auth/login", {"login": PHONE_TYPED, "password": WRONG_PASSWORD})[0] == 401
     assert person.call("POST", "/api/v1/auth/login", {"login": PHONE_FORMS[1], "password": FIRST_PASSWORD})[0] == 200
     person.call("GET", "/api/v1/auth/session")
-    status, problem = person.call("POST", "/api/v1/auth/password",
-                                  {"current_password": FIRST_PASSWORD, "new_password": NEW_PASSWORD})
+    status, problem = person.call(
+        "POST", "/api/v1/auth/password", {"current_password": FIRST_PASSWORD, "new_password": NEW_PASSWORD}
+    )
     assert status == 204, problem
     person.call("GET", "/api/v1/auth/session")
     assert person.call("GET", "/api/v1/me")[0] == 200
 
     stranger = Browser(base, secrets)
     stranger.call("GET", "/api/v1/auth/session")
-    status, problem = stranger.call("POST", "/api/v1/auth/register",
-                                    {"phone": PHONE_FORMS[0], "password": FIRST_PASSWORD, "display_name": "重复"})
+    status, problem = stranger.call(
+        "POST", "/api/v1/auth/register", {"phone": PHONE_FORMS[0], "password": FIRST_PASSWORD, "display_name": "重复"}
+    )
     assert status == 409, problem
     # Grinding one account past its limit: the limiter logs the breach with its key.
-    statuses = [stranger.call("POST", "/api/v1/auth/login", {"login": PHONE_FORMS[0], "password": WRONG_PASSWORD})[0]
-                for _ in range(LIMIT_PER_ACCOUNT + 1)]
+    statuses = [
+        stranger.call("POST", "/api/v1/auth/login", {"login": PHONE_FORMS[0], "password": WRONG_PASSWORD})[0]
+        for _ in range(LIMIT_PER_ACCOUNT + 1)
+    ]
     assert statuses[-1] == 429, statuses[-5:]
 
 
@@ -143,24 +148,47 @@ def test_werkzeug_server_and_app_logs_hold_no_secrets(app, caplog, monkeypatch):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(bool(os.environ.get("TEST_DATABASE_URL")),
-                    reason="gunicorn's own logging does not depend on the database: checked in the SQLite run")
+@pytest.mark.skipif(
+    bool(os.environ.get("TEST_DATABASE_URL")),
+    reason="gunicorn's own logging does not depend on the database: checked in the SQLite run",
+)
 def test_gunicorn_logs_hold_no_secrets():
     tmp = Path(tempfile.mkdtemp(prefix="linli-logs-"))
-    env = {**os.environ, "FLASK_APP": "wsgi", "DATABASE_URL": f"sqlite:///{tmp / 'logs.db'}",
-           "SECRET_KEY": "log-test-secret-key", "LINLI_INSTANCE_DIR": str(tmp / "instance"),
-           "UPLOAD_DIR": str(tmp / "uploads"), "PASSWORD_HASH_TIME_COST": "1", "PASSWORD_HASH_MEMORY_KIB": "1024",
-           "JOBS_INLINE": "1", "RATELIMIT_LOGIN": "1000 per minute", "WEB_CONCURRENCY": "1"}
+    env = {
+        **os.environ,
+        "FLASK_APP": "wsgi",
+        "DATABASE_URL": f"sqlite:///{tmp / 'logs.db'}",
+        "SECRET_KEY": "log-test-secret-key",
+        "LINLI_INSTANCE_DIR": str(tmp / "instance"),
+        "UPLOAD_DIR": str(tmp / "uploads"),
+        "PASSWORD_HASH_TIME_COST": "1",
+        "PASSWORD_HASH_MEMORY_KIB": "1024",
+        "JOBS_INLINE": "1",
+        "RATELIMIT_LOGIN": "1000 per minute",
+        "WEB_CONCURRENCY": "1",
+    }
     env.pop("TEST_DATABASE_URL", None)
-    migrated = subprocess.run([str(BIN / "flask"), "db", "upgrade", "heads"], check=False, cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=120)
+    migrated = subprocess.run(
+        [str(BIN / "flask"), "db", "upgrade", "heads"],
+        check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert migrated.returncode == 0, migrated.stderr[-2000:]
     port = _free_port()
     log_path = tmp / "gunicorn.log"
     with open(log_path, "wb") as log:
-        server = subprocess.Popen([str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}",
-                                   "wsgi:app"], cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                  start_new_session=True)
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "-c", "gunicorn.conf.py", "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         secrets = Secrets()
         try:
             _wait_until_up(f"http://127.0.0.1:{port}/healthz", server)
@@ -216,7 +244,10 @@ def test_database_errors_never_show_statement_parameters(app, caplog):
 def test_the_log_filter_masks_phone_numbers_in_messages_and_tracebacks():
     from backend.core.logs import PersonalDataFilter, redact
 
-    assert redact("login:+8613987654321 and 139 8765 4321, 139-8765-4321") == "login:139****4321 and 139****4321, 139****4321"
+    assert (
+        redact("login:+8613987654321 and 139 8765 4321, 139-8765-4321")
+        == "login:139****4321 and 139****4321, 139****4321"
+    )
     assert redact("order 1731234567890 id 213987654321") == "order 1731234567890 id 213987654321"
     try:
         raise ValueError("bad phone 13987654321")

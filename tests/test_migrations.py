@@ -1,6 +1,5 @@
 """The schema comes only from migrations, and the models agree with them."""
 
-
 import json
 import os
 import secrets
@@ -97,22 +96,24 @@ def test_stored_target_types_become_the_registry_kinds_and_back(empty_database_u
     app = _fresh_app(empty_database_url)
     rows = {
         "users": "INSERT INTO users (id, password_hash, locale, care_mode, timezone, is_platform_admin, created_at) "
-                 "VALUES (1, '!', 'zh-CN', false, 'Asia/Shanghai', false, '2026-01-01')",
+        "VALUES (1, '!', 'zh-CN', false, 'Asia/Shanghai', false, '2026-01-01')",
         "communities": "INSERT INTO communities (id, name, description, settings, created_at) "
-                       "VALUES (1, 'c', '', '{}', '2026-01-01')",
+        "VALUES (1, 'c', '', '{}', '2026-01-01')",
         "comments": "INSERT INTO comments (id, community_id, target_type, target_id, author_id, body, replies_count, "
-                    "is_hidden, created_at) VALUES (1, 1, 'activities', 5, 1, 'x', 0, false, '2026-01-01')",
+        "is_hidden, created_at) VALUES (1, 1, 'activities', 5, 1, 'x', 0, false, '2026-01-01')",
         "comment_threads": "INSERT INTO comment_threads (id, target_type, target_id, comments_count) "
-                           "VALUES (1, 'projects', 5, 1)",
+        "VALUES (1, 'projects', 5, 1)",
         "uploads": "INSERT INTO uploads (id, uploader_id, storage_key, source_format, width, height, byte_size, "
-                   "created_at, target_type, target_id) VALUES (1, 1, 'k', 'jpeg', 1, 1, 1, '2026-01-01', "
-                   "'project_events', 5)",
+        "created_at, target_type, target_id) VALUES (1, 1, 'k', 'jpeg', 1, 1, 1, '2026-01-01', "
+        "'project_events', 5)",
         "notifications": "INSERT INTO notifications (id, user_id, kind, context, is_urgent, created_at) VALUES "
-                         "(1, 1, 'comment_posted', '{\"target_type\": \"notices\", \"target_id\": 5}', false, "
-                         "'2026-01-01')",
+        '(1, 1, \'comment_posted\', \'{"target_type": "notices", "target_id": 5}\', false, '
+        "'2026-01-01')",
     }
-    stored = ("SELECT (SELECT target_type FROM comments), (SELECT target_type FROM comment_threads), "
-              "(SELECT target_type FROM uploads), (SELECT context FROM notifications)")
+    stored = (
+        "SELECT (SELECT target_type FROM comments), (SELECT target_type FROM comment_threads), "
+        "(SELECT target_type FROM uploads), (SELECT context FROM notifications)"
+    )
     with app.app_context():
         upgrade(revision="0010")
         with db.engine.begin() as connection:

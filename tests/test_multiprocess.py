@@ -19,8 +19,10 @@ from sqlalchemy import func, select
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"),
-                       reason="needs PostgreSQL: set TEST_DATABASE_URL (scripts/test-services does)"),
+    pytest.mark.skipif(
+        not os.environ.get("TEST_DATABASE_URL"),
+        reason="needs PostgreSQL: set TEST_DATABASE_URL (scripts/test-services does)",
+    ),
 ]
 
 PROCESSES = 4
@@ -28,6 +30,7 @@ BARRIER_TIMEOUT = 120  # seconds: spawning and importing the app in 4+ processes
 
 
 # --- the child side (module level, so 'spawn' can import it by name) ---------------------------------
+
 
 def _child_app():
     from backend import create_app
@@ -109,6 +112,7 @@ def _count(app, stmt) -> int:
 
 # --- the races ---------------------------------------------------------------------------------------
 
+
 def test_one_voter_in_several_processes_casts_one_ballot(app, make_community, make_member, client_for):
     from backend.core.db import utcnow
     from backend.voting.models import Ballot, Poll
@@ -117,15 +121,25 @@ def test_one_voter_in_several_processes_casts_one_ballot(app, make_community, ma
     committee = make_member(community, "committee")
     voter = make_member(community)
     now = utcnow()
-    created = client_for(committee).post(f"/api/v1/communities/{community.id}/polls", json={
-        "title": "加装电梯意见征集", "description": "请大家投票。", "method": "yes_no", "options": [],
-        "opens_at": (now - timedelta(minutes=5)).isoformat(), "closes_at": (now + timedelta(days=3)).isoformat(),
-        "eligibility": "verified", "secret": True})
+    created = client_for(committee).post(
+        f"/api/v1/communities/{community.id}/polls",
+        json={
+            "title": "加装电梯意见征集",
+            "description": "请大家投票。",
+            "method": "yes_no",
+            "options": [],
+            "opens_at": (now - timedelta(minutes=5)).isoformat(),
+            "closes_at": (now + timedelta(days=3)).isoformat(),
+            "eligibility": "verified",
+            "secret": True,
+        },
+    )
     assert created.status_code == 201, created.get_json()
     poll_id = created.get_json()["id"]
 
-    answers = _race(_post_at_once, [(voter.id, f"/api/v1/polls/{poll_id}/ballots", {"choice": "yes"}, None)]
-                    * PROCESSES)
+    answers = _race(
+        _post_at_once, [(voter.id, f"/api/v1/polls/{poll_id}/ballots", {"choice": "yes"}, None)] * PROCESSES
+    )
     statuses = sorted(status for status, _ in answers)
     assert statuses == [201] + [409] * (PROCESSES - 1), answers
     assert {body["code"] for status, body in answers if status == 409} == {"already_voted"}
@@ -133,8 +147,9 @@ def test_one_voter_in_several_processes_casts_one_ballot(app, make_community, ma
     assert _count(app, select(Poll.voter_count).where(Poll.id == poll_id)) == 1
 
 
-def test_processes_racing_for_the_last_places_of_a_shift_fill_exactly_its_capacity(app, make_community,
-                                                                                   make_member, client_for):
+def test_processes_racing_for_the_last_places_of_a_shift_fill_exactly_its_capacity(
+    app, make_community, make_member, client_for
+):
     from backend.core.db import utcnow
     from backend.volunteering.models import Shift, ShiftSignup
 
@@ -142,14 +157,32 @@ def test_processes_racing_for_the_last_places_of_a_shift_fill_exactly_its_capaci
     community = make_community()
     organiser = make_member(community)
     committee = make_member(community, "committee")
-    organisation = client_for(organiser).post(f"/api/v1/communities/{community.id}/organisations", json={
-        "name": "阳光志愿者协会", "kind": "volunteer_group", "description": "社区清洁"}).get_json()
+    organisation = (
+        client_for(organiser)
+        .post(
+            f"/api/v1/communities/{community.id}/organisations",
+            json={"name": "阳光志愿者协会", "kind": "volunteer_group", "description": "社区清洁"},
+        )
+        .get_json()
+    )
     assert client_for(committee).post(f"/api/v1/organisations/{organisation['id']}/verify").status_code == 200
     start = utcnow() + timedelta(days=1)
-    activity = client_for(organiser).post(f"/api/v1/organisations/{organisation['id']}/activities", json={
-        "title": "社区清洁日", "description": "清理绿地和楼道", "location": "中心花园", "skills": ["清洁"],
-        "shifts": [{"starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(),
-                    "capacity": capacity}]})
+    activity = client_for(organiser).post(
+        f"/api/v1/organisations/{organisation['id']}/activities",
+        json={
+            "title": "社区清洁日",
+            "description": "清理绿地和楼道",
+            "location": "中心花园",
+            "skills": ["清洁"],
+            "shifts": [
+                {
+                    "starts_at": start.isoformat(),
+                    "ends_at": (start + timedelta(hours=2)).isoformat(),
+                    "capacity": capacity,
+                }
+            ],
+        },
+    )
     assert activity.status_code == 201, activity.get_json()
     shift_id = activity.get_json()["shifts"][0]["id"]
     volunteers = [make_member(community) for _ in range(people)]
@@ -158,11 +191,19 @@ def test_processes_racing_for_the_last_places_of_a_shift_fill_exactly_its_capaci
     assert all(status == 201 for status, _ in answers), answers
     states = [body["status"] for _, body in answers]
     assert states.count("confirmed") == capacity and states.count("waitlisted") == people - capacity
-    assert sorted(body["position"] for body in (b for _, b in answers) if body["status"] == "waitlisted") == \
-        list(range(1, people - capacity + 1))
+    assert sorted(body["position"] for body in (b for _, b in answers) if body["status"] == "waitlisted") == list(
+        range(1, people - capacity + 1)
+    )
     assert _count(app, select(Shift.confirmed_count).where(Shift.id == shift_id)) == capacity
-    assert _count(app, select(func.count()).select_from(ShiftSignup).where(
-        ShiftSignup.shift_id == shift_id, ShiftSignup.status == "confirmed")) == capacity
+    assert (
+        _count(
+            app,
+            select(func.count())
+            .select_from(ShiftSignup)
+            .where(ShiftSignup.shift_id == shift_id, ShiftSignup.status == "confirmed"),
+        )
+        == capacity
+    )
 
 
 def test_one_idempotency_key_sent_from_several_processes_makes_one_row(app, make_community, make_member):
@@ -177,12 +218,14 @@ def test_one_idempotency_key_sent_from_several_processes_makes_one_row(app, make
     assert {status for status, _ in answers} == {201}, answers
     assert len({body["code"] for _, body in answers}) == 1  # every retry sees the first response
     assert _count(app, select(func.count()).select_from(Invite)) == 1
-    assert _count(app, select(func.count()).select_from(IdempotencyRecord).where(
-        IdempotencyRecord.key == "mp-race")) == 1
+    assert (
+        _count(app, select(func.count()).select_from(IdempotencyRecord).where(IdempotencyRecord.key == "mp-race")) == 1
+    )
 
 
-def test_the_sla_sweep_in_several_processes_escalates_each_overdue_report_once(app, make_community, make_member,
-                                                                              client_for):
+def test_the_sla_sweep_in_several_processes_escalates_each_overdue_report_once(
+    app, make_community, make_member, client_for
+):
     from backend.core.db import utcnow
     from backend.reports.models import Report, ReportEvent
 
@@ -192,13 +235,16 @@ def test_the_sla_sweep_in_several_processes_escalates_each_overdue_report_once(a
     reporter = make_member(community, grid=0)
     overdue = 6
     for n in range(overdue):
-        created = client_for(reporter).post(f"/api/v1/communities/{community.id}/reports", json={
-            "category": "safety_hazard", "description": f"井盖松动 {n}", "location_text": "3号楼东侧"})
+        created = client_for(reporter).post(
+            f"/api/v1/communities/{community.id}/reports",
+            json={"category": "safety_hazard", "description": f"井盖松动 {n}", "location_text": "3号楼东侧"},
+        )
         assert created.status_code == 201, created.get_json()
     later = utcnow() + timedelta(hours=3)  # past the 2-hour response deadline of a safety hazard
 
     outcomes = _race(_sweep_at_once, [(later.isoformat(),)] * PROCESSES)
     assert sum(o["escalated"] for o in outcomes) == overdue, outcomes
-    assert _count(app, select(func.count()).select_from(ReportEvent).where(ReportEvent.action == "escalated")) \
-        == overdue
+    assert (
+        _count(app, select(func.count()).select_from(ReportEvent).where(ReportEvent.action == "escalated")) == overdue
+    )
     assert _count(app, select(func.count()).select_from(Report).where(Report.escalated_at.is_(None))) == 0

@@ -10,8 +10,12 @@ def test_openapi_document_is_valid_and_complete(app, client):
     assert response.status_code == 200
     spec = response.json
     validate(spec)
-    documented = {(path, method.upper()) for path, item in spec["paths"].items() for method in item
-                  if method in {"get", "post", "put", "patch", "delete"}}
+    documented = {
+        (path, method.upper())
+        for path, item in spec["paths"].items()
+        for method in item
+        if method in {"get", "post", "put", "patch", "delete"}
+    }
     routes = set()
     for rule in app.url_map.iter_rules():
         if not rule.rule.startswith("/api/v1/"):

@@ -29,14 +29,22 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
     "volunteering.checkin_code": (7, "shift, activity + grids, membership, org admin check"),
     "aid.my_time_bank": (7, "two balances (given, received), entries, names, community"),
     # Lists whose cost is constant per page (the growth test below proves it) but above 6.
-    "volunteering.list_community_activities": (9, "page + shifts + grids (selectin), waitlist counts, my "
-                                                  "sign-ups, org-admin rights: one query each per page"),
+    "volunteering.list_community_activities": (
+        9,
+        "page + shifts + grids (selectin), waitlist counts, my sign-ups, org-admin rights: one query each per page",
+    ),
     "volunteering.list_organisation_activities": (10, "as the community list, plus the organisation"),
     "volunteering.my_volunteering": (7, "totals, page, the page's activities, waitlist ranks"),
-    "moderation.moderation_queue": (9, "cases, flags, history, authors, then ONE batch per kind of flagged "
-                                       "item on the page (at most one query per kind)"),
-    "me.export_my_data": (46, "the personal data download: one query per table about the person (43 tables), "
-                              "whatever their number of rows; 5 an hour per person"),
+    "moderation.moderation_queue": (
+        9,
+        "cases, flags, history, authors, then ONE batch per kind of flagged "
+        "item on the page (at most one query per kind)",
+    ),
+    "me.export_my_data": (
+        46,
+        "the personal data download: one query per table about the person (43 tables), "
+        "whatever their number of rows; 5 an hour per person",
+    ),
     # Insights is being finished by another engineer: these ceilings stop regressions; each figure is
     # one aggregate per metric (constant in the data size), but the dashboard should be brought under
     # ~12 by combining aggregates (asked in the report).
@@ -75,8 +83,14 @@ def _seed_world(app):
         demo.seed()
         db.session.commit()
         community_id = _first("communities")
-        users = {role: db.session.scalar(select(db.metadata.tables["users"].c.id).where(
-            db.metadata.tables["users"].c.email == f"{role}@demo.linli")) for role in ("committee", "resident", "grid", "org")}
+        users = {
+            role: db.session.scalar(
+                select(db.metadata.tables["users"].c.id).where(
+                    db.metadata.tables["users"].c.email == f"{role}@demo.linli"
+                )
+            )
+            for role in ("committee", "resident", "grid", "org")
+        }
         from backend.accounts.models import User
 
         flagger = db.session.get(User, users["org"])
@@ -89,12 +103,23 @@ def _seed_world(app):
         db.session.commit()
         report_category = db.session.scalar(select(db.metadata.tables["reports"].c.category).limit(1))
         ids = {
-            "community": community_id, "project": project_id, "report_category": report_category,
-            "cid": community_id, "activity_id": _first("activities", community_id), "aid_id": _first("aid_posts", community_id),
-            "poll_id": _first("polls", community_id), "pid": project_id, "nid": _first("notices", community_id),
-            "oid": _first("organisations", community_id), "sid": _first("shifts"), "upload_id": _first("uploads"),
-            "report_id": _first("reports", community_id), "region_id": _first("regions"),
-            "uid": users["resident"], "size": "thumb", "name": "reports",
+            "community": community_id,
+            "project": project_id,
+            "report_category": report_category,
+            "cid": community_id,
+            "activity_id": _first("activities", community_id),
+            "aid_id": _first("aid_posts", community_id),
+            "poll_id": _first("polls", community_id),
+            "pid": project_id,
+            "nid": _first("notices", community_id),
+            "oid": _first("organisations", community_id),
+            "sid": _first("shifts"),
+            "upload_id": _first("uploads"),
+            "report_id": _first("reports", community_id),
+            "region_id": _first("regions"),
+            "uid": users["resident"],
+            "size": "thumb",
+            "name": "reports",
         }
         return ids, users
 
@@ -115,8 +140,13 @@ def _urls(app, ids) -> list[tuple[str, str]]:
                 values[argument] = ids[argument]
         suffix = QUERY_ARGS.get(rule.endpoint, "").format(**ids)
         if "target" in rule.arguments:
-            for kind, table in (("project", "projects"), ("report", "reports"), ("aid", "aid_posts"),
-                                ("activity", "activities"), ("notice", "notices")):
+            for kind, table in (
+                ("project", "projects"),
+                ("report", "reports"),
+                ("aid", "aid_posts"),
+                ("activity", "activities"),
+                ("notice", "notices"),
+            ):
                 with app.test_request_context():  # the path segment of a thread is given by its kind
                     url = app.url_for(rule.endpoint, target=kind, target_id=_target_id(app, table, ids), **values)
                 found.append((f"{rule.endpoint}[{kind}]", url + suffix))
@@ -155,8 +185,10 @@ def test_every_get_endpoint_stays_within_the_query_budget(app, client_for, count
             assert response.status_code < 500, (endpoint, url, response.status_code)
             report.append(f"{role:9} {counter.count:3} {response.status_code} {endpoint}")
             if counter.count > _budget(endpoint):
-                over.append(f"{role} {endpoint} {url}: {counter.count} statements\n    "
-                            + "\n    ".join(s.split("\n")[0][:160] for s in counter.statements))
+                over.append(
+                    f"{role} {endpoint} {url}: {counter.count} statements\n    "
+                    + "\n    ".join(s.split("\n")[0][:160] for s in counter.statements)
+                )
     print("\n".join(report))
     assert not over, "over the query budget:\n" + "\n".join(over)
 
@@ -179,11 +211,17 @@ MAIN_LISTS = {
 
 
 LIST_ENDPOINTS = {
-    "community projects": "projects.list_projects", "reports board": "reports.list_reports",
-    "aid board": "aid.list_posts", "activities": "volunteering.list_community_activities",
-    "polls": "voting.list_polls", "notices": "notices.list_notices", "comments": "comments.list_comments",
-    "inbox": "notifications.list_notifications", "moderation queue": "moderation.moderation_queue",
-    "audit log": "moderation.audit_log", "members": "communities.list_members",
+    "community projects": "projects.list_projects",
+    "reports board": "reports.list_reports",
+    "aid board": "aid.list_posts",
+    "activities": "volunteering.list_community_activities",
+    "polls": "voting.list_polls",
+    "notices": "notices.list_notices",
+    "comments": "comments.list_comments",
+    "inbox": "notifications.list_notifications",
+    "moderation queue": "moderation.moderation_queue",
+    "audit log": "moderation.audit_log",
+    "members": "communities.list_members",
 }
 
 
@@ -191,12 +229,18 @@ def _make_people(app, count: int, community_id: int) -> list[int]:
     """`count` verified residents inserted in bulk (cloned from the demo resident)."""
     users, memberships = db.metadata.tables["users"], db.metadata.tables["memberships"]
     template = dict(db.session.execute(select(users).where(users.c.email == "resident@demo.linli")).mappings().one())
-    member = dict(db.session.execute(select(memberships).where(memberships.c.user_id == template["id"])).mappings().one())
+    member = dict(
+        db.session.execute(select(memberships).where(memberships.c.user_id == template["id"])).mappings().one()
+    )
     start = db.session.scalar(select(db.func.max(users.c.id))) + 1
     new_ids = list(range(start, start + count))
-    db.session.execute(insert(users), [
-        {**template, "id": uid, "email": f"bulk{uid}@example.test", "phone": None, "display_name": f"邻居{uid}"}
-        for uid in new_ids])
+    db.session.execute(
+        insert(users),
+        [
+            {**template, "id": uid, "email": f"bulk{uid}@example.test", "phone": None, "display_name": f"邻居{uid}"}
+            for uid in new_ids
+        ],
+    )
     member.pop("id")
     db.session.execute(insert(memberships), [{**member, "user_id": uid} for uid in new_ids])
     db.session.commit()
@@ -244,20 +288,33 @@ def _grow_all(app, total: int, ids, users, people):
                 continue
             where = None
             if table == "comments":
-                where = (tables["comments"].c.target_type == "project") & (
-                    tables["comments"].c.target_id == ids["commented_pid"]) & tables["comments"].c.parent_id.is_(None)
+                where = (
+                    (tables["comments"].c.target_type == "project")
+                    & (tables["comments"].c.target_id == ids["commented_pid"])
+                    & tables["comments"].c.parent_id.is_(None)
+                )
             if table == "notifications":
                 where = tables["notifications"].c.user_id == users["committee"]
             _grow(table, total, people, person_columns, where=where)
         # Moderation cases point at distinct comments (one case per target).
         comments = tables["comments"]
         comment_ids = list(db.session.scalars(select(comments.c.id).order_by(comments.c.id)))
-        flagged = set(db.session.scalars(select(tables["moderation_cases"].c.target_id).where(
-            tables["moderation_cases"].c.target_type == "comment")))
+        flagged = set(
+            db.session.scalars(
+                select(tables["moderation_cases"].c.target_id).where(
+                    tables["moderation_cases"].c.target_type == "comment"
+                )
+            )
+        )
         free = iter([cid for cid in comment_ids if cid not in flagged])
-        _grow("moderation_cases", total, people, ("author_id",),
-              where=tables["moderation_cases"].c.target_type == "comment",
-              unique_target=lambda _i: {"target_id": next(free)})
+        _grow(
+            "moderation_cases",
+            total,
+            people,
+            ("author_id",),
+            where=tables["moderation_cases"].c.target_type == "comment",
+            unique_target=lambda _i: {"target_id": next(free)},
+        )
         members = db.session.scalar(select(db.func.count()).select_from(tables["memberships"]))
         if members < total:
             _make_people(app, total - members, community_id)
@@ -270,8 +327,11 @@ def test_main_lists_cost_the_same_at_10_and_1000_items(app, client_for, count_qu
 
     with app.app_context():
         comments = db.metadata.tables["comments"]
-        ids["commented_pid"] = db.session.scalar(select(comments.c.target_id).where(
-            comments.c.target_type == "project", comments.c.parent_id.is_(None)).limit(1))
+        ids["commented_pid"] = db.session.scalar(
+            select(comments.c.target_id)
+            .where(comments.c.target_type == "project", comments.c.parent_id.is_(None))
+            .limit(1)
+        )
         people = _make_people(app, 40, ids["cid"])
         committee = db.session.get(User, users["committee"])
         db.session.expunge(committee)
@@ -284,8 +344,11 @@ def test_main_lists_cost_the_same_at_10_and_1000_items(app, client_for, count_qu
     _grow_all(app, 1000, ids, users, people)
     for name, (url, *_rest) in MAIN_LISTS.items():
         large[name] = _page_queries(client, count_queries, url.format(**ids))
-    table = "\n".join(f"{name:18} 10 items: {small[name][0]} statements ({small[name][1]} shown)   "
-                      f"1000 items: {large[name][0]} statements ({large[name][1]} shown)" for name in MAIN_LISTS)
+    table = "\n".join(
+        f"{name:18} 10 items: {small[name][0]} statements ({small[name][1]} shown)   "
+        f"1000 items: {large[name][0]} statements ({large[name][1]} shown)"
+        for name in MAIN_LISTS
+    )
     print(table)
     grown = [name for name in MAIN_LISTS if large[name][0] > small[name][0]]
     assert not grown, "statement count grows with the data (N+1):\n" + table

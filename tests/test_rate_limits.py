@@ -27,8 +27,9 @@ def small_limits(app, monkeypatch):
 
 
 @pytest.mark.parametrize("setting,method,path", LIMITED_WRITES, ids=[p for _, _, p in LIMITED_WRITES])
-def test_limit_answers_429_rate_limited_after_the_budget(small_limits, client_for, make_community, make_member,
-                                                         setting, method, path):
+def test_limit_answers_429_rate_limited_after_the_budget(
+    small_limits, client_for, make_community, make_member, setting, method, path
+):
     community = make_community()
     url = path.format(cid=community.id)
     first, second = client_for(make_member(community)), client_for(make_member(community))
@@ -68,9 +69,14 @@ def test_there_is_no_password_reset_that_could_reveal_accounts(app):
 
 
 def _sign_in_attempts(client, addresses):
-    return [client.post("/api/v1/auth/login", json={"login": f"someone{n}@example.test", "password": "x" * 12},
-                        headers={"X-Forwarded-For": address}).status_code
-            for n, address in enumerate(addresses)]
+    return [
+        client.post(
+            "/api/v1/auth/login",
+            json={"login": f"someone{n}@example.test", "password": "x" * 12},
+            headers={"X-Forwarded-For": address},
+        ).status_code
+        for n, address in enumerate(addresses)
+    ]
 
 
 def test_forwarded_for_is_ignored_without_trusted_proxies(app, client):

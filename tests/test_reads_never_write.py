@@ -36,10 +36,16 @@ def _world_with_things_a_read_might_be_tempted_to_fix(app):
     with app.app_context():
         now = utcnow()
         ids["poll_id"] = db.session.scalar(select(Poll.id).where(Poll.state == "active").order_by(Poll.id).limit(1))
-        db.session.execute(update(Poll).where(Poll.id == ids["poll_id"]).values(
-            opens_at=now - timedelta(days=3), closes_at=now - timedelta(minutes=1)))
-        db.session.execute(update(Membership).where(Membership.user_id == users["resident"]).values(
-            recorded_status="suspended", suspended_until=now - timedelta(minutes=1)))
+        db.session.execute(
+            update(Poll)
+            .where(Poll.id == ids["poll_id"])
+            .values(opens_at=now - timedelta(days=3), closes_at=now - timedelta(minutes=1))
+        )
+        db.session.execute(
+            update(Membership)
+            .where(Membership.user_id == users["resident"])
+            .values(recorded_status="suspended", suspended_until=now - timedelta(minutes=1))
+        )
         db.session.commit()
     return ids, users
 
@@ -62,23 +68,28 @@ def test_no_get_writes_for_anyone(app, client_for, count_queries, queued_jobs):
             with count_queries() as counter:
                 response = client.get(url)
             assert response.status_code < 500, (endpoint, url, response.status_code)
-            writes += [f"{role} {endpoint}: {s.split(chr(10))[0][:120]}" for s in counter.statements
-                       if s.lstrip().upper().startswith(WRITES)]
+            writes += [
+                f"{role} {endpoint}: {s.split(chr(10))[0][:120]}"
+                for s in counter.statements
+                if s.lstrip().upper().startswith(WRITES)
+            ]
     assert writes == []
     # What the reads implied was asked of jobs: the due poll's close, the resident's read receipts.
     assert "close_due_polls" in queued_jobs and "record_read" in queued_jobs
 
 
-def test_an_expired_suspension_reads_as_lifted_and_the_job_writes_it_down(app, make_community, make_member,
-                                                                        client_for):
+def test_an_expired_suspension_reads_as_lifted_and_the_job_writes_it_down(app, make_community, make_member, client_for):
     from backend.communities.models import Membership
     from backend.communities.services import lift_expired_suspensions
 
     community = make_community()
     person = make_member(community)
     with app.app_context():
-        db.session.execute(update(Membership).where(Membership.user_id == person.id).values(
-            recorded_status="suspended", suspended_until=utcnow() - timedelta(seconds=1)))
+        db.session.execute(
+            update(Membership)
+            .where(Membership.user_id == person.id)
+            .values(recorded_status="suspended", suspended_until=utcnow() - timedelta(seconds=1))
+        )
         db.session.commit()
     seen = client_for(person).get("/api/v1/me").json["memberships"][0]
     assert seen["status"] == "verified"  # what the member sees, and what every permission check uses
@@ -87,8 +98,9 @@ def test_an_expired_suspension_reads_as_lifted_and_the_job_writes_it_down(app, m
         assert stored == "suspended"  # the read wrote nothing
         assert lift_expired_suspensions() == 1
         db.session.commit()
-        assert db.session.scalar(select(Membership.recorded_status).where(Membership.user_id == person.id)) \
-            == "verified"
+        assert (
+            db.session.scalar(select(Membership.recorded_status).where(Membership.user_id == person.id)) == "verified"
+        )
         assert lift_expired_suspensions() == 0
 
 
@@ -98,8 +110,11 @@ def test_a_suspension_still_running_is_not_lifted_by_the_job(app, make_community
 
     person = make_member(make_community())
     with app.app_context():
-        db.session.execute(update(Membership).where(Membership.user_id == person.id).values(
-            recorded_status="suspended", suspended_until=utcnow() + timedelta(days=1)))
+        db.session.execute(
+            update(Membership)
+            .where(Membership.user_id == person.id)
+            .values(recorded_status="suspended", suspended_until=utcnow() + timedelta(days=1))
+        )
         db.session.commit()
         assert lift_expired_suspensions() == 0
         member = db.session.scalar(select(Membership).where(Membership.user_id == person.id))

@@ -29,8 +29,10 @@ def test_due_jobs_run_once_per_interval(app):
 
 def test_the_scheduler_and_the_manifests_import_no_domain_code():
     """Is a job's code loaded only when it is due (a fresh interpreter importing the scheduler)?"""
-    code = ("import sys, backend.scheduler; "
-            "print(sorted(m for m in sys.modules if m.endswith(('.services', '.routes', '.models'))))")
+    code = (
+        "import sys, backend.scheduler; "
+        "print(sorted(m for m in sys.modules if m.endswith(('.services', '.routes', '.models'))))"
+    )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert loaded.strip() == "[]"
 

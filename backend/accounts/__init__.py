@@ -3,6 +3,8 @@
 from backend.core.manifest import Domain
 
 DOMAIN = Domain(
-    "accounts", layer="identity", models="backend.accounts.models",
+    "accounts",
+    layer="identity",
+    models="backend.accounts.models",
     blueprints=("backend.accounts.routes:auth_blp", "backend.accounts.routes:me_blp"),
 )

@@ -18,7 +18,7 @@ def normalize_phone(value: str) -> str | None:
     digits = _PHONE_SEPARATORS.sub("", value.strip())
     for prefix in ("+86", "0086", "86"):
         if digits.startswith(prefix) and len(digits) - len(prefix) == 11:
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     return f"+86{digits}" if _MAINLAND_MOBILE.match(digits) else None
 

@@ -17,9 +17,7 @@ class User(UserMixin, db.Model):
     so that their projects, comments and votes keep an author ("former resident")."""
 
     __tablename__ = "users"
-    __table_args__ = (
-        CheckConstraint("locale IN ('zh-CN', 'en')", name="locale_known"),
-    )
+    __table_args__ = (CheckConstraint("locale IN ('zh-CN', 'en')", name="locale_known"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)

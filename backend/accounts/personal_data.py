@@ -42,8 +42,7 @@ def export_for(actor) -> dict:
         "format_version": FORMAT_VERSION,
         "exported_at": utcnow().isoformat(),
         "user_id": user.id,
-        "privacy_notice": {"current_version": privacy.NOTICE_VERSION,
-                           "accepted_version": user.privacy_notice_version},
+        "privacy_notice": {"current_version": privacy.NOTICE_VERSION, "accepted_version": user.privacy_notice_version},
         "account": _account(user),
         **{name: module.export(user) for name, module in section_modules().items()},
     }

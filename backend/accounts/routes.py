@@ -140,11 +140,17 @@ def accept_privacy_notice(data):
 @me_blp.route("/export", methods=["GET"])
 @login_required
 @per_user("RATELIMIT_DATA_EXPORT")
-@me_blp.response(200, content_type="application/json",
-                 description="A JSON file with everything Linli holds about me, one section per domain")
+@me_blp.response(
+    200,
+    content_type="application/json",
+    description="A JSON file with everything Linli holds about me, one section per domain",
+)
 def export_my_data():
     """Download all my data (JSON): profile, memberships and household, posts, votes, sign-ups, inbox..."""
     data = personal_data.export_for(actor())
     filename = f"linli-my-data-{data['exported_at'][:10]}.json"
-    return Response(json.dumps(data, ensure_ascii=False, indent=1), mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"})
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=1),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": "no-store"},
+    )

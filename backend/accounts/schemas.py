@@ -92,12 +92,18 @@ class OwnUserSchema(ma.Schema):
     is_platform_admin = ma.fields.Boolean()
     created_at = ma.fields.DateTime()
     # The user object itself holds these columns; Function keeps them one nested object in the JSON.
-    privacy = ma.fields.Function(lambda user: PrivacyStateSchema().dump(user),
-                                 metadata={"type": "object", "properties": {
-                                     "accepted_version": {"type": "string", "nullable": True},
-                                     "accepted_at": {"type": "string", "format": "date-time", "nullable": True},
-                                     "current_version": {"type": "string"},
-                                     "needs_consent": {"type": "boolean"}}})
+    privacy = ma.fields.Function(
+        lambda user: PrivacyStateSchema().dump(user),
+        metadata={
+            "type": "object",
+            "properties": {
+                "accepted_version": {"type": "string", "nullable": True},
+                "accepted_at": {"type": "string", "format": "date-time", "nullable": True},
+                "current_version": {"type": "string"},
+                "needs_consent": {"type": "boolean"},
+            },
+        },
+    )
 
 
 class MeSchema(OwnUserSchema):

@@ -22,16 +22,19 @@ from backend.extensions import db
 MIN_PASSWORD_LENGTH = 10
 _TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
-register_messages("account", {
-    "invalid_credentials": {
-        "zh-CN": ("登录失败", "账号或密码不正确。"),
-        "en": ("Sign-in failed", "The account or password is not correct."),
+register_messages(
+    "account",
+    {
+        "invalid_credentials": {
+            "zh-CN": ("登录失败", "账号或密码不正确。"),
+            "en": ("Sign-in failed", "The account or password is not correct."),
+        },
+        "account_exists": {
+            "zh-CN": ("账号已存在", "该邮箱或手机号已注册，请直接登录。"),
+            "en": ("Account exists", "This e-mail or phone number is already registered; please sign in."),
+        },
     },
-    "account_exists": {
-        "zh-CN": ("账号已存在", "该邮箱或手机号已注册，请直接登录。"),
-        "en": ("Account exists", "This e-mail or phone number is already registered; please sign in."),
-    },
-})
+)
 
 # Other domains register functions that erase what they hold about a person who deletes the account.
 _account_erasers: list[Callable[[User], None]] = []
@@ -78,8 +81,15 @@ def check_password_strength(password: str, *, field: str = "password") -> None:
         raise ValidationFailed({field: ["too easy to guess"]})
 
 
-def register(*, password: str, display_name: str, email: str | None = None, phone: str | None = None,
-             locale: str = "zh-CN", privacy_consent: bool | None = None) -> User:
+def register(
+    *,
+    password: str,
+    display_name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    locale: str = "zh-CN",
+    privacy_consent: bool | None = None,
+) -> User:
     """Create an account, recording consent to the privacy notice when given.
 
     :raises ValidationFailed: bad identifier, weak password, ``consent_required`` (consent refused)
@@ -91,8 +101,13 @@ def register(*, password: str, display_name: str, email: str | None = None, phon
     column, value = (User.email, email) if email else (User.phone, phone)
     if db.session.scalar(select(User.id).where(column == value)):
         raise Conflict("account.account_exists")
-    user = User(email=email, phone=phone, password_hash=hash_password(password),
-                display_name=display_name.strip(), locale=locale)
+    user = User(
+        email=email,
+        phone=phone,
+        password_hash=hash_password(password),
+        display_name=display_name.strip(),
+        locale=locale,
+    )
     if privacy_consent:
         privacy.record_consent(user)
     db.session.add(user)
@@ -150,21 +165,34 @@ def load_session_user(user_id: str, token: str | None, *, max_age: timedelta) ->
     if not token or not user_id.isdigit():
         return None
     return db.session.scalar(
-        select(User).join(UserSession, UserSession.user_id == User.id).where(
-            User.id == int(user_id), User.deleted_at.is_(None), UserSession.token_hash == _token_hash(token),
-            UserSession.revoked_at.is_(None), UserSession.created_at > utcnow() - max_age))
+        select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == int(user_id),
+            User.deleted_at.is_(None),
+            UserSession.token_hash == _token_hash(token),
+            UserSession.revoked_at.is_(None),
+            UserSession.created_at > utcnow() - max_age,
+        )
+    )
 
 
 def end_session(token: str | None) -> None:
     if token:
-        db.session.execute(update(UserSession).where(UserSession.token_hash == _token_hash(token),
-                                                     UserSession.revoked_at.is_(None)).values(revoked_at=utcnow()))
+        db.session.execute(
+            update(UserSession)
+            .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
+            .values(revoked_at=utcnow())
+        )
 
 
 def revoke_sessions(user: User) -> None:
     """Sign the user out everywhere (password change, account deletion)."""
-    db.session.execute(update(UserSession).where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    db.session.execute(
+        update(UserSession)
+        .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
 
 
 def get_user(user_id: int) -> User | None:
@@ -185,8 +213,11 @@ def display_name_of(user_id_column):
 
 def delivery_profiles(user_ids: list[int]) -> dict[int, tuple[str, str, str | None, str | None]]:
     """{user id: (locale, timezone, quiet start, quiet end)} of live accounts, one query, for notifications."""
-    rows = db.session.execute(select(User.id, User.locale, User.timezone, User.quiet_hours_start, User.quiet_hours_end)
-                              .where(User.id.in_(user_ids), User.deleted_at.is_(None)))
+    rows = db.session.execute(
+        select(User.id, User.locale, User.timezone, User.quiet_hours_start, User.quiet_hours_end).where(
+            User.id.in_(user_ids), User.deleted_at.is_(None)
+        )
+    )
     return {row.id: (row.locale, row.timezone, row.quiet_hours_start, row.quiet_hours_end) for row in rows}
 
 

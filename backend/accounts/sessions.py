@@ -44,8 +44,9 @@ def load_user(user_id: str):
     seen = session.get(SEEN_KEY, 0)
     if now - seen > current_app.config["SESSION_IDLE_SECONDS"]:
         return None
-    user = services.load_session_user(user_id, session.get(TOKEN_KEY),
-                                      max_age=timedelta(seconds=current_app.config["SESSION_ABSOLUTE_SECONDS"]))
+    user = services.load_session_user(
+        user_id, session.get(TOKEN_KEY), max_age=timedelta(seconds=current_app.config["SESSION_ABSOLUTE_SECONDS"])
+    )
     if user is not None and now - seen > SEEN_REFRESH_SECONDS:
         session[SEEN_KEY] = now
     return user

@@ -3,9 +3,19 @@
 from backend.core.manifest import HOUR, Domain, Job
 
 DOMAIN = Domain(
-    "aid", layer="content", models="backend.aid.models", blueprints=("backend.aid.routes:blp",),
-    targets="backend.aid.targets", personal_data="backend.aid.personal_data",
-    jobs=(Job("expire-aid", "backend.aid.services:expire_posts", HOUR,
-              description="mark open aid posts whose date has passed as expired"),),
+    "aid",
+    layer="content",
+    models="backend.aid.models",
+    blueprints=("backend.aid.routes:blp",),
+    targets="backend.aid.targets",
+    personal_data="backend.aid.personal_data",
+    jobs=(
+        Job(
+            "expire-aid",
+            "backend.aid.services:expire_posts",
+            HOUR,
+            description="mark open aid posts whose date has passed as expired",
+        ),
+    ),
     seed="backend.aid.demo:seed_aid",
 )

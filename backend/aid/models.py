@@ -21,24 +21,41 @@ from backend.core.states import Machine
 from backend.extensions import db
 
 KINDS = ("offer", "request")
-CATEGORIES = ("errands", "elderly_companionship", "childcare", "repairs", "lending", "tutoring", "health_escort",
-              "emotional_support", "other")
+CATEGORIES = (
+    "errands",
+    "elderly_companionship",
+    "childcare",
+    "repairs",
+    "lending",
+    "tutoring",
+    "health_escort",
+    "emotional_support",
+    "other",
+)
 STATUSES = ("open", "matched", "completed", "closed", "expired")
 RESPONSE_STATUSES = ("open", "accepted", "declined")
 
 # A post is matched when its author accepts a response, completed when either party marks it done.
-AID_STATES = Machine("aid", {
-    "match": ("open", "matched"),
-    "complete": ("matched", "completed"),
-    "close": (("open", "matched"), "closed"),
-    "reopen": (("closed", "expired"), "open"),
-    "expire": ("open", "expired"),
-}, noun=("这条互助", "The aid post"))
-AID_RESPONSE_STATES = Machine("aid_response", {
-    "accept": ("open", "accepted"),
-    "decline": ("open", "declined"),
-    "reopen": (("open", "accepted", "declined"), "open"),
-}, noun=("这条回应", "The response"))
+AID_STATES = Machine(
+    "aid",
+    {
+        "match": ("open", "matched"),
+        "complete": ("matched", "completed"),
+        "close": (("open", "matched"), "closed"),
+        "reopen": (("closed", "expired"), "open"),
+        "expire": ("open", "expired"),
+    },
+    noun=("这条互助", "The aid post"),
+)
+AID_RESPONSE_STATES = Machine(
+    "aid_response",
+    {
+        "accept": ("open", "accepted"),
+        "decline": ("open", "declined"),
+        "reopen": (("open", "accepted", "declined"), "open"),
+    },
+    noun=("这条回应", "The response"),
+)
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:

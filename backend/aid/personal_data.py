@@ -15,9 +15,11 @@ def export(user) -> dict:
     return {
         "posts": rows_of(select(AidPost).where(or_(AidPost.author_id == user.id, AidPost.helper_id == user.id))),
         "responses": rows_of(select(AidResponse).where(AidResponse.responder_id == user.id)),
-        "thanks": rows_of(select(AidThanks).where(or_(AidThanks.from_user_id == user.id,
-                                                      AidThanks.to_user_id == user.id))),
-        "time_bank": rows_of(select(TimeBankEntry).where(or_(TimeBankEntry.giver_id == user.id,
-                                                             TimeBankEntry.receiver_id == user.id))),
+        "thanks": rows_of(
+            select(AidThanks).where(or_(AidThanks.from_user_id == user.id, AidThanks.to_user_id == user.id))
+        ),
+        "time_bank": rows_of(
+            select(TimeBankEntry).where(or_(TimeBankEntry.giver_id == user.id, TimeBankEntry.receiver_id == user.id))
+        ),
         "blocked": rows_of(select(UserBlock).where(UserBlock.blocker_id == user.id)),
     }

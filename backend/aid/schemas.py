@@ -138,4 +138,3 @@ class CommunityTimeBankSchema(ma.Schema):
     receivers = ma.fields.Integer()
     completed_posts = ma.fields.Integer()
     by_category = ma.fields.List(ma.fields.Nested(CategoryTotalSchema))
-

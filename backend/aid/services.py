@@ -37,40 +37,43 @@ from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
 
-register_messages("aid", {
-    "aid_not_open": {
-        "zh-CN": ("已不再接受回应", "这条互助已经匹配、完成或关闭。"),
-        "en": ("No longer open", "This post is already matched, completed or closed."),
+register_messages(
+    "aid",
+    {
+        "aid_not_open": {
+            "zh-CN": ("已不再接受回应", "这条互助已经匹配、完成或关闭。"),
+            "en": ("No longer open", "This post is already matched, completed or closed."),
+        },
+        "aid_expired": {
+            "zh-CN": ("已过期", "这条互助的时间已经过了。"),
+            "en": ("Expired", "The date of this post has passed."),
+        },
+        "own_post": {
+            "zh-CN": ("不能回应自己", "你不能回应自己发布的互助。"),
+            "en": ("Your own post", "You cannot respond to your own post."),
+        },
+        "already_responded": {
+            "zh-CN": ("已经回应过", "你已经回应过这条互助。"),
+            "en": ("Already responded", "You have already responded to this post."),
+        },
+        "aid_not_matched": {
+            "zh-CN": ("尚未匹配", "先接受一位邻居的回应，才能标记完成。"),
+            "en": ("Not matched", "Accept a neighbour's response before marking it done."),
+        },
+        "already_done": {
+            "zh-CN": ("已标记完成", "你已经标记过完成。"),
+            "en": ("Already marked done", "You have already marked this done."),
+        },
+        "already_thanked": {
+            "zh-CN": ("已经致谢", "这条互助已经有一条感谢了。"),
+            "en": ("Already thanked", "This help has already been thanked."),
+        },
+        "aid_not_completed": {
+            "zh-CN": ("尚未完成", "互助完成后才能致谢。"),
+            "en": ("Not completed", "Thanks can be given once the help is done."),
+        },
     },
-    "aid_expired": {
-        "zh-CN": ("已过期", "这条互助的时间已经过了。"),
-        "en": ("Expired", "The date of this post has passed."),
-    },
-    "own_post": {
-        "zh-CN": ("不能回应自己", "你不能回应自己发布的互助。"),
-        "en": ("Your own post", "You cannot respond to your own post."),
-    },
-    "already_responded": {
-        "zh-CN": ("已经回应过", "你已经回应过这条互助。"),
-        "en": ("Already responded", "You have already responded to this post."),
-    },
-    "aid_not_matched": {
-        "zh-CN": ("尚未匹配", "先接受一位邻居的回应，才能标记完成。"),
-        "en": ("Not matched", "Accept a neighbour's response before marking it done."),
-    },
-    "already_done": {
-        "zh-CN": ("已标记完成", "你已经标记过完成。"),
-        "en": ("Already marked done", "You have already marked this done."),
-    },
-    "already_thanked": {
-        "zh-CN": ("已经致谢", "这条互助已经有一条感谢了。"),
-        "en": ("Already thanked", "This help has already been thanked."),
-    },
-    "aid_not_completed": {
-        "zh-CN": ("尚未完成", "互助完成后才能致谢。"),
-        "en": ("Not completed", "Thanks can be given once the help is done."),
-    },
-})
+)
 
 MAX_HOURS = 24
 ACTIONS = ("respond", "accept", "complete", "thank", "close", "reopen")  # what a viewer may do with a post
@@ -79,19 +82,27 @@ RESPONSE_FIELDS_SHOWN_TO_AUTHOR = "all"  # the author sees every response; other
 
 # --- helpers ------------------------------------------------------------------------------------
 
+
 def time_bank_enabled(community_id: int) -> bool:
     return bool(communities.get_community(community_id).setting("time_bank", True))
 
 
 def _blocked_either_way(user_id: int):
     """Ids of people who blocked `user_id` or whom `user_id` blocked: hidden from each other's board."""
-    return select(UserBlock.blocker_id).where(UserBlock.blocked_id == user_id).union(
-        select(UserBlock.blocked_id).where(UserBlock.blocker_id == user_id))
+    return (
+        select(UserBlock.blocker_id)
+        .where(UserBlock.blocked_id == user_id)
+        .union(select(UserBlock.blocked_id).where(UserBlock.blocker_id == user_id))
+    )
 
 
 def is_blocked_by(blocker_id: int, user_id: int) -> bool:
-    return db.session.scalar(select(UserBlock.id).where(
-        UserBlock.blocker_id == blocker_id, UserBlock.blocked_id == user_id)) is not None
+    return (
+        db.session.scalar(
+            select(UserBlock.id).where(UserBlock.blocker_id == blocker_id, UserBlock.blocked_id == user_id)
+        )
+        is not None
+    )
 
 
 def _post_or_404(post_id: int) -> AidPost:
@@ -107,7 +118,9 @@ def can_see(actor, post: AidPost) -> bool:
     member = access.membership(actor, post.community_id)
     if member is None or not member.is_verified:
         return False
-    if post.author_id != actor.id and (is_blocked_by(post.author_id, actor.id) or is_blocked_by(actor.id, post.author_id)):
+    if post.author_id != actor.id and (
+        is_blocked_by(post.author_id, actor.id) or is_blocked_by(actor.id, post.author_id)
+    ):
         return False
     return not post.is_hidden or access.sees_hidden(actor, post.author_id, post.community_id)
 
@@ -151,23 +164,39 @@ def present(actor, posts: list[AidPost], *, detail: bool = False) -> list[AidPos
     """What this viewer sees of the posts besides their columns: how many responses; on a post's page the
     responses (its author only), their own response, hours, thanks, their role and `can`."""
     if not detail:
-        counts = dict(db.session.execute(
-            select(AidResponse.post_id, func.count()).where(AidResponse.post_id.in_([p.id for p in posts]))
-            .group_by(AidResponse.post_id)).all()) if posts else {}
+        counts = (
+            dict(
+                db.session.execute(
+                    select(AidResponse.post_id, func.count())
+                    .where(AidResponse.post_id.in_([p.id for p in posts]))
+                    .group_by(AidResponse.post_id)
+                ).all()
+            )
+            if posts
+            else {}
+        )
         for post in posts:
             post.response_count = counts.get(post.id, 0)
         return posts
     for post in posts:
-        responses = list(db.session.scalars(select(AidResponse).where(AidResponse.post_id == post.id)
-                                            .order_by(AidResponse.id)))
+        responses = list(
+            db.session.scalars(select(AidResponse).where(AidResponse.post_id == post.id).order_by(AidResponse.id))
+        )
         post.response_count = len(responses)
         post.responses = responses if actor.id == post.author_id else []
         post.my_response = next((r for r in responses if r.responder_id == actor.id), None)
         entry = db.session.scalar(select(TimeBankEntry).where(TimeBankEntry.post_id == post.id))
         post.hours = round(entry.minutes / 60, 2) if entry else None
         post.thanks = db.session.scalar(select(AidThanks).where(AidThanks.post_id == post.id))
-        post.viewer_role = ("author" if actor.id == post.author_id else "helper" if actor.id == post.helper_id
-                            else "responder" if post.my_response else None)
+        post.viewer_role = (
+            "author"
+            if actor.id == post.author_id
+            else "helper"
+            if actor.id == post.helper_id
+            else "responder"
+            if post.my_response
+            else None
+        )
         post.can = abilities(actor, post)
     return posts
 
@@ -183,8 +212,12 @@ def abilities(actor, post: AidPost) -> dict[str, bool]:
         # Whoever sees the post is not blocked by its author (can_see): no block to look up again.
         "respond": not author and status == "open" and not _is_past(post.needed_at) and post.my_response is None,
         "accept": author and status == "open" and any(r.status == "open" for r in post.responses),
-        "complete": (post.is_party(actor.id) and post.helper_id is not None and status in ("matched", "completed")
-                     and side_done is None),
+        "complete": (
+            post.is_party(actor.id)
+            and post.helper_id is not None
+            and status in ("matched", "completed")
+            and side_done is None
+        ),
         "thank": actor.id == post.receiver_id and status == "completed" and post.thanks is None,
         "close": author and AID_STATES.allows(post, "close"),
         "reopen": author and AID_STATES.allows(post, "reopen"),
@@ -193,8 +226,19 @@ def abilities(actor, post: AidPost) -> dict[str, bool]:
 
 # --- posts --------------------------------------------------------------------------------------
 
-def create_post(actor, community_id: int, *, kind: str, category: str, title: str, body: str = "",
-                needed_at: datetime | None = None, grid_id: int | None = None, at_home: bool = False) -> AidPost:
+
+def create_post(
+    actor,
+    community_id: int,
+    *,
+    kind: str,
+    category: str,
+    title: str,
+    body: str = "",
+    needed_at: datetime | None = None,
+    grid_id: int | None = None,
+    at_home: bool = False,
+) -> AidPost:
     """A verified resident offers or asks for help. Contact details are never part of a post.
 
     :raises Forbidden: not a verified member
@@ -206,21 +250,41 @@ def create_post(actor, community_id: int, *, kind: str, category: str, title: st
         raise ValidationFailed({"needed_at": ["must be in the future"]})
     if needed_at is not None and needed_at > utcnow() + timedelta(days=366):
         raise ValidationFailed({"needed_at": ["at most one year ahead"]})
-    post = AidPost(community_id=community_id, author_id=actor.id, kind=kind, category=category, title=title.strip(),
-                   body=body.strip(), grid_id=grid_id, needed_at=needed_at, is_at_home=at_home, status="open")
+    post = AidPost(
+        community_id=community_id,
+        author_id=actor.id,
+        kind=kind,
+        category=category,
+        title=title.strip(),
+        body=body.strip(),
+        grid_id=grid_id,
+        needed_at=needed_at,
+        is_at_home=at_home,
+        status="open",
+    )
     db.session.add(post)
     db.session.flush()
     moderation.hold_if_filtered("aid", post, post.title, post.body)
     return present(actor, [post], detail=True)[0]
 
 
-def list_posts(actor, community_id: int, *, kind: str | None = None, category: str | None = None,
-               grid_id: int | None = None, status: str | None = None, mine: str | None = None,
-               limit: int = 20, cursor: str | None = None) -> Page:
+def list_posts(
+    actor,
+    community_id: int,
+    *,
+    kind: str | None = None,
+    category: str | None = None,
+    grid_id: int | None = None,
+    status: str | None = None,
+    mine: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
     """The aid board (open, not past their date, by default), newest first; `mine` = authored | responded."""
     access.require_verified(actor, community_id)
-    stmt = select(AidPost).where(AidPost.community_id == community_id,
-                                 AidPost.author_id.not_in(_blocked_either_way(actor.id)))
+    stmt = select(AidPost).where(
+        AidPost.community_id == community_id, AidPost.author_id.not_in(_blocked_either_way(actor.id))
+    )
     stmt = stmt.where(access.unhidden_or_own(actor, community_id, AidPost.is_hidden, AidPost.author_id))
     if mine == "authored":
         stmt = stmt.where(AidPost.author_id == actor.id)
@@ -269,8 +333,7 @@ def respond(actor, post_id: int, *, message: str) -> AidResponse:
             db.session.flush()
     except IntegrityError:
         raise Conflict("already_responded") from None
-    notify([post.author_id], "aid_response", _context(post, response_id=response.id),
-           community_id=post.community_id)
+    notify([post.author_id], "aid_response", _context(post, response_id=response.id), community_id=post.community_id)
     return response
 
 
@@ -293,14 +356,21 @@ def accept_response(actor, post_id: int, response_id: int) -> AidPost:
     AID_RESPONSE_STATES.check(response, "accept")
     # Conditional update: two accepts racing (two tabs) cannot both match the post.
     matched = db.session.execute(
-        update(AidPost).where(AidPost.id == post.id, AidPost.status.in_(AID_STATES.sources("match")))
+        update(AidPost)
+        .where(AidPost.id == post.id, AidPost.status.in_(AID_STATES.sources("match")))
         .values(status=AID_STATES.target("match"), helper_id=response.responder_id, accepted_response_id=response.id)
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not matched:
         raise Conflict("aid.aid_not_open")
     db.session.refresh(post)
-    others = list(db.session.scalars(select(AidResponse).where(
-        AidResponse.post_id == post.id, AidResponse.id != response.id, AidResponse.status == "open")))
+    others = list(
+        db.session.scalars(
+            select(AidResponse).where(
+                AidResponse.post_id == post.id, AidResponse.id != response.id, AidResponse.status == "open"
+            )
+        )
+    )
     AID_RESPONSE_STATES.move(response, "accept")
     for other in others:
         AID_RESPONSE_STATES.move(other, "decline")
@@ -349,16 +419,28 @@ def _record_hours(post: AidPost, minutes: int) -> None:
     """One ledger row per post; a second figure (from the other side) is ignored: the first one wins."""
     try:
         with db.session.begin_nested():
-            db.session.add(TimeBankEntry(community_id=post.community_id, post_id=post.id, giver_id=post.giver_id,
-                                         receiver_id=post.receiver_id, minutes=minutes))
+            db.session.add(
+                TimeBankEntry(
+                    community_id=post.community_id,
+                    post_id=post.id,
+                    giver_id=post.giver_id,
+                    receiver_id=post.receiver_id,
+                    minutes=minutes,
+                )
+            )
             db.session.flush()
     except IntegrityError:
         pass
 
 
 def _add_thanks(post: AidPost, actor, text: str) -> AidThanks:
-    thanks = AidThanks(post_id=post.id, community_id=post.community_id, from_user_id=actor.id,
-                       to_user_id=post.giver_id, text=text.strip())
+    thanks = AidThanks(
+        post_id=post.id,
+        community_id=post.community_id,
+        from_user_id=actor.id,
+        to_user_id=post.giver_id,
+        text=text.strip(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(thanks)
@@ -425,12 +507,19 @@ def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost
 def expire_posts(now: datetime | None = None) -> int:
     """Mark open posts whose date has passed as expired (job / `flask expire-aid`)."""
     return db.session.execute(
-        update(AidPost).where(AidPost.status.in_(AID_STATES.sources("expire")), AidPost.needed_at.is_not(None),
-                              AidPost.needed_at <= (now or utcnow()))
-        .values(status=AID_STATES.target("expire")).execution_options(synchronize_session=False)).rowcount
+        update(AidPost)
+        .where(
+            AidPost.status.in_(AID_STATES.sources("expire")),
+            AidPost.needed_at.is_not(None),
+            AidPost.needed_at <= (now or utcnow()),
+        )
+        .values(status=AID_STATES.target("expire"))
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 # --- thanks on a profile -----------------------------------------------------------------------
+
 
 def list_thanks(actor, user_id: int, community_id: int, *, limit: int = 20, cursor: str | None = None) -> Page:
     """Thank-yous a person received in a community: text, category, who said it. Nothing personal."""
@@ -441,6 +530,7 @@ def list_thanks(actor, user_id: int, community_id: int, *, limit: int = 20, curs
 
 # --- blocks -------------------------------------------------------------------------------------
 
+
 def block(actor, user_id: int) -> UserBlock:
     """Stop someone from responding to my posts and from seeing them (idempotent)."""
     access.require_user(actor)
@@ -448,8 +538,9 @@ def block(actor, user_id: int) -> UserBlock:
         raise ValidationFailed({"user_id": ["you cannot block yourself"]})
     if accounts.get_user(user_id) is None:
         raise NotFound()
-    existing = db.session.scalar(select(UserBlock).where(UserBlock.blocker_id == actor.id,
-                                                         UserBlock.blocked_id == user_id))
+    existing = db.session.scalar(
+        select(UserBlock).where(UserBlock.blocker_id == actor.id, UserBlock.blocked_id == user_id)
+    )
     if existing:
         return existing
     entry = UserBlock(blocker_id=actor.id, blocked_id=user_id)
@@ -458,15 +549,17 @@ def block(actor, user_id: int) -> UserBlock:
             db.session.add(entry)
             db.session.flush()
     except IntegrityError:  # the same block from another tab won the race
-        entry = db.session.scalar(select(UserBlock).where(UserBlock.blocker_id == actor.id,
-                                                          UserBlock.blocked_id == user_id))
+        entry = db.session.scalar(
+            select(UserBlock).where(UserBlock.blocker_id == actor.id, UserBlock.blocked_id == user_id)
+        )
     return entry
 
 
 def unblock(actor, user_id: int) -> None:
     access.require_user(actor)
-    entry = db.session.scalar(select(UserBlock).where(UserBlock.blocker_id == actor.id,
-                                                      UserBlock.blocked_id == user_id))
+    entry = db.session.scalar(
+        select(UserBlock).where(UserBlock.blocker_id == actor.id, UserBlock.blocked_id == user_id)
+    )
     if entry:
         db.session.delete(entry)
         db.session.flush()
@@ -480,6 +573,7 @@ def list_blocks(actor, *, limit: int = 20, cursor: str | None = None) -> Page:
 
 # --- time bank ----------------------------------------------------------------------------------
 
+
 def _sum_minutes(*conditions) -> int:
     return db.session.scalar(select(func.coalesce(func.sum(TimeBankEntry.minutes), 0)).where(*conditions)) or 0
 
@@ -489,34 +583,59 @@ def my_time_bank(actor, community_id: int, *, limit: int = 20, cursor: str | Non
     access.require_member(actor, community_id)
     given = _sum_minutes(TimeBankEntry.community_id == community_id, TimeBankEntry.giver_id == actor.id)
     received = _sum_minutes(TimeBankEntry.community_id == community_id, TimeBankEntry.receiver_id == actor.id)
-    page = paginate(select(TimeBankEntry).where(
-        TimeBankEntry.community_id == community_id,
-        or_(TimeBankEntry.giver_id == actor.id, TimeBankEntry.receiver_id == actor.id)),
-        [SortKey(TimeBankEntry.id, descending=True)], limit=limit, cursor=cursor)
+    page = paginate(
+        select(TimeBankEntry).where(
+            TimeBankEntry.community_id == community_id,
+            or_(TimeBankEntry.giver_id == actor.id, TimeBankEntry.receiver_id == actor.id),
+        ),
+        [SortKey(TimeBankEntry.id, descending=True)],
+        limit=limit,
+        cursor=cursor,
+    )
     people = accounts.users_by_id({e.giver_id for e in page.items} | {e.receiver_id for e in page.items})
     for entry in page.items:
         entry.direction = "given" if entry.giver_id == actor.id else "received"
         entry.other = people.get(entry.receiver_id if entry.direction == "given" else entry.giver_id)
-    return {"enabled": time_bank_enabled(community_id), "given_hours": round(given / 60, 2),
-            "received_hours": round(received / 60, 2), "balance_hours": round((given - received) / 60, 2),
-            "items": page.items, "next_cursor": page.next_cursor}
+    return {
+        "enabled": time_bank_enabled(community_id),
+        "given_hours": round(given / 60, 2),
+        "received_hours": round(received / 60, 2),
+        "balance_hours": round((given - received) / 60, 2),
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+    }
 
 
 def community_time_bank(actor, community_id: int) -> dict:
     """Committee totals: hours exchanged, people giving and receiving, by category."""
     access.require_committee(actor, community_id)
     in_community = TimeBankEntry.community_id == community_id
-    entries, minutes, givers, receivers = db.session.execute(select(
-        func.count(TimeBankEntry.id), func.coalesce(func.sum(TimeBankEntry.minutes), 0),
-        func.count(func.distinct(TimeBankEntry.giver_id)), func.count(func.distinct(TimeBankEntry.receiver_id)),
-    ).where(in_community)).one()
+    entries, minutes, givers, receivers = db.session.execute(
+        select(
+            func.count(TimeBankEntry.id),
+            func.coalesce(func.sum(TimeBankEntry.minutes), 0),
+            func.count(func.distinct(TimeBankEntry.giver_id)),
+            func.count(func.distinct(TimeBankEntry.receiver_id)),
+        ).where(in_community)
+    ).one()
     by_category = db.session.execute(
         select(AidPost.category, func.count(TimeBankEntry.id), func.sum(TimeBankEntry.minutes))
-        .join(AidPost, AidPost.id == TimeBankEntry.post_id).where(in_community)
-        .group_by(AidPost.category).order_by(AidPost.category)).all()
-    completed = db.session.scalar(select(func.count()).select_from(AidPost).where(
-        AidPost.community_id == community_id, AidPost.status == "completed"))
-    return {"enabled": time_bank_enabled(community_id), "entries": entries, "total_hours": round(minutes / 60, 2),
-            "givers": givers, "receivers": receivers, "completed_posts": completed,
-            "by_category": [{"category": c, "entries": n, "hours": round((m or 0) / 60, 2)}
-                            for c, n, m in by_category]}
+        .join(AidPost, AidPost.id == TimeBankEntry.post_id)
+        .where(in_community)
+        .group_by(AidPost.category)
+        .order_by(AidPost.category)
+    ).all()
+    completed = db.session.scalar(
+        select(func.count())
+        .select_from(AidPost)
+        .where(AidPost.community_id == community_id, AidPost.status == "completed")
+    )
+    return {
+        "enabled": time_bank_enabled(community_id),
+        "entries": entries,
+        "total_hours": round(minutes / 60, 2),
+        "givers": givers,
+        "receivers": receivers,
+        "completed_posts": completed,
+        "by_category": [{"category": c, "entries": n, "hours": round((m or 0) / 60, 2)} for c, n, m in by_category],
+    }

@@ -9,12 +9,15 @@ from backend.core.db import UTCDateTime, utcnow
 from backend.core.errors import DomainError, register_messages
 from backend.extensions import db
 
-register_messages("audit", {
-    "audit_log_append_only": {
-        "zh-CN": ("审计日志不可修改", "审计日志只能追加，不能修改或删除。"),
-        "en": ("Audit log is append-only", "Audit entries can be added, never changed or removed."),
+register_messages(
+    "audit",
+    {
+        "audit_log_append_only": {
+            "zh-CN": ("审计日志不可修改", "审计日志只能追加，不能修改或删除。"),
+            "en": ("Audit log is append-only", "Audit entries can be added, never changed or removed."),
+        },
     },
-})
+)
 
 
 class AuditLogAppendOnly(DomainError):
@@ -52,5 +55,6 @@ def _refuse_change(_mapper, _connection, _entry):
 @event.listens_for(Session, "do_orm_execute")
 def _refuse_bulk_change(state):
     if (state.is_update or state.is_delete) and any(
-            getattr(m, "class_", None) is AuditEntry for m in state.all_mappers):
+        getattr(m, "class_", None) is AuditEntry for m in state.all_mappers
+    ):
         raise AuditLogAppendOnly()

@@ -7,19 +7,42 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 
 
-def record(actor, action: str, target_type: str, target_id: int | None, *, community_id: int | None,
-           reason: str = "", before: dict | None = None, after: dict | None = None) -> AuditEntry:
+def record(
+    actor,
+    action: str,
+    target_type: str,
+    target_id: int | None,
+    *,
+    community_id: int | None,
+    reason: str = "",
+    before: dict | None = None,
+    after: dict | None = None,
+) -> AuditEntry:
     """Append one entry in the current transaction: the action and its log commit or fail together."""
-    entry = AuditEntry(community_id=community_id, actor_id=getattr(actor, "id", None), action=action,
-                       target_type=target_type, target_id=target_id, reason=reason or "",
-                       before=before, after=after)
+    entry = AuditEntry(
+        community_id=community_id,
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        reason=reason or "",
+        before=before,
+        after=after,
+    )
     db.session.add(entry)
     db.session.flush()
     return entry
 
 
-def entries(community_id: int, *, action: str | None = None, actor_id: int | None = None,
-            target_type: str | None = None, limit: int = 20, cursor: str | None = None) -> Page:
+def entries(
+    community_id: int,
+    *,
+    action: str | None = None,
+    actor_id: int | None = None,
+    target_type: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
     """One page of a community's log, newest first; `action` matches a prefix ("moderation." for all of them).
 
     The caller decides who may read it (the committee, through moderation).

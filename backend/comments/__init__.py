@@ -3,6 +3,10 @@
 from backend.core.manifest import Domain
 
 DOMAIN = Domain(
-    "comments", layer="shared", models="backend.comments.models", blueprints=("backend.comments.routes:blp",),
-    targets="backend.comments.targets", personal_data="backend.comments.personal_data",
+    "comments",
+    layer="shared",
+    models="backend.comments.models",
+    blueprints=("backend.comments.routes:blp",),
+    targets="backend.comments.targets",
+    personal_data="backend.comments.personal_data",
 )

@@ -6,8 +6,9 @@ from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.ratelimit import per_user
 from backend.core.web import actor
 
-blp = Blueprint("comments", __name__, url_prefix="/api/v1", description="Comments on projects, reports, aid, "
-                "activities and notices")
+blp = Blueprint(
+    "comments", __name__, url_prefix="/api/v1", description="Comments on projects, reports, aid, activities and notices"
+)
 
 # The plural segment of a commentable kind (projects, reports, aid, activities, notices: API contract),
 # handed to the views as the kind (project, report, ...) by the converter of backend.core.targets.
@@ -21,8 +22,7 @@ TARGETS = "<target_path:target>"
 def list_comments(args, page, target, target_id):
     """A thread: top-level comments (newest or oldest first) with their first replies, or one comment's
     replies with `parent_id`. Readable by whoever can see the target."""
-    return services.list_comments(actor(), target, target_id, order=args["order"], parent_id=args["parent_id"],
-                                  **page)
+    return services.list_comments(actor(), target, target_id, order=args["order"], parent_id=args["parent_id"], **page)
 
 
 @blp.route(f"/{TARGETS}/<int:target_id>/comments", methods=["POST"])

@@ -11,8 +11,7 @@ class CommentSchema(ma.Schema):
 
     id = ma.fields.Integer()
     parent_id = ma.fields.Integer(allow_none=True)
-    author = ma.fields.Function(lambda c: None if c.is_deleted else PublicUserSchema().dump(c.author),
-                                allow_none=True)
+    author = ma.fields.Function(lambda c: None if c.is_deleted else PublicUserSchema().dump(c.author), allow_none=True)
     body = ma.fields.Function(lambda c: "" if c.is_deleted else c.body)
     is_deleted = ma.fields.Boolean()
     is_hidden = ma.fields.Boolean()

@@ -29,20 +29,23 @@ REPLIES_PREVIEW = 20
 ORDERS = ("newest", "oldest")
 ACTIONS = ("edit", "delete", "reply", "flag")  # what a viewer may do with a comment (`can`)
 
-register_messages("comment", {
-    "edit_window_closed": {
-        "zh-CN": ("无法修改", "评论只能在发布后 15 分钟内修改。"),
-        "en": ("Too late to edit", "A comment can only be edited within 15 minutes of posting."),
+register_messages(
+    "comment",
+    {
+        "edit_window_closed": {
+            "zh-CN": ("无法修改", "评论只能在发布后 15 分钟内修改。"),
+            "en": ("Too late to edit", "A comment can only be edited within 15 minutes of posting."),
+        },
+        "comment_deleted": {
+            "zh-CN": ("评论已删除", "这条评论已被删除。"),
+            "en": ("Comment deleted", "This comment has been deleted."),
+        },
+        "reply_depth": {
+            "zh-CN": ("无法回复", "只能回复一级评论，不能回复回复。"),
+            "en": ("Cannot reply here", "Replies go to top-level comments only, not to other replies."),
+        },
     },
-    "comment_deleted": {
-        "zh-CN": ("评论已删除", "这条评论已被删除。"),
-        "en": ("Comment deleted", "This comment has been deleted."),
-    },
-    "reply_depth": {
-        "zh-CN": ("无法回复", "只能回复一级评论，不能回复回复。"),
-        "en": ("Cannot reply here", "Replies go to top-level comments only, not to other replies."),
-    },
-})
+)
 
 
 def _thread_target(kind: str) -> targets.Target:
@@ -96,14 +99,27 @@ def abilities(actor, comment: Comment) -> dict[str, bool]:
     member = access.membership(actor, comment.community_id)  # loaded once per request and community
     active = member is not None and member.status != "suspended"
     mine = comment.author_id == actor.id
-    return {"edit": mine and active and utcnow() - comment.created_at <= EDIT_WINDOW, "delete": mine,
-            "reply": active and comment.parent_id is None, "flag": active and not mine}
+    return {
+        "edit": mine and active and utcnow() - comment.created_at <= EDIT_WINDOW,
+        "delete": mine,
+        "reply": active and comment.parent_id is None,
+        "flag": active and not mine,
+    }
 
 
 # --- reading -------------------------------------------------------------------------------------
 
-def list_comments(actor, target_type: str, target_id: int, *, order: str = "oldest", parent_id: int | None = None,
-                  limit: int = 20, cursor: str | None = None) -> Page:
+
+def list_comments(
+    actor,
+    target_type: str,
+    target_id: int,
+    *,
+    order: str = "oldest",
+    parent_id: int | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
     """One page of a thread: top-level comments with their first replies, or the replies of `parent_id`.
 
     :raises NotFound: unknown or invisible target, or a parent that is not a top-level comment of it
@@ -111,12 +127,14 @@ def list_comments(actor, target_type: str, target_id: int, *, order: str = "olde
     if order not in ORDERS:
         raise ValidationFailed({"order": [f"one of {', '.join(ORDERS)}"]})
     _visible_target(actor, target_type, target_id)
-    stmt = select(Comment).where(Comment.target_type == target_type, Comment.target_id == target_id,
-                                 _visible_to(actor))
+    stmt = select(Comment).where(Comment.target_type == target_type, Comment.target_id == target_id, _visible_to(actor))
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
-        if parent is None or (parent.target_type, parent.target_id) != (target_type, target_id) \
-                or parent.parent_id is not None:
+        if (
+            parent is None
+            or (parent.target_type, parent.target_id) != (target_type, target_id)
+            or parent.parent_id is not None
+        ):
             raise NotFound()
         stmt = stmt.where(Comment.parent_id == parent_id)
     else:
@@ -136,11 +154,19 @@ def _attach_replies(actor, comments: list[Comment]) -> None:
     ids = [c.id for c in comments]
     if not ids:
         return
-    ranked = (select(Comment.id, func.row_number().over(partition_by=Comment.parent_id, order_by=Comment.id)
-                     .label("position"))
-              .where(Comment.parent_id.in_(ids), _visible_to(actor)).subquery())
-    replies = db.session.scalars(select(Comment).join(ranked, ranked.c.id == Comment.id)
-                                 .where(ranked.c.position <= REPLIES_PREVIEW).order_by(Comment.id)).all()
+    ranked = (
+        select(
+            Comment.id, func.row_number().over(partition_by=Comment.parent_id, order_by=Comment.id).label("position")
+        )
+        .where(Comment.parent_id.in_(ids), _visible_to(actor))
+        .subquery()
+    )
+    replies = db.session.scalars(
+        select(Comment)
+        .join(ranked, ranked.c.id == Comment.id)
+        .where(ranked.c.position <= REPLIES_PREVIEW)
+        .order_by(Comment.id)
+    ).all()
     by_id = {c.id: c for c in comments}
     for reply in replies:
         by_id[reply.parent_id].replies.append(reply)
@@ -152,8 +178,13 @@ def counts_for(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
     ids = list(target_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(select(CommentThread.target_id, CommentThread.comments_count).where(
-        CommentThread.target_type == target_type, CommentThread.target_id.in_(ids))).all())
+    return dict(
+        db.session.execute(
+            select(CommentThread.target_id, CommentThread.comments_count).where(
+                CommentThread.target_type == target_type, CommentThread.target_id.in_(ids)
+            )
+        ).all()
+    )
 
 
 def get_comment(comment_id: int) -> Comment:
@@ -165,12 +196,15 @@ def get_comment(comment_id: int) -> Comment:
 
 # --- writing -------------------------------------------------------------------------------------
 
+
 def _change_count(target_type: str, target_id: int, delta: int) -> None:
     """comments_count += delta in SQL; the thread row is created by the first comment (race-safe)."""
-    stmt = (update(CommentThread).where(CommentThread.target_type == target_type,
-                                        CommentThread.target_id == target_id)
-            .values(comments_count=CommentThread.comments_count + delta)
-            .execution_options(synchronize_session=False))
+    stmt = (
+        update(CommentThread)
+        .where(CommentThread.target_type == target_type, CommentThread.target_id == target_id)
+        .values(comments_count=CommentThread.comments_count + delta)
+        .execution_options(synchronize_session=False)
+    )
     if db.session.execute(stmt).rowcount or delta < 0:
         return
     try:
@@ -198,21 +232,33 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
     parent = None
     if parent_id is not None:
         parent = db.session.get(Comment, parent_id)
-        if parent is None or (parent.target_type, parent.target_id) != (target_type, target_id) \
-                or (parent.is_hidden and parent.author_id != actor.id):
+        if (
+            parent is None
+            or (parent.target_type, parent.target_id) != (target_type, target_id)
+            or (parent.is_hidden and parent.author_id != actor.id)
+        ):
             raise ValidationFailed({"parent_id": ["no such comment in this thread"]})
         if parent.parent_id is not None:
             raise Conflict("comment.reply_depth")
         if parent.is_deleted:
             raise Conflict("comment.comment_deleted")
-    comment = Comment(community_id=community_id, target_type=target_type, target_id=target_id,
-                      parent_id=parent_id, author_id=actor.id, body=body)
+    comment = Comment(
+        community_id=community_id,
+        target_type=target_type,
+        target_id=target_id,
+        parent_id=parent_id,
+        author_id=actor.id,
+        body=body,
+    )
     db.session.add(comment)
     db.session.flush()
     if parent is not None:
-        db.session.execute(update(Comment).where(Comment.id == parent.id)
-                           .values(replies_count=Comment.replies_count + 1)
-                           .execution_options(synchronize_session=False))
+        db.session.execute(
+            update(Comment)
+            .where(Comment.id == parent.id)
+            .values(replies_count=Comment.replies_count + 1)
+            .execution_options(synchronize_session=False)
+        )
         db.session.expire(parent, ["replies_count"])
     _change_count(target_type, target_id, +1)
     moderation.hold_if_filtered("comment", comment, body)  # a filtered word hides it until reviewed
@@ -223,15 +269,29 @@ def post_comment(actor, target_type: str, target_id: int, *, body: str, parent_i
 
 
 def _tell_about(actor, target: targets.Target, item, comment: Comment, parent: Comment | None) -> None:
-    context = {"target_type": comment.target_type, "target_id": comment.target_id, "comment_id": comment.id,
-               "title": target.title(item)}
+    context = {
+        "target_type": comment.target_type,
+        "target_id": comment.target_id,
+        "comment_id": comment.id,
+        "title": target.title(item),
+    }
     author_id = target.author_id(item)
     if parent is not None:
-        notify([parent.author_id, author_id], "comment_reply", context, community_id=comment.community_id,
-               exclude=[actor.id])
+        notify(
+            [parent.author_id, author_id],
+            "comment_reply",
+            context,
+            community_id=comment.community_id,
+            exclude=[actor.id],
+        )
     else:
-        notify([author_id, *target.follower_ids(item)], "comment_posted", context,
-               community_id=comment.community_id, exclude=[actor.id])
+        notify(
+            [author_id, *target.follower_ids(item)],
+            "comment_posted",
+            context,
+            community_id=comment.community_id,
+            exclude=[actor.id],
+        )
 
 
 def _own_comment(actor, comment_id: int) -> Comment:
@@ -296,7 +356,8 @@ def _hidden_changed(comment, value, oldvalue, _initiator):
     session = object_session(comment)
     if session is not None:
         session.info.setdefault("comment_count_deltas", []).append(
-            (comment.target_type, comment.target_id, -1 if value else +1))
+            (comment.target_type, comment.target_id, -1 if value else +1)
+        )
 
 
 @event.listens_for(Session, "after_flush")
@@ -304,6 +365,7 @@ def _apply_count_deltas(session, _flush_context):
     threads = CommentThread.__table__
     for target_type, target_id, delta in session.info.pop("comment_count_deltas", []):
         session.connection().execute(
-            update(threads).where(threads.c.target_type == target_type, threads.c.target_id == target_id)
-            .values(comments_count=threads.c.comments_count + delta))
-
+            update(threads)
+            .where(threads.c.target_type == target_type, threads.c.target_id == target_id)
+            .values(comments_count=threads.c.comments_count + delta)
+        )

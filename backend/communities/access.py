@@ -25,8 +25,9 @@ def membership(actor, community_id: int) -> Membership | None:
         return None
     found = _loaded_membership(actor.id, community_id)
     if found is None:
-        found = db.session.scalar(select(Membership).where(
-            Membership.user_id == actor.id, Membership.community_id == community_id))
+        found = db.session.scalar(
+            select(Membership).where(Membership.user_id == actor.id, Membership.community_id == community_id)
+        )
     if found is not None:
         _remember(found)
     return found

@@ -20,6 +20,4 @@ def committee_counts(community_id: int) -> dict:
 
 def responsible_grid_ids(community_id: int, user_id: int):
     """A subquery of the grids of this community whose responsible person the user is."""
-    return select(Grid.id).where(
-        Grid.community_id == community_id, Grid.responsible_user_id == user_id
-    )
+    return select(Grid.id).where(Grid.community_id == community_id, Grid.responsible_user_id == user_id)

@@ -16,12 +16,17 @@ STATUSES = ("pending", "verified", "suspended")
 
 # Joining makes a member pending (verified at once with a neighbour's invite); a suspension ends where the
 # member was before it: verified if the committee (or an invite) ever verified them, else pending.
-MEMBERSHIP_STATES = Machine("membership", {
-    "join": (None, ("pending", "verified")),
-    "verify": ("pending", "verified"),
-    "suspend": (("pending", "verified", "suspended"), "suspended"),
-    "lift": ("suspended", ("verified", "pending")),
-}, field="recorded_status", noun=("该成员", "The membership"))
+MEMBERSHIP_STATES = Machine(
+    "membership",
+    {
+        "join": (None, ("pending", "verified")),
+        "verify": ("pending", "verified"),
+        "suspend": (("pending", "verified", "suspended"), "suspended"),
+        "lift": ("suspended", ("verified", "pending")),
+    },
+    field="recorded_status",
+    noun=("该成员", "The membership"),
+)
 
 
 class Region(db.Model):
@@ -124,8 +129,11 @@ class Membership(db.Model):
 
     @hybrid_property
     def status(self) -> str:
-        if self.recorded_status == "suspended" and self.suspended_until is not None \
-                and self.suspended_until <= utcnow():
+        if (
+            self.recorded_status == "suspended"
+            and self.suspended_until is not None
+            and self.suspended_until <= utcnow()
+        ):
             return self.status_after_suspension
         return self.recorded_status
 

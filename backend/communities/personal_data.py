@@ -16,6 +16,7 @@ def export(user) -> dict:
         "households": rows_of(select(Household).where(Household.id.in_(household_ids))),
         # Who used an invite is the neighbour's data, not mine.
         "invites_created": rows_of(select(Invite).where(Invite.created_by_id == user.id), leave_out=("used_by_id",)),
-        "grids_responsible_for": rows_of(select(Grid).where(Grid.responsible_user_id == user.id),
-                                         leave_out=("polygon",)),
+        "grids_responsible_for": rows_of(
+            select(Grid).where(Grid.responsible_user_id == user.id), leave_out=("polygon",)
+        ),
     }

@@ -19,32 +19,35 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.notifications.services import notify
 
-register_messages("community", {
-    "already_member": {
-        "zh-CN": ("已经加入", "你已经是这个社区的成员。"),
-        "en": ("Already a member", "You are already a member of this community."),
+register_messages(
+    "community",
+    {
+        "already_member": {
+            "zh-CN": ("已经加入", "你已经是这个社区的成员。"),
+            "en": ("Already a member", "You are already a member of this community."),
+        },
+        "invite_unknown": {
+            "zh-CN": ("邀请码无效", "没有找到这个邀请码，请检查后重试。"),
+            "en": ("Unknown invite code", "No such invite code; check it and try again."),
+        },
+        "invite_expired": {
+            "zh-CN": ("邀请码已过期", "这个邀请码已过期，请让邻居重新生成一个。"),
+            "en": ("Invite expired", "This invite code has expired; ask your neighbour for a new one."),
+        },
+        "invite_used": {
+            "zh-CN": ("邀请码已使用", "这个邀请码已经被使用过了。"),
+            "en": ("Invite already used", "This invite code has already been used."),
+        },
+        "not_verified": {
+            "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
+            "en": ("Not verified", "This member must be verified first."),
+        },
+        "last_committee_member": {
+            "zh-CN": ("不能移除", "社区至少需要一名居委会成员。"),
+            "en": ("Cannot remove", "A community needs at least one committee member."),
+        },
     },
-    "invite_unknown": {
-        "zh-CN": ("邀请码无效", "没有找到这个邀请码，请检查后重试。"),
-        "en": ("Unknown invite code", "No such invite code; check it and try again."),
-    },
-    "invite_expired": {
-        "zh-CN": ("邀请码已过期", "这个邀请码已过期，请让邻居重新生成一个。"),
-        "en": ("Invite expired", "This invite code has expired; ask your neighbour for a new one."),
-    },
-    "invite_used": {
-        "zh-CN": ("邀请码已使用", "这个邀请码已经被使用过了。"),
-        "en": ("Invite already used", "This invite code has already been used."),
-    },
-    "not_verified": {
-        "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
-        "en": ("Not verified", "This member must be verified first."),
-    },
-    "last_committee_member": {
-        "zh-CN": ("不能移除", "社区至少需要一名居委会成员。"),
-        "en": ("Cannot remove", "A community needs at least one committee member."),
-    },
-})
+)
 
 # Unambiguous characters: no 0/O, 1/I/L, so a code read aloud or from paper is typed right.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -54,6 +57,7 @@ ACTIONS = ("verify", "set_role")  # what the committee may do with a member (`ca
 
 
 # --- regions, communities, grids (platform admin) -------------------------------------------
+
 
 def create_region(actor, *, kind: str, name: str, parent_id: int | None = None) -> Region:
     access.require_platform_admin(actor)
@@ -69,8 +73,9 @@ def create_region(actor, *, kind: str, name: str, parent_id: int | None = None) 
     return region
 
 
-def create_community(actor, *, name: str, street_id: int | None = None, description: str = "",
-                     name_en: str | None = None) -> Community:
+def create_community(
+    actor, *, name: str, street_id: int | None = None, description: str = "", name_en: str | None = None
+) -> Community:
     access.require_platform_admin(actor)
     if street_id is not None:
         street = db.session.get(Region, street_id)
@@ -79,8 +84,7 @@ def create_community(actor, *, name: str, street_id: int | None = None, descript
     community = Community(name=name, name_en=name_en, street_id=street_id, description=description, settings={})
     db.session.add(community)
     db.session.flush()
-    audit.record(actor, "community.create", "community", community.id, community_id=community.id,
-                 after={"name": name})
+    audit.record(actor, "community.create", "community", community.id, community_id=community.id, after={"name": name})
     return community
 
 
@@ -88,15 +92,25 @@ def _validate_polygon(polygon: dict | None) -> None:
     if polygon is None:
         return
     ring = (polygon.get("coordinates") or [None])[0] if polygon.get("type") == "Polygon" else None
-    valid = (isinstance(ring, list) and len(ring) >= 4 and ring[0] == ring[-1]
-             and all(isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) for c in p)
-                     for p in ring))
+    valid = (
+        isinstance(ring, list)
+        and len(ring) >= 4
+        and ring[0] == ring[-1]
+        and all(isinstance(p, list) and len(p) == 2 and all(isinstance(c, (int, float)) for c in p) for p in ring)
+    )
     if not valid:
         raise ValidationFailed({"polygon": ["a GeoJSON Polygon with a closed ring of [lng, lat] points"]})
 
 
-def create_grid(actor, community_id: int, *, number: int, name: str, polygon: dict | None = None,
-                responsible_user_id: int | None = None) -> Grid:
+def create_grid(
+    actor,
+    community_id: int,
+    *,
+    number: int,
+    name: str,
+    polygon: dict | None = None,
+    responsible_user_id: int | None = None,
+) -> Grid:
     access.require_platform_admin(actor)
     get_community(community_id)
     _validate_polygon(polygon)
@@ -127,8 +141,15 @@ def update_grid(actor, grid_id: int, changes: dict) -> Grid:
     if "responsible_user_id" in changes:
         _make_responsible(grid, changes["responsible_user_id"])
     db.session.flush()
-    audit.record(actor, "grid.update", "grid", grid.id, community_id=grid.community_id, before=before,
-                 after={"name": grid.name, "responsible_user_id": grid.responsible_user_id})
+    audit.record(
+        actor,
+        "grid.update",
+        "grid",
+        grid.id,
+        community_id=grid.community_id,
+        before=before,
+        after={"name": grid.name, "responsible_user_id": grid.responsible_user_id},
+    )
     return grid
 
 
@@ -179,9 +200,13 @@ def list_communities(*, query: str | None, limit: int, cursor: str | None) -> Pa
         pattern = f"%{query.strip()}%"
         stmt = stmt.where(Community.name.ilike(pattern) | Community.name_en.ilike(pattern))
     page = paginate(stmt, [SortKey(Community.id)], limit=limit, cursor=cursor)
-    counts = dict(db.session.execute(
-        select(Grid.community_id, func.count()).where(Grid.community_id.in_([c.id for c in page.items]))
-        .group_by(Grid.community_id)).all())
+    counts = dict(
+        db.session.execute(
+            select(Grid.community_id, func.count())
+            .where(Grid.community_id.in_([c.id for c in page.items]))
+            .group_by(Grid.community_id)
+        ).all()
+    )
     for community in page.items:
         community.grid_count = counts.get(community.id, 0)
     return page
@@ -189,11 +214,11 @@ def list_communities(*, query: str | None, limit: int, cursor: str | None) -> Pa
 
 # --- memberships -------------------------------------------------------------------------------
 
+
 def memberships_of(user) -> list[Membership]:
     if user is None or not getattr(user, "is_authenticated", False):
         return []
-    return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id)
-                                   .order_by(Membership.id)))
+    return list(db.session.scalars(select(Membership).where(Membership.user_id == user.id).order_by(Membership.id)))
 
 
 def _household(community_id: int, building: str, unit: str, room: str) -> Household:
@@ -203,8 +228,12 @@ def _household(community_id: int, building: str, unit: str, room: str) -> Househ
     win, and the other (inside a savepoint) reads the winner's row.
     """
     building, unit, room = (part.strip().upper() for part in (building, unit, room))
-    same = (Household.community_id == community_id, Household.building == building, Household.unit == unit,
-            Household.room == room)
+    same = (
+        Household.community_id == community_id,
+        Household.building == building,
+        Household.unit == unit,
+        Household.room == room,
+    )
     found = db.session.scalar(select(Household).where(*same))
     if found:
         return found
@@ -228,8 +257,16 @@ def _usable_invite(community_id: int, code: str) -> Invite:
     return invite
 
 
-def join(actor, community_id: int, *, building: str, unit: str, room: str, grid_id: int | None = None,
-         invite_code: str | None = None) -> Membership:
+def join(
+    actor,
+    community_id: int,
+    *,
+    building: str,
+    unit: str,
+    room: str,
+    grid_id: int | None = None,
+    invite_code: str | None = None,
+) -> Membership:
     """Join as a resident: pending until the committee verifies, or verified at once by a valid invite.
 
     :raises Conflict: ``community.already_member``, ``community.invite_used``, ``community.invite_expired``
@@ -241,8 +278,13 @@ def join(actor, community_id: int, *, building: str, unit: str, room: str, grid_
         raise Conflict("community.already_member")
     grid = grid_in_community(community_id, grid_id)
     invite = _usable_invite(community_id, invite_code) if invite_code else None
-    member = Membership(user_id=actor.id, community_id=community_id, role="resident",
-                        household=_household(community_id, building, unit, room), grid=grid)
+    member = Membership(
+        user_id=actor.id,
+        community_id=community_id,
+        role="resident",
+        household=_household(community_id, building, unit, room),
+        grid=grid,
+    )
     MEMBERSHIP_STATES.move(member, "join", to="verified" if invite else "pending")
     db.session.add(member)
     if invite:
@@ -267,8 +309,10 @@ def present(actor, members: list[Membership]) -> list[Membership]:
     """`can` of each member, for the committee (or a platform admin) who manages them."""
     for member in members:
         manager = getattr(actor, "is_platform_admin", False) or access.is_committee(actor, member.community_id)
-        member.can = {"verify": manager and MEMBERSHIP_STATES.allows(member, "verify"),
-                      "set_role": manager and member.is_verified}
+        member.can = {
+            "verify": manager and MEMBERSHIP_STATES.allows(member, "verify"),
+            "set_role": manager and member.is_verified,
+        }
     return members
 
 
@@ -277,8 +321,9 @@ def get_membership(membership_id: int) -> Membership | None:
 
 
 def _membership_or_404(community_id: int, user_id: int) -> Membership:
-    member = db.session.scalar(select(Membership).where(
-        Membership.community_id == community_id, Membership.user_id == user_id))
+    member = db.session.scalar(
+        select(Membership).where(Membership.community_id == community_id, Membership.user_id == user_id)
+    )
     if member is None:
         raise NotFound()
     return member
@@ -301,10 +346,21 @@ def verify_member(actor, community_id: int, user_id: int) -> Membership:
     MEMBERSHIP_STATES.move(member, "verify")
     member.verified_at, member.verified_by_id = utcnow(), actor.id
     db.session.flush()
-    audit.record(actor, "member.verify", "user", user_id, community_id=community_id,
-                 before={"status": "pending"}, after={"status": "verified"})
-    notify([user_id], "membership_verified", {"community_id": community_id, "community_name": member.community.name},
-           community_id=community_id)
+    audit.record(
+        actor,
+        "member.verify",
+        "user",
+        user_id,
+        community_id=community_id,
+        before={"status": "pending"},
+        after={"status": "verified"},
+    )
+    notify(
+        [user_id],
+        "membership_verified",
+        {"community_id": community_id, "community_name": member.community.name},
+        community_id=community_id,
+    )
     return present(actor, [member])[0]
 
 
@@ -328,19 +384,29 @@ def set_role(actor, community_id: int, user_id: int, role: str, grid_ids: list[i
         for grid in grids:
             grid.responsible_user_id = user_id
     else:  # stepping down from grid work hands the grids back to the committee until someone is named
-        for grid in db.session.scalars(select(Grid).where(Grid.community_id == community_id,
-                                                          Grid.responsible_user_id == user_id)):
+        for grid in db.session.scalars(
+            select(Grid).where(Grid.community_id == community_id, Grid.responsible_user_id == user_id)
+        ):
             grid.responsible_user_id = None
     db.session.flush()
-    audit.record(actor, "member.set_role", "user", user_id, community_id=community_id, before=before,
-                 after={"role": role, "grid_ids": [g.id for g in grids]})
+    audit.record(
+        actor,
+        "member.set_role",
+        "user",
+        user_id,
+        community_id=community_id,
+        before=before,
+        after={"role": role, "grid_ids": [g.id for g in grids]},
+    )
     return present(actor, [member])[0]
 
 
 def _committee_count(community_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Membership).where(
-        Membership.community_id == community_id, Membership.role == "committee",
-        Membership.status == "verified"))
+    return db.session.scalar(
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.community_id == community_id, Membership.role == "committee", Membership.status == "verified")
+    )
 
 
 def suspend_member(community_id: int, user_id: int, until) -> Membership:
@@ -365,19 +431,23 @@ def lift_expired_suspensions(now=None) -> int:
     One conditional UPDATE: a suspension the committee lifted or renewed meanwhile no longer matches.
     """
     now = now or utcnow()
-    lifted = (update(Membership)
-              .where(Membership.recorded_status.in_(MEMBERSHIP_STATES.sources("lift")),
-                     Membership.suspended_until <= now)
-              .values(recorded_status=case((Membership.verified_at.is_not(None), "verified"), else_="pending"),
-                      suspended_until=None)
-              .execution_options(synchronize_session=False))
+    lifted = (
+        update(Membership)
+        .where(Membership.recorded_status.in_(MEMBERSHIP_STATES.sources("lift")), Membership.suspended_until <= now)
+        .values(
+            recorded_status=case((Membership.verified_at.is_not(None), "verified"), else_="pending"),
+            suspended_until=None,
+        )
+        .execution_options(synchronize_session=False)
+    )
     return db.session.execute(lifted).rowcount
 
 
 def mark_org_admin(community_id: int, user_id: int) -> None:
     """Show a resident as an organisation admin (volunteering decides who; other roles are kept)."""
-    member = db.session.scalar(select(Membership).where(
-        Membership.community_id == community_id, Membership.user_id == user_id))
+    member = db.session.scalar(
+        select(Membership).where(Membership.community_id == community_id, Membership.user_id == user_id)
+    )
     if member is not None and member.role == "resident":
         member.role = "org_admin"
         db.session.flush()
@@ -387,16 +457,24 @@ def create_invite(actor, community_id: int) -> Invite:
     """A verified resident vouches for a neighbour: a single-use code valid for a week."""
     access.require_verified(actor, community_id)
     days = current_app.config["INVITE_TTL_DAYS"]
-    invite = Invite(community_id=community_id, created_by_id=actor.id,
-                    code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
-                    expires_at=utcnow() + timedelta(days=days))
+    invite = Invite(
+        community_id=community_id,
+        created_by_id=actor.id,
+        code="".join(secrets.choice(INVITE_ALPHABET) for _ in range(INVITE_LENGTH)),
+        expires_at=utcnow() + timedelta(days=days),
+    )
     db.session.add(invite)
     db.session.flush()
     return invite
 
 
-def community_member_ids(community_id: int, *, grid_ids: list[int] | None = None, verified_only: bool = True,
-                         roles: tuple[str, ...] | None = None) -> list[int]:
+def community_member_ids(
+    community_id: int,
+    *,
+    grid_ids: list[int] | None = None,
+    verified_only: bool = True,
+    roles: tuple[str, ...] | None = None,
+) -> list[int]:
     """User ids of a community (or some of its grids), for notification fan-out."""
     stmt = select(Membership.user_id).where(Membership.community_id == community_id)
     if verified_only:
@@ -411,16 +489,19 @@ def community_member_ids(community_id: int, *, grid_ids: list[int] | None = None
 def verified_household_count(community_id: int, grid_id: int | None = None) -> int:
     """Households with at least one verified member (for thresholds and "one vote per household")."""
     stmt = select(func.count(func.distinct(Membership.household_id))).where(
-        Membership.community_id == community_id, Membership.status == "verified",
-        Membership.household_id.is_not(None))
+        Membership.community_id == community_id, Membership.status == "verified", Membership.household_id.is_not(None)
+    )
     if grid_id is not None:
         stmt = stmt.where(Membership.grid_id == grid_id)
     return db.session.scalar(stmt)
 
 
 def verified_member_count(community_id: int, grid_id: int | None = None) -> int:
-    stmt = select(func.count()).select_from(Membership).where(
-        Membership.community_id == community_id, Membership.status == "verified")
+    stmt = (
+        select(func.count())
+        .select_from(Membership)
+        .where(Membership.community_id == community_id, Membership.status == "verified")
+    )
     if grid_id is not None:
         stmt = stmt.where(Membership.grid_id == grid_id)
     return db.session.scalar(stmt)
@@ -429,7 +510,8 @@ def verified_member_count(community_id: int, grid_id: int | None = None) -> int:
 def verified_member_households(community_id: int, grid_id: int | None = None) -> list[tuple[int, int | None]]:
     """(user id, household id) of every verified member (of a grid), for per-voter or per-household work."""
     stmt = select(Membership.user_id, Membership.household_id).where(
-        Membership.community_id == community_id, Membership.status == "verified")
+        Membership.community_id == community_id, Membership.status == "verified"
+    )
     if grid_id is not None:
         stmt = stmt.where(Membership.grid_id == grid_id)
     return [tuple(row) for row in db.session.execute(stmt)]

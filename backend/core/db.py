@@ -68,8 +68,7 @@ def configure_sqlite(engine: Engine) -> None:
 def is_read_only() -> bool:
     """A GET (HEAD, OPTIONS) request's own work: it reads and never writes. A job it hands work to runs in an
     application context of its own (marked by backend.jobs), even when run inline right after the request."""
-    return (has_request_context() and request.method in SAFE_METHODS
-            and not (has_app_context() and g.get("in_job")))
+    return has_request_context() and request.method in SAFE_METHODS and not (has_app_context() and g.get("in_job"))
 
 
 def after_commit(callback: Callable[[], None]) -> None:

@@ -27,9 +27,18 @@ MESSAGES: dict[str, dict[str, tuple[str, str]]] = {}
 LOCALES = ("zh-CN", "en")
 # Codes the API contract (docs/api.md) names: clients match on them, so they keep their spelling
 # whichever domain raises them.
-CONTRACT_CODES = frozenset({"already_voted", "poll_closed", "not_eligible", "already_responded",
-                            "unsafe_push_endpoint", "invalid_credentials", "consent_required",
-                            "privacy_notice_changed"})
+CONTRACT_CODES = frozenset(
+    {
+        "already_voted",
+        "poll_closed",
+        "not_eligible",
+        "already_responded",
+        "unsafe_push_endpoint",
+        "invalid_credentials",
+        "consent_required",
+        "privacy_notice_changed",
+    }
+)
 
 
 def register_messages(domain: str | None, messages: dict[str, dict[str, tuple[str, str]]]) -> list[str]:
@@ -110,7 +119,7 @@ CORE_CODES = register_messages(
             "zh-CN": ("服务暂不可用", "请稍后再试。"),
             "en": ("Service unavailable", "Please try again later."),
         },
-    }
+    },
 )
 
 # Per-field messages are written in English (marshmallow's and ours); these give them in Chinese.
@@ -144,7 +153,10 @@ FIELD_PATTERNS_ZH: list[tuple[re.Pattern, str]] = [
     (re.compile(r"^Shorter than minimum length (\d+)\.$"), "至少 {0} 个字符。"),
     (re.compile(r"^Longer than maximum length (\d+)\.$"), "最多 {0} 个字符。"),
     (re.compile(r"^Must be one of: (.*)\.$"), "须为以下之一：{0}。"),
-    (re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"), "须在 {0} 到 {1} 之间。"),
+    (
+        re.compile(r"^Must be greater than or equal to (\S+) and less than or equal to (\S+)\.$"),
+        "须在 {0} 到 {1} 之间。",
+    ),
     (re.compile(r"^Must be greater than or equal to (\S+)\.$"), "须不小于 {0}。"),
     (re.compile(r"^Must be less than or equal to (\S+)\.$"), "须不大于 {0}。"),
     (re.compile(r"^at least (\d+) characters$"), "至少 {0} 个字符。"),
@@ -264,7 +276,9 @@ def problem_response(status: int, code: str, *, errors=None, params=None, header
     if params and params.get("reason"):
         # RFC 9457 extension member: why a 403 was given (not_verified, suspended, ...), for the PWA.
         body["reason"] = params["reason"]
-    response = current_app.response_class(json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE)
+    response = current_app.response_class(
+        json.dumps(body, ensure_ascii=False), status=status, mimetype=PROBLEM_MIMETYPE
+    )
     for name, value in (headers or {}).items():
         response.headers[name] = value
     return response

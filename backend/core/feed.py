@@ -43,24 +43,16 @@ class FeedRow:
     kind: str  # what it is ("notice", "poll", "report", "aid", "shift", "project", "activity")
     id: int  # the item's id (an activity's for a shift: the screen it opens)
     title: str
-    state: (
-        str | None
-    )  # the item's state word (a status, a method, "urgent"), translated by the client
-    at: (
-        datetime | None
-    )  # the time that matters for it (published, closes, starts, updated)
-    detail: (
-        str | None
-    )  # one more key (a report's category, an aid post's kind, a place)
+    state: str | None  # the item's state word (a status, a method, "urgent"), translated by the client
+    at: datetime | None  # the time that matters for it (published, closes, starts, updated)
+    detail: str | None  # one more key (a report's category, an aid post's kind, a place)
 
 
 def _text(value):
     return cast(null(), String) if value is None else type_coerce(value, String)
 
 
-def row(
-    section: str, kind: str, id_, title, *, state=None, at=None, detail=None
-) -> tuple:
+def row(section: str, kind: str, id_, title, *, state=None, at=None, detail=None) -> tuple:
     """The labelled, typed columns of one feed SELECT (literal strings or column expressions)."""
     when = cast(null(), DateTime(timezone=True)) if at is None else at
     return (
@@ -68,9 +60,7 @@ def row(
         literal(kind, String).label("kind"),
         type_coerce(id_, Integer).label("id"),
         _text(title).label("title"),
-        (literal(state, String) if isinstance(state, str) else _text(state)).label(
-            "state"
-        ),
+        (literal(state, String) if isinstance(state, str) else _text(state)).label("state"),
         type_coerce(when, UTCDateTime()).label("at"),
         _text(detail).label("detail"),
     )
@@ -85,9 +75,7 @@ def union(parts: list[Part | None]) -> list[FeedRow]:
     # position and its rank within the part (a window function: SQLite 3.25+ and PostgreSQL).
     wrapped = []
     for position, part in enumerate(parts):
-        ranked = part.select.add_columns(
-            func.row_number().over(order_by=part.order_by).label("rank")
-        )
+        ranked = part.select.add_columns(func.row_number().over(order_by=part.order_by).label("rank"))
         sub = ranked.order_by(*part.order_by).limit(part.limit).subquery()
         wrapped.append(select(literal(position, Integer).label("part"), *sub.c))
     statement = union_all(*wrapped) if len(wrapped) > 1 else wrapped[0]
@@ -102,7 +90,5 @@ def counts(expressions: dict[str, object]) -> dict[str, int]:
     """Several counts (scalar subqueries offered by the domains) in ONE statement: {name: count}."""
     if not expressions:
         return {}
-    found = db.session.execute(
-        select(*(expr.label(name) for name, expr in expressions.items()))
-    ).one()
+    found = db.session.execute(select(*(expr.label(name) for name, expr in expressions.items()))).one()
     return {name: int(found._mapping[name] or 0) for name in expressions}

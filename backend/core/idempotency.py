@@ -49,8 +49,9 @@ def _requested_key() -> str | None:
 
 
 def _find(user_id: int, key: str) -> IdempotencyRecord | None:
-    return db.session.scalar(select(IdempotencyRecord).where(
-        IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key))
+    return db.session.scalar(
+        select(IdempotencyRecord).where(IdempotencyRecord.user_id == user_id, IdempotencyRecord.key == key)
+    )
 
 
 def _replay(record: IdempotencyRecord) -> Response:
@@ -89,9 +90,17 @@ def remember_response(response: Response) -> None:
     if pending is None or response.status_code >= 400 or response.direct_passthrough:
         return
     user_id, key = pending
-    db.session.add(IdempotencyRecord(
-        user_id=user_id, key=key, method=request.method, path=request.path, status_code=response.status_code,
-        content_type=response.content_type or "application/json", body=response.get_data(as_text=True)))
+    db.session.add(
+        IdempotencyRecord(
+            user_id=user_id,
+            key=key,
+            method=request.method,
+            path=request.path,
+            status_code=response.status_code,
+            content_type=response.content_type or "application/json",
+            body=response.get_data(as_text=True),
+        )
+    )
     g.idempotency_written = (user_id, key)
 
 

@@ -87,8 +87,14 @@ def _after(keys: Sequence[SortKey], values: list):
     return or_(*clauses)
 
 
-def paginate(stmt: Select, keys: Sequence[SortKey], *, limit: int = DEFAULT_LIMIT, cursor: str | None = None,
-             scalars: bool = True) -> Page:
+def paginate(
+    stmt: Select,
+    keys: Sequence[SortKey],
+    *,
+    limit: int = DEFAULT_LIMIT,
+    cursor: str | None = None,
+    scalars: bool = True,
+) -> Page:
     """Run `stmt` ordered by `keys`, one page after `cursor`."""
     if cursor:
         stmt = stmt.where(_after(keys, _decode(cursor, len(keys))))

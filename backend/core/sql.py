@@ -22,7 +22,7 @@ IN_CHUNK = 900  # ids per IN (...) list: well under SQLite's and PostgreSQL's pa
 def chunks(items: list, size: int = IN_CHUNK) -> Iterator[list]:
     """`items` in slices short enough for one IN (...) list each."""
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 def month_of(column):
@@ -33,6 +33,7 @@ def month_of(column):
 
 
 # --- aggregates that must give the same answer on both databases (insights, exports) ----------
+
 
 def epoch_seconds(column):
     """Whole seconds since 1970 of a UTC timestamp column (fractions dropped on both databases, so that
@@ -68,13 +69,25 @@ def percentiles(inner, value: str, fractions: dict[str, float], keys: list[str] 
     measured = inner.c[value]
     if db.engine.dialect.name == "postgresql":
         as_double = cast(measured, Float(precision=53))
-        return (select(*key_columns, func.count(measured).label("n"),
-                       *[func.percentile_cont(p).within_group(as_double).label(name) for name, p in fractions.items()])
-                .where(measured.is_not(None)).group_by(*key_columns))
-    ranked = (select(*key_columns, measured.label("v"),
-                     func.row_number().over(partition_by=key_columns or None, order_by=measured).label("rn"),
-                     func.count().over(partition_by=key_columns or None).label("n"))
-              .where(measured.is_not(None)).subquery("ranked"))
+        return (
+            select(
+                *key_columns,
+                func.count(measured).label("n"),
+                *[func.percentile_cont(p).within_group(as_double).label(name) for name, p in fractions.items()],
+            )
+            .where(measured.is_not(None))
+            .group_by(*key_columns)
+        )
+    ranked = (
+        select(
+            *key_columns,
+            measured.label("v"),
+            func.row_number().over(partition_by=key_columns or None, order_by=measured).label("rn"),
+            func.count().over(partition_by=key_columns or None).label("n"),
+        )
+        .where(measured.is_not(None))
+        .subquery("ranked")
+    )
     n = func.max(ranked.c.n)
     columns = []
     for name, p in fractions.items():

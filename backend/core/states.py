@@ -32,14 +32,20 @@ class Machine:
         if kind in MACHINES:
             raise ValueError(f"a state machine for {kind!r} exists already")
         self.kind, self.field = kind, field
-        self.transitions = {action: (_states(sources), _states(targets))
-                            for action, (sources, targets) in transitions.items()}
+        self.transitions = {
+            action: (_states(sources), _states(targets)) for action, (sources, targets) in transitions.items()
+        }
         self.code = f"{kind}.invalid_transition"
         zh, en = noun
-        register_messages(kind, {"invalid_transition": {
-            "zh-CN": ("当前状态不允许", f"{zh}目前是“{{from_status}}”，不能“{{action}}”。"),
-            "en": ("Not possible now", f"{en} is “{{from_status}}”; “{{action}}” is not possible from there."),
-        }})
+        register_messages(
+            kind,
+            {
+                "invalid_transition": {
+                    "zh-CN": ("当前状态不允许", f"{zh}目前是“{{from_status}}”，不能“{{action}}”。"),
+                    "en": ("Not possible now", f"{en} is “{{from_status}}”; “{{action}}” is not possible from there."),
+                }
+            },
+        )
         MACHINES[kind] = self
 
     def sources(self, action: str) -> tuple:

@@ -2,17 +2,9 @@ import marshmallow as ma
 
 
 class HomeItemSchema(ma.Schema):
-    kind = ma.fields.String(
-        metadata={
-            "description": "notice, poll, report, aid, shift, project or activity"
-        }
-    )
-    id = ma.fields.Integer(
-        metadata={"description": "the item's id (a shift's activity)"}
-    )
-    title = ma.fields.String(
-        metadata={"description": "user content: the item's title or description"}
-    )
+    kind = ma.fields.String(metadata={"description": "notice, poll, report, aid, shift, project or activity"})
+    id = ma.fields.Integer(metadata={"description": "the item's id (a shift's activity)"})
+    title = ma.fields.String(metadata={"description": "user content: the item's title or description"})
     state = ma.fields.String(
         allow_none=True,
         metadata={
@@ -32,9 +24,7 @@ class HomeItemSchema(ma.Schema):
             "description": "a report's category key, an aid post's kind, an activity's place, a notice's read / unread"
         },
     )
-    detail_label = ma.fields.String(
-        allow_none=True, metadata={"description": "a report category's name"}
-    )
+    detail_label = ma.fields.String(allow_none=True, metadata={"description": "a report category's name"})
 
 
 class StaffSchema(ma.Schema):
@@ -62,21 +52,15 @@ class HomeSchema(ma.Schema):
     )
     polls = ma.fields.List(
         ma.fields.Nested(HomeItemSchema),
-        metadata={
-            "description": "open polls I may vote in and have not, closing soonest first"
-        },
+        metadata={"description": "open polls I may vote in and have not, closing soonest first"},
     )
     mine = ma.fields.List(
         ma.fields.Nested(HomeItemSchema),
-        metadata={
-            "description": "my open reports (and those closed in the last days), my aid posts under way"
-        },
+        metadata={"description": "my open reports (and those closed in the last days), my aid posts under way"},
     )
     next_shift = ma.fields.Nested(HomeItemSchema, allow_none=True)
     grid = ma.fields.List(
         ma.fields.Nested(HomeItemSchema),
-        metadata={
-            "description": "new in my grid this week: reports, projects, aid posts, activities"
-        },
+        metadata={"description": "new in my grid this week: reports, projects, aid posts, activities"},
     )
     staff = ma.fields.Nested(StaffSchema, allow_none=True)

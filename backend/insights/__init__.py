@@ -5,7 +5,16 @@ composes them, checks permissions and shapes the API."""
 from backend.core.manifest import HOUR, Domain, Job
 
 DOMAIN = Domain(
-    "insights", layer="overview", models="backend.insights.models", blueprints=("backend.insights.routes:blp",),
-    jobs=(Job("insights-warnings", "backend.insights.services:send_warnings", HOUR,
-              description="notify each committee once of this week's early warnings"),),
+    "insights",
+    layer="overview",
+    models="backend.insights.models",
+    blueprints=("backend.insights.routes:blp",),
+    jobs=(
+        Job(
+            "insights-warnings",
+            "backend.insights.services:send_warnings",
+            HOUR,
+            description="notify each committee once of this week's early warnings",
+        ),
+    ),
 )

@@ -41,10 +41,19 @@ def grid_surges(community_ids: list[int], now: datetime, zone) -> list[dict]:
         mean, deviation = statistics.fmean(baseline), statistics.pstdev(baseline)
         threshold = mean + SURGE_SIGMAS * deviation
         if current > threshold and current >= SURGE_FLOOR:
-            found.append({"community_id": community_id, "kind": "grid_surge", "subject": f"grid:{grid_id}",
-                          "week_start": week_start, "grid_id": grid_id, "count": current,
-                          "baseline_mean": round(mean, 2), "baseline_sd": round(deviation, 2),
-                          "threshold": round(threshold, 2)})
+            found.append(
+                {
+                    "community_id": community_id,
+                    "kind": "grid_surge",
+                    "subject": f"grid:{grid_id}",
+                    "week_start": week_start,
+                    "grid_id": grid_id,
+                    "count": current,
+                    "baseline_mean": round(mean, 2),
+                    "baseline_sd": round(deviation, 2),
+                    "threshold": round(threshold, 2),
+                }
+            )
     return found
 
 
@@ -59,13 +68,26 @@ def rising_reopen_rates(community_ids: list[int], now: datetime, zone) -> list[d
         before = baseline.get((community_id, category, None), {"resolved": 0, "reopened": 0})
         recent_rate = now_counts["reopened"] / now_counts["resolved"] if now_counts["resolved"] else 0.0
         baseline_rate = before["reopened"] / before["resolved"] if before["resolved"] else 0.0
-        if (now_counts["resolved"] >= REOPEN_MIN_RESOLVED and now_counts["reopened"] >= REOPEN_MIN_REOPENED
-                and recent_rate - baseline_rate >= REOPEN_RISE - 1e-9):
-            found.append({"community_id": community_id, "kind": "reopen_rising", "subject": f"category:{category}",
-                          "week_start": week_start, "category": category,
-                          "recent_rate": round(recent_rate, 4), "baseline_rate": round(baseline_rate, 4),
-                          "recent_resolved": now_counts["resolved"], "recent_reopened": now_counts["reopened"],
-                          "baseline_resolved": before["resolved"], "baseline_reopened": before["reopened"]})
+        if (
+            now_counts["resolved"] >= REOPEN_MIN_RESOLVED
+            and now_counts["reopened"] >= REOPEN_MIN_REOPENED
+            and recent_rate - baseline_rate >= REOPEN_RISE - 1e-9
+        ):
+            found.append(
+                {
+                    "community_id": community_id,
+                    "kind": "reopen_rising",
+                    "subject": f"category:{category}",
+                    "week_start": week_start,
+                    "category": category,
+                    "recent_rate": round(recent_rate, 4),
+                    "baseline_rate": round(baseline_rate, 4),
+                    "recent_resolved": now_counts["resolved"],
+                    "recent_reopened": now_counts["reopened"],
+                    "baseline_resolved": before["resolved"],
+                    "baseline_reopened": before["reopened"],
+                }
+            )
     return found
 
 

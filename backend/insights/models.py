@@ -40,4 +40,3 @@ class SentWarning(db.Model):
     week_start: Mapped[date] = mapped_column(Date)
     detail: Mapped[dict] = mapped_column(JSON, default=dict)
     sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-

@@ -24,10 +24,10 @@ MONTHS = 12
 COUNTS = ("reports_new", "reports_resolved", "ratings", "aid_posts", "volunteer_signups")
 NOTE = {
     "zh-CN": "为保护个人隐私，小于 5 的计数（含 0）以 null 发布；由小计数计算的比例、中位数和平均值同样为 null；"
-             "若某月某项只有一个网格被隐藏，则再隐藏一个最小的网格数值，防止相减推算。",
+    "若某月某项只有一个网格被隐藏，则再隐藏一个最小的网格数值，防止相减推算。",
     "en": "To protect privacy, counts below 5 (zero included) are published as null; shares, medians and means "
-          "computed from such counts are null too; when only one grid's value of a figure in a month is hidden, "
-          "the next smallest grid value is hidden as well, so that it cannot be recovered by subtraction.",
+    "computed from such counts are null too; when only one grid's value of a figure in a month is hidden, "
+    "the next smallest grid value is hidden as well, so that it cannot be recovered by subtraction.",
 }
 
 
@@ -39,14 +39,16 @@ def _month_figures(raw: dict, *, with_ballots: bool) -> dict:
         "reports_new": shape.suppressed(raw.get("new") or 0),
         "reports_resolved": shape.suppressed(resolved),
         "within_deadline_share": shape.share(raw.get("resolved_within_deadline") or 0, resolved)
-        if resolved >= threshold else None,
+        if resolved >= threshold
+        else None,
         "resolve_hours_median": shape.hours(raw.get("resolve_seconds_p50")) if seconds_n >= threshold else None,
         "ratings": shape.suppressed(ratings),
         "mean_stars": shape.mean(raw.get("stars_sum") or 0, ratings) if ratings >= threshold else None,
         "aid_posts": shape.suppressed(raw.get("aid_posts") or 0),
         "volunteer_signups": shape.suppressed(raw.get("signups") or 0),
         "volunteer_hours": round((raw.get("volunteer_minutes") or 0) / 60, 1)
-        if (raw.get("signups") or 0) >= threshold else None,
+        if (raw.get("signups") or 0) >= threshold
+        else None,
     }
     if with_ballots:
         figures["ballots"] = shape.suppressed(raw.get("ballots") or 0)
@@ -80,18 +82,31 @@ def build(community, grids: list[dict], now: datetime, zone) -> dict:
         return found
 
     per_grid, overall = raw_by("grid"), raw_by(None)
-    totals = [{"month": months[i], "figures": _month_figures(overall.get((community.id, None, i), {}), with_ballots=True)}
-              for i in range(MONTHS)]
-    grid_rows = [{"grid": {"number": grid["number"], "name": grid["name"]},
-                  "months": [{"month": months[i], "figures": _month_figures(per_grid.get((community.id, grid["id"], i), {}),
-                                                                           with_ballots=False)}
-                             for i in range(MONTHS)]}
-                 for grid in grids]
+    totals = [
+        {"month": months[i], "figures": _month_figures(overall.get((community.id, None, i), {}), with_ballots=True)}
+        for i in range(MONTHS)
+    ]
+    grid_rows = [
+        {
+            "grid": {"number": grid["number"], "name": grid["name"]},
+            "months": [
+                {
+                    "month": months[i],
+                    "figures": _month_figures(per_grid.get((community.id, grid["id"], i), {}), with_ballots=False),
+                }
+                for i in range(MONTHS)
+            ],
+        }
+        for grid in grids
+    ]
     _protect_by_complement(grid_rows, totals)
     return {
         "community": {"id": community.id, "name": community.name, "name_en": community.name_en},
-        "generated_at": now, "months": months, "timezone": str(zone),
+        "generated_at": now,
+        "months": months,
+        "timezone": str(zone),
         "suppression": {"threshold": shape.SUPPRESS_BELOW, "note": NOTE},
-        "totals": totals, "grids": grid_rows,
+        "totals": totals,
+        "grids": grid_rows,
         "licence": "CC BY 4.0",
     }

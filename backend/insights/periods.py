@@ -33,8 +33,13 @@ class Period:
     end: datetime
 
     def as_dict(self) -> dict:
-        return {"kind": self.kind, "start": self.first_day.isoformat(), "end": self.last_day.isoformat(),
-                "starts_at": self.start, "ends_at": self.end}
+        return {
+            "kind": self.kind,
+            "start": self.first_day.isoformat(),
+            "end": self.last_day.isoformat(),
+            "starts_at": self.start,
+            "ends_at": self.end,
+        }
 
 
 def midnight(day: date, zone: ZoneInfo) -> datetime:

@@ -17,8 +17,9 @@ from backend.insights.schemas import (
     WarningsSchema,
 )
 
-blp = Blueprint("insights", __name__, url_prefix="/api/v1", description="Dashboard, trends, map, warnings, exports, "
-                "open data")
+blp = Blueprint(
+    "insights", __name__, url_prefix="/api/v1", description="Dashboard, trends, map, warnings, exports, open data"
+)
 
 OPEN_DATA_MAX_AGE = 3600
 
@@ -60,8 +61,14 @@ def warnings(cid):
 def export_csv(args, cid, name):
     """CSV of reports, projects, polls, aid or volunteer-hours for a period (committee)."""
     filename, text = services.export_csv(actor(), cid, name, locale=request_locale(), **args)
-    return Response(text.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
+    return Response(
+        text.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
 
 
 @blp.route("/communities/<int:cid>/open-data.json", methods=["GET"])

@@ -187,8 +187,11 @@ class TrendsSchema(ma.Schema):
     grid_id = F.Integer(allow_none=True)
     generated_at = F.DateTime()
     weeks = F.List(F.Nested(InsightWeekSchema))
-    series = F.Dict(keys=F.String(), values=F.List(F.Float(allow_none=True)),
-                    metadata={"description": "figure -> 12 weekly values, oldest first"})
+    series = F.Dict(
+        keys=F.String(),
+        values=F.List(F.Float(allow_none=True)),
+        metadata={"description": "figure -> 12 weekly values, oldest first"},
+    )
 
 
 class MapGridFiguresSchema(ma.Schema):

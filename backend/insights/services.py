@@ -34,17 +34,22 @@ from backend.voting import figures as voting_figures
 TREND_WEEKS = 12
 MAP_FIGURES = ("open", "overdue", "new", "resolved", "within_deadline_share", "mean_stars", "resolve_hours_median")
 
-register_messages("insights", {
-    "unknown_export": {
-        "zh-CN": ("没有这种导出", "可导出：reports、projects、polls、aid、volunteer-hours。"),
-        "en": ("No such export", "Exports: reports, projects, polls, aid, volunteer-hours."),
+register_messages(
+    "insights",
+    {
+        "unknown_export": {
+            "zh-CN": ("没有这种导出", "可导出：reports、projects、polls、aid、volunteer-hours。"),
+            "en": ("No such export", "Exports: reports, projects, polls, aid, volunteer-hours."),
+        },
     },
-})
-register_field_messages({
-    "give start and end dates for a custom period": "自定义时段请填写开始和结束日期。",
-    "the end date is before the start date": "结束日期早于开始日期。",
-    f"a custom period is at most {periods.MAX_CUSTOM_DAYS} days": f"自定义时段最长 {periods.MAX_CUSTOM_DAYS} 天。",
-})
+)
+register_field_messages(
+    {
+        "give start and end dates for a custom period": "自定义时段请填写开始和结束日期。",
+        "the end date is before the start date": "结束日期早于开始日期。",
+        f"a custom period is at most {periods.MAX_CUSTOM_DAYS} days": f"自定义时段最长 {periods.MAX_CUSTOM_DAYS} 天。",
+    }
+)
 
 
 def _zone():
@@ -68,8 +73,16 @@ def _period(period: str, start: date | None, end: date | None, now: datetime) ->
 
 # --- composition ---------------------------------------------------------------------------------
 
-def raw_figures(community_ids: list[int], start: datetime, end: datetime, *, by: str | None = None,
-                buckets: list[datetime] | None = None, now: datetime | None = None) -> dict[tuple, dict]:
+
+def raw_figures(
+    community_ids: list[int],
+    start: datetime,
+    end: datetime,
+    *,
+    by: str | None = None,
+    buckets: list[datetime] | None = None,
+    now: datetime | None = None,
+) -> dict[tuple, dict]:
     """Every domain's raw aggregates, keyed (community_id, grid_id | None, bucket | None)."""
     now = now or utcnow()
     found = report_figures.report_figures(community_ids, start, end, by=by, buckets=buckets, now=now)
@@ -80,8 +93,10 @@ def raw_figures(community_ids: list[int], start: datetime, end: datetime, *, by:
         merge_into(found, voting_figures.ballot_figures(community_ids, start, end, buckets=buckets))
         merge_into(found, moderation_figures.moderation_figures(community_ids, start, end, buckets=buckets))
     if not buckets:
-        merge_into(found, community_figures.participation(
-            community_ids, voting_figures.voters(community_ids, start, end), by=by))
+        merge_into(
+            found,
+            community_figures.participation(community_ids, voting_figures.voters(community_ids, start, end), by=by),
+        )
     return found
 
 
@@ -91,8 +106,16 @@ def _grid_ref(grid: dict | None) -> dict | None:
     return {"id": grid["id"], "number": grid["number"], "name": grid["name"], "responsible": grid.get("responsible")}
 
 
-def dashboard(actor, community_id: int, *, period: str = "week", start: date | None = None,
-              end: date | None = None, now: datetime | None = None, locale: str = DEFAULT_LOCALE) -> dict:
+def dashboard(
+    actor,
+    community_id: int,
+    *,
+    period: str = "week",
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> dict:
     """The committee's figures for a period: the community, each grid, each report category, warnings.
 
     :raises AuthRequired: visitor
@@ -106,19 +129,33 @@ def dashboard(actor, community_id: int, *, period: str = "week", start: date | N
     ids = [community_id]
     totals = raw_figures(ids, span.start, span.end, now=now).get((community_id, None, None), {})
     by_grid = raw_figures(ids, span.start, span.end, by="grid", now=now)
-    grid_rows = [{"grid": _grid_ref(grid), "figures": shape.grid_figures(by_grid.get((community_id, grid["id"], None), {}))}
-                 for grid in community_figures.grids_of(community_id)]
+    grid_rows = [
+        {"grid": _grid_ref(grid), "figures": shape.grid_figures(by_grid.get((community_id, grid["id"], None), {}))}
+        for grid in community_figures.grids_of(community_id)
+    ]
     unassigned = by_grid.get((community_id, None, None))
     if unassigned and any(unassigned.get(k) for k in ("new", "open", "resolved", "aid_posts")):
         grid_rows.append({"grid": None, "figures": shape.grid_figures(unassigned)})
     by_category = report_figures.report_figures(ids, span.start, span.end, by="category", now=now)
     keys = list(report_categories.categories_of(community))
     keys += sorted({key for _cid, key, _b in by_category if key not in keys})
-    category_rows = [{"category": key, "label": report_categories.label(key, locale),
-                      "reports": shape.report_figures(by_category.get((community_id, key, None), {}))} for key in keys]
-    return {"community": _community_ref(community), "period": span.as_dict(), "generated_at": now,
-            "figures": shape.community_figures(totals), "grids": grid_rows, "categories": category_rows,
-            "warnings": _warnings_with_state(community_id, now, locale)}
+    category_rows = [
+        {
+            "category": key,
+            "label": report_categories.label(key, locale),
+            "reports": shape.report_figures(by_category.get((community_id, key, None), {})),
+        }
+        for key in keys
+    ]
+    return {
+        "community": _community_ref(community),
+        "period": span.as_dict(),
+        "generated_at": now,
+        "figures": shape.community_figures(totals),
+        "grids": grid_rows,
+        "categories": category_rows,
+        "warnings": _warnings_with_state(community_id, now, locale),
+    }
 
 
 def _series(raw_by_bucket: dict[int, dict], weeks: int, community_level: bool) -> dict[str, list]:
@@ -127,11 +164,14 @@ def _series(raw_by_bucket: dict[int, dict], weeks: int, community_level: bool) -
         raw = raw_by_bucket.get(week, {})
         reports = shape.report_figures(raw, snapshot=False)
         values = {
-            "reports_new": reports["new"], "reports_resolved": reports["resolved"],
+            "reports_new": reports["new"],
+            "reports_resolved": reports["resolved"],
             "resolve_hours_median": reports["resolve_hours"]["median"],
             "accept_hours_median": reports["accept_hours"]["median"],
-            "within_deadline_share": reports["within_deadline_share"], "reopen_rate": reports["reopen_rate"],
-            "mean_stars": reports["satisfaction"]["mean_stars"], "ratings": reports["satisfaction"]["ratings"],
+            "within_deadline_share": reports["within_deadline_share"],
+            "reopen_rate": reports["reopen_rate"],
+            "mean_stars": reports["satisfaction"]["mean_stars"],
+            "ratings": reports["satisfaction"]["ratings"],
             "ballots": (raw.get("ballots") or 0) if community_level else None,
             "projects_submitted": raw.get("submitted") or 0,
             "aid_posts": raw.get("aid_posts") or 0,
@@ -160,39 +200,74 @@ def trends(actor, community_id: int, *, grid_id: int | None = None, now: datetim
     found = raw_figures([community_id], edges[0], edges[-1], by="grid" if grid else None, buckets=edges, now=now)
     key = grid.id if grid else None
     by_bucket = {bucket: raw for (cid, k, bucket), raw in found.items() if cid == community_id and k == key}
-    weeks = [{"start": periods.local_day(edges[i], zone).isoformat(),
-              "end": (periods.local_day(edges[i + 1], zone) - timedelta(days=1)).isoformat()} for i in range(TREND_WEEKS)]
-    return {"community": _community_ref(community), "grid_id": key, "generated_at": now, "weeks": weeks,
-            "series": _series(by_bucket, TREND_WEEKS, community_level=grid is None)}
+    weeks = [
+        {
+            "start": periods.local_day(edges[i], zone).isoformat(),
+            "end": (periods.local_day(edges[i + 1], zone) - timedelta(days=1)).isoformat(),
+        }
+        for i in range(TREND_WEEKS)
+    ]
+    return {
+        "community": _community_ref(community),
+        "grid_id": key,
+        "generated_at": now,
+        "weeks": weeks,
+        "series": _series(by_bucket, TREND_WEEKS, community_level=grid is None),
+    }
 
 
 def _map_figures(raw: dict) -> dict:
     reports = shape.report_figures(raw)
-    return {"open": reports["open"], "overdue": reports["overdue"], "new": reports["new"],
-            "resolved": reports["resolved"], "within_deadline_share": reports["within_deadline_share"],
-            "mean_stars": reports["satisfaction"]["mean_stars"], "ratings": reports["satisfaction"]["ratings"],
-            "resolve_hours_median": reports["resolve_hours"]["median"]}
+    return {
+        "open": reports["open"],
+        "overdue": reports["overdue"],
+        "new": reports["new"],
+        "resolved": reports["resolved"],
+        "within_deadline_share": reports["within_deadline_share"],
+        "mean_stars": reports["satisfaction"]["mean_stars"],
+        "ratings": reports["satisfaction"]["ratings"],
+        "resolve_hours_median": reports["resolve_hours"]["median"],
+    }
 
 
-def grid_map(actor, community_id: int, *, figure: str = "open", period: str = "week", start: date | None = None,
-             end: date | None = None, now: datetime | None = None) -> dict:
+def grid_map(
+    actor,
+    community_id: int,
+    *,
+    figure: str = "open",
+    period: str = "week",
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+) -> dict:
     """Grid polygons with the report figures of each grid, and report pins (no reporter) for the SVG map."""
     community = communities.get_community(community_id)
     _require_reader(actor, community_id)
     now = now or utcnow()
     span = _period(period, start, end, now)
     by_grid = report_figures.report_figures([community_id], span.start, span.end, by="grid", now=now)
-    grids = [{**_grid_ref(grid), "polygon": grid["polygon"],
-              "figures": _map_figures(by_grid.get((community_id, grid["id"], None), {}))}
-             for grid in community_figures.grids_of(community_id)]
+    grids = [
+        {
+            **_grid_ref(grid),
+            "polygon": grid["polygon"],
+            "figures": _map_figures(by_grid.get((community_id, grid["id"], None), {})),
+        }
+        for grid in community_figures.grids_of(community_id)
+    ]
     for grid in grids:
         grid["value"] = grid["figures"][figure]
-    return {"community": _community_ref(community), "period": span.as_dict(), "figure": figure, "grids": grids,
-            "unassigned": _map_figures(by_grid.get((community_id, None, None), {})),
-            "pins": report_figures.report_pins(community_id, span.start, span.end)}
+    return {
+        "community": _community_ref(community),
+        "period": span.as_dict(),
+        "figure": figure,
+        "grids": grids,
+        "unassigned": _map_figures(by_grid.get((community_id, None, None), {})),
+        "pins": report_figures.report_pins(community_id, span.start, span.end),
+    }
 
 
 # --- early warnings --------------------------------------------------------------------------------
+
 
 def _described(warning: dict, grids: dict[int, dict], locale: str) -> dict:
     described = {key: value for key, value in warning.items() if key != "community_id"}
@@ -205,11 +280,18 @@ def _described(warning: dict, grids: dict[int, dict], locale: str) -> dict:
 
 def _warnings_with_state(community_id: int, now: datetime, locale: str) -> list[dict]:
     found = early_warnings.detect([community_id], now, _zone())
-    sent = {tuple(row) for row in db.session.execute(select(SentWarning.kind, SentWarning.subject, SentWarning.week_start)
-                                                    .where(SentWarning.community_id == community_id))}
+    sent = {
+        tuple(row)
+        for row in db.session.execute(
+            select(SentWarning.kind, SentWarning.subject, SentWarning.week_start).where(
+                SentWarning.community_id == community_id
+            )
+        )
+    }
     grids = community_figures.grid_names([community_id])
-    return [{**_described(w, grids, locale), "notified": (w["kind"], w["subject"], w["week_start"]) in sent}
-            for w in found]
+    return [
+        {**_described(w, grids, locale), "notified": (w["kind"], w["subject"], w["week_start"]) in sent} for w in found
+    ]
 
 
 def warnings(actor, community_id: int, *, now: datetime | None = None, locale: str = DEFAULT_LOCALE) -> dict:
@@ -217,12 +299,19 @@ def warnings(actor, community_id: int, *, now: datetime | None = None, locale: s
     community = communities.get_community(community_id)
     _require_reader(actor, community_id)
     now = now or utcnow()
-    return {"community": _community_ref(community), "generated_at": now,
-            "rules": {"surge_sigmas": early_warnings.SURGE_SIGMAS, "surge_floor": early_warnings.SURGE_FLOOR,
-                      "baseline_weeks": early_warnings.BASELINE_WEEKS, "recent_weeks": early_warnings.RECENT_WEEKS,
-                      "reopen_rise": early_warnings.REOPEN_RISE,
-                      "reopen_min_resolved": early_warnings.REOPEN_MIN_RESOLVED},
-            "items": _warnings_with_state(community_id, now, locale)}
+    return {
+        "community": _community_ref(community),
+        "generated_at": now,
+        "rules": {
+            "surge_sigmas": early_warnings.SURGE_SIGMAS,
+            "surge_floor": early_warnings.SURGE_FLOOR,
+            "baseline_weeks": early_warnings.BASELINE_WEEKS,
+            "recent_weeks": early_warnings.RECENT_WEEKS,
+            "reopen_rise": early_warnings.REOPEN_RISE,
+            "reopen_min_resolved": early_warnings.REOPEN_MIN_RESOLVED,
+        },
+        "items": _warnings_with_state(community_id, now, locale),
+    }
 
 
 def _record_once(warning: dict) -> bool:
@@ -230,9 +319,16 @@ def _record_once(warning: dict) -> bool:
     detail = {k: (v.isoformat() if isinstance(v, date) else v) for k, v in warning.items() if k != "community_id"}
     try:
         with db.session.begin_nested():
-            db.session.add(SentWarning(community_id=warning["community_id"], kind=warning["kind"],
-                                       subject=warning["subject"], week_start=warning["week_start"], detail=detail,
-                                       sent_at=utcnow()))
+            db.session.add(
+                SentWarning(
+                    community_id=warning["community_id"],
+                    kind=warning["kind"],
+                    subject=warning["subject"],
+                    week_start=warning["week_start"],
+                    detail=detail,
+                    sent_at=utcnow(),
+                )
+            )
     except IntegrityError:
         return False
     return True
@@ -252,8 +348,9 @@ def send_warnings(now: datetime | None = None) -> int:
     grids = community_figures.grid_names(community_ids)
     already: set[tuple] = set()
     if found:
-        recorded = select(SentWarning.community_id, SentWarning.kind, SentWarning.subject, SentWarning.week_start).where(
-            SentWarning.week_start >= min(w["week_start"] for w in found))
+        recorded = select(
+            SentWarning.community_id, SentWarning.kind, SentWarning.subject, SentWarning.week_start
+        ).where(SentWarning.week_start >= min(w["week_start"] for w in found))
         already = {tuple(row) for row in db.session.execute(recorded)}
     sent = 0
     for warning in found:
@@ -261,18 +358,35 @@ def send_warnings(now: datetime | None = None) -> int:
             continue
         if not _record_once(warning):
             continue
-        context = {"warning_kind": warning["kind"], "week_start": warning["week_start"].isoformat(),
-                   "url": f"/committee/insights?community={warning['community_id']}"}
+        context = {
+            "warning_kind": warning["kind"],
+            "week_start": warning["week_start"].isoformat(),
+            "url": f"/committee/insights?community={warning['community_id']}",
+        }
         if warning["kind"] == "grid_surge":
             grid = grids.get(warning["grid_id"]) or {}
-            context |= {"grid_name": grid.get("name", ""), "subject_label": grid.get("name", ""), "count": warning["count"],
-                        "threshold": warning["threshold"]}
+            context |= {
+                "grid_name": grid.get("name", ""),
+                "subject_label": grid.get("name", ""),
+                "count": warning["count"],
+                "threshold": warning["threshold"],
+            }
         else:
             label = report_categories.label(warning["category"], "zh-CN")
-            context |= {"category": warning["category"], "category_label": label, "subject_label": label,
-                        "recent_rate": warning["recent_rate"], "baseline_rate": warning["baseline_rate"]}
-        notify(communities.committee_member_ids(warning["community_id"]), "insights_warning", context,
-               community_id=warning["community_id"], url=f"/committee/insights?community={warning['community_id']}")
+            context |= {
+                "category": warning["category"],
+                "category_label": label,
+                "subject_label": label,
+                "recent_rate": warning["recent_rate"],
+                "baseline_rate": warning["baseline_rate"],
+            }
+        notify(
+            communities.committee_member_ids(warning["community_id"]),
+            "insights_warning",
+            context,
+            community_id=warning["community_id"],
+            url=f"/committee/insights?community={warning['community_id']}",
+        )
         sent += 1
     db.session.flush()
     return sent
@@ -280,9 +394,18 @@ def send_warnings(now: datetime | None = None) -> int:
 
 # --- exports and open data ----------------------------------------------------------------------
 
-def export_csv(actor, community_id: int, name: str, *, period: str = "month", start: date | None = None,
-               end: date | None = None, now: datetime | None = None,
-               locale: str = DEFAULT_LOCALE) -> tuple[str, str]:
+
+def export_csv(
+    actor,
+    community_id: int,
+    name: str,
+    *,
+    period: str = "month",
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+    locale: str = DEFAULT_LOCALE,
+) -> tuple[str, str]:
     """(file name, CSV text with BOM) of one export for the period (committee).
 
     :raises NotFound: ``insights.unknown_export``
@@ -295,8 +418,11 @@ def export_csv(actor, community_id: int, name: str, *, period: str = "month", st
     span = _period(period, start, end, now)
     zone = _zone()
     grids = {gid: grid["name"] for gid, grid in community_figures.grid_names([community_id]).items()}
-    context = {"locale": locale, "grids": grids,
-               "local": lambda moment: "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M")}
+    context = {
+        "locale": locale,
+        "grids": grids,
+        "local": lambda moment: "" if moment is None else moment.astimezone(zone).strftime("%Y-%m-%d %H:%M"),
+    }
     text = "".join(exports.csv_lines(name, community_id, span.start, span.end, context))
     filename = f"linli-{community.id}-{name}-{span.first_day.isoformat()}-{span.last_day.isoformat()}.csv"
     return filename, text
@@ -311,8 +437,16 @@ def open_data_of(community_id: int, *, now: datetime | None = None) -> dict:
 
 # --- district / street ---------------------------------------------------------------------------
 
-def region_insights(actor, region_id: int, *, period: str = "week", start: date | None = None,
-                    end: date | None = None, now: datetime | None = None) -> dict:
+
+def region_insights(
+    actor,
+    region_id: int,
+    *,
+    period: str = "week",
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+) -> dict:
     """The same figures, one row per community under a street or district, to compare them (platform admin).
 
     The totals row adds counts up; medians and percentiles cannot be added, so they are null there.
@@ -325,12 +459,22 @@ def region_insights(actor, region_id: int, *, period: str = "week", start: date 
     span = _period(period, start, end, now)
     ids = [community.id for community in members]
     found = raw_figures(ids, span.start, span.end, now=now) if ids else {}
-    rows = [{"community": _community_ref(community), "figures": shape.community_figures(found.get((community.id, None, None), {}))}
-            for community in members]
+    rows = [
+        {
+            "community": _community_ref(community),
+            "figures": shape.community_figures(found.get((community.id, None, None), {})),
+        }
+        for community in members
+    ]
     summed: dict[str, float] = {}
     for raw in found.values():
         for name, value in raw.items():
             if isinstance(value, (int, float)) and not name.endswith(("_p50", "_p90")):
                 summed[name] = summed.get(name, 0) + value
-    return {"region": {"id": region.id, "kind": region.kind, "name": region.name}, "period": span.as_dict(),
-            "generated_at": now, "communities": rows, "totals": shape.community_figures(summed)}
+    return {
+        "region": {"id": region.id, "kind": region.kind, "name": region.name},
+        "period": span.as_dict(),
+        "generated_at": now,
+        "communities": rows,
+        "totals": shape.community_figures(summed),
+    }

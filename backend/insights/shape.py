@@ -32,17 +32,26 @@ def report_figures(raw: dict, *, snapshot: bool = True) -> dict:
     figures = {
         "new": _get(raw, "new"),
         "resolved": resolved,
-        "accept_hours": {"count": _get(raw, "accept_seconds_n"), "median": hours(raw.get("accept_seconds_p50")),
-                         "p90": hours(raw.get("accept_seconds_p90"))},
-        "resolve_hours": {"count": _get(raw, "resolve_seconds_n"), "median": hours(raw.get("resolve_seconds_p50")),
-                          "p90": hours(raw.get("resolve_seconds_p90"))},
+        "accept_hours": {
+            "count": _get(raw, "accept_seconds_n"),
+            "median": hours(raw.get("accept_seconds_p50")),
+            "p90": hours(raw.get("accept_seconds_p90")),
+        },
+        "resolve_hours": {
+            "count": _get(raw, "resolve_seconds_n"),
+            "median": hours(raw.get("resolve_seconds_p50")),
+            "p90": hours(raw.get("resolve_seconds_p90")),
+        },
         "resolved_within_deadline": _get(raw, "resolved_within_deadline"),
         "within_deadline_share": share(_get(raw, "resolved_within_deadline"), resolved),
         "reopened": _get(raw, "reopened"),
         "reopen_rate": share(_get(raw, "reopened"), resolved),
-        "satisfaction": {"mean_stars": mean(_get(raw, "stars_sum"), ratings), "ratings": ratings,
-                         "share_4_plus": share(_get(raw, "stars_4_plus"), ratings),
-                         "confirmed_by_default": _get(raw, "confirmed_by_default")},
+        "satisfaction": {
+            "mean_stars": mean(_get(raw, "stars_sum"), ratings),
+            "ratings": ratings,
+            "share_4_plus": share(_get(raw, "stars_4_plus"), ratings),
+            "confirmed_by_default": _get(raw, "confirmed_by_default"),
+        },
     }
     if snapshot:
         figures = {"open": _get(raw, "open"), "overdue": _get(raw, "overdue"), **figures}
@@ -54,44 +63,72 @@ def participation_figures(raw: dict, *, ballots_key: str = "ballots") -> dict:
     voting = _get(raw, "voting_households")
     ratings = _get(raw, "project_ratings")
     return {
-        "verified_residents": _get(raw, "verified_residents"), "verified_households": households,
-        "voting_households": voting, "household_vote_share": share(voting, households),
+        "verified_residents": _get(raw, "verified_residents"),
+        "verified_households": households,
+        "voting_households": voting,
+        "household_vote_share": share(voting, households),
         "ballots": _get(raw, ballots_key),
-        "projects_submitted": _get(raw, "submitted"), "projects_approved": _get(raw, "approved"),
+        "projects_submitted": _get(raw, "submitted"),
+        "projects_approved": _get(raw, "approved"),
         "projects_completed": _get(raw, "completed"),
-        "project_ratings": ratings, "project_mean_stars": mean(_get(raw, "project_stars_sum"), ratings),
+        "project_ratings": ratings,
+        "project_mean_stars": mean(_get(raw, "project_stars_sum"), ratings),
     }
 
 
 def aid_figures(raw: dict) -> dict:
     posts = _get(raw, "aid_posts")
-    return {"posts": posts, "matched": _get(raw, "aid_matched"), "matched_share": share(_get(raw, "aid_matched"), posts),
-            "match_hours_median": hours(raw.get("match_seconds_p50")),
-            "hours_exchanged": round(_get(raw, "minutes_exchanged") / 60, 2)}
+    return {
+        "posts": posts,
+        "matched": _get(raw, "aid_matched"),
+        "matched_share": share(_get(raw, "aid_matched"), posts),
+        "match_hours_median": hours(raw.get("match_seconds_p50")),
+        "hours_exchanged": round(_get(raw, "minutes_exchanged") / 60, 2),
+    }
 
 
 def volunteering_figures(raw: dict) -> dict:
-    return {"activities": _get(raw, "activities"), "signups": _get(raw, "signups"),
-            "attended": _get(raw, "attended"), "attendance_rate": share(_get(raw, "attended"), _get(raw, "expected")),
-            "hours": round(_get(raw, "volunteer_minutes") / 60, 2)}
+    return {
+        "activities": _get(raw, "activities"),
+        "signups": _get(raw, "signups"),
+        "attended": _get(raw, "attended"),
+        "attendance_rate": share(_get(raw, "attended"), _get(raw, "expected")),
+        "hours": round(_get(raw, "volunteer_minutes") / 60, 2),
+    }
 
 
 def moderation_figures(raw: dict) -> dict:
-    return {"flags": _get(raw, "flags"),
-            "actions": {name: _get(raw, f"actions_{name}") for name in ACTION_TYPES},
-            "appeals": {"filed": _get(raw, "appeals_filed"), "pending": _get(raw, "appeals_pending"),
-                        "upheld": _get(raw, "appeals_upheld"), "reversed": _get(raw, "appeals_reversed")}}
+    return {
+        "flags": _get(raw, "flags"),
+        "actions": {name: _get(raw, f"actions_{name}") for name in ACTION_TYPES},
+        "appeals": {
+            "filed": _get(raw, "appeals_filed"),
+            "pending": _get(raw, "appeals_pending"),
+            "upheld": _get(raw, "appeals_upheld"),
+            "reversed": _get(raw, "appeals_reversed"),
+        },
+    }
 
 
 def community_figures(raw: dict) -> dict:
-    return {"reports": report_figures(raw), "participation": participation_figures(raw), "aid": aid_figures(raw),
-            "volunteering": volunteering_figures(raw), "moderation": moderation_figures(raw)}
+    return {
+        "reports": report_figures(raw),
+        "participation": participation_figures(raw),
+        "aid": aid_figures(raw),
+        "volunteering": volunteering_figures(raw),
+        "moderation": moderation_figures(raw),
+    }
 
 
 def grid_figures(raw: dict) -> dict:
     """A grid's figures: ballots are those of the grid's residents; moderation has no grid."""
-    return {"reports": report_figures(raw), "participation": participation_figures(raw, ballots_key="member_ballots"),
-            "aid": aid_figures(raw), "volunteering": volunteering_figures(raw), "moderation": None}
+    return {
+        "reports": report_figures(raw),
+        "participation": participation_figures(raw, ballots_key="member_ballots"),
+        "aid": aid_figures(raw),
+        "volunteering": volunteering_figures(raw),
+        "moderation": None,
+    }
 
 
 def suppressed(count, threshold: int = SUPPRESS_BELOW):

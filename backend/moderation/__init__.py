@@ -3,6 +3,9 @@
 from backend.core.manifest import Domain
 
 DOMAIN = Domain(
-    "moderation", layer="shared", models="backend.moderation.models",
-    blueprints=("backend.moderation.routes:blp",), personal_data="backend.moderation.personal_data",
+    "moderation",
+    layer="shared",
+    models="backend.moderation.models",
+    blueprints=("backend.moderation.routes:blp",),
+    personal_data="backend.moderation.personal_data",
 )

@@ -23,15 +23,21 @@ CASE_STATES = ("open", "hidden", "resolved")
 
 # A case opens with its first flag (or held word); it is hidden by the flag threshold, the word filter or a
 # committee member; resolved by a restore or a warning; a resolved case flagged again opens again.
-MODERATION_CASE_STATES = Machine("moderation_case", {
-    "open": (None, "open"),
-    "reopen": ("resolved", "open"),
-    "auto_hide": ("open", "hidden"),
-    "hide": (("open", "hidden", "resolved"), "hidden"),
-    "resolve": (("open", "hidden", "resolved"), "resolved"),
-}, field="state", noun=("这个审核事项", "The moderation case"))
-APPEAL_STATES = Machine("appeal", {"uphold": ("pending", "upheld"), "reverse": ("pending", "reversed")},
-                        noun=("这项申诉", "The appeal"))
+MODERATION_CASE_STATES = Machine(
+    "moderation_case",
+    {
+        "open": (None, "open"),
+        "reopen": ("resolved", "open"),
+        "auto_hide": ("open", "hidden"),
+        "hide": (("open", "hidden", "resolved"), "hidden"),
+        "resolve": (("open", "hidden", "resolved"), "resolved"),
+    },
+    field="state",
+    noun=("这个审核事项", "The moderation case"),
+)
+APPEAL_STATES = Machine(
+    "appeal", {"uphold": ("pending", "upheld"), "reverse": ("pending", "reversed")}, noun=("这项申诉", "The appeal")
+)
 
 
 class ModerationCase(db.Model):

@@ -43,31 +43,38 @@ DEFAULT_FLAG_THRESHOLD = 3
 QUEUE_ACTIONS = ("hide", "restore", "warn", "suspend")  # what the committee may do about a queued item
 MAX_SUSPENSION_DAYS = 365
 
-register_messages("moderation", {
-    "cannot_flag_own": {
-        "zh-CN": ("不能举报自己", "你不能举报自己发布的内容。"),
-        "en": ("Cannot flag your own", "You cannot flag your own content."),
+register_messages(
+    "moderation",
+    {
+        "cannot_flag_own": {
+            "zh-CN": ("不能举报自己", "你不能举报自己发布的内容。"),
+            "en": ("Cannot flag your own", "You cannot flag your own content."),
+        },
+        "already_flagged": {
+            "zh-CN": ("已经举报过", "你已经举报过这条内容，居委会会尽快处理。"),
+            "en": ("Already flagged", "You already flagged this; the committee will review it."),
+        },
+        "action_not_applicable": {
+            "zh-CN": ("无法执行", "这项处理不适用于该内容。"),
+            "en": ("Not applicable", "This action does not apply to this item."),
+        },
+        "already_appealed": {
+            "zh-CN": ("已经申诉过", "每项处理只能申诉一次。"),
+            "en": ("Already appealed", "Each action can be appealed once."),
+        },
+        "own_action": {
+            "zh-CN": ("需要其他委员", "申诉须由做出原处理以外的居委会成员裁决。"),
+            "en": (
+                "Another member must decide",
+                "An appeal is decided by a committee member other than the one who acted.",
+            ),
+        },
     },
-    "already_flagged": {
-        "zh-CN": ("已经举报过", "你已经举报过这条内容，居委会会尽快处理。"),
-        "en": ("Already flagged", "You already flagged this; the committee will review it."),
-    },
-    "action_not_applicable": {
-        "zh-CN": ("无法执行", "这项处理不适用于该内容。"),
-        "en": ("Not applicable", "This action does not apply to this item."),
-    },
-    "already_appealed": {
-        "zh-CN": ("已经申诉过", "每项处理只能申诉一次。"),
-        "en": ("Already appealed", "Each action can be appealed once."),
-    },
-    "own_action": {
-        "zh-CN": ("需要其他委员", "申诉须由做出原处理以外的居委会成员裁决。"),
-        "en": ("Another member must decide", "An appeal is decided by a committee member other than the one who acted."),
-    },
-})
+)
 
 
 # --- flags ------------------------------------------------------------------------------------
+
 
 def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -> None:
     """One member flags one item; at the community's threshold of distinct flaggers it is hidden.
@@ -84,13 +91,17 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
     case = _case_for(target, item)
     try:
         with db.session.begin_nested():
-            db.session.add(Flag(case_id=case.id, community_id=community_id, flagger_id=actor.id,
-                                reason=reason, text=text.strip()))
+            db.session.add(
+                Flag(case_id=case.id, community_id=community_id, flagger_id=actor.id, reason=reason, text=text.strip())
+            )
     except IntegrityError:
         raise Conflict("moderation.already_flagged") from None
     # Counted in the database so that simultaneous flags all count.
-    db.session.execute(update(ModerationCase).where(ModerationCase.id == case.id).values(
-        flag_count=ModerationCase.flag_count + 1, updated_at=utcnow()))
+    db.session.execute(
+        update(ModerationCase)
+        .where(ModerationCase.id == case.id)
+        .values(flag_count=ModerationCase.flag_count + 1, updated_at=utcnow())
+    )
     db.session.refresh(case)
     if MODERATION_CASE_STATES.allows(case, "reopen"):  # new flags after a restore open the case again
         MODERATION_CASE_STATES.move(case, "reopen")
@@ -113,8 +124,12 @@ def _case_for(target: targets.Target, item) -> ModerationCase:
         return found
     try:
         with db.session.begin_nested():
-            case = ModerationCase(community_id=target.community_id(item), target_type=target.kind, target_id=item.id,
-                                  author_id=target.author_id(item))
+            case = ModerationCase(
+                community_id=target.community_id(item),
+                target_type=target.kind,
+                target_id=item.id,
+                author_id=target.author_id(item),
+            )
             MODERATION_CASE_STATES.move(case, "open")
             db.session.add(case)
         return case
@@ -123,21 +138,24 @@ def _case_for(target: targets.Target, item) -> ModerationCase:
 
 
 def _auto_hide(target: targets.Target, case: ModerationCase, item) -> None:
-    hidden_now = db.session.execute(update(ModerationCase).where(
-        ModerationCase.id == case.id, ModerationCase.state.in_(MODERATION_CASE_STATES.sources("auto_hide")))
-        .values(state=MODERATION_CASE_STATES.target("auto_hide"))).rowcount
+    hidden_now = db.session.execute(
+        update(ModerationCase)
+        .where(ModerationCase.id == case.id, ModerationCase.state.in_(MODERATION_CASE_STATES.sources("auto_hide")))
+        .values(state=MODERATION_CASE_STATES.target("auto_hide"))
+    ).rowcount
     if not hidden_now:
         return  # already hidden, or a committee member resolved it meanwhile
     item.is_hidden = True
     db.session.flush()
     context = {"target_type": case.target_type, "target_id": case.target_id, "auto": True}
-    notify([target.author_id(item)], "moderation_action", {**context, "action": "hide"},
-           community_id=case.community_id)
-    notify(communities.committee_member_ids(case.community_id), "moderation_queue", context,
-           community_id=case.community_id)
+    notify([target.author_id(item)], "moderation_action", {**context, "action": "hide"}, community_id=case.community_id)
+    notify(
+        communities.committee_member_ids(case.community_id), "moderation_queue", context, community_id=case.community_id
+    )
 
 
 # --- word filter ------------------------------------------------------------------------------
+
 
 def matches_word_filter(community_id: int, *texts: str) -> bool:
     words = [w.lower() for w in communities.get_community(community_id).setting("word_filter", []) if w]
@@ -157,12 +175,17 @@ def hold_if_filtered(target_type: str, item, *texts: str) -> bool:
     MODERATION_CASE_STATES.move(case, "hide")
     case.is_held_by_filter, case.updated_at = True, utcnow()
     db.session.flush()
-    notify(communities.committee_member_ids(community_id), "moderation_queue",
-           {"target_type": target_type, "target_id": item.id, "held": True}, community_id=community_id)
+    notify(
+        communities.committee_member_ids(community_id),
+        "moderation_queue",
+        {"target_type": target_type, "target_id": item.id, "held": True},
+        community_id=community_id,
+    )
     return True
 
 
 # --- the committee's queue and actions -------------------------------------------------------
+
 
 @dataclass
 class QueueItem:
@@ -179,16 +202,21 @@ class QueueItem:
         return getattr(self.case, name)
 
 
-def queue(actor, community_id: int, *, target_type: str | None, state: str | None, limit: int,
-          cursor: str | None) -> Page:
+def queue(
+    actor, community_id: int, *, target_type: str | None, state: str | None, limit: int, cursor: str | None
+) -> Page:
     """Flagged and hidden items, most flagged first, with reasons and the author's history."""
     access.require_committee(actor, community_id)
     stmt = select(ModerationCase).where(ModerationCase.community_id == community_id)
     stmt = stmt.where(ModerationCase.state == state) if state else stmt.where(ModerationCase.state != "resolved")
     if target_type:
         stmt = stmt.where(ModerationCase.target_type == target_type)
-    page = paginate(stmt, [SortKey(ModerationCase.flag_count, descending=True),
-                           SortKey(ModerationCase.id, descending=True)], limit=limit, cursor=cursor)
+    page = paginate(
+        stmt,
+        [SortKey(ModerationCase.flag_count, descending=True), SortKey(ModerationCase.id, descending=True)],
+        limit=limit,
+        cursor=cursor,
+    )
     page.items = _queue_items(page.items)
     return page
 
@@ -197,8 +225,15 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
     case_ids = [c.id for c in cases]
     author_ids = {c.author_id for c in cases if c.author_id}
     flags = db.session.scalars(select(Flag).where(Flag.case_id.in_(case_ids))).all() if case_ids else []
-    history = db.session.scalars(select(ModerationAction).where(ModerationAction.author_id.in_(author_ids))
-                                 .order_by(ModerationAction.id.desc())).all() if author_ids else []
+    history = (
+        db.session.scalars(
+            select(ModerationAction)
+            .where(ModerationAction.author_id.in_(author_ids))
+            .order_by(ModerationAction.id.desc())
+        ).all()
+        if author_ids
+        else []
+    )
     authors = accounts.users_by_id(author_ids)  # author names for the committee's view
     loaded: dict[tuple[str, int], object] = {}
     for kind in {c.target_type for c in cases}:
@@ -210,14 +245,23 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
     for case in cases:
         case_flags = [f for f in flags if f.case_id == case.id]
         item = loaded.get((case.target_type, case.target_id))
-        excerpt, hidden = ((targets.get(case.target_type).excerpt(item), getattr(item, "is_hidden", False))
-                           if item is not None else ("", True))
-        items.append(QueueItem(case=case, excerpt=excerpt, is_hidden=hidden,
-                               reasons=dict(Counter(f.reason for f in case_flags)),
-                               flag_texts=[f.text for f in case_flags if f.text],
-                               author=authors.get(case.author_id),
-                               author_history=[a for a in history if a.author_id == case.author_id][:10],
-                               can=abilities(case, hidden)))
+        excerpt, hidden = (
+            (targets.get(case.target_type).excerpt(item), getattr(item, "is_hidden", False))
+            if item is not None
+            else ("", True)
+        )
+        items.append(
+            QueueItem(
+                case=case,
+                excerpt=excerpt,
+                is_hidden=hidden,
+                reasons=dict(Counter(f.reason for f in case_flags)),
+                flag_texts=[f.text for f in case_flags if f.text],
+                author=authors.get(case.author_id),
+                author_history=[a for a in history if a.author_id == case.author_id][:10],
+                can=abilities(case, hidden),
+            )
+        )
     return items
 
 
@@ -226,11 +270,17 @@ def abilities(case: ModerationCase, hidden: bool) -> dict[str, bool]:
     suspend whoever wrote it."""
     target = targets.get(case.target_type)
     hideable = target is not None and target.hideable
-    return {"hide": hideable and not hidden, "restore": hideable and hidden, "warn": case.author_id is not None,
-            "suspend": case.author_id is not None}
+    return {
+        "hide": hideable and not hidden,
+        "restore": hideable and hidden,
+        "warn": case.author_id is not None,
+        "suspend": case.author_id is not None,
+    }
 
 
-def act(actor, *, target_type: str, target_id: int, action: str, reason: str, days: int | None = None) -> ModerationAction:
+def act(
+    actor, *, target_type: str, target_id: int, action: str, reason: str, days: int | None = None
+) -> ModerationAction:
     """A committee member hides, restores, warns, suspends or lifts a suspension, with a reason.
 
     :raises Forbidden: not a committee member of the item's community
@@ -248,24 +298,48 @@ def act(actor, *, target_type: str, target_id: int, action: str, reason: str, da
     if action == "suspend" and not (days and 1 <= days <= MAX_SUSPENSION_DAYS):
         raise ValidationFailed({"days": [f"1 to {MAX_SUSPENSION_DAYS}"]})
     case = _case_for(target, item)
-    record = ModerationAction(community_id=community_id, case_id=case.id, actor_id=actor.id, action=action,
-                              target_type=target_type, target_id=target_id, author_id=author_id,
-                              reason=reason.strip(), days=days if action == "suspend" else None)
+    record = ModerationAction(
+        community_id=community_id,
+        case_id=case.id,
+        actor_id=actor.id,
+        action=action,
+        target_type=target_type,
+        target_id=target_id,
+        author_id=author_id,
+        reason=reason.strip(),
+        days=days if action == "suspend" else None,
+    )
     db.session.add(record)
     _apply(action, case, item, community_id, author_id, days)
     db.session.flush()
     hidden = getattr(item, "is_hidden", False)
-    audit.record(actor, f"moderation.{action}", target_type, target_id, community_id=community_id,
-                 reason=reason.strip(), before={"hidden": not hidden} if action in {"hide", "restore"} else None,
-                 after={"hidden": hidden, "days": days} if action in {"hide", "restore", "suspend"} else None)
-    notify([author_id], "moderation_action", {"action": action, "reason": record.reason, "days": record.days,
-                                              "target_type": target_type, "target_id": target_id,
-                                              "action_id": record.id}, community_id=community_id)
+    audit.record(
+        actor,
+        f"moderation.{action}",
+        target_type,
+        target_id,
+        community_id=community_id,
+        reason=reason.strip(),
+        before={"hidden": not hidden} if action in {"hide", "restore"} else None,
+        after={"hidden": hidden, "days": days} if action in {"hide", "restore", "suspend"} else None,
+    )
+    notify(
+        [author_id],
+        "moderation_action",
+        {
+            "action": action,
+            "reason": record.reason,
+            "days": record.days,
+            "target_type": target_type,
+            "target_id": target_id,
+            "action_id": record.id,
+        },
+        community_id=community_id,
+    )
     return record
 
 
-def _apply(action: str, case: ModerationCase, item, community_id: int, author_id: int | None,
-           days: int | None) -> None:
+def _apply(action: str, case: ModerationCase, item, community_id: int, author_id: int | None, days: int | None) -> None:
     if action == "hide":
         item.is_hidden = True
         MODERATION_CASE_STATES.move(case, "hide")
@@ -293,6 +367,7 @@ def _undo(action: ModerationAction) -> None:
 
 # --- appeals ----------------------------------------------------------------------------------
 
+
 def appeal(actor, action_id: int, text: str) -> Appeal:
     """The author appeals one action, once.
 
@@ -307,13 +382,18 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
         raise Conflict("moderation.action_not_applicable")
     try:
         with db.session.begin_nested():
-            record = Appeal(action_id=action.id, community_id=action.community_id, author_id=actor.id,
-                            text=text.strip())
+            record = Appeal(
+                action_id=action.id, community_id=action.community_id, author_id=actor.id, text=text.strip()
+            )
             db.session.add(record)
     except IntegrityError:
         raise Conflict("moderation.already_appealed") from None
-    notify([uid for uid in communities.committee_member_ids(action.community_id)], "appeal_submitted",
-           {"appeal_id": record.id, "action": action.action}, community_id=action.community_id)
+    notify(
+        [uid for uid in communities.committee_member_ids(action.community_id)],
+        "appeal_submitted",
+        {"appeal_id": record.id, "action": action.action},
+        community_id=action.community_id,
+    )
     return _attach_actions([record])[0]
 
 
@@ -330,20 +410,37 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     if action.actor_id == actor.id:
         raise Conflict("moderation.own_action")
     # Conditional UPDATE: two members deciding at once cannot both decide.
-    decided = db.session.execute(update(Appeal).where(
-        Appeal.id == record.id, Appeal.status.in_(APPEAL_STATES.sources(decision))).values(
-        status=APPEAL_STATES.target(decision), decided_by_id=actor.id,
-        decision_reason=reason.strip(), decided_at=utcnow())).rowcount
+    decided = db.session.execute(
+        update(Appeal)
+        .where(Appeal.id == record.id, Appeal.status.in_(APPEAL_STATES.sources(decision)))
+        .values(
+            status=APPEAL_STATES.target(decision),
+            decided_by_id=actor.id,
+            decision_reason=reason.strip(),
+            decided_at=utcnow(),
+        )
+    ).rowcount
     if not decided:
         db.session.refresh(record)
         raise APPEAL_STATES.refuse(record.status, decision)
     db.session.refresh(record)
     if decision == "reverse":
         _undo(action)
-    audit.record(actor, f"appeal.{record.status}", "appeal", record.id, community_id=record.community_id,
-                 reason=reason.strip(), after={"action_id": action.id, "action": action.action})
-    notify([record.author_id], "appeal_decided", {"appeal_id": record.id, "decision": record.status,
-                                                  "reason": record.decision_reason}, community_id=record.community_id)
+    audit.record(
+        actor,
+        f"appeal.{record.status}",
+        "appeal",
+        record.id,
+        community_id=record.community_id,
+        reason=reason.strip(),
+        after={"action_id": action.id, "action": action.action},
+    )
+    notify(
+        [record.author_id],
+        "appeal_decided",
+        {"appeal_id": record.id, "decision": record.status, "reason": record.decision_reason},
+        community_id=record.community_id,
+    )
     return _attach_actions([record])[0]
 
 
@@ -360,8 +457,11 @@ def list_appeals(actor, community_id: int, *, status: str | None, limit: int, cu
 def _attach_actions(appeals: list[Appeal]) -> list[Appeal]:
     """The action each appeal is about (one query per page), so the deciding member sees what was done."""
     ids = {a.action_id for a in appeals}
-    actions = {a.id: a for a in db.session.scalars(select(ModerationAction).where(ModerationAction.id.in_(ids)))} \
-        if ids else {}
+    actions = (
+        {a.id: a for a in db.session.scalars(select(ModerationAction).where(ModerationAction.id.in_(ids)))}
+        if ids
+        else {}
+    )
     for record in appeals:
         record.action = actions.get(record.action_id)
     return appeals
@@ -370,11 +470,18 @@ def _attach_actions(appeals: list[Appeal]) -> list[Appeal]:
 def actions_about_me(actor, community_id: int) -> list[ModerationAction]:
     """What the committee did about my content or me, so I can see why and until when, and appeal."""
     access.require_member(actor, community_id)
-    actions = list(db.session.scalars(select(ModerationAction).where(
-        ModerationAction.community_id == community_id, ModerationAction.author_id == actor.id)
-        .order_by(ModerationAction.id.desc()).limit(50)))
-    appeals = {appeal.action_id: appeal for appeal in db.session.scalars(
-        select(Appeal).where(Appeal.action_id.in_([action.id for action in actions])))}
+    actions = list(
+        db.session.scalars(
+            select(ModerationAction)
+            .where(ModerationAction.community_id == community_id, ModerationAction.author_id == actor.id)
+            .order_by(ModerationAction.id.desc())
+            .limit(50)
+        )
+    )
+    appeals = {
+        appeal.action_id: appeal
+        for appeal in db.session.scalars(select(Appeal).where(Appeal.action_id.in_([action.id for action in actions])))
+    }
     for action in actions:
         action.my_appeal = appeals.get(action.id)
     return actions
@@ -382,19 +489,31 @@ def actions_about_me(actor, community_id: int) -> list[ModerationAction]:
 
 # --- audit log, settings, transparency --------------------------------------------------------
 
-def audit_log(actor, community_id: int, *, action: str | None, actor_id: int | None, target_type: str | None,
-              limit: int, cursor: str | None) -> Page:
+
+def audit_log(
+    actor,
+    community_id: int,
+    *,
+    action: str | None,
+    actor_id: int | None,
+    target_type: str | None,
+    limit: int,
+    cursor: str | None,
+) -> Page:
     """The community's audit log for its committee, newest first."""
     access.require_committee(actor, community_id)
-    return audit.entries(community_id, action=action, actor_id=actor_id, target_type=target_type, limit=limit,
-                         cursor=cursor)
+    return audit.entries(
+        community_id, action=action, actor_id=actor_id, target_type=target_type, limit=limit, cursor=cursor
+    )
 
 
 def settings(actor, community_id: int) -> dict:
     access.require_committee(actor, community_id)
     community = communities.get_community(community_id)
-    return {"flag_threshold": community.setting("flag_threshold", DEFAULT_FLAG_THRESHOLD),
-            "word_filter": community.setting("word_filter", [])}
+    return {
+        "flag_threshold": community.setting("flag_threshold", DEFAULT_FLAG_THRESHOLD),
+        "word_filter": community.setting("word_filter", []),
+    }
 
 
 def update_settings(actor, community_id: int, changes: dict) -> dict:
@@ -403,8 +522,9 @@ def update_settings(actor, community_id: int, changes: dict) -> dict:
     community.settings = {**(community.settings or {}), **changes}  # a new dict, so the JSON column is saved
     db.session.flush()
     after = settings(actor, community_id)
-    audit.record(actor, "moderation.settings", "community", community_id, community_id=community_id,
-                 before=before, after=after)
+    audit.record(
+        actor, "moderation.settings", "community", community_id, community_id=community_id, before=before, after=after
+    )
     return after
 
 
@@ -412,9 +532,12 @@ def transparency(community_id: int) -> list[dict]:
     """Public monthly counts of moderation actions by type: no content, no names."""
     communities.get_community(community_id)
     month = month_of(ModerationAction.created_at)
-    rows = db.session.execute(select(month.label("month"), ModerationAction.action, func.count())
-                              .where(ModerationAction.community_id == community_id)
-                              .group_by(month, ModerationAction.action).order_by(month.desc()))
+    rows = db.session.execute(
+        select(month.label("month"), ModerationAction.action, func.count())
+        .where(ModerationAction.community_id == community_id)
+        .group_by(month, ModerationAction.action)
+        .order_by(month.desc())
+    )
     months: dict[str, dict] = {}
     for month_value, action, count in rows:
         months.setdefault(month_value, {"month": month_value, "counts": {}})["counts"][action] = count

@@ -3,9 +3,19 @@
 from backend.core.manifest import MINUTE, Domain, Job
 
 DOMAIN = Domain(
-    "notices", layer="content", models="backend.notices.models", blueprints=("backend.notices.routes:blp",),
-    targets="backend.notices.targets", personal_data="backend.notices.personal_data",
-    jobs=(Job("publish-notices", "backend.notices.services:publish_due_notices", MINUTE,
-              description="announce scheduled notices whose time has come"),),
+    "notices",
+    layer="content",
+    models="backend.notices.models",
+    blueprints=("backend.notices.routes:blp",),
+    targets="backend.notices.targets",
+    personal_data="backend.notices.personal_data",
+    jobs=(
+        Job(
+            "publish-notices",
+            "backend.notices.services:publish_due_notices",
+            MINUTE,
+            description="announce scheduled notices whose time has come",
+        ),
+    ),
     seed="backend.notices.demo:seed_notices",
 )

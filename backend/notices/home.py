@@ -30,9 +30,7 @@ def latest(member, *, limit: int = 3) -> feed.Part:
     """Notices addressed to this member; `state` urgent / pinned / normal, `detail` read / unread."""
     now = utcnow()
     rank = urgency(now)
-    read = exists().where(
-        NoticeRead.notice_id == Notice.id, NoticeRead.user_id == member.user_id
-    )
+    read = exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.user_id == member.user_id)
     stmt = select(
         *feed.row(
             "notices",
@@ -44,7 +42,5 @@ def latest(member, *, limit: int = 3) -> feed.Part:
             detail=case((read, "read"), else_="unread"),
         )
     )
-    stmt = stmt.where(
-        Notice.community_id == member.community_id, *_addressed_to(member)
-    )
+    stmt = stmt.where(Notice.community_id == member.community_id, *_addressed_to(member))
     return feed.Part(stmt, (rank, Notice.publish_at.desc(), Notice.id.desc()), limit)

@@ -25,8 +25,11 @@ ACTIONS = ("comment",)  # what a member may do with a notice (`can`)
 def _grid_ids_of(notice_ids: list[int]) -> dict[int, list[int]]:
     grids: dict[int, list[int]] = {nid: [] for nid in notice_ids}
     if notice_ids:
-        for notice_id, grid_id in db.session.execute(select(NoticeGrid.notice_id, NoticeGrid.grid_id).where(
-                NoticeGrid.notice_id.in_(notice_ids)).order_by(NoticeGrid.grid_id)):
+        for notice_id, grid_id in db.session.execute(
+            select(NoticeGrid.notice_id, NoticeGrid.grid_id)
+            .where(NoticeGrid.notice_id.in_(notice_ids))
+            .order_by(NoticeGrid.grid_id)
+        ):
             grids[notice_id].append(grid_id)
     return grids
 
@@ -34,15 +37,32 @@ def _grid_ids_of(notice_ids: list[int]) -> dict[int, list[int]]:
 def _announce(notice: Notice, grid_ids: list[int], now: datetime) -> None:
     """Tell the residents addressed (pending and suspended too: a water cut concerns everyone living there)."""
     recipients = communities.community_member_ids(notice.community_id, grid_ids=grid_ids or None, verified_only=False)
-    notify(recipients, "notice_published",
-           {"notice_id": notice.id, "notice_title": notice.title, "excerpt": _excerpt(notice.body),
-            "urgent": notice.is_urgent},
-           community_id=notice.community_id, exclude=[notice.author_id])
+    notify(
+        recipients,
+        "notice_published",
+        {
+            "notice_id": notice.id,
+            "notice_title": notice.title,
+            "excerpt": _excerpt(notice.body),
+            "urgent": notice.is_urgent,
+        },
+        community_id=notice.community_id,
+        exclude=[notice.author_id],
+    )
     notice.notified_at = now
 
 
-def create_notice(actor, community_id: int, *, title: str, body: str, pinned: bool = False, urgent: bool = False,
-                  grid_ids: list[int] | None = None, publish_at: datetime | None = None) -> Notice:
+def create_notice(
+    actor,
+    community_id: int,
+    *,
+    title: str,
+    body: str,
+    pinned: bool = False,
+    urgent: bool = False,
+    grid_ids: list[int] | None = None,
+    publish_at: datetime | None = None,
+) -> Notice:
     """Publish a notice (committee) to the community or some grids; now, or at publish_at.
 
     :raises ValidationFailed: a grid of another community
@@ -50,9 +70,17 @@ def create_notice(actor, community_id: int, *, title: str, body: str, pinned: bo
     access.require_committee(actor, community_id)
     grids = [communities.grid_in_community(community_id, gid, "grid_ids") for gid in dict.fromkeys(grid_ids or [])]
     now = utcnow()
-    notice = Notice(community_id=community_id, author_id=actor.id, title=title.strip(), body=body.strip(),
-                    is_pinned=pinned, is_urgent=urgent, is_whole_community=not grids,
-                    publish_at=publish_at or now, created_at=now)
+    notice = Notice(
+        community_id=community_id,
+        author_id=actor.id,
+        title=title.strip(),
+        body=body.strip(),
+        is_pinned=pinned,
+        is_urgent=urgent,
+        is_whole_community=not grids,
+        publish_at=publish_at or now,
+        created_at=now,
+    )
     db.session.add(notice)
     db.session.flush()
     db.session.add_all(NoticeGrid(notice_id=notice.id, grid_id=grid.id) for grid in grids)
@@ -61,9 +89,20 @@ def create_notice(actor, community_id: int, *, title: str, body: str, pinned: bo
     if notice.publish_at <= now and not held:
         _announce(notice, [g.id for g in grids], now)
     db.session.flush()
-    audit.record(actor, "notice.publish", "notice", notice.id, community_id=community_id,
-                 after={"title": notice.title, "urgent": urgent, "pinned": pinned, "grid_ids": [g.id for g in grids],
-                        "publish_at": notice.publish_at.isoformat()})
+    audit.record(
+        actor,
+        "notice.publish",
+        "notice",
+        notice.id,
+        community_id=community_id,
+        after={
+            "title": notice.title,
+            "urgent": urgent,
+            "pinned": pinned,
+            "grid_ids": [g.id for g in grids],
+            "publish_at": notice.publish_at.isoformat(),
+        },
+    )
     return present(actor, [notice], committee=True)[0]
 
 
@@ -77,11 +116,19 @@ def publish_due_notices(now: datetime | None = None) -> int:
     """Announce scheduled notices whose time has come, each once (conditional UPDATE on notified_at)."""
     now = now or utcnow()
     count = 0
-    for notice_id in list(db.session.scalars(select(Notice.id).where(
-            Notice.notified_at.is_(None), Notice.publish_at <= now, Notice.is_hidden.is_(False)).limit(500))):
-        won = db.session.execute(update(Notice).where(Notice.id == notice_id, Notice.notified_at.is_(None),
-                                                      Notice.is_hidden.is_(False))
-                                 .values(notified_at=now).execution_options(synchronize_session=False)).rowcount
+    for notice_id in list(
+        db.session.scalars(
+            select(Notice.id)
+            .where(Notice.notified_at.is_(None), Notice.publish_at <= now, Notice.is_hidden.is_(False))
+            .limit(500)
+        )
+    ):
+        won = db.session.execute(
+            update(Notice)
+            .where(Notice.id == notice_id, Notice.notified_at.is_(None), Notice.is_hidden.is_(False))
+            .values(notified_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if won:
             notice = db.session.get(Notice, notice_id, populate_existing=True)
             _announce(notice, _grid_ids_of([notice_id])[notice_id], now)
@@ -92,10 +139,16 @@ def publish_due_notices(now: datetime | None = None) -> int:
 def _addressed_to(member):
     """SQL conditions: notices this member may see (published, to everyone or to their grid, not hidden by
     moderation unless they wrote it)."""
-    to_my_grid = Notice.id.in_(select(NoticeGrid.notice_id).where(NoticeGrid.grid_id == member.grid_id)) \
-        if member.grid_id else False
-    return (Notice.publish_at <= utcnow(), or_(Notice.is_whole_community.is_(True), to_my_grid),
-            or_(Notice.is_hidden.is_(False), Notice.author_id == member.user_id))
+    to_my_grid = (
+        Notice.id.in_(select(NoticeGrid.notice_id).where(NoticeGrid.grid_id == member.grid_id))
+        if member.grid_id
+        else False
+    )
+    return (
+        Notice.publish_at <= utcnow(),
+        or_(Notice.is_whole_community.is_(True), to_my_grid),
+        or_(Notice.is_hidden.is_(False), Notice.author_id == member.user_id),
+    )
 
 
 def present(actor, notices: list[Notice], *, committee: bool) -> list[Notice]:
@@ -103,8 +156,15 @@ def present(actor, notices: list[Notice], *, committee: bool) -> list[Notice]:
     count (the committee only), and `can`."""
     ids = [n.id for n in notices]
     grids = _grid_ids_of(ids)
-    read = set(db.session.scalars(select(NoticeRead.notice_id).where(
-        NoticeRead.user_id == actor.id, NoticeRead.notice_id.in_(ids)))) if ids else set()
+    read = (
+        set(
+            db.session.scalars(
+                select(NoticeRead.notice_id).where(NoticeRead.user_id == actor.id, NoticeRead.notice_id.in_(ids))
+            )
+        )
+        if ids
+        else set()
+    )
     now = utcnow()
     for notice in notices:
         notice.grid_ids = grids.get(notice.id, [])
@@ -129,8 +189,7 @@ def list_notices(actor, community_id: int, *, limit: int = 20, cursor: str | Non
         stmt = stmt.where(*_addressed_to(member))
     # Booleans cannot be compared with < in SQL: the cursor compares the pin as 0/1.
     pinned_first = SortKey(cast(Notice.is_pinned, Integer), descending=True, value_of=lambda n: int(n.is_pinned))
-    keys = [pinned_first, SortKey(Notice.publish_at, descending=True),
-            SortKey(Notice.id, descending=True)]
+    keys = [pinned_first, SortKey(Notice.publish_at, descending=True), SortKey(Notice.id, descending=True)]
     page = paginate(stmt, keys, limit=limit, cursor=cursor)
     present(actor, page.items, committee=member.is_committee)
     return page
@@ -164,8 +223,12 @@ def record_read(notice_id: int, user_id: int) -> bool:
             db.session.add(NoticeRead(notice_id=notice_id, user_id=user_id))
     except IntegrityError:
         return False  # read before: the receipt exists, the count stays
-    db.session.execute(update(Notice).where(Notice.id == notice_id).values(read_count=Notice.read_count + 1)
-                       .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Notice)
+        .where(Notice.id == notice_id)
+        .values(read_count=Notice.read_count + 1)
+        .execution_options(synchronize_session=False)
+    )
     return True
 
 

@@ -4,6 +4,14 @@ from backend.core import targets
 from backend.notices import services
 from backend.notices.models import Notice
 
-targets.register("notice", model=Notice, can_see=services.can_see, path="notices",
-                 excerpt=targets.excerpt_of("title", "body"),
-                 flaggable=True, hideable=True, followable=True, commentable=True)
+targets.register(
+    "notice",
+    model=Notice,
+    can_see=services.can_see,
+    path="notices",
+    excerpt=targets.excerpt_of("title", "body"),
+    flaggable=True,
+    hideable=True,
+    followable=True,
+    commentable=True,
+)

@@ -55,16 +55,26 @@ def _profiles(user_ids: list[int]) -> dict[int, Profile]:
 def _digest_user_ids(user_ids: list[int]) -> set[int]:
     found: set[int] = set()
     for chunk in chunks(user_ids):
-        found.update(db.session.scalars(select(NotificationSetting.user_id).where(
-            NotificationSetting.user_id.in_(chunk), NotificationSetting.digest != "off")))
+        found.update(
+            db.session.scalars(
+                select(NotificationSetting.user_id).where(
+                    NotificationSetting.user_id.in_(chunk), NotificationSetting.digest != "off"
+                )
+            )
+        )
     return found
 
 
 def _enabled_subscription_ids(user_ids: list[int]) -> list[int]:
     found: list[int] = []
     for chunk in chunks(user_ids):
-        found.extend(db.session.scalars(select(PushSubscription.id).where(
-            PushSubscription.user_id.in_(chunk), PushSubscription.disabled_at.is_(None))))
+        found.extend(
+            db.session.scalars(
+                select(PushSubscription.id).where(
+                    PushSubscription.user_id.in_(chunk), PushSubscription.disabled_at.is_(None)
+                )
+            )
+        )
     return sorted(found)
 
 
@@ -72,15 +82,26 @@ def _hold_or_send(message: dict, profiles: dict[int, Profile], now: datetime) ->
     """Hold the pushes of people in their quiet hours (unless urgent); return who gets one now."""
     send_now, held, release_times = [], [], set()
     for profile in profiles.values():
-        until = None if message.get("urgent") else quiet_until(
-            profile.quiet_start, profile.quiet_end, profile.timezone, now)
+        until = (
+            None
+            if message.get("urgent")
+            else quiet_until(profile.quiet_start, profile.quiet_end, profile.timezone, now)
+        )
         if until is None:
             send_now.append(profile.user_id)
             continue
-        held.append({"user_id": profile.user_id, "topic": message["topic"], "kind": message["kind"],
-                     "context": message["context"], "url": message["url"],
-                     "community_id": message.get("community_id"), "created_at": _event_time(message, now),
-                     "release_at": until})
+        held.append(
+            {
+                "user_id": profile.user_id,
+                "topic": message["topic"],
+                "kind": message["kind"],
+                "context": message["context"],
+                "url": message["url"],
+                "community_id": message.get("community_id"),
+                "created_at": _event_time(message, now),
+                "release_at": until,
+            }
+        )
         release_times.add(until.replace(second=0, microsecond=0) + timedelta(minutes=1))
     if held:
         db.session.execute(insert(HeldPush), held)
@@ -89,11 +110,10 @@ def _hold_or_send(message: dict, profiles: dict[int, Profile], now: datetime) ->
     return send_now
 
 
-def _schedule_sends(messages: list[dict], targets: list[tuple[int, int]], attempt: int = 1,
-                    delay: float = 0) -> int:
+def _schedule_sends(messages: list[dict], targets: list[tuple[int, int]], attempt: int = 1, delay: float = 0) -> int:
     """After the commit: one send_pushes job per PUSH_BATCH_SIZE devices."""
     size = int(setting("PUSH_BATCH_SIZE"))
-    batches = [targets[i:i + size] for i in range(0, len(targets), size)]
+    batches = [targets[i : i + size] for i in range(0, len(targets), size)]
     if not batches:
         return 0
     if delay:
@@ -124,8 +144,13 @@ def plan_push(message: dict, user_ids: list[int]) -> dict:
 def _unread_counts(user_ids: list[int]) -> dict[int, int]:
     counts: dict[int, int] = {}
     for chunk in chunks(user_ids):
-        counts.update(db.session.execute(select(Notification.user_id, func.count()).where(
-            Notification.user_id.in_(chunk), Notification.read_at.is_(None)).group_by(Notification.user_id)).all())
+        counts.update(
+            db.session.execute(
+                select(Notification.user_id, func.count())
+                .where(Notification.user_id.in_(chunk), Notification.read_at.is_(None))
+                .group_by(Notification.user_id)
+            ).all()
+        )
     return counts
 
 
@@ -133,8 +158,11 @@ def _items(messages: list[dict], targets: list[tuple[int, int]]) -> list[PushIte
     """The push for each (device, message) target, written in the device owner's language."""
     devices = {}
     for chunk in chunks(sorted({sid for sid, _ in targets})):
-        subscriptions = list(db.session.scalars(select(PushSubscription).where(
-            PushSubscription.id.in_(chunk), PushSubscription.disabled_at.is_(None))))
+        subscriptions = list(
+            db.session.scalars(
+                select(PushSubscription).where(PushSubscription.id.in_(chunk), PushSubscription.disabled_at.is_(None))
+            )
+        )
         owners = accounts.delivery_profiles(list({s.user_id for s in subscriptions}))
         for subscription in subscriptions:
             if subscription.user_id in owners:  # deleted accounts receive nothing
@@ -150,15 +178,27 @@ def _items(messages: list[dict], targets: list[tuple[int, int]]) -> list[PushIte
         message = messages[index]
         key = (index, locale, timezone)
         if key not in texts:
-            texts[key] = catalogue.render(message["kind"], message["context"], locale, timezone=timezone,
-                                          collapsed=message.get("collapsed", 1))
+            texts[key] = catalogue.render(
+                message["kind"], message["context"], locale, timezone=timezone, collapsed=message.get("collapsed", 1)
+            )
         spec = catalogue.spec_for(message["kind"])
-        payload = {**texts[key], "url": message["url"], "tag": message["topic"],
-                   "badge_count": badges.get(subscription.user_id, 0)}
-        items.append(PushItem(subscription.id, subscription.subscription_info, payload,
-                              ttl=12 * 3600 if message.get("urgent") else spec.ttl,
-                              urgency="high" if message.get("urgent") else spec.urgency, topic=message["topic"],
-                              message_index=index))
+        payload = {
+            **texts[key],
+            "url": message["url"],
+            "tag": message["topic"],
+            "badge_count": badges.get(subscription.user_id, 0),
+        }
+        items.append(
+            PushItem(
+                subscription.id,
+                subscription.subscription_info,
+                payload,
+                ttl=12 * 3600 if message.get("urgent") else spec.ttl,
+                urgency="high" if message.get("urgent") else spec.urgency,
+                topic=message["topic"],
+                message_index=index,
+            )
+        )
     return items
 
 
@@ -171,14 +211,26 @@ def _record_outcomes(outcomes) -> list:
     if by_result[GONE]:
         db.session.execute(delete(PushSubscription).where(PushSubscription.id.in_(by_result[GONE])))
     if by_result[SENT]:
-        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(by_result[SENT]))
-                           .values(failure_count=0, last_success_at=now))
+        db.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id.in_(by_result[SENT]))
+            .values(failure_count=0, last_success_at=now)
+        )
     if by_result[FAILED]:
-        db.session.execute(update(PushSubscription).where(PushSubscription.id.in_(by_result[FAILED]))
-                           .values(failure_count=PushSubscription.failure_count + 1))
-        db.session.execute(update(PushSubscription).where(
-            PushSubscription.id.in_(by_result[FAILED]), PushSubscription.disabled_at.is_(None),
-            PushSubscription.failure_count >= int(setting("PUSH_FAILURES_TO_DISABLE"))).values(disabled_at=now))
+        db.session.execute(
+            update(PushSubscription)
+            .where(PushSubscription.id.in_(by_result[FAILED]))
+            .values(failure_count=PushSubscription.failure_count + 1)
+        )
+        db.session.execute(
+            update(PushSubscription)
+            .where(
+                PushSubscription.id.in_(by_result[FAILED]),
+                PushSubscription.disabled_at.is_(None),
+                PushSubscription.failure_count >= int(setting("PUSH_FAILURES_TO_DISABLE")),
+            )
+            .values(disabled_at=now)
+        )
     return [o for o in outcomes if o.result == RETRY]
 
 
@@ -190,8 +242,9 @@ def send_pushes(messages: list[dict], targets: list, attempt: int = 1) -> dict:
     # and no transaction should stay open while push services answer.
     db.session.commit()
     app = current_app._get_current_object()
-    outcomes = deliver(items, session=session_for(push_config()), signer=signer(app),
-                       concurrency=int(setting("PUSH_CONCURRENCY")))
+    outcomes = deliver(
+        items, session=session_for(push_config()), signer=signer(app), concurrency=int(setting("PUSH_CONCURRENCY"))
+    )
     retry = _record_outcomes(outcomes)
     if retry and attempt < int(setting("PUSH_MAX_ATTEMPTS")):
         delay = max([jobs.backoff(attempt)] + [o.retry_after or 0 for o in retry])
@@ -206,8 +259,14 @@ def release_held_pushes(limit: int = 5000) -> int:
     """Job and CLI: send what quiet hours held back, one push per person and topic; returns pushes."""
     released = 0
     while True:
-        rows = list(db.session.scalars(select(HeldPush).where(HeldPush.release_at <= utcnow())
-                                       .order_by(HeldPush.created_at, HeldPush.id).limit(limit)))
+        rows = list(
+            db.session.scalars(
+                select(HeldPush)
+                .where(HeldPush.release_at <= utcnow())
+                .order_by(HeldPush.created_at, HeldPush.id)
+                .limit(limit)
+            )
+        )
         if not rows:
             return released
         groups: dict[tuple[int, str], list[HeldPush]] = defaultdict(list)
@@ -217,14 +276,25 @@ def release_held_pushes(limit: int = 5000) -> int:
         for (user_id, topic), held in groups.items():
             latest = held[-1]  # a night of updates about one item: the newest text, and how many there were
             message_of_user[user_id].append(len(messages))
-            messages.append({"kind": latest.kind, "context": latest.context, "url": latest.url, "topic": topic,
-                             "urgent": False, "community_id": latest.community_id, "collapsed": len(held)})
+            messages.append(
+                {
+                    "kind": latest.kind,
+                    "context": latest.context,
+                    "url": latest.url,
+                    "topic": topic,
+                    "urgent": False,
+                    "community_id": latest.community_id,
+                    "collapsed": len(held),
+                }
+            )
         db.session.execute(delete(HeldPush).where(HeldPush.id.in_([row.id for row in rows])))
         targets = []
         for chunk in chunks(list(message_of_user)):
-            for subscription_id, user_id in db.session.execute(select(PushSubscription.id, PushSubscription.user_id)
-                                                               .where(PushSubscription.user_id.in_(chunk),
-                                                                      PushSubscription.disabled_at.is_(None))):
+            for subscription_id, user_id in db.session.execute(
+                select(PushSubscription.id, PushSubscription.user_id).where(
+                    PushSubscription.user_id.in_(chunk), PushSubscription.disabled_at.is_(None)
+                )
+            ):
                 targets.extend((subscription_id, index) for index in message_of_user[user_id])
         _schedule_sends(messages, sorted(targets))
         released += len(groups)
@@ -244,25 +314,38 @@ def send_digests(period: str = "daily") -> int:
     window = DIGEST_PERIODS[period]
     due = select(NotificationSetting.user_id).where(
         NotificationSetting.digest == period,
-        (NotificationSetting.digest_sent_at.is_(None)) | (NotificationSetting.digest_sent_at <= now - window + DIGEST_SLACK))
+        (NotificationSetting.digest_sent_at.is_(None))
+        | (NotificationSetting.digest_sent_at <= now - window + DIGEST_SLACK),
+    )
     user_ids = list(db.session.scalars(due))
     sent = 0
     for chunk in chunks(user_ids, 500):
         counts: dict[int, dict[str, int]] = defaultdict(dict)
         for user_id, kind, count in db.session.execute(
-                select(Notification.user_id, Notification.kind, func.count())
-                .where(Notification.user_id.in_(chunk), Notification.kind.in_(catalogue.broad_kinds()),
-                       Notification.created_at > now - window)
-                .group_by(Notification.user_id, Notification.kind)):
+            select(Notification.user_id, Notification.kind, func.count())
+            .where(
+                Notification.user_id.in_(chunk),
+                Notification.kind.in_(catalogue.broad_kinds()),
+                Notification.created_at > now - window,
+            )
+            .group_by(Notification.user_id, Notification.kind)
+        ):
             counts[user_id][kind] = count
         if not counts:
             continue
         for user_id, by_kind in counts.items():
-            message = {"kind": "digest", "context": {"counts": by_kind, "period": period}, "url": "/notifications",
-                       "topic": f"dig-{period}", "urgent": False, "community_id": None}
+            message = {
+                "kind": "digest",
+                "context": {"counts": by_kind, "period": period},
+                "url": "/notifications",
+                "topic": f"dig-{period}",
+                "urgent": False,
+                "community_id": None,
+            }
             send_now = _hold_or_send(message, _profiles([user_id]), now)
             _schedule_sends([message], [(sid, 0) for sid in _enabled_subscription_ids(send_now)])
-        db.session.execute(update(NotificationSetting).where(NotificationSetting.user_id.in_(list(counts)))
-                           .values(digest_sent_at=now))
+        db.session.execute(
+            update(NotificationSetting).where(NotificationSetting.user_id.in_(list(counts))).values(digest_sent_at=now)
+        )
         sent += len(counts)
     return sent

@@ -22,20 +22,42 @@ def seed_notifications(ctx) -> None:
     resident, committee, grid = users["resident"], users["committee"], users["grid"]
     cid = community.id
     history = [
-        (resident, "report_status_changed", {"report_id": 1, "report_title": "3号楼路灯不亮", "status": "resolved"}, 30),
+        (
+            resident,
+            "report_status_changed",
+            {"report_id": 1, "report_title": "3号楼路灯不亮", "status": "resolved"},
+            30,
+        ),
         (resident, "poll_opened", {"poll_id": 1, "poll_title": "小花园改造方案"}, 26),
-        (resident, "notice_published", {"notice_id": 1, "notice_title": "周六上午消防演练", "excerpt": "请各位居民配合疏散演练。"}, 20),
+        (
+            resident,
+            "notice_published",
+            {"notice_id": 1, "notice_title": "周六上午消防演练", "excerpt": "请各位居民配合疏散演练。"},
+            20,
+        ),
         (resident, "aid_response", {"aid_id": 1, "aid_title": "帮忙取快递", "responder_name": "周师傅"}, 6),
-        (resident, "shift_reminder", {"shift_id": 1, "activity_id": 1, "activity_title": "社区义诊",
-                                       "starts_at": (utcnow() + timedelta(hours=2)).isoformat()}, 1),
+        (
+            resident,
+            "shift_reminder",
+            {
+                "shift_id": 1,
+                "activity_id": 1,
+                "activity_title": "社区义诊",
+                "starts_at": (utcnow() + timedelta(hours=2)).isoformat(),
+            },
+            1,
+        ),
         (committee, "report_overdue", {"report_id": 2, "report_title": "垃圾堆放未清理"}, 3),
         (grid, "report_status_changed", {"report_id": 2, "report_title": "垃圾堆放未清理", "status": "assigned"}, 4),
     ]
     for person, kind, context, hours_ago in history:
         row_ids = notify([person.id], kind, context, community_id=cid)
         when = utcnow() - timedelta(hours=hours_ago)
-        db.session.execute(update(Notification).where(Notification.id.in_(row_ids))
-                           .values(created_at=when, read_at=when + timedelta(minutes=30) if hours_ago > 24 else None))
+        db.session.execute(
+            update(Notification)
+            .where(Notification.id.in_(row_ids))
+            .values(created_at=when, read_at=when + timedelta(minutes=30) if hours_ago > 24 else None)
+        )
     for target_type, target_id in (("project", 1), ("poll", 1), ("report", 1)):
         follow(resident.id, target_type, target_id)
     # 张阿姨 wants notices pushed and a weekly digest; quiet hours are set on her profile.

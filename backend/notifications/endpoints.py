@@ -28,10 +28,24 @@ MAX_ENDPOINT_LENGTH = 1000
 MAX_TIMEOUT_SECONDS = 10.0
 
 # Addresses that is_global misses or that can wrap an internal address.
-_REFUSED_NETWORKS = [ipaddress.ip_network(n) for n in (
-    "0.0.0.0/8", "100.64.0.0/10", "169.254.0.0/16", "192.0.0.0/24", "198.18.0.0/15", "240.0.0.0/4",
-    "64:ff9b::/96", "64:ff9b:1::/48", "2002::/16", "2001::/32", "fc00::/7", "fe80::/10", "fec0::/10",
-)]
+_REFUSED_NETWORKS = [
+    ipaddress.ip_network(n)
+    for n in (
+        "0.0.0.0/8",
+        "100.64.0.0/10",
+        "169.254.0.0/16",
+        "192.0.0.0/24",
+        "198.18.0.0/15",
+        "240.0.0.0/4",
+        "64:ff9b::/96",
+        "64:ff9b:1::/48",
+        "2002::/16",
+        "2001::/32",
+        "fc00::/7",
+        "fe80::/10",
+        "fec0::/10",
+    )
+]
 _LOOPBACK = [ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128")]
 
 Resolver = Callable[[str, int], Iterable[str]]
@@ -63,8 +77,15 @@ def is_public(address: str) -> bool:
         ip = _unwrap(ipaddress.ip_address(address.split("%")[0]))
     except ValueError:
         return False
-    if ip.is_multicast or ip.is_unspecified or ip.is_reserved or ip.is_link_local or ip.is_private \
-            or ip.is_loopback or not ip.is_global:
+    if (
+        ip.is_multicast
+        or ip.is_unspecified
+        or ip.is_reserved
+        or ip.is_link_local
+        or ip.is_private
+        or ip.is_loopback
+        or not ip.is_global
+    ):
         return False
     return not any(ip in network for network in _REFUSED_NETWORKS if ip.version == network.version)
 
@@ -96,8 +117,9 @@ def host_allowed(host: str, allowed_hosts: Iterable[str]) -> bool:
     return False
 
 
-def check_endpoint(url: str, *, allow_loopback: bool = False, allowed_hosts: Iterable[str] = (),
-                   resolver: Resolver = system_resolver) -> None:
+def check_endpoint(
+    url: str, *, allow_loopback: bool = False, allowed_hosts: Iterable[str] = (), resolver: Resolver = system_resolver
+) -> None:
     """Raise UnsafeEndpoint unless `url` is an endpoint the server may post to.
 
     :raises UnsafeEndpoint: with reason ``too_long``, ``not_https``, ``credentials``, ``no_host``,
@@ -131,6 +153,7 @@ def check_endpoint(url: str, *, allow_loopback: bool = False, allowed_hosts: Ite
 
 # ---------- send time: a requests session that checks every connection it opens ----------
 
+
 class _CheckedConnectionMixin:
     """Resolve, refuse unsafe answers, connect to the checked address (TLS still verifies the name)."""
 
@@ -147,8 +170,12 @@ class _CheckedConnectionMixin:
         last_error = None
         for address in answers:
             try:
-                return create_connection((address, self.port), self.timeout, source_address=self.source_address,
-                                         socket_options=self.socket_options)
+                return create_connection(
+                    (address, self.port),
+                    self.timeout,
+                    source_address=self.source_address,
+                    socket_options=self.socket_options,
+                )
             except OSError as error:
                 last_error = error
         raise NewConnectionError(self, f"failed to connect: {last_error}")
@@ -180,8 +207,14 @@ class SafePushSession(requests.Session):
     here whatever the caller asks for.
     """
 
-    def __init__(self, *, allow_loopback: bool = False, timeout: float = MAX_TIMEOUT_SECONDS,
-                 pool_size: int = 16, resolver: Resolver = system_resolver):
+    def __init__(
+        self,
+        *,
+        allow_loopback: bool = False,
+        timeout: float = MAX_TIMEOUT_SECONDS,
+        pool_size: int = 16,
+        resolver: Resolver = system_resolver,
+    ):
         super().__init__()
         self.timeout = min(float(timeout), MAX_TIMEOUT_SECONDS)
         self.trust_env = False  # no proxy from the environment: the address checked is the one called

@@ -1,4 +1,5 @@
 """Inbox rows, push subscriptions, per-kind preferences, follows, and pushes held over quiet hours."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -76,8 +77,10 @@ class NotificationSetting(db.Model):
     """Per-person settings that are not per kind: the digest of community news."""
 
     __tablename__ = "notification_settings"
-    __table_args__ = (CheckConstraint("digest IN ('off', 'daily', 'weekly')", name="digest_known"),
-                      Index("ix_notification_settings_digest_user_id", "digest", "user_id"))
+    __table_args__ = (
+        CheckConstraint("digest IN ('off', 'daily', 'weekly')", name="digest_known"),
+        Index("ix_notification_settings_digest_user_id", "digest", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)

@@ -12,8 +12,14 @@ from backend.notifications.models import (
     PushSubscription,
 )
 
-TABLES = ("notifications", "notification_preferences", "notification_settings", "follows", "push_subscriptions",
-          "held_pushes")
+TABLES = (
+    "notifications",
+    "notification_preferences",
+    "notification_settings",
+    "follows",
+    "push_subscriptions",
+    "held_pushes",
+)
 
 
 def export(user) -> dict:
@@ -24,7 +30,8 @@ def export(user) -> dict:
         "settings": rows_of(select(NotificationSetting).where(NotificationSetting.user_id == mine)),
         "follows": rows_of(select(Follow).where(Follow.user_id == mine)),
         # The keys let anyone push to the device; a copy of them in a download is a risk, not a right.
-        "devices": rows_of(select(PushSubscription).where(PushSubscription.user_id == mine),
-                           leave_out=("p256dh", "auth")),
+        "devices": rows_of(
+            select(PushSubscription).where(PushSubscription.user_id == mine), leave_out=("p256dh", "auth")
+        ),
         "held_pushes": rows_of(select(HeldPush).where(HeldPush.user_id == mine)),
     }

@@ -50,8 +50,11 @@ class Outcome:
 
 def session_for(config) -> SafePushSession:
     """This process's pooled push session for these settings (created once, reused by every job)."""
-    key = (bool(config.get("PUSH_ALLOW_LOOPBACK")), float(config.get("PUSH_TIMEOUT_SECONDS", 10)),
-           int(config.get("PUSH_CONCURRENCY", 8)))
+    key = (
+        bool(config.get("PUSH_ALLOW_LOOPBACK")),
+        float(config.get("PUSH_TIMEOUT_SECONDS", 10)),
+        int(config.get("PUSH_CONCURRENCY", 8)),
+    )
     with _sessions_lock:
         found = _sessions.get(key)
         if found is None:
@@ -79,12 +82,19 @@ def send_one(item: PushItem, session: SafePushSession, signer) -> Outcome:
     # pushes to RQ (or only plan them) never send one.
     from pywebpush import WebPusher, WebPushException
 
-    headers = {"Authorization": signer.authorization(item.subscription_info["endpoint"]),
-               "Urgency": item.urgency, "Topic": item.topic}
+    headers = {
+        "Authorization": signer.authorization(item.subscription_info["endpoint"]),
+        "Urgency": item.urgency,
+        "Topic": item.topic,
+    }
     try:
         response = WebPusher(item.subscription_info, requests_session=session).send(
-            data=encode_payload(item.payload), headers=headers, ttl=item.ttl, content_encoding="aes128gcm",
-            timeout=session.timeout)
+            data=encode_payload(item.payload),
+            headers=headers,
+            ttl=item.ttl,
+            content_encoding="aes128gcm",
+            timeout=session.timeout,
+        )
     except WebPushException as error:  # unusable keys: the device must subscribe again
         log.info("push to subscription %s refused locally: %s", item.subscription_id, error)
         return Outcome(item.subscription_id, FAILED, message_index=item.message_index)

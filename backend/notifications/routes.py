@@ -23,8 +23,12 @@ from backend.notifications.schemas import (
 )
 from backend.notifications.vapid import public_key
 
-blp = Blueprint("notifications", __name__, url_prefix="/api/v1",
-                description="Inbox, Web Push subscriptions, preferences and follows")
+blp = Blueprint(
+    "notifications",
+    __name__,
+    url_prefix="/api/v1",
+    description="Inbox, Web Push subscriptions, preferences and follows",
+)
 
 
 @blp.route("/notifications", methods=["GET"])

@@ -39,15 +39,22 @@ from backend.notifications.settings import allowed_hosts
 
 MAX_DEVICES_PER_USER = 20
 
-register_messages("notification", {
-    "unsafe_push_endpoint": {
-        "zh-CN": ("推送地址不安全", "推送地址必须是公网上的 https 推送服务（原因：{reason}）。"),
-        "en": ("Unsafe push endpoint", "The push endpoint must be an https push service on a public host ({reason})."),
+register_messages(
+    "notification",
+    {
+        "unsafe_push_endpoint": {
+            "zh-CN": ("推送地址不安全", "推送地址必须是公网上的 https 推送服务（原因：{reason}）。"),
+            "en": (
+                "Unsafe push endpoint",
+                "The push endpoint must be an https push service on a public host ({reason}).",
+            ),
+        },
     },
-})
+)
 
 
 # ---------- notify ----------
+
 
 def is_urgent(kind: str, context: dict | None, urgent: bool = False) -> bool:
     """Urgent notices go out at once, even in quiet hours and past the defaults."""
@@ -58,15 +65,25 @@ def _preference_map(user_ids: list[int], kind: str) -> dict[int, tuple[bool, boo
     found: dict[int, tuple[bool, bool]] = {}
     for chunk in chunks(user_ids):
         for user_id, inbox, push in db.session.execute(
-                select(NotificationPreference.user_id, NotificationPreference.inbox, NotificationPreference.push)
-                .where(NotificationPreference.kind == kind, NotificationPreference.user_id.in_(chunk))):
+            select(NotificationPreference.user_id, NotificationPreference.inbox, NotificationPreference.push).where(
+                NotificationPreference.kind == kind, NotificationPreference.user_id.in_(chunk)
+            )
+        ):
             found[user_id] = (inbox, push)
     return found
 
 
-def notify(recipient_ids: Iterable[int], kind: str, context: dict | None = None, *,
-           community_id: int | None = None, exclude: Iterable[int] = (), urgent: bool = False,
-           topic: str | None = None, url: str | None = None) -> list[int]:
+def notify(
+    recipient_ids: Iterable[int],
+    kind: str,
+    context: dict | None = None,
+    *,
+    community_id: int | None = None,
+    exclude: Iterable[int] = (),
+    urgent: bool = False,
+    topic: str | None = None,
+    url: str | None = None,
+) -> list[int]:
     """Tell each recipient (once each) about an event: inbox rows now, pushes after the commit.
 
     Returns the ids of the inbox rows written.
@@ -93,14 +110,38 @@ def notify(recipient_ids: Iterable[int], kind: str, context: dict | None = None,
     now = utcnow()
     # One multi-row INSERT ... RETURNING (batched by SQLAlchemy): a community-wide notice to 10,000
     # people must not build 10,000 ORM objects inside the publishing request.
-    row_ids = list(db.session.scalars(insert(Notification).returning(Notification.id), [
-        {"user_id": uid, "kind": kind, "context": context, "community_id": community_id, "url": link,
-         "is_urgent": urgent, "created_at": now} for uid in inbox_ids])) if inbox_ids else []
+    row_ids = (
+        list(
+            db.session.scalars(
+                insert(Notification).returning(Notification.id),
+                [
+                    {
+                        "user_id": uid,
+                        "kind": kind,
+                        "context": context,
+                        "community_id": community_id,
+                        "url": link,
+                        "is_urgent": urgent,
+                        "created_at": now,
+                    }
+                    for uid in inbox_ids
+                ],
+            )
+        )
+        if inbox_ids
+        else []
+    )
     if push_ids:
         # event_at: jobs may run out of order (several RQ workers), so held pushes sort by the event's time.
-        message = {"kind": kind, "context": context, "url": link, "urgent": urgent,
-                   "topic": catalogue.topic_for(kind, context, topic), "community_id": community_id,
-                   "event_at": now.isoformat()}
+        message = {
+            "kind": kind,
+            "context": context,
+            "url": link,
+            "urgent": urgent,
+            "topic": catalogue.topic_for(kind, context, topic),
+            "community_id": community_id,
+            "event_at": now.isoformat(),
+        }
         after_commit(lambda: _enqueue_push(message, push_ids))
     return row_ids
 
@@ -114,11 +155,13 @@ def _enqueue_push(message: dict, user_ids: list[int]) -> None:
 
 # ---------- follows ----------
 
+
 def follow(user_id: int, target_type: str, target_id: int) -> None:
     """Make `user_id` follow the item (idempotent; safe against a concurrent twin)."""
     targets.require(target_type, "followable")
-    exists = select(Follow.id).where(Follow.user_id == user_id, Follow.target_type == target_type,
-                                     Follow.target_id == target_id)
+    exists = select(Follow.id).where(
+        Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id
+    )
     if db.session.scalar(exists):
         return
     try:
@@ -129,19 +172,33 @@ def follow(user_id: int, target_type: str, target_id: int) -> None:
 
 
 def unfollow(user_id: int, target_type: str, target_id: int) -> None:
-    db.session.execute(delete(Follow).where(Follow.user_id == user_id, Follow.target_type == target_type,
-                                            Follow.target_id == target_id))
+    db.session.execute(
+        delete(Follow).where(
+            Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id
+        )
+    )
 
 
 def follower_ids(target_type: str, target_id: int) -> list[int]:
     """Everyone following the item, for notify()."""
-    return list(db.session.scalars(select(Follow.user_id).where(
-        Follow.target_type == target_type, Follow.target_id == target_id).order_by(Follow.user_id)))
+    return list(
+        db.session.scalars(
+            select(Follow.user_id)
+            .where(Follow.target_type == target_type, Follow.target_id == target_id)
+            .order_by(Follow.user_id)
+        )
+    )
 
 
 def is_following(user_id: int, target_type: str, target_id: int) -> bool:
-    return db.session.scalar(select(Follow.id).where(
-        Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id)) is not None
+    return (
+        db.session.scalar(
+            select(Follow.id).where(
+                Follow.user_id == user_id, Follow.target_type == target_type, Follow.target_id == target_id
+            )
+        )
+        is not None
+    )
 
 
 def _require_visible(actor, target_type: str, target_id: int) -> None:
@@ -170,15 +227,25 @@ def set_follow(actor, target_type: str, target_id: int, *, following: bool) -> d
 
 def follow_status(actor, target_type: str, target_id: int) -> dict:
     require_user(actor)
-    return {"target_type": target_type, "target_id": target_id,
-            "following": is_following(actor.id, target_type, target_id)}
+    return {
+        "target_type": target_type,
+        "target_id": target_id,
+        "following": is_following(actor.id, target_type, target_id),
+    }
 
 
 # ---------- inbox ----------
 
+
 def unread_count(user_id: int) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user_id, Notification.read_at.is_(None))) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
 
 
 def _render_rows(rows: list[Notification], locale: str, timezone: str | None) -> None:
@@ -186,8 +253,7 @@ def _render_rows(rows: list[Notification], locale: str, timezone: str | None) ->
         row.rendered = catalogue.render(row.kind, row.context, locale, timezone=timezone)
 
 
-def list_inbox(actor, *, limit: int, cursor: str | None, unread: bool = False,
-               locale: str = DEFAULT_LOCALE) -> dict:
+def list_inbox(actor, *, limit: int, cursor: str | None, unread: bool = False, locale: str = DEFAULT_LOCALE) -> dict:
     """The actor's notifications, newest first, with title and body in the reader's language."""
     require_user(actor)
     stmt = select(Notification).where(Notification.user_id == actor.id)
@@ -213,6 +279,7 @@ def mark_read(actor, *, ids: list[int] | None = None, all_: bool = False) -> dic
 
 # ---------- preferences ----------
 
+
 def _settings(user_id: int) -> NotificationSetting | None:
     return db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
 
@@ -220,19 +287,33 @@ def _settings(user_id: int) -> NotificationSetting | None:
 def preferences(actor, *, locale: str = DEFAULT_LOCALE) -> dict:
     """Every kind with its inbox/push choice (explicit or default), the digest and the quiet hours."""
     require_user(actor)
-    chosen = {p.kind: p for p in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == actor.id))}
+    chosen = {
+        p.kind: p
+        for p in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == actor.id))
+    }
     index = catalogue.LOCALES.index(locale)
     kinds = []
     for kind, spec in catalogue.KINDS.items():
         pref = chosen.get(kind)
-        kinds.append({"kind": kind, "label": catalogue.KIND_LABELS[kind][index], "personal": spec.personal,
-                      "inbox": pref.inbox if pref else spec.default_inbox,
-                      "push": pref.push if pref else spec.default_push,
-                      "default_inbox": spec.default_inbox, "default_push": spec.default_push})
+        kinds.append(
+            {
+                "kind": kind,
+                "label": catalogue.KIND_LABELS[kind][index],
+                "personal": spec.personal,
+                "inbox": pref.inbox if pref else spec.default_inbox,
+                "push": pref.push if pref else spec.default_push,
+                "default_inbox": spec.default_inbox,
+                "default_push": spec.default_push,
+            }
+        )
     settings = _settings(actor.id)
-    return {"kinds": kinds, "digest": settings.digest if settings else "off",
-            "quiet_hours": actor.quiet_hours, "timezone": actor.timezone, "urgent_always_pushed": True}
+    return {
+        "kinds": kinds,
+        "digest": settings.digest if settings else "off",
+        "quiet_hours": actor.quiet_hours,
+        "timezone": actor.timezone,
+        "urgent_always_pushed": True,
+    }
 
 
 def update_preferences(actor, data: dict, *, locale: str = DEFAULT_LOCALE) -> dict:
@@ -242,14 +323,17 @@ def update_preferences(actor, data: dict, *, locale: str = DEFAULT_LOCALE) -> di
     unknown = [c["kind"] for c in changes if c["kind"] not in catalogue.KINDS]
     if unknown:
         raise ValidationFailed({"kinds": [f"unknown kind: {', '.join(unknown)}"]})
-    existing = {p.kind: p for p in db.session.scalars(
-        select(NotificationPreference).where(NotificationPreference.user_id == actor.id))}
+    existing = {
+        p.kind: p
+        for p in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == actor.id))
+    }
     for change in changes:
         spec = catalogue.KINDS[change["kind"]]
         pref = existing.get(change["kind"])
         if pref is None:
-            pref = NotificationPreference(user_id=actor.id, kind=change["kind"], inbox=spec.default_inbox,
-                                          push=spec.default_push)
+            pref = NotificationPreference(
+                user_id=actor.id, kind=change["kind"], inbox=spec.default_inbox, push=spec.default_push
+            )
             db.session.add(pref)
             existing[change["kind"]] = pref
         if "inbox" in change:
@@ -270,6 +354,7 @@ def update_preferences(actor, data: dict, *, locale: str = DEFAULT_LOCALE) -> di
 
 
 # ---------- push subscriptions ----------
+
 
 def _decode_key(value: str, field: str, length: int) -> bytes:
     try:
@@ -293,14 +378,16 @@ def _check_keys(keys: dict) -> None:
 def check_push_endpoint(endpoint: str) -> None:
     """:raises ValidationFailed: ``unsafe_push_endpoint`` (422) unless the endpoint is safe to post to."""
     try:
-        check_endpoint(endpoint, allow_loopback=bool(current_app.config.get("PUSH_ALLOW_LOOPBACK")),
-                       allowed_hosts=allowed_hosts())
+        check_endpoint(
+            endpoint, allow_loopback=bool(current_app.config.get("PUSH_ALLOW_LOOPBACK")), allowed_hosts=allowed_hosts()
+        )
     except UnsafeEndpoint as error:
-        raise ValidationFailed({"endpoint": [error.reason]}, code="unsafe_push_endpoint",
-                               reason=error.reason) from None
+        raise ValidationFailed({"endpoint": [error.reason]}, code="unsafe_push_endpoint", reason=error.reason) from None
 
 
-def subscribe(actor, *, endpoint: str, keys: dict, user_agent: str | None = None, **_browser_fields) -> PushSubscription:
+def subscribe(
+    actor, *, endpoint: str, keys: dict, user_agent: str | None = None, **_browser_fields
+) -> PushSubscription:
     """Save this device's subscription; the same endpoint again updates it (keys, owner, re-enabled).
 
     :raises ValidationFailed: ``unsafe_push_endpoint`` or bad keys (422)
@@ -309,9 +396,15 @@ def subscribe(actor, *, endpoint: str, keys: dict, user_agent: str | None = None
     check_push_endpoint(endpoint)
     _check_keys(keys)
     now = utcnow()
-    values = {"user_id": actor.id, "p256dh": keys["p256dh"], "auth": keys["auth"],
-              "user_agent": (user_agent or "")[:200] or None, "updated_at": now, "failure_count": 0,
-              "disabled_at": None}
+    values = {
+        "user_id": actor.id,
+        "p256dh": keys["p256dh"],
+        "auth": keys["auth"],
+        "user_agent": (user_agent or "")[:200] or None,
+        "updated_at": now,
+        "failure_count": 0,
+        "disabled_at": None,
+    }
     found = db.session.scalar(select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if found is None:
         try:
@@ -328,10 +421,15 @@ def subscribe(actor, *, endpoint: str, keys: dict, user_agent: str | None = None
 
 
 def _forget_oldest_devices(user_id: int) -> None:
-    keep = select(PushSubscription.id).where(PushSubscription.user_id == user_id) \
-        .order_by(PushSubscription.updated_at.desc(), PushSubscription.id.desc()).limit(MAX_DEVICES_PER_USER)
-    db.session.execute(delete(PushSubscription).where(PushSubscription.user_id == user_id,
-                                                      PushSubscription.id.not_in(keep)))
+    keep = (
+        select(PushSubscription.id)
+        .where(PushSubscription.user_id == user_id)
+        .order_by(PushSubscription.updated_at.desc(), PushSubscription.id.desc())
+        .limit(MAX_DEVICES_PER_USER)
+    )
+    db.session.execute(
+        delete(PushSubscription).where(PushSubscription.user_id == user_id, PushSubscription.id.not_in(keep))
+    )
 
 
 def unsubscribe(actor, *, endpoint: str, **_browser_fields) -> None:
@@ -340,8 +438,9 @@ def unsubscribe(actor, *, endpoint: str, **_browser_fields) -> None:
     :raises NotFound: the actor has no subscription with that endpoint
     """
     require_user(actor)
-    deleted = db.session.execute(delete(PushSubscription).where(
-        PushSubscription.user_id == actor.id, PushSubscription.endpoint == endpoint)).rowcount
+    deleted = db.session.execute(
+        delete(PushSubscription).where(PushSubscription.user_id == actor.id, PushSubscription.endpoint == endpoint)
+    ).rowcount
     if not deleted:
         raise NotFound()
 

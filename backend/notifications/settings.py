@@ -18,5 +18,8 @@ def allowed_hosts() -> list[str]:
 
 def push_config() -> dict:
     """What the push session is built from (see push.session_for)."""
-    return {"PUSH_ALLOW_LOOPBACK": bool(current_app.config.get("PUSH_ALLOW_LOOPBACK")),
-            "PUSH_TIMEOUT_SECONDS": setting("PUSH_TIMEOUT_SECONDS"), "PUSH_CONCURRENCY": setting("PUSH_CONCURRENCY")}
+    return {
+        "PUSH_ALLOW_LOOPBACK": bool(current_app.config.get("PUSH_ALLOW_LOOPBACK")),
+        "PUSH_TIMEOUT_SECONDS": setting("PUSH_TIMEOUT_SECONDS"),
+        "PUSH_CONCURRENCY": setting("PUSH_CONCURRENCY"),
+    }

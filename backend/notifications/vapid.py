@@ -57,7 +57,8 @@ def _load_or_create_file(instance_dir: str) -> ec.EllipticCurvePrivateKey:
     path.parent.mkdir(parents=True, exist_ok=True)
     if not path.exists():
         pem = ec.generate_private_key(ec.SECP256R1()).private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
         try:  # O_EXCL: when several workers start at once, exactly one key is written
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(fd, "wb") as handle:
@@ -78,8 +79,11 @@ class VapidSigner:
     def __init__(self, private_key: ec.EllipticCurvePrivateKey, subject: str, *, redis=None):
         self.private_key = private_key
         self.subject = subject
-        self.public_key = b64url(private_key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint))
+        self.public_key = b64url(
+            private_key.public_key().public_bytes(
+                serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
+            )
+        )
         self.redis = redis
         self._tokens: dict[str, tuple[str, int]] = {}
         self._lock = threading.Lock()
@@ -87,8 +91,9 @@ class VapidSigner:
 
     def sign(self, audience: str, expires: int) -> str:
         header = b64url(json.dumps({"typ": "JWT", "alg": "ES256"}, separators=(",", ":")).encode())
-        claims = b64url(json.dumps({"aud": audience, "exp": expires, "sub": self.subject},
-                                   separators=(",", ":")).encode())
+        claims = b64url(
+            json.dumps({"aud": audience, "exp": expires, "sub": self.subject}, separators=(",", ":")).encode()
+        )
         signing_input = f"{header}.{claims}".encode()
         r, s = decode_dss_signature(self.private_key.sign(signing_input, ec.ECDSA(hashes.SHA256())))
         self.signed_count += 1
@@ -118,8 +123,11 @@ class VapidSigner:
                 token = self.sign(audience, expires)
                 if self.redis is not None:
                     try:
-                        self.redis.set(self._redis_key(audience), json.dumps([token, expires]),
-                                       ex=TOKEN_LIFETIME - TOKEN_RENEW_BEFORE)
+                        self.redis.set(
+                            self._redis_key(audience),
+                            json.dumps([token, expires]),
+                            ex=TOKEN_LIFETIME - TOKEN_RENEW_BEFORE,
+                        )
                     except Exception:  # noqa: BLE001 - a cache miss next time costs one signature
                         log.info("VAPID token not cached in Redis", exc_info=True)
             self._tokens[audience] = (token, expires)

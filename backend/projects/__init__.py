@@ -3,7 +3,11 @@
 from backend.core.manifest import Domain
 
 DOMAIN = Domain(
-    "projects", layer="content", models="backend.projects.models", blueprints=("backend.projects.routes:blp",),
-    targets="backend.projects.targets", personal_data="backend.projects.personal_data",
+    "projects",
+    layer="content",
+    models="backend.projects.models",
+    blueprints=("backend.projects.routes:blp",),
+    targets="backend.projects.targets",
+    personal_data="backend.projects.personal_data",
     seed="backend.projects.demo:seed_projects",
 )

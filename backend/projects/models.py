@@ -16,26 +16,40 @@ from backend.core.db import UTCDateTime, utcnow
 from backend.core.states import Machine
 from backend.extensions import db
 
-STATUSES = ("draft", "submitted", "in_review", "ready", "voting", "approved", "rejected", "in_progress",
-            "completed", "withdrawn")
+STATUSES = (
+    "draft",
+    "submitted",
+    "in_review",
+    "ready",
+    "voting",
+    "approved",
+    "rejected",
+    "in_progress",
+    "completed",
+    "withdrawn",
+)
 # Visible to everyone; drafts only to their author, withdrawn projects to their author and the committee.
 PUBLIC_STATUSES = tuple(s for s in STATUSES if s not in ("draft", "withdrawn"))
 BUILT_IN_CATEGORIES = ("environment", "elderly_care", "children", "safety", "culture", "facilities", "other")
 
 # action -> (states it may start from, state it leads to)
-PROJECT_STATES = Machine("project", {
-    "submit": ("draft", "submitted"),
-    "reach_threshold": ("submitted", "in_review"),
-    "accept": ("in_review", "ready"),
-    "reject": ("in_review", "rejected"),
-    "open_voting": ("ready", "voting"),
-    "approve_by_vote": ("voting", "approved"),
-    "reject_by_vote": ("voting", "rejected"),
-    "release_from_poll": ("voting", "ready"),
-    "start": ("approved", "in_progress"),
-    "complete": ("in_progress", "completed"),
-    "withdraw": (("draft", "submitted", "in_review", "ready"), "withdrawn"),
-}, noun=("项目", "The project"))
+PROJECT_STATES = Machine(
+    "project",
+    {
+        "submit": ("draft", "submitted"),
+        "reach_threshold": ("submitted", "in_review"),
+        "accept": ("in_review", "ready"),
+        "reject": ("in_review", "rejected"),
+        "open_voting": ("ready", "voting"),
+        "approve_by_vote": ("voting", "approved"),
+        "reject_by_vote": ("voting", "rejected"),
+        "release_from_poll": ("voting", "ready"),
+        "start": ("approved", "in_progress"),
+        "complete": ("in_progress", "completed"),
+        "withdraw": (("draft", "submitted", "in_review", "ready"), "withdrawn"),
+    },
+    noun=("项目", "The project"),
+)
 # Before a poll is opened, the committee may still correct a project's text (with an audit record).
 COMMITTEE_EDITABLE = ("submitted", "in_review", "ready")
 

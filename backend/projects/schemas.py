@@ -19,8 +19,11 @@ class ProjectCreateSchema(InputSchema):
     grid_id = ma.fields.Integer(load_default=None, allow_none=True)
     budget_cents = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, MAX_BUDGET_CENTS))
     volunteers_needed = ma.fields.Integer(load_default=0, validate=ma.validate.Range(0, MAX_VOLUNTEERS))
-    photo_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1)), load_default=list,
-                               validate=ma.validate.Length(max=MAX_PHOTOS))
+    photo_ids = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1)),
+        load_default=list,
+        validate=ma.validate.Length(max=MAX_PHOTOS),
+    )
     author_organisation_id = ma.fields.Integer(load_default=None, allow_none=True)
     submit = ma.fields.Boolean(load_default=False, metadata={"description": "submit at once (draft otherwise)"})
 
@@ -35,8 +38,9 @@ class ProjectUpdateSchema(InputSchema):
     grid_id = ma.fields.Integer(allow_none=True)
     budget_cents = ma.fields.Integer(validate=ma.validate.Range(0, MAX_BUDGET_CENTS))
     volunteers_needed = ma.fields.Integer(validate=ma.validate.Range(0, MAX_VOLUNTEERS))
-    photo_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1)),
-                               validate=ma.validate.Length(max=MAX_PHOTOS))
+    photo_ids = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1)), validate=ma.validate.Length(max=MAX_PHOTOS)
+    )
     author_organisation_id = ma.fields.Integer(allow_none=True)
     reason = text(500)
 
@@ -65,10 +69,17 @@ class NoteSchema(InputSchema):
 class ProgressUpdateSchema(InputSchema):
     body = text(4000, required=True, min_length=1)
     percent_done = ma.fields.Integer(required=True, validate=ma.validate.Range(0, 100))
-    photo_ids = ma.fields.List(ma.fields.Integer(validate=ma.validate.Range(min=1)), load_default=list,
-                               validate=ma.validate.Length(max=MAX_PHOTOS))
-    reason = text(1000, load_default=None, allow_none=True,
-                  metadata={"description": "required when percent_done is lower than before"})
+    photo_ids = ma.fields.List(
+        ma.fields.Integer(validate=ma.validate.Range(min=1)),
+        load_default=list,
+        validate=ma.validate.Length(max=MAX_PHOTOS),
+    )
+    reason = text(
+        1000,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "required when percent_done is lower than before"},
+    )
 
 
 class RatingCreateSchema(InputSchema):

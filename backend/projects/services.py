@@ -42,10 +42,30 @@ MIN_SUPPORT_THRESHOLD = 5
 SUPPORT_SHARE_OF_HOUSEHOLDS = 0.02
 SORTS = ("newest", "most_supported", "closing_soon")
 # What a viewer may do with a project (`can` on its page).
-ACTIONS = ("edit", "submit", "withdraw", "support", "unsupport", "review", "start", "post_update", "complete",
-           "rate", "comment")
-EDITABLE_FIELDS = ("title", "summary", "body", "category", "grid_id", "budget_cents", "volunteers_needed",
-                   "photo_ids", "author_organisation_id")
+ACTIONS = (
+    "edit",
+    "submit",
+    "withdraw",
+    "support",
+    "unsupport",
+    "review",
+    "start",
+    "post_update",
+    "complete",
+    "rate",
+    "comment",
+)
+EDITABLE_FIELDS = (
+    "title",
+    "summary",
+    "body",
+    "category",
+    "grid_id",
+    "budget_cents",
+    "volunteers_needed",
+    "photo_ids",
+    "author_organisation_id",
+)
 # closing_soon puts projects without a deadline last; a far-future stand-in keeps the keyset comparable.
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=utcnow().tzinfo)
 
@@ -59,51 +79,55 @@ CATEGORY_LABELS = {
     "other": {"zh-CN": "其他", "en": "Other"},
 }
 
-register_messages("project", {
-    "not_editable": {
-        "zh-CN": ("不能修改", "项目在当前状态下不能再修改。"),
-        "en": ("Cannot be edited", "The project can no longer be edited in its current state."),
+register_messages(
+    "project",
+    {
+        "not_editable": {
+            "zh-CN": ("不能修改", "项目在当前状态下不能再修改。"),
+            "en": ("Cannot be edited", "The project can no longer be edited in its current state."),
+        },
+        "not_open_for_support": {
+            "zh-CN": ("不在征集支持阶段", "只有已提交、正在征集支持的项目可以支持或取消支持。"),
+            "en": ("Not collecting supports", "Only submitted projects collecting supports can be supported."),
+        },
+        "support_window_closed": {
+            "zh-CN": ("征集已截止", "这个项目征集支持的时间已经结束。"),
+            "en": ("Support window closed", "The time for supporting this project is over."),
+        },
+        "already_supported": {
+            "zh-CN": ("已经支持过", "你已经支持过这个项目。"),
+            "en": ("Already supported", "You already support this project."),
+        },
+        "not_supported": {
+            "zh-CN": ("尚未支持", "你还没有支持这个项目。"),
+            "en": ("Not supported", "You do not support this project."),
+        },
+        "already_rated": {
+            "zh-CN": ("已经评价过", "每人只能评价一次。"),
+            "en": ("Already rated", "Everyone rates a project once."),
+        },
+        "not_completed": {
+            "zh-CN": ("尚未完工", "项目完工后才能评价。"),
+            "en": ("Not completed", "A project can be rated once it is completed."),
+        },
+        "not_in_progress": {
+            "zh-CN": ("不在实施中", "只有实施中的项目可以发布进展。"),
+            "en": ("Not in progress", "Progress can only be posted while the project is in progress."),
+        },
+        "percent_decreased": {
+            "zh-CN": ("进度不能倒退", "进度比上次低时，请说明原因。"),
+            "en": ("Progress went down", "When progress is lower than before, explain why."),
+        },
+        "poll_mismatch": {
+            "zh-CN": ("投票不匹配", "该项目不在这个投票中。"),
+            "en": ("Wrong poll", "This project is not being decided by that poll."),
+        },
     },
-    "not_open_for_support": {
-        "zh-CN": ("不在征集支持阶段", "只有已提交、正在征集支持的项目可以支持或取消支持。"),
-        "en": ("Not collecting supports", "Only submitted projects collecting supports can be supported."),
-    },
-    "support_window_closed": {
-        "zh-CN": ("征集已截止", "这个项目征集支持的时间已经结束。"),
-        "en": ("Support window closed", "The time for supporting this project is over."),
-    },
-    "already_supported": {
-        "zh-CN": ("已经支持过", "你已经支持过这个项目。"),
-        "en": ("Already supported", "You already support this project."),
-    },
-    "not_supported": {
-        "zh-CN": ("尚未支持", "你还没有支持这个项目。"),
-        "en": ("Not supported", "You do not support this project."),
-    },
-    "already_rated": {
-        "zh-CN": ("已经评价过", "每人只能评价一次。"),
-        "en": ("Already rated", "Everyone rates a project once."),
-    },
-    "not_completed": {
-        "zh-CN": ("尚未完工", "项目完工后才能评价。"),
-        "en": ("Not completed", "A project can be rated once it is completed."),
-    },
-    "not_in_progress": {
-        "zh-CN": ("不在实施中", "只有实施中的项目可以发布进展。"),
-        "en": ("Not in progress", "Progress can only be posted while the project is in progress."),
-    },
-    "percent_decreased": {
-        "zh-CN": ("进度不能倒退", "进度比上次低时，请说明原因。"),
-        "en": ("Progress went down", "When progress is lower than before, explain why."),
-    },
-    "poll_mismatch": {
-        "zh-CN": ("投票不匹配", "该项目不在这个投票中。"),
-        "en": ("Wrong poll", "This project is not being decided by that poll."),
-    },
-})
+)
 
 
 # --- reading helpers -------------------------------------------------------------------------------
+
 
 def get_project(project_id: int) -> Project:
     """The project, whatever its state (for other domains and internal use).
@@ -141,10 +165,14 @@ def get_visible_project(actor, project_id: int) -> Project:
 def categories(community) -> list[dict]:
     """Built-in categories, then the community's own (setting `project_categories`)."""
     built_in = [{"key": key, **CATEGORY_LABELS[key]} for key in BUILT_IN_CATEGORIES]
-    own = [c for c in community.setting("project_categories", []) or []
-           if isinstance(c, dict) and c.get("key") and c["key"] not in BUILT_IN_CATEGORIES]
-    return built_in + [{"key": c["key"], "zh-CN": c.get("zh-CN") or c["key"], "en": c.get("en") or c["key"]}
-                       for c in own]
+    own = [
+        c
+        for c in community.setting("project_categories", []) or []
+        if isinstance(c, dict) and c.get("key") and c["key"] not in BUILT_IN_CATEGORIES
+    ]
+    return built_in + [
+        {"key": c["key"], "zh-CN": c.get("zh-CN") or c["key"], "en": c.get("en") or c["key"]} for c in own
+    ]
 
 
 def project_settings(community_id: int) -> dict:
@@ -170,8 +198,13 @@ def _supported_ids(actor, project_ids: list[int]) -> set[int]:
     actor_id = actors.actor_id(actor)
     if actor_id is None or not project_ids:
         return set()
-    return set(db.session.scalars(select(ProjectSupport.project_id).where(
-        ProjectSupport.user_id == actor_id, ProjectSupport.project_id.in_(project_ids))))
+    return set(
+        db.session.scalars(
+            select(ProjectSupport.project_id).where(
+                ProjectSupport.user_id == actor_id, ProjectSupport.project_id.in_(project_ids)
+            )
+        )
+    )
 
 
 def present(actor, projects: list[Project], *, detail: bool = False) -> list[Project]:
@@ -194,8 +227,9 @@ def _my_rating(actor, project_id: int) -> ProjectRating | None:
     actor_id = actors.actor_id(actor)
     if actor_id is None:
         return None
-    return db.session.scalar(select(ProjectRating).where(ProjectRating.project_id == project_id,
-                                                         ProjectRating.user_id == actor_id))
+    return db.session.scalar(
+        select(ProjectRating).where(ProjectRating.project_id == project_id, ProjectRating.user_id == actor_id)
+    )
 
 
 def abilities(actor, project: Project) -> dict[str, bool]:
@@ -224,9 +258,18 @@ def project_detail(actor, project_id: int) -> Project:
     return present(actor, [get_visible_project(actor, project_id)], detail=True)[0]
 
 
-def list_projects(actor, community_id: int, *, status: str | None = None, category: str | None = None,
-                  grid_id: int | None = None, mine: bool = False, sort: str = "newest", limit: int = 20,
-                  cursor: str | None = None) -> Page:
+def list_projects(
+    actor,
+    community_id: int,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    grid_id: int | None = None,
+    mine: bool = False,
+    sort: str = "newest",
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
     """A community's projects, filtered and sorted, one keyset page at a time (visitors included).
 
     Without a status filter the list holds the public states; `status=draft` shows one's own drafts,
@@ -235,8 +278,10 @@ def list_projects(actor, community_id: int, *, status: str | None = None, catego
     communities.get_community(community_id)
     actor_id = actors.actor_id(actor)
     committee = access.is_committee(actor, community_id)
-    stmt = select(Project).where(Project.community_id == community_id,
-                                 access.unhidden_or_own(actor, community_id, Project.is_hidden, Project.author_id))
+    stmt = select(Project).where(
+        Project.community_id == community_id,
+        access.unhidden_or_own(actor, community_id, Project.is_hidden, Project.author_id),
+    )
     if mine:
         access.require_user(actor)
         stmt = stmt.where(Project.author_id == actor_id)
@@ -282,11 +327,28 @@ def list_ratings(actor, project_id: int, *, limit: int = 20, cursor: str | None 
 
 # --- writing helpers -------------------------------------------------------------------------------
 
-def _record(project: Project, actor, action: str, moved: tuple[str, str] | None = None, *, note: str = "",
-            reason: str | None = None, **details) -> ProjectEvent:
+
+def _record(
+    project: Project,
+    actor,
+    action: str,
+    moved: tuple[str, str] | None = None,
+    *,
+    note: str = "",
+    reason: str | None = None,
+    **details,
+) -> ProjectEvent:
     from_status, to_status = moved or (None, None)
-    event = ProjectEvent(project_id=project.id, actor_id=actors.actor_id(actor), action=action, from_status=from_status,
-                         to_status=to_status, note=note or "", reason=reason or None, **details)
+    event = ProjectEvent(
+        project_id=project.id,
+        actor_id=actors.actor_id(actor),
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        note=note or "",
+        reason=reason or None,
+        **details,
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -294,10 +356,16 @@ def _record(project: Project, actor, action: str, moved: tuple[str, str] | None 
 
 def _tell(project: Project, action: str, recipients: Iterable[int | None], actor=None, **extra) -> None:
     """One notification kind for every step (`project_transition`), so people can mute it as one."""
-    context = {"project_id": project.id, "project_title": project.title, "state": project.status,
-               "action": action, **extra}
-    notify(recipients, "project_transition", context, community_id=project.community_id,
-           exclude=[actors.actor_id(actor)])
+    context = {
+        "project_id": project.id,
+        "project_title": project.title,
+        "state": project.status,
+        "action": action,
+        **extra,
+    }
+    notify(
+        recipients, "project_transition", context, community_id=project.community_id, exclude=[actors.actor_id(actor)]
+    )
 
 
 def _validate_fields(community, fields: dict) -> None:
@@ -338,30 +406,61 @@ def _committee_ids(project: Project) -> list[int]:
 
 # The project category a fix for each kind of problem report belongs to.
 REPORT_CATEGORY_TO_PROJECT = {
-    "street_lights": "safety", "safety_hazard": "safety", "rubbish": "environment", "greenery": "environment",
-    "roads_paths": "facilities", "water_drains": "facilities", "parking": "facilities",
+    "street_lights": "safety",
+    "safety_hazard": "safety",
+    "rubbish": "environment",
+    "greenery": "environment",
+    "roads_paths": "facilities",
+    "water_drains": "facilities",
+    "parking": "facilities",
 }
 
 
-def create_draft_from_report(actor, *, community_id: int, title: str, body: str, category: str,
-                             grid_id: int | None, photo_ids: list[int], source_report_id: int) -> Project:
+def create_draft_from_report(
+    actor,
+    *,
+    community_id: int,
+    title: str,
+    body: str,
+    category: str,
+    grid_id: int | None,
+    photo_ids: list[int],
+    source_report_id: int,
+) -> Project:
     """A report that needs more than a repair becomes a project draft (reports.to_project calls this).
 
     :raises Forbidden: not a committee member of the community
     """
     access.require_committee(actor, community_id)
-    project = create_project(actor, community_id, title=title[:120], body=body,
-                             category=REPORT_CATEGORY_TO_PROJECT.get(category, "other"), grid_id=grid_id,
-                             photo_ids=photo_ids)
+    project = create_project(
+        actor,
+        community_id,
+        title=title[:120],
+        body=body,
+        category=REPORT_CATEGORY_TO_PROJECT.get(category, "other"),
+        grid_id=grid_id,
+        photo_ids=photo_ids,
+    )
     project.source_report_id = source_report_id
     db.session.flush()
     return project
 
 
-def create_project(actor, community_id: int, *, title: str, category: str, summary: str = "", body: str = "",
-                   grid_id: int | None = None, budget_cents: int = 0, volunteers_needed: int = 0,
-                   photo_ids: list[int] | None = None, author_organisation_id: int | None = None,
-                   submit: bool = False) -> Project:
+def create_project(
+    actor,
+    community_id: int,
+    *,
+    title: str,
+    category: str,
+    summary: str = "",
+    body: str = "",
+    grid_id: int | None = None,
+    budget_cents: int = 0,
+    volunteers_needed: int = 0,
+    photo_ids: list[int] | None = None,
+    author_organisation_id: int | None = None,
+    submit: bool = False,
+) -> Project:
     """A verified resident drafts a project (and submits it at once with `submit`, as the offline outbox does).
 
     :raises Forbidden: not a verified member of the community
@@ -369,9 +468,17 @@ def create_project(actor, community_id: int, *, title: str, category: str, summa
     """
     access.require_verified(actor, community_id)
     community = communities.get_community(community_id)
-    fields = {"title": title.strip(), "summary": summary.strip(), "body": body.strip(), "category": category,
-              "grid_id": grid_id, "budget_cents": budget_cents, "volunteers_needed": volunteers_needed,
-              "photo_ids": list(photo_ids or []), "author_organisation_id": author_organisation_id}
+    fields = {
+        "title": title.strip(),
+        "summary": summary.strip(),
+        "body": body.strip(),
+        "category": category,
+        "grid_id": grid_id,
+        "budget_cents": budget_cents,
+        "volunteers_needed": volunteers_needed,
+        "photo_ids": list(photo_ids or []),
+        "author_organisation_id": author_organisation_id,
+    }
     _validate_fields(community, fields)
     project = Project(community_id=community_id, author_id=actor.id, status="draft", **fields)
     db.session.add(project)
@@ -402,8 +509,16 @@ def update_project(actor, project_id: int, changes: dict) -> Project:
         _apply_changes(actor, project, changes)
         after = {k: getattr(project, k) for k in before}
         changed = sorted(k for k in before if before[k] != after[k])
-        audit.record(actor, "project.edit", "project", project.id, community_id=project.community_id,
-                     reason=reason, before=before, after=after)
+        audit.record(
+            actor,
+            "project.edit",
+            "project",
+            project.id,
+            community_id=project.community_id,
+            reason=reason,
+            before=before,
+            after=after,
+        )
         _record(project, actor, "edit", note=", ".join(changed), reason=reason)
         _tell(project, "edit", [project.author_id], actor, changed=changed, reason=reason)
     elif is_author(actor, project) or committee:
@@ -485,8 +600,11 @@ def support_project(actor, project_id: int) -> Project:
     except IntegrityError:
         raise Conflict("project.already_supported") from None
     counted = db.session.execute(
-        update(Project).where(Project.id == project.id, Project.status == "submitted")
-        .values(supports_count=Project.supports_count + 1).execution_options(synchronize_session=False))
+        update(Project)
+        .where(Project.id == project.id, Project.status == "submitted")
+        .values(supports_count=Project.supports_count + 1)
+        .execution_options(synchronize_session=False)
+    )
     if not counted.rowcount:  # moved on since we read it (another request's last support)
         raise Conflict("project.not_open_for_support")
     _move_to_review_if_goal_reached(project)
@@ -497,10 +615,15 @@ def support_project(actor, project_id: int) -> Project:
 def _move_to_review_if_goal_reached(project: Project) -> None:
     allowed_from, to_status = PROJECT_STATES.sources("reach_threshold"), PROJECT_STATES.target("reach_threshold")
     moved = db.session.execute(
-        update(Project).where(Project.id == project.id, Project.status.in_(allowed_from),
-                              Project.supports_count >= func.coalesce(Project.support_threshold, 1))
+        update(Project)
+        .where(
+            Project.id == project.id,
+            Project.status.in_(allowed_from),
+            Project.supports_count >= func.coalesce(Project.support_threshold, 1),
+        )
         .values(status=to_status, closes_at=None, updated_at=utcnow())
-        .execution_options(synchronize_session=False))
+        .execution_options(synchronize_session=False)
+    )
     if not moved.rowcount:
         return
     db.session.refresh(project)
@@ -517,14 +640,19 @@ def unsupport_project(actor, project_id: int) -> Project:
     access.require_member(actor, project.community_id)
     if project.status != "submitted":
         raise Conflict("project.not_open_for_support")
-    removed = db.session.execute(delete(ProjectSupport).where(
-        ProjectSupport.project_id == project.id, ProjectSupport.user_id == actor.id)
-        .execution_options(synchronize_session=False))
+    removed = db.session.execute(
+        delete(ProjectSupport)
+        .where(ProjectSupport.project_id == project.id, ProjectSupport.user_id == actor.id)
+        .execution_options(synchronize_session=False)
+    )
     if not removed.rowcount:
         raise Conflict("project.not_supported")
     counted = db.session.execute(
-        update(Project).where(Project.id == project.id, Project.status == "submitted")
-        .values(supports_count=Project.supports_count - 1).execution_options(synchronize_session=False))
+        update(Project)
+        .where(Project.id == project.id, Project.status == "submitted")
+        .values(supports_count=Project.supports_count - 1)
+        .execution_options(synchronize_session=False)
+    )
     if not counted.rowcount:
         raise Conflict("project.not_open_for_support")
     db.session.refresh(project)
@@ -545,11 +673,18 @@ def review_project(actor, project_id: int, *, decision: str, reason: str = "") -
     now = utcnow()
     moved = project.accept(now) if decision == "accept" else project.reject(now, reason)
     db.session.flush()
-    audit.record(actor, f"project.{decision}", "project", project.id, community_id=project.community_id,
-                 reason=reason, before={"status": moved[0]}, after={"status": moved[1]})
+    audit.record(
+        actor,
+        f"project.{decision}",
+        "project",
+        project.id,
+        community_id=project.community_id,
+        reason=reason,
+        before={"status": moved[0]},
+        after={"status": moved[1]},
+    )
     _record(project, actor, decision, moved, reason=reason or None)
-    _tell(project, decision,
-          [project.author_id, *_supporter_ids(project.id)], actor, reason=reason)
+    _tell(project, decision, [project.author_id, *_supporter_ids(project.id)], actor, reason=reason)
     return project_detail(actor, project.id)
 
 
@@ -622,8 +757,12 @@ def apply_poll_outcome(project_id: int, *, approved: bool, poll_id: int) -> Proj
     moved = project.close_voting(approved, utcnow())
     db.session.flush()
     _record(project, None, "approve_by_vote" if approved else "reject_by_vote", moved, poll_id=poll_id)
-    _tell(project, "approve_by_vote" if approved else "reject_by_vote", [project.author_id, *_supporter_ids(project.id)],
-          poll_id=poll_id)
+    _tell(
+        project,
+        "approve_by_vote" if approved else "reject_by_vote",
+        [project.author_id, *_supporter_ids(project.id)],
+        poll_id=poll_id,
+    )
     return project
 
 
@@ -636,15 +775,29 @@ def start_project(actor, project_id: int, *, note: str = "") -> Project:
     access.require_committee(actor, project.community_id)
     moved = project.start()
     db.session.flush()
-    audit.record(actor, "project.start", "project", project.id, community_id=project.community_id,
-                 before={"status": moved[0]}, after={"status": moved[1]})
+    audit.record(
+        actor,
+        "project.start",
+        "project",
+        project.id,
+        community_id=project.community_id,
+        before={"status": moved[0]},
+        after={"status": moved[1]},
+    )
     _record(project, actor, "start", moved, note=note.strip())
     _tell(project, "start", [project.author_id, *_supporter_ids(project.id)], actor)
     return project_detail(actor, project.id)
 
 
-def post_update(actor, project_id: int, *, body: str, percent_done: int, photo_ids: list[int] | None = None,
-                reason: str | None = None) -> ProjectEvent:
+def post_update(
+    actor,
+    project_id: int,
+    *,
+    body: str,
+    percent_done: int,
+    photo_ids: list[int] | None = None,
+    reason: str | None = None,
+) -> ProjectEvent:
     """Progress (author or committee, while in progress); a lower figure than before needs a reason.
 
     :raises Conflict: ``project.not_in_progress``
@@ -656,15 +809,23 @@ def post_update(actor, project_id: int, *, body: str, percent_done: int, photo_i
         raise Conflict("project.not_in_progress")
     reason = (reason or "").strip()
     if percent_done < project.percent_done and not reason:
-        raise ValidationFailed({"reason": [f"progress was {project.percent_done}%; explain why it is lower"]},
-                               code="project.percent_decreased")
+        raise ValidationFailed(
+            {"reason": [f"progress was {project.percent_done}%; explain why it is lower"]},
+            code="project.percent_decreased",
+        )
     project.percent_done = percent_done
     db.session.flush()
-    event = _record(project, actor, "progress", note=body.strip(), reason=reason or None, percent_done=percent_done,
-                    photo_ids=list(photo_ids or []))
+    event = _record(
+        project,
+        actor,
+        "progress",
+        note=body.strip(),
+        reason=reason or None,
+        percent_done=percent_done,
+        photo_ids=list(photo_ids or []),
+    )
     _attach_photos(actor, photo_ids, "project_event", event.id)
-    _tell(project, "progress", [project.author_id, *_supporter_ids(project.id)], actor,
-          percent_done=percent_done)
+    _tell(project, "progress", [project.author_id, *_supporter_ids(project.id)], actor, percent_done=percent_done)
     return event
 
 
@@ -678,8 +839,7 @@ def complete_project(actor, project_id: int, *, note: str = "") -> Project:
     moved = project.complete(utcnow())
     db.session.flush()
     _record(project, actor, "complete", moved, note=note.strip())
-    _tell(project, "complete", [project.author_id, *_supporter_ids(project.id), *_committee_ids(project)],
-          actor)
+    _tell(project, "complete", [project.author_id, *_supporter_ids(project.id), *_committee_ids(project)], actor)
     return project_detail(actor, project.id)
 
 
@@ -703,12 +863,16 @@ def rate_project(actor, project_id: int, *, stars: int, comment: str = "") -> Pr
         raise Conflict("project.already_rated") from None
     # The right-hand sides read the row's old values, so count, sum and average move together.
     db.session.execute(
-        update(Project).where(Project.id == project.id)
-        .values(rating_count=Project.rating_count + 1, rating_sum=Project.rating_sum + stars,
-                # numeric, because PostgreSQL rounds only numerics to a number of places
-                rating_average=func.round(cast(Project.rating_sum + stars, Numeric(12, 4))
-                                          / (Project.rating_count + 1), 2))
-        .execution_options(synchronize_session=False))
+        update(Project)
+        .where(Project.id == project.id)
+        .values(
+            rating_count=Project.rating_count + 1,
+            rating_sum=Project.rating_sum + stars,
+            # numeric, because PostgreSQL rounds only numerics to a number of places
+            rating_average=func.round(cast(Project.rating_sum + stars, Numeric(12, 4)) / (Project.rating_count + 1), 2),
+        )
+        .execution_options(synchronize_session=False)
+    )
     db.session.refresh(project)
     rating.rating_average, rating.rating_count = project.rating_average, project.rating_count
     return rating

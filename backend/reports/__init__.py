@@ -3,9 +3,19 @@
 from backend.core.manifest import MINUTE, Domain, Job
 
 DOMAIN = Domain(
-    "reports", layer="content", models="backend.reports.models", blueprints=("backend.reports.routes:blp",),
-    targets="backend.reports.targets", personal_data="backend.reports.personal_data",
-    jobs=(Job("sla-sweep", "backend.reports.services:sla_sweep", 5 * MINUTE,
-              description="escalate overdue reports once; close week-old resolved ones as confirmed"),),
+    "reports",
+    layer="content",
+    models="backend.reports.models",
+    blueprints=("backend.reports.routes:blp",),
+    targets="backend.reports.targets",
+    personal_data="backend.reports.personal_data",
+    jobs=(
+        Job(
+            "sla-sweep",
+            "backend.reports.services:sla_sweep",
+            5 * MINUTE,
+            description="escalate overdue reports once; close week-old resolved ones as confirmed",
+        ),
+    ),
     seed="backend.reports.demo:seed_reports",
 )

@@ -10,8 +10,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-CATEGORIES = ("street_lights", "rubbish", "roads_paths", "greenery", "noise", "water_drains", "safety_hazard",
-              "parking", "pets", "other")
+CATEGORIES = (
+    "street_lights",
+    "rubbish",
+    "roads_paths",
+    "greenery",
+    "noise",
+    "water_drains",
+    "safety_hazard",
+    "parking",
+    "pets",
+    "other",
+)
 
 LABELS = {
     "street_lights": {"zh-CN": "路灯照明", "en": "Street lights"},

@@ -19,6 +19,7 @@ GRID_POINTS = {1: (31.2338, 121.4745), 2: (31.2338, 121.4715), 3: (31.2312, 121.
 
 # --- photos: simple scenes drawn with Pillow (no text: no font needed) ---------------------------------
 
+
 def _canvas(sky):
     image = Image.new("RGB", (960, 720), sky)
     return image, ImageDraw.Draw(image)
@@ -79,8 +80,14 @@ def _greenery() -> Image.Image:
     return image
 
 
-SCENES = {"street_lights": _street_light, "rubbish": _rubbish, "safety_hazard": _manhole,
-          "roads_paths": _pothole, "fixed": _fixed_light, "greenery": _greenery}
+SCENES = {
+    "street_lights": _street_light,
+    "rubbish": _rubbish,
+    "safety_hazard": _manhole,
+    "roads_paths": _pothole,
+    "fixed": _fixed_light,
+    "greenery": _greenery,
+}
 
 
 def _photo(user, scene: str) -> int:
@@ -91,11 +98,20 @@ def _photo(user, scene: str) -> int:
 
 # --- reports -------------------------------------------------------------------------------------------
 
+
 def _backdate(report: Report, hours: float) -> None:
     """Move a report (and its events) into the past, as if filed `hours` ago."""
     delta = timedelta(hours=hours)
-    for name in ("created_at", "updated_at", "accepted_at", "resolved_at", "closed_at", "response_due_at",
-                 "resolve_due_at", "next_due_at"):
+    for name in (
+        "created_at",
+        "updated_at",
+        "accepted_at",
+        "resolved_at",
+        "closed_at",
+        "response_due_at",
+        "resolve_due_at",
+        "next_due_at",
+    ):
         if getattr(report, name) is not None:
             setattr(report, name, getattr(report, name) - delta)
     for event in db.session.scalars(db.select(ReportEvent).where(ReportEvent.report_id == report.id)):
@@ -103,12 +119,30 @@ def _backdate(report: Report, hours: float) -> None:
     db.session.flush()
 
 
-def _report(user, ctx, grid: int, category: str, description: str, *, place: str = "", scene: str | None = None,
-            jitter: float = 0.0, hours_ago: float = 0.0) -> Report:
+def _report(
+    user,
+    ctx,
+    grid: int,
+    category: str,
+    description: str,
+    *,
+    place: str = "",
+    scene: str | None = None,
+    jitter: float = 0.0,
+    hours_ago: float = 0.0,
+) -> Report:
     lat, lng = GRID_POINTS[grid]
     photo_ids = [_photo(user, scene or category)] if (scene or category) in SCENES else []
-    report = reports.create_report(user, ctx.community.id, category=category, description=description,
-                                   lat=lat + jitter, lng=lng - jitter, location_text=place, photo_ids=photo_ids)
+    report = reports.create_report(
+        user,
+        ctx.community.id,
+        category=category,
+        description=description,
+        lat=lat + jitter,
+        lng=lng - jitter,
+        location_text=place,
+        photo_ids=photo_ids,
+    )
     if hours_ago:
         _backdate(report, hours_ago)
     return report
@@ -119,68 +153,119 @@ def _seed_problem_reports(ctx) -> None:
     n = ctx.neighbours  # 赵大爷 g1, 钱老师 g2, 孙姐 g3, 周师傅 g4, 吴奶奶 g1, 郑小妹 g2, 冯叔 g3, 陈妈妈 g4
 
     # submitted, just now, grid 1: the grid worker has it; two neighbours said "me too"
-    lamp = _report(resident, ctx, 1, "street_lights", "3号楼东侧的路灯不亮了，晚上回家很黑，老人走路不安全。",
-                   place="3号楼东侧小路")
+    lamp = _report(
+        resident,
+        ctx,
+        1,
+        "street_lights",
+        "3号楼东侧的路灯不亮了，晚上回家很黑，老人走路不安全。",
+        place="3号楼东侧小路",
+    )
     reports.me_too(n[0], lamp.id)
     reports.me_too(n[4], lamp.id)
 
     # overdue and escalated: a loose manhole cover in grid 3 reported 5 hours ago, nobody accepted it
-    manhole = _report(n[2], ctx, 3, "safety_hazard", "9号楼前的井盖松动，踩上去会翘起来，孩子放学经常经过。",
-                      place="9号楼南门", hours_ago=5)
+    manhole = _report(
+        n[2],
+        ctx,
+        3,
+        "safety_hazard",
+        "9号楼前的井盖松动，踩上去会翘起来，孩子放学经常经过。",
+        place="9号楼南门",
+        hours_ago=5,
+    )
     reports.sla_sweep()
 
     # accepted by the grid worker
-    rubbish = _report(n[0], ctx, 1, "rubbish", "垃圾房旁边的建筑垃圾堆了一个星期没人清运，有异味。",
-                      place="东苑垃圾房", hours_ago=20)
+    rubbish = _report(
+        n[0], ctx, 1, "rubbish", "垃圾房旁边的建筑垃圾堆了一个星期没人清运，有异味。", place="东苑垃圾房", hours_ago=20
+    )
     reports.transition(worker, rubbish.id, action="accept", note="已收到，已联系物业安排清运车。")
 
     # assigned by the committee to the grid worker
-    pothole = _report(n[1], ctx, 2, "roads_paths", "西苑主路有个大坑，下雨积水，电动车差点摔倒。",
-                      place="西苑主路5号楼前", hours_ago=30)
+    pothole = _report(
+        n[1],
+        ctx,
+        2,
+        "roads_paths",
+        "西苑主路有个大坑，下雨积水，电动车差点摔倒。",
+        place="西苑主路5号楼前",
+        hours_ago=30,
+    )
     reports.transition(committee, pothole.id, action="assign", assignee_id=worker.id, note="请李网格员协调物业修补。")
 
     # in progress
-    noise = _report(n[3], ctx, 4, "noise", "花园旁边有商户每天晚上十点后还在装修，电钻声很吵。", place="花园东侧沿街商铺",
-                    hours_ago=26)
+    noise = _report(
+        n[3],
+        ctx,
+        4,
+        "noise",
+        "花园旁边有商户每天晚上十点后还在装修，电钻声很吵。",
+        place="花园东侧沿街商铺",
+        hours_ago=26,
+    )
     reports.transition(committee, noise.id, action="accept", note="居委会已登记。")
     reports.transition(committee, noise.id, action="start", note="已约谈商户，要求晚上八点后停工。")
 
     # resolved, waiting for the reporter's verdict (with an "after" photo)
-    branch = _report(n[4], ctx, 1, "greenery", "台风后有一根大树枝挂在树上，随时可能掉下来。", place="1号楼和2号楼之间",
-                     hours_ago=50)
+    branch = _report(
+        n[4], ctx, 1, "greenery", "台风后有一根大树枝挂在树上，随时可能掉下来。", place="1号楼和2号楼之间", hours_ago=50
+    )
     reports.transition(worker, branch.id, action="accept", note="马上去看。")
     reports.transition(worker, branch.id, action="resolve", note="已请绿化队锯掉断枝并清运。")
 
     # confirmed with a rating
-    old_lamp = _report(resident, ctx, 1, "street_lights", "篮球场的两盏灯坏了，晚上锻炼的人看不清。",
-                       place="小区篮球场", hours_ago=24 * 6)
+    old_lamp = _report(
+        resident,
+        ctx,
+        1,
+        "street_lights",
+        "篮球场的两盏灯坏了，晚上锻炼的人看不清。",
+        place="小区篮球场",
+        hours_ago=24 * 6,
+    )
     reports.transition(worker, old_lamp.id, action="accept", note="已报修。")
-    reports.transition(worker, old_lamp.id, action="resolve", note="电工已更换灯具，现在都亮了。",
-                       photo_ids=[_photo(worker, "fixed")])
+    reports.transition(
+        worker, old_lamp.id, action="resolve", note="电工已更换灯具，现在都亮了。", photo_ids=[_photo(worker, "fixed")]
+    )
     reports.confirm(resident, old_lamp.id, stars=5, comment="修得很快，谢谢李网格员！")
 
     # confirmed by default: resolved 8 days ago, the reporter never answered
-    drain = _report(n[5], ctx, 2, "water_drains", "6号楼下水道堵了，污水冒到路面上。", place="6号楼北侧",
-                    hours_ago=24 * 10)
+    drain = _report(
+        n[5], ctx, 2, "water_drains", "6号楼下水道堵了，污水冒到路面上。", place="6号楼北侧", hours_ago=24 * 10
+    )
     reports.transition(committee, drain.id, action="accept")
     reports.transition(committee, drain.id, action="resolve", note="已请疏通公司清理管道。")
     _backdate(drain, 24 * 8)
     reports.sla_sweep()
 
     # reopened by the reporter: "fixed" but still broken
-    parking = _report(n[6], ctx, 3, "parking", "消防通道上长期停着一辆没有牌照的面包车。", place="南苑消防通道",
-                      hours_ago=24 * 4)
+    parking = _report(
+        n[6], ctx, 3, "parking", "消防通道上长期停着一辆没有牌照的面包车。", place="南苑消防通道", hours_ago=24 * 4
+    )
     reports.transition(committee, parking.id, action="accept")
     reports.transition(committee, parking.id, action="resolve", note="已贴告知单，请车主挪车。")
     reports.confirm(n[6], parking.id, reopen=True, comment="车还在，告知单被撕掉了。")
 
     # rejected: duplicate, and not the community's responsibility (with where to go instead)
     dup = _report(n[4], ctx, 1, "street_lights", "3号楼那边的路灯坏了。", place="3号楼", jitter=0.0001)
-    reports.transition(worker, dup.id, action="reject", reason="duplicate", duplicate_of_id=lamp.id,
-                       note="与已有的反映重复，已合并处理。")
+    reports.transition(
+        worker,
+        dup.id,
+        action="reject",
+        reason="duplicate",
+        duplicate_of_id=lamp.id,
+        note="与已有的反映重复，已合并处理。",
+    )
     bus = _report(n[7], ctx, 4, "other", "小区门口公交站的站牌歪了。", place="南门公交站", scene=None, hours_ago=10)
-    reports.transition(committee, bus.id, action="reject", reason="not_our_responsibility",
-                       redirect_to="公交站牌由市交通部门管理，请拨打 12345 市民热线反映。", note="已告知居民反映渠道。")
+    reports.transition(
+        committee,
+        bus.id,
+        action="reject",
+        reason="not_our_responsibility",
+        redirect_to="公交站牌由市交通部门管理，请拨打 12345 市民热线反映。",
+        note="已告知居民反映渠道。",
+    )
     db.session.flush()
     db.session.refresh(manhole)  # escalated by the sweep above: shown as overdue
 

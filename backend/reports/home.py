@@ -30,9 +30,7 @@ def mine(member, *, limit: int = 3) -> feed.Part:
     ).where(
         Report.community_id == member.community_id,
         Report.reporter_id == member.user_id,
-        or_(
-            Report.status.in_((*OPEN_STATUSES, "resolved")), Report.updated_at > recent
-        ),
+        or_(Report.status.in_((*OPEN_STATUSES, "resolved")), Report.updated_at > recent),
     )
     return feed.Part(stmt, (Report.updated_at.desc(), Report.id.desc()), limit)
 
@@ -71,9 +69,7 @@ def _late():
 def committee_counts(community_id: int) -> dict:
     """New reports nobody has picked up yet, and open reports past their deadline (scalar subqueries)."""
     return {
-        "reports_new": _count(
-            Report.community_id == community_id, Report.status == "submitted"
-        ),
+        "reports_new": _count(Report.community_id == community_id, Report.status == "submitted"),
         "reports_overdue": _count(Report.community_id == community_id, _late()),
     }
 
@@ -94,7 +90,5 @@ def grid_worker_counts(community_id: int, user_id: int, grid_ids) -> dict:
             Report.assignee_id == user_id,
             Report.status.in_(handling),
         ),
-        "reports_overdue": _count(
-            Report.community_id == community_id, mine_or_my_grids, _late()
-        ),
+        "reports_overdue": _count(Report.community_id == community_id, mine_or_my_grids, _late()),
     }

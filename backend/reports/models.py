@@ -15,16 +15,20 @@ OPEN_STATUSES = ("submitted", "accepted", "assigned", "in_progress", "reopened")
 REJECT_REASONS = ("duplicate", "not_our_responsibility", "cannot_reproduce")
 
 # action -> (statuses it may start from, status it leads to)
-REPORT_STATES = Machine("report", {
-    "accept": ("submitted", "accepted"),
-    "assign": (("submitted", "accepted", "assigned", "in_progress", "reopened"), "assigned"),
-    "start": (("accepted", "assigned", "reopened"), "in_progress"),
-    "resolve": (("accepted", "assigned", "in_progress", "reopened"), "resolved"),
-    "reject": (("submitted", "accepted", "assigned"), "rejected"),
-    "confirm": ("resolved", "confirmed"),
-    "reopen": ("resolved", "reopened"),
-    "still_broken": (("resolved", "confirmed"), "reopened"),
-}, noun=("这个问题", "The report"))
+REPORT_STATES = Machine(
+    "report",
+    {
+        "accept": ("submitted", "accepted"),
+        "assign": (("submitted", "accepted", "assigned", "in_progress", "reopened"), "assigned"),
+        "start": (("accepted", "assigned", "reopened"), "in_progress"),
+        "resolve": (("accepted", "assigned", "in_progress", "reopened"), "resolved"),
+        "reject": (("submitted", "accepted", "assigned"), "rejected"),
+        "confirm": ("resolved", "confirmed"),
+        "reopen": ("resolved", "reopened"),
+        "still_broken": (("resolved", "confirmed"), "reopened"),
+    },
+    noun=("这个问题", "The report"),
+)
 
 
 def _in(column: str, values) -> str:

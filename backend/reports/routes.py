@@ -84,7 +84,7 @@ def confirm(data, rid):
 @blp.route("/reports/<int:rid>/me-too", methods=["POST"])
 @blp.response(200, ReportDetailSchema)
 def me_too(rid):
-    """"Me too": a verified neighbour has the same problem; counted once, and they follow the report."""
+    """ "Me too": a verified neighbour has the same problem; counted once, and they follow the report."""
     services.me_too(actor(), rid)
     return services.report_detail(actor(), rid)
 
@@ -93,7 +93,7 @@ def me_too(rid):
 @blp.arguments(StillBrokenSchema)
 @blp.response(200, ReportDetailSchema)
 def still_broken(data, rid):
-    """"Still not fixed": the reporter or a me-too neighbour reopens a resolved report once, within 30 days."""
+    """ "Still not fixed": the reporter or a me-too neighbour reopens a resolved report once, within 30 days."""
     services.still_broken(actor(), rid, **data)
     return services.report_detail(actor(), rid)
 

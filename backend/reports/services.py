@@ -24,36 +24,39 @@ from backend.reports import geo, places
 from backend.reports.models import OPEN_STATUSES, REPORT_STATES, Report, ReportEvent, ReportMeToo
 from backend.uploads import services as uploads
 
-register_messages("report", {
-    "report_changed": {
-        "zh-CN": ("问题刚被他人更新", "其他人刚刚处理了这个问题，请刷新后再试。"),
-        "en": ("Changed meanwhile", "Someone else just acted on this report; reload and try again."),
+register_messages(
+    "report",
+    {
+        "report_changed": {
+            "zh-CN": ("问题刚被他人更新", "其他人刚刚处理了这个问题，请刷新后再试。"),
+            "en": ("Changed meanwhile", "Someone else just acted on this report; reload and try again."),
+        },
+        "already_me_too": {
+            "zh-CN": ("已经附议过了", "你已经表示过“我也遇到了”。"),
+            "en": ("Already counted", "You already said you have this problem too."),
+        },
+        "own_report": {
+            "zh-CN": ("这是你自己的反映", "不能为自己提交的问题附议。"),
+            "en": ("Your own report", "You cannot add a 'me too' to your own report."),
+        },
+        "report_closed": {
+            "zh-CN": ("问题已关闭", "这个问题已经处理完毕或被驳回。"),
+            "en": ("Report closed", "This report is already closed or was rejected."),
+        },
+        "already_reopened_once": {
+            "zh-CN": ("已经重新打开过", "“还没修好”只能让一个问题重新打开一次。"),
+            "en": ("Already reopened", "'Still not fixed' can reopen a report only once."),
+        },
+        "still_broken_too_late": {
+            "zh-CN": ("超过 30 天", "解决超过 30 天后，请提交新的问题。"),
+            "en": ("More than 30 days", "It was resolved more than 30 days ago; please file a new report."),
+        },
+        "already_a_project": {
+            "zh-CN": ("已转为项目", "这个问题已经转成了微项目。"),
+            "en": ("Already a project", "This report has already been turned into a micro-project."),
+        },
     },
-    "already_me_too": {
-        "zh-CN": ("已经附议过了", "你已经表示过“我也遇到了”。"),
-        "en": ("Already counted", "You already said you have this problem too."),
-    },
-    "own_report": {
-        "zh-CN": ("这是你自己的反映", "不能为自己提交的问题附议。"),
-        "en": ("Your own report", "You cannot add a 'me too' to your own report."),
-    },
-    "report_closed": {
-        "zh-CN": ("问题已关闭", "这个问题已经处理完毕或被驳回。"),
-        "en": ("Report closed", "This report is already closed or was rejected."),
-    },
-    "already_reopened_once": {
-        "zh-CN": ("已经重新打开过", "“还没修好”只能让一个问题重新打开一次。"),
-        "en": ("Already reopened", "'Still not fixed' can reopen a report only once."),
-    },
-    "still_broken_too_late": {
-        "zh-CN": ("超过 30 天", "解决超过 30 天后，请提交新的问题。"),
-        "en": ("More than 30 days", "It was resolved more than 30 days ago; please file a new report."),
-    },
-    "already_a_project": {
-        "zh-CN": ("已转为项目", "这个问题已经转成了微项目。"),
-        "en": ("Already a project", "This report has already been turned into a micro-project."),
-    },
-})
+)
 
 NEARBY_RADIUS_M = 50
 CONFIRM_BY_DEFAULT_AFTER = timedelta(days=7)
@@ -65,6 +68,7 @@ ACTIONS = (*HANDLER_ACTIONS, "to_project", "confirm", "reopen", "me_too", "still
 
 
 # --- helpers ---------------------------------------------------------------------------------------
+
 
 def get_report(report_id: int) -> Report:
     report = db.session.get(Report, report_id)
@@ -94,11 +98,19 @@ def _role_in(actor, report: Report) -> str:
     return "reporter" if getattr(actor, "id", None) == report.reporter_id else "resident"
 
 
-def _event(report: Report, actor, action: str, *, from_status: str | None = None, note: str = "",
-           role: str | None = None) -> ReportEvent:
-    event = ReportEvent(report_id=report.id, actor_id=getattr(actor, "id", None), action=action, note=note or "",
-                        actor_role=role or (_role_in(actor, report) if actor is not None else "system"),
-                        from_status=from_status, to_status=report.status, created_at=utcnow())
+def _event(
+    report: Report, actor, action: str, *, from_status: str | None = None, note: str = "", role: str | None = None
+) -> ReportEvent:
+    event = ReportEvent(
+        report_id=report.id,
+        actor_id=getattr(actor, "id", None),
+        action=action,
+        note=note or "",
+        actor_role=role or (_role_in(actor, report) if actor is not None else "system"),
+        from_status=from_status,
+        to_status=report.status,
+        created_at=utcnow(),
+    )
     db.session.add(event)
     db.session.flush()
     return event
@@ -133,33 +145,58 @@ def _reset_resolve_deadline(report: Report, now: datetime) -> None:
 
 # --- categories ------------------------------------------------------------------------------------
 
+
 def list_categories(community_id: int, locale: str) -> list[dict]:
     community = communities.get_community(community_id)
     result = []
     for key in cats.categories_of(community):
         deadline = cats.deadline_for(community, key)
-        result.append({"key": key, "label": cats.label(key, locale), "accept_hours": deadline.accept_hours,
-                       "resolve_days": deadline.resolve_days})
+        result.append(
+            {
+                "key": key,
+                "label": cats.label(key, locale),
+                "accept_hours": deadline.accept_hours,
+                "resolve_days": deadline.resolve_days,
+            }
+        )
     return result
 
 
 # --- create, route, duplicates ---------------------------------------------------------------------
+
 
 def _route(report: Report) -> None:
     """The grid's responsible person gets it; with no grid or nobody named, the committee does."""
     grid = report.grid
     if grid is not None and grid.responsible_user_id:
         report.assignee_id = grid.responsible_user_id
-        notify([grid.responsible_user_id], "report_submitted", _context(report, routed_to="grid_worker"),
-               community_id=report.community_id)
+        notify(
+            [grid.responsible_user_id],
+            "report_submitted",
+            _context(report, routed_to="grid_worker"),
+            community_id=report.community_id,
+        )
     else:
-        notify(communities.committee_member_ids(report.community_id), "report_submitted",
-               _context(report, routed_to="committee"), community_id=report.community_id)
+        notify(
+            communities.committee_member_ids(report.community_id),
+            "report_submitted",
+            _context(report, routed_to="committee"),
+            community_id=report.community_id,
+        )
 
 
-def create_report(actor, community_id: int, *, category: str, description: str, lat: float | None = None,
-                  lng: float | None = None, location_text: str | None = None, grid_id: int | None = None,
-                  photo_ids: list[int] | None = None) -> Report:
+def create_report(
+    actor,
+    community_id: int,
+    *,
+    category: str,
+    description: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    location_text: str | None = None,
+    grid_id: int | None = None,
+    photo_ids: list[int] | None = None,
+) -> Report:
     """A verified resident reports a problem; it is routed to the grid worker (or the committee) at once.
 
     :raises ValidationFailed: unknown category, no location, half a point, a grid of another community,
@@ -177,10 +214,23 @@ def create_report(actor, community_id: int, *, category: str, description: str, 
     grid = places.grid_of_report(community_id, grid_id=grid_id, lat=lat, lng=lng)
     now = utcnow()
     response_due, resolve_due = cats.deadline_for(community, category).due_times(now)
-    report = Report(community_id=community_id, grid=grid, grid_id=grid.id if grid else None, reporter_id=actor.id,
-                    category=category, description=description.strip(), lat=lat, lng=lng,
-                    location_text=location_text, status="submitted", created_at=now, updated_at=now,
-                    response_due_at=response_due, resolve_due_at=resolve_due, next_due_at=response_due)
+    report = Report(
+        community_id=community_id,
+        grid=grid,
+        grid_id=grid.id if grid else None,
+        reporter_id=actor.id,
+        category=category,
+        description=description.strip(),
+        lat=lat,
+        lng=lng,
+        location_text=location_text,
+        status="submitted",
+        created_at=now,
+        updated_at=now,
+        response_due_at=response_due,
+        resolve_due_at=resolve_due,
+        next_due_at=response_due,
+    )
     db.session.add(report)
     db.session.flush()
     uploads.attach(actor, photo_ids, "report", report.id)
@@ -194,10 +244,19 @@ def nearby_open_reports(community_id: int, *, category: str, lat: float, lng: fl
     """Open reports of the same category within 50 m: "is this already reported?" before submitting."""
     communities.get_community(community_id)
     min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, NEARBY_RADIUS_M)
-    candidates = db.session.scalars(select(Report).where(
-        Report.community_id == community_id, Report.category == category,
-        Report.lat.between(min_lat, max_lat), Report.lng.between(min_lng, max_lng),
-        Report.status.in_(OPEN_STATUSES), Report.is_hidden.is_(False)).order_by(Report.id.desc()).limit(50))
+    candidates = db.session.scalars(
+        select(Report)
+        .where(
+            Report.community_id == community_id,
+            Report.category == category,
+            Report.lat.between(min_lat, max_lat),
+            Report.lng.between(min_lng, max_lng),
+            Report.status.in_(OPEN_STATUSES),
+            Report.is_hidden.is_(False),
+        )
+        .order_by(Report.id.desc())
+        .limit(50)
+    )
     found = [(geo.haversine_m(lat, lng, r.lat, r.lng), r) for r in candidates]
     return [report for distance, report in sorted(found, key=lambda pair: pair[0]) if distance <= NEARBY_RADIUS_M][:10]
 
@@ -218,21 +277,22 @@ def me_too(actor, report_id: int) -> Report:
             db.session.add(ReportMeToo(report_id=report.id, user_id=actor.id))
     except IntegrityError:
         raise Conflict("report.already_me_too") from None
-    db.session.execute(update(Report).where(Report.id == report.id)
-                       .values(me_too_count=Report.me_too_count + 1))
+    db.session.execute(update(Report).where(Report.id == report.id).values(me_too_count=Report.me_too_count + 1))
     db.session.refresh(report)
     return report
 
 
 # --- handling: the state machine with roles ----------------------------------------------------------
 
+
 def _require_handler(actor, report: Report):
     """The committee, the grid's responsible person, or the staff member it was assigned to."""
     member = access.require_verified(actor, report.community_id)
     if member.role == "committee":
         return member
-    if member.role == "grid_worker" and (access.is_grid_responsible(actor, report.grid)
-                                         or report.assignee_id == actor.id):
+    if member.role == "grid_worker" and (
+        access.is_grid_responsible(actor, report.grid) or report.assignee_id == actor.id
+    ):
         return member
     raise Forbidden(reason="role_required")
 
@@ -245,8 +305,9 @@ def _assignee_for(actor_member, report: Report, assignee_id: int | None):
     if target is None or not target.is_verified or target.role not in STAFF_ROLES:
         raise ValidationFailed({"assignee_id": ["a verified grid worker or committee member of this community"]})
     if actor_member.role != "committee":
-        in_grid = report.grid_id is not None and (target.grid_id == report.grid_id
-                                                   or (report.grid and report.grid.responsible_user_id == assignee_id))
+        in_grid = report.grid_id is not None and (
+            target.grid_id == report.grid_id or (report.grid and report.grid.responsible_user_id == assignee_id)
+        )
         if not in_grid:
             raise Forbidden(reason="outside_your_grid")
     return target
@@ -261,8 +322,9 @@ class _UserRef:
         self.id = user_id
 
 
-def _validate_rejection(report: Report, reason: str | None, duplicate_of_id: int | None,
-                        redirect_to: str | None) -> None:
+def _validate_rejection(
+    report: Report, reason: str | None, duplicate_of_id: int | None, redirect_to: str | None
+) -> None:
     if reason is None:
         raise ValidationFailed({"reason": ["required to reject"]})
     if reason == "duplicate":
@@ -277,9 +339,18 @@ def _validate_rejection(report: Report, reason: str | None, duplicate_of_id: int
     report.reject_reason = reason
 
 
-def transition(actor, report_id: int, *, action: str, note: str = "", assignee_id: int | None = None,
-               reason: str | None = None, duplicate_of_id: int | None = None, redirect_to: str | None = None,
-               photo_ids: list[int] | None = None) -> Report:
+def transition(
+    actor,
+    report_id: int,
+    *,
+    action: str,
+    note: str = "",
+    assignee_id: int | None = None,
+    reason: str | None = None,
+    duplicate_of_id: int | None = None,
+    redirect_to: str | None = None,
+    photo_ids: list[int] | None = None,
+) -> Report:
     """Accept, assign, start, resolve or reject a report (grid worker of its grid or committee).
 
     :raises Forbidden: not staff of this report, or assigning outside one's grid
@@ -307,11 +378,24 @@ def transition(actor, report_id: int, *, action: str, note: str = "", assignee_i
         raise ValidationFailed({"photo_ids": ["photos go with 'resolve'"]})
     if action == "assign" and report.assignee_id != actor.id:
         notify([report.assignee_id], "report_assigned", _context(report), community_id=report.community_id)
-    notify(follower_ids(report), "report_status_changed", _context(report, action=action),
-           community_id=report.community_id, exclude=[actor.id])
+    notify(
+        follower_ids(report),
+        "report_status_changed",
+        _context(report, action=action),
+        community_id=report.community_id,
+        exclude=[actor.id],
+    )
     if member.role == "committee":
-        audit.record(actor, f"report.{action}", "report", report.id, community_id=report.community_id,
-                     reason=note, before=before, after={"status": report.status, "assignee_id": report.assignee_id})
+        audit.record(
+            actor,
+            f"report.{action}",
+            "report",
+            report.id,
+            community_id=report.community_id,
+            reason=note,
+            before=before,
+            after={"status": report.status, "assignee_id": report.assignee_id},
+        )
     return report
 
 
@@ -350,7 +434,7 @@ def confirm(actor, report_id: int, *, stars: int | None = None, comment: str = "
 
 
 def still_broken(actor, report_id: int, *, comment: str) -> Report:
-    """"Fixed but not fixed": the reporter or a me-too neighbour reopens a resolved report, once, within 30 days.
+    """ "Fixed but not fixed": the reporter or a me-too neighbour reopens a resolved report, once, within 30 days.
 
     The conditional UPDATE (still_broken_at IS NULL) makes "once" hold even when two neighbours press at once.
 
@@ -371,60 +455,111 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
     resolve_due = now + timedelta(days=deadline.resolve_days)
     previous = report.status
     won = db.session.execute(
-        update(Report).where(Report.id == report.id, Report.still_broken_at.is_(None),
-                             Report.status.in_(REPORT_STATES.sources("still_broken")))
-        .values(status=REPORT_STATES.target("still_broken"), still_broken_at=now, reopen_count=Report.reopen_count + 1,
-                resolve_due_at=resolve_due, next_due_at=resolve_due, escalated_at=None, is_overdue=False,
-                closed_at=None, updated_at=now, version=Report.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        update(Report)
+        .where(
+            Report.id == report.id,
+            Report.still_broken_at.is_(None),
+            Report.status.in_(REPORT_STATES.sources("still_broken")),
+        )
+        .values(
+            status=REPORT_STATES.target("still_broken"),
+            still_broken_at=now,
+            reopen_count=Report.reopen_count + 1,
+            resolve_due_at=resolve_due,
+            next_due_at=resolve_due,
+            escalated_at=None,
+            is_overdue=False,
+            closed_at=None,
+            updated_at=now,
+            version=Report.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not won:
         raise Conflict("report.already_reopened_once")
     db.session.refresh(report)
     _event(report, actor, "still_broken", from_status=previous, note=comment)
     _notify_handlers(report, "report_reopened", still_broken=True)
-    notify(follower_ids(report), "report_status_changed", _context(report, action="still_broken"),
-           community_id=report.community_id, exclude=[actor.id])
+    notify(
+        follower_ids(report),
+        "report_status_changed",
+        _context(report, action="still_broken"),
+        community_id=report.community_id,
+        exclude=[actor.id],
+    )
     return report
 
 
 # --- deadlines: the sweep --------------------------------------------------------------------------
 
+
 def _escalate_overdue(now: datetime, batch: int) -> int:
     """Mark overdue open reports escalated in ONE conditional UPDATE ... RETURNING: a report another
     process escalated first no longer matches `escalated_at IS NULL`, so each is escalated once."""
-    due = select(Report.id).where(Report.escalated_at.is_(None), Report.next_due_at < now,
-                                  Report.status.in_(OPEN_STATUSES)).order_by(Report.next_due_at).limit(batch)
+    due = (
+        select(Report.id)
+        .where(Report.escalated_at.is_(None), Report.next_due_at < now, Report.status.in_(OPEN_STATUSES))
+        .order_by(Report.next_due_at)
+        .limit(batch)
+    )
     won = db.session.execute(
-        update(Report).where(Report.id.in_(due.scalar_subquery()), Report.escalated_at.is_(None))
+        update(Report)
+        .where(Report.id.in_(due.scalar_subquery()), Report.escalated_at.is_(None))
         .values(is_overdue=True, escalated_at=now, version=Report.version + 1)
         .returning(Report.id, Report.community_id, Report.assignee_id, Report.status, Report.category)
-        .execution_options(synchronize_session=False)).all()
+        .execution_options(synchronize_session=False)
+    ).all()
     committees: dict[int, list[int]] = {}
     for report_id, community_id, assignee_id, status, category in won:
         if community_id not in committees:
             committees[community_id] = communities.committee_member_ids(community_id)
         missed = "response" if status == "submitted" else "resolve"
-        db.session.add(ReportEvent(report_id=report_id, actor_id=None, actor_role="system", action="escalated",
-                                   from_status=status, to_status=status, note=missed, created_at=now))
-        notify([*committees[community_id], assignee_id], "report_escalated",
-               {"report_id": report_id, "category": category, "status": status, "missed": missed},
-               community_id=community_id)
+        db.session.add(
+            ReportEvent(
+                report_id=report_id,
+                actor_id=None,
+                actor_role="system",
+                action="escalated",
+                from_status=status,
+                to_status=status,
+                note=missed,
+                created_at=now,
+            )
+        )
+        notify(
+            [*committees[community_id], assignee_id],
+            "report_escalated",
+            {"report_id": report_id, "category": category, "status": status, "missed": missed},
+            community_id=community_id,
+        )
     db.session.flush()
     return len(won)
 
 
 def _close_by_default(report_id: int, now: datetime) -> bool:
     won = db.session.execute(
-        update(Report).where(Report.id == report_id, Report.status.in_(REPORT_STATES.sources("confirm")))
-        .values(status=REPORT_STATES.target("confirm"), is_confirmed_by_default=True, closed_at=now, next_due_at=None, updated_at=now,
-                version=Report.version + 1)
-        .execution_options(synchronize_session=False)).rowcount
+        update(Report)
+        .where(Report.id == report_id, Report.status.in_(REPORT_STATES.sources("confirm")))
+        .values(
+            status=REPORT_STATES.target("confirm"),
+            is_confirmed_by_default=True,
+            closed_at=now,
+            next_due_at=None,
+            updated_at=now,
+            version=Report.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not won:
         return False
     report = db.session.get(Report, report_id, populate_existing=True)
     _event(report, None, "confirmed_by_default", from_status="resolved", role="system")
-    notify([report.reporter_id], "report_status_changed", _context(report, action="confirmed_by_default"),
-           community_id=report.community_id)
+    notify(
+        [report.reporter_id],
+        "report_status_changed",
+        _context(report, action="confirmed_by_default"),
+        community_id=report.community_id,
+    )
     return True
 
 
@@ -437,14 +572,20 @@ def sla_sweep(now: datetime | None = None, batch: int = 500) -> dict:
     now = now or utcnow()
     escalated = _escalate_overdue(now, batch)
     closed = 0
-    stale_ids = list(db.session.scalars(select(Report.id).where(
-        Report.status == "resolved", Report.resolved_at < now - CONFIRM_BY_DEFAULT_AFTER).limit(batch)))
+    stale_ids = list(
+        db.session.scalars(
+            select(Report.id)
+            .where(Report.status == "resolved", Report.resolved_at < now - CONFIRM_BY_DEFAULT_AFTER)
+            .limit(batch)
+        )
+    )
     for report_id in stale_ids:
         closed += _close_by_default(report_id, now)
     return {"escalated": escalated, "confirmed_by_default": closed}
 
 
 # --- reading: public board, queue, detail ----------------------------------------------------------
+
 
 def present(actor, reports: list[Report], *, detail: bool = False) -> list[Report]:
     """What this viewer sees of the reports besides their columns: the reporter's identity only for the
@@ -468,22 +609,41 @@ def present(actor, reports: list[Report], *, detail: bool = False) -> list[Repor
 
 
 def _present_page(actor, report: Report, viewer_id: int | None) -> None:
-    report.events = list(db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id)
-                                            .order_by(ReportEvent.id)))
+    report.events = list(
+        db.session.scalars(select(ReportEvent).where(ReportEvent.report_id == report.id).order_by(ReportEvent.id))
+    )
     event_photos = uploads.photos_by_target("report_event", [e.id for e in report.events])
     for event in report.events:
         event.photos = event_photos.get(event.id, [])
     report.can = abilities(actor, report)
-    report.my_me_too = viewer_id is not None and db.session.scalar(select(ReportMeToo.id).where(
-        ReportMeToo.report_id == report.id, ReportMeToo.user_id == viewer_id)) is not None
+    report.my_me_too = (
+        viewer_id is not None
+        and db.session.scalar(
+            select(ReportMeToo.id).where(ReportMeToo.report_id == report.id, ReportMeToo.user_id == viewer_id)
+        )
+        is not None
+    )
 
 
-def list_reports(actor, community_id: int, *, status: str | None = None, category: str | None = None,
-                 grid_id: int | None = None, overdue: bool | None = None, mine: bool = False,
-                 assigned_to: str | None = None, limit: int = 20, cursor: str | None = None) -> Page:
+def list_reports(
+    actor,
+    community_id: int,
+    *,
+    status: str | None = None,
+    category: str | None = None,
+    grid_id: int | None = None,
+    overdue: bool | None = None,
+    mine: bool = False,
+    assigned_to: str | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
     """The public board (newest first), "my reports", or a worker's queue (assigned_to=me: next deadline first)."""
     communities.get_community(community_id)
-    stmt = select(Report).where(Report.community_id == community_id, access.unhidden_or_own(actor, community_id, Report.is_hidden, Report.reporter_id))
+    stmt = select(Report).where(
+        Report.community_id == community_id,
+        access.unhidden_or_own(actor, community_id, Report.is_hidden, Report.reporter_id),
+    )
     keys = [SortKey(Report.id, descending=True)]
     if mine:
         access.require_user(actor)
@@ -516,9 +676,17 @@ def abilities(actor, report: Report) -> dict[str, bool]:
     if not actors.is_signed_in(actor):
         return can
     member = access.membership(actor, report.community_id)
-    is_handler = member is not None and member.is_verified and (
-        member.role == "committee" or (member.role == "grid_worker" and (
-            access.is_grid_responsible(actor, report.grid) or report.assignee_id == actor.id)))
+    is_handler = (
+        member is not None
+        and member.is_verified
+        and (
+            member.role == "committee"
+            or (
+                member.role == "grid_worker"
+                and (access.is_grid_responsible(actor, report.grid) or report.assignee_id == actor.id)
+            )
+        )
+    )
     for action in HANDLER_ACTIONS:
         can[action] = is_handler and report.can(action)
     can["to_project"] = member is not None and member.is_committee and report.project_id is None
@@ -527,8 +695,13 @@ def abilities(actor, report: Report) -> dict[str, bool]:
     can_follow = report.is_open or report.status == "resolved"
     can["me_too"] = verified and not is_handler and actor.id != report.reporter_id and can_follow
     can["still_broken"] = bool(
-        verified and report.still_broken_at is None and report.can("still_broken") and report.resolved_at
-        and report.resolved_at >= utcnow() - STILL_BROKEN_WINDOW and actor.id in follower_ids(report))
+        verified
+        and report.still_broken_at is None
+        and report.can("still_broken")
+        and report.resolved_at
+        and report.resolved_at >= utcnow() - STILL_BROKEN_WINDOW
+        and actor.id in follower_ids(report)
+    )
     return can
 
 
@@ -538,6 +711,7 @@ def report_detail(actor, report_id: int) -> Report:
 
 
 # --- report to micro-project ------------------------------------------------------------------------
+
 
 def to_project(actor, report_id: int, *, title: str | None = None, body: str | None = None):
     """The committee turns a report that needs more than a repair into a micro-project draft, linked both ways.
@@ -551,14 +725,25 @@ def to_project(actor, report_id: int, *, title: str | None = None, body: str | N
     photos = uploads.photos_of("report", report.id)
     place = report.location_text or (f"{report.lat:.5f}, {report.lng:.5f}" if report.lat is not None else "")
     project = projects.create_draft_from_report(
-        actor, community_id=report.community_id, title=title or report.description[:60],
-        body=body or f"{report.description}\n\n{place}".strip(), category=report.category,
-        grid_id=report.grid_id, photo_ids=uploads.copy_for(actor, [p.id for p in photos]),
-        source_report_id=report.id)
+        actor,
+        community_id=report.community_id,
+        title=title or report.description[:60],
+        body=body or f"{report.description}\n\n{place}".strip(),
+        category=report.category,
+        grid_id=report.grid_id,
+        photo_ids=uploads.copy_for(actor, [p.id for p in photos]),
+        source_report_id=report.id,
+    )
     report.project_id = project.id
     report.updated_at = utcnow()
     _flush_or_conflict()
     _event(report, actor, "to_project", from_status=report.status, note=str(project.id))
-    audit.record(actor, "report.to_project", "report", report.id, community_id=report.community_id,
-                 after={"project_id": project.id})
+    audit.record(
+        actor,
+        "report.to_project",
+        "report",
+        report.id,
+        community_id=report.community_id,
+        after={"project_id": project.id},
+    )
     return report

@@ -3,6 +3,9 @@
 from backend.core.manifest import Domain
 
 DOMAIN = Domain(
-    "uploads", layer="shared", models="backend.uploads.models", blueprints=("backend.uploads.routes:blp",),
+    "uploads",
+    layer="shared",
+    models="backend.uploads.models",
+    blueprints=("backend.uploads.routes:blp",),
     personal_data="backend.uploads.personal_data",
 )

@@ -92,5 +92,10 @@ def process(data: bytes) -> ProcessedImage:
         raise
     except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise ImageRefused("upload.upload_invalid", "the image is damaged") from None
-    return ProcessedImage(source_format=source_format, width=clean.width, height=clean.height,
-                          display=_encode(clean, DISPLAY_MAX_PX), thumb=_encode(clean, THUMB_MAX_PX))
+    return ProcessedImage(
+        source_format=source_format,
+        width=clean.width,
+        height=clean.height,
+        display=_encode(clean, DISPLAY_MAX_PX),
+        thumb=_encode(clean, THUMB_MAX_PX),
+    )

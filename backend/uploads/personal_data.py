@@ -9,6 +9,9 @@ TABLES = ("uploads",)
 
 
 def export(user) -> dict:
-    return {"photos": [{**row, "url": f"/api/v1/uploads/{row['id']}/display.jpg"}
-                       for row in rows_of(select(Upload).where(Upload.uploader_id == user.id),
-                                          leave_out=("storage_key",))]}
+    return {
+        "photos": [
+            {**row, "url": f"/api/v1/uploads/{row['id']}/display.jpg"}
+            for row in rows_of(select(Upload).where(Upload.uploader_id == user.id), leave_out=("storage_key",))
+        ]
+    }

@@ -37,8 +37,9 @@ def create_upload():
 def get_upload_file(upload_id, size):
     """A photo at display size or as a thumbnail (public once attached; before, its uploader only)."""
     handle, is_public = services.open_upload(actor(), upload_id, size)
-    response = send_file(handle, mimetype="image/jpeg", max_age=None, conditional=True,
-                         etag=f"upload-{upload_id}-{size}")
+    response = send_file(
+        handle, mimetype="image/jpeg", max_age=None, conditional=True, etag=f"upload-{upload_id}-{size}"
+    )
     response.headers["Cache-Control"] = IMMUTABLE if is_public else PRIVATE
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"

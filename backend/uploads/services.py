@@ -22,28 +22,34 @@ from backend.uploads.storage import get_storage
 
 MAX_BYTES = 10 * 1024 * 1024
 
-register_messages("upload", {
-    "upload_too_large": {
-        "zh-CN": ("图片太大", "照片不能超过 10 MB，请压缩后重试。"),
-        "en": ("Photo too large", "Photos may be at most 10 MB; please make it smaller."),
+register_messages(
+    "upload",
+    {
+        "upload_too_large": {
+            "zh-CN": ("图片太大", "照片不能超过 10 MB，请压缩后重试。"),
+            "en": ("Photo too large", "Photos may be at most 10 MB; please make it smaller."),
+        },
+        "upload_invalid": {
+            "zh-CN": ("不是有效的图片", "无法读取这张图片（文件损坏、不是图片或尺寸过大）。"),
+            "en": (
+                "Not a valid image",
+                "This file could not be read as an image (damaged, not an image or too large).",
+            ),
+        },
+        "upload_unsupported_type": {
+            "zh-CN": ("图片格式不支持", "请上传 JPEG、PNG 或 WebP 格式的照片。"),
+            "en": ("Unsupported image type", "Please upload a JPEG, PNG or WebP photo."),
+        },
+        "upload_missing": {
+            "zh-CN": ("没有文件", "请选择要上传的照片。"),
+            "en": ("No file", "Choose a photo to upload."),
+        },
+        "upload_not_attachable": {
+            "zh-CN": ("照片无法使用", "照片不存在、不是你上传的，或已被使用。"),
+            "en": ("Photo cannot be used", "A photo does not exist, is not yours, or is already in use."),
+        },
     },
-    "upload_invalid": {
-        "zh-CN": ("不是有效的图片", "无法读取这张图片（文件损坏、不是图片或尺寸过大）。"),
-        "en": ("Not a valid image", "This file could not be read as an image (damaged, not an image or too large)."),
-    },
-    "upload_unsupported_type": {
-        "zh-CN": ("图片格式不支持", "请上传 JPEG、PNG 或 WebP 格式的照片。"),
-        "en": ("Unsupported image type", "Please upload a JPEG, PNG or WebP photo."),
-    },
-    "upload_missing": {
-        "zh-CN": ("没有文件", "请选择要上传的照片。"),
-        "en": ("No file", "Choose a photo to upload."),
-    },
-    "upload_not_attachable": {
-        "zh-CN": ("照片无法使用", "照片不存在、不是你上传的，或已被使用。"),
-        "en": ("Photo cannot be used", "A photo does not exist, is not yours, or is already in use."),
-    },
-})
+)
 
 
 class UploadTooLarge(DomainError):
@@ -79,8 +85,15 @@ def create_upload(actor, data: bytes | None) -> Upload:
         raise ValidationFailed({"file": [refused.message]}, code=refused.code) from None
     now = utcnow()
     key = f"{now:%Y/%m}/{secrets.token_urlsafe(16)}"
-    upload = Upload(uploader_id=actor.id, storage_key=key, source_format=processed.source_format,
-                    width=processed.width, height=processed.height, byte_size=len(data), created_at=now)
+    upload = Upload(
+        uploader_id=actor.id,
+        storage_key=key,
+        source_format=processed.source_format,
+        width=processed.width,
+        height=processed.height,
+        byte_size=len(data),
+        created_at=now,
+    )
     storage = get_storage()
     storage.save(upload.file_key("display"), processed.display, "image/jpeg")
     storage.save(upload.file_key("thumb"), processed.thumb, "image/jpeg")
@@ -135,9 +148,12 @@ def attach(actor, upload_ids: Iterable[int] | None, target_type: str, target_id:
     result = db.session.execute(
         update(Upload)
         .where(Upload.id.in_(ids), Upload.uploader_id == getattr(actor, "id", None), Upload.target_type.is_(None))
-        .values(target_type=target_type, target_id=target_id, attached_at=utcnow()))
+        .values(target_type=target_type, target_id=target_id, attached_at=utcnow())
+    )
     if result.rowcount != len(ids):
-        raise ValidationFailed({"photo_ids": ["unknown, not yours, or already used"]}, code="upload.upload_not_attachable")
+        raise ValidationFailed(
+            {"photo_ids": ["unknown, not yours, or already used"]}, code="upload.upload_not_attachable"
+        )
     return photos_of(target_type, target_id)
 
 
@@ -151,8 +167,9 @@ def photos_by_target(target_type: str, target_ids: Iterable[int]) -> dict[int, l
     grouped: dict[int, list[Upload]] = defaultdict(list)
     if not ids:
         return grouped
-    for upload in db.session.scalars(select(Upload).where(
-            Upload.target_type == target_type, Upload.target_id.in_(ids)).order_by(Upload.id)):
+    for upload in db.session.scalars(
+        select(Upload).where(Upload.target_type == target_type, Upload.target_id.in_(ids)).order_by(Upload.id)
+    ):
         grouped[upload.target_id].append(upload)
     return grouped
 
@@ -166,10 +183,15 @@ def copy_for(actor, upload_ids: Iterable[int]) -> list[int]:
     access.require_user(actor)
     copies = []
     for original in db.session.scalars(select(Upload).where(Upload.id.in_(list(upload_ids))).order_by(Upload.id)):
-        copy = Upload(uploader_id=actor.id, storage_key=original.storage_key, source_format=original.source_format,
-                      width=original.width, height=original.height, byte_size=original.byte_size)
+        copy = Upload(
+            uploader_id=actor.id,
+            storage_key=original.storage_key,
+            source_format=original.source_format,
+            width=original.width,
+            height=original.height,
+            byte_size=original.byte_size,
+        )
         db.session.add(copy)
         copies.append(copy)
     db.session.flush()
     return [c.id for c in copies]
-

@@ -3,7 +3,11 @@
 from backend.core.manifest import Domain
 
 DOMAIN = Domain(
-    "volunteering", layer="content", models="backend.volunteering.models",
-    blueprints=("backend.volunteering.routes:blp",), targets="backend.volunteering.targets",
-    personal_data="backend.volunteering.personal_data", seed="backend.volunteering.demo:seed_volunteering",
+    "volunteering",
+    layer="content",
+    models="backend.volunteering.models",
+    blueprints=("backend.volunteering.routes:blp",),
+    targets="backend.volunteering.targets",
+    personal_data="backend.volunteering.personal_data",
+    seed="backend.volunteering.demo:seed_volunteering",
 )

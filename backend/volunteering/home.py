@@ -49,9 +49,7 @@ def new_for_grid(member, since, *, limit: int = 3) -> feed.Part:
     of a verified organisation (or a project), not hidden."""
     for_my_grid = ~Activity.grids.any()
     if member.grid_id is not None:
-        for_my_grid = or_(
-            for_my_grid, Activity.grids.any(ActivityGrid.grid_id == member.grid_id)
-        )
+        for_my_grid = or_(for_my_grid, Activity.grids.any(ActivityGrid.grid_id == member.grid_id))
     stmt = (
         select(
             *feed.row(
@@ -81,8 +79,6 @@ def committee_counts(community_id: int) -> dict:
     return {
         "organisations_pending": select(func.count())
         .select_from(Organisation)
-        .where(
-            Organisation.community_id == community_id, Organisation.status == "pending"
-        )
+        .where(Organisation.community_id == community_id, Organisation.status == "pending")
         .scalar_subquery()
     }

@@ -26,14 +26,19 @@ ORGANISATION_KINDS = ("volunteer_group", "social_organisation", "enterprise")
 ORGANISATION_STATUSES = ("pending", "verified")
 SIGNUP_STATUSES = ("confirmed", "waitlisted", "cancelled")
 
-ORGANISATION_STATES = Machine("organisation", {"verify": ("pending", "verified")},
-                              noun=("这个组织", "The organisation"))
+ORGANISATION_STATES = Machine(
+    "organisation", {"verify": ("pending", "verified")}, noun=("这个组织", "The organisation")
+)
 # A sign-up (or a cancelled one taken up again) is confirmed while places remain, waitlisted otherwise.
-SIGNUP_STATES = Machine("signup", {
-    "join": ((None, "cancelled"), ("confirmed", "waitlisted")),
-    "promote": ("waitlisted", "confirmed"),
-    "cancel": (("confirmed", "waitlisted"), "cancelled"),
-}, noun=("这个报名", "The sign-up"))
+SIGNUP_STATES = Machine(
+    "signup",
+    {
+        "join": ((None, "cancelled"), ("confirmed", "waitlisted")),
+        "promote": ("waitlisted", "confirmed"),
+        "cancel": (("confirmed", "waitlisted"), "cancelled"),
+    },
+    noun=("这个报名", "The sign-up"),
+)
 
 
 class Organisation(db.Model):
@@ -108,8 +113,9 @@ class Activity(db.Model):
     is_hidden: Mapped[bool] = mapped_column(Boolean, default=False)
 
     organisation: Mapped[Organisation | None] = relationship(lazy="joined")
-    shifts: Mapped[list[Shift]] = relationship(back_populates="activity", order_by="Shift.starts_at, Shift.id",
-                                               lazy="selectin")
+    shifts: Mapped[list[Shift]] = relationship(
+        back_populates="activity", order_by="Shift.starts_at, Shift.id", lazy="selectin"
+    )
     grids: Mapped[list[ActivityGrid]] = relationship(cascade="all, delete-orphan", lazy="selectin")
 
     @property
@@ -199,7 +205,10 @@ class VolunteerSkill(db.Model):
     """One normalised skill of a profile: counting matches is an indexed query, not a JSON scan."""
 
     __tablename__ = "volunteer_skills"
-    __table_args__ = (UniqueConstraint("user_id", "skill"), Index("ix_volunteer_skills_skill_user_id", "skill", "user_id"))
+    __table_args__ = (
+        UniqueConstraint("user_id", "skill"),
+        Index("ix_volunteer_skills_skill_user_id", "skill", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))

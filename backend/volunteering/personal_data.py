@@ -13,8 +13,15 @@ from backend.volunteering.models import (
     VolunteerSkill,
 )
 
-TABLES = ("volunteer_profiles", "volunteer_skills", "shift_signups", "organisations", "organisation_admins",
-          "activities", "recruitment_messages")
+TABLES = (
+    "volunteer_profiles",
+    "volunteer_skills",
+    "shift_signups",
+    "organisations",
+    "organisation_admins",
+    "activities",
+    "recruitment_messages",
+)
 
 
 def export(user) -> dict:

@@ -33,8 +33,12 @@ from backend.volunteering.schemas import (
     VolunteerProfileSchema,
 )
 
-blp = Blueprint("volunteering", __name__, url_prefix="/api/v1",
-                description="Organisations, activities, shifts, sign-ups, hours and recruitment")
+blp = Blueprint(
+    "volunteering",
+    __name__,
+    url_prefix="/api/v1",
+    description="Organisations, activities, shifts, sign-ups, hours and recruitment",
+)
 
 
 ActivityPageSchema = page_schema(ActivitySchema)  # one class: the OpenAPI document names it once
@@ -50,6 +54,7 @@ def _per_user_key() -> str:
 
 
 # --- organisations ---
+
 
 @blp.route("/communities/<int:cid>/organisations", methods=["GET"])
 @blp.arguments(OrganisationListArgsSchema, location="query")
@@ -100,6 +105,7 @@ def my_organisations():
 
 # --- activities ---
 
+
 @blp.route("/organisations/<int:oid>/activities", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, ActivityPageSchema)
@@ -149,6 +155,7 @@ def get_activity(activity_id):
 
 # --- shifts ---
 
+
 @blp.route("/shifts/<int:sid>/signups", methods=["POST"])
 @blp.response(201, SignupSchema)
 def sign_up(sid):
@@ -197,6 +204,7 @@ def correct_hours(data, signup_id):
 
 # --- me ---
 
+
 @blp.route("/me/volunteering", methods=["GET"])
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, MyVolunteeringSchema)
@@ -230,6 +238,7 @@ def put_profile(data):
 
 
 # --- recruitment ---
+
 
 @blp.route("/organisations/<int:oid>/recruitment", methods=["GET"])
 @blp.arguments(RecruitmentArgsSchema, location="query")

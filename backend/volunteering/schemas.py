@@ -138,11 +138,17 @@ class HoursCorrectionSchema(InputSchema):
 
 
 class MyVolunteeringItemSchema(MySignupSchema):
-    shift = ma.fields.Function(lambda s: {"id": s.shift.id, "starts_at": s.shift.starts_at.isoformat(),
-                                          "ends_at": s.shift.ends_at.isoformat()})
-    activity = ma.fields.Function(lambda s: {
-        "id": s.shift.activity.id, "title": s.shift.activity.title, "location": s.shift.activity.location,
-        "organisation": s.shift.activity.organisation.name if s.shift.activity.organisation else None})
+    shift = ma.fields.Function(
+        lambda s: {"id": s.shift.id, "starts_at": s.shift.starts_at.isoformat(), "ends_at": s.shift.ends_at.isoformat()}
+    )
+    activity = ma.fields.Function(
+        lambda s: {
+            "id": s.shift.activity.id,
+            "title": s.shift.activity.title,
+            "location": s.shift.activity.location,
+            "organisation": s.shift.activity.organisation.name if s.shift.activity.organisation else None,
+        }
+    )
 
 
 class MyVolunteeringSchema(ma.Schema):

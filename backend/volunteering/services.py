@@ -53,60 +53,66 @@ from backend.volunteering.models import (
     VolunteerSkill,
 )
 
-register_messages("volunteering", {
-    "organisation_name_taken": {
-        "zh-CN": ("名称已被使用", "本社区已有同名组织。"),
-        "en": ("Name taken", "An organisation with this name already exists in this community."),
+register_messages(
+    "volunteering",
+    {
+        "organisation_name_taken": {
+            "zh-CN": ("名称已被使用", "本社区已有同名组织。"),
+            "en": ("Name taken", "An organisation with this name already exists in this community."),
+        },
+        "organisation_not_verified": {
+            "zh-CN": ("组织尚未认证", "居委会认证组织后才能发布活动。"),
+            "en": ("Organisation not verified", "The committee must verify the organisation before it can publish."),
+        },
+        "already_admin": {
+            "zh-CN": ("已是管理员", "此人已是该组织的管理员。"),
+            "en": ("Already an admin", "This person already runs this organisation."),
+        },
+        "not_verified": {
+            "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
+            "en": ("Not verified", "This member must be verified first."),
+        },
+        "shift_started": {
+            "zh-CN": ("班次已开始", "班次已经开始或结束，不能再报名或取消。"),
+            "en": ("Shift started", "This shift has started or ended; sign-ups and cancellations are closed."),
+        },
+        "already_signed_up": {
+            "zh-CN": ("已经报名", "你已经报名了这个班次。"),
+            "en": ("Already signed up", "You are already signed up for this shift."),
+        },
+        "not_signed_up": {
+            "zh-CN": ("未报名", "你没有报名这个班次。"),
+            "en": ("Not signed up", "You are not signed up for this shift."),
+        },
+        "not_confirmed": {
+            "zh-CN": ("尚未确认", "只有已确认的志愿者才能签到或记录时长。"),
+            "en": ("Not confirmed", "Only confirmed volunteers can check in or have hours."),
+        },
+        "checkin_closed": {
+            "zh-CN": ("不在签到时间", "签到时间为班次开始前 30 分钟至班次结束。"),
+            "en": ("Check-in closed", "Check-in is open from 30 minutes before the shift starts until it ends."),
+        },
+        "wrong_checkin_code": {
+            "zh-CN": ("签到码不正确", "请核对现场展示的签到码。"),
+            "en": ("Wrong check-in code", "Please check the code shown at the activity."),
+        },
+        "already_checked_in": {
+            "zh-CN": ("已签到", "你已经签到过了。"),
+            "en": ("Already checked in", "You have already checked in."),
+        },
+        "recruitment_already_sent": {
+            "zh-CN": ("今天已发送", "每个活动每天只能发送一次招募通知。"),
+            "en": ("Already sent today", "One recruitment notification per activity per day."),
+        },
+        "project_not_open_for_volunteers": {
+            "zh-CN": ("项目不招志愿者", "只有已通过且需要志愿者的微项目才能发起活动。"),
+            "en": (
+                "Project not recruiting",
+                "Only an approved micro-project that needs volunteers can open an activity.",
+            ),
+        },
     },
-    "organisation_not_verified": {
-        "zh-CN": ("组织尚未认证", "居委会认证组织后才能发布活动。"),
-        "en": ("Organisation not verified", "The committee must verify the organisation before it can publish."),
-    },
-    "already_admin": {
-        "zh-CN": ("已是管理员", "此人已是该组织的管理员。"),
-        "en": ("Already an admin", "This person already runs this organisation."),
-    },
-    "not_verified": {
-        "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
-        "en": ("Not verified", "This member must be verified first."),
-    },
-    "shift_started": {
-        "zh-CN": ("班次已开始", "班次已经开始或结束，不能再报名或取消。"),
-        "en": ("Shift started", "This shift has started or ended; sign-ups and cancellations are closed."),
-    },
-    "already_signed_up": {
-        "zh-CN": ("已经报名", "你已经报名了这个班次。"),
-        "en": ("Already signed up", "You are already signed up for this shift."),
-    },
-    "not_signed_up": {
-        "zh-CN": ("未报名", "你没有报名这个班次。"),
-        "en": ("Not signed up", "You are not signed up for this shift."),
-    },
-    "not_confirmed": {
-        "zh-CN": ("尚未确认", "只有已确认的志愿者才能签到或记录时长。"),
-        "en": ("Not confirmed", "Only confirmed volunteers can check in or have hours."),
-    },
-    "checkin_closed": {
-        "zh-CN": ("不在签到时间", "签到时间为班次开始前 30 分钟至班次结束。"),
-        "en": ("Check-in closed", "Check-in is open from 30 minutes before the shift starts until it ends."),
-    },
-    "wrong_checkin_code": {
-        "zh-CN": ("签到码不正确", "请核对现场展示的签到码。"),
-        "en": ("Wrong check-in code", "Please check the code shown at the activity."),
-    },
-    "already_checked_in": {
-        "zh-CN": ("已签到", "你已经签到过了。"),
-        "en": ("Already checked in", "You have already checked in."),
-    },
-    "recruitment_already_sent": {
-        "zh-CN": ("今天已发送", "每个活动每天只能发送一次招募通知。"),
-        "en": ("Already sent today", "One recruitment notification per activity per day."),
-    },
-    "project_not_open_for_volunteers": {
-        "zh-CN": ("项目不招志愿者", "只有已通过且需要志愿者的微项目才能发起活动。"),
-        "en": ("Project not recruiting", "Only an approved micro-project that needs volunteers can open an activity."),
-    },
-})
+)
 
 CHECKIN_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L: read off a poster without mistakes
 CHECKIN_LENGTH = 6
@@ -120,6 +126,7 @@ ORGANISATION_ACTIONS = ("manage", "verify")
 
 
 # --- helpers ------------------------------------------------------------------------------------
+
 
 def new_checkin_code() -> str:
     return "".join(secrets.choice(CHECKIN_ALPHABET) for _ in range(CHECKIN_LENGTH))
@@ -145,8 +152,14 @@ def _org_or_404(organisation_id: int) -> Organisation:
 def is_org_admin(user_id: int | None, organisation_id: int | None) -> bool:
     if user_id is None or organisation_id is None:
         return False
-    return db.session.scalar(select(OrganisationAdmin.id).where(
-        OrganisationAdmin.organisation_id == organisation_id, OrganisationAdmin.user_id == user_id)) is not None
+    return (
+        db.session.scalar(
+            select(OrganisationAdmin.id).where(
+                OrganisationAdmin.organisation_id == organisation_id, OrganisationAdmin.user_id == user_id
+            )
+        )
+        is not None
+    )
 
 
 def _require_org_admin(actor, organisation: Organisation) -> None:
@@ -177,8 +190,9 @@ def can_see_organisation(actor, organisation: Organisation, *, hidden_too: bool 
     profile hidden by moderation (unless `hidden_too`: its activities follow their own rule)."""
     if organisation.is_verified and (hidden_too or not organisation.is_hidden):
         return True
-    return actors.is_signed_in(actor) and (is_org_admin(actor.id, organisation.id)
-                                         or access.is_committee(actor, organisation.community_id))
+    return actors.is_signed_in(actor) and (
+        is_org_admin(actor.id, organisation.id) or access.is_committee(actor, organisation.community_id)
+    )
 
 
 def _visible_organisation(actor, organisation: Organisation) -> Organisation:
@@ -204,15 +218,23 @@ def _local_today() -> date:
 
 # --- organisations ------------------------------------------------------------------------------
 
-def create_organisation(actor, community_id: int, *, name: str, kind: str = "volunteer_group",
-                        description: str = "") -> Organisation:
+
+def create_organisation(
+    actor, community_id: int, *, name: str, kind: str = "volunteer_group", description: str = ""
+) -> Organisation:
     """A verified resident registers an organisation; it is pending until the committee verifies it.
 
     :raises Conflict: ``volunteering.organisation_name_taken``
     """
     access.require_verified(actor, community_id)
-    organisation = Organisation(community_id=community_id, name=name.strip(), kind=kind,
-                                description=description.strip(), status="pending", created_by_id=actor.id)
+    organisation = Organisation(
+        community_id=community_id,
+        name=name.strip(),
+        kind=kind,
+        description=description.strip(),
+        status="pending",
+        created_by_id=actor.id,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(organisation)
@@ -222,25 +244,40 @@ def create_organisation(actor, community_id: int, *, name: str, kind: str = "vol
     db.session.add(OrganisationAdmin(organisation_id=organisation.id, user_id=actor.id))
     db.session.flush()
     moderation.hold_if_filtered("organisation", organisation, organisation.name, organisation.description)
-    notify(communities.committee_member_ids(community_id), "organisation_pending",
-           {"organisation_id": organisation.id, "name": organisation.name}, community_id=community_id)
+    notify(
+        communities.committee_member_ids(community_id),
+        "organisation_pending",
+        {"organisation_id": organisation.id, "name": organisation.name},
+        community_id=community_id,
+    )
     return present_organisations(actor, [organisation])[0]
 
 
 def present_organisations(actor, organisations: list[Organisation]) -> list[Organisation]:
     """What this viewer sees of the organisations besides their columns: admins, whether they are one, `can`."""
     for organisation in organisations:
-        organisation.admins = [a.user for a in db.session.scalars(select(OrganisationAdmin).where(
-            OrganisationAdmin.organisation_id == organisation.id).order_by(OrganisationAdmin.id))]
+        organisation.admins = [
+            a.user
+            for a in db.session.scalars(
+                select(OrganisationAdmin)
+                .where(OrganisationAdmin.organisation_id == organisation.id)
+                .order_by(OrganisationAdmin.id)
+            )
+        ]
         organisation.is_admin = actors.is_signed_in(actor) and any(u.id == actor.id for u in organisation.admins)
-        organisation.can = {"manage": organisation.is_admin,
-                            "verify": (ORGANISATION_STATES.allows(organisation, "verify")
-                                       and access.is_committee(actor, organisation.community_id))}
+        organisation.can = {
+            "manage": organisation.is_admin,
+            "verify": (
+                ORGANISATION_STATES.allows(organisation, "verify")
+                and access.is_committee(actor, organisation.community_id)
+            ),
+        }
     return organisations
 
 
-def list_organisations(actor, community_id: int, *, status: str | None = None, limit: int = 20,
-                       cursor: str | None = None) -> Page:
+def list_organisations(
+    actor, community_id: int, *, status: str | None = None, limit: int = 20, cursor: str | None = None
+) -> Page:
     """Verified organisations for anyone; pending ones for the committee (its verification queue)."""
     communities.get_community(community_id)
     status = status or "verified"
@@ -257,9 +294,12 @@ def list_organisations(actor, community_id: int, *, status: str | None = None, l
 
 def my_organisations(actor) -> list[Organisation]:
     access.require_user(actor)
-    found = db.session.scalars(select(Organisation).join(
-        OrganisationAdmin, OrganisationAdmin.organisation_id == Organisation.id)
-        .where(OrganisationAdmin.user_id == actor.id).order_by(Organisation.id))
+    found = db.session.scalars(
+        select(Organisation)
+        .join(OrganisationAdmin, OrganisationAdmin.organisation_id == Organisation.id)
+        .where(OrganisationAdmin.user_id == actor.id)
+        .order_by(Organisation.id)
+    )
     return present_organisations(actor, list(found))
 
 
@@ -279,15 +319,29 @@ def verify_organisation(actor, organisation_id: int) -> Organisation:
     access.require_committee(actor, organisation.community_id)
     ORGANISATION_STATES.move(organisation, "verify")
     organisation.verified_at, organisation.verified_by_id = utcnow(), actor.id
-    admin_ids = list(db.session.scalars(select(OrganisationAdmin.user_id).where(
-        OrganisationAdmin.organisation_id == organisation.id)))
+    admin_ids = list(
+        db.session.scalars(
+            select(OrganisationAdmin.user_id).where(OrganisationAdmin.organisation_id == organisation.id)
+        )
+    )
     for user_id in admin_ids:
         communities.mark_org_admin(organisation.community_id, user_id)
     db.session.flush()
-    audit.record(actor, "organisation.verify", "organisation", organisation.id,
-                 community_id=organisation.community_id, before={"status": "pending"}, after={"status": "verified"})
-    notify(admin_ids, "organisation_verified", {"organisation_id": organisation.id, "name": organisation.name},
-           community_id=organisation.community_id)
+    audit.record(
+        actor,
+        "organisation.verify",
+        "organisation",
+        organisation.id,
+        community_id=organisation.community_id,
+        before={"status": "pending"},
+        after={"status": "verified"},
+    )
+    notify(
+        admin_ids,
+        "organisation_verified",
+        {"organisation_id": organisation.id, "name": organisation.name},
+        community_id=organisation.community_id,
+    )
     return present_organisations(actor, [organisation])[0]
 
 
@@ -313,12 +367,17 @@ def add_admin(actor, organisation_id: int, user_id: int) -> Organisation:
     if organisation.is_verified:
         communities.mark_org_admin(organisation.community_id, user_id)
     db.session.flush()
-    notify([user_id], "organisation_admin_added", {"organisation_id": organisation.id, "name": organisation.name},
-           community_id=organisation.community_id)
+    notify(
+        [user_id],
+        "organisation_admin_added",
+        {"organisation_id": organisation.id, "name": organisation.name},
+        community_id=organisation.community_id,
+    )
     return present_organisations(actor, [organisation])[0]
 
 
 # --- activities and shifts ----------------------------------------------------------------------
+
 
 def _validated_shifts(shifts: list[dict]) -> list[dict]:
     now = utcnow()
@@ -333,17 +392,44 @@ def _validated_shifts(shifts: list[dict]) -> list[dict]:
     return shifts
 
 
-def _build_activity(actor, community_id: int, *, organisation_id: int | None, project_id: int | None, title: str,
-                    description: str, location: str, skills, grid_ids, shifts: list[dict]) -> Activity:
+def _build_activity(
+    actor,
+    community_id: int,
+    *,
+    organisation_id: int | None,
+    project_id: int | None,
+    title: str,
+    description: str,
+    location: str,
+    skills,
+    grid_ids,
+    shifts: list[dict],
+) -> Activity:
     grids = [communities.grid_in_community(community_id, gid, "grid_ids") for gid in dict.fromkeys(grid_ids or [])]
     shifts = _validated_shifts(shifts)
     activity = Activity(
-        community_id=community_id, organisation_id=organisation_id, project_id=project_id, title=title.strip(),
-        description=description.strip(), location=location.strip(), skills=normalise_skills(skills),
-        created_by_id=actor.id, starts_at=min(s["starts_at"] for s in shifts),
-        ends_at=max(s["ends_at"] for s in shifts), grids=[ActivityGrid(grid_id=g.id) for g in grids])
-    activity.shifts = [Shift(starts_at=s["starts_at"], ends_at=s["ends_at"], capacity=s["capacity"],
-                             confirmed_count=0, checkin_code=new_checkin_code()) for s in shifts]
+        community_id=community_id,
+        organisation_id=organisation_id,
+        project_id=project_id,
+        title=title.strip(),
+        description=description.strip(),
+        location=location.strip(),
+        skills=normalise_skills(skills),
+        created_by_id=actor.id,
+        starts_at=min(s["starts_at"] for s in shifts),
+        ends_at=max(s["ends_at"] for s in shifts),
+        grids=[ActivityGrid(grid_id=g.id) for g in grids],
+    )
+    activity.shifts = [
+        Shift(
+            starts_at=s["starts_at"],
+            ends_at=s["ends_at"],
+            capacity=s["capacity"],
+            confirmed_count=0,
+            checkin_code=new_checkin_code(),
+        )
+        for s in shifts
+    ]
     db.session.add(activity)
     db.session.flush()
     moderation.hold_if_filtered("activity", activity, activity.title, activity.description, activity.location)
@@ -359,8 +445,7 @@ def create_activity(actor, organisation_id: int, **fields) -> Activity:
     _require_org_admin(actor, organisation)
     if not organisation.is_verified:
         raise Conflict("volunteering.organisation_not_verified")
-    return _build_activity(actor, organisation.community_id, organisation_id=organisation.id, project_id=None,
-                           **fields)
+    return _build_activity(actor, organisation.community_id, organisation_id=organisation.id, project_id=None, **fields)
 
 
 def create_project_activity(actor, project_id: int, **fields) -> Activity:
@@ -382,11 +467,18 @@ def project_volunteers(project_id: int) -> dict:
     activity_ids = select(Activity.id).where(Activity.project_id == project_id)
     shift_ids = select(Shift.id).where(Shift.activity_id.in_(activity_ids))
     confirmed = (ShiftSignup.shift_id.in_(shift_ids), ShiftSignup.status == "confirmed")
-    volunteers, minutes = db.session.execute(select(
-        func.count(distinct(ShiftSignup.user_id)), func.coalesce(func.sum(ShiftSignup.minutes), 0)).where(*confirmed)).one()
+    volunteers, minutes = db.session.execute(
+        select(func.count(distinct(ShiftSignup.user_id)), func.coalesce(func.sum(ShiftSignup.minutes), 0)).where(
+            *confirmed
+        )
+    ).one()
     activities = db.session.scalar(select(func.count()).select_from(Activity).where(Activity.project_id == project_id))
-    return {"project_id": project_id, "activities": activities, "volunteers": volunteers,
-            "hours": round(minutes / 60, 2)}
+    return {
+        "project_id": project_id,
+        "activities": activities,
+        "volunteers": volunteers,
+        "hours": round(minutes / 60, 2),
+    }
 
 
 def present(actor, activities: list[Activity]) -> list[Activity]:
@@ -396,19 +488,29 @@ def present(actor, activities: list[Activity]) -> list[Activity]:
     manages = _manages(actor, activities)
     for activity in activities:
         member = access.membership(actor, activity.community_id)
-        activity.can = {"manage": manages[activity.id],
-                        "comment": member is not None and member.status != "suspended"}
+        activity.can = {"manage": manages[activity.id], "comment": member is not None and member.status != "suspended"}
     return activities
 
 
 def _present_shifts(actor, shifts: list[Shift]) -> None:
     ids = [s.id for s in shifts]
-    waiting = dict(db.session.execute(select(ShiftSignup.shift_id, func.count()).where(
-        ShiftSignup.shift_id.in_(ids), ShiftSignup.status == "waitlisted").group_by(ShiftSignup.shift_id)).all())
+    waiting = dict(
+        db.session.execute(
+            select(ShiftSignup.shift_id, func.count())
+            .where(ShiftSignup.shift_id.in_(ids), ShiftSignup.status == "waitlisted")
+            .group_by(ShiftSignup.shift_id)
+        ).all()
+    )
     mine = {}
     if actors.is_signed_in(actor) and ids:
-        mine = {s.shift_id: s for s in db.session.scalars(select(ShiftSignup).where(
-            ShiftSignup.shift_id.in_(ids), ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))}
+        mine = {
+            s.shift_id: s
+            for s in db.session.scalars(
+                select(ShiftSignup).where(
+                    ShiftSignup.shift_id.in_(ids), ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"
+                )
+            )
+        }
     _set_waitlist_positions(list(mine.values()))
     now = utcnow()
     for shift in shifts:
@@ -421,20 +523,39 @@ def shift_abilities(actor, shift: Shift, now) -> dict[str, bool]:
     """`can` of a shift whose viewer's sign-up is attached (`my_signup`)."""
     member = access.membership(actor, shift.activity.community_id)
     mine, upcoming = shift.my_signup, now < shift.starts_at
-    return {"sign_up": member is not None and member.is_verified and upcoming and mine is None,
-            "cancel": mine is not None and upcoming,
-            "check_in": (mine is not None and mine.status == "confirmed" and mine.checked_in_at is None
-                         and shift.starts_at - CHECKIN_EARLY <= now <= shift.ends_at)}
+    return {
+        "sign_up": member is not None and member.is_verified and upcoming and mine is None,
+        "cancel": mine is not None and upcoming,
+        "check_in": (
+            mine is not None
+            and mine.status == "confirmed"
+            and mine.checked_in_at is None
+            and shift.starts_at - CHECKIN_EARLY <= now <= shift.ends_at
+        ),
+    }
 
 
-def list_community_activities(actor, community_id: int, *, grid_id: int | None = None,
-                              organisation_id: int | None = None, limit: int = 20, cursor: str | None = None) -> Page:
+def list_community_activities(
+    actor,
+    community_id: int,
+    *,
+    grid_id: int | None = None,
+    organisation_id: int | None = None,
+    limit: int = 20,
+    cursor: str | None = None,
+) -> Page:
     """Upcoming activities (not yet ended), soonest first; `grid_id` keeps community-wide ones and that grid's."""
     communities.get_community(community_id)
-    stmt = select(Activity).outerjoin(Organisation, Organisation.id == Activity.organisation_id).where(
-        Activity.community_id == community_id, Activity.ends_at > utcnow(),
-        or_(Activity.organisation_id.is_(None), Organisation.status == "verified"),
-        _hidden_activity_filter(actor, community_id))
+    stmt = (
+        select(Activity)
+        .outerjoin(Organisation, Organisation.id == Activity.organisation_id)
+        .where(
+            Activity.community_id == community_id,
+            Activity.ends_at > utcnow(),
+            or_(Activity.organisation_id.is_(None), Organisation.status == "verified"),
+            _hidden_activity_filter(actor, community_id),
+        )
+    )
     if grid_id:
         stmt = stmt.where(or_(~Activity.grids.any(), Activity.grids.any(ActivityGrid.grid_id == grid_id)))
     if organisation_id:
@@ -450,8 +571,12 @@ def list_organisation_activities(actor, organisation_id: int, *, limit: int = 20
     stmt = select(Activity).where(Activity.organisation_id == organisation.id)
     if not (is_org_admin(actors.actor_id(actor), organisation.id)):  # its admins manage hidden ones too
         stmt = stmt.where(_hidden_activity_filter(actor, organisation.community_id))
-    page = paginate(stmt, [SortKey(Activity.starts_at, descending=True), SortKey(Activity.id, descending=True)],
-                    limit=limit, cursor=cursor)
+    page = paginate(
+        stmt,
+        [SortKey(Activity.starts_at, descending=True), SortKey(Activity.id, descending=True)],
+        limit=limit,
+        cursor=cursor,
+    )
     present(actor, page.items)
     return page
 
@@ -462,21 +587,36 @@ def _manages(actor, activities: list[Activity]) -> dict[int, bool]:
     if not actors.is_signed_in(actor):
         return dict.fromkeys((a.id for a in activities), False)
     committee_of = {cid: access.is_committee(actor, cid) for cid in {a.community_id for a in activities}}
-    organisation_ids = {a.organisation_id for a in activities
-                        if a.organisation_id is not None and not committee_of[a.community_id]}
-    admin_of = set(db.session.scalars(select(OrganisationAdmin.organisation_id).where(
-        OrganisationAdmin.user_id == actor.id, OrganisationAdmin.organisation_id.in_(organisation_ids)))) \
-        if organisation_ids else set()
-    return {activity.id: (committee_of[activity.community_id] if committee_of[activity.community_id]
-                          else activity.organisation_id in admin_of if activity.organisation_id is not None
-                          else activity.created_by_id == actor.id) for activity in activities}
+    organisation_ids = {
+        a.organisation_id for a in activities if a.organisation_id is not None and not committee_of[a.community_id]
+    }
+    admin_of = (
+        set(
+            db.session.scalars(
+                select(OrganisationAdmin.organisation_id).where(
+                    OrganisationAdmin.user_id == actor.id, OrganisationAdmin.organisation_id.in_(organisation_ids)
+                )
+            )
+        )
+        if organisation_ids
+        else set()
+    )
+    return {
+        activity.id: (
+            committee_of[activity.community_id]
+            if committee_of[activity.community_id]
+            else activity.organisation_id in admin_of
+            if activity.organisation_id is not None
+            else activity.created_by_id == actor.id
+        )
+        for activity in activities
+    }
 
 
 def can_see_activity(actor, activity: Activity) -> bool:
     """Anyone sees an activity of a verified organisation (or of a project); a hidden one only its creator,
     the people who manage it and the committee."""
-    if activity.organisation is not None and not can_see_organisation(actor, activity.organisation,
-                                                                       hidden_too=True):
+    if activity.organisation is not None and not can_see_organisation(actor, activity.organisation, hidden_too=True):
         return False
     return not activity.is_hidden or _sees_hidden_activity(actor, activity)
 
@@ -509,14 +649,23 @@ def _lock_shift(shift_id: int) -> Shift:
 
 # --- sign-ups -----------------------------------------------------------------------------------
 
+
 def waitlist_position(signup: ShiftSignup) -> int | None:
     """1 for the first in line; None unless waitlisted. Order: when they joined the queue, then id."""
     if signup.status != "waitlisted":
         return None
-    ahead = db.session.scalar(select(func.count()).select_from(ShiftSignup).where(
-        ShiftSignup.shift_id == signup.shift_id, ShiftSignup.status == "waitlisted",
-        or_(ShiftSignup.queued_at < signup.queued_at,
-            (ShiftSignup.queued_at == signup.queued_at) & (ShiftSignup.id < signup.id))))
+    ahead = db.session.scalar(
+        select(func.count())
+        .select_from(ShiftSignup)
+        .where(
+            ShiftSignup.shift_id == signup.shift_id,
+            ShiftSignup.status == "waitlisted",
+            or_(
+                ShiftSignup.queued_at < signup.queued_at,
+                (ShiftSignup.queued_at == signup.queued_at) & (ShiftSignup.id < signup.id),
+            ),
+        )
+    )
     return ahead + 1
 
 
@@ -525,11 +674,17 @@ def _set_waitlist_positions(signups: list[ShiftSignup]) -> None:
     waiting = [signup for signup in signups if signup.status == "waitlisted"]
     positions = {}
     if waiting:
-        rank = func.row_number().over(partition_by=ShiftSignup.shift_id,
-                                      order_by=(ShiftSignup.queued_at, ShiftSignup.id))
-        positions = dict(db.session.execute(select(ShiftSignup.id, rank).where(
-            ShiftSignup.shift_id.in_({signup.shift_id for signup in waiting}),
-            ShiftSignup.status == "waitlisted")).all())
+        rank = func.row_number().over(
+            partition_by=ShiftSignup.shift_id, order_by=(ShiftSignup.queued_at, ShiftSignup.id)
+        )
+        positions = dict(
+            db.session.execute(
+                select(ShiftSignup.id, rank).where(
+                    ShiftSignup.shift_id.in_({signup.shift_id for signup in waiting}),
+                    ShiftSignup.status == "waitlisted",
+                )
+            ).all()
+        )
     for signup in signups:
         signup.position = positions.get(signup.id) if signup.status == "waitlisted" else None
 
@@ -537,8 +692,11 @@ def _set_waitlist_positions(signups: list[ShiftSignup]) -> None:
 def _take_place(shift_id: int) -> bool:
     """The capacity rule itself: one conditional UPDATE; True when a place was free and is now taken."""
     result = db.session.execute(
-        update(Shift).where(Shift.id == shift_id, Shift.confirmed_count < Shift.capacity)
-        .values(confirmed_count=Shift.confirmed_count + 1).execution_options(synchronize_session=False))
+        update(Shift)
+        .where(Shift.id == shift_id, Shift.confirmed_count < Shift.capacity)
+        .values(confirmed_count=Shift.confirmed_count + 1)
+        .execution_options(synchronize_session=False)
+    )
     return result.rowcount == 1
 
 
@@ -558,15 +716,22 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
     now = utcnow()
     if shift.starts_at <= now:
         raise Conflict("volunteering.shift_started")
-    previous = db.session.scalar(select(ShiftSignup).where(ShiftSignup.shift_id == shift.id,
-                                                           ShiftSignup.user_id == actor.id))
+    previous = db.session.scalar(
+        select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id)
+    )
     if previous is not None and previous.status != "cancelled":
         raise Conflict("volunteering.already_signed_up")
     try:
         with db.session.begin_nested():  # the place and the row stand or fall together
             took_place = _take_place(shift.id)
-            fields = {"queued_at": now, "confirmed_at": now if took_place else None, "cancelled_at": None,
-                      "checked_in_at": None, "minutes": None, "hours_reason": None}
+            fields = {
+                "queued_at": now,
+                "confirmed_at": now if took_place else None,
+                "cancelled_at": None,
+                "checked_in_at": None,
+                "minutes": None,
+                "hours_reason": None,
+            }
             if previous is not None:  # back after cancelling: a fresh place in the queue, same row
                 for name, value in fields.items():
                     setattr(previous, name, value)
@@ -590,8 +755,11 @@ def cancel_signup(actor, shift_id: int) -> None:
     """
     access.require_user(actor)
     shift = _lock_shift(shift_id)
-    signup = db.session.scalar(select(ShiftSignup).where(
-        ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))
+    signup = db.session.scalar(
+        select(ShiftSignup).where(
+            ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"
+        )
+    )
     if signup is None:
         raise NotFound()
     if shift.starts_at <= utcnow():
@@ -607,25 +775,41 @@ def cancel_signup(actor, shift_id: int) -> None:
 def _pass_place_on(shift: Shift) -> ShiftSignup | None:
     """Promote the first waitlisted person into the freed place, or give the place back to the shift."""
     while True:
-        first = db.session.scalar(select(ShiftSignup).where(
-            ShiftSignup.shift_id == shift.id, ShiftSignup.status == "waitlisted")
-            .order_by(ShiftSignup.queued_at, ShiftSignup.id).limit(1))
+        first = db.session.scalar(
+            select(ShiftSignup)
+            .where(ShiftSignup.shift_id == shift.id, ShiftSignup.status == "waitlisted")
+            .order_by(ShiftSignup.queued_at, ShiftSignup.id)
+            .limit(1)
+        )
         if first is None:
-            db.session.execute(update(Shift).where(Shift.id == shift.id, Shift.confirmed_count > 0)
-                               .values(confirmed_count=Shift.confirmed_count - 1)
-                               .execution_options(synchronize_session=False))
+            db.session.execute(
+                update(Shift)
+                .where(Shift.id == shift.id, Shift.confirmed_count > 0)
+                .values(confirmed_count=Shift.confirmed_count - 1)
+                .execution_options(synchronize_session=False)
+            )
             db.session.refresh(shift)
             return None
         promoted = db.session.execute(
-            update(ShiftSignup).where(ShiftSignup.id == first.id,
-                                      ShiftSignup.status.in_(SIGNUP_STATES.sources("promote")))
-            .values(status=SIGNUP_STATES.target("promote"), confirmed_at=utcnow()).execution_options(synchronize_session=False)).rowcount
+            update(ShiftSignup)
+            .where(ShiftSignup.id == first.id, ShiftSignup.status.in_(SIGNUP_STATES.sources("promote")))
+            .values(status=SIGNUP_STATES.target("promote"), confirmed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        ).rowcount
         if promoted:
             db.session.refresh(first)
             activity = shift.activity
-            notify([first.user_id], "volunteer_promoted",
-                   {"activity_id": activity.id, "shift_id": shift.id, "title": activity.title,
-                    "starts_at": shift.starts_at.isoformat()}, community_id=activity.community_id)
+            notify(
+                [first.user_id],
+                "volunteer_promoted",
+                {
+                    "activity_id": activity.id,
+                    "shift_id": shift.id,
+                    "title": activity.title,
+                    "starts_at": shift.starts_at.isoformat(),
+                },
+                community_id=activity.community_id,
+            )
             return first
 
 
@@ -635,9 +819,13 @@ def list_shift_signups(actor, shift_id: int, *, limit: int = 100, cursor: str | 
     _require_manager(actor, shift.activity)
     stmt = select(ShiftSignup).where(ShiftSignup.shift_id == shift.id, ShiftSignup.status != "cancelled")
     page = paginate(stmt, [SortKey(ShiftSignup.id)], limit=limit, cursor=cursor)
-    queue = list(db.session.scalars(select(ShiftSignup.id).where(
-        ShiftSignup.shift_id == shift.id, ShiftSignup.status == "waitlisted")
-        .order_by(ShiftSignup.queued_at, ShiftSignup.id)))
+    queue = list(
+        db.session.scalars(
+            select(ShiftSignup.id)
+            .where(ShiftSignup.shift_id == shift.id, ShiftSignup.status == "waitlisted")
+            .order_by(ShiftSignup.queued_at, ShiftSignup.id)
+        )
+    )
     positions = {signup_id: index + 1 for index, signup_id in enumerate(queue)}
     for signup in page.items:
         signup.position = positions.get(signup.id)
@@ -646,12 +834,17 @@ def list_shift_signups(actor, shift_id: int, *, limit: int = 100, cursor: str | 
 
 # --- check-in and hours ---------------------------------------------------------------------------
 
+
 def checkin_code(actor, shift_id: int) -> dict:
     """The code managers show at the activity (the PWA draws it as a QR code too)."""
     shift = _shift_or_404(shift_id)
     _require_manager(actor, shift.activity)
-    return {"shift_id": shift.id, "code": shift.checkin_code, "opens_at": shift.starts_at - CHECKIN_EARLY,
-            "closes_at": shift.ends_at}
+    return {
+        "shift_id": shift.id,
+        "code": shift.checkin_code,
+        "opens_at": shift.starts_at - CHECKIN_EARLY,
+        "closes_at": shift.ends_at,
+    }
 
 
 def check_in(actor, shift_id: int, *, code: str) -> ShiftSignup:
@@ -664,8 +857,11 @@ def check_in(actor, shift_id: int, *, code: str) -> ShiftSignup:
     """
     shift = _shift_or_404(shift_id)
     access.require_verified(actor, shift.activity.community_id)
-    signup = db.session.scalar(select(ShiftSignup).where(
-        ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"))
+    signup = db.session.scalar(
+        select(ShiftSignup).where(
+            ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"
+        )
+    )
     if signup is None:
         raise Conflict("volunteering.not_signed_up")
     if signup.status != "confirmed":
@@ -698,49 +894,83 @@ def correct_hours(actor, signup_id: int, *, hours: float, reason: str) -> ShiftS
     before = {"hours": None if signup.minutes is None else round(signup.minutes / 60, 2)}
     signup.minutes, signup.hours_reason = round(hours * 60), reason.strip()
     db.session.flush()
-    audit.record(actor, "signup.correct_hours", "shift_signup", signup.id, community_id=activity.community_id,
-                 reason=reason, before=before, after={"hours": round(signup.minutes / 60, 2)})
-    notify([signup.user_id], "volunteer_hours_corrected",
-           {"activity_id": activity.id, "title": activity.title, "hours": round(signup.minutes / 60, 2)},
-           community_id=activity.community_id)
+    audit.record(
+        actor,
+        "signup.correct_hours",
+        "shift_signup",
+        signup.id,
+        community_id=activity.community_id,
+        reason=reason,
+        before=before,
+        after={"hours": round(signup.minutes / 60, 2)},
+    )
+    notify(
+        [signup.user_id],
+        "volunteer_hours_corrected",
+        {"activity_id": activity.id, "title": activity.title, "hours": round(signup.minutes / 60, 2)},
+        community_id=activity.community_id,
+    )
     signup.position = None
     return signup
 
 
 # --- the volunteer's record -----------------------------------------------------------------------
 
+
 def my_volunteering(actor, *, limit: int = 20, cursor: str | None = None) -> dict:
     """My total hours, how many shifts and activities, and my sign-ups (newest first)."""
     access.require_user(actor)
     mine = (ShiftSignup.user_id == actor.id, ShiftSignup.status == "confirmed")
     # One aggregate: activities count only shifts with recorded minutes, as count(minutes) does.
-    minutes, shifts_done, activities = db.session.execute(select(
-        func.coalesce(func.sum(ShiftSignup.minutes), 0), func.count(ShiftSignup.minutes),
-        func.count(distinct(case((ShiftSignup.minutes.is_not(None), Shift.activity_id)))))
-        .join(Shift, Shift.id == ShiftSignup.shift_id).where(*mine)).one()
-    page = paginate(select(ShiftSignup).where(ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"),
-                    [SortKey(ShiftSignup.id, descending=True)], limit=limit, cursor=cursor)
+    minutes, shifts_done, activities = db.session.execute(
+        select(
+            func.coalesce(func.sum(ShiftSignup.minutes), 0),
+            func.count(ShiftSignup.minutes),
+            func.count(distinct(case((ShiftSignup.minutes.is_not(None), Shift.activity_id)))),
+        )
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .where(*mine)
+    ).one()
+    page = paginate(
+        select(ShiftSignup).where(ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"),
+        [SortKey(ShiftSignup.id, descending=True)],
+        limit=limit,
+        cursor=cursor,
+    )
     # The page's activities in one query (shift.activity then resolves from the identity map); their
     # shifts and grids are not shown here.
     activity_ids = {signup.shift.activity_id for signup in page.items}
     if activity_ids:
-        loaded = {activity.id: activity for activity in db.session.scalars(
-            select(Activity).where(Activity.id.in_(activity_ids))
-            .options(lazyload(Activity.shifts), lazyload(Activity.grids)))}
+        loaded = {
+            activity.id: activity
+            for activity in db.session.scalars(
+                select(Activity)
+                .where(Activity.id.in_(activity_ids))
+                .options(lazyload(Activity.shifts), lazyload(Activity.grids))
+            )
+        }
         for signup in page.items:
             set_committed_value(signup.shift, "activity", loaded[signup.shift.activity_id])
     _set_waitlist_positions(page.items)
-    return {"total_hours": round(minutes / 60, 2), "shifts_done": shifts_done, "activities_done": activities,
-            "items": page.items, "next_cursor": page.next_cursor}
+    return {
+        "total_hours": round(minutes / 60, 2),
+        "shifts_done": shifts_done,
+        "activities_done": activities,
+        "items": page.items,
+        "next_cursor": page.next_cursor,
+    }
 
 
 def certificate(actor, community_id: int | None = None) -> dict:
     """Data for the printable certificate: hours per activity with organisation and community names."""
     access.require_user(actor)
-    stmt = (select(ShiftSignup).join(Shift, Shift.id == ShiftSignup.shift_id)
-            .join(Activity, Activity.id == Shift.activity_id)
-            .where(ShiftSignup.user_id == actor.id, ShiftSignup.status == "confirmed",
-                   ShiftSignup.minutes > 0).order_by(Shift.starts_at))
+    stmt = (
+        select(ShiftSignup)
+        .join(Shift, Shift.id == ShiftSignup.shift_id)
+        .join(Activity, Activity.id == Shift.activity_id)
+        .where(ShiftSignup.user_id == actor.id, ShiftSignup.status == "confirmed", ShiftSignup.minutes > 0)
+        .order_by(Shift.starts_at)
+    )
     if community_id:
         stmt = stmt.where(Activity.community_id == community_id)
     rows: dict[int, dict] = {}
@@ -749,18 +979,31 @@ def certificate(actor, community_id: int | None = None) -> dict:
         activity = signup.shift.activity
         if activity.community_id not in community_names:
             community_names[activity.community_id] = communities.get_community(activity.community_id).name
-        row = rows.setdefault(activity.id, {
-            "title": activity.title, "organisation": activity.organisation.name if activity.organisation else None,
-            "community": community_names[activity.community_id], "first_at": signup.shift.starts_at, "minutes": 0,
-            "shifts": 0})
+        row = rows.setdefault(
+            activity.id,
+            {
+                "title": activity.title,
+                "organisation": activity.organisation.name if activity.organisation else None,
+                "community": community_names[activity.community_id],
+                "first_at": signup.shift.starts_at,
+                "minutes": 0,
+                "shifts": 0,
+            },
+        )
         row["minutes"] += signup.minutes
         row["shifts"] += 1
     total = sum(r["minutes"] for r in rows.values())
-    return {"name": actor.display_name or "", "activities": list(rows.values()), "total_hours": round(total / 60, 2),
-            "communities": sorted(set(community_names.values())), "issued_on": _local_today()}
+    return {
+        "name": actor.display_name or "",
+        "activities": list(rows.values()),
+        "total_hours": round(total / 60, 2),
+        "communities": sorted(set(community_names.values())),
+        "issued_on": _local_today(),
+    }
 
 
 # --- profiles and recruitment ---------------------------------------------------------------------
+
 
 def get_profile(actor) -> VolunteerProfile:
     access.require_user(actor)
@@ -789,12 +1032,19 @@ def _matching_member_ids(community_id: int, skills: list[str], exclude_activity_
     members = communities.community_member_ids(community_id)
     if not members or not skills:
         return []
-    stmt = select(VolunteerSkill.user_id).distinct().where(VolunteerSkill.skill.in_(skills),
-                                                           VolunteerSkill.user_id.in_(members))
+    stmt = (
+        select(VolunteerSkill.user_id)
+        .distinct()
+        .where(VolunteerSkill.skill.in_(skills), VolunteerSkill.user_id.in_(members))
+    )
     if exclude_activity_id:  # already signed up: no need to recruit them
-        stmt = stmt.where(VolunteerSkill.user_id.not_in(
-            select(ShiftSignup.user_id).join(Shift, Shift.id == ShiftSignup.shift_id)
-            .where(Shift.activity_id == exclude_activity_id, ShiftSignup.status != "cancelled")))
+        stmt = stmt.where(
+            VolunteerSkill.user_id.not_in(
+                select(ShiftSignup.user_id)
+                .join(Shift, Shift.id == ShiftSignup.shift_id)
+                .where(Shift.activity_id == exclude_activity_id, ShiftSignup.status != "cancelled")
+            )
+        )
     return list(db.session.scalars(stmt))
 
 
@@ -827,16 +1077,36 @@ def send_recruitment(actor, organisation_id: int, *, activity_id: int, skills: l
     if not skills:
         raise ValidationFailed({"skills": ["name at least one skill"]})
     recipients = _matching_member_ids(organisation.community_id, skills, exclude_activity_id=activity.id)
-    message = RecruitmentMessage(organisation_id=organisation.id, activity_id=activity.id, sent_on=_local_today(),
-                                 sent_by_id=actor.id, skills=skills, recipient_count=len(recipients))
+    message = RecruitmentMessage(
+        organisation_id=organisation.id,
+        activity_id=activity.id,
+        sent_on=_local_today(),
+        sent_by_id=actor.id,
+        skills=skills,
+        recipient_count=len(recipients),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(message)
             db.session.flush()
     except IntegrityError:
         raise DomainError("volunteering.recruitment_already_sent", status=429) from None
-    notify(recipients, "volunteer_recruitment",
-           {"organisation_id": organisation.id, "organisation_name": organisation.name, "activity_id": activity.id,
-            "title": activity.title, "skills": skills}, community_id=organisation.community_id, exclude=[actor.id])
-    return {"activity_id": activity.id, "skills": skills, "recipient_count": len(recipients),
-            "sent_on": message.sent_on}
+    notify(
+        recipients,
+        "volunteer_recruitment",
+        {
+            "organisation_id": organisation.id,
+            "organisation_name": organisation.name,
+            "activity_id": activity.id,
+            "title": activity.title,
+            "skills": skills,
+        },
+        community_id=organisation.community_id,
+        exclude=[actor.id],
+    )
+    return {
+        "activity_id": activity.id,
+        "skills": skills,
+        "recipient_count": len(recipients),
+        "sent_on": message.sent_on,
+    }

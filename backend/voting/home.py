@@ -21,9 +21,7 @@ def _eligible(member):
 
 def not_voted(member):
     """SQL: neither this member nor (for household polls) their household is on the poll's roll."""
-    keys = [f"u{member.user_id}"] + (
-        [f"h{member.household_id}"] if member.household_id is not None else []
-    )
+    keys = [f"u{member.user_id}"] + ([f"h{member.household_id}"] if member.household_id is not None else [])
     return ~exists().where(RollEntry.poll_id == Poll.id, RollEntry.voter_key.in_(keys))
 
 
@@ -31,11 +29,7 @@ def awaiting_my_vote(member, *, limit: int = 5) -> feed.Part:
     """Open polls, closing soonest first, that the member may vote in and has not; none unless verified."""
     now = utcnow()
     may_vote = member.status == "verified"
-    stmt = select(
-        *feed.row(
-            "polls", "poll", Poll.id, Poll.title, state=Poll.method, at=Poll.closes_at
-        )
-    ).where(
+    stmt = select(*feed.row("polls", "poll", Poll.id, Poll.title, state=Poll.method, at=Poll.closes_at)).where(
         Poll.community_id == member.community_id,
         Poll.state == "active",
         Poll.opens_at <= now,

@@ -86,8 +86,9 @@ class Poll(db.Model):
     reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # "closes within 24 h" sent
     close_reason: Mapped[str | None] = mapped_column(String(500))
 
-    options: Mapped[list[PollOption]] = relationship(back_populates="poll", order_by="PollOption.position",
-                                                     cascade="all, delete-orphan", lazy="selectin")
+    options: Mapped[list[PollOption]] = relationship(
+        back_populates="poll", order_by="PollOption.position", cascade="all, delete-orphan", lazy="selectin"
+    )
     created_by: Mapped[User] = relationship("User", lazy="joined")  # noqa: F821
 
     def status_at(self, now: datetime) -> str:
@@ -121,8 +122,10 @@ class RollEntry(db.Model):
     """THAT a voter (or household) voted: the UNIQUE (poll_id, voter_key) is the one-ballot guarantee."""
 
     __tablename__ = "poll_roll"
-    __table_args__ = (UniqueConstraint("poll_id", "voter_key"), Index("ix_poll_roll_user_id_poll_id", "user_id",
-                                                                      "poll_id"))
+    __table_args__ = (
+        UniqueConstraint("poll_id", "voter_key"),
+        Index("ix_poll_roll_user_id_poll_id", "user_id", "poll_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
@@ -139,8 +142,9 @@ class Ballot(db.Model):
     __table_args__ = (UniqueConstraint("poll_id", "receipt_hash"),)
 
     # On SQLite an INTEGER primary key *is* the rowid, so there is no hidden sequential rowid either.
-    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True,
-                                    autoincrement=False, default=random_ballot_id)
+    id: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=False, default=random_ballot_id
+    )
     poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"))
     receipt_hash: Mapped[str] = mapped_column(String(64))
     choices: Mapped[dict] = mapped_column(JSON)

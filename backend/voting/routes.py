@@ -62,13 +62,25 @@ def get_results(poll_id):
 
 
 @blp.route("/polls/<int:poll_id>/recount.csv", methods=["GET"])
-@blp.doc(responses={"200": {"description": "UTF-8 CSV with BOM: receipt_hash, choices, labels",
-                            "content": {"text/csv": {"schema": {"type": "string"}}}}})
+@blp.doc(
+    responses={
+        "200": {
+            "description": "UTF-8 CSV with BOM: receipt_hash, choices, labels",
+            "content": {"text/csv": {"schema": {"type": "string"}}},
+        }
+    }
+)
 def recount(poll_id):
     """Every ballot of a closed poll (receipt hash and choices, no voter identity), so anyone can recount."""
     filename, body = services.recount_csv(actor(), poll_id)
-    return Response(body.encode("utf-8"), mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"', "Content-Type": "text/csv; charset=utf-8"})
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Type": "text/csv; charset=utf-8",
+        },
+    )
 
 
 @blp.route("/polls/<int:poll_id>/close", methods=["POST"])

@@ -27,17 +27,21 @@ class PollCreateSchema(InputSchema):
     description = text(5000, load_default="")
     method = ma.fields.String(required=True, validate=ma.validate.OneOf(METHODS))
     budget_rule = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(BUDGET_RULES))
-    options = ma.fields.List(ma.fields.Nested(PollOptionInputSchema), load_default=list,
-                             validate=ma.validate.Length(max=MAX_OPTIONS))
+    options = ma.fields.List(
+        ma.fields.Nested(PollOptionInputSchema), load_default=list, validate=ma.validate.Length(max=MAX_OPTIONS)
+    )
     opens_at = _aware(required=True)
     closes_at = _aware(required=True)
     eligibility = ma.fields.String(load_default="verified", validate=ma.validate.OneOf(ELIGIBILITIES))
     grid_id = ma.fields.Integer(load_default=None, allow_none=True)
     quorum = ma.fields.Float(load_default=0.0, allow_none=True, validate=ma.validate.Range(0, 1))
-    pass_threshold = ma.fields.Float(load_default=0.5, allow_none=True,
-                                     validate=ma.validate.Range(0, 1, min_inclusive=False, max_inclusive=False))
+    pass_threshold = ma.fields.Float(
+        load_default=0.5, allow_none=True, validate=ma.validate.Range(0, 1, min_inclusive=False, max_inclusive=False)
+    )
     secret = ma.fields.Boolean(load_default=True)
-    budget_cents = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, MAX_BUDGET_CENTS))
+    budget_cents = ma.fields.Integer(
+        load_default=None, allow_none=True, validate=ma.validate.Range(1, MAX_BUDGET_CENTS)
+    )
     max_choices = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, MAX_OPTIONS))
     allow_revote = ma.fields.Boolean(load_default=False)
     # Beyond API.md: the project a yes/no poll decides.
@@ -52,8 +56,7 @@ class BallotInputSchema(InputSchema):
     option_ids = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(max=MAX_OPTIONS))
     ranking = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(min=1, max=MAX_OPTIONS))
     # Optional: a receipt made by the client (offline casting; revoting presents the earlier one).
-    receipt = ma.fields.String(validate=[ma.validate.Length(min=22, max=64),
-                                         ma.validate.Regexp(r"^[A-Za-z0-9_-]+$")])
+    receipt = ma.fields.String(validate=[ma.validate.Length(min=22, max=64), ma.validate.Regexp(r"^[A-Za-z0-9_-]+$")])
 
 
 class BallotReceiptSchema(ma.Schema):

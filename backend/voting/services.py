@@ -43,36 +43,46 @@ from backend.projects import services as projects
 from backend.voting import tally
 from backend.voting.models import POLL_STATES, Ballot, Poll, PollOption, RollEntry
 
-register_messages("voting", {
-    "not_eligible": {
-        "zh-CN": ("无投票资格", "你不在这次投票的投票人范围内。"),
-        "en": ("Not eligible", "You are not among the voters of this poll."),
+register_messages(
+    "voting",
+    {
+        "not_eligible": {
+            "zh-CN": ("无投票资格", "你不在这次投票的投票人范围内。"),
+            "en": ("Not eligible", "You are not among the voters of this poll."),
+        },
+        "already_voted": {
+            "zh-CN": ("已经投过票", "你（或你的家庭）已经在这次投票中投过票了，每人（户）只能投一次。"),
+            "en": ("Already voted", "You (or your household) have already voted in this poll."),
+        },
+        "poll_closed": {
+            "zh-CN": ("不在投票时间内", "这次投票尚未开始或已经结束。"),
+            "en": ("Poll not open", "This poll has not opened yet or has already closed."),
+        },
+        "poll_not_closed": {
+            "zh-CN": ("投票尚未结束", "投票结束后才能查看结果和计票文件。"),
+            "en": ("Poll still running", "Results and the recount file are available once the poll closes."),
+        },
+        "poll_still_open": {
+            "zh-CN": ("不能提前结束", "投票进行中不能提前结束，除非所有有资格的投票人都已投票且不允许改票。"),
+            "en": (
+                "Cannot close early",
+                "A running poll closes early only when every eligible voter has voted and revoting is off.",
+            ),
+        },
+        "receipt_reused": {
+            "zh-CN": ("回执重复", "这个回执已经用过了，请使用新的回执。"),
+            "en": ("Receipt reused", "This receipt was already used; use a new one."),
+        },
     },
-    "already_voted": {
-        "zh-CN": ("已经投过票", "你（或你的家庭）已经在这次投票中投过票了，每人（户）只能投一次。"),
-        "en": ("Already voted", "You (or your household) have already voted in this poll."),
-    },
-    "poll_closed": {
-        "zh-CN": ("不在投票时间内", "这次投票尚未开始或已经结束。"),
-        "en": ("Poll not open", "This poll has not opened yet or has already closed."),
-    },
-    "poll_not_closed": {
-        "zh-CN": ("投票尚未结束", "投票结束后才能查看结果和计票文件。"),
-        "en": ("Poll still running", "Results and the recount file are available once the poll closes."),
-    },
-    "poll_still_open": {
-        "zh-CN": ("不能提前结束", "投票进行中不能提前结束，除非所有有资格的投票人都已投票且不允许改票。"),
-        "en": ("Cannot close early",
-               "A running poll closes early only when every eligible voter has voted and revoting is off."),
-    },
-    "receipt_reused": {
-        "zh-CN": ("回执重复", "这个回执已经用过了，请使用新的回执。"),
-        "en": ("Receipt reused", "This receipt was already used; use a new one."),
-    },
-})
+)
 
-CHOICE_FIELD = {"yes_no": "choice", "single": "option_id", "approval": "option_ids", "ranked": "ranking",
-                "budget": "option_ids"}
+CHOICE_FIELD = {
+    "yes_no": "choice",
+    "single": "option_id",
+    "approval": "option_ids",
+    "ranked": "ranking",
+    "budget": "option_ids",
+}
 RECEIPT_BYTES = 18  # 144 random bits, 24 url-safe characters
 
 
@@ -81,6 +91,7 @@ def receipt_hash(receipt: str) -> str:
 
 
 # --- reading -------------------------------------------------------------------------------------
+
 
 def _poll_or_404(poll_id: int) -> Poll:
     poll = db.session.get(Poll, poll_id)
@@ -173,12 +184,20 @@ def _present_page(actor, poll: Poll) -> None:
     poll.can = abilities(actor, poll)
     poll.turnout = None
     if poll.results is not None and not poll.results.get("cancelled"):
-        poll.turnout = {"voters": poll.results["voters"], "eligible": poll.results["eligible"],
-                        "share": poll.results["turnout"], "live": False}
+        poll.turnout = {
+            "voters": poll.results["voters"],
+            "eligible": poll.results["eligible"],
+            "share": poll.results["turnout"],
+            "live": False,
+        }
     elif member is not None and member.is_committee and poll.status != "upcoming":
         eligible = eligible_count(poll)
-        poll.turnout = {"voters": poll.voter_count, "eligible": eligible,
-                        "share": _turnout(poll.voter_count, eligible), "live": True}
+        poll.turnout = {
+            "voters": poll.voter_count,
+            "eligible": eligible,
+            "share": _turnout(poll.voter_count, eligible),
+            "live": True,
+        }
 
 
 def abilities(actor, poll: Poll) -> dict[str, bool]:
@@ -191,11 +210,17 @@ def _my_ballot(poll: Poll, actor, voter_key: str) -> dict | None:
     entry = db.session.scalar(select(RollEntry).where(RollEntry.poll_id == poll.id, RollEntry.voter_key == voter_key))
     if entry is None:
         return None
-    mine = {"voted": True, "voted_at": entry.voted_at, "cast_by_me": entry.user_id == actor.id,
-            "choices": None, "receipt_hash": None}
+    mine = {
+        "voted": True,
+        "voted_at": entry.voted_at,
+        "cast_by_me": entry.user_id == actor.id,
+        "choices": None,
+        "receipt_hash": None,
+    }
     if not poll.is_secret:
-        ballot = db.session.scalar(select(Ballot).where(Ballot.poll_id == poll.id,
-                                                        Ballot.public_voter_id == entry.user_id))
+        ballot = db.session.scalar(
+            select(Ballot).where(Ballot.poll_id == poll.id, Ballot.public_voter_id == entry.user_id)
+        )
         if ballot is not None:
             mine["choices"], mine["receipt_hash"] = ballot.choices, ballot.receipt_hash
     return mine
@@ -225,6 +250,7 @@ def _enqueue_close_due_polls() -> None:
 
 # --- creating ------------------------------------------------------------------------------------
 
+
 def _check_window(opens_at: datetime, closes_at: datetime, errors: dict) -> None:
     if closes_at <= opens_at:
         errors.setdefault("closes_at", []).append("must be after opens_at")
@@ -251,7 +277,11 @@ def _check_options(method: str, options: list[dict], max_choices: int | None, er
             error("options", f"option {index + 1}: project_id and cost_cents are for budget polls")
         if method != "budget" and not option["label"]:
             error("options", f"option {index + 1}: a label is required")
-        if method == "budget" and option["project_id"] is None and (not option["label"] or option["cost_cents"] is None):
+        if (
+            method == "budget"
+            and option["project_id"] is None
+            and (not option["label"] or option["cost_cents"] is None)
+        ):
             error("options", f"option {index + 1}: a label and cost_cents, or a project_id")
     labels = [option["label"] for option in options if option["label"]]
     if len(set(labels)) != len(labels):
@@ -269,11 +299,27 @@ def _linked_projects(community_id: int, options: list[dict], project_id: int | N
     return {project.id: project for project in projects.projects_ready_for_poll(community_id, wanted)}
 
 
-def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: datetime, closes_at: datetime,
-                description: str = "", budget_rule: str | None = None, options: list[dict] | None = None,
-                eligibility: str = "verified", grid_id: int | None = None, quorum: float | None = 0.0,
-                pass_threshold: float | None = 0.5, secret: bool = True, budget_cents: int | None = None,
-                max_choices: int | None = None, allow_revote: bool = False, project_id: int | None = None) -> Poll:
+def create_poll(
+    actor,
+    community_id: int,
+    *,
+    title: str,
+    method: str,
+    opens_at: datetime,
+    closes_at: datetime,
+    description: str = "",
+    budget_rule: str | None = None,
+    options: list[dict] | None = None,
+    eligibility: str = "verified",
+    grid_id: int | None = None,
+    quorum: float | None = 0.0,
+    pass_threshold: float | None = 0.5,
+    secret: bool = True,
+    budget_cents: int | None = None,
+    max_choices: int | None = None,
+    allow_revote: bool = False,
+    project_id: int | None = None,
+) -> Poll:
     """Committee opens a poll (standalone, about one project, or a budget over ready projects).
 
     :raises ValidationFailed: bad window, options, budget, grid or projects
@@ -291,7 +337,9 @@ def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: 
     elif budget_rule is not None or budget_cents is not None:
         errors.setdefault("budget_rule", []).append("budget_rule and budget_cents are for budget polls")
     if project_id is not None and method != "yes_no":
-        errors.setdefault("project_id", []).append("only a yes/no poll decides one project; budget options carry theirs")
+        errors.setdefault("project_id", []).append(
+            "only a yes/no poll decides one project; budget options carry theirs"
+        )
     if eligibility == "grid":
         if grid_id is None:
             errors.setdefault("grid_id", []).append("required when eligibility is grid")
@@ -304,35 +352,71 @@ def create_poll(actor, community_id: int, *, title: str, method: str, opens_at: 
     if errors:
         raise ValidationFailed(errors)
 
-    poll = Poll(community_id=community_id, title=title, description=description or "", method=method,
-                budget_rule=budget_rule, budget_cents=budget_cents, eligibility=eligibility, grid_id=grid_id,
-                project_id=project_id, opens_at=opens_at, closes_at=closes_at,
-                quorum=quorum or 0.0, pass_threshold=pass_threshold or 0.5, is_secret=secret,
-                allow_revote=allow_revote, created_by_id=actor.id,
-                max_choices=max_choices if max_choices is not None or method != "approval" else len(options))
+    poll = Poll(
+        community_id=community_id,
+        title=title,
+        description=description or "",
+        method=method,
+        budget_rule=budget_rule,
+        budget_cents=budget_cents,
+        eligibility=eligibility,
+        grid_id=grid_id,
+        project_id=project_id,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        quorum=quorum or 0.0,
+        pass_threshold=pass_threshold or 0.5,
+        is_secret=secret,
+        allow_revote=allow_revote,
+        created_by_id=actor.id,
+        max_choices=max_choices if max_choices is not None or method != "approval" else len(options),
+    )
     for position, option in enumerate(options):
         project = linked.get(option["project_id"])
-        poll.options.append(PollOption(
-            position=position, label=option["label"] or project.title, project_id=option["project_id"],
-            cost_cents=option["cost_cents"] if option["cost_cents"] is not None
-            else (project.budget_cents if project else None)))
+        poll.options.append(
+            PollOption(
+                position=position,
+                label=option["label"] or project.title,
+                project_id=option["project_id"],
+                cost_cents=option["cost_cents"]
+                if option["cost_cents"] is not None
+                else (project.budget_cents if project else None),
+            )
+        )
     if method == "budget" and any(o.cost_cents is None for o in poll.options):
         raise ValidationFailed({"options": ["every project needs a cost (cost_cents or the project's budget)"]})
     db.session.add(poll)
     db.session.flush()
     if linked:
         projects.mark_voting(list(linked), poll.id, closes_at=closes_at)
-    audit.record(actor, "poll.create", "poll", poll.id, community_id=community_id,
-                 after={"title": title, "method": method, "opens_at": opens_at.isoformat(),
-                        "closes_at": closes_at.isoformat(), "eligibility": eligibility, "secret": secret})
+    audit.record(
+        actor,
+        "poll.create",
+        "poll",
+        poll.id,
+        community_id=community_id,
+        after={
+            "title": title,
+            "method": method,
+            "opens_at": opens_at.isoformat(),
+            "closes_at": closes_at.isoformat(),
+            "eligibility": eligibility,
+            "secret": secret,
+        },
+    )
     recipients = communities.community_member_ids(community_id, grid_ids=[grid_id] if grid_id else None)
-    notify(recipients, "poll_opened", {"poll_id": poll.id, "poll_title": title, "opens_at": opens_at.isoformat(),
-                                       "closes_at": closes_at.isoformat()},
-           community_id=community_id, exclude=[actor.id])
+    notify(
+        recipients,
+        "poll_opened",
+        {"poll_id": poll.id, "poll_title": title, "opens_at": opens_at.isoformat(), "closes_at": closes_at.isoformat()},
+        community_id=community_id,
+        exclude=[actor.id],
+    )
     return poll
 
 
 # --- casting -------------------------------------------------------------------------------------
+
 
 def _validated_choices(poll: Poll, body: dict) -> dict:
     """The ballot body checked against the poll: right field, known options, no duplicates, ≤ max_choices.
@@ -371,9 +455,11 @@ def _admit(poll: Poll, now: datetime, *, new_voter: bool) -> None:
     :raises Conflict: ``poll_closed`` (reason ``not_yet_open`` or ``closed``)
     """
     admitted = db.session.execute(
-        update(Poll).where(Poll.id == poll.id, Poll.state == "active", Poll.opens_at <= now, Poll.closes_at > now)
+        update(Poll)
+        .where(Poll.id == poll.id, Poll.state == "active", Poll.opens_at <= now, Poll.closes_at > now)
         .values(voter_count=Poll.voter_count + (1 if new_voter else 0))
-        .execution_options(synchronize_session=False)).rowcount
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not admitted:
         raise Conflict("poll_closed", reason="not_yet_open" if now < poll.opens_at else "closed")
 
@@ -397,8 +483,9 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
     try:
         with db.session.begin_nested():
             _admit(poll, now, new_voter=True)
-            db.session.add(RollEntry(poll_id=poll.id, voter_key=_voter_key(member, poll), user_id=actor.id,
-                                     voted_at=now))
+            db.session.add(
+                RollEntry(poll_id=poll.id, voter_key=_voter_key(member, poll), user_id=actor.id, voted_at=now)
+            )
             db.session.flush()
     except IntegrityError:
         if poll.allow_revote and body.get("receipt"):
@@ -406,8 +493,14 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
         raise Conflict("already_voted") from None
     try:
         with db.session.begin_nested():
-            db.session.add(Ballot(poll_id=poll.id, receipt_hash=digest, choices=choices,
-                                  public_voter_id=None if poll.is_secret else actor.id))
+            db.session.add(
+                Ballot(
+                    poll_id=poll.id,
+                    receipt_hash=digest,
+                    choices=choices,
+                    public_voter_id=None if poll.is_secret else actor.id,
+                )
+            )
             db.session.flush()
     except IntegrityError:  # a client-made receipt that was already used (the request rolls back whole)
         raise Conflict("voting.receipt_reused") from None
@@ -418,8 +511,11 @@ def _revote(poll: Poll, now: datetime, digest: str, receipt: str, choices: dict)
     """Replace the ballot held by this receipt in place: still one row per voter, the last one counts."""
     _admit(poll, now, new_voter=False)
     changed = db.session.execute(
-        update(Ballot).where(Ballot.poll_id == poll.id, Ballot.receipt_hash == digest).values(choices=choices)
-        .execution_options(synchronize_session=False)).rowcount
+        update(Ballot)
+        .where(Ballot.poll_id == poll.id, Ballot.receipt_hash == digest)
+        .values(choices=choices)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     if not changed:
         raise Conflict("already_voted")
     return {"receipt": receipt, "receipt_hash": digest, "revoted": True}
@@ -427,20 +523,27 @@ def _revote(poll: Poll, now: datetime, digest: str, receipt: str, choices: dict)
 
 # --- closing and results -------------------------------------------------------------------------
 
+
 def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> Poll:
     """Flip the poll to closed (no ballot is admitted after this), then set its results once."""
     now = utcnow()
     db.session.execute(
-        update(Poll).where(Poll.id == poll_id, Poll.state.in_(POLL_STATES.sources("close")))
-        .values(state=POLL_STATES.target("close"), closed_at=now, close_reason=reason).execution_options(synchronize_session=False))
+        update(Poll)
+        .where(Poll.id == poll_id, Poll.state.in_(POLL_STATES.sources("close")))
+        .values(state=POLL_STATES.target("close"), closed_at=now, close_reason=reason)
+        .execution_options(synchronize_session=False)
+    )
     poll = _reload(poll_id)
     if poll.results is not None:
         return poll
     eligible = eligible_count(poll)
     results = _cancelled_results(poll) if cancel else compute_results(poll, eligible)
     won = db.session.execute(
-        update(Poll).where(Poll.id == poll_id, Poll.results.is_(None))
-        .values(results=results, eligible_count=eligible).execution_options(synchronize_session=False)).rowcount
+        update(Poll)
+        .where(Poll.id == poll_id, Poll.results.is_(None))
+        .values(results=results, eligible_count=eligible)
+        .execution_options(synchronize_session=False)
+    ).rowcount
     poll = _reload(poll_id)
     if won and not cancel:
         _apply_outcome(poll)
@@ -448,14 +551,27 @@ def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> 
 
 
 def _reload(poll_id: int) -> Poll:
-    return db.session.execute(select(Poll).where(Poll.id == poll_id)
-                              .execution_options(populate_existing=True)).scalar_one()
+    return db.session.execute(
+        select(Poll).where(Poll.id == poll_id).execution_options(populate_existing=True)
+    ).scalar_one()
 
 
 def _cancelled_results(poll: Poll) -> dict:
-    return {"poll_id": poll.id, "method": poll.method, "cancelled": True, "live": False, "voters": 0,
-            "eligible": 0, "turnout": None, "quorum": poll.quorum, "quorum_met": None, "passed": None,
-            "counts": None, "winners": [], "computed_at": utcnow().isoformat()}
+    return {
+        "poll_id": poll.id,
+        "method": poll.method,
+        "cancelled": True,
+        "live": False,
+        "voters": 0,
+        "eligible": 0,
+        "turnout": None,
+        "quorum": poll.quorum,
+        "quorum_met": None,
+        "passed": None,
+        "counts": None,
+        "winners": [],
+        "computed_at": utcnow().isoformat(),
+    }
 
 
 def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
@@ -463,9 +579,19 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
     ballots = list(db.session.scalars(select(Ballot.choices).where(Ballot.poll_id == poll.id)))
     voters = db.session.scalar(select(func.count()).select_from(RollEntry).where(RollEntry.poll_id == poll.id))
     has_quorum = tally.quorum_met(voters, eligible, poll.quorum)
-    results = {"poll_id": poll.id, "method": poll.method, "live": live, "cancelled": False, "voters": voters,
-               "eligible": eligible, "turnout": _turnout(voters, eligible), "quorum": poll.quorum,
-               "quorum_met": has_quorum, "pass_threshold": None, "computed_at": utcnow().isoformat()}
+    results = {
+        "poll_id": poll.id,
+        "method": poll.method,
+        "live": live,
+        "cancelled": False,
+        "voters": voters,
+        "eligible": eligible,
+        "turnout": _turnout(voters, eligible),
+        "quorum": poll.quorum,
+        "quorum_met": has_quorum,
+        "pass_threshold": None,
+        "computed_at": utcnow().isoformat(),
+    }
     options = poll.options
     labels = {option.id: option.label for option in options}
     ids = [option.id for option in options]
@@ -474,21 +600,31 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
     if poll.method == "yes_no":
         outcome = tally.tally_yes_no(choices, pass_threshold=poll.pass_threshold)
         results.update(
-            pass_threshold=poll.pass_threshold, yes_share=outcome["yes_share"], winners=[], tie_broken=False,
+            pass_threshold=poll.pass_threshold,
+            yes_share=outcome["yes_share"],
+            winners=[],
+            tie_broken=False,
             passed=has_quorum and outcome["majority_reached"],
-            counts=[{"option_id": None, "choice": c, "label": c, "votes": n} for c, n in outcome["counts"].items()])
+            counts=[{"option_id": None, "choice": c, "label": c, "votes": n} for c, n in outcome["counts"].items()],
+        )
         return results
     if poll.method == "budget":
         costs = {option.id: option.cost_cents for option in options}
         rule = tally.tally_budget_equal_shares if poll.budget_rule == "equal_shares" else tally.tally_budget_greedy
         outcome = rule(choices, costs, poll.budget_cents, ids)
         project_of = {option.id: option.project_id for option in options}
-        results.update(rule=poll.budget_rule, budget_cents=poll.budget_cents, money_used_cents=outcome["money_used"],
-                       funded=outcome["funded"], winners=outcome["funded"], tie_broken=False,
-                       funded_in_order=outcome["funded_in_order"],
-                       funded_by={str(k): v for k, v in outcome["funded_by"].items()},
-                       funded_projects=[project_of[o] for o in outcome["funded"] if project_of[o] is not None],
-                       passed=has_quorum and bool(outcome["funded"]))
+        results.update(
+            rule=poll.budget_rule,
+            budget_cents=poll.budget_cents,
+            money_used_cents=outcome["money_used"],
+            funded=outcome["funded"],
+            winners=outcome["funded"],
+            tie_broken=False,
+            funded_in_order=outcome["funded_in_order"],
+            funded_by={str(k): v for k, v in outcome["funded_by"].items()},
+            funded_projects=[project_of[o] for o in outcome["funded"] if project_of[o] is not None],
+            passed=has_quorum and bool(outcome["funded"]),
+        )
     else:
         if poll.method == "single":
             outcome = tally.tally_single(choices, ids)
@@ -497,10 +633,12 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
         else:
             outcome = tally.tally_ranked(choices, ids)
             results["rounds"] = outcome["rounds"]
-        results.update(winners=outcome["winners"], tie_broken=outcome["tie_broken"],
-                       passed=has_quorum and bool(outcome["winners"]))
-    results["counts"] = [{"option_id": i, "choice": None, "label": labels[i], "votes": outcome["counts"][i]}
-                         for i in ids]
+        results.update(
+            winners=outcome["winners"], tie_broken=outcome["tie_broken"], passed=has_quorum and bool(outcome["winners"])
+        )
+    results["counts"] = [
+        {"option_id": i, "choice": None, "label": labels[i], "votes": outcome["counts"][i]} for i in ids
+    ]
     return results
 
 
@@ -516,8 +654,12 @@ def _apply_outcome(poll: Poll) -> None:
                 projects.apply_poll_outcome(option.project_id, approved=option.id in funded, poll_id=poll.id)
     voters = db.session.scalars(select(RollEntry.user_id).where(RollEntry.poll_id == poll.id))
     recipients = list(voters) + communities.committee_member_ids(poll.community_id)
-    notify(recipients, "poll_results", {"poll_id": poll.id, "poll_title": poll.title, "passed": results["passed"]},
-           community_id=poll.community_id)
+    notify(
+        recipients,
+        "poll_results",
+        {"poll_id": poll.id, "poll_title": poll.title, "passed": results["passed"]},
+        community_id=poll.community_id,
+    )
 
 
 def get_results(actor, poll_id: int) -> dict:
@@ -533,10 +675,20 @@ def get_results(actor, poll_id: int) -> dict:
         raise Conflict("voting.poll_not_closed", reason="counting" if poll.status == "closed" else "open")
     eligible = eligible_count(poll)
     if poll.is_secret:  # never live counts of a secret poll, even for the committee
-        return {"poll_id": poll.id, "method": poll.method, "live": True, "cancelled": False,
-                "voters": poll.voter_count, "eligible": eligible, "turnout": _turnout(poll.voter_count, eligible),
-                "quorum": poll.quorum, "quorum_met": tally.quorum_met(poll.voter_count, eligible, poll.quorum),
-                "passed": None, "counts": None, "winners": None}
+        return {
+            "poll_id": poll.id,
+            "method": poll.method,
+            "live": True,
+            "cancelled": False,
+            "voters": poll.voter_count,
+            "eligible": eligible,
+            "turnout": _turnout(poll.voter_count, eligible),
+            "quorum": poll.quorum,
+            "quorum_met": tally.quorum_met(poll.voter_count, eligible, poll.quorum),
+            "passed": None,
+            "counts": None,
+            "winners": None,
+        }
     return compute_results(poll, eligible, live=True)
 
 
@@ -554,8 +706,9 @@ def recount_csv(actor, poll_id: int) -> tuple[str, str]:
     out.write("\ufeff")  # BOM: spreadsheet programs then read the Chinese labels as UTF-8
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["receipt_hash", "choices", "labels"])
-    rows = db.session.execute(select(Ballot.receipt_hash, Ballot.choices).where(Ballot.poll_id == poll.id)
-                              .order_by(Ballot.receipt_hash))
+    rows = db.session.execute(
+        select(Ballot.receipt_hash, Ballot.choices).where(Ballot.poll_id == poll.id).order_by(Ballot.receipt_hash)
+    )
     for digest, choices in rows:
         value = choices[field]
         if poll.method == "yes_no":
@@ -590,8 +743,16 @@ def close_poll(actor, poll_id: int, *, reason: str) -> Poll:
             raise Conflict("voting.poll_still_open")
         _close(poll.id, reason=reason)
         action = "poll.close_early"
-    audit.record(actor, action, "poll", poll.id, community_id=poll.community_id, reason=reason,
-                 before={"status": status}, after={"status": "closed"})
+    audit.record(
+        actor,
+        action,
+        "poll",
+        poll.id,
+        community_id=poll.community_id,
+        reason=reason,
+        before={"status": status},
+        after={"status": "closed"},
+    )
     return get_poll(actor, poll_id)
 
 
@@ -601,30 +762,52 @@ REMIND_BEFORE = timedelta(hours=24)
 def remind_closing_polls() -> int:
     """Job: once per poll, 24 hours before the close, tell the eligible who have not voted yet."""
     now = utcnow()
-    due = list(db.session.scalars(select(Poll).where(
-        Poll.state == "active", Poll.reminded_at.is_(None), Poll.opens_at <= now,
-        Poll.closes_at > now, Poll.closes_at <= now + REMIND_BEFORE)))
+    due = list(
+        db.session.scalars(
+            select(Poll).where(
+                Poll.state == "active",
+                Poll.reminded_at.is_(None),
+                Poll.opens_at <= now,
+                Poll.closes_at > now,
+                Poll.closes_at <= now + REMIND_BEFORE,
+            )
+        )
+    )
     for poll in due:
         # Conditional UPDATE: two overlapping runs of the job remind once.
-        if not db.session.execute(update(Poll).where(Poll.id == poll.id, Poll.reminded_at.is_(None))
-                                  .values(reminded_at=now).execution_options(synchronize_session=False)).rowcount:
+        if not db.session.execute(
+            update(Poll)
+            .where(Poll.id == poll.id, Poll.reminded_at.is_(None))
+            .values(reminded_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount:
             continue
         voted = set(db.session.scalars(select(RollEntry.voter_key).where(RollEntry.poll_id == poll.id)))
         members = communities.verified_member_households(
-            poll.community_id, poll.grid_id if poll.eligibility == "grid" else None)
-        waiting = [user_id for user_id, household_id in members
-                   if (f"h{household_id}" if poll.eligibility == "household" else f"u{user_id}") not in voted
-                   and (household_id is not None or poll.eligibility != "household")]
-        notify(waiting, "poll_closing_soon", {"poll_id": poll.id, "poll_title": poll.title,
-                                              "closes_at": poll.closes_at.isoformat()},
-               community_id=poll.community_id)
+            poll.community_id, poll.grid_id if poll.eligibility == "grid" else None
+        )
+        waiting = [
+            user_id
+            for user_id, household_id in members
+            if (f"h{household_id}" if poll.eligibility == "household" else f"u{user_id}") not in voted
+            and (household_id is not None or poll.eligibility != "household")
+        ]
+        notify(
+            waiting,
+            "poll_closing_soon",
+            {"poll_id": poll.id, "poll_title": poll.title, "closes_at": poll.closes_at.isoformat()},
+            community_id=poll.community_id,
+        )
     return len(due)
 
 
 def close_due_polls() -> int:
     """Job (and `flask close-polls`): freeze the results of every poll whose window has ended."""
-    due = list(db.session.scalars(select(Poll.id).where(Poll.state == "active", Poll.closes_at <= utcnow())
-                                  .order_by(Poll.closes_at)))
+    due = list(
+        db.session.scalars(
+            select(Poll.id).where(Poll.state == "active", Poll.closes_at <= utcnow()).order_by(Poll.closes_at)
+        )
+    )
     due += list(db.session.scalars(select(Poll.id).where(Poll.state == "closed", Poll.results.is_(None))))
     for poll_id in due:
         _close(poll_id)

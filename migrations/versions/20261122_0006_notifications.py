@@ -5,6 +5,7 @@ Revises: 0005
 Create Date: 2026-11-22 12:00:00
 
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -34,8 +35,9 @@ def upgrade():
         sa.Column("failure_count", sa.Integer(), server_default="0", nullable=False),
         sa.Column("disabled_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("failure_count >= 0", name=op.f("ck_push_subscriptions_failure_count_not_negative")),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_push_subscriptions_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_push_subscriptions_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_push_subscriptions")),
         sa.UniqueConstraint("endpoint", name=op.f("uq_push_subscriptions_endpoint")),
     )
@@ -49,8 +51,9 @@ def upgrade():
         sa.Column("kind", sa.String(length=50), nullable=False),
         sa.Column("inbox", sa.Boolean(), nullable=False),
         sa.Column("push", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notification_preferences_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_notification_preferences_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_preferences")),
         sa.UniqueConstraint("user_id", "kind", name=op.f("uq_notification_preferences_user_id_kind")),
     )
@@ -62,8 +65,9 @@ def upgrade():
         sa.Column("digest", sa.String(length=10), nullable=False),
         sa.Column("digest_sent_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("digest IN ('off', 'daily', 'weekly')", name=op.f("ck_notification_settings_digest_known")),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_notification_settings_user_id_users"),
-                                ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_notification_settings_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_notification_settings")),
         sa.UniqueConstraint("user_id", name=op.f("uq_notification_settings_user_id")),
     )
@@ -77,11 +81,15 @@ def upgrade():
         sa.Column("target_type", sa.String(length=20), nullable=False),
         sa.Column("target_id", sa.Integer(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("target_type IN ('project', 'report', 'poll', 'aid', 'activity', 'notice')",
-                           name=op.f("ck_follows_target_type_known")),
+        sa.CheckConstraint(
+            "target_type IN ('project', 'report', 'poll', 'aid', 'activity', 'notice')",
+            name=op.f("ck_follows_target_type_known"),
+        ),
         sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_follows_user_id_users"), ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_follows")),
-        sa.UniqueConstraint("user_id", "target_type", "target_id", name=op.f("uq_follows_user_id_target_type_target_id")),
+        sa.UniqueConstraint(
+            "user_id", "target_type", "target_id", name=op.f("uq_follows_user_id_target_type_target_id")
+        ),
     )
     with op.batch_alter_table("follows", schema=None) as batch_op:
         batch_op.create_index("ix_follows_target_type_target_id", ["target_type", "target_id"], unique=False)
@@ -97,9 +105,15 @@ def upgrade():
         sa.Column("community_id", sa.Integer(), nullable=True),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("release_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(["community_id"], ["communities.id"], name=op.f("fk_held_pushes_community_id_communities"),
-                                ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["user_id"], ["users.id"], name=op.f("fk_held_pushes_user_id_users"), ondelete="CASCADE"),
+        sa.ForeignKeyConstraint(
+            ["community_id"],
+            ["communities.id"],
+            name=op.f("fk_held_pushes_community_id_communities"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["user_id"], ["users.id"], name=op.f("fk_held_pushes_user_id_users"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_held_pushes")),
     )
     with op.batch_alter_table("held_pushes", schema=None) as batch_op:

@@ -4,6 +4,7 @@ Revision ID: 0008
 Revises: 0007
 Create Date: 2026-11-22
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -30,13 +31,20 @@ def upgrade():
         sa.Column("week_start", sa.Date(), nullable=False),
         sa.Column("detail", sa.JSON(), nullable=False),
         sa.Column("sent_at", sa.DateTime(timezone=True), nullable=False),
-        sa.CheckConstraint("kind IN ('grid_surge', 'reopen_rising')",
-                           name=op.f("ck_insights_sent_warnings_kind_known")),
-        sa.ForeignKeyConstraint(["community_id"], ["communities.id"],
-                                name=op.f("fk_insights_sent_warnings_community_id_communities")),
+        sa.CheckConstraint(
+            "kind IN ('grid_surge', 'reopen_rising')", name=op.f("ck_insights_sent_warnings_kind_known")
+        ),
+        sa.ForeignKeyConstraint(
+            ["community_id"], ["communities.id"], name=op.f("fk_insights_sent_warnings_community_id_communities")
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_insights_sent_warnings")),
-        sa.UniqueConstraint("community_id", "kind", "subject", "week_start",
-                            name=op.f("uq_insights_sent_warnings_community_id_kind_subject_week_start")),
+        sa.UniqueConstraint(
+            "community_id",
+            "kind",
+            "subject",
+            "week_start",
+            name=op.f("uq_insights_sent_warnings_community_id_kind_subject_week_start"),
+        ),
     )
     for name, table, columns in INDEXES:
         with op.batch_alter_table(table, schema=None) as batch_op:

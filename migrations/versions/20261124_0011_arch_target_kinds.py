@@ -10,6 +10,7 @@ Revision ID: 0011_arch
 Revises: 0010
 Create Date: 2026-11-24
 """
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -26,8 +27,9 @@ COMMENT_NOTIFICATIONS = ("comment_posted", "comment_reply")
 
 def _rename(table: str, renames: dict[str, str]) -> None:
     for old, new in renames.items():
-        op.execute(sa.text(f"UPDATE {table} SET target_type = :new WHERE target_type = :old")
-                   .bindparams(old=old, new=new))
+        op.execute(
+            sa.text(f"UPDATE {table} SET target_type = :new WHERE target_type = :old").bindparams(old=old, new=new)
+        )
 
 
 def _rename_in_contexts(table: str, renames: dict[str, str]) -> None:
@@ -35,14 +37,21 @@ def _rename_in_contexts(table: str, renames: dict[str, str]) -> None:
     postgresql = op.get_bind().dialect.name == "postgresql"
     for old, new in renames.items():
         if postgresql:
-            statement = (f"UPDATE {table} SET context = jsonb_set(context::jsonb, '{{target_type}}', "
-                         f"to_jsonb(CAST(:new AS text)))::json "
-                         f"WHERE kind IN :kinds AND context->>'target_type' = :old")
+            statement = (
+                f"UPDATE {table} SET context = jsonb_set(context::jsonb, '{{target_type}}', "
+                f"to_jsonb(CAST(:new AS text)))::json "
+                f"WHERE kind IN :kinds AND context->>'target_type' = :old"
+            )
         else:
-            statement = (f"UPDATE {table} SET context = json_set(context, '$.target_type', :new) "
-                         f"WHERE kind IN :kinds AND json_extract(context, '$.target_type') = :old")
-        op.execute(sa.text(statement).bindparams(sa.bindparam("kinds", expanding=True))
-                   .bindparams(old=old, new=new, kinds=list(COMMENT_NOTIFICATIONS)))
+            statement = (
+                f"UPDATE {table} SET context = json_set(context, '$.target_type', :new) "
+                f"WHERE kind IN :kinds AND json_extract(context, '$.target_type') = :old"
+            )
+        op.execute(
+            sa.text(statement)
+            .bindparams(sa.bindparam("kinds", expanding=True))
+            .bindparams(old=old, new=new, kinds=list(COMMENT_NOTIFICATIONS))
+        )
 
 
 def upgrade():
@@ -58,7 +67,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("follows", schema=None) as batch_op:
         batch_op.create_check_constraint(
-            "target_type_known", "target_type IN (" + ", ".join(f"'{kind}'" for kind in FOLLOWABLE) + ")")
+            "target_type_known", "target_type IN (" + ", ".join(f"'{kind}'" for kind in FOLLOWABLE) + ")"
+        )
     back = {new: old for old, new in COMMENT_KINDS.items()}
     _rename_in_contexts("held_pushes", back)
     _rename_in_contexts("notifications", back)

@@ -25,15 +25,18 @@ def test_register_with_phone_normalises_to_e164(client, typed):
     assert response.json["phone"] == "+8613812345678"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"email": "not-an-email"}, "email"),
-    ({"phone": "12345"}, "phone"),
-    ({"phone": "+1 415 555 0100"}, "phone"),
-    ({}, "email"),
-    ({"email": "a@b.cn", "phone": "13812345678"}, "email"),
-    ({"email": "short@example.com", "password": "short"}, "password"),
-    ({"email": "same@example.com", "password": "aaaaaaaaaaaa"}, "password"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"email": "not-an-email"}, "email"),
+        ({"phone": "12345"}, "phone"),
+        ({"phone": "+1 415 555 0100"}, "phone"),
+        ({}, "email"),
+        ({"email": "a@b.cn", "phone": "13812345678"}, "email"),
+        ({"email": "short@example.com", "password": "short"}, "password"),
+        ({"email": "same@example.com", "password": "aaaaaaaaaaaa"}, "password"),
+    ],
+)
 def test_register_refuses_bad_input_with_field_errors(client, body, field):
     response = register(client, **body)
     assert response.status_code == 422
@@ -81,8 +84,11 @@ def test_state_changing_request_without_csrf_token_is_refused(raw_client, make_u
     response = raw.post("/api/v1/auth/login", json={"login": "csrf@example.com", "password": PASSWORD})
     assert response.status_code == 403
     assert response.json["code"] == "csrf_failed"
-    wrong = raw.post("/api/v1/auth/login", json={"login": "csrf@example.com", "password": PASSWORD},
-                     headers={"X-CSRF-Token": "forged"})
+    wrong = raw.post(
+        "/api/v1/auth/login",
+        json={"login": "csrf@example.com", "password": PASSWORD},
+        headers={"X-CSRF-Token": "forged"},
+    )
     assert wrong.status_code == 403
 
 
@@ -90,8 +96,9 @@ def test_csrf_token_from_session_endpoint_is_accepted_and_survives_sign_in(raw_c
     make_user(email="flow@example.com")
     raw = raw_client
     token = raw.get("/api/v1/auth/session").json["csrf_token"]
-    response = raw.post("/api/v1/auth/login", json={"login": "flow@example.com", "password": PASSWORD},
-                        headers={"X-CSRF-Token": token})
+    response = raw.post(
+        "/api/v1/auth/login", json={"login": "flow@example.com", "password": PASSWORD}, headers={"X-CSRF-Token": token}
+    )
     assert response.status_code == 200
     assert raw.get("/api/v1/auth/session").json["csrf_token"] == token
     assert raw.patch("/api/v1/me", json={"care_mode": True}, headers={"X-CSRF-Token": token}).status_code == 200
@@ -99,8 +106,12 @@ def test_csrf_token_from_session_endpoint_is_accepted_and_survives_sign_in(raw_c
 
 def test_sign_in_is_rate_limited(client, make_user):
     make_user(email="limited@example.com")
-    statuses = [client.post("/api/v1/auth/login", json={"login": "limited@example.com", "password": "bad-password-x"})
-                .status_code for _ in range(11)]
+    statuses = [
+        client.post(
+            "/api/v1/auth/login", json={"login": "limited@example.com", "password": "bad-password-x"}
+        ).status_code
+        for _ in range(11)
+    ]
     assert statuses[:10] == [401] * 10
     assert statuses[10] == 429
     last = client.post("/api/v1/auth/login", json={"login": "limited@example.com", "password": PASSWORD})
@@ -115,8 +126,9 @@ def test_sign_up_is_rate_limited(client):
 def test_password_change_signs_out_other_sessions(client_for, make_user):
     user = make_user(email="pw@example.com")
     phone, laptop = client_for(user), client_for(user)
-    response = phone.post("/api/v1/auth/password",
-                          json={"current_password": PASSWORD, "new_password": "a-brand-new-secret"})
+    response = phone.post(
+        "/api/v1/auth/password", json={"current_password": PASSWORD, "new_password": "a-brand-new-secret"}
+    )
     assert response.status_code == 204
     assert phone.get("/api/v1/me").status_code == 200
     assert laptop.get("/api/v1/me").status_code == 401
@@ -127,7 +139,12 @@ def test_per_account_limit_holds_across_addresses_and_spellings(app, client, mak
     monkeypatch.setitem(app.config, "RATELIMIT_LOGIN_ACCOUNT", "3 per hour")
     make_user(phone="13912345678")
     spellings = ["13912345678", "+86 139 1234 5678", "0086-139-1234-5678", "139 1234 5678"]
-    statuses = [client.post("/api/v1/auth/login", json={"login": typed, "password": "wrong-password-1"},
-                            environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}).status_code
-                for i, typed in enumerate(spellings)]
+    statuses = [
+        client.post(
+            "/api/v1/auth/login",
+            json={"login": typed, "password": "wrong-password-1"},
+            environ_base={"REMOTE_ADDR": f"10.0.0.{i}"},
+        ).status_code
+        for i, typed in enumerate(spellings)
+    ]
     assert statuses == [401, 401, 401, 429]

@@ -14,8 +14,10 @@ from tests.voting.conftest import poll_body
 
 
 def sign_up(client, **extra):
-    return client.post("/api/v1/auth/register", json={"email": "new@example.test", "password": "a-long-passphrase-1",
-                                                      "display_name": "新邻居", **extra})
+    return client.post(
+        "/api/v1/auth/register",
+        json={"email": "new@example.test", "password": "a-long-passphrase-1", "display_name": "新邻居", **extra},
+    )
 
 
 @pytest.mark.parametrize("language, title", [("zh-CN", "隐私说明"), ("en", "Privacy notice")])
@@ -73,6 +75,7 @@ def test_consent_and_download_need_a_signed_in_person(client):
 
 # --- the download -----------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def busy_resident(app, client_for, make_community, make_member):
     """A resident who has done a bit of everything, next to a neighbour with personal data of their own."""
@@ -83,31 +86,57 @@ def busy_resident(app, client_for, make_community, make_member):
     mine = client_for(me)
     cid = community.id
     photo = post_file(mine, jpeg_bytes()).json
-    report = mine.post(f"/api/v1/communities/{cid}/reports", json={
-        "category": "rubbish", "description": "垃圾桶满了", "location_text": "7号楼门口", "photo_ids": [photo["id"]]})
-    project = mine.post(f"/api/v1/communities/{cid}/projects", json={
-        "title": "修好7号楼前的长椅", "summary": "长椅坏了。", "category": "facilities"})
+    report = mine.post(
+        f"/api/v1/communities/{cid}/reports",
+        json={
+            "category": "rubbish",
+            "description": "垃圾桶满了",
+            "location_text": "7号楼门口",
+            "photo_ids": [photo["id"]],
+        },
+    )
+    project = mine.post(
+        f"/api/v1/communities/{cid}/projects",
+        json={"title": "修好7号楼前的长椅", "summary": "长椅坏了。", "category": "facilities"},
+    )
     comment = client_for(neighbour).post(f"/api/v1/reports/{report.json['id']}/comments", json={"body": "同感"})
-    flag = mine.post("/api/v1/flags", json={"target_type": "comment", "target_id": comment.json["id"],
-                                            "reason": "spam"})
+    flag = mine.post(
+        "/api/v1/flags", json={"target_type": "comment", "target_id": comment.json["id"], "reason": "spam"}
+    )
     my_comment = mine.post(f"/api/v1/reports/{report.json['id']}/comments", json={"body": "谢谢大家关注"})
     committee_client = client_for(committee)
     secret = committee_client.post(f"/api/v1/communities/{cid}/polls", json=poll_body("yes_no", secret=True)).json
-    public = committee_client.post(f"/api/v1/communities/{cid}/polls",
-                                   json=poll_body("single", secret=False, title="活动时间")).json
+    public = committee_client.post(
+        f"/api/v1/communities/{cid}/polls", json=poll_body("single", secret=False, title="活动时间")
+    ).json
     secret_ballot = mine.post(f"/api/v1/polls/{secret['id']}/ballots", json={"choice": "no"})
-    public_ballot = mine.post(f"/api/v1/polls/{public['id']}/ballots",
-                              json={"option_id": public["options"][1]["id"]})
+    public_ballot = mine.post(f"/api/v1/polls/{public['id']}/ballots", json={"option_id": public["options"][1]["id"]})
     assert {r.status_code for r in (report, project, comment, flag, my_comment, secret_ballot, public_ballot)} == {201}
     with app.app_context():
         from backend.notifications.models import PushSubscription
 
-        db.session.add(PushSubscription(user_id=me.id, endpoint="https://push.example.test/device-1",
-                                        p256dh="BPUBLICKEYOFTHEDEVICE", auth="DEVICEAUTHSECRET"))
+        db.session.add(
+            PushSubscription(
+                user_id=me.id,
+                endpoint="https://push.example.test/device-1",
+                p256dh="BPUBLICKEYOFTHEDEVICE",
+                auth="DEVICEAUTHSECRET",
+            )
+        )
         db.session.commit()
-    return {"me": me, "neighbour": neighbour, "client": mine, "report": report.json, "project": project.json,
-            "comment": my_comment.json, "photo": photo, "secret_poll": secret, "public_poll": public,
-            "secret_receipt": secret_ballot.json["receipt"], "public_option": public["options"][1]["id"]}
+    return {
+        "me": me,
+        "neighbour": neighbour,
+        "client": mine,
+        "report": report.json,
+        "project": project.json,
+        "comment": my_comment.json,
+        "photo": photo,
+        "secret_poll": secret,
+        "public_poll": public,
+        "secret_receipt": secret_ballot.json["receipt"],
+        "public_option": public["options"][1]["id"],
+    }
 
 
 def download(client) -> dict:
@@ -134,7 +163,8 @@ def test_the_download_holds_what_i_gave_and_did(busy_resident):
     assert [f["reason"] for f in data["moderation"]["flags_raised"]] == ["spam"]
     assert {n["kind"] for n in data["notifications"]["inbox"]} >= {"poll_opened"}
     assert sorted(r["poll_id"] for r in data["voting"]["voted_in"]) == sorted(
-        [busy_resident["secret_poll"]["id"], busy_resident["public_poll"]["id"]])
+        [busy_resident["secret_poll"]["id"], busy_resident["public_poll"]["id"]]
+    )
     [public_ballot] = data["voting"]["public_ballots"]
     assert public_ballot["poll_id"] == busy_resident["public_poll"]["id"]
     assert public_ballot["choices"] == {"option_id": busy_resident["public_option"]}
@@ -143,9 +173,17 @@ def test_the_download_holds_what_i_gave_and_did(busy_resident):
 def test_the_download_has_no_secrets_and_nobody_elses_personal_data(busy_resident):
     raw = json.dumps(download(busy_resident["client"]), ensure_ascii=False)
     assert "push.example.test/device-1" in raw
-    for leaked in ("password_hash", "token_hash", "BPUBLICKEYOFTHEDEVICE", "DEVICEAUTHSECRET", "storage_key",
-                   "voter_key",
-                   "13800000001", "李叔", '"502"'):
+    for leaked in (
+        "password_hash",
+        "token_hash",
+        "BPUBLICKEYOFTHEDEVICE",
+        "DEVICEAUTHSECRET",
+        "storage_key",
+        "voter_key",
+        "13800000001",
+        "李叔",
+        '"502"',
+    ):
         assert leaked not in raw, leaked
     # A secret ballot was never linked to its voter: neither its receipt nor its choice can be in here.
     assert busy_resident["secret_receipt"] not in raw
@@ -165,7 +203,9 @@ def test_every_table_about_a_person_is_in_the_download(app):
     covered = set(personal_data.TABLES) | set(exempt)
     for module in personal_data.section_modules().values():
         covered |= set(module.TABLES)
-    about_people = {table.name for table in db.metadata.tables.values()
-                    if any(fk.column.table.name == "users" for fk in table.foreign_keys)}
+    about_people = {
+        table.name
+        for table in db.metadata.tables.values()
+        if any(fk.column.table.name == "users" for fk in table.foreign_keys)
+    }
     assert about_people - covered == set()
-

@@ -16,8 +16,15 @@ from tests.conftest import PASSWORD
 
 def test_profile_update_applies_and_persists(client_for, make_user):
     client = client_for(make_user())
-    response = client.patch("/api/v1/me", json={"display_name": " 王阿姨 ", "locale": "en", "care_mode": True,
-                                                "quiet_hours": {"start": "22:00", "end": "07:00"}})
+    response = client.patch(
+        "/api/v1/me",
+        json={
+            "display_name": " 王阿姨 ",
+            "locale": "en",
+            "care_mode": True,
+            "quiet_hours": {"start": "22:00", "end": "07:00"},
+        },
+    )
     assert response.status_code == 200
     me = client.get("/api/v1/me").json
     assert (me["display_name"], me["locale"], me["care_mode"]) == ("王阿姨", "en", True)
@@ -25,10 +32,18 @@ def test_profile_update_applies_and_persists(client_for, make_user):
     assert client.patch("/api/v1/me", json={"quiet_hours": None}).json["quiet_hours"] is None
 
 
-@pytest.mark.parametrize("body", [
-    {"locale": "fr"}, {"quiet_hours": {"start": "25:00", "end": "07:00"}}, {"quiet_hours": {"start": "22:00"}},
-    {"display_name": ""}, {"display_name": "x" * 41}, {"is_platform_admin": True}, {"email": "new@example.com"},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"locale": "fr"},
+        {"quiet_hours": {"start": "25:00", "end": "07:00"}},
+        {"quiet_hours": {"start": "22:00"}},
+        {"display_name": ""},
+        {"display_name": "x" * 41},
+        {"is_platform_admin": True},
+        {"email": "new@example.com"},
+    ],
+)
 def test_profile_rejects_bad_or_forbidden_changes(client_for, make_user, body):
     assert client_for(make_user()).patch("/api/v1/me", json=body).status_code == 422
 
@@ -37,12 +52,18 @@ def test_me_lists_memberships_with_own_household(client_for, make_community, mak
     community = make_community(name="阳光社区")
     member = make_member(community, household=("5", "1", "402"))
     memberships = client_for(member).get("/api/v1/me").json["memberships"]
-    assert memberships == [{
-        "community": {"id": community.id, "name": "阳光社区", "name_en": None}, "role": "resident", "status": "verified",
-        "grid": {"id": community.grid_ids[0], "number": 1, "name": "Grid 1"},
-        "household": {"building": "5", "unit": "1", "room": "402"},
-        "joined_at": memberships[0]["joined_at"], "verified_at": memberships[0]["verified_at"],
-        "suspended_until": None}]
+    assert memberships == [
+        {
+            "community": {"id": community.id, "name": "阳光社区", "name_en": None},
+            "role": "resident",
+            "status": "verified",
+            "grid": {"id": community.grid_ids[0], "number": 1, "name": "Grid 1"},
+            "household": {"building": "5", "unit": "1", "room": "402"},
+            "joined_at": memberships[0]["joined_at"],
+            "verified_at": memberships[0]["verified_at"],
+            "suspended_until": None,
+        }
+    ]
     assert memberships[0]["verified_at"]
 
 
@@ -79,8 +100,9 @@ def test_phone_and_household_are_not_in_what_other_residents_see(client_for, mak
     for path in ("/api/v1/communities", f"/api/v1/communities/{community.id}"):
         text = json.dumps(neighbour.get(path).json, ensure_ascii=False)
         assert "5555" not in text and "1703" not in text and "@" not in text
-    assert worker.display_name in json.dumps(neighbour.get(f"/api/v1/communities/{community.id}").json,
-                                              ensure_ascii=False)
+    assert worker.display_name in json.dumps(
+        neighbour.get(f"/api/v1/communities/{community.id}").json, ensure_ascii=False
+    )
 
 
 def test_production_password_hash_is_argon2id_with_owasp_minimum(app):
@@ -105,7 +127,9 @@ def test_audit_log_has_no_personal_data_for_verification(app, client_for, make_u
     community = make_community()
     committee = client_for(make_member(community, "committee"))
     newcomer = make_user(phone="13911112222")
-    client_for(newcomer).post(f"/api/v1/communities/{community.id}/join", json={"building": "1", "unit": "1", "room": "1"})
+    client_for(newcomer).post(
+        f"/api/v1/communities/{community.id}/join", json={"building": "1", "unit": "1", "room": "1"}
+    )
     committee.post(f"/api/v1/communities/{community.id}/members/{newcomer.id}/verify")
     with app.app_context():
         entries = db.session.scalars(db.select(AuditEntry)).all()

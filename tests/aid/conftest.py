@@ -11,7 +11,8 @@ CONTACT_KEYS = {"email", "phone", "household", "building", "unit", "room"}
 def town(make_community, make_member):
     community = make_community("阳光社区")
     return SimpleNamespace(
-        community=community, cid=community.id,
+        community=community,
+        cid=community.id,
         author=make_member(community, display_name="张阿姨", phone="13800000001"),
         helper=make_member(community, display_name="周师傅", phone="13800000002"),
         other=make_member(community, display_name="孙姐"),
@@ -21,8 +22,13 @@ def town(make_community, make_member):
 
 
 def post_request(client, cid, **overrides):
-    body = {"kind": "request", "category": "health_escort", "title": "陪老人去医院", "body": "周三上午去瑞金医院复查",
-            **overrides}
+    body = {
+        "kind": "request",
+        "category": "health_escort",
+        "title": "陪老人去医院",
+        "body": "周三上午去瑞金医院复查",
+        **overrides,
+    }
     response = client.post(f"/api/v1/communities/{cid}/aid", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()

@@ -20,14 +20,27 @@ def kinds_for(app, user_id):
         return [n.kind for n in db.session.scalars(select(Notification).where(Notification.user_id == user_id))]
 
 
-@pytest.mark.parametrize("who, status, reason", [
-    ("visitor", 401, None), ("outsider", 403, "not_a_member"), ("pending", 403, "not_verified"),
-    ("suspended", 403, "suspended"), ("author", 201, None), ("committee", 201, None)])
+@pytest.mark.parametrize(
+    "who, status, reason",
+    [
+        ("visitor", 401, None),
+        ("outsider", 403, "not_a_member"),
+        ("pending", 403, "not_verified"),
+        ("suspended", 403, "suspended"),
+        ("author", 201, None),
+        ("committee", 201, None),
+    ],
+)
 def test_only_verified_members_may_post_aid(town, client_for, make_user, make_member, who, status, reason):
     """Can anyone but a verified member post on the aid board?"""
-    user = {"visitor": None, "outsider": make_user(), "pending": town.pending, "author": town.author,
-            "committee": town.committee,
-            "suspended": make_member(town.community, status="suspended") if who == "suspended" else None}[who]
+    user = {
+        "visitor": None,
+        "outsider": make_user(),
+        "pending": town.pending,
+        "author": town.author,
+        "committee": town.committee,
+        "suspended": make_member(town.community, status="suspended") if who == "suspended" else None,
+    }[who]
     body = {"kind": "request", "category": "errands", "title": "帮忙取快递"}
     response = client_for(user).post(f"/api/v1/communities/{town.cid}/aid", json=body)
     assert response.status_code == status
@@ -45,14 +58,18 @@ def test_a_post_appears_on_the_board_with_filters(town, client_for):
     board = client_for(town.helper)
 
     def ids(**query):
-        return [p["id"] for p in board.get(f"/api/v1/communities/{town.cid}/aid", query_string=query).get_json()["items"]]
+        return [
+            p["id"] for p in board.get(f"/api/v1/communities/{town.cid}/aid", query_string=query).get_json()["items"]
+        ]
 
     assert ids() == [offer["id"], request["id"]]
     assert ids(kind="offer") == [offer["id"]]
     assert ids(category="health_escort") == [request["id"]]
     assert ids(mine="authored") == []
-    assert [p["id"] for p in author.get(f"/api/v1/communities/{town.cid}/aid?mine=authored").get_json()["items"]] \
-        == [offer["id"], request["id"]]
+    assert [p["id"] for p in author.get(f"/api/v1/communities/{town.cid}/aid?mine=authored").get_json()["items"]] == [
+        offer["id"],
+        request["id"],
+    ]
     assert request["status"] == "open" and request["author"]["display_name"] == "张阿姨"
 
 
@@ -61,7 +78,9 @@ def test_keyset_pagination_walks_the_board(town, client_for):
     made = [post_request(author, town.cid, title=f"帮忙 {i}")["id"] for i in range(5)]
     seen, cursor = [], None
     while True:
-        page = author.get(f"/api/v1/communities/{town.cid}/aid", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})}).get_json()
+        page = author.get(
+            f"/api/v1/communities/{town.cid}/aid", query_string={"limit": 2, **({"cursor": cursor} if cursor else {})}
+        ).get_json()
         seen += [p["id"] for p in page["items"]]
         cursor = page["next_cursor"]
         if not cursor:
@@ -107,13 +126,18 @@ def test_the_full_request_flow_records_hours_and_thanks(app, town, client_for):
     thanks = other.get(f"/api/v1/users/{town.helper.id}/thanks", query_string={"community_id": town.cid}).get_json()
     assert [t["text"] for t in thanks["items"]] == ["谢谢周师傅，辛苦了！"]
     assert thanks["items"][0]["from_user"]["display_name"] == "张阿姨"
-    assert author.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "再谢一次"}).get_json()["code"] == "aid.already_thanked"
+    assert (
+        author.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "再谢一次"}).get_json()["code"]
+        == "aid.already_thanked"
+    )
 
     helper_bank = helper.get(f"/api/v1/communities/{town.cid}/time-bank/me").get_json()
     author_bank = author.get(f"/api/v1/communities/{town.cid}/time-bank/me").get_json()
     assert (helper_bank["given_hours"], helper_bank["balance_hours"]) == (2.5, 2.5)
     assert (author_bank["received_hours"], author_bank["balance_hours"]) == (2.5, -2.5)
-    assert author_bank["items"][0]["direction"] == "received" and author_bank["items"][0]["other"]["id"] == town.helper.id
+    assert (
+        author_bank["items"][0]["direction"] == "received" and author_bank["items"][0]["other"]["id"] == town.helper.id
+    )
 
 
 def test_only_the_person_helped_can_thank(town, client_for):
@@ -125,7 +149,10 @@ def test_only_the_person_helped_can_thank(town, client_for):
     refused = helper.post(f"/api/v1/aid/{post['id']}/complete", json={"thanks": "不客气"})
     assert refused.status_code == 422 and "thanks" in refused.get_json()["errors"]
     helper.post(f"/api/v1/aid/{post['id']}/complete", json={})
-    assert helper.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "谢谢我自己"}).get_json()["reason"] == "receiver_only"
+    assert (
+        helper.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "谢谢我自己"}).get_json()["reason"]
+        == "receiver_only"
+    )
     assert author.post(f"/api/v1/aid/{post['id']}/thanks", json={"text": "谢谢"}).status_code == 201
 
 
@@ -174,7 +201,9 @@ def test_responding_rules(town, client_for):
     author = client_for(town.author)
     post = post_request(author, town.cid, at_home=True, category="repairs", title="修水龙头（上门）")
     assert post["at_home"] is True
-    assert author.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "x"}).get_json()["code"] == "aid.own_post"
+    assert (
+        author.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "x"}).get_json()["code"] == "aid.own_post"
+    )
     unverified = client_for(town.pending).post(f"/api/v1/aid/{post['id']}/responses", json={"message": "我会修"})
     assert unverified.status_code == 403 and unverified.get_json()["reason"] == "not_verified"
     helper = client_for(town.helper)
@@ -225,9 +254,15 @@ def test_posts_past_their_date_are_hidden_then_expired(app, town, client_for):
     author = client_for(town.author)
     soon = (utcnow() + timedelta(hours=1)).isoformat()
     post = post_request(author, town.cid, needed_at=soon)
-    refused = author.post(f"/api/v1/communities/{town.cid}/aid",
-                          json={"kind": "request", "category": "other", "title": "昨天的事",
-                                "needed_at": (utcnow() - timedelta(hours=1)).isoformat()})
+    refused = author.post(
+        f"/api/v1/communities/{town.cid}/aid",
+        json={
+            "kind": "request",
+            "category": "other",
+            "title": "昨天的事",
+            "needed_at": (utcnow() - timedelta(hours=1)).isoformat(),
+        },
+    )
     assert refused.status_code == 422
     with app.app_context():
         db.session.get(AidPost, post["id"]).needed_at = utcnow() - timedelta(minutes=1)
@@ -248,8 +283,9 @@ def test_posts_past_their_date_are_hidden_then_expired(app, town, client_for):
 def test_expire_posts_service_leaves_undated_and_future_posts(ctx, town):
     author = db.session.get(type(town.author), town.author.id)
     undated = services.create_post(author, town.cid, kind="request", category="errands", title="买菜")
-    future = services.create_post(author, town.cid, kind="request", category="errands", title="明天买菜",
-                                  needed_at=utcnow() + timedelta(days=1))
+    future = services.create_post(
+        author, town.cid, kind="request", category="errands", title="明天买菜", needed_at=utcnow() + timedelta(days=1)
+    )
     assert services.expire_posts(now=utcnow() + timedelta(hours=1)) == 0
     assert services.expire_posts(now=utcnow() + timedelta(days=2)) == 1
     db.session.refresh(future)

@@ -18,8 +18,9 @@ def test_a_blocked_resident_neither_sees_nor_answers_the_blockers_posts(town, cl
     refused = blocked.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "我来帮忙"})
     assert refused.status_code == 403 and refused.get_json()["reason"] == "blocked"
     # Others are unaffected.
-    assert [p["id"] for p in client_for(town.helper).get(f"/api/v1/communities/{town.cid}/aid").get_json()["items"]] \
-        == [post["id"]]
+    assert [
+        p["id"] for p in client_for(town.helper).get(f"/api/v1/communities/{town.cid}/aid").get_json()["items"]
+    ] == [post["id"]]
     # The blocker no longer sees the blocked person's posts either.
     theirs = post_request(blocked, town.cid, title="借梯子", kind="request", category="lending")
     assert theirs["id"] not in [p["id"] for p in author.get(f"/api/v1/communities/{town.cid}/aid").get_json()["items"]]
@@ -45,8 +46,12 @@ def test_no_contact_detail_in_any_aid_response_a_resident_can_read(town, client_
         bodies.append(response.get_data(as_text=True))
         return response.get_json()
 
-    post = keep(author.post(f"/api/v1/communities/{town.cid}/aid", json={
-        "kind": "request", "category": "elderly_companionship", "title": "陪老人聊天", "at_home": True}))
+    post = keep(
+        author.post(
+            f"/api/v1/communities/{town.cid}/aid",
+            json={"kind": "request", "category": "elderly_companionship", "title": "陪老人聊天", "at_home": True},
+        )
+    )
     response = keep(helper.post(f"/api/v1/aid/{post['id']}/responses", json={"message": "我周末有空"}))
     keep(author.get(f"/api/v1/aid/{post['id']}"))
     keep(helper.get(f"/api/v1/aid/{post['id']}"))

@@ -26,10 +26,14 @@ def thread(app, make_community, make_member):
     )
     with app.app_context():
         author = db.session.get(User, people.author.id)
-        project = services.create_project(author, community.id, title="屋顶菜园", category="environment",
-                                          submit=True)
+        project = services.create_project(author, community.id, title="屋顶菜园", category="environment", submit=True)
         draft = services.create_project(author, community.id, title="草稿", category="other")
         ids = SimpleNamespace(project=project.id, draft=draft.id)
         commit()
-    return SimpleNamespace(community=community, people=people, project_id=ids.project, draft_id=ids.draft,
-                           url=f"/api/v1/projects/{ids.project}/comments")
+    return SimpleNamespace(
+        community=community,
+        people=people,
+        project_id=ids.project,
+        draft_id=ids.draft,
+        url=f"/api/v1/projects/{ids.project}/comments",
+    )

@@ -19,8 +19,18 @@ def post(client, url, body="支持屋顶菜园！", **extra):
     return client.post(url, json={"body": body, **extra})
 
 
-@pytest.mark.parametrize("who, status", [("visitor", 401), ("outsider", 403), ("suspended", 403),
-                                         ("pending", 201), ("resident", 201), ("committee", 201), ("author", 201)])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("visitor", 401),
+        ("outsider", 403),
+        ("suspended", 403),
+        ("pending", 201),
+        ("resident", 201),
+        ("committee", 201),
+        ("author", 201),
+    ],
+)
 def test_members_post_pending_included_suspended_and_outsiders_not(thread, client_for, who, status):
     client = client_for(getattr(thread.people, who) if who != "visitor" else None)
     response = post(client, thread.url)
@@ -81,16 +91,16 @@ def make_project_elsewhere(app, thread):
 
     with app.app_context():
         author = db.session.get(User, thread.people.author.id)
-        project = projects.create_project(author, thread.community.id, title="楼道照明", category="safety",
-                                          submit=True)
+        project = projects.create_project(author, thread.community.id, title="楼道照明", category="safety", submit=True)
         commit()
         return f"/api/v1/projects/{project.id}/comments"
 
 
 def _age(app, comment_id, minutes):
     with app.app_context():
-        db.session.execute(update(Comment).where(Comment.id == comment_id)
-                           .values(created_at=utcnow() - timedelta(minutes=minutes)))
+        db.session.execute(
+            update(Comment).where(Comment.id == comment_id).values(created_at=utcnow() - timedelta(minutes=minutes))
+        )
         db.session.commit()
 
 
@@ -167,8 +177,11 @@ def test_comment_count_is_kept_in_the_database(app, thread, client_for):
     for i in range(3):
         post(client_for(thread.people.resident), thread.url, f"第{i}条")
     with app.app_context():
-        row = db.session.scalar(select(CommentThread).where(CommentThread.target_type == "project",
-                                                            CommentThread.target_id == thread.project_id))
+        row = db.session.scalar(
+            select(CommentThread).where(
+                CommentThread.target_type == "project", CommentThread.target_id == thread.project_id
+            )
+        )
         assert row.comments_count == 3
 
 
@@ -176,16 +189,29 @@ def test_the_target_author_and_the_replied_person_are_told(app, thread, client_f
     top = post(client_for(thread.people.resident), thread.url).json
     post(client_for(thread.people.neighbour), thread.url, "同意", parent_id=top["id"])
     with app.app_context():
-        rows = db.session.scalars(select(Notification).where(Notification.kind.in_(("comment_posted",
-                                                                                      "comment_reply")))).all()
+        rows = db.session.scalars(
+            select(Notification).where(Notification.kind.in_(("comment_posted", "comment_reply")))
+        ).all()
         told = sorted((n.kind, n.user_id) for n in rows)
-    assert told == sorted([("comment_posted", thread.people.author.id), ("comment_reply", thread.people.resident.id),
-                           ("comment_reply", thread.people.author.id)])
+    assert told == sorted(
+        [
+            ("comment_posted", thread.people.author.id),
+            ("comment_reply", thread.people.resident.id),
+            ("comment_reply", thread.people.author.id),
+        ]
+    )
 
 
-@pytest.mark.parametrize("body, field", [({"body": ""}, "body"), ({"body": "x" * 2001}, "body"), ({}, "body"),
-                                         ({"body": "ok", "is_hidden": True}, "is_hidden"),
-                                         ({"body": "ok", "parent_id": "first"}, "parent_id")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"body": ""}, "body"),
+        ({"body": "x" * 2001}, "body"),
+        ({}, "body"),
+        ({"body": "ok", "is_hidden": True}, "is_hidden"),
+        ({"body": "ok", "parent_id": "first"}, "parent_id"),
+    ],
+)
 def test_bad_comment_input_is_refused(thread, client_for, body, field):
     response = client_for(thread.people.resident).post(thread.url, json=body)
     assert response.status_code == 422 and field in response.json["errors"]
@@ -205,14 +231,27 @@ def test_other_domains_register_targets_with_the_documented_contract(app, thread
 
     def load(target_id):
         loads.append(target_id)
-        return SimpleNamespace(id=target_id, community_id=thread.community.id,
-                               author_id=thread.people.committee.id, title="停水通知") if target_id == 7 else None
+        return (
+            SimpleNamespace(
+                id=target_id, community_id=thread.community.id, author_id=thread.people.committee.id, title="停水通知"
+            )
+            if target_id == 7
+            else None
+        )
 
-    widget = targets.Target(kind="widget", load=load, load_many=lambda ids: {}, path="widgets",
-                            can_see=lambda actor, item: getattr(actor, "is_authenticated", False),
-                            community_id=lambda item: item.community_id, author_id=lambda item: item.author_id,
-                            title=lambda item: item.title, excerpt=lambda item: item.title,
-                            follower_ids=lambda item: (), commentable=True)
+    widget = targets.Target(
+        kind="widget",
+        load=load,
+        load_many=lambda ids: {},
+        path="widgets",
+        can_see=lambda actor, item: getattr(actor, "is_authenticated", False),
+        community_id=lambda item: item.community_id,
+        author_id=lambda item: item.author_id,
+        title=lambda item: item.title,
+        excerpt=lambda item: item.title,
+        follower_ids=lambda item: (),
+        commentable=True,
+    )
     monkeypatch.setitem(targets._registry, "widget", widget)
     with app.app_context():
         resident = db.session.get(User, thread.people.resident.id)

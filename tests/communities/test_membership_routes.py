@@ -102,8 +102,10 @@ def test_committee_sets_roles_and_grid_worker_becomes_responsible(client_for, ma
     community = make_community()
     committee = client_for(make_member(community, "committee"))
     worker = make_member(community)
-    response = committee.put(f"/api/v1/communities/{community.id}/members/{worker.id}/role",
-                             json={"role": "grid_worker", "grid_ids": [community.grid_ids[1]]})
+    response = committee.put(
+        f"/api/v1/communities/{community.id}/members/{worker.id}/role",
+        json={"role": "grid_worker", "grid_ids": [community.grid_ids[1]]},
+    )
     assert response.status_code == 200 and response.json["role"] == "grid_worker"
     grids = client.get(f"/api/v1/communities/{community.id}").json["grids"]
     assert grids[1]["responsible"] == {"id": worker.id, "display_name": worker.display_name}
@@ -115,15 +117,18 @@ def test_pending_member_cannot_be_given_a_role(client_for, make_community, make_
     community = make_community()
     committee = client_for(make_member(community, "committee"))
     pending = make_member(community, status="pending")
-    response = committee.put(f"/api/v1/communities/{community.id}/members/{pending.id}/role", json={"role": "committee"})
+    response = committee.put(
+        f"/api/v1/communities/{community.id}/members/{pending.id}/role", json={"role": "committee"}
+    )
     assert response.status_code == 409 and response.json["code"] == "community.not_verified"
 
 
 def test_last_committee_member_cannot_step_down(client_for, make_community, make_member):
     community = make_community()
     chair = make_member(community, "committee")
-    response = client_for(chair).put(f"/api/v1/communities/{community.id}/members/{chair.id}/role",
-                                     json={"role": "resident"})
+    response = client_for(chair).put(
+        f"/api/v1/communities/{community.id}/members/{chair.id}/role", json={"role": "resident"}
+    )
     assert response.status_code == 409 and response.json["code"] == "community.last_committee_member"
 
 

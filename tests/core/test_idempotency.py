@@ -69,8 +69,9 @@ def test_key_older_than_a_day_is_forgotten(app, client_for, make_community, make
 
 def test_overlong_key_is_refused(client_for, make_community, make_member):
     community = make_community()
-    response = client_for(make_member(community)).post(f"/api/v1/communities/{community.id}/invites",
-                                                        headers={"Idempotency-Key": "x" * 101})
+    response = client_for(make_member(community)).post(
+        f"/api/v1/communities/{community.id}/invites", headers={"Idempotency-Key": "x" * 101}
+    )
     assert response.status_code == 422
 
 

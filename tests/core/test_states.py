@@ -9,8 +9,18 @@ from backend.core.errors import MESSAGES, localized
 from backend.core.states import MACHINES, InvalidTransition, Machine
 
 # Every model with states (tests/test_architecture.py keeps the models honest; this keeps the list).
-STATEFUL = {"project", "report", "aid", "aid_response", "signup", "organisation", "membership", "poll", "appeal",
-            "moderation_case"}
+STATEFUL = {
+    "project",
+    "report",
+    "aid",
+    "aid_response",
+    "signup",
+    "organisation",
+    "membership",
+    "poll",
+    "appeal",
+    "moderation_case",
+}
 
 
 def test_every_stateful_model_has_one_machine(app):
@@ -30,8 +40,9 @@ def test_a_bad_step_says_from_which_state_and_which_step_in_both_languages(app, 
 
 
 def test_move_checks_sets_and_reports_the_step():
-    machine = Machine("widget_test", {"open": ("draft", "open"), "split": ("open", ("left", "right"))},
-                      noun=("小部件", "The widget"))
+    machine = Machine(
+        "widget_test", {"open": ("draft", "open"), "split": ("open", ("left", "right"))}, noun=("小部件", "The widget")
+    )
     try:
         widget = SimpleNamespace(status="draft")
         assert machine.move(widget, "open") == ("draft", "open") and widget.status == "open"

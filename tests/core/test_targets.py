@@ -7,8 +7,13 @@ from backend.core import targets
 from backend.core.errors import NotFound, ValidationFailed
 
 # The API contract names these thread paths (GET, POST /api/v1/{target}/{id}/comments).
-CONTRACT_THREADS = {"projects": "project", "reports": "report", "aid": "aid", "activities": "activity",
-                    "notices": "notice"}
+CONTRACT_THREADS = {
+    "projects": "project",
+    "reports": "report",
+    "aid": "aid",
+    "activities": "activity",
+    "notices": "notice",
+}
 
 
 def test_what_each_generic_domain_may_act_on(app):
@@ -16,8 +21,16 @@ def test_what_each_generic_domain_may_act_on(app):
     assert {t: targets.get(t).kind for t in CONTRACT_THREADS.values()} == {k: k for k in CONTRACT_THREADS.values()}
     assert {targets.get(kind).path: kind for kind in targets.kinds("commentable")} == CONTRACT_THREADS
     assert set(targets.kinds("followable")) == {"project", "report", "poll", "aid", "activity", "notice"}
-    assert set(targets.kinds("flaggable")) == {"project", "report", "aid", "activity", "organisation", "comment",
-                                               "notice", "member"}
+    assert set(targets.kinds("flaggable")) == {
+        "project",
+        "report",
+        "aid",
+        "activity",
+        "organisation",
+        "comment",
+        "notice",
+        "member",
+    }
     assert set(targets.kinds("hideable")) == set(targets.kinds("flaggable")) - {"member"}
     assert set(targets.kinds("photos")) == {"project", "project_event", "report", "report_event"}
 
@@ -32,11 +45,14 @@ def test_a_kind_registered_twice_is_refused_at_import(app):
         targets.register("project", load=lambda _id: None, can_see=lambda _actor, _item: True)
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"load": lambda _id: None, "commentable": True}, "needs the `path`"),
-    ({"load": lambda _id: None, "shareable": True}, "unknown capabilities"),
-    ({}, "needs `model` or `load`"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"load": lambda _id: None, "commentable": True}, "needs the `path`"),
+        ({"load": lambda _id: None, "shareable": True}, "unknown capabilities"),
+        ({}, "needs `model` or `load`"),
+    ],
+)
 def test_an_incomplete_registration_is_refused(app, fields, message):
     with pytest.raises(ValueError, match=message):
         targets.register("widget", can_see=lambda _actor, _item: True, **fields)

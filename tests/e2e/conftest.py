@@ -92,14 +92,20 @@ def live_server():
     }
     env.pop("TEST_DATABASE_URL", None)
     for command in (["db", "upgrade", "heads"], ["seed-demo"]):
-        done = subprocess.run([str(BIN / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        done = subprocess.run(
+            [str(BIN / "flask"), *command], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
         if done.returncode:
             pytest.fail(f"flask {' '.join(command)} failed ({done.returncode}):\n{done.stderr[-3000:]}", pytrace=False)
     port = _free_port()
     log = open(tmp / "gunicorn.log", "wb")  # noqa: SIM115 (the server writes to it while it runs)
     proc = subprocess.Popen(
         [str(BIN / "gunicorn"), "-b", f"127.0.0.1:{port}", "-w", "2", "-k", "gthread", "--threads", "4", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:

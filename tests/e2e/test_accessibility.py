@@ -127,7 +127,9 @@ def results():
     RESULTS.write_text(json.dumps(collected, ensure_ascii=False, indent=2))
     print("\naxe-core " + _axe_version() + ": WCAG 2.1 A/AA violations per screen (normal / care)")
     for name, modes in collected.items():
-        counts = " / ".join(str(len(modes[mode]["violations"])) if mode in modes else "-" for mode in ("normal", "care"))
+        counts = " / ".join(
+            str(len(modes[mode]["violations"])) if mode in modes else "-" for mode in ("normal", "care")
+        )
         print(f"  {name:24} {counts}")
 
 
@@ -171,16 +173,26 @@ def run_axe(page, axe_source: str, incomplete: list | None = None) -> list[dict]
         page.evaluate(axe_source)  # DevTools-protocol evaluation: not subject to the page's CSP
     result = page.evaluate(
         """tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations', 'incomplete']})""",
-        WCAG_TAGS)
+        WCAG_TAGS,
+    )
     if incomplete is not None:
-        incomplete.extend({"id": v["id"], "targets": [n["target"] for n in v["nodes"][:5]]} for v in result["incomplete"])
+        incomplete.extend(
+            {"id": v["id"], "targets": [n["target"] for n in v["nodes"][:5]]} for v in result["incomplete"]
+        )
     return violations_of(result)
 
 
 def violations_of(result: dict) -> list[dict]:
-    return [{"id": v["id"], "impact": v["impact"], "help": v["help"], "tags": [t for t in v["tags"] if t in WCAG_TAGS],
-             "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")[:300]} for n in v["nodes"][:5]]}
-            for v in result["violations"]]
+    return [
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "tags": [t for t in v["tags"] if t in WCAG_TAGS],
+            "nodes": [{"target": n["target"], "summary": n.get("failureSummary", "")[:300]} for n in v["nodes"][:5]],
+        }
+        for v in result["violations"]
+    ]
 
 
 def set_care_mode(page, on: bool) -> None:
@@ -201,10 +213,14 @@ def test_screen_has_no_wcag_violations(screen, pages, axe_source, results):
         OUTPUT.mkdir(exist_ok=True)
         page.screenshot(path=str(OUTPUT / f"axe-{screen.name}-{mode}.png"))
     set_care_mode(page, False)
-    results[screen.name] = {mode: {"path": path, "violations": found[mode], "needs_review": review[mode]}
-                            for mode in found}
-    problems = [f"{mode}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes']]}"
-                for mode, violations in found.items() for v in violations]
+    results[screen.name] = {
+        mode: {"path": path, "violations": found[mode], "needs_review": review[mode]} for mode in found
+    }
+    problems = [
+        f"{mode}: {v['id']} ({v['impact']}) {v['help']} at {[n['target'] for n in v['nodes']]}"
+        for mode, violations in found.items()
+        for v in violations
+    ]
     assert not problems, f"{screen.name} ({path}):\n" + "\n".join(problems)
 
 
@@ -226,5 +242,7 @@ def test_the_audit_catches_planted_violations(pages, axe_source):
     with contextlib.suppress(PlaywrightError):  # Playwright may report the refused script as an error
         page.add_script_tag(content="window.__inlineRan = true")
     assert page.evaluate("window.__inlineRan === undefined"), "the audit context bypasses the CSP"
-    page.evaluate("() => { document.getElementById('planted-img').remove(); document.getElementById('planted-text').remove(); }")
+    page.evaluate(
+        "() => { document.getElementById('planted-img').remove(); document.getElementById('planted-text').remove(); }"
+    )
     assert {"image-alt", "color-contrast"} <= found, found

@@ -13,8 +13,9 @@ pytestmark = pytest.mark.e2e
 
 def open_help(page, path):
     """Open an aid/volunteering screen through the app's own router (as a tap on a link does)."""
-    page.evaluate("async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }",
-                  path)
+    page.evaluate(
+        "async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }", path
+    )
     ready(page)
 
 

@@ -78,7 +78,8 @@ def installability_errors(playwright_instance, live_server) -> list:
 
     with tempfile.TemporaryDirectory(prefix="linli-profile-") as profile:
         context = playwright_instance.chromium.launch_persistent_context(
-            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=live_server, **PHONE)
+            profile, executable_path=CHROMIUM, args=CHROMIUM_ARGS, base_url=live_server, **PHONE
+        )
         try:
             page = context.new_page()
             open_app(page, "/")
@@ -91,21 +92,34 @@ def installability_errors(playwright_instance, live_server) -> list:
 def run_lighthouse(url: str, cookie: str, output: Path) -> dict:
     if not LIGHTHOUSE.exists():
         pytest.fail(f"{LIGHTHOUSE} is missing: run `npm ci --prefix tests/audit` (make test-deps)", pytrace=False)
-    command = ["node", str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={output}",
-               f"--only-categories={','.join(CATEGORIES)}", "--form-factor=mobile",
-               "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
-               f"--extra-headers={json.dumps({'Cookie': cookie})}"]
-    done = subprocess.run(command, check=False, env={**os.environ, "CHROME_PATH": CHROME}, capture_output=True, text=True,
-                          timeout=180)
+    command = [
+        "node",
+        str(LIGHTHOUSE),
+        url,
+        "--quiet",
+        "--output=json",
+        f"--output-path={output}",
+        f"--only-categories={','.join(CATEGORIES)}",
+        "--form-factor=mobile",
+        "--chrome-flags=--headless=new --no-sandbox --disable-gpu",
+        f"--extra-headers={json.dumps({'Cookie': cookie})}",
+    ]
+    done = subprocess.run(
+        command, check=False, env={**os.environ, "CHROME_PATH": CHROME}, capture_output=True, text=True, timeout=180
+    )
     assert done.returncode == 0 and output.exists(), f"lighthouse failed ({done.returncode}):\n{done.stderr[-3000:]}"
     return json.loads(output.read_text())
 
 
 def failing_audits(report: dict, category: str) -> list[str]:
     refs = report["categories"][category]["auditRefs"]
-    return [f"{ref['id']}: {report['audits'][ref['id']]['title']}" for ref in refs
-            if ref["weight"] and (report["audits"][ref["id"]].get("score") is not None)
-            and report["audits"][ref["id"]]["score"] < 1]
+    return [
+        f"{ref['id']}: {report['audits'][ref['id']]['title']}"
+        for ref in refs
+        if ref["weight"]
+        and (report["audits"][ref["id"]].get("score") is not None)
+        and report["audits"][ref["id"]]["score"] < 1
+    ]
 
 
 def test_lighthouse_scores_on_mobile(targets, live_server):
@@ -114,16 +128,28 @@ def test_lighthouse_scores_on_mobile(targets, live_server):
     low = []
     # Two at a time: each run waits on its own page load as much as it computes.
     with ThreadPoolExecutor(max_workers=2) as pool:
-        reports = dict(zip(targets["pages"], pool.map(
-            lambda item: run_lighthouse(live_server + item[1], targets["cookie"], OUTPUT / f"lighthouse-{item[0]}.json"),
-            targets["pages"].items()), strict=False))
+        reports = dict(
+            zip(
+                targets["pages"],
+                pool.map(
+                    lambda item: run_lighthouse(
+                        live_server + item[1], targets["cookie"], OUTPUT / f"lighthouse-{item[0]}.json"
+                    ),
+                    targets["pages"].items(),
+                ),
+                strict=False,
+            )
+        )
     for name, path in targets["pages"].items():
         report = reports[name]
         final_path = re.sub(r"^https?://[^/]+", "", report.get("finalDisplayedUrl") or report.get("finalUrl", ""))
         scores = {category: round(report["categories"][category]["score"] * 100) for category in CATEGORIES}
-        summary["pages"][name] = {"path": path, "final_path": final_path, "scores": scores,
-                                  "not_perfect": {c: failing_audits(report, c) for c in CATEGORIES
-                                                  if failing_audits(report, c)}}
+        summary["pages"][name] = {
+            "path": path,
+            "final_path": final_path,
+            "scores": scores,
+            "not_perfect": {c: failing_audits(report, c) for c in CATEGORIES if failing_audits(report, c)},
+        }
         summary["lighthouse"] = report["lighthouseVersion"]
         assert final_path == path, f"{name}: Lighthouse ended on {final_path}, not {path} (signed out?)"
         if scores["accessibility"] < MIN_ACCESSIBILITY:
@@ -131,8 +157,11 @@ def test_lighthouse_scores_on_mobile(targets, live_server):
     (OUTPUT / "lighthouse-summary.json").write_text(json.dumps(summary, ensure_ascii=False, indent=2))
     print(f"\nLighthouse {summary.get('lighthouse')} (mobile): " + ", ".join(CATEGORIES))
     for name, page in summary["pages"].items():
-        print(f"  {name:8} {page['path']:16} " + " / ".join(str(page["scores"][c]) for c in CATEGORIES)
-              + (f"   not perfect: {page['not_perfect']}" if page["not_perfect"] else ""))
+        print(
+            f"  {name:8} {page['path']:16} "
+            + " / ".join(str(page["scores"][c]) for c in CATEGORIES)
+            + (f"   not perfect: {page['not_perfect']}" if page["not_perfect"] else "")
+        )
     print(f"  installable (Chrome): {'yes' if not targets['installability'] else targets['installability']}")
     assert not low, f"accessibility below {MIN_ACCESSIBILITY}: {low}"
     assert not targets["installability"], f"Chrome does not find the PWA installable: {targets['installability']}"

@@ -63,18 +63,27 @@ def test_a_push_shows_a_notification_and_a_click_opens_the_deep_link(page, conte
     """Does a delivered push become a system notification, and does tapping it open the report?"""
     cdp = _page_with_worker(page, context, live_server)
     registration_id = _registration_id(page, cdp, live_server)
-    payload = {"title": "随手拍有新进展", "body": "“路灯不亮”：处理中", "url": "/reports/42", "tag": "rep-42",
-               "badge_count": 3}
-    cdp.send("ServiceWorker.deliverPushMessage",
-             {"origin": live_server, "registrationId": registration_id, "data": json.dumps(payload, ensure_ascii=False)})
+    payload = {
+        "title": "随手拍有新进展",
+        "body": "“路灯不亮”：处理中",
+        "url": "/reports/42",
+        "tag": "rep-42",
+        "badge_count": 3,
+    }
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server, "registrationId": registration_id, "data": json.dumps(payload, ensure_ascii=False)},
+    )
 
     [shown] = _notifications(page)
     assert shown["title"] == payload["title"] and shown["body"] == payload["body"] and shown["tag"] == "rep-42"
     assert shown["data"] == {"url": "/reports/42"} and shown["icon"].endswith("/icons/icon-192.png")
 
     # A second update about the same report replaces the first (same tag).
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": registration_id,
-                                                  "data": json.dumps({**payload, "body": "已解决"})})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": live_server, "registrationId": registration_id, "data": json.dumps({**payload, "body": "已解决"})},
+    )
     assert [n["body"] for n in _notifications(page, lambda ns: ns and ns[0]["body"] == "已解决")] == ["已解决"]
 
     # Headless Chromium cannot click a system notification: run the worker's own click handler on the
@@ -89,8 +98,14 @@ def test_a_push_shows_a_notification_and_a_click_opens_the_deep_link(page, conte
 def test_a_payload_link_to_another_site_opens_the_inbox_instead(page, context, live_server):
     cdp = _page_with_worker(page, context, live_server)
     registration_id = _registration_id(page, cdp, live_server)
-    cdp.send("ServiceWorker.deliverPushMessage", {"origin": live_server, "registrationId": registration_id,
-                                                  "data": json.dumps({"title": "x", "url": "https://evil.example/"})})
+    cdp.send(
+        "ServiceWorker.deliverPushMessage",
+        {
+            "origin": live_server,
+            "registrationId": registration_id,
+            "data": json.dumps({"title": "x", "url": "https://evil.example/"}),
+        },
+    )
     assert _notifications(page)[0]["data"] == {"url": "/notifications"}
 
 

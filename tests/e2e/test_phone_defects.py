@@ -29,13 +29,16 @@ pytestmark = pytest.mark.e2e
 
 PWA = Path(__file__).resolve().parents[2] / "pwa"
 NULLISH = re.compile(r"\b(null|undefined|NaN|Invalid Date)\b|\[object Object\]")
-CSP_WATCH = ("window.__csp = []; document.addEventListener('securitypolicyviolation', "
-             "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));")
+CSP_WATCH = (
+    "window.__csp = []; document.addEventListener('securitypolicyviolation', "
+    "(e) => window.__csp.push(e.violatedDirective + ' ' + e.blockedURI));"
+)
 
 
 def call(page, method, path, body=None):
     """The API as the signed-in page calls it (session cookie, CSRF header); returns {status, body}."""
-    return page.evaluate("""async ([method, path, body]) => {
+    return page.evaluate(
+        """async ([method, path, body]) => {
         const s = await (await fetch('/api/v1/auth/session', {cache: 'no-store'})).json();
         const headers = {'X-CSRF-Token': s.csrf_token, 'Content-Type': 'application/json'};
         const init = {method, cache: 'no-store', headers};
@@ -43,7 +46,9 @@ def call(page, method, path, body=None):
         const res = await fetch(path, init);
         const text = await res.text();
         return {status: res.status, body: text ? JSON.parse(text) : null};
-    }""", [method, path, body])
+    }""",
+        [method, path, body],
+    )
 
 
 def set_prefs(page, *, locale="zh-CN", care=False):
@@ -53,8 +58,9 @@ def set_prefs(page, *, locale="zh-CN", care=False):
 
 def go(page, path):
     """Open a screen through the app's router, as a tapped link does (the service worker stays in charge)."""
-    page.evaluate("async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }",
-                  path)
+    page.evaluate(
+        "async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }", path
+    )
     ready(page)
 
 
@@ -67,6 +73,7 @@ def main_text(page) -> str:
 
 
 # ---------- a literal null ----------
+
 
 def test_no_literal_null_under_a_report_without_actions_or_above_the_polls_list(page):
     """Does a resident see words, not "null", where there is nothing to do?"""
@@ -88,6 +95,7 @@ def test_no_literal_null_under_a_report_without_actions_or_above_the_polls_list(
 
 # ---------- inline styles under the CSP ----------
 
+
 def test_the_support_bar_draws_the_share_of_supporters_under_the_real_csp(new_context, new_page):
     """Does 2 supporters of 5 draw 40 % of the bar, with the server's CSP in force?"""
     page = new_page(new_context(bypass_csp=False))
@@ -98,8 +106,8 @@ def test_the_support_bar_draws_the_share_of_supporters_under_the_real_csp(new_co
     open_app(page, f"/projects/{project['id']}")
     page.wait_for_selector("#supports-count")
     shown = page.locator(".project .progress").first.evaluate(
-        "(bar) => bar.querySelector('.progress__bar').getBoundingClientRect().width"
-        " / bar.getBoundingClientRect().width")
+        "(bar) => bar.querySelector('.progress__bar').getBoundingClientRect().width / bar.getBoundingClientRect().width"
+    )
     expected = project["supports_count"] / project["support_threshold"]
     assert abs(shown - expected) < 0.02, (shown, expected)
     assert page.evaluate("window.__csp") == []
@@ -110,9 +118,14 @@ def test_no_screen_writes_an_inline_style():
     offenders = []
     for path in (PWA / "js").rglob("*.js"):
         source = path.read_text(encoding="utf-8")
-        for pattern in (r"\bstyle:\s*[`'\"][^`'\"]*:",  # h('span', {style: 'width: 40%'})
-                        r"\.style\.(?!setProperty\b)\w+\s*=(?!=)", r"cssText", r"setAttribute\(\s*['\"]style",
-                        r"<[a-z][^>]*\sstyle=", r"<style"):
+        for pattern in (
+            r"\bstyle:\s*[`'\"][^`'\"]*:",  # h('span', {style: 'width: 40%'})
+            r"\.style\.(?!setProperty\b)\w+\s*=(?!=)",
+            r"cssText",
+            r"setAttribute\(\s*['\"]style",
+            r"<[a-z][^>]*\sstyle=",
+            r"<style",
+        ):
             offenders += [f"{path.name}: {m.group(0)}" for m in re.finditer(pattern, source)]
     assert offenders == []
 
@@ -135,6 +148,7 @@ def test_the_volunteer_certificate_is_styled_and_prints_under_the_csp(new_contex
 
 # ---------- forms on a 360 px phone ----------
 
+
 def organisation_id(page) -> int:
     orgs = call(page, "GET", "/api/v1/me/organisations")["body"]
     return next(o["id"] for o in orgs if o["status"] == "verified")
@@ -151,8 +165,7 @@ def test_the_new_activity_form_with_two_shifts_fits_a_360_px_phone(page, mode):
         page.locator("form button.btn--secondary").click()  # a second shift
         assert page.locator(".shift-row").count() == 2
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
-        for selector in ("input[name=ends_at_1]", "input[name=capacity_1]", "form button[type=submit]",
-                         "#tabbar"):
+        for selector in ("input[name=ends_at_1]", "input[name=capacity_1]", "form button[type=submit]", "#tabbar"):
             box = page.locator(selector).bounding_box()
             assert box["x"] >= 0 and box["x"] + box["width"] <= 360, selector
     finally:
@@ -186,6 +199,7 @@ def test_every_form_fits_a_360_px_phone_in_care_mode(page, login, path):
 
 # ---------- notification settings as the first page ----------
 
+
 def test_notification_settings_opened_first_without_a_service_worker_show_the_settings(new_context, new_page):
     """With no service worker yet (blocked here), does 通知设置 draw instead of hanging on the splash?"""
     page = new_page(new_context(service_workers="block"))
@@ -200,6 +214,7 @@ def test_notification_settings_opened_first_without_a_service_worker_show_the_se
 
 # ---------- deep links ----------
 
+
 def catalogue_paths() -> set[str]:
     """Every path the notification catalogue builds, with 1 for each id."""
     paths = set()
@@ -212,10 +227,13 @@ def catalogue_paths() -> set[str]:
 def test_every_deep_link_the_notification_catalogue_builds_has_a_screen(page):
     """Does no notification open "找不到这个页面"? (Matched by the app's own router.)"""
     open_app(page, "/")
-    unmatched = page.evaluate("""async (paths) => {
+    unmatched = page.evaluate(
+        """async (paths) => {
         const router = await import('/js/router.js');
         return paths.filter((p) => router.match(p).pattern === null);
-    }""", sorted(catalogue_paths()))
+    }""",
+        sorted(catalogue_paths()),
+    )
     assert unmatched == []
 
 
@@ -240,14 +258,25 @@ def test_every_inbox_item_of_the_demo_residents_opens_a_screen(page):
 
 # ---------- language: check-in code, categories, tab bar ----------
 
+
 def test_a_wrong_check_in_code_is_explained_in_chinese(page, new_context, new_page):
     organiser = new_page(new_context())
     sign_in(organiser, "org@demo.linli")
     starts = datetime.now(UTC) + timedelta(minutes=5)
-    created = call(organiser, "POST", f"/api/v1/organisations/{organisation_id(organiser)}/activities", {
-        "title": f"签到测试 {uuid.uuid4().hex[:4]}", "description": "", "location": "活动室", "skills": [],
-        "shifts": [{"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(),
-                    "capacity": 3}]})
+    created = call(
+        organiser,
+        "POST",
+        f"/api/v1/organisations/{organisation_id(organiser)}/activities",
+        {
+            "title": f"签到测试 {uuid.uuid4().hex[:4]}",
+            "description": "",
+            "location": "活动室",
+            "skills": [],
+            "shifts": [
+                {"starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=1)).isoformat(), "capacity": 3}
+            ],
+        },
+    )
     assert created["status"] == 201, created
     shift_id = created["body"]["shifts"][0]["id"]
 
@@ -259,7 +288,8 @@ def test_a_wrong_check_in_code_is_explained_in_chinese(page, new_context, new_pa
     page.click("#checkin-submit")
     page.wait_for_selector("input[name=code][aria-invalid=true]")
     error = page.locator("input[name=code]").evaluate(
-        "(input) => document.getElementById(input.getAttribute('aria-describedby').split(' ').pop()).textContent")
+        "(input) => document.getElementById(input.getAttribute('aria-describedby').split(' ').pop()).textContent"
+    )
     assert error and "签到码" in error
     assert not re.search(r"[A-Za-z]{3,}", main_text(page).replace("WRONG1", ""))
 
@@ -294,7 +324,8 @@ def test_tab_labels_stay_on_one_line_in_english(page, care):
         assert labels.count() == 5
         for i in range(5):
             fits = labels.nth(i).evaluate(
-                "(el) => el.scrollWidth <= el.clientWidth + 1 && el.getClientRects().length === 1")
+                "(el) => el.scrollWidth <= el.clientWidth + 1 && el.getClientRects().length === 1"
+            )
             assert fits, labels.nth(i).inner_text()
             line = labels.nth(i).evaluate("(el) => parseFloat(getComputedStyle(el).lineHeight) || 20")
             assert labels.nth(i).bounding_box()["height"] < 1.6 * line
@@ -303,6 +334,7 @@ def test_tab_labels_stay_on_one_line_in_english(page, care):
 
 
 # ---------- the audit log ----------
+
 
 def test_the_audit_log_reads_as_sentences_in_the_committees_language(page):
     sign_in(page, "committee@demo.linli")
@@ -327,6 +359,7 @@ def test_the_audit_log_reads_as_sentences_in_the_committees_language(page):
 
 
 # ---------- offline ----------
+
 
 def test_offline_a_list_already_seen_shows_from_cache_marked_offline_and_errors_are_translated(page, context):
     sign_in(page, "resident@demo.linli")
@@ -375,12 +408,14 @@ def test_a_queued_report_waits_without_an_error_and_says_sent_when_the_outbox_fl
 
 # ---------- dates ----------
 
+
 def test_dates_follow_the_language_and_the_persons_time_zone(page):
     sign_in(page, "resident@demo.linli")
     use_chinese_without_care_mode(page)
     shanghai_year = datetime.now(ZoneInfo("Asia/Shanghai")).year
     moment = f"{shanghai_year}-12-07T02:00:00Z"
-    shown = page.evaluate("""async (moment) => {
+    shown = page.evaluate(
+        """async (moment) => {
         const i18n = await import('/js/i18n.js');
         const out = {zh: i18n.formatDateTime(moment)};
         i18n.setTimeZone('America/New_York');
@@ -390,7 +425,9 @@ def test_dates_follow_the_language_and_the_persons_time_zone(page):
         out.en = i18n.formatDateTime(moment);
         await i18n.setLocale('zh-CN');
         return out;
-    }""", moment)
+    }""",
+        moment,
+    )
     assert shown == {"zh": "12月7日 10:00", "newYork": "12月6日 21:00", "en": "Dec 7, 10:00 AM"}
 
     report = call(page, "GET", "/api/v1/communities/1/reports?limit=1")["body"]["items"][0]
@@ -405,13 +442,16 @@ def test_one_date_formatter_serves_every_screen():
     """No screen formats dates or numbers on its own (i18n.js is the one place)."""
     own_formatting = re.compile(r"toLocale\w*String|Intl\.DateTimeFormat|Intl\.NumberFormat")
     offenders = [
-        f"{p.name}: {m.group(0)}" for p in (PWA / "js").rglob("*.js") if p.name != "i18n.js"
+        f"{p.name}: {m.group(0)}"
+        for p in (PWA / "js").rglob("*.js")
+        if p.name != "i18n.js"
         for m in own_formatting.finditer(p.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 
 
 # ---------- tap targets ----------
+
 
 def test_sign_up_consent_is_a_real_target_and_its_error_is_not_covered(page):
     for care in (False, True):
@@ -454,7 +494,8 @@ def test_chips_comment_actions_and_join_another_community_are_big_enough(page, c
         open_app(page, f"/projects/{project['id']}")
         page.wait_for_selector(".comment__actions .btn")
         for box in page.locator(".comment__actions .btn").evaluate_all(
-                "(els) => els.map((e) => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])"):
+            "(els) => els.map((e) => [e.getBoundingClientRect().width, e.getBoundingClientRect().height])"
+        ):
             assert box[0] >= 24 and box[1] >= minimum, box
         open_app(page, "/me")
         join = page.locator("main a[href='/communities']")

@@ -18,16 +18,21 @@ def use_poll_screens(page):
 
 
 def go(page, path):
-    page.evaluate("async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }", path)
+    page.evaluate(
+        "async (path) => { const router = await import('/js/router.js'); await router.navigate(path); }", path
+    )
     ready(page)
 
 
 def demo_polls(page, status):
-    return page.evaluate("""async (status) => {
+    return page.evaluate(
+        """async (status) => {
       const communities = await (await fetch('/api/v1/communities')).json();
       const cid = communities.items.find((c) => c.name === '阳光社区').id;
       return (await (await fetch(`/api/v1/communities/${cid}/polls?status=${status}&limit=50`)).json()).items;
-    }""", status)
+    }""",
+        status,
+    )
 
 
 def poll_titled(page, status, fragment):
@@ -80,13 +85,16 @@ def test_yes_no_uses_big_buttons_and_a_second_try_is_refused(page):
     page.get_by_role("button", name="投票", exact=True).click()
     page.locator("dialog.sheet").get_by_role("button", name="确认投票").click()
     page.wait_for_selector(".poll__receipt")
-    status = page.evaluate("""async (id) => {
+    status = page.evaluate(
+        """async (id) => {
       const session = await (await fetch('/api/v1/auth/session')).json();
       const r = await fetch(`/api/v1/polls/${id}/ballots`, {method: 'POST', credentials: 'same-origin',
         headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token},
         body: JSON.stringify({choice: 'no'})});
       return [r.status, (await r.json()).code];
-    }""", poll["id"])
+    }""",
+        poll["id"],
+    )
     assert status == [409, "already_voted"]
 
 
@@ -121,10 +129,12 @@ def test_closed_budget_poll_in_english_lists_funded_projects(new_context, new_pa
     context = new_context(locale="en-GB")
     page = new_page(context)
     sign_in(page, "resident@demo.linli")
-    page.evaluate("async () => { await fetch('/api/v1/me', {method: 'PATCH', credentials: 'same-origin', "
-                  "headers: {'Content-Type': 'application/json', 'X-CSRF-Token': "
-                  "(await (await fetch('/api/v1/auth/session')).json()).csrf_token}, "
-                  "body: JSON.stringify({locale: 'en', care_mode: true})}); }")
+    page.evaluate(
+        "async () => { await fetch('/api/v1/me', {method: 'PATCH', credentials: 'same-origin', "
+        "headers: {'Content-Type': 'application/json', 'X-CSRF-Token': "
+        "(await (await fetch('/api/v1/auth/session')).json()).csrf_token}, "
+        "body: JSON.stringify({locale: 'en', care_mode: true})}); }"
+    )
     page.reload()
     ready(page)
     use_poll_screens(page)

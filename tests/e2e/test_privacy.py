@@ -46,12 +46,15 @@ def test_an_account_without_consent_sees_the_notice_first_and_goes_on_after_acce
     """An account made by an older client (no consent) is stopped at the notice, then let through."""
     email = unique_email("noconsent")
     open_app(page, "/")
-    status = page.evaluate("""async (email) => {
+    status = page.evaluate(
+        """async (email) => {
         const s = await (await fetch('/api/v1/auth/session')).json();
         const r = await fetch('/api/v1/auth/register', {method: 'POST', headers: {'Content-Type': 'application/json',
             'X-CSRF-Token': s.csrf_token}, body: JSON.stringify({email, password: 'correct horse battery',
             display_name: '老客户端'})});
-        return r.status; }""", email)
+        return r.status; }""",
+        email,
+    )
     assert status == 201
     open_app(page, "/projects")
     page.wait_for_url(re.compile(r"/privacy\?next=%2Fprojects"))

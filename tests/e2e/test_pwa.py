@@ -242,7 +242,6 @@ def test_deleting_the_account_asks_first_then_signs_out(page):
     assert session(page)["user"] is None
 
 
-
 def test_a_new_version_is_applied_only_when_the_user_accepts(page):
     """Does a new service worker wait, show “update available”, and take over only after a tap?"""
     open_app(page, "/")

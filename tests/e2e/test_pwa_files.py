@@ -77,7 +77,8 @@ def test_manifest_is_installable():
 def test_no_screen_puts_data_into_inner_html():
     """User text must go through textContent / DOM APIs (XSS)."""
     offenders = [
-        p.name for p in (PWA / "js").rglob("*.js")
+        p.name
+        for p in (PWA / "js").rglob("*.js")
         if re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", p.read_text(encoding="utf-8"))
     ]
     assert offenders == []

@@ -21,12 +21,15 @@ def photo_bytes() -> bytes:
 
 
 def my_reports_with(page, description: str) -> list[dict]:
-    return page.evaluate("""async (text) => {
+    return page.evaluate(
+        """async (text) => {
         const me = await (await fetch('/api/v1/auth/session', {cache: 'no-store'})).json();
         const cid = me.user.memberships[0].community.id;
         const res = await fetch(`/api/v1/communities/${cid}/reports?mine=true&limit=100`, {cache: 'no-store'});
         return (await res.json()).items.filter((r) => r.description === text);
-    }""", description)
+    }""",
+        description,
+    )
 
 
 def test_a_report_written_offline_is_sent_once_with_its_photo_when_back_online(page, context):
@@ -44,8 +47,9 @@ def test_a_report_written_offline_is_sent_once_with_its_photo_when_back_online(p
     page.click("#report-form button[type=submit]")
     page.wait_for_selector(f"#rp-waiting-list >> text={description}")
 
-    with page.expect_response(lambda r: re.search(r"/api/v1/communities/\d+/reports$", r.url)
-                              and r.request.method == "POST", timeout=20_000) as sent:
+    with page.expect_response(
+        lambda r: re.search(r"/api/v1/communities/\d+/reports$", r.url) and r.request.method == "POST", timeout=20_000
+    ) as sent:
         context.set_offline(False)
     assert sent.value.status == 201, sent.value.text()
     page.wait_for_selector("#rp-waiting-list", state="detached")

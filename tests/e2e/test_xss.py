@@ -49,26 +49,46 @@ def test_script_payloads_are_shown_as_text_and_never_run(live_server, new_contex
     sign_in(author, "resident@demo.linli")
     community_id = author.evaluate("fetch('/api/v1/me').then(r => r.json()).then(m => m.memberships[0].community.id)")
     project_category = author.evaluate(
-        f"fetch('/api/v1/communities/{community_id}/project-categories').then(r => r.json())")["items"][0]["key"]
+        f"fetch('/api/v1/communities/{community_id}/project-categories').then(r => r.json())"
+    )["items"][0]["key"]
     report_category = author.evaluate(
-        f"fetch('/api/v1/communities/{community_id}/report-categories').then(r => r.json())")["items"][0]["key"]
-    aid_schema = spec["paths"]["/api/v1/communities/{cid}/aid"]["post"]["requestBody"]["content"][
-        "application/json"]["schema"]["$ref"].rsplit("/", 1)[-1]
+        f"fetch('/api/v1/communities/{community_id}/report-categories').then(r => r.json())"
+    )["items"][0]["key"]
+    aid_schema = spec["paths"]["/api/v1/communities/{cid}/aid"]["post"]["requestBody"]["content"]["application/json"][
+        "schema"
+    ]["$ref"].rsplit("/", 1)[-1]
 
     screens = []
     for payload in PAYLOADS:
         _send(author, "/api/v1/me", {"display_name": payload[:40]}, method="PATCH")
-        project = _send(author, f"/api/v1/communities/{community_id}/projects", {
-            "title": payload, "body": payload, "summary": payload, "submit": True,
-            "category": project_category})
+        project = _send(
+            author,
+            f"/api/v1/communities/{community_id}/projects",
+            {"title": payload, "body": payload, "summary": payload, "submit": True, "category": project_category},
+        )
         _send(author, f"/api/v1/projects/{project['id']}/comments", {"body": payload})
-        report = _send(author, f"/api/v1/communities/{community_id}/reports", {
-            "description": payload + " 楼道灯坏了", "location_text": payload[:60], "category": report_category})
-        aid = _send(author, f"/api/v1/communities/{community_id}/aid", {
-            "title": payload, "body": payload, "kind": _enum(spec, aid_schema, "kind"),
-            "category": _enum(spec, aid_schema, "category")})
-        screens += [(payload, "/projects"), (payload, f"/projects/{project['id']}"), (payload, "/reports"),
-                    (payload, f"/reports/{report['id']}"), (payload, f"/help/aid/{aid['id']}")]
+        report = _send(
+            author,
+            f"/api/v1/communities/{community_id}/reports",
+            {"description": payload + " 楼道灯坏了", "location_text": payload[:60], "category": report_category},
+        )
+        aid = _send(
+            author,
+            f"/api/v1/communities/{community_id}/aid",
+            {
+                "title": payload,
+                "body": payload,
+                "kind": _enum(spec, aid_schema, "kind"),
+                "category": _enum(spec, aid_schema, "category"),
+            },
+        )
+        screens += [
+            (payload, "/projects"),
+            (payload, f"/projects/{project['id']}"),
+            (payload, "/reports"),
+            (payload, f"/reports/{report['id']}"),
+            (payload, f"/help/aid/{aid['id']}"),
+        ]
 
     reader = new_page(new_context())
     dialogs = []
@@ -79,9 +99,12 @@ def test_script_payloads_are_shown_as_text_and_never_run(live_server, new_contex
         reader.wait_for_load_state("networkidle")
         assert reader.evaluate("window.__xss") is None, f"{payload!r} ran on {path}"
         if path != "/reports":  # the board may list newer reports first; the detail is checked below
-            assert payload in reader.inner_text("main") or payload[:40] in reader.inner_text("main"), \
+            assert payload in reader.inner_text("main") or payload[:40] in reader.inner_text("main"), (
                 f"{payload!r} not shown literally on {path}"
+            )
     assert not dialogs, dialogs
     assert not reader.console_errors, reader.console_errors
-    print(f"\nXSS: {len(PAYLOADS)} payloads x {len(screens) // len(PAYLOADS)} screens = {len(screens)} views, "
-          "none executed")
+    print(
+        f"\nXSS: {len(PAYLOADS)} payloads x {len(screens) // len(PAYLOADS)} screens = {len(screens)} views, "
+        "none executed"
+    )

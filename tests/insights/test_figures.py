@@ -37,10 +37,16 @@ def test_community_report_figures(board):
     3 in time (0.6) and 1 reopened (0.2); ratings 5, 3, 4 (mean 4, two of three >= 4), one confirmed by default."""
     _town, result = board
     assert result["figures"]["reports"] == {
-        "open": 3, "overdue": 2, "new": 7, "resolved": 5,
+        "open": 3,
+        "overdue": 2,
+        "new": 7,
+        "resolved": 5,
         "accept_hours": {"count": 5, "median": 2.0, "p90": 3.6},
         "resolve_hours": {"count": 5, "median": 20.0, "p90": 58.8},
-        "resolved_within_deadline": 3, "within_deadline_share": 0.6, "reopened": 1, "reopen_rate": 0.2,
+        "resolved_within_deadline": 3,
+        "within_deadline_share": 0.6,
+        "reopened": 1,
+        "reopen_rate": 0.2,
         "satisfaction": {"mean_stars": 4.0, "ratings": 3, "share_4_plus": 0.6667, "confirmed_by_default": 1},
     }
 
@@ -50,10 +56,16 @@ def test_grid_a_report_figures_with_even_count_percentiles(board):
     Resolve 10, 20, 30 h: median 20 h, p90 at pos 1.8 = 20 + 0.8 * 10 = 28 h."""
     town, result = board
     assert grid_row(result, town.grid_a)["reports"] == {
-        "open": 2, "overdue": 1, "new": 5, "resolved": 3,
+        "open": 2,
+        "overdue": 1,
+        "new": 5,
+        "resolved": 3,
         "accept_hours": {"count": 4, "median": 2.5, "p90": 3.7},
         "resolve_hours": {"count": 3, "median": 20.0, "p90": 28.0},
-        "resolved_within_deadline": 2, "within_deadline_share": 0.6667, "reopened": 1, "reopen_rate": 0.3333,
+        "resolved_within_deadline": 2,
+        "within_deadline_share": 0.6667,
+        "reopened": 1,
+        "reopen_rate": 0.3333,
         "satisfaction": {"mean_stars": 4.0, "ratings": 2, "share_4_plus": 0.5, "confirmed_by_default": 0},
     }
 
@@ -79,7 +91,11 @@ def test_satisfaction_by_category(board):
     by_key = {row["category"]: row for row in result["categories"]}
     assert by_key["rubbish"]["label"] == "垃圾环境"
     assert by_key["rubbish"]["reports"]["satisfaction"] == {
-        "mean_stars": 4.0, "ratings": 2, "share_4_plus": 0.5, "confirmed_by_default": 0}
+        "mean_stars": 4.0,
+        "ratings": 2,
+        "share_4_plus": 0.5,
+        "confirmed_by_default": 0,
+    }
     assert by_key["street_lights"]["reports"]["satisfaction"]["confirmed_by_default"] == 1
     assert by_key["noise"]["reports"]["open"] == 1
     assert by_key["parking"]["reports"]["new"] == 0
@@ -90,13 +106,25 @@ def test_participation(board):
     household: 1 / 5 = 0.2 of households voted. b1's ballot was cast the week before."""
     town, result = board
     assert result["figures"]["participation"] == {
-        "verified_residents": 6, "verified_households": 5, "voting_households": 1, "household_vote_share": 0.2,
-        "ballots": 2, "projects_submitted": 1, "projects_approved": 1, "projects_completed": 1,
-        "project_ratings": 2, "project_mean_stars": 4.5,
+        "verified_residents": 6,
+        "verified_households": 5,
+        "voting_households": 1,
+        "household_vote_share": 0.2,
+        "ballots": 2,
+        "projects_submitted": 1,
+        "projects_approved": 1,
+        "projects_completed": 1,
+        "project_ratings": 2,
+        "project_mean_stars": 4.5,
     }
     grid_a = grid_row(result, town.grid_a)["participation"]
-    assert (grid_a["verified_residents"], grid_a["verified_households"], grid_a["voting_households"],
-            grid_a["household_vote_share"], grid_a["ballots"]) == (4, 3, 1, 0.3333, 2)
+    assert (
+        grid_a["verified_residents"],
+        grid_a["verified_households"],
+        grid_a["voting_households"],
+        grid_a["household_vote_share"],
+        grid_a["ballots"],
+    ) == (4, 3, 1, 0.3333, 2)
     grid_b = grid_row(result, town.grid_b)["participation"]
     assert (grid_b["household_vote_share"], grid_b["ballots"], grid_b["projects_completed"]) == (0.0, 0, 1)
 
@@ -104,26 +132,47 @@ def test_participation(board):
 def test_aid(board):
     """Matched after 2 h and after 1 h: median 1.5 h; 90 minutes in the time bank."""
     town, result = board
-    assert result["figures"]["aid"] == {"posts": 3, "matched": 2, "matched_share": 0.6667,
-                                        "match_hours_median": 1.5, "hours_exchanged": 1.5}
-    assert grid_row(result, town.grid_a)["aid"] == {"posts": 2, "matched": 1, "matched_share": 0.5,
-                                                     "match_hours_median": 2.0, "hours_exchanged": 0.0}
+    assert result["figures"]["aid"] == {
+        "posts": 3,
+        "matched": 2,
+        "matched_share": 0.6667,
+        "match_hours_median": 1.5,
+        "hours_exchanged": 1.5,
+    }
+    assert grid_row(result, town.grid_a)["aid"] == {
+        "posts": 2,
+        "matched": 1,
+        "matched_share": 0.5,
+        "match_hours_median": 2.0,
+        "hours_exchanged": 0.0,
+    }
 
 
 def test_volunteering(board):
     """Two activities; 4 sign-ups not cancelled; of the 2 confirmed on the finished shift, 1 came: 0.5."""
     town, result = board
-    assert result["figures"]["volunteering"] == {"activities": 2, "signups": 4, "attended": 1,
-                                                 "attendance_rate": 0.5, "hours": 2.0}
+    assert result["figures"]["volunteering"] == {
+        "activities": 2,
+        "signups": 4,
+        "attended": 1,
+        "attendance_rate": 0.5,
+        "hours": 2.0,
+    }
     assert grid_row(result, town.grid_a)["volunteering"]["activities"] == 1
-    assert grid_row(result, town.grid_b)["volunteering"] == {"activities": 0, "signups": 0, "attended": 0,
-                                                              "attendance_rate": None, "hours": 0.0}
+    assert grid_row(result, town.grid_b)["volunteering"] == {
+        "activities": 0,
+        "signups": 0,
+        "attended": 0,
+        "attendance_rate": None,
+        "hours": 0.0,
+    }
 
 
 def test_moderation(board):
     _town, result = board
     assert result["figures"]["moderation"] == {
-        "flags": 3, "actions": {"hide": 2, "restore": 0, "warn": 1, "suspend": 0, "lift_suspension": 0},
+        "flags": 3,
+        "actions": {"hide": 2, "restore": 0, "warn": 1, "suspend": 0, "lift_suspension": 0},
         "appeals": {"filed": 1, "pending": 1, "upheld": 0, "reversed": 1},
     }
 

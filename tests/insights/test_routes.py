@@ -15,24 +15,145 @@ COMMITTEE_PATHS = ["/insights", "/insights/trends", "/insights/map", "/insights/
 ZH, EN = 0, 1
 EXPORT_HEADERS = {  # (zh-CN header cells, en header cells)
     "reports": (
-        ["编号", "提交时间", "类别", "网格", "状态", "位置", "描述", "反映人", "处理人", "受理时间", "办结时间", "办结期限", "按期办结", "关闭时间", "重办次数", "附议人数", "评价星级", "默认好评", "驳回原因"],
-        ["id", "submitted at", "category", "grid", "status", "location", "description", "reporter", "handler",
-         "accepted at", "resolved at", "resolve deadline", "resolved within deadline", "closed at", "reopened",
-         "me too", "stars", "confirmed by default", "reject reason"]),
+        [
+            "编号",
+            "提交时间",
+            "类别",
+            "网格",
+            "状态",
+            "位置",
+            "描述",
+            "反映人",
+            "处理人",
+            "受理时间",
+            "办结时间",
+            "办结期限",
+            "按期办结",
+            "关闭时间",
+            "重办次数",
+            "附议人数",
+            "评价星级",
+            "默认好评",
+            "驳回原因",
+        ],
+        [
+            "id",
+            "submitted at",
+            "category",
+            "grid",
+            "status",
+            "location",
+            "description",
+            "reporter",
+            "handler",
+            "accepted at",
+            "resolved at",
+            "resolve deadline",
+            "resolved within deadline",
+            "closed at",
+            "reopened",
+            "me too",
+            "stars",
+            "confirmed by default",
+            "reject reason",
+        ],
+    ),
     "projects": (
-        ["编号", "标题", "类别", "网格", "状态", "发起人", "预算（元）", "支持人数", "创建时间", "提交时间", "决定时间", "完成时间", "完成度", "评价数", "平均星级", "投票编号"],
-        ["id", "title", "category", "grid", "status", "author", "budget (yuan)", "supporters", "created at",
-         "submitted at", "decided at", "completed at", "percent done", "ratings", "mean stars", "poll id"]),
+        [
+            "编号",
+            "标题",
+            "类别",
+            "网格",
+            "状态",
+            "发起人",
+            "预算（元）",
+            "支持人数",
+            "创建时间",
+            "提交时间",
+            "决定时间",
+            "完成时间",
+            "完成度",
+            "评价数",
+            "平均星级",
+            "投票编号",
+        ],
+        [
+            "id",
+            "title",
+            "category",
+            "grid",
+            "status",
+            "author",
+            "budget (yuan)",
+            "supporters",
+            "created at",
+            "submitted at",
+            "decided at",
+            "completed at",
+            "percent done",
+            "ratings",
+            "mean stars",
+            "poll id",
+        ],
+    ),
     "polls": (
-        ["编号", "标题", "方式", "投票资格", "网格", "项目编号", "开始时间", "截止时间", "状态", "无记名", "投票人数", "有资格人数", "投票率", "达到法定人数", "通过", "结果", "已取消"],
-        ["id", "title", "method", "eligibility", "grid", "project id", "opens at", "closes at", "state", "secret",
-         "voters", "eligible", "turnout", "quorum met", "passed", "results", "cancelled"]),
-    "aid": (["编号", "发布时间", "类型", "类别", "标题", "网格", "状态", "发布人", "帮助人", "完成时间", "时长（小时）"],
-            ["id", "posted at", "kind", "category", "title", "grid", "status", "author", "helper", "completed at", "hours"]),
+        [
+            "编号",
+            "标题",
+            "方式",
+            "投票资格",
+            "网格",
+            "项目编号",
+            "开始时间",
+            "截止时间",
+            "状态",
+            "无记名",
+            "投票人数",
+            "有资格人数",
+            "投票率",
+            "达到法定人数",
+            "通过",
+            "结果",
+            "已取消",
+        ],
+        [
+            "id",
+            "title",
+            "method",
+            "eligibility",
+            "grid",
+            "project id",
+            "opens at",
+            "closes at",
+            "state",
+            "secret",
+            "voters",
+            "eligible",
+            "turnout",
+            "quorum met",
+            "passed",
+            "results",
+            "cancelled",
+        ],
+    ),
+    "aid": (
+        ["编号", "发布时间", "类型", "类别", "标题", "网格", "状态", "发布人", "帮助人", "完成时间", "时长（小时）"],
+        ["id", "posted at", "kind", "category", "title", "grid", "status", "author", "helper", "completed at", "hours"],
+    ),
     "volunteer-hours": (
         ["组织", "活动编号", "活动", "开始时间", "结束时间", "志愿者", "签到时间", "时长（小时）", "时长说明"],
-        ["organisation", "activity id", "activity", "starts at", "ends at", "volunteer", "checked in at", "hours",
-         "hours note"]),
+        [
+            "organisation",
+            "activity id",
+            "activity",
+            "starts at",
+            "ends at",
+            "volunteer",
+            "checked in at",
+            "hours",
+            "hours note",
+        ],
+    ),
 }
 
 
@@ -42,13 +163,20 @@ def outsider(make_community, make_member):
 
 
 @pytest.mark.parametrize("path", COMMITTEE_PATHS)
-@pytest.mark.parametrize("who, status", [("committee", 200), ("resident", 403), ("visitor", 401),
-                                         ("outsider", 403), ("admin", 200), ("grid_worker", 403)])
+@pytest.mark.parametrize(
+    "who, status",
+    [("committee", 200), ("resident", 403), ("visitor", 401), ("outsider", 403), ("admin", 200), ("grid_worker", 403)],
+)
 def test_who_may_see_the_dashboard(client_for, make_user, make_member, town, outsider, path, who, status):
     """Can anyone but the committee (or a platform admin) see the dashboard, map, warnings or exports?"""
-    users = {"committee": town.committee, "resident": town.a1, "visitor": None, "outsider": outsider,
-             "admin": make_user(platform_admin=True),
-             "grid_worker": make_member(town.community, "grid_worker", grid=1)}
+    users = {
+        "committee": town.committee,
+        "resident": town.a1,
+        "visitor": None,
+        "outsider": outsider,
+        "admin": make_user(platform_admin=True),
+        "grid_worker": make_member(town.community, "grid_worker", grid=1),
+    }
     response = client_for(users[who]).get(f"/api/v1/communities/{town.cid}{path}")
     assert response.status_code == status, response.get_data(as_text=True)
     if status == 401:
@@ -56,8 +184,9 @@ def test_who_may_see_the_dashboard(client_for, make_user, make_member, town, out
 
 
 def test_dashboard_over_http_gives_the_known_figures(client_for, known_week):
-    response = client_for(known_week.committee).get(f"/api/v1/communities/{known_week.cid}/insights",
-                                                    query_string=WEEK_ARGS)
+    response = client_for(known_week.committee).get(
+        f"/api/v1/communities/{known_week.cid}/insights", query_string=WEEK_ARGS
+    )
     assert response.status_code == 200
     body = response.get_json()
     assert body["period"]["start"] == "2026-11-16"
@@ -67,8 +196,10 @@ def test_dashboard_over_http_gives_the_known_figures(client_for, known_week):
 
 
 def test_custom_period_must_be_ordered(client_for, town):
-    response = client_for(town.committee).get(f"/api/v1/communities/{town.cid}/insights",
-                                              query_string={"period": "custom", "start": "2026-11-22", "end": "2026-11-01"})
+    response = client_for(town.committee).get(
+        f"/api/v1/communities/{town.cid}/insights",
+        query_string={"period": "custom", "start": "2026-11-22", "end": "2026-11-01"},
+    )
     assert response.status_code == 422
     assert "end" in response.get_json()["errors"]
 
@@ -77,8 +208,10 @@ def test_custom_period_must_be_ordered(client_for, town):
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_exports_start_with_bom_and_header(client_for, known_week, name, locale):
     response = client_for(known_week.committee).get(
-        f"/api/v1/communities/{known_week.cid}/exports/{name}.csv", query_string=WEEK_ARGS,
-        headers={"Accept-Language": locale})
+        f"/api/v1/communities/{known_week.cid}/exports/{name}.csv",
+        query_string=WEEK_ARGS,
+        headers={"Accept-Language": locale},
+    )
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
@@ -94,7 +227,8 @@ def _rows(response):
 
 def test_reports_export_names_the_reporter_but_never_contact_data(client_for, known_week):
     response = client_for(known_week.committee).get(
-        f"/api/v1/communities/{known_week.cid}/exports/reports.csv", query_string=WEEK_ARGS)
+        f"/api/v1/communities/{known_week.cid}/exports/reports.csv", query_string=WEEK_ARGS
+    )
     rows = _rows(response)
     assert len(rows) == 1 + 7  # header + the reports made that week
     text = response.get_data(as_text=True)
@@ -122,11 +256,12 @@ def test_a_cell_that_looks_like_a_formula_is_defused(app, client_for, town):
         from tests.insights.conftest import add_report
 
         report = add_report(town.cid, town.grid_a, town.a1.id, "rubbish", h(1))
-        db.session.get(Report, report.id).description = "=HYPERLINK(\"http://evil\")"
+        db.session.get(Report, report.id).description = '=HYPERLINK("http://evil")'
         db.session.commit()
-    rows = _rows(client_for(town.committee).get(f"/api/v1/communities/{town.cid}/exports/reports.csv",
-                                                query_string=WEEK_ARGS))
-    assert rows[1][6] == "'=HYPERLINK(\"http://evil\")"
+    rows = _rows(
+        client_for(town.committee).get(f"/api/v1/communities/{town.cid}/exports/reports.csv", query_string=WEEK_ARGS)
+    )
+    assert rows[1][6] == '\'=HYPERLINK("http://evil")'
 
 
 def test_unknown_export_is_404(client_for, town):
@@ -136,8 +271,23 @@ def test_unknown_export_is_404(client_for, town):
 
 # --- open data -----------------------------------------------------------------------------------
 
-PERSONAL_KEYS = {"display_name", "phone", "email", "household", "building", "unit", "room", "reporter",
-                 "reporter_id", "author", "lat", "lng", "description", "responsible", "user_id"}
+PERSONAL_KEYS = {
+    "display_name",
+    "phone",
+    "email",
+    "household",
+    "building",
+    "unit",
+    "room",
+    "reporter",
+    "reporter_id",
+    "author",
+    "lat",
+    "lng",
+    "description",
+    "responsible",
+    "user_id",
+}
 
 
 def _keys(value):
@@ -175,9 +325,18 @@ def test_open_data_suppresses_small_counts(app, known_week):
     assert len(months) == 12 and months[-1] == "2026-11" and months[0] == "2025-12"
     index = months.index("2026-11")
     november = body["totals"][index]["figures"]
-    assert november == {"reports_new": 9, "reports_resolved": 6, "within_deadline_share": 0.6667,
-                        "resolve_hours_median": 25.0, "ratings": None, "mean_stars": None, "aid_posts": None,
-                        "volunteer_signups": None, "volunteer_hours": None, "ballots": None}
+    assert november == {
+        "reports_new": 9,
+        "reports_resolved": 6,
+        "within_deadline_share": 0.6667,
+        "resolve_hours_median": 25.0,
+        "ratings": None,
+        "mean_stars": None,
+        "aid_posts": None,
+        "volunteer_signups": None,
+        "volunteer_hours": None,
+        "ballots": None,
+    }
     grids = {row["grid"]["number"]: row["months"][index]["figures"] for row in body["grids"]}
     assert grids[1]["reports_new"] is None and grids[2]["reports_new"] is None
     assert all(value is None for value in grids[2].values())
@@ -189,6 +348,7 @@ def test_open_data_of_missing_community_is_404(client_for):
 
 
 # --- district / street -----------------------------------------------------------------------------
+
 
 @pytest.fixture
 def district(app, known_week, make_community):
@@ -210,8 +370,9 @@ def district(app, known_week, make_community):
 
 @pytest.mark.parametrize("level", ["district", "street"])
 def test_region_roll_up_compares_communities(client_for, make_user, known_week, district, level):
-    response = client_for(make_user(platform_admin=True)).get(f"/api/v1/regions/{district[level]}/insights",
-                                                              query_string=WEEK_ARGS)
+    response = client_for(make_user(platform_admin=True)).get(
+        f"/api/v1/regions/{district[level]}/insights", query_string=WEEK_ARGS
+    )
     assert response.status_code == 200
     body = response.get_json()
     rows = {row["community"]["id"]: row["figures"] for row in body["communities"]}

@@ -21,8 +21,16 @@ def _weekly(cid, grid_id, reporter_id, counts_oldest_first, category="rubbish"):
 
 def _resolved(cid, reporter_id, category, at, count, reopened):
     for n in range(count):
-        add_report(cid, None, reporter_id, category, at - timedelta(days=2), status="resolved",
-                   resolved=at + timedelta(minutes=n), reopen_count=1 if n < reopened else 0)
+        add_report(
+            cid,
+            None,
+            reporter_id,
+            category,
+            at - timedelta(days=2),
+            status="resolved",
+            resolved=at + timedelta(minutes=n),
+            reopen_count=1 if n < reopened else 0,
+        )
 
 
 @pytest.fixture
@@ -51,7 +59,12 @@ def test_surge_and_rising_reopen_rate_are_flagged(app, trouble):
     rising = [w for w in items if w["kind"] == "reopen_rising"]
     assert len(surge) == 1
     assert surge[0]["grid"]["id"] == trouble.grid_a
-    assert (surge[0]["count"], surge[0]["baseline_mean"], surge[0]["baseline_sd"], surge[0]["threshold"]) == (5, 1.5, 0.5, 2.5)
+    assert (surge[0]["count"], surge[0]["baseline_mean"], surge[0]["baseline_sd"], surge[0]["threshold"]) == (
+        5,
+        1.5,
+        0.5,
+        2.5,
+    )
     assert [w["category"] for w in rising] == ["rubbish"]
     assert (rising[0]["recent_rate"], rising[0]["baseline_rate"]) == (0.5, 0.1)
     assert rising[0]["label"] == "垃圾环境"
@@ -80,8 +93,11 @@ def test_committee_is_notified_once(app, trouble):
         commit()
         assert services.send_warnings(now=NOW) == 0
         commit()
-        sent = db.session.execute(select(Notification.user_id, Notification.kind, Notification.context)
-                                  .where(Notification.kind == "insights_warning")).all()
+        sent = db.session.execute(
+            select(Notification.user_id, Notification.kind, Notification.context).where(
+                Notification.kind == "insights_warning"
+            )
+        ).all()
         assert {row.user_id for row in sent} == {trouble.committee.id}
         assert len(sent) == 2
         assert {row.context["warning_kind"] for row in sent} == {"grid_surge", "reopen_rising"}

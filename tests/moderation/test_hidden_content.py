@@ -30,15 +30,17 @@ class Kind:
 def _project(place, author):
     from backend.projects import services as projects
 
-    return projects.create_project(author, place.cid, title=place.text("修长椅"), category="facilities",
-                                   summary="3号楼前", submit=True).id
+    return projects.create_project(
+        author, place.cid, title=place.text("修长椅"), category="facilities", summary="3号楼前", submit=True
+    ).id
 
 
 def _report(place, author):
     from backend.reports import services as reports
 
-    return reports.create_report(author, place.cid, category="rubbish", description=place.text("垃圾堆满了"),
-                                 location_text="北门").id
+    return reports.create_report(
+        author, place.cid, category="rubbish", description=place.text("垃圾堆满了"), location_text="北门"
+    ).id
 
 
 def _aid(place, author):
@@ -66,8 +68,15 @@ def _activity(place, author):
 
     starts = utcnow() + timedelta(days=3)
     return volunteering.create_activity(
-        author, _organisation(place, author), title=place.text("陪老人聊天"), description="", location="活动室",
-        skills=[], grid_ids=[], shifts=[{"starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": 4}]).id
+        author,
+        _organisation(place, author),
+        title=place.text("陪老人聊天"),
+        description="",
+        location="活动室",
+        skills=[],
+        grid_ids=[],
+        shifts=[{"starts_at": starts, "ends_at": starts + timedelta(hours=2), "capacity": 4}],
+    ).id
 
 
 def _comment(place, author):
@@ -77,18 +86,47 @@ def _comment(place, author):
 
 
 KINDS = [
-    Kind("project", "author", _project, lambda p: f"/api/v1/communities/{p.cid}/projects", lambda i: f"/api/v1/projects/{i}"),
-    Kind("report", "author", _report, lambda p: f"/api/v1/communities/{p.cid}/reports", lambda i: f"/api/v1/reports/{i}"),
+    Kind(
+        "project",
+        "author",
+        _project,
+        lambda p: f"/api/v1/communities/{p.cid}/projects",
+        lambda i: f"/api/v1/projects/{i}",
+    ),
+    Kind(
+        "report", "author", _report, lambda p: f"/api/v1/communities/{p.cid}/reports", lambda i: f"/api/v1/reports/{i}"
+    ),
     Kind("aid", "author", _aid, lambda p: f"/api/v1/communities/{p.cid}/aid", lambda i: f"/api/v1/aid/{i}"),
-    Kind("notice", "committee", _notice, lambda p: f"/api/v1/communities/{p.cid}/notices",
-         lambda i: f"/api/v1/notices/{i}"),
-    Kind("organisation", "author", _organisation, lambda p: f"/api/v1/communities/{p.cid}/organisations",
-         lambda i: f"/api/v1/organisations/{i}"),
-    Kind("activity", "author", _activity, lambda p: f"/api/v1/communities/{p.cid}/activities",
-         lambda i: f"/api/v1/activities/{i}"),
+    Kind(
+        "notice",
+        "committee",
+        _notice,
+        lambda p: f"/api/v1/communities/{p.cid}/notices",
+        lambda i: f"/api/v1/notices/{i}",
+    ),
+    Kind(
+        "organisation",
+        "author",
+        _organisation,
+        lambda p: f"/api/v1/communities/{p.cid}/organisations",
+        lambda i: f"/api/v1/organisations/{i}",
+    ),
+    Kind(
+        "activity",
+        "author",
+        _activity,
+        lambda p: f"/api/v1/communities/{p.cid}/activities",
+        lambda i: f"/api/v1/activities/{i}",
+    ),
     # The committee reviews hidden comments in its queue, not in the thread.
-    Kind("comment", "author", _comment, lambda p: f"/api/v1/projects/{p.project_id}/comments", None,
-         committee_sees_in_list=False),
+    Kind(
+        "comment",
+        "author",
+        _comment,
+        lambda p: f"/api/v1/projects/{p.project_id}/comments",
+        None,
+        committee_sees_in_list=False,
+    ),
 ]
 
 
@@ -141,8 +179,10 @@ def flag(client, kind: Kind, item_id: int, reason="offensive"):
 
 
 def act(client, kind: Kind, item_id: int, action: str, reason="核实后处理"):
-    return client.post("/api/v1/moderation/actions", json={"target_type": kind.target_type, "target_id": item_id,
-                                                           "action": action, "reason": reason})
+    return client.post(
+        "/api/v1/moderation/actions",
+        json={"target_type": kind.target_type, "target_id": item_id, "action": action, "reason": reason},
+    )
 
 
 def assert_visible_to_everyone(client_for, place, kind, item_id):

@@ -30,8 +30,10 @@ def place(app, make_community, make_member):
 
 
 def flag_member(client, app, user, reason="offensive", text=""):
-    return client.post("/api/v1/flags", json={"target_type": "member", "target_id": membership_id(app, user),
-                                              "reason": reason, "text": text})
+    return client.post(
+        "/api/v1/flags",
+        json={"target_type": "member", "target_id": membership_id(app, user), "reason": reason, "text": text},
+    )
 
 
 def test_flag_once_per_person_and_never_your_own(app, client_for, place):
@@ -65,14 +67,23 @@ def test_queue_orders_by_flags_and_shows_reasons_to_committee_only(app, client_f
     assert [i["flag_count"] for i in items] == [2, 1]
     assert items[0]["reasons"] == {"spam": 2}
     assert items[1]["flag_texts"] == ["骂人"]
-    assert client_for(place["flaggers"][0]).get(
-        f"/api/v1/communities/{place['community'].id}/moderation/queue").status_code == 403
+    assert (
+        client_for(place["flaggers"][0])
+        .get(f"/api/v1/communities/{place['community'].id}/moderation/queue")
+        .status_code
+        == 403
+    )
 
 
 def test_resident_cannot_moderate_and_committee_cannot_moderate_another_community(
-        app, client_for, place, make_community, make_member):
-    body = {"target_type": "member", "target_id": membership_id(app, place["author"]), "action": "warn",
-            "reason": "请文明发言"}
+    app, client_for, place, make_community, make_member
+):
+    body = {
+        "target_type": "member",
+        "target_id": membership_id(app, place["author"]),
+        "action": "warn",
+        "reason": "请文明发言",
+    }
     assert client_for(place["flaggers"][0]).post("/api/v1/moderation/actions", json=body).status_code == 403
     elsewhere = make_member(make_community(), "committee")
     assert client_for(elsewhere).post("/api/v1/moderation/actions", json=body).status_code == 403
@@ -82,7 +93,9 @@ def test_resident_cannot_moderate_and_committee_cannot_moderate_another_communit
 def test_action_needs_a_reason_and_profiles_cannot_be_hidden(app, client_for, place):
     committee = client_for(place["committee"])
     target = {"target_type": "member", "target_id": membership_id(app, place["author"])}
-    assert committee.post("/api/v1/moderation/actions", json={**target, "action": "warn", "reason": ""}).status_code == 422
+    assert (
+        committee.post("/api/v1/moderation/actions", json={**target, "action": "warn", "reason": ""}).status_code == 422
+    )
     hide = committee.post("/api/v1/moderation/actions", json={**target, "action": "hide", "reason": "x"})
     assert hide.status_code == 409 and hide.json["code"] == "moderation.action_not_applicable"
     no_days = committee.post("/api/v1/moderation/actions", json={**target, "action": "suspend", "reason": "x"})
@@ -92,9 +105,16 @@ def test_action_needs_a_reason_and_profiles_cannot_be_hidden(app, client_for, pl
 def test_suspension_blocks_writes_and_is_explained_to_the_member(app, client_for, place):
     committee = client_for(place["committee"])
     community_id = place["community"].id
-    response = committee.post("/api/v1/moderation/actions", json={
-        "target_type": "member", "target_id": membership_id(app, place["author"]), "action": "suspend",
-        "reason": "多次发布广告", "days": 7})
+    response = committee.post(
+        "/api/v1/moderation/actions",
+        json={
+            "target_type": "member",
+            "target_id": membership_id(app, place["author"]),
+            "action": "suspend",
+            "reason": "多次发布广告",
+            "days": 7,
+        },
+    )
     assert response.status_code == 201
     author = client_for(place["author"])
     refused = author.post(f"/api/v1/communities/{community_id}/invites")
@@ -102,9 +122,15 @@ def test_suspension_blocks_writes_and_is_explained_to_the_member(app, client_for
     mine = author.get(f"/api/v1/communities/{community_id}/moderation/mine").json
     assert mine[0]["action"] == "suspend" and mine[0]["reason"] == "多次发布广告" and mine[0]["suspended_until"]
     assert author.get(f"/api/v1/communities/{community_id}").status_code == 200  # reading still works
-    lifted = committee.post("/api/v1/moderation/actions", json={
-        "target_type": "member", "target_id": membership_id(app, place["author"]), "action": "lift_suspension",
-        "reason": "申诉后解除"})
+    lifted = committee.post(
+        "/api/v1/moderation/actions",
+        json={
+            "target_type": "member",
+            "target_id": membership_id(app, place["author"]),
+            "action": "lift_suspension",
+            "reason": "申诉后解除",
+        },
+    )
     assert lifted.status_code == 201
     assert author.post(f"/api/v1/communities/{community_id}/invites").status_code == 201
 
@@ -112,9 +138,16 @@ def test_suspension_blocks_writes_and_is_explained_to_the_member(app, client_for
 def test_appeal_once_decided_by_another_member_and_reversal_lifts_suspension(app, client_for, place):
     community_id = place["community"].id
     acting, other = client_for(place["committee"]), client_for(place["second_committee"])
-    action = acting.post("/api/v1/moderation/actions", json={
-        "target_type": "member", "target_id": membership_id(app, place["author"]), "action": "suspend",
-        "reason": "刷屏", "days": 3}).json
+    action = acting.post(
+        "/api/v1/moderation/actions",
+        json={
+            "target_type": "member",
+            "target_id": membership_id(app, place["author"]),
+            "action": "suspend",
+            "reason": "刷屏",
+            "days": 3,
+        },
+    ).json
     author = client_for(place["author"])
     stranger = client_for(place["flaggers"][0]).post("/api/v1/appeals", json={"action_id": action["id"], "text": "?"})
     assert stranger.status_code == 403
@@ -124,8 +157,9 @@ def test_appeal_once_decided_by_another_member_and_reversal_lifts_suspension(app
     assert twice.status_code == 409 and twice.json["code"] == "moderation.already_appealed"
     own = acting.post(f"/api/v1/appeals/{appeal.json['id']}/decision", json={"decision": "uphold", "reason": "x"})
     assert own.status_code == 409 and own.json["code"] == "moderation.own_action"
-    decided = other.post(f"/api/v1/appeals/{appeal.json['id']}/decision",
-                         json={"decision": "reverse", "reason": "证据不足"})
+    decided = other.post(
+        f"/api/v1/appeals/{appeal.json['id']}/decision", json={"decision": "reverse", "reason": "证据不足"}
+    )
     assert decided.status_code == 200 and decided.json["status"] == "reversed"
     assert author.post(f"/api/v1/communities/{community_id}/invites").status_code == 201
     again = other.post(f"/api/v1/appeals/{appeal.json['id']}/decision", json={"decision": "uphold", "reason": "x"})
@@ -136,9 +170,15 @@ def test_appeal_once_decided_by_another_member_and_reversal_lifts_suspension(app
 
 def test_audit_log_records_actions_and_is_append_only(app, client_for, place):
     committee = client_for(place["committee"])
-    committee.post("/api/v1/moderation/actions", json={
-        "target_type": "member", "target_id": membership_id(app, place["author"]), "action": "warn",
-        "reason": "请注意用语"})
+    committee.post(
+        "/api/v1/moderation/actions",
+        json={
+            "target_type": "member",
+            "target_id": membership_id(app, place["author"]),
+            "action": "warn",
+            "reason": "请注意用语",
+        },
+    )
     log = committee.get(f"/api/v1/communities/{place['community'].id}/audit-log?action=moderation").json["items"]
     assert log[0]["action"] == "moderation.warn" and log[0]["reason"] == "请注意用语"
     assert log[0]["actor"]["id"] == place["committee"].id
@@ -163,8 +203,15 @@ def test_audit_log_rejects_raw_sql_changes_on_postgresql(app, client_for, place)
     with app.app_context():
         if db.engine.dialect.name != "postgresql":
             pytest.skip("the database trigger exists on PostgreSQL")
-    client_for(place["committee"]).post("/api/v1/moderation/actions", json={
-        "target_type": "member", "target_id": membership_id(app, place["author"]), "action": "warn", "reason": "x"})
+    client_for(place["committee"]).post(
+        "/api/v1/moderation/actions",
+        json={
+            "target_type": "member",
+            "target_id": membership_id(app, place["author"]),
+            "action": "warn",
+            "reason": "x",
+        },
+    )
     with app.app_context(), db.engine.connect() as connection, pytest.raises(DBAPIError):
         connection.execute(text("UPDATE audit_entries SET reason = 'gone'"))
 

@@ -75,99 +75,186 @@ CASES = {
     ("POST", "/api/v1/regions"): lambda w: ({}, {"kind": "district", "name": "新区"}, "refused"),
     ("POST", "/api/v1/communities/<int:cid>/grids"): lambda w: ({"cid": w.cid}, {"number": 9, "name": "九"}, "refused"),
     ("POST", "/api/v1/communities/<int:cid>/join"): lambda w: (
-        {"cid": w.cid}, {"building": "1", "unit": "1", "room": "101"}, "refused"),
-    ("PATCH", "/api/v1/grids/<int:gid>"): lambda w: ({"gid": w.grid_id}, {"responsible_user_id": w.neighbour_id},
-                                                     "suspended"),
+        {"cid": w.cid},
+        {"building": "1", "unit": "1", "room": "101"},
+        "refused",
+    ),
+    ("PATCH", "/api/v1/grids/<int:gid>"): lambda w: (
+        {"gid": w.grid_id},
+        {"responsible_user_id": w.neighbour_id},
+        "suspended",
+    ),
     ("POST", "/api/v1/communities/<int:cid>/invites"): lambda w: ({"cid": w.cid}, None, "suspended"),
     ("POST", "/api/v1/communities/<int:cid>/members/<int:uid>/verify"): lambda w: (
-        {"cid": w.cid, "uid": w.pending_id}, None, "suspended"),
+        {"cid": w.cid, "uid": w.pending_id},
+        None,
+        "suspended",
+    ),
     ("PUT", "/api/v1/communities/<int:cid>/members/<int:uid>/role"): lambda w: (
-        {"cid": w.cid, "uid": w.neighbour_id}, {"role": "grid_worker"}, "suspended"),
+        {"cid": w.cid, "uid": w.neighbour_id},
+        {"role": "grid_worker"},
+        "suspended",
+    ),
     # projects
     ("POST", "/api/v1/communities/<int:cid>/projects"): lambda w: (
-        {"cid": w.cid}, {"title": "修长椅", "category": "facilities"}, "suspended"),
+        {"cid": w.cid},
+        {"title": "修长椅", "category": "facilities"},
+        "suspended",
+    ),
     ("PATCH", "/api/v1/projects/<int:pid>"): lambda w: ({"pid": w.draft_id}, {"title": "改个标题"}, "suspended"),
     ("POST", "/api/v1/projects/<int:pid>/submit"): lambda w: ({"pid": w.draft_id}, None, "suspended"),
     ("POST", "/api/v1/projects/<int:pid>/supports"): lambda w: ({"pid": w.project_id}, None, "suspended"),
-    ("POST", "/api/v1/projects/<int:pid>/review"): lambda w: ({"pid": w.project_id}, {"decision": "accept"},
-                                                              "suspended"),
+    ("POST", "/api/v1/projects/<int:pid>/review"): lambda w: (
+        {"pid": w.project_id},
+        {"decision": "accept"},
+        "suspended",
+    ),
     ("POST", "/api/v1/projects/<int:pid>/start"): lambda w: ({"pid": w.project_id}, {}, "suspended"),
     ("POST", "/api/v1/projects/<int:pid>/updates"): lambda w: (
-        {"pid": w.project_id}, {"body": "进展", "percent_done": 10}, "suspended"),
+        {"pid": w.project_id},
+        {"body": "进展", "percent_done": 10},
+        "suspended",
+    ),
     ("POST", "/api/v1/projects/<int:pid>/complete"): lambda w: ({"pid": w.project_id}, {}, "suspended"),
     ("POST", "/api/v1/projects/<int:pid>/rating"): lambda w: ({"pid": w.project_id}, {"stars": 5}, "suspended"),
     ("POST", "/api/v1/projects/<int:pid>/activities"): lambda w: (
-        {"pid": w.project_id}, {**ACTIVITY, "shifts": _shifts()}, "suspended"),
+        {"pid": w.project_id},
+        {**ACTIVITY, "shifts": _shifts()},
+        "suspended",
+    ),
     # comments (one rule for every target type)
-    ("POST", "/api/v1/<target_path:target>/<int:target_id>/comments"):
-        lambda w: ({"target": "projects", "target_id": w.project_id}, {"body": "同意"}, "suspended"),
-    ("PATCH", "/api/v1/comments/<int:comment_id>"): lambda w: ({"comment_id": w.comment_id}, {"body": "改"},
-                                                               "suspended"),
+    ("POST", "/api/v1/<target_path:target>/<int:target_id>/comments"): lambda w: (
+        {"target": "projects", "target_id": w.project_id},
+        {"body": "同意"},
+        "suspended",
+    ),
+    ("PATCH", "/api/v1/comments/<int:comment_id>"): lambda w: (
+        {"comment_id": w.comment_id},
+        {"body": "改"},
+        "suspended",
+    ),
     # voting
     ("POST", "/api/v1/communities/<int:cid>/polls"): lambda w: (
-        {"cid": w.cid}, {"title": "要不要装充电桩", "method": "yes_no", "opens_at": _soon(0), "closes_at": _soon(72)},
-        "suspended"),
-    ("POST", "/api/v1/polls/<int:poll_id>/ballots"): lambda w: ({"poll_id": w.poll_id}, {"choice": "yes"},
-                                                                "suspended"),
-    ("POST", "/api/v1/polls/<int:poll_id>/close"): lambda w: ({"poll_id": w.poll_id}, {"reason": "提前结束"},
-                                                              "suspended"),
+        {"cid": w.cid},
+        {"title": "要不要装充电桩", "method": "yes_no", "opens_at": _soon(0), "closes_at": _soon(72)},
+        "suspended",
+    ),
+    ("POST", "/api/v1/polls/<int:poll_id>/ballots"): lambda w: ({"poll_id": w.poll_id}, {"choice": "yes"}, "suspended"),
+    ("POST", "/api/v1/polls/<int:poll_id>/close"): lambda w: (
+        {"poll_id": w.poll_id},
+        {"reason": "提前结束"},
+        "suspended",
+    ),
     # reports
     ("POST", "/api/v1/communities/<int:cid>/reports"): lambda w: (
-        {"cid": w.cid}, {"category": "rubbish", "description": "垃圾堆了三天", "location_text": "南门"}, "suspended"),
-    ("POST", "/api/v1/reports/<int:rid>/transition"): lambda w: ({"rid": w.report_id}, {"action": "accept"},
-                                                                 "suspended"),
+        {"cid": w.cid},
+        {"category": "rubbish", "description": "垃圾堆了三天", "location_text": "南门"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/reports/<int:rid>/transition"): lambda w: (
+        {"rid": w.report_id},
+        {"action": "accept"},
+        "suspended",
+    ),
     ("POST", "/api/v1/reports/<int:rid>/confirm"): lambda w: ({"rid": w.report_id}, {"stars": 5}, "suspended"),
     ("POST", "/api/v1/reports/<int:rid>/me-too"): lambda w: ({"rid": w.report_id}, None, "suspended"),
-    ("POST", "/api/v1/reports/<int:rid>/still-broken"): lambda w: ({"rid": w.report_id}, {"comment": "还是坏的"},
-                                                                   "suspended"),
+    ("POST", "/api/v1/reports/<int:rid>/still-broken"): lambda w: (
+        {"rid": w.report_id},
+        {"comment": "还是坏的"},
+        "suspended",
+    ),
     ("POST", "/api/v1/reports/<int:rid>/to-project"): lambda w: ({"rid": w.report_id}, {}, "suspended"),
     # notices
     ("POST", "/api/v1/communities/<int:cid>/notices"): lambda w: (
-        {"cid": w.cid}, {"title": "停水通知", "body": "周六上午停水"}, "suspended"),
+        {"cid": w.cid},
+        {"title": "停水通知", "body": "周六上午停水"},
+        "suspended",
+    ),
     # aid
     ("POST", "/api/v1/communities/<int:cid>/aid"): lambda w: (
-        {"cid": w.cid}, {"kind": "offer", "category": "errands", "title": "帮忙买菜"}, "suspended"),
-    ("POST", "/api/v1/aid/<int:aid_id>/responses"): lambda w: ({"aid_id": w.aid_id}, {"message": "我来"},
-                                                               "suspended"),
+        {"cid": w.cid},
+        {"kind": "offer", "category": "errands", "title": "帮忙买菜"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/aid/<int:aid_id>/responses"): lambda w: ({"aid_id": w.aid_id}, {"message": "我来"}, "suspended"),
     ("POST", "/api/v1/aid/<int:aid_id>/responses/<int:rid>/accept"): lambda w: (
-        {"aid_id": w.aid_id, "rid": w.response_id}, None, "suspended"),
+        {"aid_id": w.aid_id, "rid": w.response_id},
+        None,
+        "suspended",
+    ),
     ("POST", "/api/v1/aid/<int:aid_id>/complete"): lambda w: ({"aid_id": w.aid_id}, {}, "suspended"),
     ("POST", "/api/v1/aid/<int:aid_id>/thanks"): lambda w: ({"aid_id": w.aid_id}, {"text": "谢谢"}, "suspended"),
     ("POST", "/api/v1/aid/<int:aid_id>/close"): lambda w: ({"aid_id": w.aid_id}, None, "suspended"),
     ("POST", "/api/v1/aid/<int:aid_id>/reopen"): lambda w: ({"aid_id": w.aid_id}, {}, "suspended"),
     # volunteering
-    ("POST", "/api/v1/communities/<int:cid>/organisations"): lambda w: ({"cid": w.cid}, {"name": "新志愿队"},
-                                                                        "suspended"),
-    ("POST", "/api/v1/organisations/<int:oid>/verify"): lambda w: ({"oid": w.pending_organisation_id}, None,
-                                                                   "suspended"),
+    ("POST", "/api/v1/communities/<int:cid>/organisations"): lambda w: (
+        {"cid": w.cid},
+        {"name": "新志愿队"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/organisations/<int:oid>/verify"): lambda w: (
+        {"oid": w.pending_organisation_id},
+        None,
+        "suspended",
+    ),
     ("POST", "/api/v1/organisations/<int:oid>/admins"): lambda w: (
-        {"oid": w.organisation_id}, {"user_id": w.neighbour_id}, "suspended"),
+        {"oid": w.organisation_id},
+        {"user_id": w.neighbour_id},
+        "suspended",
+    ),
     ("POST", "/api/v1/organisations/<int:oid>/activities"): lambda w: (
-        {"oid": w.organisation_id}, {**ACTIVITY, "shifts": _shifts()}, "suspended"),
+        {"oid": w.organisation_id},
+        {**ACTIVITY, "shifts": _shifts()},
+        "suspended",
+    ),
     ("POST", "/api/v1/organisations/<int:oid>/recruitment"): lambda w: (
-        {"oid": w.organisation_id}, {"activity_id": w.activity_id, "skills": ["急救"]}, "suspended"),
+        {"oid": w.organisation_id},
+        {"activity_id": w.activity_id, "skills": ["急救"]},
+        "suspended",
+    ),
     ("POST", "/api/v1/shifts/<int:sid>/signups"): lambda w: ({"sid": w.shift_id}, None, "suspended"),
     ("POST", "/api/v1/shifts/<int:sid>/checkin"): lambda w: ({"sid": w.shift_id}, {"code": "ABCDEF"}, "suspended"),
     ("PATCH", "/api/v1/signups/<int:signup_id>/hours"): lambda w: (
-        {"signup_id": w.signup_id}, {"hours": 2, "reason": "补记"}, "suspended"),
+        {"signup_id": w.signup_id},
+        {"hours": 2, "reason": "补记"},
+        "suspended",
+    ),
     # moderation
     ("POST", "/api/v1/flags"): lambda w: (
-        {}, {"target_type": "comment", "target_id": w.neighbour_comment_id, "reason": "spam"}, "suspended"),
+        {},
+        {"target_type": "comment", "target_id": w.neighbour_comment_id, "reason": "spam"},
+        "suspended",
+    ),
     ("POST", "/api/v1/moderation/actions"): lambda w: (
-        {}, {"target_type": "comment", "target_id": w.neighbour_comment_id, "action": "hide", "reason": "广告"},
-        "suspended"),
+        {},
+        {"target_type": "comment", "target_id": w.neighbour_comment_id, "action": "hide", "reason": "广告"},
+        "suspended",
+    ),
     ("POST", "/api/v1/appeals/<int:appeal_id>/decision"): lambda w: (
-        {"appeal_id": w.appeal_id}, {"decision": "reverse", "reason": "证据不足"}, "suspended"),
-    ("PUT", "/api/v1/communities/<int:cid>/moderation/settings"): lambda w: ({"cid": w.cid}, {"flag_threshold": 5},
-                                                                             "suspended"),
+        {"appeal_id": w.appeal_id},
+        {"decision": "reverse", "reason": "证据不足"},
+        "suspended",
+    ),
+    ("PUT", "/api/v1/communities/<int:cid>/moderation/settings"): lambda w: (
+        {"cid": w.cid},
+        {"flag_threshold": 5},
+        "suspended",
+    ),
 }
 
 _PARAM = re.compile(r"<(?:[^<>]*:)?(\w+)>")
 
 
 def write_routes(app) -> list[tuple[str, str]]:
-    return sorted({(method, rule.rule) for rule in app.url_map.iter_rules() if rule.rule.startswith("/api/v1/")
-                   for method in rule.methods if method in WRITE_METHODS})
+    return sorted(
+        {
+            (method, rule.rule)
+            for rule in app.url_map.iter_rules()
+            if rule.rule.startswith("/api/v1/")
+            for method in rule.methods
+            if method in WRITE_METHODS
+        }
+    )
 
 
 def _url(rule: str, values: dict) -> str:
@@ -196,8 +283,9 @@ def world(app, make_community, make_member, make_user):
     cid = community.id
     with app.app_context():
         me, colleague, them = (db.session.get(User, u.id) for u in (suspended, other_committee, neighbour))
-        project = projects.create_project(me, cid, title="修好长椅", category="facilities", summary="长椅坏了",
-                                          submit=True)
+        project = projects.create_project(
+            me, cid, title="修好长椅", category="facilities", summary="长椅坏了", submit=True
+        )
         draft = projects.create_project(me, cid, title="屋顶花园", category="environment")
         comment = comments.post_comment(me, "project", project.id, body="我来出工")
         neighbour_comment = comments.post_comment(them, "project", project.id, body="加一")
@@ -205,30 +293,59 @@ def world(app, make_community, make_member, make_user):
         post = aid.create_post(me, cid, kind="request", category="errands", title="帮忙取快递")
         response = aid.respond(them, post.id, message="我下午有空")
         notices.create_notice(me, cid, title="通知", body="周末大扫除")
-        poll = voting.create_poll(me, cid, title="装不装充电桩", method="yes_no", opens_at=utcnow(),
-                                  closes_at=utcnow() + timedelta(days=3))
+        poll = voting.create_poll(
+            me, cid, title="装不装充电桩", method="yes_no", opens_at=utcnow(), closes_at=utcnow() + timedelta(days=3)
+        )
         organisation = volunteering.create_organisation(me, cid, name="阳光志愿队", description="服务老人")
         volunteering.verify_organisation(colleague, organisation.id)
         pending_organisation = volunteering.create_organisation(them, cid, name="象棋社")
         activity = volunteering.create_activity(
-            me, organisation.id, title="陪老人聊天", description="", location="活动室", skills=["急救"], grid_ids=[],
-            shifts=[{"starts_at": utcnow() + timedelta(days=2), "ends_at": utcnow() + timedelta(days=2, hours=2),
-                     "capacity": 5}])
+            me,
+            organisation.id,
+            title="陪老人聊天",
+            description="",
+            location="活动室",
+            skills=["急救"],
+            grid_ids=[],
+            shifts=[
+                {
+                    "starts_at": utcnow() + timedelta(days=2),
+                    "ends_at": utcnow() + timedelta(days=2, hours=2),
+                    "capacity": 5,
+                }
+            ],
+        )
         signup = volunteering.sign_up(them, activity.shifts[0].id)
-        warned = moderation.act(me, target_type="comment", target_id=neighbour_comment.id, action="warn",
-                                reason="请文明发言")
+        warned = moderation.act(
+            me, target_type="comment", target_id=neighbour_comment.id, action="warn", reason="请文明发言"
+        )
         appeal = moderation.appeal(them, warned.id, "我没有不文明")
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
-        moderation.act(colleague, target_type="member", target_id=membership_id, action="suspend",
-                       reason="多次刷屏", days=7)
+        moderation.act(
+            colleague, target_type="member", target_id=membership_id, action="suspend", reason="多次刷屏", days=7
+        )
         db.session.commit()
         return SimpleNamespace(
-            user=suspended, cid=cid, grid_id=community.grid_ids[0], neighbour_id=neighbour.id,
-            pending_id=pending.id, project_id=project.id, draft_id=draft.id, comment_id=comment.id,
-            neighbour_comment_id=neighbour_comment.id, report_id=report.id, aid_id=post.id,
-            response_id=response.id, poll_id=poll.id, organisation_id=organisation.id,
-            pending_organisation_id=pending_organisation.id, activity_id=activity.id,
-            shift_id=activity.shifts[0].id, signup_id=signup.id, appeal_id=appeal.id)
+            user=suspended,
+            cid=cid,
+            grid_id=community.grid_ids[0],
+            neighbour_id=neighbour.id,
+            pending_id=pending.id,
+            project_id=project.id,
+            draft_id=draft.id,
+            comment_id=comment.id,
+            neighbour_comment_id=neighbour_comment.id,
+            report_id=report.id,
+            aid_id=post.id,
+            response_id=response.id,
+            poll_id=poll.id,
+            organisation_id=organisation.id,
+            pending_organisation_id=pending_organisation.id,
+            activity_id=activity.id,
+            shift_id=activity.shifts[0].id,
+            signup_id=signup.id,
+            appeal_id=appeal.id,
+        )
 
 
 def test_every_write_route_is_either_exempt_or_covered(app):
@@ -238,7 +355,8 @@ def test_every_write_route_is_either_exempt_or_covered(app):
     assert not unknown, (
         "write routes neither exempt from suspension nor mapped to test ids in "
         "tests/moderation/test_suspension_blocks_writes.py (add each to CASES, or to EXEMPT with the reason "
-        "a suspended member may still use it):\n" + "\n".join(f"  {m} {r}" for m, r in unknown))
+        "a suspended member may still use it):\n" + "\n".join(f"  {m} {r}" for m, r in unknown)
+    )
     stale = sorted((set(EXEMPT) | set(CASES)) - routes)
     assert not stale, "entries for routes that no longer exist:\n" + "\n".join(f"  {m} {r}" for m, r in stale)
 

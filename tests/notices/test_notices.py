@@ -43,8 +43,9 @@ def titles(client, town):
 
 @pytest.mark.parametrize("who, status", [("east", 403), ("pending", 403), (None, 401)])
 def test_only_the_committee_publishes(client_for, town, who, status):
-    response = client_for(town[who] if who else None).post(f"/api/v1/communities/{town['cid']}/notices",
-                                                         json={"title": "x", "body": "y"})
+    response = client_for(town[who] if who else None).post(
+        f"/api/v1/communities/{town['cid']}/notices", json={"title": "x", "body": "y"}
+    )
     assert response.status_code == status
 
 
@@ -69,8 +70,9 @@ def test_a_grid_notice_reaches_only_that_grid(app, client_for, town):
 
 def test_a_grid_of_another_community_is_refused(client_for, town, make_community):
     other = make_community()
-    response = client_for(town["committee"]).post(f"/api/v1/communities/{town['cid']}/notices", json={
-        "title": "x", "body": "y", "grid_ids": [other.grid_ids[0]]})
+    response = client_for(town["committee"]).post(
+        f"/api/v1/communities/{town['cid']}/notices", json={"title": "x", "body": "y", "grid_ids": [other.grid_ids[0]]}
+    )
     assert response.status_code == 422 and "grid_ids" in response.json["errors"]
 
 
@@ -80,8 +82,9 @@ def test_pinned_first_then_newest(client_for, town):
     publish(client_for, town, title="新通知")
     assert titles(client_for(town["east"]), town) == ["置顶：防台风", "新通知", "旧通知"]
     page = client_for(town["east"]).get(f"/api/v1/communities/{town['cid']}/notices?limit=2").json
-    rest = client_for(town["east"]).get(f"/api/v1/communities/{town['cid']}/notices",
-                                        query_string={"limit": 2, "cursor": page["next_cursor"]})
+    rest = client_for(town["east"]).get(
+        f"/api/v1/communities/{town['cid']}/notices", query_string={"limit": 2, "cursor": page["next_cursor"]}
+    )
     assert [n["title"] for n in rest.json["items"]] == ["旧通知"]
 
 
@@ -119,11 +122,19 @@ def test_notices_are_for_members(client_for, town, make_user):
     assert client_for().get(f"/api/v1/communities/{town['cid']}/notices").status_code == 401
 
 
-@pytest.mark.parametrize("body, field", [({"title": ""}, "title"), ({"title": "长" * 121}, "title"),
-                                         ({"body": "x" * 5001}, "body"), ({"color": "red"}, "color")])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"title": ""}, "title"),
+        ({"title": "长" * 121}, "title"),
+        ({"body": "x" * 5001}, "body"),
+        ({"color": "red"}, "color"),
+    ],
+)
 def test_bad_notices_are_refused(client_for, town, body, field):
-    response = client_for(town["committee"]).post(f"/api/v1/communities/{town['cid']}/notices",
-                                                  json={"title": "t", "body": "b", **body})
+    response = client_for(town["committee"]).post(
+        f"/api/v1/communities/{town['cid']}/notices", json={"title": "t", "body": "b", **body}
+    )
     assert response.status_code == 422 and field in response.json["errors"]
 
 

@@ -21,7 +21,7 @@ RFC = {
     "salt": "DGv6ra1nlYgDCS1FRnbzlw",
     "auth": "BTBZMqHH6r4Tts7J_aSIgg",
     "body": "DGv6ra1nlYgDCS1FRnbzlwAAEABBBP4z9KsN6nGRTbVYI_c7VJSPQTBtkgcy27mlmlMoZIIgDll6e3vCYLocInm"
-            "YWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN",
+    "YWAmS6TlzAC8wEqKK6PBru3jl7A_yl95bQpu6cVPTpK4Mqgkf1CXztLVBSt2Ks3oZwbuwXPXLWyouBWLVWGNWQexSgSxsj_Qulcy4a-fN",
 }
 
 
@@ -31,9 +31,14 @@ def _key(scalar_b64: str) -> ec.EllipticCurvePrivateKey:
 
 def test_our_encryption_reproduces_rfc_8291_appendix_a():
     """pywebpush encrypts with http_ece.encrypt(...aes128gcm): given the RFC's keys and salt, same bytes."""
-    body = http_ece.encrypt(RFC["plaintext"], salt=b64url_decode(RFC["salt"]), private_key=_key(RFC["as_private"]),
-                            dh=b64url_decode(RFC["ua_public"]), auth_secret=b64url_decode(RFC["auth"]),
-                            version="aes128gcm")
+    body = http_ece.encrypt(
+        RFC["plaintext"],
+        salt=b64url_decode(RFC["salt"]),
+        private_key=_key(RFC["as_private"]),
+        dh=b64url_decode(RFC["ua_public"]),
+        auth_secret=b64url_decode(RFC["auth"]),
+        version="aes128gcm",
+    )
     assert body == b64url_decode(RFC["body"])
 
 
@@ -65,11 +70,32 @@ def test_a_vapid_token_for_another_origin_is_rejected():
 
 
 SAMPLE_CONTEXT = {
-    "report_id": 1, "report_title": "路灯", "status": "resolved", "project_id": 2, "project_title": "花园",
-    "state": "approved", "poll_id": 3, "poll_title": "电梯", "aid_id": 4, "aid_title": "取快递", "responder_name": "周师傅",
-    "shift_id": 5, "activity_id": 6, "activity_title": "义诊", "starts_at": "2026-11-23T01:00:00+00:00",
-    "notice_id": 7, "notice_title": "停水", "excerpt": "周六停水", "action": "hide", "reason": "广告", "decision": "upheld",
-    "community_id": 8, "community_name": "阳光社区", "organisation_name": "青年志愿队", "appeal_id": 9, "action_id": 10,
+    "report_id": 1,
+    "report_title": "路灯",
+    "status": "resolved",
+    "project_id": 2,
+    "project_title": "花园",
+    "state": "approved",
+    "poll_id": 3,
+    "poll_title": "电梯",
+    "aid_id": 4,
+    "aid_title": "取快递",
+    "responder_name": "周师傅",
+    "shift_id": 5,
+    "activity_id": 6,
+    "activity_title": "义诊",
+    "starts_at": "2026-11-23T01:00:00+00:00",
+    "notice_id": 7,
+    "notice_title": "停水",
+    "excerpt": "周六停水",
+    "action": "hide",
+    "reason": "广告",
+    "decision": "upheld",
+    "community_id": 8,
+    "community_name": "阳光社区",
+    "organisation_name": "青年志愿队",
+    "appeal_id": 9,
+    "action_id": 10,
 }
 
 

@@ -28,8 +28,11 @@ def set_quiet_hours_around_now(app, user, timezone="Asia/Shanghai"):
     local = datetime.now(UTC).astimezone(ZoneInfo(timezone))
     start, end = (local - timedelta(hours=1)).strftime("%H:%M"), (local + timedelta(hours=1)).strftime("%H:%M")
     with app.app_context():
-        db.session.execute(update(User).where(User.id == user.id).values(
-            quiet_hours_start=start, quiet_hours_end=end, timezone=timezone))
+        db.session.execute(
+            update(User)
+            .where(User.id == user.id)
+            .values(quiet_hours_start=start, quiet_hours_end=end, timezone=timezone)
+        )
         db.session.commit()
 
 
@@ -54,8 +57,13 @@ def test_a_report_update_reaches_the_reporters_phone_decrypted(app, make_user, s
 
     assert push_service.wait_for(1)
     [push] = push_service.for_subscriber(phone)
-    assert push.payload == {"title": "随手拍有新进展", "body": "“路灯不亮”：处理中", "url": "/reports/42",
-                            "tag": "rep-42", "badge_count": 1}
+    assert push.payload == {
+        "title": "随手拍有新进展",
+        "body": "“路灯不亮”：处理中",
+        "url": "/reports/42",
+        "tag": "rep-42",
+        "badge_count": 1,
+    }
     assert push.topic == "rep-42" and push.urgency == "normal" and push.ttl == 24 * 3600
     assert push.claims["sub"].startswith("mailto:")
     assert count(app, Notification, user_id=reporter.id) == 1
@@ -97,8 +105,11 @@ def test_urgent_notice_is_pushed_at_once_even_in_quiet_hours(app, make_user, sub
     sleeper = make_user()
     phone = subscribe(sleeper)
     set_quiet_hours_around_now(app, sleeper)
-    send([sleeper], "notice_published", {"notice_id": 9, "notice_title": "今晚停水", "excerpt": "22:00 起停水两小时",
-                                         "urgent": True})
+    send(
+        [sleeper],
+        "notice_published",
+        {"notice_id": 9, "notice_title": "今晚停水", "excerpt": "22:00 起停水两小时", "urgent": True},
+    )
     assert push_service.wait_for(1)
     [push] = push_service.for_subscriber(phone)
     assert push.payload["title"] == "【紧急】今晚停水" and push.urgency == "high"
@@ -111,9 +122,12 @@ def test_preferences_turn_pushes_and_inbox_rows_off(app, make_user, subscribe, s
     phone = subscribe(quiet_one)
     subscribe(inbox_off)
     with app.app_context():
-        db.session.add_all([
-            NotificationPreference(user_id=quiet_one.id, kind="report_status_changed", inbox=True, push=False),
-            NotificationPreference(user_id=inbox_off.id, kind="report_status_changed", inbox=False, push=False)])
+        db.session.add_all(
+            [
+                NotificationPreference(user_id=quiet_one.id, kind="report_status_changed", inbox=True, push=False),
+                NotificationPreference(user_id=inbox_off.id, kind="report_status_changed", inbox=False, push=False),
+            ]
+        )
         db.session.commit()
     send([quiet_one, inbox_off], "report_status_changed", {"report_id": 1, "status": "accepted"})
     assert push_service.requests_seen == 0 and push_service.for_subscriber(phone) == []
@@ -121,8 +135,7 @@ def test_preferences_turn_pushes_and_inbox_rows_off(app, make_user, subscribe, s
     assert count(app, Notification, user_id=inbox_off.id) == 0
 
 
-def test_quiet_hours_hold_a_night_of_updates_and_send_one_push_per_topic(app, make_user, subscribe, send,
-                                                                        push_service):
+def test_quiet_hours_hold_a_night_of_updates_and_send_one_push_per_topic(app, make_user, subscribe, send, push_service):
     """Do three overnight updates on one report become a single morning push (and another report its own)?"""
     reporter = make_user()
     phone = subscribe(reporter)
@@ -164,8 +177,11 @@ def test_busy_push_service_is_retried_with_backoff(app, make_user, subscribe, se
     person = make_user()
     phone = subscribe(person)
     push_service.answer(status, subscriber=phone, times=2)
-    send([person], "shift_reminder", {"shift_id": 4, "activity_id": 2, "activity_title": "社区义诊",
-                                      "starts_at": "2026-11-23T01:00:00+00:00"})
+    send(
+        [person],
+        "shift_reminder",
+        {"shift_id": 4, "activity_id": 2, "activity_title": "社区义诊", "starts_at": "2026-11-23T01:00:00+00:00"},
+    )
     assert push_service.wait_for(1)
     [push] = push_service.for_subscriber(phone)
     assert push.payload["body"] == "社区义诊 · 11月23日 09:00"
@@ -236,8 +252,12 @@ def test_excluded_and_deleted_people_get_nothing(app, make_user, subscribe, send
     with app.app_context():
         delete_account(load_user(gone.id))
         commit()
-    send([actor, gone, other], "project_transition", {"project_id": 1, "project_title": "小花园", "state": "voting"},
-         exclude=[actor.id])
+    send(
+        [actor, gone, other],
+        "project_transition",
+        {"project_id": 1, "project_title": "小花园", "state": "voting"},
+        exclude=[actor.id],
+    )
     assert push_service.wait_for(1)
     assert len(push_service.received) == 1
     assert count(app, Notification, user_id=actor.id) == 0
@@ -254,8 +274,12 @@ def test_digest_bundles_community_news_by_kind_and_is_never_empty(app, make_user
     phone = subscribe(reader)
     subscribe(idle)
     with app.app_context():
-        db.session.add_all([NotificationSetting(user_id=reader.id, digest="daily"),
-                            NotificationSetting(user_id=idle.id, digest="daily")])
+        db.session.add_all(
+            [
+                NotificationSetting(user_id=reader.id, digest="daily"),
+                NotificationSetting(user_id=idle.id, digest="daily"),
+            ]
+        )
         db.session.add(NotificationPreference(user_id=reader.id, kind="notice_published", inbox=True, push=True))
         db.session.commit()
     send([reader], "notice_published", {"notice_id": 1, "notice_title": "垃圾分类", "excerpt": "新规"})
@@ -276,8 +300,9 @@ def test_digest_bundles_community_news_by_kind_and_is_never_empty(app, make_user
     assert len(push_service.received) == 1
 
 
-def test_held_pushes_collapse_to_the_newest_event_even_when_planned_out_of_order(app, make_user, subscribe,
-                                                                                 push_service):
+def test_held_pushes_collapse_to_the_newest_event_even_when_planned_out_of_order(
+    app, make_user, subscribe, push_service
+):
     """Several RQ workers may plan the pushes of two events in reverse order: the night's one push
     still tells the newest news (resolved), not whichever job ran last."""
     from backend.core.db import commit
@@ -292,9 +317,15 @@ def test_held_pushes_collapse_to_the_newest_event_even_when_planned_out_of_order
 
     def message(status, at):
         ctx = {**context, "status": status}
-        return {"kind": "report_status_changed", "context": ctx, "url": "/reports/7", "urgent": False,
-                "topic": catalogue.topic_for("report_status_changed", ctx, None), "community_id": None,
-                "event_at": at.isoformat()}
+        return {
+            "kind": "report_status_changed",
+            "context": ctx,
+            "url": "/reports/7",
+            "urgent": False,
+            "topic": catalogue.topic_for("report_status_changed", ctx, None),
+            "community_id": None,
+            "event_at": at.isoformat(),
+        }
 
     with app.app_context():
         plan_push(message("resolved", later), [sleeper.id])  # the later event's job runs first

@@ -14,14 +14,33 @@ def resolver_for(*addresses):
 
 
 REFUSED_ADDRESSES = [
-    "127.0.0.1", "127.8.9.10", "::1", "0.0.0.0", "10.0.0.5", "172.16.3.4", "192.168.1.1",
+    "127.0.0.1",
+    "127.8.9.10",
+    "::1",
+    "0.0.0.0",
+    "10.0.0.5",
+    "172.16.3.4",
+    "192.168.1.1",
     "169.254.169.254",  # cloud metadata
-    "169.254.10.10", "100.64.0.1", "100.127.255.254",  # link-local, carrier-grade NAT
-    "fc00::1", "fd12:3456::1", "fe80::1", "fe80::1%eth0",  # unique-local, link-local
-    "64:ff9b::a9fe:a9fe", "64:ff9b::a00:1",  # NAT64 of metadata and of 10.0.0.1
-    "::ffff:127.0.0.1", "::ffff:10.0.0.1", "::ffff:169.254.169.254",  # IPv4-mapped
+    "169.254.10.10",
+    "100.64.0.1",
+    "100.127.255.254",  # link-local, carrier-grade NAT
+    "fc00::1",
+    "fd12:3456::1",
+    "fe80::1",
+    "fe80::1%eth0",  # unique-local, link-local
+    "64:ff9b::a9fe:a9fe",
+    "64:ff9b::a00:1",  # NAT64 of metadata and of 10.0.0.1
+    "::ffff:127.0.0.1",
+    "::ffff:10.0.0.1",
+    "::ffff:169.254.169.254",  # IPv4-mapped
     "2002:a00:1::1",  # 6to4 wrapping 10.0.0.1
-    "224.0.0.1", "255.255.255.255", "198.18.0.1", "192.0.2.10", "240.0.0.1", "::",
+    "224.0.0.1",
+    "255.255.255.255",
+    "198.18.0.1",
+    "192.0.2.10",
+    "240.0.0.1",
+    "::",
 ]
 PUBLIC_ADDRESSES = ["142.250.72.10", "17.57.144.10", "2607:f8b0:4005:80a::200a", "2a00:1450:4001:82b::200e"]
 
@@ -51,15 +70,18 @@ def test_one_private_answer_among_public_ones_is_enough_to_refuse():
         check_endpoint("https://push.example.net/x", resolver=resolver_for("142.250.72.10", "10.0.0.1"))
 
 
-@pytest.mark.parametrize("url, reason", [
-    ("http://push.example.net/x", "not_https"),
-    ("http://127.0.0.1:8080/push/x", "not_https"),  # loopback only with PUSH_ALLOW_LOOPBACK=1
-    ("ftp://push.example.net/x", "not_https"),
-    ("https://user:pw@push.example.net/x", "credentials"),
-    ("https:///nohost", "no_host"),
-    ("https://push.example.net:99999/x", "no_host"),
-    ("https://push.example.net/" + "a" * 1000, "too_long"),
-])
+@pytest.mark.parametrize(
+    "url, reason",
+    [
+        ("http://push.example.net/x", "not_https"),
+        ("http://127.0.0.1:8080/push/x", "not_https"),  # loopback only with PUSH_ALLOW_LOOPBACK=1
+        ("ftp://push.example.net/x", "not_https"),
+        ("https://user:pw@push.example.net/x", "credentials"),
+        ("https:///nohost", "no_host"),
+        ("https://push.example.net:99999/x", "no_host"),
+        ("https://push.example.net/" + "a" * 1000, "too_long"),
+    ],
+)
 def test_malformed_or_plain_http_endpoints_are_refused(url, reason):
     with pytest.raises(UnsafeEndpoint) as error:
         check_endpoint(url, resolver=resolver_for("142.250.72.10"))

@@ -29,9 +29,14 @@ def on_rq(app, redis_url, monkeypatch, tmp_path):
     monkeypatch.setitem(app.config, "JOBS_INLINE", False)
     monkeypatch.setitem(app.config, "REDIS_URL", redis_url)
     app.extensions.pop("linli_redis", None)
-    env = {"REDIS_URL": redis_url, "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "LINLI_INSTANCE_DIR": app.config["INSTANCE_DIR"], "SECRET_KEY": "test", "PUSH_ALLOW_LOOPBACK": "1",
-           "JOBS_BACKOFF_SECONDS": "1,1,1"}
+    env = {
+        "REDIS_URL": redis_url,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "LINLI_INSTANCE_DIR": app.config["INSTANCE_DIR"],
+        "SECRET_KEY": "test",
+        "PUSH_ALLOW_LOOPBACK": "1",
+        "JOBS_BACKOFF_SECONDS": "1,1,1",
+    }
     with rq_workers(redis_url, env, count=2, log_dir=tmp_path) as workers:
         yield workers
     app.extensions.pop("linli_redis", None)
@@ -46,8 +51,9 @@ def wait_until(predicate, timeout=30.0):
     return False
 
 
-def test_rq_workers_deliver_decrypted_pushes_remove_dead_devices_and_retry(app, on_rq, make_user, subscribe, send,
-                                                                           push_service):
+def test_rq_workers_deliver_decrypted_pushes_remove_dead_devices_and_retry(
+    app, on_rq, make_user, subscribe, send, push_service
+):
     """Pushes, 410 clean-up and 5xx retries work the same when separate RQ workers do the sending."""
     resident, neighbour = make_user("张阿姨"), make_user("Tom", locale="en")
     phone, dead = subscribe(resident), subscribe(resident)
@@ -62,12 +68,16 @@ def test_rq_workers_deliver_decrypted_pushes_remove_dead_devices_and_retry(app, 
     assert push_service.for_subscriber(laptop)[0].payload["title"] == "You're off the waitlist"  # after a retry
     assert push_service.for_subscriber(laptop)[0].payload["url"] == "/activities/8"
     with app.app_context():
-        assert wait_until(lambda: db.session.scalar(select(PushSubscription.id).where(
-            PushSubscription.endpoint == dead.endpoint)) is None)
+        assert wait_until(
+            lambda: (
+                db.session.scalar(select(PushSubscription.id).where(PushSubscription.endpoint == dead.endpoint)) is None
+            )
+        )
 
 
-def test_rq_holds_over_quiet_hours_and_the_scheduled_release_sends_one_push(app, on_rq, make_user, subscribe, send,
-                                                                           push_service):
+def test_rq_holds_over_quiet_hours_and_the_scheduled_release_sends_one_push(
+    app, on_rq, make_user, subscribe, send, push_service
+):
     sleeper = make_user()
     phone = subscribe(sleeper)
     set_quiet_hours_around_now(app, sleeper)

@@ -86,11 +86,21 @@ def test_one_person_many_devices_and_delete_one(app, client_for, make_user, push
         assert list(db.session.scalars(select(PushSubscription.endpoint))) == [laptop.endpoint]
 
 
-@pytest.mark.parametrize("endpoint", [
-    "http://push.example.net/x", "https://10.0.0.1/x", "https://169.254.169.254/latest/meta-data",
-    "https://[fd00::1]/x", "https://[::ffff:192.168.0.1]/x", "https://100.64.1.1/x", "https://[fe80::1]/x",
-    "https://[64:ff9b::a9fe:a9fe]/x", "http://10.0.0.1:8080/x", "https://user:pw@push.example.net/x",
-])
+@pytest.mark.parametrize(
+    "endpoint",
+    [
+        "http://push.example.net/x",
+        "https://10.0.0.1/x",
+        "https://169.254.169.254/latest/meta-data",
+        "https://[fd00::1]/x",
+        "https://[::ffff:192.168.0.1]/x",
+        "https://100.64.1.1/x",
+        "https://[fe80::1]/x",
+        "https://[64:ff9b::a9fe:a9fe]/x",
+        "http://10.0.0.1:8080/x",
+        "https://user:pw@push.example.net/x",
+    ],
+)
 def test_unsafe_endpoint_is_refused_with_422(client_for, make_user, push_service, endpoint):
     body = push_service.new_subscriber().subscription_json() | {"endpoint": endpoint}
     response = client_for(make_user()).post("/api/v1/push/subscriptions", json=body)
@@ -109,9 +119,14 @@ def test_loopback_endpoint_needs_the_loopback_setting(app, client_for, make_user
     assert response.status_code == 422 and response.json["code"] == "unsafe_push_endpoint"
 
 
-@pytest.mark.parametrize("keys", [{"p256dh": "bm90LWEta2V5", "auth": "BTBZMqHH6r4Tts7J_aSIgg"},
-                                  {"p256dh": "B" + "A" * 86, "auth": "BTBZMqHH6r4Tts7J_aSIgg"},
-                                  {"p256dh": None, "auth": "x"}])
+@pytest.mark.parametrize(
+    "keys",
+    [
+        {"p256dh": "bm90LWEta2V5", "auth": "BTBZMqHH6r4Tts7J_aSIgg"},
+        {"p256dh": "B" + "A" * 86, "auth": "BTBZMqHH6r4Tts7J_aSIgg"},
+        {"p256dh": None, "auth": "x"},
+    ],
+)
 def test_bad_subscription_keys_are_refused(client_for, make_user, push_service, keys):
     body = push_service.new_subscriber().subscription_json() | {"keys": keys}
     assert client_for(make_user()).post("/api/v1/push/subscriptions", json=body).status_code == 422
@@ -124,16 +139,26 @@ def test_preferences_show_defaults_and_save_changes(client_for, make_user):
     assert by_kind["report_status_changed"]["push"] is True  # about me: pushed
     assert by_kind["notice_published"]["push"] is False and by_kind["notice_published"]["inbox"] is True
     assert prefs["digest"] == "off" and prefs["urgent_always_pushed"] is True
-    saved = client.put("/api/v1/me/notification-preferences", json={
-        "kinds": [{"kind": "notice_published", "push": True}, {"kind": "aid_thanked", "inbox": False}],
-        "digest": "weekly"}).json
+    saved = client.put(
+        "/api/v1/me/notification-preferences",
+        json={
+            "kinds": [{"kind": "notice_published", "push": True}, {"kind": "aid_thanked", "inbox": False}],
+            "digest": "weekly",
+        },
+    ).json
     by_kind = {k["kind"]: k for k in saved["kinds"]}
     assert by_kind["notice_published"]["push"] is True and by_kind["aid_thanked"]["inbox"] is False
     assert by_kind["aid_thanked"]["push"] is True and saved["digest"] == "weekly"
 
 
-@pytest.mark.parametrize("body", [{"kinds": [{"kind": "nope", "push": True}]}, {"digest": "hourly"},
-                                  {"kinds": [{"kind": "aid_thanked", "push": True, "extra": 1}]}])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"kinds": [{"kind": "nope", "push": True}]},
+        {"digest": "hourly"},
+        {"kinds": [{"kind": "aid_thanked", "push": True, "extra": 1}]},
+    ],
+)
 def test_bad_preferences_are_refused(client_for, make_user, body):
     assert client_for(make_user()).put("/api/v1/me/notification-preferences", json=body).status_code == 422
 
@@ -149,8 +174,10 @@ def test_follow_and_unfollow(app, client_for, make_community, make_member):
     user = make_member(community)
     client = client_for(user)
     category = client.get(f"/api/v1/communities/{community.id}/project-categories").json["items"][0]["key"]
-    project = client.post(f"/api/v1/communities/{community.id}/projects",
-                          json={"title": "楼道加装扶手", "category": category, "submit": True}).json
+    project = client.post(
+        f"/api/v1/communities/{community.id}/projects",
+        json={"title": "楼道加装扶手", "category": category, "submit": True},
+    ).json
     target = {"target_type": "project", "target_id": project["id"]}
     assert client.post("/api/v1/follows", json=target).json["following"] is True
     assert client.post("/api/v1/follows", json=target).status_code == 200  # idempotent
@@ -165,13 +192,22 @@ def test_follow_and_unfollow(app, client_for, make_community, make_member):
     assert client.post("/api/v1/follows", json={"target_type": "user", "target_id": 1}).status_code == 422
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("get", "/api/v1/notifications", None), ("post", "/api/v1/notifications/read", {"all": True}),
-    ("post", "/api/v1/push/subscriptions", {"endpoint": "https://x.example/1", "keys": {"p256dh": "a", "auth": "b"}}),
-    ("delete", "/api/v1/push/subscriptions", {"endpoint": "https://x.example/1"}),
-    ("get", "/api/v1/me/notification-preferences", None), ("put", "/api/v1/me/notification-preferences", {}),
-    ("post", "/api/v1/follows", {"target_type": "poll", "target_id": 1}),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("get", "/api/v1/notifications", None),
+        ("post", "/api/v1/notifications/read", {"all": True}),
+        (
+            "post",
+            "/api/v1/push/subscriptions",
+            {"endpoint": "https://x.example/1", "keys": {"p256dh": "a", "auth": "b"}},
+        ),
+        ("delete", "/api/v1/push/subscriptions", {"endpoint": "https://x.example/1"}),
+        ("get", "/api/v1/me/notification-preferences", None),
+        ("put", "/api/v1/me/notification-preferences", {}),
+        ("post", "/api/v1/follows", {"target_type": "poll", "target_id": 1}),
+    ],
+)
 def test_signed_out_visitors_get_401(client, method, path, body):
     response = getattr(client, method)(path, json=body) if body is not None else getattr(client, method)(path)
     assert response.status_code == 401

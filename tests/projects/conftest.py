@@ -48,8 +48,12 @@ def make_project(app, world):
         with app.app_context():
             writer = load(author or world.people["author"])
             committee = load(world.people["committee"])
-            values = {"title": "修好3号楼前的长椅", "summary": "长椅坏了两年，老人没地方歇脚。",
-                      "category": "facilities", **fields}
+            values = {
+                "title": "修好3号楼前的长椅",
+                "summary": "长椅坏了两年，老人没地方歇脚。",
+                "category": "facilities",
+                **fields,
+            }
             project_id = services.create_project(writer, world.community.id, **values).id
             walk = PATH[: PATH.index(status) + 1] if status in PATH else None
             if status == "rejected":

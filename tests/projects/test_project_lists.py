@@ -27,16 +27,24 @@ def collect(client, url, limit=2):
 def seven_projects(app, make_project):
     """Projects with distinct and tied supports and deadlines, to exercise every sort's tie-break."""
     titles = ["修好3号楼前的长椅", "屋顶菜园", "老年助餐点", "儿童游乐区围栏", "楼道照明", "垃圾分类亭", "社区读书角"]
-    ids = [make_project("submitted", title=title, category="environment" if i % 2 else "facilities")
-           for i, title in enumerate(titles)]
+    ids = [
+        make_project("submitted", title=title, category="environment" if i % 2 else "facilities")
+        for i, title in enumerate(titles)
+    ]
     supports = [2, 0, 2, 1, 0, 2, 1]
     deadlines = [5, None, 1, 3, None, 1, 8]
     now = utcnow()
     with app.app_context():
         for project_id, count, days in zip(ids, supports, deadlines, strict=False):
-            db.session.execute(update(Project).where(Project.id == project_id).values(
-                supports_count=count, closes_at=now + timedelta(days=days) if days is not None else None,
-                created_at=now - timedelta(hours=project_id % 3)))
+            db.session.execute(
+                update(Project)
+                .where(Project.id == project_id)
+                .values(
+                    supports_count=count,
+                    closes_at=now + timedelta(days=days) if days is not None else None,
+                    created_at=now - timedelta(hours=project_id % 3),
+                )
+            )
         db.session.commit()
     return ids
 
@@ -108,8 +116,10 @@ def test_list_items_show_counts_and_my_support_but_nothing_personal(world, as_ro
     item = as_role("resident").get(f"/api/v1/communities/{world.community.id}/projects").json["items"][0]
     assert item["supports_count"] == 1 and item["supported_by_me"] is True and item["comments_count"] == 1
     assert set(item["author"]) == {"id", "display_name"}
-    assert as_role("visitor").get(f"/api/v1/communities/{world.community.id}/projects").json["items"][0][
-        "supported_by_me"] is False
+    assert (
+        as_role("visitor").get(f"/api/v1/communities/{world.community.id}/projects").json["items"][0]["supported_by_me"]
+        is False
+    )
 
 
 def test_unknown_community_and_project_are_404(as_role):

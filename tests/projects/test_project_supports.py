@@ -28,8 +28,9 @@ def test_supports_are_one_per_person_and_can_be_taken_back(make_project, as_role
     assert twice.status_code == 409 and twice.json["code"] == "project.not_supported"
 
 
-def test_reaching_the_goal_moves_the_project_to_review_by_itself(app, make_project, as_role, world, make_member,
-                                                                client_for):
+def test_reaching_the_goal_moves_the_project_to_review_by_itself(
+    app, make_project, as_role, world, make_member, client_for
+):
     project_id = make_project("submitted")
     supporters = [as_role("resident"), as_role("grid_worker")]
     for client in supporters:
@@ -38,8 +39,9 @@ def test_reaching_the_goal_moves_the_project_to_review_by_itself(app, make_proje
     assert last.json["status"] == "in_review" and last.json["supports_count"] == 3
     assert last.json["closes_at"] is None
     with app.app_context():
-        event = db.session.scalar(select(ProjectEvent).where(ProjectEvent.project_id == project_id,
-                                                             ProjectEvent.action == "reach_threshold"))
+        event = db.session.scalar(
+            select(ProjectEvent).where(ProjectEvent.project_id == project_id, ProjectEvent.action == "reach_threshold")
+        )
         assert event.actor_id is None and (event.from_status, event.to_status) == ("submitted", "in_review")
     late = support(client_for(make_member(world.community)), project_id)
     assert late.status_code == 409 and late.json["code"] == "project.not_open_for_support"
@@ -48,8 +50,9 @@ def test_reaching_the_goal_moves_the_project_to_review_by_itself(app, make_proje
 def test_the_support_window_closes(app, make_project, as_role):
     project_id = make_project("submitted")
     with app.app_context():
-        db.session.execute(update(Project).where(Project.id == project_id)
-                           .values(closes_at=utcnow() - timedelta(minutes=1)))
+        db.session.execute(
+            update(Project).where(Project.id == project_id).values(closes_at=utcnow() - timedelta(minutes=1))
+        )
         db.session.commit()
     response = support(as_role("resident"), project_id)
     assert response.status_code == 409 and response.json["code"] == "project.support_window_closed"
@@ -97,8 +100,7 @@ def _race(clients, project_id):
     return responses
 
 
-def test_two_last_supports_at_once_cause_one_transition(app, make_project, as_role, world, make_member,
-                                                        client_for):
+def test_two_last_supports_at_once_cause_one_transition(app, make_project, as_role, world, make_member, client_for):
     project_id = make_project("submitted")
     assert support(as_role("resident"), project_id).status_code == 201
     assert support(as_role("grid_worker"), project_id).status_code == 201  # one short of the goal of 3
@@ -110,10 +112,20 @@ def test_two_last_supports_at_once_cause_one_transition(app, make_project, as_ro
     with app.app_context():
         project = db.session.get(Project, project_id)
         assert project.status == "in_review" and project.supports_count == 3
-        assert db.session.scalar(select(func.count()).select_from(ProjectSupport)
-                                 .where(ProjectSupport.project_id == project_id)) == 3
-        assert db.session.scalar(select(func.count()).select_from(ProjectEvent).where(
-            ProjectEvent.project_id == project_id, ProjectEvent.action == "reach_threshold")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(ProjectSupport).where(ProjectSupport.project_id == project_id)
+            )
+            == 3
+        )
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(ProjectEvent)
+                .where(ProjectEvent.project_id == project_id, ProjectEvent.action == "reach_threshold")
+            )
+            == 1
+        )
 
 
 def test_many_simultaneous_supports_stop_exactly_at_the_goal(app, make_project, world, make_member, client_for):
@@ -124,8 +136,14 @@ def test_many_simultaneous_supports_stop_exactly_at_the_goal(app, make_project, 
     with app.app_context():
         project = db.session.get(Project, project_id)
         assert (project.status, project.supports_count) == ("in_review", 3)
-        assert db.session.scalar(select(func.count()).select_from(ProjectEvent).where(
-            ProjectEvent.project_id == project_id, ProjectEvent.action == "reach_threshold")) == 1
+        assert (
+            db.session.scalar(
+                select(func.count())
+                .select_from(ProjectEvent)
+                .where(ProjectEvent.project_id == project_id, ProjectEvent.action == "reach_threshold")
+            )
+            == 1
+        )
 
 
 def test_the_same_person_racing_themselves_supports_once(app, make_project, world, make_member, client_for):

@@ -4,15 +4,24 @@ import pytest
 
 from backend.reports import geo
 
-SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]],
-                                             [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]]}
+SQUARE = {
+    "type": "Polygon",
+    "coordinates": [[[0, 0], [10, 0], [10, 10], [0, 10], [0, 0]], [[4, 4], [6, 4], [6, 6], [4, 6], [4, 4]]],
+}
 L_SHAPE = {"type": "Polygon", "coordinates": [[[0, 0], [10, 0], [10, 3], [3, 3], [3, 10], [0, 10], [0, 0]]]}
 
 
-@pytest.mark.parametrize("lng, lat, inside", [
-    (1, 1, True), (9, 9, True), (5, 5, False),  # in the hole
-    (11, 5, False), (-1, 5, False), (5, 10.5, False),
-])
+@pytest.mark.parametrize(
+    "lng, lat, inside",
+    [
+        (1, 1, True),
+        (9, 9, True),
+        (5, 5, False),  # in the hole
+        (11, 5, False),
+        (-1, 5, False),
+        (5, 10.5, False),
+    ],
+)
 def test_point_in_polygon_with_a_hole(lng, lat, inside):
     assert geo.point_in_polygon(lng, lat, SQUARE) is inside
 

@@ -48,17 +48,20 @@ def test_the_submission_is_the_first_event_on_the_public_timeline(client_for, ne
     assert [(e["action"], e["actor_role"], e["actor"]) for e in timeline] == [("submitted", "reporter", None)]
 
 
-@pytest.mark.parametrize("body, field", [
-    ({"category": "unicorns"}, "category"),
-    ({"description": ""}, "description"),
-    ({"description": "长" * 2001}, "description"),
-    ({"lat": None, "lng": None}, "location_text"),
-    ({"lng": None}, "lat"),
-    ({"lat": 91}, "lat"),
-    ({"grid_id": 999_999}, "grid_id"),
-    ({"photo_ids": [999_999]}, "photo_ids"),
-    ({"secret": 1}, "secret"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"category": "unicorns"}, "category"),
+        ({"description": ""}, "description"),
+        ({"description": "长" * 2001}, "description"),
+        ({"lat": None, "lng": None}, "location_text"),
+        ({"lng": None}, "lat"),
+        ({"lat": 91}, "lat"),
+        ({"grid_id": 999_999}, "grid_id"),
+        ({"photo_ids": [999_999]}, "photo_ids"),
+        ({"secret": 1}, "secret"),
+    ],
+)
 def test_bad_reports_are_refused_with_field_errors(client_for, place, body, field):
     payload = {"category": "rubbish", "description": "垃圾堆积", "lat": IN_WEST[0], "lng": IN_WEST[1], **body}
     response = client_for(place.reporter).post(f"/api/v1/communities/{place.cid}/reports", json=payload)
@@ -69,8 +72,10 @@ def test_bad_reports_are_refused_with_field_errors(client_for, place, body, fiel
 @pytest.mark.parametrize("who, status", [("visitor", 401), ("pending", 403), ("stranger", 403)])
 def test_only_verified_residents_may_report(client_for, make_user, place, who, status):
     user = {"visitor": None, "pending": place.pending, "stranger": make_user()}[who]
-    response = client_for(user).post(f"/api/v1/communities/{place.cid}/reports",
-                                     json={"category": "rubbish", "description": "垃圾堆积", "location_text": "北门"})
+    response = client_for(user).post(
+        f"/api/v1/communities/{place.cid}/reports",
+        json={"category": "rubbish", "description": "垃圾堆积", "location_text": "北门"},
+    )
     assert response.status_code == status
 
 
@@ -82,8 +87,10 @@ def test_a_community_can_narrow_its_categories(app, client_for, place):
         db.session.commit()
     keys = [c["key"] for c in client_for().get(f"/api/v1/communities/{place.cid}/report-categories").json["items"]]
     assert keys == ["rubbish", "noise"]
-    response = client_for(place.reporter).post(f"/api/v1/communities/{place.cid}/reports", json={
-        "category": "street_lights", "description": "路灯不亮", "location_text": "北门"})
+    response = client_for(place.reporter).post(
+        f"/api/v1/communities/{place.cid}/reports",
+        json={"category": "street_lights", "description": "路灯不亮", "location_text": "北门"},
+    )
     assert response.status_code == 422
 
 
@@ -95,19 +102,30 @@ def test_photos_come_with_the_report(client_for, place, new_report):
     assert [p["id"] for p in report["photos"]] == [upload["id"]]
     assert client_for().get(upload["url"]).status_code == 200  # public now that it illustrates a report
     # the same photo cannot illustrate a second report
-    response = client_for(place.reporter).post(f"/api/v1/communities/{place.cid}/reports", json={
-        "category": "rubbish", "description": "x", "location_text": "y", "photo_ids": [upload["id"]]})
+    response = client_for(place.reporter).post(
+        f"/api/v1/communities/{place.cid}/reports",
+        json={"category": "rubbish", "description": "x", "location_text": "y", "photo_ids": [upload["id"]]},
+    )
     assert response.status_code == 422 and response.json["code"] == "upload.upload_not_attachable"
 
 
 # --- anonymity --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("viewer, sees_name", [
-    ("visitor", False), ("neighbour", False), ("other", False), ("reporter", True), ("worker", True),
-    ("committee", True),
-])
+
+@pytest.mark.parametrize(
+    "viewer, sees_name",
+    [
+        ("visitor", False),
+        ("neighbour", False),
+        ("other", False),
+        ("reporter", True),
+        ("worker", True),
+        ("committee", True),
+    ],
+)
 def test_the_reporter_is_anonymous_except_to_themself_the_assignee_and_the_committee(
-        client_for, place, new_report, viewer, sees_name):
+    client_for, place, new_report, viewer, sees_name
+):
     report = new_report()
     client = client_for(getattr(place, viewer) if viewer != "visitor" else None)
     headers = {"Accept-Language": "zh-CN"}
@@ -131,19 +149,27 @@ def test_the_anonymous_label_speaks_english_too(client_for, new_report):
 
 # --- duplicates and me too ---------------------------------------------------------------------------
 
+
 def test_nearby_open_reports_of_the_same_category_are_hinted(app, client_for, place, new_report):
     near = new_report()
     new_report(lat=IN_WEST[0] + 0.0008, lng=IN_WEST[1])  # ~90 m north: too far
     new_report(category="rubbish")  # same place, other category
     url = f"/api/v1/communities/{place.cid}/reports/nearby"
-    found = client_for(place.neighbour).get(url, query_string={
-        "category": "street_lights", "lat": IN_WEST[0] + 0.0002, "lng": IN_WEST[1]}).json["items"]  # ~22 m
+    found = (
+        client_for(place.neighbour)
+        .get(url, query_string={"category": "street_lights", "lat": IN_WEST[0] + 0.0002, "lng": IN_WEST[1]})
+        .json["items"]
+    )  # ~22 m
     assert [r["id"] for r in found] == [near["id"]]
     with app.app_context():
         db.session.get(Report, near["id"]).status = "rejected"
         db.session.commit()
-    assert client_for().get(url, query_string={"category": "street_lights", "lat": IN_WEST[0],
-                                               "lng": IN_WEST[1]}).json["items"] == []
+    assert (
+        client_for()
+        .get(url, query_string={"category": "street_lights", "lat": IN_WEST[0], "lng": IN_WEST[1]})
+        .json["items"]
+        == []
+    )
 
 
 def test_me_too_counts_once_per_neighbour_and_they_follow(app, client_for, place, new_report, act):
@@ -179,6 +205,7 @@ def test_two_me_toos_at_once_count_once(app, client_for, place, new_report):
 
 
 # --- the board's filters -------------------------------------------------------------------------------
+
 
 def test_board_filters_and_my_reports(client_for, place, new_report, act):
     lamp = new_report()

@@ -22,15 +22,20 @@ def _due_spans(report):
     from datetime import datetime
 
     created = datetime.fromisoformat(report["created_at"])
-    return (datetime.fromisoformat(report["response_due_at"]) - created,
-            datetime.fromisoformat(report["resolve_due_at"]) - created)
+    return (
+        datetime.fromisoformat(report["response_due_at"]) - created,
+        datetime.fromisoformat(report["resolve_due_at"]) - created,
+    )
 
 
-@pytest.mark.parametrize("category, accept, resolve", [
-    ("safety_hazard", timedelta(hours=2), timedelta(days=1)),
-    ("street_lights", timedelta(hours=24), timedelta(days=3)),
-    ("greenery", timedelta(hours=48), timedelta(days=7)),
-])
+@pytest.mark.parametrize(
+    "category, accept, resolve",
+    [
+        ("safety_hazard", timedelta(hours=2), timedelta(days=1)),
+        ("street_lights", timedelta(hours=24), timedelta(days=3)),
+        ("greenery", timedelta(hours=48), timedelta(days=7)),
+    ],
+)
 def test_due_times_follow_the_category_default(new_report, category, accept, resolve):
     assert _due_spans(new_report(category=category)) == (accept, resolve)
 
@@ -43,8 +48,11 @@ def test_every_default_category_has_a_sane_deadline():
 def test_a_community_overrides_a_deadline_and_bad_values_fall_back(app, place, new_report):
     with app.app_context():
         db.session.get(Community, place.cid).settings = {
-            "report_sla": {"street_lights": {"accept_hours": 4, "resolve_days": 2},
-                           "rubbish": {"accept_hours": -1, "resolve_days": "soon"}}}
+            "report_sla": {
+                "street_lights": {"accept_hours": 4, "resolve_days": 2},
+                "rubbish": {"accept_hours": -1, "resolve_days": "soon"},
+            }
+        }
         db.session.commit()
         community = db.session.get(Community, place.cid)
         assert deadline_for(community, "rubbish").accept_hours == DEFAULT_SLA["rubbish"][0]
@@ -53,10 +61,12 @@ def test_a_community_overrides_a_deadline_and_bad_values_fall_back(app, place, n
 
 def _escalations(app):
     with app.app_context():
-        events = db.session.scalar(select(func.count()).select_from(ReportEvent)
-                                   .where(ReportEvent.action == "escalated"))
-        pushes = db.session.scalar(select(func.count()).select_from(Notification).where(
-            Notification.kind == "report_escalated"))
+        events = db.session.scalar(
+            select(func.count()).select_from(ReportEvent).where(ReportEvent.action == "escalated")
+        )
+        pushes = db.session.scalar(
+            select(func.count()).select_from(Notification).where(Notification.kind == "report_escalated")
+        )
         return events, pushes
 
 

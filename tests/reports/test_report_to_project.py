@@ -22,5 +22,8 @@ def test_committee_turns_a_report_into_a_linked_project_draft(client_for, place,
 @pytest.mark.parametrize("who, status", [("reporter", 403), ("worker", 403), ("other", 403)])
 def test_only_the_committee_turns_reports_into_projects(client_for, place, new_report, who, status):
     report = new_report()
-    assert client_for(getattr(place, who)).post(f"/api/v1/reports/{report['id']}/to-project", json={}).status_code == status
+    assert (
+        client_for(getattr(place, who)).post(f"/api/v1/reports/{report['id']}/to-project", json={}).status_code
+        == status
+    )
     assert client_for().post(f"/api/v1/reports/{report['id']}/to-project", json={}).status_code == 401

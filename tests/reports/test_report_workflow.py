@@ -16,8 +16,14 @@ from tests.uploads.test_uploads import jpeg_bytes, post_file
 
 ROLES = ("committee", "worker", "other_worker", "reporter", "neighbour", "visitor")
 # Who may move a report in grid 1 (its grid worker is `worker`).
-ALLOWED = {"committee": True, "worker": True, "other_worker": False, "reporter": False, "neighbour": False,
-           "visitor": False}
+ALLOWED = {
+    "committee": True,
+    "worker": True,
+    "other_worker": False,
+    "reporter": False,
+    "neighbour": False,
+    "visitor": False,
+}
 # A body that makes each action valid from the state it is tried in.
 SETUP = {"accept": [], "start": ["accept"], "resolve": ["accept", "start"], "reject": []}
 
@@ -52,18 +58,24 @@ def test_each_action_by_each_role(place, make_member, new_report, act, role, act
         assert response.status_code == (401 if role == "visitor" else 403)
 
 
-@pytest.mark.parametrize("role, assignee, status", [
-    ("committee", "other_worker", 200),  # committee assigns anyone on staff
-    ("worker", "worker_2_same_grid", 200),  # a grid worker hands on within their grid
-    ("worker", "other_worker", 403),  # ... but not outside it
-    ("worker", "neighbour", 422),  # residents are not staff
-    ("reporter", "worker", 403),
-])
+@pytest.mark.parametrize(
+    "role, assignee, status",
+    [
+        ("committee", "other_worker", 200),  # committee assigns anyone on staff
+        ("worker", "worker_2_same_grid", 200),  # a grid worker hands on within their grid
+        ("worker", "other_worker", 403),  # ... but not outside it
+        ("worker", "neighbour", 422),  # residents are not staff
+        ("reporter", "worker", 403),
+    ],
+)
 def test_assign_by_role(app, place, make_member, new_report, act, role, assignee, status):
     report = new_report()
-    people = {"other_worker": make_member(place.community, "grid_worker", grid=1),
-              "worker_2_same_grid": make_member(place.community, "grid_worker", grid=0, display_name="第二位网格员"),
-              "neighbour": place.neighbour, "worker": place.worker}
+    people = {
+        "other_worker": make_member(place.community, "grid_worker", grid=1),
+        "worker_2_same_grid": make_member(place.community, "grid_worker", grid=0, display_name="第二位网格员"),
+        "neighbour": place.neighbour,
+        "worker": place.worker,
+    }
     with app.app_context():  # the second grid-1 worker is a member of grid 1 but the grid stays with `worker`
         from backend.communities.models import Grid
 
@@ -98,13 +110,16 @@ def test_the_state_machine_allows_only_its_transitions(app, place, new_report, a
         assert response.status_code == 409 and response.json["code"] == "report.invalid_transition"
 
 
-@pytest.mark.parametrize("body, field", [
-    ({}, "reason"),
-    ({"reason": "duplicate"}, "duplicate_of_id"),
-    ({"reason": "duplicate", "duplicate_of_id": 999_999}, "duplicate_of_id"),
-    ({"reason": "not_our_responsibility"}, "redirect_to"),
-    ({"reason": "because"}, "reason"),
-])
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({}, "reason"),
+        ({"reason": "duplicate"}, "duplicate_of_id"),
+        ({"reason": "duplicate", "duplicate_of_id": 999_999}, "duplicate_of_id"),
+        ({"reason": "not_our_responsibility"}, "redirect_to"),
+        ({"reason": "because"}, "reason"),
+    ],
+)
 def test_a_rejection_needs_its_reason_and_details(place, new_report, act, body, field):
     response = act(place.committee, new_report()["id"], "reject", **body)
     assert response.status_code == 422 and field in response.json["errors"]
@@ -114,8 +129,13 @@ def test_rejections_carry_where_to_go_or_the_original(place, new_report, act):
     original, copy, elsewhere = new_report(), new_report(), new_report(category="parking")
     dup = act(place.worker, copy["id"], "reject", reason="duplicate", duplicate_of_id=original["id"]).json
     assert (dup["status"], dup["reject_reason"], dup["duplicate_of_id"]) == ("rejected", "duplicate", original["id"])
-    away = act(place.committee, elsewhere["id"], "reject", reason="not_our_responsibility",
-               redirect_to="市政道路请拨打 12345 市民热线").json
+    away = act(
+        place.committee,
+        elsewhere["id"],
+        "reject",
+        reason="not_our_responsibility",
+        redirect_to="市政道路请拨打 12345 市民热线",
+    ).json
     assert away["redirect_to"] == "市政道路请拨打 12345 市民热线"
 
 
@@ -160,8 +180,9 @@ def test_the_reporter_confirms_with_stars(client_for, place, new_report, act):
     assert client_for(place.reporter).post(url, json={"stars": 4}).status_code == 409
 
 
-@pytest.mark.parametrize("body", [{}, {"stars": 0}, {"stars": 6}, {"reopen": True}, {"reopen": True, "stars": 3,
-                                                                                    "comment": "x"}])
+@pytest.mark.parametrize(
+    "body", [{}, {"stars": 0}, {"stars": 6}, {"reopen": True}, {"reopen": True, "stars": 3, "comment": "x"}]
+)
 def test_confirm_needs_stars_or_a_reopen_with_a_comment(client_for, place, new_report, act, body):
     report = _resolved(place, new_report, act)
     assert client_for(place.reporter).post(f"/api/v1/reports/{report['id']}/confirm", json=body).status_code == 422
@@ -169,8 +190,11 @@ def test_confirm_needs_stars_or_a_reopen_with_a_comment(client_for, place, new_r
 
 def test_the_reporter_reopens_and_it_goes_back_to_be_handled(client_for, place, new_report, act):
     report = _resolved(place, new_report, act)
-    reopened = client_for(place.reporter).post(f"/api/v1/reports/{report['id']}/confirm",
-                                               json={"reopen": True, "comment": "晚上还是不亮"}).json
+    reopened = (
+        client_for(place.reporter)
+        .post(f"/api/v1/reports/{report['id']}/confirm", json={"reopen": True, "comment": "晚上还是不亮"})
+        .json
+    )
     assert (reopened["status"], reopened["reopen_count"]) == ("reopened", 1)
     assert act(place.worker, report["id"], "start").json["status"] == "in_progress"
 

@@ -24,20 +24,32 @@ def photo_of(client) -> dict:
 
 
 def statuses(client_for, people, url) -> dict[str, int]:
-    viewers = {"visitor": client_for(), **{name: client_for(people[name]) for name in ("author", "neighbour",
-                                                                                         "committee")}}
+    viewers = {
+        "visitor": client_for(),
+        **{name: client_for(people[name]) for name in ("author", "neighbour", "committee")},
+    }
     return {name: client.get(url).status_code for name, client in viewers.items()}
 
 
 def test_a_draft_projects_photos_are_its_authors_until_it_is_submitted(client_for, people):
     author = client_for(people["author"])
     photo = photo_of(author)
-    project = author.post(f"/api/v1/communities/{people['community'].id}/projects", json={
-        "title": "修好3号楼前的长椅", "summary": "长椅坏了两年。", "category": "facilities",
-        "photo_ids": [photo["id"]]})
+    project = author.post(
+        f"/api/v1/communities/{people['community'].id}/projects",
+        json={
+            "title": "修好3号楼前的长椅",
+            "summary": "长椅坏了两年。",
+            "category": "facilities",
+            "photo_ids": [photo["id"]],
+        },
+    )
     assert project.status_code == 201, project.json
-    assert statuses(client_for, people, photo["url"]) == {"visitor": 404, "author": 200, "neighbour": 404,
-                                                          "committee": 404}
+    assert statuses(client_for, people, photo["url"]) == {
+        "visitor": 404,
+        "author": 200,
+        "neighbour": 404,
+        "committee": 404,
+    }
     assert author.get(photo["thumb_url"]).headers["Cache-Control"].startswith("private")
 
     assert author.post(f"/api/v1/projects/{project.json['id']}/submit").status_code == 200
@@ -48,17 +60,29 @@ def test_a_draft_projects_photos_are_its_authors_until_it_is_submitted(client_fo
 def test_a_hidden_reports_photos_are_hidden_with_it(client_for, people):
     author = client_for(people["author"])
     photo = photo_of(author)
-    report = author.post(f"/api/v1/communities/{people['community'].id}/reports", json={
-        "category": "rubbish", "description": "垃圾桶满了", "location_text": "3号楼门口",
-        "photo_ids": [photo["id"]]})
+    report = author.post(
+        f"/api/v1/communities/{people['community'].id}/reports",
+        json={
+            "category": "rubbish",
+            "description": "垃圾桶满了",
+            "location_text": "3号楼门口",
+            "photo_ids": [photo["id"]],
+        },
+    )
     assert report.status_code == 201, report.json
     assert set(statuses(client_for, people, photo["url"]).values()) == {200}
 
-    hidden = client_for(people["committee"]).post("/api/v1/moderation/actions", json={
-        "target_type": "report", "target_id": report.json["id"], "action": "hide", "reason": "含他人门牌号"})
+    hidden = client_for(people["committee"]).post(
+        "/api/v1/moderation/actions",
+        json={"target_type": "report", "target_id": report.json["id"], "action": "hide", "reason": "含他人门牌号"},
+    )
     assert hidden.status_code == 201, hidden.json
-    assert statuses(client_for, people, photo["url"]) == {"visitor": 404, "author": 200, "neighbour": 404,
-                                                          "committee": 200}
+    assert statuses(client_for, people, photo["url"]) == {
+        "visitor": 404,
+        "author": 200,
+        "neighbour": 404,
+        "committee": 200,
+    }
     assert client_for(people["committee"]).get(photo["url"]).headers["Cache-Control"].startswith("private")
 
 
@@ -78,7 +102,8 @@ def test_a_photo_attached_to_a_kind_nobody_registered_is_not_served(app, client_
         for kind in ("no_such_kind", "poll"):  # unknown, and registered without photos
             with pytest.raises(ValueError):
                 uploads.attach(load(people["author"]), [photo["id"]], kind, 1)
-        db.session.execute(update(Upload).where(Upload.id == photo["id"]).values(target_type="no_such_kind",
-                                                                                target_id=1))
+        db.session.execute(
+            update(Upload).where(Upload.id == photo["id"]).values(target_type="no_such_kind", target_id=1)
+        )
         db.session.commit()
     assert set(statuses(client_for, people, photo["url"]).values()) == {404}

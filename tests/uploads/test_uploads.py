@@ -31,9 +31,9 @@ def png_claiming(width: int, height: int) -> bytes:
     """A tiny PNG whose header claims huge dimensions: a decompression bomb's signature."""
     data = bytearray(png_bytes((1, 1), "L"))
     ihdr_start = 8 + 4  # signature, chunk length
-    body = b"IHDR" + struct.pack(">II", width, height) + bytes(data[ihdr_start + 12:ihdr_start + 17])
-    data[ihdr_start:ihdr_start + 17] = body
-    data[ihdr_start + 17:ihdr_start + 21] = struct.pack(">I", zlib.crc32(body))
+    body = b"IHDR" + struct.pack(">II", width, height) + bytes(data[ihdr_start + 12 : ihdr_start + 17])
+    data[ihdr_start : ihdr_start + 17] = body
+    data[ihdr_start + 17 : ihdr_start + 21] = struct.pack(">I", zlib.crc32(body))
     return bytes(data)
 
 
@@ -47,8 +47,9 @@ def gps_exif() -> Image.Exif:
 
 
 def post_file(client, data: bytes, name="photo.jpg", mimetype="image/jpeg"):
-    return client.post("/api/v1/uploads", data={"file": (io.BytesIO(data), name, mimetype)},
-                       content_type="multipart/form-data")
+    return client.post(
+        "/api/v1/uploads", data={"file": (io.BytesIO(data), name, mimetype)}, content_type="multipart/form-data"
+    )
 
 
 @pytest.fixture
@@ -139,8 +140,10 @@ def test_exif_orientation_is_applied_before_stripping(member_client):
 
 def test_served_files_are_long_cached_nosniff_jpeg_once_attached(member_client, community):
     body = post_file(member_client, jpeg_bytes()).json
-    report = member_client.post(f"/api/v1/communities/{community.id}/reports", json={
-        "category": "rubbish", "description": "垃圾桶满了", "location_text": "3号楼", "photo_ids": [body["id"]]})
+    report = member_client.post(
+        f"/api/v1/communities/{community.id}/reports",
+        json={"category": "rubbish", "description": "垃圾桶满了", "location_text": "3号楼", "photo_ids": [body["id"]]},
+    )
     assert report.status_code == 201, report.json
     response = member_client.get(body["url"])
     assert response.status_code == 200

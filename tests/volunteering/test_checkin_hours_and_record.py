@@ -69,8 +69,14 @@ def test_only_confirmed_volunteers_check_in(app, hood, client_for):
     client_for(hood.residents[0]).post(f"/api/v1/shifts/{sid}/signups")
     client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/signups")
     code = _code(admin, sid)
-    assert client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"] == "volunteering.not_confirmed"
-    assert client_for(hood.residents[2]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"] == "volunteering.not_signed_up"
+    assert (
+        client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"]
+        == "volunteering.not_confirmed"
+    )
+    assert (
+        client_for(hood.residents[2]).post(f"/api/v1/shifts/{sid}/checkin", json={"code": code}).get_json()["code"]
+        == "volunteering.not_signed_up"
+    )
 
 
 def test_hours_corrections_need_a_reason_are_audited_and_count_in_totals(app, hood, client_for):
@@ -81,7 +87,10 @@ def test_hours_corrections_need_a_reason_are_audited_and_count_in_totals(app, ho
     volunteer.post(f"/api/v1/shifts/{second}/signups")
     volunteer.post(f"/api/v1/shifts/{first}/checkin", json={"code": _code(admin, first)})
     signup_id = admin.get(f"/api/v1/shifts/{first}/signups").get_json()["items"][0]["id"]
-    assert volunteer.patch(f"/api/v1/signups/{signup_id}/hours", json={"hours": 8, "reason": "我多干了"}).status_code == 403
+    assert (
+        volunteer.patch(f"/api/v1/signups/{signup_id}/hours", json={"hours": 8, "reason": "我多干了"}).status_code
+        == 403
+    )
     assert admin.patch(f"/api/v1/signups/{signup_id}/hours", json={"hours": 3}).status_code == 422
     corrected = admin.patch(f"/api/v1/signups/{signup_id}/hours", json={"hours": 3, "reason": "提前到场帮忙布置"})
     assert corrected.status_code == 200 and corrected.get_json()["hours"] == 3

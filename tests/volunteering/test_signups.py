@@ -27,7 +27,12 @@ def test_confirmed_while_places_remain_then_waitlisted_in_order(app, hood, clien
     sid = shift_of(client_for(hood.org), hood.oid, 2)
     answers = [client_for(r).post(f"/api/v1/shifts/{sid}/signups").get_json() for r in hood.residents[:5]]
     assert [(a["status"], a["position"]) for a in answers] == [
-        ("confirmed", None), ("confirmed", None), ("waitlisted", 1), ("waitlisted", 2), ("waitlisted", 3)]
+        ("confirmed", None),
+        ("confirmed", None),
+        ("waitlisted", 1),
+        ("waitlisted", 2),
+        ("waitlisted", 3),
+    ]
     again = client_for(hood.residents[0]).post(f"/api/v1/shifts/{sid}/signups")
     assert again.status_code == 409 and again.get_json()["code"] == "volunteering.already_signed_up"
     shift = client_for(hood.residents[4]).get(f"/api/v1/activities/{_act(app, sid)}").get_json()["shifts"][0]
@@ -42,7 +47,9 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(app, hood, clie
     second.post(f"/api/v1/shifts/{sid}/signups")
     third.post(f"/api/v1/shifts/{sid}/signups")
     assert first.delete(f"/api/v1/shifts/{sid}/signups/me").status_code == 204
-    signups = {s["user"]["id"]: s for s in client_for(hood.org).get(f"/api/v1/shifts/{sid}/signups").get_json()["items"]}
+    signups = {
+        s["user"]["id"]: s for s in client_for(hood.org).get(f"/api/v1/shifts/{sid}/signups").get_json()["items"]
+    }
     assert signups[hood.residents[1].id]["status"] == "confirmed"
     assert (signups[hood.residents[2].id]["status"], signups[hood.residents[2].id]["position"]) == ("waitlisted", 1)
     assert hood.residents[0].id not in signups
@@ -56,11 +63,18 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(app, hood, clie
     fourth.post(f"/api/v1/shifts/{sid}/signups")
     # A waitlisted person cancelling promotes nobody and keeps the count.
     assert third.delete(f"/api/v1/shifts/{sid}/signups/me").status_code == 204
-    assert client_for(hood.residents[3]).get(f"/api/v1/activities/{_act(app, sid)}").get_json()["shifts"][0]["my_signup"]["position"] == 2
+    assert (
+        client_for(hood.residents[3])
+        .get(f"/api/v1/activities/{_act(app, sid)}")
+        .get_json()["shifts"][0]["my_signup"]["position"]
+        == 2
+    )
     assert first.delete(f"/api/v1/shifts/{sid}/signups/me").status_code == 204
     second.delete(f"/api/v1/shifts/{sid}/signups/me")
     with app.app_context():
-        promoted = db.session.scalar(select(ShiftSignup).where(ShiftSignup.shift_id == sid, ShiftSignup.status == "confirmed"))
+        promoted = db.session.scalar(
+            select(ShiftSignup).where(ShiftSignup.shift_id == sid, ShiftSignup.status == "confirmed")
+        )
         assert promoted.user_id == hood.residents[3].id
     fourth.delete(f"/api/v1/shifts/{sid}/signups/me")
     with app.app_context():
@@ -80,8 +94,14 @@ def test_sign_up_and_cancel_close_when_the_shift_starts(app, hood, client_for):
         shift = db.session.get(Shift, sid)
         shift.starts_at = shift.starts_at.replace(year=shift.starts_at.year - 1)
         db.session.commit()
-    assert client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/signups").get_json()["code"] == "volunteering.shift_started"
-    assert client_for(hood.residents[0]).delete(f"/api/v1/shifts/{sid}/signups/me").get_json()["code"] == "volunteering.shift_started"
+    assert (
+        client_for(hood.residents[1]).post(f"/api/v1/shifts/{sid}/signups").get_json()["code"]
+        == "volunteering.shift_started"
+    )
+    assert (
+        client_for(hood.residents[0]).delete(f"/api/v1/shifts/{sid}/signups/me").get_json()["code"]
+        == "volunteering.shift_started"
+    )
 
 
 def _race(app, clients, sid):
@@ -130,8 +150,14 @@ def test_n_concurrent_sign_ups_fill_exactly_the_capacity(app, hood, client_for, 
     assert sorted(body["position"] for _, body in results if body["status"] == "waitlisted") == list(range(1, 8))
     with app.app_context():
         assert db.session.get(Shift, sid).confirmed_count == 5
-        assert db.session.scalar(select(db.func.count()).select_from(ShiftSignup).where(
-            ShiftSignup.shift_id == sid, ShiftSignup.status == "confirmed")) == 5
+        assert (
+            db.session.scalar(
+                select(db.func.count())
+                .select_from(ShiftSignup)
+                .where(ShiftSignup.shift_id == sid, ShiftSignup.status == "confirmed")
+            )
+            == 5
+        )
 
 
 def test_the_same_person_twice_at_once_gets_one_sign_up(app, hood, client_for):

@@ -15,13 +15,20 @@ OPTIONS = {
     "single": [{"label": "周六上午"}, {"label": "周日下午"}, {"label": "周三晚上"}],
     "approval": [{"label": "健身角"}, {"label": "儿童沙坑"}, {"label": "晾衣架"}, {"label": "花坛"}],
     "ranked": [{"label": "张师傅"}, {"label": "李阿姨"}, {"label": "王老师"}],
-    "budget": [{"label": "楼道灯", "cost_cents": 3000_00}, {"label": "无障碍坡道", "cost_cents": 5000_00},
-               {"label": "休息长椅", "cost_cents": 4000_00}],
+    "budget": [
+        {"label": "楼道灯", "cost_cents": 3000_00},
+        {"label": "无障碍坡道", "cost_cents": 5000_00},
+        {"label": "休息长椅", "cost_cents": 4000_00},
+    ],
     "yes_no": [],
 }
-BALLOTS = {"yes_no": lambda ids: {"choice": "yes"}, "single": lambda ids: {"option_id": ids[0]},
-           "approval": lambda ids: {"option_ids": ids[:2]}, "ranked": lambda ids: {"ranking": ids},
-           "budget": lambda ids: {"option_ids": ids[:2]}}
+BALLOTS = {
+    "yes_no": lambda ids: {"choice": "yes"},
+    "single": lambda ids: {"option_id": ids[0]},
+    "approval": lambda ids: {"option_ids": ids[:2]},
+    "ranked": lambda ids: {"ranking": ids},
+    "budget": lambda ids: {"option_ids": ids[:2]},
+}
 
 
 def iso(moment) -> str:
@@ -30,9 +37,16 @@ def iso(moment) -> str:
 
 def poll_body(method: str = "yes_no", **overrides) -> dict:
     now = utcnow()
-    body = {"title": "加装电梯意见征集", "description": "请大家投票。", "method": method, "options": OPTIONS[method],
-            "opens_at": iso(now - timedelta(minutes=5)), "closes_at": iso(now + timedelta(days=3)),
-            "eligibility": "verified", "secret": True}
+    body = {
+        "title": "加装电梯意见征集",
+        "description": "请大家投票。",
+        "method": method,
+        "options": OPTIONS[method],
+        "opens_at": iso(now - timedelta(minutes=5)),
+        "closes_at": iso(now + timedelta(days=3)),
+        "eligibility": "verified",
+        "secret": True,
+    }
     if method == "budget":
         body.update(budget_cents=8000_00, budget_rule="greedy")
     body.update(overrides)
@@ -53,8 +67,9 @@ def new_poll(client_for, town):
     """new_poll(method, **body overrides) -> poll JSON, created by the town's committee through the API."""
 
     def make(method: str = "yes_no", **overrides) -> dict:
-        response = client_for(town.committee).post(f"/api/v1/communities/{town.cid}/polls",
-                                                   json=poll_body(method, **overrides))
+        response = client_for(town.committee).post(
+            f"/api/v1/communities/{town.cid}/polls", json=poll_body(method, **overrides)
+        )
         assert response.status_code == 201, response.json
         return response.json
 
@@ -72,8 +87,11 @@ def end_poll(app):
 
         now = utcnow()
         with app.app_context():
-            db.session.execute(update(Poll).where(Poll.id == poll_id)
-                               .values(opens_at=now - timedelta(days=2), closes_at=now - timedelta(seconds=1)))
+            db.session.execute(
+                update(Poll)
+                .where(Poll.id == poll_id)
+                .values(opens_at=now - timedelta(days=2), closes_at=now - timedelta(seconds=1))
+            )
             db.session.commit()
             if closed:
                 close_due_polls()
@@ -88,7 +106,10 @@ def vote(client_for):
 
     def cast(user, poll: dict, body: dict | None = None, **kwargs):
         ids = [o["id"] for o in poll["options"]]
-        return client_for(user).post(f"/api/v1/polls/{poll['id']}/ballots",
-                                     json=body if body is not None else BALLOTS[poll["method"]](ids), **kwargs)
+        return client_for(user).post(
+            f"/api/v1/polls/{poll['id']}/ballots",
+            json=body if body is not None else BALLOTS[poll["method"]](ids),
+            **kwargs,
+        )
 
     return cast

@@ -38,14 +38,15 @@ def test_threads_hammering_one_poll_leave_exactly_one_ballot_each(app, town, mak
     option = poll["options"][0]["id"]
     attempts_each = 4
     clients = [client_for(voter) for voter in voters for _ in range(attempts_each)]
-    responses = _all_at_once([
-        (lambda c=c: c.post(f"/api/v1/polls/{poll['id']}/ballots", json={"option_id": option})) for c in clients])
+    responses = _all_at_once(
+        [(lambda c=c: c.post(f"/api/v1/polls/{poll['id']}/ballots", json={"option_id": option})) for c in clients]
+    )
     statuses = [r.status_code for r in responses]
     assert statuses.count(201) == len(voters)
     assert statuses.count(409) == len(voters) * (attempts_each - 1)
     assert {r.json["code"] for r in responses if r.status_code == 409} == {"already_voted"}
     for index, _voter in enumerate(voters):  # per voter: one 201 among their own attempts
-        mine = statuses[index * attempts_each:(index + 1) * attempts_each]
+        mine = statuses[index * attempts_each : (index + 1) * attempts_each]
         assert mine.count(201) == 1
     assert _count(app, Ballot, poll_id=poll["id"]) == len(voters)
     assert _count(app, RollEntry, poll_id=poll["id"]) == len(voters)
@@ -53,8 +54,9 @@ def test_threads_hammering_one_poll_leave_exactly_one_ballot_each(app, town, mak
         assert db.session.get(Poll, poll["id"]).voter_count == len(voters)
 
 
-def test_two_members_of_one_household_at_the_same_moment_give_one_201_and_one_409(app, town, make_member,
-                                                                                   new_poll, client_for):
+def test_two_members_of_one_household_at_the_same_moment_give_one_201_and_one_409(
+    app, town, make_member, new_poll, client_for
+):
     from backend.voting.models import Ballot
 
     poll = new_poll("yes_no", eligibility="household")
@@ -64,7 +66,7 @@ def test_two_members_of_one_household_at_the_same_moment_give_one_201_and_one_40
     calls = [(lambda c=c: c.post(f"/api/v1/polls/{poll['id']}/ballots", json={"choice": "yes"})) for c in clients]
     statuses = [r.status_code for r in _all_at_once(calls)]
     for index in range(len(pairs)):
-        assert sorted(statuses[2 * index:2 * index + 2]) == [201, 409]
+        assert sorted(statuses[2 * index : 2 * index + 2]) == [201, 409]
     assert _count(app, Ballot, poll_id=poll["id"]) == len(pairs)
 
 
@@ -78,8 +80,12 @@ def test_results_are_computed_once_when_many_ask_at_the_close(app, town, new_pol
     end_poll(poll["id"])
     readers = [client_for(user) for user in [None, None, town.committee] + town.residents]
     paths = ["results", "", "recount.csv"]
-    responses = _all_at_once([
-        (lambda c=c, p=paths[i % 3]: c.get(f"/api/v1/polls/{poll['id']}/{p}".rstrip("/"))) for i, c in enumerate(readers)])
+    responses = _all_at_once(
+        [
+            (lambda c=c, p=paths[i % 3]: c.get(f"/api/v1/polls/{poll['id']}/{p}".rstrip("/")))
+            for i, c in enumerate(readers)
+        ]
+    )
     counting = [r.json for r in responses if r.status_code != 200]  # asked before the first job froze them
     assert all(body["code"] == "voting.poll_not_closed" and body["reason"] == "counting" for body in counting)
     frozen = client_for().get(f"/api/v1/polls/{poll['id']}/results").json
@@ -106,15 +112,17 @@ def test_ballots_racing_the_close_are_either_counted_or_refused(app, town, make_
     def close_now():
         with app.app_context():
             now = utcnow()
-            db.session.execute(update(Poll).where(Poll.id == poll["id"])
-                               .values(opens_at=now - timedelta(days=1), closes_at=now))
+            db.session.execute(
+                update(Poll).where(Poll.id == poll["id"]).values(opens_at=now - timedelta(days=1), closes_at=now)
+            )
             db.session.commit()
             close_due_polls()
             db.session.commit()
 
     clients = [client_for(v) for v in voters]
-    calls = [(lambda c=c: c.post(f"/api/v1/polls/{poll['id']}/ballots", json={"choice": "yes"}))
-             for c in clients] + [close_now]
+    calls = [(lambda c=c: c.post(f"/api/v1/polls/{poll['id']}/ballots", json={"choice": "yes"})) for c in clients] + [
+        close_now
+    ]
     results = _all_at_once(calls)
     accepted = sum(1 for r in results[:-1] if r.status_code == 201)
     assert all(r.status_code in (201, 409) for r in results[:-1])

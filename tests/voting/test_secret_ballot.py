@@ -28,8 +28,7 @@ def test_secret_ballots_carry_no_voter_and_random_ids(app, town, make_member, ne
         assert vote(voter, poll).status_code == 201
     with app.app_context():
         ballots = list(db.session.scalars(select(Ballot).where(Ballot.poll_id == poll["id"])))
-        roll = list(db.session.scalars(select(RollEntry).where(RollEntry.poll_id == poll["id"])
-                                       .order_by(RollEntry.id)))
+        roll = list(db.session.scalars(select(RollEntry).where(RollEntry.poll_id == poll["id"]).order_by(RollEntry.id)))
         assert all(b.public_voter_id is None for b in ballots)
         ids = [b.id for b in ballots]
         # random 63-bit ids: not consecutive, and their order is not the order of voting

@@ -19,6 +19,7 @@ def polls_url(cid):
 
 # --- who may do what ------------------------------------------------------------------------------
 
+
 @pytest.fixture
 def people(town, make_member, make_community, make_user):
     """Every kind of person, by name, relative to the town."""
@@ -35,10 +36,19 @@ def people(town, make_member, make_community, make_user):
     }
 
 
-@pytest.mark.parametrize("who, status", [
-    ("visitor", 401), ("outsider", 403), ("pending", 403), ("suspended", 403), ("resident", 403),
-    ("grid_worker", 403), ("other_committee", 403), ("committee", 201),
-])
+@pytest.mark.parametrize(
+    "who, status",
+    [
+        ("visitor", 401),
+        ("outsider", 403),
+        ("pending", 403),
+        ("suspended", 403),
+        ("resident", 403),
+        ("grid_worker", 403),
+        ("other_committee", 403),
+        ("committee", 201),
+    ],
+)
 def test_only_the_committee_opens_polls(client_for, town, people, who, status):
     response = client_for(people[who]).post(polls_url(town.cid), json=poll_body("single"))
     assert response.status_code == status, response.json
@@ -56,11 +66,19 @@ def test_creating_a_poll_is_audited_and_neighbours_are_told(app, town, new_poll)
     assert told == {r.id for r in town.residents}
 
 
-@pytest.mark.parametrize("who, status, code", [
-    ("visitor", 401, "auth_required"), ("outsider", 403, "not_eligible"), ("pending", 403, "not_eligible"),
-    ("suspended", 403, "not_eligible"), ("other_committee", 403, "not_eligible"), ("resident", 201, None),
-    ("grid_worker", 201, None), ("committee", 201, None),
-])
+@pytest.mark.parametrize(
+    "who, status, code",
+    [
+        ("visitor", 401, "auth_required"),
+        ("outsider", 403, "not_eligible"),
+        ("pending", 403, "not_eligible"),
+        ("suspended", 403, "not_eligible"),
+        ("other_committee", 403, "not_eligible"),
+        ("resident", 201, None),
+        ("grid_worker", 201, None),
+        ("committee", 201, None),
+    ],
+)
 def test_every_verified_resident_may_vote(new_poll, vote, people, who, status, code):
     poll = new_poll("yes_no")
     response = vote(people[who], poll)
@@ -86,6 +104,7 @@ def test_not_eligible_says_why(new_poll, vote, people):
 
 
 # --- one ballot per voter / household / grid ---------------------------------------------------------
+
 
 def test_second_ballot_from_the_same_voter_is_refused(new_poll, vote, town):
     poll = new_poll("single")
@@ -124,6 +143,7 @@ def test_grid_poll_needs_a_grid_of_the_community(client_for, town, make_communit
 
 # --- window ----------------------------------------------------------------------------------------
 
+
 def test_voting_before_opens_at_is_refused(new_poll, vote, town):
     from datetime import timedelta
 
@@ -144,21 +164,24 @@ def test_voting_after_closes_at_is_refused(new_poll, vote, town, end_poll):
     assert response.json["code"] == "poll_closed" and response.json["reason"] == "closed"
 
 
-@pytest.mark.parametrize("overrides, field", [
-    ({"closes_at": "2020-01-01T00:00:00+00:00", "opens_at": "2019-01-01T00:00:00+00:00"}, "closes_at"),
-    ({"opens_at": "2030-01-02T00:00:00+00:00", "closes_at": "2030-01-01T00:00:00+00:00"}, "closes_at"),
-    ({"options": [{"label": "唯一"}]}, "options"),
-    ({"options": [{"label": "同"}, {"label": "同"}]}, "options"),
-    ({"max_choices": 9}, "max_choices"),
-    ({"quorum": 1.5}, "quorum"),
-    ({"pass_threshold": 1}, "pass_threshold"),
-    ({"method": "plurality"}, "method"),
-    ({"sneaky": True}, "sneaky"),
-    ({"title": ""}, "title"),
-    ({"title": "长" * 121}, "title"),
-    ({"budget_cents": 100}, "budget_rule"),
-    ({"project_id": 1}, "project_id"),
-])
+@pytest.mark.parametrize(
+    "overrides, field",
+    [
+        ({"closes_at": "2020-01-01T00:00:00+00:00", "opens_at": "2019-01-01T00:00:00+00:00"}, "closes_at"),
+        ({"opens_at": "2030-01-02T00:00:00+00:00", "closes_at": "2030-01-01T00:00:00+00:00"}, "closes_at"),
+        ({"options": [{"label": "唯一"}]}, "options"),
+        ({"options": [{"label": "同"}, {"label": "同"}]}, "options"),
+        ({"max_choices": 9}, "max_choices"),
+        ({"quorum": 1.5}, "quorum"),
+        ({"pass_threshold": 1}, "pass_threshold"),
+        ({"method": "plurality"}, "method"),
+        ({"sneaky": True}, "sneaky"),
+        ({"title": ""}, "title"),
+        ({"title": "长" * 121}, "title"),
+        ({"budget_cents": 100}, "budget_rule"),
+        ({"project_id": 1}, "project_id"),
+    ],
+)
 def test_bad_poll_bodies_are_refused_with_field_errors(client_for, town, overrides, field):
     response = client_for(town.committee).post(polls_url(town.cid), json={**poll_body("single"), **overrides})
     assert response.status_code == 422
@@ -174,30 +197,35 @@ def test_budget_poll_needs_a_budget_and_costs(client_for, town):
 
 
 def test_yes_no_poll_takes_no_options(client_for, town):
-    response = client_for(town.committee).post(polls_url(town.cid),
-                                               json=poll_body("yes_no", options=[{"label": "x"}, {"label": "y"}]))
+    response = client_for(town.committee).post(
+        polls_url(town.cid), json=poll_body("yes_no", options=[{"label": "x"}, {"label": "y"}])
+    )
     assert response.status_code == 422 and "options" in response.json["errors"]
 
 
 # --- bad ballots -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("method, make_body, field", [
-    ("yes_no", lambda ids: {"choice": "maybe"}, "choice"),
-    ("yes_no", lambda ids: {"option_id": ids and ids[0] or 1}, "option_id"),
-    ("single", lambda ids: {"option_id": 999999}, "option_id"),
-    ("single", lambda ids: {}, "option_id"),
-    ("single", lambda ids: {"option_id": ids[0], "ranking": ids}, "ranking"),
-    ("approval", lambda ids: {"option_ids": ids[:3]}, "option_ids"),          # max_choices is 2
-    ("approval", lambda ids: {"option_ids": []}, "option_ids"),
-    ("approval", lambda ids: {"option_ids": [ids[0], ids[0]]}, "option_ids"),
-    ("ranked", lambda ids: {"ranking": [ids[0], ids[1], ids[0]]}, "ranking"),  # duplicate in a ranking
-    ("ranked", lambda ids: {"ranking": [ids[0], 999999]}, "ranking"),
-    ("ranked", lambda ids: {"ranking": []}, "ranking"),
-    ("budget", lambda ids: {"option_ids": [ids[0], 999999]}, "option_ids"),   # project not in the poll
-    ("budget", lambda ids: {"option_ids": "all"}, "option_ids"),
-    ("single", lambda ids: {"option_id": ids[0], "receipt": "short"}, "receipt"),
-    ("single", lambda ids: {"option_id": ids[0], "voter": 1}, "voter"),
-])
+
+@pytest.mark.parametrize(
+    "method, make_body, field",
+    [
+        ("yes_no", lambda ids: {"choice": "maybe"}, "choice"),
+        ("yes_no", lambda ids: {"option_id": ids and ids[0] or 1}, "option_id"),
+        ("single", lambda ids: {"option_id": 999999}, "option_id"),
+        ("single", lambda ids: {}, "option_id"),
+        ("single", lambda ids: {"option_id": ids[0], "ranking": ids}, "ranking"),
+        ("approval", lambda ids: {"option_ids": ids[:3]}, "option_ids"),  # max_choices is 2
+        ("approval", lambda ids: {"option_ids": []}, "option_ids"),
+        ("approval", lambda ids: {"option_ids": [ids[0], ids[0]]}, "option_ids"),
+        ("ranked", lambda ids: {"ranking": [ids[0], ids[1], ids[0]]}, "ranking"),  # duplicate in a ranking
+        ("ranked", lambda ids: {"ranking": [ids[0], 999999]}, "ranking"),
+        ("ranked", lambda ids: {"ranking": []}, "ranking"),
+        ("budget", lambda ids: {"option_ids": [ids[0], 999999]}, "option_ids"),  # project not in the poll
+        ("budget", lambda ids: {"option_ids": "all"}, "option_ids"),
+        ("single", lambda ids: {"option_id": ids[0], "receipt": "short"}, "receipt"),
+        ("single", lambda ids: {"option_id": ids[0], "voter": 1}, "voter"),
+    ],
+)
 def test_bad_ballots_are_refused_with_field_errors(new_poll, vote, town, method, make_body, field):
     poll = new_poll(method, **({"max_choices": 2} if method == "approval" else {}))
     ids = [o["id"] for o in poll["options"]]
@@ -214,6 +242,7 @@ def test_option_of_another_poll_is_refused(new_poll, vote, town):
 
 
 # --- results -----------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["visitor", "resident", "pending"])
 def test_results_are_hidden_until_close_except_for_the_committee(client_for, new_poll, people, who):
@@ -280,8 +309,9 @@ def test_quorum_edge(client_for, new_poll, vote, town, end_poll):
     assert got["quorum_met"] is False and got["passed"] is False
 
 
-@pytest.mark.parametrize("yes, no, abstain, passed", [(2, 2, 0, False), (3, 2, 0, True), (1, 0, 3, True),
-                                                      (0, 0, 4, False)])
+@pytest.mark.parametrize(
+    "yes, no, abstain, passed", [(2, 2, 0, False), (3, 2, 0, True), (1, 0, 3, True), (0, 0, 4, False)]
+)
 def test_yes_no_threshold_edge(client_for, new_poll, vote, town, make_member, end_poll, yes, no, abstain, passed):
     poll = new_poll("yes_no")
     voters = town.residents + [make_member(town.community) for _ in range(yes + no + abstain - 4)]
@@ -307,7 +337,9 @@ def test_ranked_results_carry_every_round(client_for, new_poll, vote, town, make
     assert results["winners"] == [c]
 
 
-@pytest.mark.parametrize("rule, funded", [("greedy", ["楼道灯", "无障碍坡道"]), ("equal_shares", ["楼道灯", "休息长椅"])])
+@pytest.mark.parametrize(
+    "rule, funded", [("greedy", ["楼道灯", "无障碍坡道"]), ("equal_shares", ["楼道灯", "休息长椅"])]
+)
 def test_budget_results_by_rule(client_for, new_poll, vote, town, make_member, end_poll, rule, funded):
     """Budget 8,000 元; 5 voters: 3 approve the lamps (3,000) and the ramp (5,000), 2 the benches (3,200).
 
@@ -316,9 +348,15 @@ def test_budget_results_by_rule(client_for, new_poll, vote, town, make_member, e
     (unaffordable); the benches cost each 1,600 (ρ = 1/2). Lamps first, then the benches; 1,800 left,
     the ramp (5,000) does not fit the completion → lamps + benches.
     """
-    poll = new_poll("budget", budget_rule=rule, options=[
-        {"label": "楼道灯", "cost_cents": 3000_00}, {"label": "无障碍坡道", "cost_cents": 5000_00},
-        {"label": "休息长椅", "cost_cents": 3200_00}])
+    poll = new_poll(
+        "budget",
+        budget_rule=rule,
+        options=[
+            {"label": "楼道灯", "cost_cents": 3000_00},
+            {"label": "无障碍坡道", "cost_cents": 5000_00},
+            {"label": "休息长椅", "cost_cents": 3200_00},
+        ],
+    )
     lamps, ramp, benches = [o["id"] for o in poll["options"]]
     voters = town.residents + [make_member(town.community)]
     for voter, chosen in zip(voters, [[lamps, ramp]] * 3 + [[benches]] * 2, strict=False):
@@ -332,10 +370,13 @@ def test_budget_results_by_rule(client_for, new_poll, vote, town, make_member, e
 
 # --- recount ---------------------------------------------------------------------------------------
 
+
 def test_recount_csv_lists_every_ballot_without_voters(client_for, new_poll, vote, town, end_poll):
     poll = new_poll("approval", secret=True)
     ids = [o["id"] for o in poll["options"]]
-    receipts = [vote(r, poll, {"option_ids": [ids[i % 3], ids[3]]}).json["receipt"] for i, r in enumerate(town.residents)]
+    receipts = [
+        vote(r, poll, {"option_ids": [ids[i % 3], ids[3]]}).json["receipt"] for i, r in enumerate(town.residents)
+    ]
     assert client_for().get(f"/api/v1/polls/{poll['id']}/recount.csv").status_code == 409
     end_poll(poll["id"])
     response = client_for().get(f"/api/v1/polls/{poll['id']}/recount.csv")
@@ -359,6 +400,7 @@ def test_recount_csv_lists_every_ballot_without_voters(client_for, new_poll, vot
 
 
 # --- revoting -------------------------------------------------------------------------------------
+
 
 def test_revote_replaces_the_ballot_in_place_with_the_receipt(app, new_poll, vote, town, end_poll, client_for):
     from backend.voting.models import Ballot, RollEntry
@@ -397,6 +439,7 @@ def test_a_client_made_receipt_is_kept_and_cannot_be_reused(new_poll, vote, town
 
 # --- my ballot ------------------------------------------------------------------------------------
 
+
 def test_my_ballot_shows_choices_only_on_public_polls(client_for, new_poll, vote, town):
     secret, public = new_poll("single"), new_poll("single", secret=False)
     for poll in (secret, public):
@@ -411,12 +454,16 @@ def test_my_ballot_shows_choices_only_on_public_polls(client_for, new_poll, vote
 
 # --- closing -------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("who, status", [("visitor", 401), ("resident", 403), ("grid_worker", 403),
-                                         ("other_committee", 403)])
+
+@pytest.mark.parametrize(
+    "who, status", [("visitor", 401), ("resident", 403), ("grid_worker", 403), ("other_committee", 403)]
+)
 def test_only_the_committee_closes(client_for, new_poll, people, who, status):
     poll = new_poll("yes_no")
-    assert client_for(people[who]).post(f"/api/v1/polls/{poll['id']}/close",
-                                        json={"reason": "写错了"}).status_code == status
+    assert (
+        client_for(people[who]).post(f"/api/v1/polls/{poll['id']}/close", json={"reason": "写错了"}).status_code
+        == status
+    )
 
 
 def test_a_running_poll_cannot_be_closed_early_while_voters_are_missing(client_for, new_poll, vote, town):
@@ -454,6 +501,7 @@ def test_close_without_reason_is_refused(client_for, new_poll, town):
 
 # --- lists -----------------------------------------------------------------------------------------
 
+
 def test_list_filters_by_status_and_pages_by_cursor(client_for, new_poll, town, end_poll):
     from datetime import timedelta
 
@@ -485,8 +533,13 @@ def test_unknown_poll_is_404(client_for, town):
 
 def test_openapi_documents_the_voting_endpoints(client):
     paths = client.get("/api/openapi.json").json["paths"]
-    for path in ("/api/v1/communities/{cid}/polls", "/api/v1/polls/{poll_id}", "/api/v1/polls/{poll_id}/ballots",
-                 "/api/v1/polls/{poll_id}/results", "/api/v1/polls/{poll_id}/recount.csv",
-                 "/api/v1/polls/{poll_id}/close"):
+    for path in (
+        "/api/v1/communities/{cid}/polls",
+        "/api/v1/polls/{poll_id}",
+        "/api/v1/polls/{poll_id}/ballots",
+        "/api/v1/polls/{poll_id}/results",
+        "/api/v1/polls/{poll_id}/recount.csv",
+        "/api/v1/polls/{poll_id}/close",
+    ):
         assert path in paths
     assert "text/csv" in paths["/api/v1/polls/{poll_id}/recount.csv"]["get"]["responses"]["200"]["content"]

@@ -43,8 +43,9 @@ def test_listing_a_due_poll_queues_its_close(app, town, new_poll, end_poll, clie
         assert db.session.get(Poll, poll["id"]).results is not None
 
 
-def test_reading_a_due_poll_shows_it_closed_and_counting_and_writes_nothing(app, town, new_poll, vote, end_poll,
-                                                                        client_for, monkeypatch):
+def test_reading_a_due_poll_shows_it_closed_and_counting_and_writes_nothing(
+    app, town, new_poll, vote, end_poll, client_for, monkeypatch
+):
     """Between the window's end and the close job, a read shows a closed poll whose results are being
     counted, and asks for the job instead of closing the poll itself."""
     from backend import jobs
@@ -74,6 +75,7 @@ def test_household_polls_count_households_not_people(app, town, make_member, new
 
 # --- the projects a poll decides -------------------------------------------------------------------
 
+
 @pytest.fixture
 def ready_projects(app, town):
     """ready_projects(n, budgets) -> ids of accepted projects ready for a poll (built by the projects domain)."""
@@ -86,8 +88,9 @@ def ready_projects(app, town):
         with app.app_context():
             author = db.session.get(User, town.residents[0].id)
             for index, budget in enumerate(budgets):
-                project = projects_services.create_project(author, town.cid, title=f"微项目{index}",
-                                                           category="facilities", budget_cents=budget, submit=True)
+                project = projects_services.create_project(
+                    author, town.cid, title=f"微项目{index}", category="facilities", budget_cents=budget, submit=True
+                )
                 ids.append(project.id)
             # review is the projects domain's business: skip straight to "accepted, ready for a poll"
             db.session.execute(update(Project).where(Project.id.in_(ids)).values(status="ready"))
@@ -105,8 +108,9 @@ def _status_of(app, project_ids):
 
 
 @pytest.mark.parametrize("choices, outcome", [(["yes", "yes", "no"], "approved"), (["yes", "no"], "rejected")])
-def test_a_yes_no_poll_decides_its_project(app, town, ready_projects, new_poll, vote, end_poll, client_for,
-                                           choices, outcome):
+def test_a_yes_no_poll_decides_its_project(
+    app, town, ready_projects, new_poll, vote, end_poll, client_for, choices, outcome
+):
     [project_id] = ready_projects([500_00])
     poll = new_poll("yes_no", project_id=project_id)
     assert _status_of(app, [project_id]) == ["voting"]
@@ -117,11 +121,15 @@ def test_a_yes_no_poll_decides_its_project(app, town, ready_projects, new_poll, 
     assert _status_of(app, [project_id]) == [outcome]
 
 
-def test_a_budget_poll_approves_funded_projects_and_rejects_the_rest(app, town, ready_projects, client_for,
-                                                                     vote, end_poll):
+def test_a_budget_poll_approves_funded_projects_and_rejects_the_rest(
+    app, town, ready_projects, client_for, vote, end_poll
+):
     lamps, ramp, benches = ready_projects([3000_00, 5000_00, 4000_00])
-    body = poll_body("budget", budget_cents=8000_00, options=[{"project_id": lamps}, {"project_id": ramp},
-                                                              {"project_id": benches, "label": "长椅（改）"}])
+    body = poll_body(
+        "budget",
+        budget_cents=8000_00,
+        options=[{"project_id": lamps}, {"project_id": ramp}, {"project_id": benches, "label": "长椅（改）"}],
+    )
     response = client_for(town.committee).post(f"/api/v1/communities/{town.cid}/polls", json=body)
     assert response.status_code == 201, response.json
     poll = response.json
@@ -144,13 +152,13 @@ def test_a_project_not_ready_cannot_be_put_to_a_vote(app, town, ready_projects, 
     with app.app_context():
         db.session.execute(update(Project).where(Project.id == project_id).values(status="submitted"))
         db.session.commit()
-    response = client_for(town.committee).post(f"/api/v1/communities/{town.cid}/polls",
-                                               json=poll_body("yes_no", project_id=project_id))
+    response = client_for(town.committee).post(
+        f"/api/v1/communities/{town.cid}/polls", json=poll_body("yes_no", project_id=project_id)
+    )
     assert response.status_code == 422 and "options" in response.json["errors"]
 
 
-def test_cancelling_a_project_poll_before_it_opens_frees_the_project_for_another(
-        app, town, ready_projects, client_for):
+def test_cancelling_a_project_poll_before_it_opens_frees_the_project_for_another(app, town, ready_projects, client_for):
     from datetime import timedelta
 
     from backend.core.db import utcnow

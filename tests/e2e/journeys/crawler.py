@@ -29,8 +29,26 @@ MAX_VISITS = 200  # a bound on one walk, so a link explosion cannot blow the tim
 NOT_A_SCREEN = re.compile(r"\.(json|webmanifest|png|jpe?g|svg|webp|csv|ics|pdf|js|css|html|geojson)$")
 
 # Latin words a Chinese screen may show: the brand, units, formats people know by these letters.
-ALLOWED_LATIN = ["Linli", "QR", "CSV", "JSON", "PDF", "SMS", "GPS", "Wi-Fi", "WiFi", "GeoJSON", "iCalendar", "ICS",
-                 "km", "kg", "cm", "mm", "ml", "kWh"]
+ALLOWED_LATIN = [
+    "Linli",
+    "QR",
+    "CSV",
+    "JSON",
+    "PDF",
+    "SMS",
+    "GPS",
+    "Wi-Fi",
+    "WiFi",
+    "GeoJSON",
+    "iCalendar",
+    "ICS",
+    "km",
+    "kg",
+    "cm",
+    "mm",
+    "ml",
+    "kWh",
+]
 # Han on an English screen: the brand only (邻里 is part of "邻里 Linli").
 ALLOWED_HAN = ["邻里"]
 
@@ -55,8 +73,13 @@ def error_titles() -> list[str]:
 
 
 def init_script() -> str:
-    config = {"localeKeys": locale_keys(), "allowedLatin": ALLOWED_LATIN, "allowedHan": ALLOWED_HAN,
-              "errorTitles": error_titles(), "viewportWidth": PHONE_WIDTH}
+    config = {
+        "localeKeys": locale_keys(),
+        "allowedLatin": ALLOWED_LATIN,
+        "allowedHan": ALLOWED_HAN,
+        "errorTitles": error_titles(),
+        "viewportWidth": PHONE_WIDTH,
+    }
     return f"window.__journeyConfig = {json.dumps(config, ensure_ascii=False)};\n{PROBE_JS}"
 
 
@@ -115,14 +138,16 @@ def _csrf(context) -> str:
 
 
 def set_account_preferences(context, *, locale: str, care: bool) -> None:
-    resp = context.request.patch("/api/v1/me", data={"locale": locale, "care_mode": care},
-                                 headers={"X-CSRF-Token": _csrf(context)})
+    resp = context.request.patch(
+        "/api/v1/me", data={"locale": locale, "care_mode": care}, headers={"X-CSRF-Token": _csrf(context)}
+    )
     assert resp.ok, f"PATCH /api/v1/me: {resp.status} {resp.text()[:300]}"
 
 
 def sign_in(context, login: str) -> None:
-    resp = context.request.post("/api/v1/auth/login", data={"login": login, "password": DEMO_PASSWORD},
-                                headers={"X-CSRF-Token": _csrf(context)})
+    resp = context.request.post(
+        "/api/v1/auth/login", data={"login": login, "password": DEMO_PASSWORD}, headers={"X-CSRF-Token": _csrf(context)}
+    )
     assert resp.ok, f"sign-in as {login}: {resp.status} {resp.text()[:300]}"
 
 
@@ -153,8 +178,10 @@ class Walker:
 
     def _go(self, url: str) -> dict:
         try:
-            return self.page.evaluate("async ([url, timeoutMs]) => { window.__journey.go(url); return window.__journey.settle({timeoutMs}); }",
-                                      [url, GIVE_UP_MS])
+            return self.page.evaluate(
+                "async ([url, timeoutMs]) => { window.__journey.go(url); return window.__journey.settle({timeoutMs}); }",
+                [url, GIVE_UP_MS],
+            )
         except Exception as exc:  # the app left the single-page world (a full load): wait for the new page
             if "context was destroyed" not in str(exc) and "navigation" not in str(exc).lower():
                 raise
@@ -187,7 +214,9 @@ class Walker:
         shell = self.page.evaluate("performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd")
         return self._settle(since=shell)
 
-    def open(self, index: int, url: str, via: str, *, inbox: bool = False, state: str = "", shoot: bool = True) -> Visit:
+    def open(
+        self, index: int, url: str, via: str, *, inbox: bool = False, state: str = "", shoot: bool = True
+    ) -> Visit:
         visit = Visit(index, url, via, inbox, state=state, shoot=shoot)
         t = time.monotonic()
         timing = self._go(url)
@@ -232,23 +261,38 @@ class Walker:
             self.walk.add(visit, Finding(screen, f["rule"], f["snippet"], f["detail"], url, f.get("selector", "")))
         if not timing["ok"] or timing["ms"] > SLOW_MS:
             state = timing.get("state")
-            detail = (f"content after {timing['ms']} ms" if timing["ok"]
-                      else f"not drawn after {timing['ms']} ms: {json.dumps(state)}")
+            detail = (
+                f"content after {timing['ms']} ms"
+                if timing["ok"]
+                else f"not drawn after {timing['ms']} ms: {json.dumps(state)}"
+            )
             self.walk.add(visit, Finding(screen, "slow", "content later than 3 s", detail, url))
         if screen == "not-found":
-            self.walk.add(visit, Finding(screen, "not-found", re.sub(r"\d+", ":n", url.split("?")[0]),
-                                         f"reached by {visit.via}", url))
+            self.walk.add(
+                visit,
+                Finding(screen, "not-found", re.sub(r"\d+", ":n", url.split("?")[0]), f"reached by {visit.via}", url),
+            )
         elif result.get("errorScreen"):
-            self.walk.add(visit, Finding(screen, "not-found", f"error screen: {result['errorScreen']}",
-                                         f"reached by {visit.via}", url))
+            self.walk.add(
+                visit,
+                Finding(screen, "not-found", f"error screen: {result['errorScreen']}", f"reached by {visit.via}", url),
+            )
         drained = page.evaluate("() => window.__journey.drain()")
         self.walk.writes.extend(drained["writes"])
         csp_seen = bool(drained["csp"])
         for v in drained["csp"]:
             what = v["blocked"] or "inline"
             sample = f" {v['sample']}" if v["sample"] else ""
-            self.walk.add(visit, Finding(screen, "csp", f"{v['directive']} blocked {what} in {v['source'] or 'page'}",
-                                         f"line {v['line']}{sample}", url))
+            self.walk.add(
+                visit,
+                Finding(
+                    screen,
+                    "csp",
+                    f"{v['directive']} blocked {what} in {v['source'] or 'page'}",
+                    f"line {v['line']}{sample}",
+                    url,
+                ),
+            )
         for kind, text, location in self.console:
             if kind == "warning":  # i18n.t() falls back to the key and says so
                 # Reported once per walk, not per screen: a string drawn before its translations arrived
@@ -308,8 +352,15 @@ class Walker:
                         continue
                     inbox_items[path] = [link]
                     fresh = new_state(path, link)
-                    queue.append((href, f"inbox item “{link['inboxTitle'] or link['text']}”", inbox_items[path],
-                                  link["hint"], fresh))
+                    queue.append(
+                        (
+                            href,
+                            f"inbox item “{link['inboxTitle'] or link['text']}”",
+                            inbox_items[path],
+                            link["hint"],
+                            fresh,
+                        )
+                    )
                     continue
                 if new_state(path, link):
                     queue.append((href, via, None, link["hint"], True))
@@ -354,10 +405,14 @@ class Walker:
         """Text in the wrong script is interface text unless the API sent it (a title, a name, a grid):
         decided against everything the walk received, so the verdict does not depend on the visit order."""
         runs = sorted({f["run"] for _, f in self.script_candidates})
-        user_content = set(self.page.evaluate("runs => window.__journey.userContentRuns(runs)", runs)) if runs else set()
+        user_content = (
+            set(self.page.evaluate("runs => window.__journey.userContentRuns(runs)", runs)) if runs else set()
+        )
         for visit, f in self.script_candidates:
             if f["run"] not in user_content:
-                self.walk.add(visit, Finding(visit.screen, "script", f["snippet"], f["detail"], visit.url, f.get("selector", "")))
+                self.walk.add(
+                    visit, Finding(visit.screen, "script", f["snippet"], f["detail"], visit.url, f.get("selector", ""))
+                )
 
     def _check_file(self, visit: Visit, path: str, via: str, checked: set[str]) -> None:
         """A download or API link (CSV export, certificate) must answer, not 404/403/500."""
@@ -388,5 +443,13 @@ class Walker:
             if re.fullmatch(r"[a-z_.]+", subject):
                 continue  # a raw status key: the raw-key rule reports it
             if subject not in text:
-                self.walk.add(visit, Finding(visit.screen, "inbox-target", f"“{subject}” not on the screen it opens",
-                                             f"inbox item “{title}” / “{body}” → {visit.path}", visit.url))
+                self.walk.add(
+                    visit,
+                    Finding(
+                        visit.screen,
+                        "inbox-target",
+                        f"“{subject}” not on the screen it opens",
+                        f"inbox item “{title}” / “{body}” → {visit.path}",
+                        visit.url,
+                    ),
+                )

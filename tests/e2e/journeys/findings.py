@@ -77,7 +77,13 @@ def compress(where: set[tuple[str, str]]) -> list[tuple[str, str]]:
 def where_text(where: set[tuple[str, str]]) -> str:
     parts = []
     for role, mode in compress(where):
-        parts.append("every role" if role == "*" and mode == "*" else
-                     f"every role in {mode}" if role == "*" else
-                     f"{role} in every mode" if mode == "*" else f"{role}/{mode}")
+        parts.append(
+            "every role"
+            if role == "*" and mode == "*"
+            else f"every role in {mode}"
+            if role == "*"
+            else f"{role} in every mode"
+            if mode == "*"
+            else f"{role}/{mode}"
+        )
     return ", ".join(parts)

@@ -38,10 +38,14 @@ FIRST_PAGE_MODE = "zh"
 
 
 def new_context(browser, base_url: str, mode: Mode, storage_state=None):
-    context = browser.new_context(base_url=base_url, locale="en-US" if mode.locale == "en" else "zh-CN",
-                                  storage_state=storage_state, **PHONE,
-                                  # a first page opened again and again must not find a service worker
-                                  service_workers="block" if storage_state is not None else "allow")
+    context = browser.new_context(
+        base_url=base_url,
+        locale="en-US" if mode.locale == "en" else "zh-CN",
+        storage_state=storage_state,
+        **PHONE,
+        # a first page opened again and again must not find a service worker
+        service_workers="block" if storage_state is not None else "allow",
+    )
     context.set_default_timeout(15_000)
     context.add_init_script(init_script())
     return context
@@ -55,8 +59,10 @@ def walk_one(browser, base_url: str, role: Role, mode: Mode, shots_dir) -> Walk:
             sign_in(context, role.login)
             set_account_preferences(context, locale=mode.locale, care=mode.care)
         else:  # a visitor's language and care mode live on the device
-            context.add_init_script(f"localStorage.setItem('linli.locale', '{mode.locale}');"
-                                    f"localStorage.setItem('linli.care', '{1 if mode.care else 0}');")
+            context.add_init_script(
+                f"localStorage.setItem('linli.locale', '{mode.locale}');"
+                f"localStorage.setItem('linli.care', '{1 if mode.care else 0}');"
+            )
         walker = Walker(context.new_page(), role, mode, shots_dir)
         walker.run()
         if mode.name == FIRST_PAGE_MODE:
@@ -79,8 +85,10 @@ class WalkPool:
         self.done = {(r.name, m.name): threading.Event() for r, m in jobs}
         self.cond = threading.Condition()
         self.stopping = False
-        self.threads = [threading.Thread(target=self._work, name=f"journey-{i}", daemon=True)
-                        for i in range(max(1, min(workers, len(jobs))))]
+        self.threads = [
+            threading.Thread(target=self._work, name=f"journey-{i}", daemon=True)
+            for i in range(max(1, min(workers, len(jobs))))
+        ]
         for thread in self.threads:
             thread.start()
 

@@ -18,7 +18,18 @@ from pathlib import Path
 
 from .known import is_known
 
-RULES = ["bad-text", "raw-key", "script", "overflow", "csp", "console", "not-found", "inbox-target", "target-size", "slow"]
+RULES = [
+    "bad-text",
+    "raw-key",
+    "script",
+    "overflow",
+    "csp",
+    "console",
+    "not-found",
+    "inbox-target",
+    "target-size",
+    "slow",
+]
 RULE_HELP = {
     "bad-text": "null / undefined / NaN / [object Object] / Invalid Date / an ISO timestamp on screen",
     "raw-key": "an untranslated message key or a raw code (domain.some_key, snake_case)",
@@ -36,21 +47,44 @@ GRID_COLUMNS = 6
 
 
 def finding_dict(f, known: bool) -> dict:
-    return {"screen": f.screen, "rule": f.rule, "snippet": f.snippet, "detail": f.detail, "url": f.url,
-            "selector": f.selector, "known": known}
+    return {
+        "screen": f.screen,
+        "rule": f.rule,
+        "snippet": f.snippet,
+        "detail": f.detail,
+        "url": f.url,
+        "selector": f.selector,
+        "known": known,
+    }
 
 
 def write_walk(out_dir: Path, walk, entries: list[dict], comparison) -> dict:
     """findings.json, index.html and sheet.png for one walk; returns the summary written to findings.json."""
     role, mode = walk.role.name, walk.mode.name
     summary = {
-        "role": role, "mode": mode, "role_label": walk.role.label, "mode_label": walk.mode.label,
-        "written_at": time.strftime("%Y-%m-%d %H:%M:%S"), "seconds": round(walk.seconds, 1),
+        "role": role,
+        "mode": mode,
+        "role_label": walk.role.label,
+        "mode_label": walk.mode.label,
+        "written_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+        "seconds": round(walk.seconds, 1),
         "screens": sorted({v.screen for v in walk.visits}),
-        "visits": [{"index": v.index, "url": v.url, "via": v.via, "inbox": v.inbox, "screen": v.screen,
-                    "state": v.state, "path": v.path, "title": v.title, "ms": v.ms, "shot": v.shot,
-                    "findings": [finding_dict(f, is_known(f, role, mode, entries)) for f in v.findings]}
-                   for v in walk.visits],
+        "visits": [
+            {
+                "index": v.index,
+                "url": v.url,
+                "via": v.via,
+                "inbox": v.inbox,
+                "screen": v.screen,
+                "state": v.state,
+                "path": v.path,
+                "title": v.title,
+                "ms": v.ms,
+                "shot": v.shot,
+                "findings": [finding_dict(f, is_known(f, role, mode, entries)) for f in v.findings],
+            }
+            for v in walk.visits
+        ],
         "findings": [finding_dict(f, is_known(f, role, mode, entries)) for f in walk.findings],
         "stale": comparison.stale,
         "writes": walk.writes,
@@ -88,8 +122,11 @@ def _walk_html(s: dict) -> str:
     counts = _counts(s["findings"])
     new = [f for f in s["findings"] if not f["known"]]
     rows = "".join(f"<tr><td>{r}</td><td>{counts.get(r, 0)}</td><td>{_esc(RULE_HELP[r])}</td></tr>" for r in RULES)
-    stale = "".join(f"<div class='stale'>no longer seen (remove from known_findings.json): <b>{_esc(e['rule'])}</b> "
-                    f"{_esc(e['screen'])} — {_esc(e['snippet'])}</div>" for e in s["stale"])
+    stale = "".join(
+        f"<div class='stale'>no longer seen (remove from known_findings.json): <b>{_esc(e['rule'])}</b> "
+        f"{_esc(e['screen'])} — {_esc(e['snippet'])}</div>"
+        for e in s["stale"]
+    )
     cards = []
     for v in s["visits"]:
         if not v["shot"]:
@@ -97,32 +134,45 @@ def _walk_html(s: dict) -> str:
         items = "".join(
             f"<div class='f{' new' if not f['known'] else ''}'><span class='rule'>{_esc(f['rule'])}</span>"
             f"{'' if f['known'] else ' <b>NEW</b>'}: {_esc(f['snippet'])}<br><small>{_esc(f['detail'])}</small></div>"
-            for f in v["findings"])
+            for f in v["findings"]
+        )
         bad = any(not f["known"] for f in v["findings"])
         cards.append(
             f"<div class='card{' bad' if bad else ''}' id='v{v['index']}'><a href='shots/{v['shot']}'><img loading='lazy' "
             f"src='shots/{v['shot']}' alt='{_esc(v['screen'])}'></a><div class='meta'><b>#{v['index']} {_esc(v['screen'])}</b>"
             f"<br><code>{_esc(v['path'])}</code><br>{_esc(v['title'])}<br>via {_esc(v['via'])}"
-            f"<br>content in {_esc(v['ms'])} ms{items}</div></div>")
+            f"<br>content in {_esc(v['ms'])} ms{items}</div></div>"
+        )
     quiet = [v for v in s["visits"] if not v["shot"]]
-    quiet_rows = "".join(f"<tr><td>#{v['index']}</td><td>{_esc(v['screen'])}</td><td><code>{_esc(v['path'])}</code></td>"
-                         f"<td>{_esc(v['via'])}</td></tr>" for v in quiet)
-    quiet_html = (f"<h2>Also visited, no new screen and nothing found ({len(quiet)})</h2><table>{quiet_rows}</table>"
-                  if quiet else "")
-    return (f"<!doctype html><meta charset='utf-8'><title>Linli journeys: {_esc(s['role'])} / {_esc(s['mode'])}</title>"
-            f"<style>{CSS}</style><h1>{_esc(s['role_label'])} · {_esc(s['mode_label'])}</h1>"
-            f"<p>{len(s['visits'])} visits, {len(s['screens'])} screens, {len(s['findings'])} findings "
-            f"({len(new)} not in known_findings.json), {s['seconds']} s, written {_esc(s['written_at'])}. "
-            f"<a href='sheet.png'>PNG grid</a> · <a href='../index.html'>all roles and modes</a></p>"
-            f"{'<p>Opened twice (slow or server busy the first time): ' + _esc('; '.join(s['retried'])) + '</p>' if s['retried'] else ''}"
-            f"<table><tr><th>rule</th><th>findings</th><th>what it checks</th></tr>{rows}</table>{stale}"
-            f"<h2>Screens</h2><div class='grid'>{''.join(cards)}</div>{quiet_html}")
+    quiet_rows = "".join(
+        f"<tr><td>#{v['index']}</td><td>{_esc(v['screen'])}</td><td><code>{_esc(v['path'])}</code></td>"
+        f"<td>{_esc(v['via'])}</td></tr>"
+        for v in quiet
+    )
+    quiet_html = (
+        f"<h2>Also visited, no new screen and nothing found ({len(quiet)})</h2><table>{quiet_rows}</table>"
+        if quiet
+        else ""
+    )
+    return (
+        f"<!doctype html><meta charset='utf-8'><title>Linli journeys: {_esc(s['role'])} / {_esc(s['mode'])}</title>"
+        f"<style>{CSS}</style><h1>{_esc(s['role_label'])} · {_esc(s['mode_label'])}</h1>"
+        f"<p>{len(s['visits'])} visits, {len(s['screens'])} screens, {len(s['findings'])} findings "
+        f"({len(new)} not in known_findings.json), {s['seconds']} s, written {_esc(s['written_at'])}. "
+        f"<a href='sheet.png'>PNG grid</a> · <a href='../index.html'>all roles and modes</a></p>"
+        f"{'<p>Opened twice (slow or server busy the first time): ' + _esc('; '.join(s['retried'])) + '</p>' if s['retried'] else ''}"
+        f"<table><tr><th>rule</th><th>findings</th><th>what it checks</th></tr>{rows}</table>{stale}"
+        f"<h2>Screens</h2><div class='grid'>{''.join(cards)}</div>{quiet_html}"
+    )
 
 
 def _font(size: int):
     from PIL import ImageFont
 
-    for path in ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"):
+    for path in (
+        "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc",
+        "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    ):
         if Path(path).exists():
             return ImageFont.truetype(path, size)
     return ImageFont.load_default()
@@ -142,8 +192,13 @@ def _png_grid(out_dir: Path, s: dict) -> None:
     draw = ImageDraw.Draw(sheet)
     small, big = _font(13), _font(18)
     counts = _counts(s["findings"])
-    draw.text((gap, 10), f"{s['role_label']} · {s['mode_label']} — {len(s['visits'])} visits, {len(s['findings'])} findings: "
-              + ", ".join(f"{r} {n}" for r, n in counts.most_common()), fill="#18181b", font=big)
+    draw.text(
+        (gap, 10),
+        f"{s['role_label']} · {s['mode_label']} — {len(s['visits'])} visits, {len(s['findings'])} findings: "
+        + ", ".join(f"{r} {n}" for r, n in counts.most_common()),
+        fill="#18181b",
+        font=big,
+    )
     for i, v in enumerate(shots):
         x = gap + (i % cols) * (tw + gap)
         y = head + (i // cols) * (th + caption + gap)
@@ -171,13 +226,16 @@ def write_index(root: Path) -> None:
         counts = _counts(s["findings"])
         new = sum(1 for f in s["findings"] if not f["known"])
         cells = "".join(f"<td class='{'zero' if not counts.get(r) else ''}'>{counts.get(r, 0)}</td>" for r in RULES)
-        rows.append(f"<tr><td><a href='{path.parent.name}/index.html'>{_esc(s['role'])} · {_esc(s['mode'])}</a> "
-                    f"(<a href='{path.parent.name}/sheet.png'>png</a>)</td><td>{len(s['screens'])}</td>"
-                    f"<td>{len(s['visits'])}</td>{cells}<td>{new}</td><td>{len(s['stale'])}</td><td>{s['seconds']}</td>"
-                    f"<td>{_esc(s['written_at'])}</td></tr>")
+        rows.append(
+            f"<tr><td><a href='{path.parent.name}/index.html'>{_esc(s['role'])} · {_esc(s['mode'])}</a> "
+            f"(<a href='{path.parent.name}/sheet.png'>png</a>)</td><td>{len(s['screens'])}</td>"
+            f"<td>{len(s['visits'])}</td>{cells}<td>{new}</td><td>{len(s['stale'])}</td><td>{s['seconds']}</td>"
+            f"<td>{_esc(s['written_at'])}</td></tr>"
+        )
     head = "".join(f"<th title='{_esc(RULE_HELP[r])}'>{r}</th>" for r in RULES)
     (root / "index.html").write_text(
         f"<!doctype html><meta charset='utf-8'><title>Linli journeys</title><style>{CSS}</style>"
         f"<h1>Linli journeys: every screen, every role, every mode</h1><table><tr><th>role · mode</th><th>screens</th>"
         f"<th>visits</th>{head}<th>new</th><th>stale</th><th>s</th><th>written</th></tr>{''.join(rows)}</table>",
-        encoding="utf-8")
+        encoding="utf-8",
+    )

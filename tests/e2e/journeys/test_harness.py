@@ -84,7 +84,9 @@ def test_every_rule_catches_its_planted_defect(visitor_page):
     walker.plant = False
     lost = walker.open(2, "/no/such/screen", "planted link")
     assert [f.snippet for f in lost.findings if f.rule == "not-found"] == ["/no/such/screen"]
-    assert not [f for f in lost.findings if f.rule in ("bad-text", "csp", "overflow")], "planted defects leaked into the next screen"
+    assert not [f for f in lost.findings if f.rule in ("bad-text", "csp", "overflow")], (
+        "planted defects leaked into the next screen"
+    )
 
 
 def test_content_later_than_three_seconds_is_slow(visitor_page):
@@ -114,22 +116,47 @@ def test_the_list_fails_on_new_and_on_fixed_findings():
         {"role": "*", "mode": "zh", "screen": "/privacy", "rule": "script", "snippet": "the office"},
         {"role": "grid", "mode": "en", "screen": "/x", "rule": "slow", "snippet": "late"},
     ]
-    same = compare([_finding("/polls", "bad-text", "null"), _finding("/privacy", "script", "the office")],
-                   "resident", "zh", entries)
+    same = compare(
+        [_finding("/polls", "bad-text", "null"), _finding("/privacy", "script", "the office")],
+        "resident",
+        "zh",
+        entries,
+    )
     assert same.ok
-    counts_move = compare([_finding("/polls", "bad-text", "null"), _finding("/privacy", "script", "the office")],
-                          "resident", "zh", [{**entries[0], "snippet": "null"}, entries[1]])
+    counts_move = compare(
+        [_finding("/polls", "bad-text", "null"), _finding("/privacy", "script", "the office")],
+        "resident",
+        "zh",
+        [{**entries[0], "snippet": "null"}, entries[1]],
+    )
     assert counts_move.ok
     fixed = compare([_finding("/privacy", "script", "the office")], "resident", "zh", entries)
     assert [e["screen"] for e in fixed.stale] == ["/polls"] and not fixed.unexpected
-    new = compare([_finding("/polls", "bad-text", "null"), _finding("/privacy", "script", "the office"),
-                   _finding("/me", "overflow", "div.row")], "resident", "zh", entries)
+    new = compare(
+        [
+            _finding("/polls", "bad-text", "null"),
+            _finding("/privacy", "script", "the office"),
+            _finding("/me", "overflow", "div.row"),
+        ],
+        "resident",
+        "zh",
+        entries,
+    )
     assert [f.screen for f in new.unexpected] == ["/me"] and not new.stale
     # "*" means every role: a role that no longer shows it makes the entry stale for that role.
     assert [e["screen"] for e in compare([], "visitor", "zh", entries).stale] == ["/privacy"]
     assert compare([], "visitor", "en", entries).ok
     # A race (flaky) may show or not; either way it is no failure.
-    flaky = [{"role": "grid", "mode": "zh", "screen": "*", "rule": "raw-key", "snippet": "inbox.bell [missing translation]", "flaky": True}]
+    flaky = [
+        {
+            "role": "grid",
+            "mode": "zh",
+            "screen": "*",
+            "rule": "raw-key",
+            "snippet": "inbox.bell [missing translation]",
+            "flaky": True,
+        }
+    ]
     assert compare([], "grid", "zh", flaky).ok
     assert compare([_finding("*", "raw-key", "inbox.bell [missing translation]")], "grid", "zh", flaky).ok
 

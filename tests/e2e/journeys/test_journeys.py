@@ -49,8 +49,11 @@ def _fresh_shots_dir(role, mode):
 @pytest.fixture(scope="module")
 def walks(request, live_server):
     """The walks of the role × mode tests selected in this session, started at once, two at a time."""
-    selected = [item.callspec.params for item in request.session.items
-                if getattr(item, "originalname", None) == "test_journey" and hasattr(item, "callspec")]
+    selected = [
+        item.callspec.params
+        for item in request.session.items
+        if getattr(item, "originalname", None) == "test_journey" and hasattr(item, "callspec")
+    ]
     jobs = [(params["role"], params["mode"]) for params in selected]
     pool = WalkPool(live_server, jobs, _fresh_shots_dir)
     yield pool
@@ -75,9 +78,15 @@ def test_journey(role, mode, walks):
     comparison = compare(walk.findings, role.name, mode.name, entries)
     directory = out_dir(role, mode)
     write_walk(directory, walk, entries, comparison)
-    print(f"\n{role.name}-{mode.name}: {len(walk.visits)} visits, {len({v.screen for v in walk.visits})} screens, "
-          f"{len(walk.findings)} findings, {walk.seconds:.1f} s; contact sheet {directory / 'index.html'}")
+    print(
+        f"\n{role.name}-{mode.name}: {len(walk.visits)} visits, {len({v.screen for v in walk.visits})} screens, "
+        f"{len(walk.findings)} findings, {walk.seconds:.1f} s; contact sheet {directory / 'index.html'}"
+    )
     assert len(walk.visits) > 1, "the walk found no link to follow from the first screen"
-    assert not walk.unvisited, f"the walk stopped at {len(walk.visits)} visits with {walk.unvisited} links left (MAX_VISITS)"
+    assert not walk.unvisited, (
+        f"the walk stopped at {len(walk.visits)} visits with {walk.unvisited} links left (MAX_VISITS)"
+    )
     if not comparison.ok:
-        pytest.fail(f"{role.name} / {mode.name}: see {directory / 'index.html'}\n" + _describe(comparison), pytrace=False)
+        pytest.fail(
+            f"{role.name} / {mode.name}: see {directory / 'index.html'}\n" + _describe(comparison), pytrace=False
+        )

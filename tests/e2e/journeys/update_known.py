@@ -65,9 +65,11 @@ def build(runs: dict, old: list[dict]) -> list[dict]:
     for group in groups(runs):
         racy = "[missing translation]" in group.snippet
         # A race may hit any walk: its (flaky) entry allows it everywhere and requires it nowhere.
-        for role, mode in ([("*", "*")] if racy else compress(group.where)):
+        for role, mode in [("*", "*")] if racy else compress(group.where):
             entry = {"role": role, "mode": mode, "screen": group.screen, "rule": group.rule, "snippet": group.snippet}
-            previous = notes.get(entry_key(entry)) or notes_loose.get((group.screen, group.rule, normalise(group.snippet)))
+            previous = notes.get(entry_key(entry)) or notes_loose.get(
+                (group.screen, group.rule, normalise(group.snippet))
+            )
             entry["issue"] = previous["issue"] if previous else "16"
             entry["defect"] = previous["defect"] if previous else guess_defect(group.rule, group.screen, group.snippet)
             if (previous and previous.get("flaky")) or racy:
@@ -101,12 +103,20 @@ def main(argv=None) -> int:
         for e in added[:40]:
             print(f"  {e['role']}/{e['mode']} [{e['rule']}] {e['screen']}: {e['snippet']}", file=sys.stderr)
         return 1
-    KNOWN_FILE.write_text(json.dumps({
-        "_about": "Findings of tests/e2e/journeys that are known and being fixed (issue 16). The journey test "
-                  "fails on a finding not listed here and on a listed one that no longer occurs: this list only "
-                  "shrinks. role/mode \"*\" = every role/mode. Rewrite with python -m tests.e2e.journeys.update_known.",
-        "findings": entries,
-    }, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    KNOWN_FILE.write_text(
+        json.dumps(
+            {
+                "_about": "Findings of tests/e2e/journeys that are known and being fixed (issue 16). The journey test "
+                "fails on a finding not listed here and on a listed one that no longer occurs: this list only "
+                'shrinks. role/mode "*" = every role/mode. Rewrite with python -m tests.e2e.journeys.update_known.',
+                "findings": entries,
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     print(f"{KNOWN_FILE.name}: {len(entries)} entries ({len(added)} added, {removed} removed)")
     return 0
 
