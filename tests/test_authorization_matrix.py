@@ -85,6 +85,9 @@ EXPECTED: dict[str, dict | str] = {
     "insights.export_csv": roles(401, 403, 200),
     "communities.create_grid": roles(401, 403, 422),
     "home.get_home": DENIED,  # a member's first screen: members of that community only
+    "communities.list_regions": roles(401, 403, 200),  # the hierarchy: platform admins (officials: issue 19)
+    "communities.update_community": roles(401, 403, 200),  # rename or move to another street: platform admins
+    "communities.list_staff": DENIED,  # whom a report is handed to: that community's staff only
     "insights.dashboard": roles(401, 403, 200),
     "insights.grid_map": roles(401, 403, 200),
     "insights.trends": roles(401, 403, 200),

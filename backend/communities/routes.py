@@ -6,6 +6,7 @@ from backend.communities.schemas import (
     CommunitySchema,
     CommunitySearchArgsSchema,
     CommunitySummarySchema,
+    CommunityUpdateSchema,
     GridCreateSchema,
     GridSchema,
     GridUpdateSchema,
@@ -15,8 +16,10 @@ from backend.communities.schemas import (
     MemberSchema,
     OwnMembershipSchema,
     RegionCreateSchema,
+    RegionListSchema,
     RegionSchema,
     RoleSchema,
+    StaffListSchema,
 )
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.ratelimit import per_user
@@ -47,6 +50,28 @@ def create_community(data):
 def get_community(cid):
     """A community with its grids and their responsible persons."""
     return services.get_community(cid)
+
+
+@blp.route("/communities/<int:cid>", methods=["PATCH"])
+@blp.arguments(CommunityUpdateSchema)
+@blp.response(200, CommunitySchema)
+def update_community(data, cid):
+    """Rename a community, or move it to another street (platform admin)."""
+    return services.update_community(actor(), cid, data)
+
+
+@blp.route("/communities/<int:cid>/staff", methods=["GET"])
+@blp.response(200, StaffListSchema)
+def list_staff(cid):
+    """Grid workers and committee members by name, with their grids: whom a report is handed to (staff)."""
+    return {"items": services.list_staff(actor(), cid)}
+
+
+@blp.route("/regions", methods=["GET"])
+@blp.response(200, RegionListSchema)
+def list_regions():
+    """Districts and streets with their communities (platform admin)."""
+    return {"items": services.list_regions(actor())}
 
 
 @blp.route("/communities/<int:cid>/join", methods=["POST"])

@@ -70,6 +70,7 @@ class CommunitySummarySchema(ma.Schema):
     id = ma.fields.Integer()
     name = ma.fields.String()
     name_en = ma.fields.String(allow_none=True)
+    street_id = ma.fields.Integer(allow_none=True)
     district = ma.fields.Function(lambda c: _region_name(c, "district"), allow_none=True)
     street = ma.fields.Function(lambda c: _region_name(c, "street"), allow_none=True)
     grid_count = ma.fields.Integer()
@@ -120,6 +121,31 @@ class RegionSchema(ma.Schema):
     kind = ma.fields.String()
     name = ma.fields.String()
     parent_id = ma.fields.Integer(allow_none=True)
+
+
+class RegionWithCommunitiesSchema(RegionSchema):
+    communities = ma.fields.List(ma.fields.Nested(CommunityRefSchema))
+
+
+class RegionListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(RegionWithCommunitiesSchema))
+
+
+class CommunityUpdateSchema(InputSchema):
+    name = text(100, min_length=1)
+    name_en = text(100, allow_none=True)
+    street_id = ma.fields.Integer(allow_none=True, metadata={"description": "another street moves the community"})
+    description = text(2000)
+
+
+class StaffMemberSchema(ma.Schema):
+    user = ma.fields.Nested(PublicUserSchema)
+    role = ma.fields.String()
+    grid_ids = ma.fields.List(ma.fields.Integer(), metadata={"description": "the grids they answer for"})
+
+
+class StaffListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(StaffMemberSchema))
 
 
 class CommunityCreateSchema(InputSchema):

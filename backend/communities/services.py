@@ -53,6 +53,7 @@ register_messages(
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 ASSIGNABLE_ROLES = ("resident", "grid_worker", "committee")
+STAFF_ROLES = ("grid_worker", "committee")  # who handles reports
 ACTIONS = ("verify", "set_role")  # what the committee may do with a member (`can`)
 
 
@@ -77,14 +78,61 @@ def create_community(
     actor, *, name: str, street_id: int | None = None, description: str = "", name_en: str | None = None
 ) -> Community:
     access.require_platform_admin(actor)
-    if street_id is not None:
-        street = db.session.get(Region, street_id)
-        if street is None or street.kind != "street":
-            raise ValidationFailed({"street_id": ["not a street"]})
+    _street(street_id)
     community = Community(name=name, name_en=name_en, street_id=street_id, description=description, settings={})
     db.session.add(community)
     db.session.flush()
     audit.record(actor, "community.create", "community", community.id, community_id=community.id, after={"name": name})
+    return community
+
+
+def list_regions(actor) -> list[Region]:
+    """Every district and street, districts first, each street with its communities (platform admin; issue 19
+    opens it to street and district officials for their own regions). Two queries."""
+    access.require_platform_admin(actor)
+    regions = list(db.session.scalars(select(Region).order_by(Region.kind, Region.name, Region.id)))
+    by_street: dict[int, list[Community]] = {}
+    for community in db.session.scalars(
+        select(Community).where(Community.street_id.is_not(None)).order_by(Community.name, Community.id)
+    ):
+        by_street.setdefault(community.street_id, []).append(community)
+    for region in regions:
+        region.communities = by_street.get(region.id, [])
+    return regions
+
+
+def _street(street_id: int | None) -> Region | None:
+    if street_id is None:
+        return None
+    street = db.session.get(Region, street_id)
+    if street is None or street.kind != "street":
+        raise ValidationFailed({"street_id": ["not a street"]})
+    return street
+
+
+def update_community(actor, community_id: int, changes: dict) -> Community:
+    """Rename or describe a community, or move it to another street (platform admin; audited).
+
+    :raises ValidationFailed: a street that does not exist
+    """
+    access.require_platform_admin(actor)
+    community = get_community(community_id)
+    street = _street(changes["street_id"]) if "street_id" in changes else None
+    before = {field: getattr(community, field) for field in changes}
+    for field, value in changes.items():
+        setattr(community, field, value)
+    if "street_id" in changes:
+        community.street = street  # the answer names the new street
+    db.session.flush()
+    audit.record(
+        actor,
+        "community.update",
+        "community",
+        community.id,
+        community_id=community.id,
+        before=before,
+        after=dict(changes),
+    )
     return community
 
 
@@ -210,6 +258,37 @@ def list_communities(*, query: str | None, limit: int, cursor: str | None) -> Pa
     for community in page.items:
         community.grid_count = counts.get(community.id, 0)
     return page
+
+
+def list_staff(actor, community_id: int) -> list[Membership]:
+    """The verified grid workers and committee members, by name, with the grids each answers for: whom a report
+    can be handed to (staff only: a resident needs no list of staff).
+
+    :raises Forbidden: not a verified grid worker or committee member of the community
+    """
+    access.require_role(actor, community_id, *STAFF_ROLES)
+    staff = list(
+        db.session.scalars(
+            select(Membership)
+            .where(
+                Membership.community_id == community_id,
+                Membership.recorded_status == "verified",
+                Membership.role.in_(STAFF_ROLES),
+            )
+            .order_by(Membership.role.desc(), Membership.id)
+        )
+    )
+    answers_for: dict[int, set[int]] = {}
+    for grid_id, user_id in db.session.execute(
+        select(Grid.id, Grid.responsible_user_id).where(
+            Grid.community_id == community_id, Grid.responsible_user_id.is_not(None)
+        )
+    ):
+        answers_for.setdefault(user_id, set()).add(grid_id)
+    for member in staff:
+        own = {member.grid_id} if member.grid_id else set()
+        member.grid_ids = sorted(answers_for.get(member.user_id, set()) | own)
+    return staff
 
 
 # --- memberships -------------------------------------------------------------------------------

@@ -32,6 +32,10 @@ EXEMPT = {
     ("POST", "/api/v1/auth/register"): "registering another account is not community-scoped",
     ("POST", "/api/v1/auth/password"): "changing the password",
     ("PATCH", "/api/v1/me"): "profile edits (name, language, care mode, quiet hours)",
+    (
+        "PATCH",
+        "/api/v1/communities/<int:cid>",
+    ): "platform admins only: renaming or moving a community is no member's write",
     ("DELETE", "/api/v1/me"): "account deletion is always possible",
     ("POST", "/api/v1/me/privacy-consent"): "accepting the privacy notice concerns the person, not the community",
     ("PUT", "/api/v1/me/volunteer-profile"): "a profile edit (skills) that nobody else reads",
