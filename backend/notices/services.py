@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, cast, or_, select, update
+from sqlalchemy import case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend import jobs
@@ -181,15 +181,38 @@ def abilities(actor, notice: Notice) -> dict[str, bool]:
     return {"comment": member is not None and member.status != "suspended"}
 
 
+# An urgent notice heads every list (and the home page's banner) while it is this recent; after that it is a
+# notice like the others (a water cut of last month is no longer news).
+URGENT_FOR = timedelta(days=7)
+
+
+def urgency_rank(now: datetime):
+    """SQL: 0 for an urgent notice of the last week, 1 for a pinned one, 2 for the rest."""
+    return case(
+        (Notice.is_urgent.is_(True) & (Notice.publish_at > now - URGENT_FOR), 0),
+        (Notice.is_pinned.is_(True), 1),
+        else_=2,
+    )
+
+
+def rank_of(notice: Notice, now: datetime) -> int:
+    """The same rank in Python (the list's cursor reads it off a notice)."""
+    if notice.is_urgent and notice.publish_at > now - URGENT_FOR:
+        return 0
+    return 1 if notice.is_pinned else 2
+
+
 def list_notices(actor, community_id: int, *, limit: int = 20, cursor: str | None = None) -> Page:
-    """Members see the notices addressed to them, pinned first then newest; the committee sees all."""
+    """Members see the notices addressed to them, urgent ones first, then pinned, then newest; the committee
+    sees all."""
     member = access.require_member(actor, community_id)
     stmt = select(Notice).where(Notice.community_id == community_id)
     if not member.is_committee:
         stmt = stmt.where(*_addressed_to(member))
-    # Booleans cannot be compared with < in SQL: the cursor compares the pin as 0/1.
-    pinned_first = SortKey(cast(Notice.is_pinned, Integer), descending=True, value_of=lambda n: int(n.is_pinned))
-    keys = [pinned_first, SortKey(Notice.publish_at, descending=True), SortKey(Notice.id, descending=True)]
+    now = utcnow()
+    # the rank is a number in SQL and in the cursor alike (booleans cannot be compared with < in SQL)
+    urgent_first = SortKey(urgency_rank(now), value_of=lambda n: rank_of(n, now))
+    keys = [urgent_first, SortKey(Notice.publish_at, descending=True), SortKey(Notice.id, descending=True)]
     page = paginate(stmt, keys, limit=limit, cursor=cursor)
     present(actor, page.items, committee=member.is_committee)
     return page

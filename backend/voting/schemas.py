@@ -44,7 +44,7 @@ class PollCreateSchema(InputSchema):
     )
     max_choices = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(1, MAX_OPTIONS))
     allow_revote = ma.fields.Boolean(load_default=False)
-    # Beyond API.md: the project a yes/no poll decides.
+    # Beyond the contract rows of docs/api.md: the project a yes/no poll decides.
     project_id = ma.fields.Integer(load_default=None, allow_none=True)
 
 
@@ -110,6 +110,12 @@ class PollSummarySchema(ma.Schema):
     grid_id = ma.fields.Integer(allow_none=True)
     secret = ma.fields.Boolean(attribute="is_secret")
     project_id = ma.fields.Integer(allow_none=True)
+    voted = ma.fields.Boolean(
+        allow_none=True,
+        metadata={
+            "description": "in lists: whether I (or my household, for household polls) voted; null when I may not vote"
+        },
+    )
 
 
 class PollSchema(PollSummarySchema):

@@ -239,7 +239,30 @@ def list_polls(actor, community_id: int, *, status: str | None, limit: int, curs
         stmt = stmt.where((Poll.state == "closed") | (Poll.closes_at <= now))
     page = paginate(stmt, [SortKey(Poll.id, descending=True)], limit=limit, cursor=cursor)
     present(actor, page.items)
+    _mark_voted(actor, page.items)
     return page
+
+
+def _mark_voted(actor, polls: list[Poll]) -> None:
+    """`voted` on each poll of a list: on the roll or not (one query for the page); None where the viewer may not
+    vote (a visitor, another grid's poll, not verified), so a list can say "not voted yet" only where it matters."""
+    for poll in polls:
+        poll.voted = None
+    member = access.membership(actor, polls[0].community_id) if polls and actors.is_signed_in(actor) else None
+    if member is None:
+        return
+    eligible = [poll for poll in polls if _eligibility_problem(member, poll) is None]
+    if not eligible:
+        return
+    keys = {_voter_key(member, poll) for poll in eligible}
+    rows = db.session.execute(
+        select(RollEntry.poll_id, RollEntry.voter_key).where(
+            RollEntry.poll_id.in_([poll.id for poll in eligible]), RollEntry.voter_key.in_(keys)
+        )
+    )
+    on_roll = {(poll_id, key) for poll_id, key in rows}
+    for poll in eligible:
+        poll.voted = (poll.id, _voter_key(member, poll)) in on_roll
 
 
 def _enqueue_close_due_polls() -> None:
@@ -802,7 +825,7 @@ def remind_closing_polls() -> int:
 
 
 def close_due_polls() -> int:
-    """Job (and `flask close-polls`): freeze the results of every poll whose window has ended."""
+    """Job `close-polls` (`flask jobs run close-polls`): freeze the results of every poll whose window has ended."""
     due = list(
         db.session.scalars(
             select(Poll.id).where(Poll.state == "active", Poll.closes_at <= utcnow()).order_by(Poll.closes_at)
