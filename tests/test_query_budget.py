@@ -35,6 +35,11 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
     ),
     "volunteering.list_organisation_activities": (10, "as the community list, plus the organisation"),
     "volunteering.my_volunteering": (7, "totals, page, the page's activities, waitlist ranks"),
+    "moderation.audit_log": (
+        12,
+        "entries, then one batched name lookup per kind of target on the page (people, "
+        "reports, projects, grids...): at most one query per kind, whatever the page size",
+    ),
     "moderation.moderation_queue": (
         9,
         "cases, flags, history, authors, then ONE batch per kind of flagged "

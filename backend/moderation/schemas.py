@@ -118,6 +118,12 @@ class AuditEntrySchema(ma.Schema):
     before = ma.fields.Dict(allow_none=True)
     after = ma.fields.Dict(allow_none=True)
     created_at = ma.fields.DateTime()
+    target_label = ma.fields.String(allow_none=True, metadata={"description": "the person's name or the item's title"})
+    before_labels = ma.fields.Dict(
+        allow_none=True,
+        metadata={"description": "names for the ids in `before` ({assignee_id: name, grid_ids: [names]})"},
+    )
+    after_labels = ma.fields.Dict(allow_none=True, metadata={"description": "names for the ids in `after`"})
 
 
 class SettingsSchema(InputSchema):

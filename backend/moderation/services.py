@@ -29,6 +29,7 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.core.sql import month_of
 from backend.extensions import db
+from backend.moderation import audit_labels
 from backend.moderation.models import (
     APPEAL_STATES,
     MODERATION_CASE_STATES,
@@ -502,9 +503,11 @@ def audit_log(
 ) -> Page:
     """The community's audit log for its committee, newest first."""
     access.require_committee(actor, community_id)
-    return audit.entries(
+    page = audit.entries(
         community_id, action=action, actor_id=actor_id, target_type=target_type, limit=limit, cursor=cursor
     )
+    audit_labels.label_entries(page.items)
+    return page
 
 
 def settings(actor, community_id: int) -> dict:
