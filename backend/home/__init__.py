@@ -3,4 +3,4 @@ its part in its own `home.py` as feed rows or counts (backend/core/feed.py); thi
 
 from backend.core.manifest import Domain
 
-DOMAIN = Domain("home", layer="overview", blueprints=("backend.home.routes:blp",))
+DOMAIN = Domain("home", layer="overview", blueprints=("backend.home.routes:blp",), seed="backend.home.demo:seed_home")

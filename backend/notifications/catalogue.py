@@ -39,6 +39,8 @@ class KindSpec:
     urgency: str = "normal"  # Web Push Urgency: very-low | low | normal | high
     ttl: int = DAY  # how long the push service keeps it for an offline device
     fallback_body: dict[str, str] = field(default_factory=dict)  # when the body's fields are missing
+    audience: str = "member"  # member | staff (grid workers, committee) | committee | organiser
+    listed: bool = True  # False: an old name of another kind, still rendered, never offered as a choice
 
     @property
     def default_inbox(self) -> bool:
@@ -47,6 +49,31 @@ class KindSpec:
     @property
     def default_push(self) -> bool:
         return self.personal
+
+
+# Who each kind is for, by role (every other kind is for any member).
+AUDIENCES = {
+    "staff": ("report_submitted", "report_assigned", "report_overdue", "report_reopened", "report_rated"),
+    "committee": (
+        "report_escalated",
+        "insights_warning",
+        "moderation_queue",
+        "appeal_submitted",
+        "organisation_pending",
+    ),
+    "organiser": ("organisation_verified", "organisation_admin_added"),
+}
+ROLES_OF_AUDIENCE = {
+    "member": None,
+    "staff": {"grid_worker", "committee"},
+    "committee": {"committee"},
+    "organiser": {"org_admin", "committee"},
+}
+UNLISTED = ("waitlist_promoted",)  # the older name of volunteer_promoted
+
+
+def _audience(kind: str) -> str:
+    return next((name for name, kinds in AUDIENCES.items() if kind in kinds), "member")
 
 
 def _spec(
@@ -63,6 +90,8 @@ def _spec(
         urgency=urgency or ("normal" if personal else "low"),
         ttl=ttl or (DAY if personal else 2 * DAY),
         fallback_body=dict(zip(LOCALES, fallback_body, strict=False)) if fallback_body else {},
+        audience=_audience(kind),
+        listed=kind not in UNLISTED,
     )
 
 
@@ -97,6 +126,7 @@ KINDS: dict[str, KindSpec] = {
             ("现在是“{state_label}”。", "Now “{state_label}”."),
             url="/projects/{project_id}",
             target="project_id",
+            fallback_body=("项目有了新进展。", "The project has moved on."),
         ),
         _spec(
             "poll_opened",
@@ -136,7 +166,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("邻居回应了你的互助", "A neighbour answered"),
             ("{responder_name} 回应了“{aid_title}”。", "{responder_name} answered “{aid_title}”."),
-            url="/help/{aid_id}",
+            url="/help/aid/{aid_id}",
             target="aid_id",
             fallback_body=("有邻居回应了你的互助信息。", "A neighbour answered your post."),
         ),
@@ -146,7 +176,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("你的帮忙被接受了", "Your offer was accepted"),
             ("“{aid_title}”：对方接受了你的帮忙。", "“{aid_title}”: your help was accepted."),
-            url="/help/{aid_id}",
+            url="/help/aid/{aid_id}",
             target="aid_id",
             fallback_body=("对方接受了你的帮忙。", "Your help was accepted."),
         ),
@@ -156,7 +186,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("收到一声谢谢", "You were thanked"),
             ("“{aid_title}”：谢谢你的帮忙！", "“{aid_title}”: thank you for helping!"),
-            url="/help/{aid_id}",
+            url="/help/aid/{aid_id}",
             target="aid_id",
             fallback_body=("邻居感谢了你的帮忙。", "A neighbour thanked you for helping."),
         ),
@@ -166,7 +196,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("志愿服务快开始了", "Your volunteer shift starts soon"),
             ("{activity_title} · {starts_at}", "{activity_title} · {starts_at}"),
-            url="/activities/{activity_id}",
+            url="/help/activities/{activity_id}",
             target="shift_id",
             urgency="high",
             ttl=2 * HOUR,
@@ -178,7 +208,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("候补成功，你已转为正式报名", "You're off the waitlist"),
             ("{activity_title} · {starts_at}", "{activity_title} · {starts_at}"),
-            url="/activities/{activity_id}",
+            url="/help/activities/{activity_id}",
             target="shift_id",
             urgency="high",
             fallback_body=("你已从候补转为正式报名。", "You now have a place on the shift."),
@@ -189,7 +219,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("志愿班次已取消", "Volunteer shift cancelled"),
             ("{activity_title} · {starts_at}", "{activity_title} · {starts_at}"),
-            url="/activities/{activity_id}",
+            url="/help/activities/{activity_id}",
             target="shift_id",
             urgency="high",
             fallback_body=("你报名的一个班次已取消。", "A shift you signed up for was cancelled."),
@@ -256,7 +286,7 @@ KINDS: dict[str, KindSpec] = {
             False,
             ("志愿招募：{activity_title}", "Volunteers wanted: {activity_title}"),
             ("{organisation_name} 正在招募志愿者。", "{organisation_name} is looking for volunteers."),
-            url="/activities/{activity_id}",
+            url="/help/activities/{activity_id}",
             target="activity_id",
             fallback_body=("有新的志愿活动正在招募。", "A new activity is looking for volunteers."),
         ),
@@ -321,7 +351,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("谢谢你愿意帮忙", "Thanks for offering to help"),
             ("“{aid_title}”已由其他邻居帮忙。", "“{aid_title}” was taken by another neighbour."),
-            url="/help/{aid_id}",
+            url="/help/aid/{aid_id}",
             target="aid_id",
         ),
         _spec(
@@ -330,7 +360,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("互助已完成", "Aid completed"),
             ("“{aid_title}”已标记完成。", "“{aid_title}” was marked done."),
-            url="/help/{aid_id}",
+            url="/help/aid/{aid_id}",
             target="aid_id",
         ),
         _spec(
@@ -339,7 +369,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("互助已关闭", "Aid post closed"),
             ("“{aid_title}”已关闭。", "“{aid_title}” was closed."),
-            url="/help/{aid_id}",
+            url="/help/aid/{aid_id}",
             target="aid_id",
         ),
         _spec(
@@ -366,7 +396,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("社会组织待核实", "Organisation awaiting verification"),
             ("{organisation_name} 申请入驻，请核实。", "{organisation_name} asks to be verified."),
-            url="/notifications",
+            url="/help/organisations/{organisation_id}",
             target="organisation_id",
         ),
         _spec(
@@ -375,7 +405,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("组织已通过核实", "Organisation verified"),
             ("{organisation_name} 现在可以发布活动了。", "{organisation_name} can now publish activities."),
-            url="/notifications",
+            url="/help/organisations/{organisation_id}",
             target="organisation_id",
         ),
         _spec(
@@ -384,7 +414,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("你成为了组织管理员", "You now help run an organisation"),
             ("{organisation_name}", "{organisation_name}"),
-            url="/notifications",
+            url="/help/organisations/{organisation_id}",
             target="organisation_id",
         ),
         _spec(
@@ -393,7 +423,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("候补成功，你已转为正式报名", "You're off the waitlist"),
             ("{activity_title} · {starts_at}", "{activity_title} · {starts_at}"),
-            url="/activities/{activity_id}",
+            url="/help/activities/{activity_id}",
             target="shift_id",
             urgency="high",
             fallback_body=("你已从候补转为正式报名。", "You now have a place on the shift."),
@@ -404,7 +434,7 @@ KINDS: dict[str, KindSpec] = {
             True,
             ("志愿时长已更正", "Volunteer hours corrected"),
             ("{activity_title}：{hours} 小时", "{activity_title}: {hours} h"),
-            url="/activities/{activity_id}",
+            url="/help/activities/{activity_id}",
             target="activity_id",
         ),
         _spec(
@@ -453,22 +483,25 @@ LABELS = {
     "status_label": {
         "submitted": ("已提交", "submitted"),
         "accepted": ("已受理", "accepted"),
-        "assigned": ("已派单", "assigned"),
+        "assigned": ("已分派", "assigned"),
         "in_progress": ("处理中", "in progress"),
         "resolved": ("已解决", "resolved"),
         "confirmed": ("已确认", "confirmed"),
-        "reopened": ("已重新打开", "reopened"),
-        "rejected": ("未受理", "rejected"),
+        "reopened": ("重新处理", "reopened"),
+        "rejected": ("已驳回", "rejected"),
     },
     "state_label": {
         "draft": ("草稿", "draft"),
-        "submitted": ("待审核", "submitted"),
+        "submitted": ("征集支持", "gathering support"),
+        "in_review": ("居委会审核中", "committee review"),
+        "ready": ("待投票", "ready for a vote"),
         "voting": ("投票中", "voting"),
         "approved": ("已通过", "approved"),
         "rejected": ("未通过", "rejected"),
         "in_progress": ("实施中", "in progress"),
         "completed": ("已完成", "completed"),
         "rated": ("已评价", "rated"),
+        "withdrawn": ("已撤回", "withdrawn"),
     },
     "action_label": {
         "hide": ("已隐藏", "hidden"),
@@ -531,12 +564,36 @@ KIND_LABELS = {
 _TITLE_ALIASES = ("report_title", "project_title", "poll_title", "aid_title", "activity_title", "notice_title")
 _SAFE_PATH = re.compile(r"^/[A-Za-z0-9/_\-.~%?=&]*$")
 _FIELD_MAX = 60
+# Context fields that people wrote (titles, names): the inbox marks them as user content (`user_content`).
+USER_FIELDS = (
+    "report_title",
+    "project_title",
+    "poll_title",
+    "aid_title",
+    "activity_title",
+    "notice_title",
+    "title",
+    "organisation_name",
+    "name",
+    "community_name",
+    "responder_name",
+    "excerpt",
+    "reason",
+    "subject_label",
+)
 
 
 def spec_for(kind: str) -> KindSpec:
     if kind == DIGEST.kind:
         return DIGEST
     return KINDS.get(kind, GENERIC)
+
+
+def applies_to(kind: str, roles: set[str]) -> bool:
+    """Can a person with these roles (in any of their communities) receive this kind?"""
+    spec = spec_for(kind)
+    wanted = ROLES_OF_AUDIENCE.get(spec.audience)
+    return spec.listed and (wanted is None or bool(wanted & roles))
 
 
 def broad_kinds() -> tuple[str, ...]:
@@ -548,16 +605,23 @@ def _locale(locale: str | None) -> str:
     return locale if locale in LOCALES else "zh-CN"
 
 
-def _local_time(value, timezone: str | None, locale: str) -> str:
-    """An ISO time from the context shown in the reader's timezone (short, for a notification)."""
+def _local_time(value, timezone: str | None, locale: str, now: datetime | None = None) -> str:
+    """An ISO time from the context in the reader's time zone, written as the app writes it (pwa/js/i18n.js
+    formatDateTime): "12月7日 10:00" / "Dec 7, 10:00 AM", with the year only when it is not this year."""
     try:
         moment = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
         zone = ZoneInfo(timezone or "Asia/Shanghai")
     except (ValueError, TypeError, ZoneInfoNotFoundError):
-        return str(value)[:_FIELD_MAX]
+        return ""
     if moment.tzinfo is not None:
         moment = moment.astimezone(zone)
-    return moment.strftime("%m月%d日 %H:%M" if locale == "zh-CN" else "%d %b %H:%M")
+    this_year = (now or datetime.now(zone)).astimezone(zone).year if moment.tzinfo else moment.year
+    if locale == "zh-CN":
+        year = "" if moment.year == this_year else f"{moment.year}年"
+        return f"{year}{moment.month}月{moment.day}日 {moment:%H:%M}"
+    hour = moment.hour % 12 or 12
+    year = "" if moment.year == this_year else f", {moment.year}"
+    return f"{moment:%b} {moment.day}{year}, {hour}:{moment:%M} {'AM' if moment.hour < 12 else 'PM'}"
 
 
 def _fields(context: dict, locale: str, timezone: str | None) -> dict[str, str]:
@@ -574,15 +638,15 @@ def _fields(context: dict, locale: str, timezone: str | None) -> dict[str, str]:
             values[key] = text if len(text) <= _FIELD_MAX else text[: _FIELD_MAX - 1] + "…"
     for specific in _TITLE_ALIASES:
         if specific not in values:
-            values[specific] = (
-                values.get("title") or (values.get("category") if specific == "report_title" else None) or ""
-            )
+            # a domain's plain `title`; never a raw key (a report's category) in its place
+            values[specific] = values.get("title") or ""
     if "organisation_name" not in values and values.get("name"):
         values["organisation_name"] = values["name"]
     for label, source in _LABEL_SOURCES.items():
         if label not in values and source in values:
             words = LABELS[label].get(values[source])
-            values[label] = words[index] if words else values[source]
+            if words:  # an unknown state word is left out (the fallback text is used), never shown raw
+                values[label] = words[index]
     return values
 
 
@@ -598,10 +662,17 @@ def _clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def _user_content(values: dict[str, str], *texts: str) -> list[str]:
+    """The user-written values that appear in the rendered texts, longest first (so a client marks each once)."""
+    found = {values[key] for key in USER_FIELDS if values.get(key) and any(values[key] in text for text in texts)}
+    return sorted(found, key=len, reverse=True)
+
+
 def render(
     kind: str, context: dict | None, locale: str | None, *, timezone: str | None = None, collapsed: int = 1
-) -> dict[str, str]:
-    """{title, body} for one reader. Unknown kinds and missing fields give safe generic text."""
+) -> dict:
+    """{title, body, user_content} for one reader. Unknown kinds and missing fields give safe generic text;
+    `user_content` lists the parts people wrote (titles, names), for the client to mark."""
     locale = _locale(locale)
     if kind == DIGEST.kind:
         summary = digest_summary((context or {}).get("counts") or {}, locale)
@@ -617,7 +688,8 @@ def render(
         body = _fill(spec.fallback_body.get(locale, ""), values) or ""
     if collapsed > 1:
         body = body + COLLAPSED_SUFFIX[locale].format(count=collapsed)
-    return {"title": _clip(title, TITLE_MAX), "body": _clip(body, BODY_MAX)}
+    title, body = _clip(title, TITLE_MAX), _clip(body, BODY_MAX)
+    return {"title": title, "body": body, "user_content": _user_content(values, title, body)}
 
 
 def _title_fallback(spec: KindSpec, locale: str) -> str:
@@ -626,10 +698,24 @@ def _title_fallback(spec: KindSpec, locale: str) -> str:
     return label[LOCALES.index(locale)] if label else GENERIC.title[locale]
 
 
+# Where the PWA shows an item of each commentable kind (a comment's notification opens its item).
+ITEM_PATHS = {
+    "project": "/projects/{id}",
+    "report": "/reports/{id}",
+    "aid": "/help/aid/{id}",
+    "activity": "/help/activities/{id}",
+    "notice": "/notices/{id}",
+}
+
+
 def deep_link(kind: str, context: dict | None, override: str | None = None) -> str:
     """The same-origin path a click opens; anything that is not a plain local path becomes the inbox."""
     spec = spec_for(kind)
     candidate = override
+    target_id = (context or {}).get("target_id")
+    if candidate is None and kind in ("comment_posted", "comment_reply") and isinstance(target_id, int):
+        template = ITEM_PATHS.get(str((context or {}).get("target_type")))
+        candidate = template.format(id=target_id) if template else None
     if candidate is None:
         values = {
             k: str(v) for k, v in (context or {}).items() if isinstance(v, (int, str)) and not isinstance(v, bool)

@@ -183,7 +183,8 @@ def _items(messages: list[dict], targets: list[tuple[int, int]]) -> list[PushIte
             )
         spec = catalogue.spec_for(message["kind"])
         payload = {
-            **texts[key],
+            "title": texts[key]["title"],
+            "body": texts[key]["body"],
             "url": message["url"],
             "tag": message["topic"],
             "badge_count": badges.get(subscription.user_id, 0),

@@ -12,6 +12,12 @@ class NotificationSchema(ma.Schema):
     kind = ma.fields.String()
     title = ma.fields.Function(lambda n: n.rendered["title"])
     body = ma.fields.Function(lambda n: n.rendered["body"])
+    user_content = ma.fields.Function(
+        lambda n: n.rendered.get("user_content", []),
+        metadata={
+            "description": "the parts of title and body that people wrote (titles, names): shown marked as theirs"
+        },
+    )
     url = ma.fields.Function(lambda n: n.url or "/notifications")
     community_id = ma.fields.Integer(allow_none=True)
     is_urgent = ma.fields.Boolean()
@@ -88,6 +94,8 @@ class KindPreferenceSchema(ma.Schema):
     kind = ma.fields.String()
     label = ma.fields.String()
     personal = ma.fields.Boolean()
+    applies = ma.fields.Boolean(metadata={"description": "whether the person's roles can receive this kind"})
+    audience = ma.fields.String(metadata={"description": "member, staff, committee or organiser"})
     inbox = ma.fields.Boolean()
     push = ma.fields.Boolean()
     default_inbox = ma.fields.Boolean()

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.services import register_account_eraser
+from backend.accounts.services import register_account_eraser, with_profile_parts
 from backend.core import targets
 from backend.core.actors import require_user
 from backend.core.db import after_commit, utcnow
@@ -284,6 +284,12 @@ def _settings(user_id: int) -> NotificationSetting | None:
     return db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
 
 
+def _roles_of(actor) -> set[str]:
+    """The roles the person holds in any community (verified memberships; everyone is a member)."""
+    memberships = with_profile_parts(actor).memberships if hasattr(actor, "id") else []
+    return {"member"} | {m.role for m in memberships or [] if m.status == "verified"}
+
+
 def preferences(actor, *, locale: str = DEFAULT_LOCALE) -> dict:
     """Every kind with its inbox/push choice (explicit or default), the digest and the quiet hours."""
     require_user(actor)
@@ -292,6 +298,7 @@ def preferences(actor, *, locale: str = DEFAULT_LOCALE) -> dict:
         for p in db.session.scalars(select(NotificationPreference).where(NotificationPreference.user_id == actor.id))
     }
     index = catalogue.LOCALES.index(locale)
+    roles = _roles_of(actor)
     kinds = []
     for kind, spec in catalogue.KINDS.items():
         pref = chosen.get(kind)
@@ -300,6 +307,8 @@ def preferences(actor, *, locale: str = DEFAULT_LOCALE) -> dict:
                 "kind": kind,
                 "label": catalogue.KIND_LABELS[kind][index],
                 "personal": spec.personal,
+                "applies": catalogue.applies_to(kind, roles),
+                "audience": spec.audience,
                 "inbox": pref.inbox if pref else spec.default_inbox,
                 "push": pref.push if pref else spec.default_push,
                 "default_inbox": spec.default_inbox,

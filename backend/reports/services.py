@@ -13,7 +13,14 @@ from backend.communities import access
 from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import utcnow
-from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    register_field_messages,
+    register_messages,
+)
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
@@ -24,6 +31,17 @@ from backend.reports import geo, places
 from backend.reports.models import OPEN_STATUSES, REPORT_STATES, Report, ReportEvent, ReportMeToo
 from backend.uploads import services as uploads
 
+register_field_messages(
+    {
+        "share your location or describe the place": "请共享位置，或写一下在哪里。",
+        "required to assign": "请选择要派给的人。",
+        "a verified grid worker or committee member of this community": "请选择本社区已认证的网格员或居委会成员。",
+        "required to reject": "请选择驳回原因。",
+        "the report this one duplicates": "请选择与之重复的那一条问题。",
+        "tell the resident where to go instead": "请告诉居民应该向哪里反映。",
+        "photos go with 'resolve'": "只有“已解决”时可以附照片。",
+    }
+)
 register_messages(
     "report",
     {
@@ -123,7 +141,13 @@ def follower_ids(report: Report) -> list[int]:
 
 
 def _context(report: Report, **extra) -> dict:
-    return {"report_id": report.id, "category": report.category, "status": report.status, **extra}
+    return {
+        "report_id": report.id,
+        "report_title": report.description[:60],
+        "category": report.category,
+        "status": report.status,
+        **extra,
+    }
 
 
 def _flush_or_conflict() -> None:

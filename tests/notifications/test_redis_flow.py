@@ -66,7 +66,7 @@ def test_rq_workers_deliver_decrypted_pushes_remove_dead_devices_and_retry(
     assert push_service.wait_for(2, timeout=45), push_service.refused
     assert push_service.for_subscriber(phone)[0].payload["title"] == "候补成功，你已转为正式报名"
     assert push_service.for_subscriber(laptop)[0].payload["title"] == "You're off the waitlist"  # after a retry
-    assert push_service.for_subscriber(laptop)[0].payload["url"] == "/activities/8"
+    assert push_service.for_subscriber(laptop)[0].payload["url"] == "/help/activities/8"  # the screen the PWA has
     with app.app_context():
         assert wait_until(
             lambda: (

@@ -15,12 +15,14 @@ def test_inbox_lists_newest_first_in_the_readers_language_with_unread_count(clie
     send([reader], "report_status_changed", {"report_id": 2, "report_title": "路灯", "status": "resolved"})
     client = client_for(reader)
 
-    page = client.get("/api/v1/notifications", headers={"Accept-Language": "en"}).json
+    client.patch("/api/v1/me", json={"locale": "en"})
+    page = client.get("/api/v1/notifications").json
     assert page["unread_count"] == 2 and page["next_cursor"] is None
     first = page["items"][0]
     assert first["kind"] == "report_status_changed" and first["title"] == "Your report has moved"
     assert first["body"] == "“路灯”: resolved" and first["url"] == "/reports/2" and first["is_read"] is False
-    zh = client.get("/api/v1/notifications", headers={"Accept-Language": "zh-CN"}).json
+    client.patch("/api/v1/me", json={"locale": "zh-CN"})
+    zh = client.get("/api/v1/notifications").json
     assert zh["items"][1]["title"] == "新投票：加装电梯"
 
 
