@@ -91,7 +91,10 @@ class Config:
 
     # Privacy notice: who handles residents' personal information and how to reach them.
     PRIVACY_OPERATOR = os.environ.get("PRIVACY_OPERATOR") or None  # default: "the residents' committee"
-    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT", "居委会办公室 / the committee office")
+    PRIVACY_CONTACT = os.environ.get("PRIVACY_CONTACT") or None  # default: "居委会办公室"
+    PRIVACY_CONTACT_EN = (
+        os.environ.get("PRIVACY_CONTACT_EN") or None
+    )  # default: PRIVACY_CONTACT, else "the committee office"
     RATELIMIT_DATA_EXPORT = os.environ.get("RATELIMIT_DATA_EXPORT", "5 per hour")
 
     # Jobs: in-process pool by default; RQ on Redis when REDIS_URL is set.

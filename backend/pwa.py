@@ -26,14 +26,14 @@ def _send(path: str, *, cache: str = NO_CACHE, mimetype: str | None = None):
     return response
 
 
-SHELL_FOLDERS = ("js", "css", "locales", "icons")
+SHELL_FOLDERS = ("js", "css", "locales", "icons", "vendor")
 SHELL_PAGES = ("/index.html", "/offline.html", "/manifest.webmanifest")
 _VERSION_LINE = re.compile(r"^const VERSION = .*?;$", re.M)
 _SHELL_BLOCK = re.compile(r"^const SHELL = \[.*?\];$", re.M | re.S)
 
 
 def shell_files() -> list[str]:
-    """Every file the app needs offline: the pages and everything under js/, css/, locales/, icons/."""
+    """Every file the app needs offline: the pages and everything under js/, css/, locales/, icons/, vendor/."""
     files = [
         f"/{p.relative_to(PWA_DIR).as_posix()}"
         for folder in SHELL_FOLDERS

@@ -147,13 +147,22 @@ _SECTIONS = {
 
 
 DEFAULT_OPERATOR = {"zh-CN": "本社区居民委员会", "en": "the residents' committee of this community"}
+DEFAULT_CONTACT = {"zh-CN": "居委会办公室", "en": "the committee office"}
+
+
+def _contact(locale: str) -> str:
+    """How to reach the operator, in the notice's language: PRIVACY_CONTACT (and PRIVACY_CONTACT_EN for the English
+    notice when set), else the committee office in that language. A notice never mixes both languages."""
+    config = current_app.config
+    own = config.get("PRIVACY_CONTACT_EN") if locale == "en" else None
+    return own or config.get("PRIVACY_CONTACT") or DEFAULT_CONTACT[locale]
 
 
 def notice(locale: str) -> dict:
     """The current notice in `locale`."""
     filled = {
         "operator": current_app.config["PRIVACY_OPERATOR"] or DEFAULT_OPERATOR[locale],
-        "contact": current_app.config["PRIVACY_CONTACT"],
+        "contact": _contact(locale),
     }
     return {
         "version": NOTICE_VERSION,

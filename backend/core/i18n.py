@@ -1,4 +1,4 @@
-"""The request's language: Accept-Language first, then the signed-in user's choice, then zh-CN."""
+"""The request's language: the signed-in person's saved choice, then Accept-Language, then zh-CN."""
 
 from flask import has_request_context, request
 
@@ -19,13 +19,17 @@ def normalize_locale(value: str | None) -> str | None:
 
 
 def request_locale() -> str:
+    """A signed-in person reads the language they chose in the app, whatever their browser says; a visitor
+    the browser's (Accept-Language); else zh-CN."""
     if not has_request_context():
         return DEFAULT_LOCALE
+    from flask_login import current_user
+
+    user_locale = getattr(current_user, "locale", None) if current_user else None
+    if user_locale in SUPPORTED_LOCALES:
+        return user_locale
     for tag, _quality in request.accept_languages:
         locale = normalize_locale(tag)
         if locale:
             return locale
-    from flask_login import current_user
-
-    user_locale = getattr(current_user, "locale", None) if current_user else None
-    return user_locale if user_locale in SUPPORTED_LOCALES else DEFAULT_LOCALE
+    return DEFAULT_LOCALE

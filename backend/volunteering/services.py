@@ -32,6 +32,7 @@ from backend.core.errors import (
     Forbidden,
     NotFound,
     ValidationFailed,
+    register_field_messages,
     register_messages,
 )
 from backend.core.pagination import Page, SortKey, paginate
@@ -53,6 +54,7 @@ from backend.volunteering.models import (
     VolunteerSkill,
 )
 
+register_field_messages({"wrong code": "签到码不对，请核对后再输入。"})
 register_messages(
     "volunteering",
     {

@@ -28,12 +28,8 @@ def town(make_community, make_member):
         grids=community.grid_ids,
         committee=make_member(community, "committee", display_name="王主任", grid=None),
         worker=make_member(community, "grid_worker", grid=0, display_name="李网格员"),
-        resident=make_member(
-            community, grid=0, display_name="张阿姨", household=("3", "1", "101")
-        ),
-        spouse=make_member(
-            community, grid=0, display_name="张叔叔", household=("3", "1", "101")
-        ),
+        resident=make_member(community, grid=0, display_name="张阿姨", household=("3", "1", "101")),
+        spouse=make_member(community, grid=0, display_name="张叔叔", household=("3", "1", "101")),
         west=make_member(community, grid=1, display_name="钱老师"),
         pending=make_member(community, status="pending", grid=0, display_name="新来的"),
         other=other,
@@ -69,17 +65,13 @@ def new_poll(client_for, town, title, **overrides):
         "secret": True,
         **overrides,
     }
-    response = client_for(town.committee).post(
-        f"/api/v1/communities/{town.cid}/polls", json=body
-    )
+    response = client_for(town.committee).post(f"/api/v1/communities/{town.cid}/polls", json=body)
     assert response.status_code == 201, response.json
     return response.json
 
 
 def test_visitors_sign_in_and_strangers_are_refused(client_for, town):
-    assert (
-        client_for(None).get(f"/api/v1/communities/{town.cid}/home").status_code == 401
-    )
+    assert client_for(None).get(f"/api/v1/communities/{town.cid}/home").status_code == 401
     response = client_for(town.stranger).get(f"/api/v1/communities/{town.cid}/home")
     assert response.status_code == 403 and response.json["reason"] == "not_a_member"
 
@@ -91,10 +83,7 @@ def test_urgent_notice_heads_home_and_pinned_comes_before_newer(client_for, town
     home = home_of(client_for, town.resident, town.cid)
     assert [n["title"] for n in home["urgent"]] == ["明天停水"]
     assert [n["title"] for n in home["notices"]] == ["垃圾分类新规", "周末电影"]
-    assert (
-        home["notices"][0]["state"] == "pinned"
-        and home["notices"][0]["detail"] == "unread"
-    )
+    assert home["notices"][0]["state"] == "pinned" and home["notices"][0]["detail"] == "unread"
 
 
 def test_an_urgent_notice_of_last_month_is_no_banner(app, client_for, town):
@@ -103,15 +92,11 @@ def test_an_urgent_notice_of_last_month_is_no_banner(app, client_for, town):
     old = publish(client_for, town, "上月停电", urgent=True)
     with app.app_context():
         db.session.execute(
-            update(Notice)
-            .where(Notice.id == old["id"])
-            .values(publish_at=utcnow() - timedelta(days=30))
+            update(Notice).where(Notice.id == old["id"]).values(publish_at=utcnow() - timedelta(days=30))
         )
         db.session.commit()
     home = home_of(client_for, town.resident, town.cid)
-    assert home["urgent"] == [] and [n["title"] for n in home["notices"]] == [
-        "上月停电"
-    ]
+    assert home["urgent"] == [] and [n["title"] for n in home["notices"]] == ["上月停电"]
 
 
 def test_polls_to_vote_in_are_those_i_may_and_have_not(client_for, town):
@@ -125,9 +110,7 @@ def test_polls_to_vote_in_are_those_i_may_and_have_not(client_for, town):
         opens_at=iso(utcnow() + timedelta(days=1)),
         closes_at=iso(utcnow() + timedelta(days=5)),
     )
-    assert {
-        p["title"] for p in home_of(client_for, town.resident, town.cid)["polls"]
-    } == {"小花园改造方案", "加装电梯"}
+    assert {p["title"] for p in home_of(client_for, town.resident, town.cid)["polls"]} == {"小花园改造方案", "加装电梯"}
     assert {p["title"] for p in home_of(client_for, town.west, town.cid)["polls"]} == {
         "小花园改造方案",
         "西苑停车位",
@@ -159,7 +142,8 @@ def test_my_reports_show_their_state_and_category_in_my_language(client_for, tow
         },
     )
     assert response.status_code == 201, response.json
-    home = home_of(client_for, town.resident, town.cid, **{"Accept-Language": "en"})
+    assert client_for(town.resident).patch("/api/v1/me", json={"locale": "en"}).status_code == 200
+    home = home_of(client_for, town.resident, town.cid)
     [mine] = [item for item in home["mine"] if item["kind"] == "report"]
     assert (mine["title"], mine["state"], mine["detail"], mine["detail_label"]) == (
         "3号楼门口的路灯不亮了",
@@ -170,9 +154,7 @@ def test_my_reports_show_their_state_and_category_in_my_language(client_for, tow
     # A neighbour in the same grid sees it as new in the grid, not as theirs.
     neighbour = home_of(client_for, town.spouse, town.cid)
     assert [i["kind"] for i in neighbour["mine"]] == []
-    assert [(i["kind"], i["title"]) for i in neighbour["grid"]] == [
-        ("report", "3号楼门口的路灯不亮了")
-    ]
+    assert [(i["kind"], i["title"]) for i in neighbour["grid"]] == [("report", "3号楼门口的路灯不亮了")]
     # Another grid does not see it as news.
     assert home_of(client_for, town.west, town.cid)["grid"] == []
 
@@ -194,12 +176,7 @@ def test_my_aid_posts_and_next_shift(client_for, town):
         json={"name": "花园小组", "kind": "volunteer_group", "description": ""},
     )
     assert org.status_code == 201, org.json
-    assert (
-        client_for(town.committee)
-        .post(f"/api/v1/organisations/{org.json['id']}/verify")
-        .status_code
-        == 200
-    )
+    assert client_for(town.committee).post(f"/api/v1/organisations/{org.json['id']}/verify").status_code == 200
     start = utcnow() + timedelta(days=2)
     activity = client_for(town.resident).post(
         f"/api/v1/organisations/{org.json['id']}/activities",
@@ -218,24 +195,17 @@ def test_my_aid_posts_and_next_shift(client_for, town):
     )
     assert activity.status_code == 201, activity.json
     shift_id = activity.json["shifts"][0]["id"]
-    assert (
-        client_for(town.spouse).post(f"/api/v1/shifts/{shift_id}/signups").status_code
-        == 201
-    )
+    assert client_for(town.spouse).post(f"/api/v1/shifts/{shift_id}/signups").status_code == 201
     home = home_of(client_for, town.spouse, town.cid)
-    assert (
-        home["next_shift"]["kind"] == "shift"
-        and home["next_shift"]["id"] == activity.json["id"]
-    )
+    assert home["next_shift"]["kind"] == "shift" and home["next_shift"]["id"] == activity.json["id"]
     assert (
         home["next_shift"]["title"],
         home["next_shift"]["state"],
         home["next_shift"]["detail"],
     ) == ("周末清扫", "confirmed", "中心花园")
-    assert [
-        (i["kind"], i["title"], i["state"])
-        for i in home_of(client_for, town.resident, town.cid)["mine"]
-    ] == [("aid", "帮忙取快递", "open")]
+    assert [(i["kind"], i["title"], i["state"]) for i in home_of(client_for, town.resident, town.cid)["mine"]] == [
+        ("aid", "帮忙取快递", "open")
+    ]
     # The neighbour sees the request as new in the grid (aid), and the activity.
     assert {(i["kind"], i["title"]) for i in home["grid"]} >= {
         ("aid", "帮忙取快递"),
@@ -292,21 +262,11 @@ def test_overdue_reports_are_counted(app, client_for, town):
     )
     with app.app_context():
         db.session.execute(
-            update(Report)
-            .where(Report.id == created["id"])
-            .values(next_due_at=utcnow() - timedelta(hours=1))
+            update(Report).where(Report.id == created["id"]).values(next_due_at=utcnow() - timedelta(hours=1))
         )
         db.session.commit()
-    assert (
-        home_of(client_for, town.committee, town.cid)["staff"]["counts"][
-            "reports_overdue"
-        ]
-        == 1
-    )
-    assert (
-        home_of(client_for, town.worker, town.cid)["staff"]["counts"]["reports_overdue"]
-        == 1
-    )
+    assert home_of(client_for, town.committee, town.cid)["staff"]["counts"]["reports_overdue"] == 1
+    assert home_of(client_for, town.worker, town.cid)["staff"]["counts"]["reports_overdue"] == 1
 
 
 def test_nothing_from_another_community(client_for, town):

@@ -207,11 +207,9 @@ def test_custom_period_must_be_ordered(client_for, town):
 @pytest.mark.parametrize("name", sorted(EXPORT_HEADERS))
 @pytest.mark.parametrize("locale", ["zh-CN", "en"])
 def test_exports_start_with_bom_and_header(client_for, known_week, name, locale):
-    response = client_for(known_week.committee).get(
-        f"/api/v1/communities/{known_week.cid}/exports/{name}.csv",
-        query_string=WEEK_ARGS,
-        headers={"Accept-Language": locale},
-    )
+    client = client_for(known_week.committee)
+    client.patch("/api/v1/me", json={"locale": locale})  # the committee member's own language
+    response = client.get(f"/api/v1/communities/{known_week.cid}/exports/{name}.csv", query_string=WEEK_ARGS)
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
     assert "attachment" in response.headers["Content-Disposition"]
