@@ -505,7 +505,7 @@ def reopen(actor, post_id: int, *, needed_at: datetime | None = None) -> AidPost
 
 
 def expire_posts(now: datetime | None = None) -> int:
-    """Mark open posts whose date has passed as expired (job / `flask expire-aid`)."""
+    """Mark open posts whose date has passed as expired (job `expire-aid`, `flask jobs run expire-aid`)."""
     return db.session.execute(
         update(AidPost)
         .where(

@@ -87,5 +87,5 @@ def recount(poll_id):
 @blp.arguments(PollCloseSchema)
 @blp.response(200, PollSchema)
 def close_poll(data, poll_id):
-    """Committee: cancel before opening, or close early once everyone eligible has voted (see README)."""
+    """Committee: cancel before opening, or close early once everyone eligible has voted (docs/domains/voting.md)."""
     return services.close_poll(actor(), poll_id, reason=data["reason"])

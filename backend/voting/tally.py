@@ -3,7 +3,7 @@
 Options are identified by ids given in *display order* (the order the committee listed them); that
 order is the last tie-break everywhere, so two runs over the same ballots always give the same result.
 
-Tie-break rules (documented in the README, "Voting", and tested):
+Tie-break rules (documented in docs/domains/voting.md, and tested):
 
 - single / approval: most votes wins; equal votes → the option listed first.
 - ranked (instant runoff): each round the continuing option with the fewest votes is eliminated; if
