@@ -7,7 +7,7 @@ PORT ?= 8000
 HOST ?= 0.0.0.0
 export FLASK_APP := wsgi
 
-.PHONY: run test venv test-deps system-test-deps db demo run-prod worker lint clean docs
+.PHONY: run test venv test-deps system-test-deps system-bench-deps bench db demo run-prod worker lint clean docs
 
 $(BIN)/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,30 @@ system-test-deps:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
 	fi
+
+## Debian packages the benchmark needs besides the tests': wrk, the HTTP load generator.
+system-bench-deps: system-test-deps
+	@command -v wrk >/dev/null || { \
+	  echo "installing Debian packages: wrk"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq wrk >/dev/null; }
+
+$(VENV)/.installed-bench: bench/requirements.txt $(VENV)/.installed-test
+	$(BIN)/pip install --quiet -r bench/requirements.txt
+	touch $@
+
+## make bench: Linli against a bare Flask baseline with wrk (bench/wrk_bench.py; SQLite demo, ~15 minutes):
+## prints one table, keeps the JSON and profiles in bench/output/, rewrites the latest section of
+## docs/benchmarks.md. `make bench DB=postgres SCALE=0.01`: a throw-away PostgreSQL with the district data.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick" for a two-minute check that it all runs.
+DB ?= sqlite
+SCALE ?= 0.01
+bench: test-deps system-bench-deps $(VENV)/.installed-bench
+ifeq ($(DB),postgres)
+	scripts/test-services $(BIN)/python bench/wrk_bench.py --db postgres --scale $(SCALE) $(BENCH_ARGS)
+else
+	$(BIN)/python bench/wrk_bench.py $(BENCH_ARGS)
+endif
 
 test-deps: $(VENV)/.installed-test system-test-deps
 	[ tests/audit/node_modules/.package-lock.json -nt tests/audit/package-lock.json ] || npm ci --prefix tests/audit --no-audit --no-fund
