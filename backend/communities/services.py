@@ -600,6 +600,18 @@ def committee_member_ids(community_id: int) -> list[int]:
     return community_member_ids(community_id, roles=("committee",))
 
 
+def memberships_by_user(community_id: int, user_ids) -> dict[int, Membership]:
+    """The memberships of these people in the community, by user id (people who are not members are
+    absent): for rules that weigh who acted (status, role, household, how long they have been members)."""
+    ids = set(user_ids)
+    if not ids:
+        return {}
+    found = db.session.scalars(
+        select(Membership).where(Membership.community_id == community_id, Membership.user_id.in_(ids))
+    )
+    return {member.user_id: member for member in found}
+
+
 def _erase_household_links(user) -> None:
     for member in memberships_of(user):
         member.household_id = None

@@ -18,7 +18,9 @@ What a kind declares:
 - ``can_see(actor, item)``: whether this person may see it (anonymous visitors included);
 - ``path``: the plural URL segment of its comment thread (``/api/v1/reports/{id}/comments``: API contract);
 - capabilities: ``flaggable`` (moderation accepts flags and actions on it), ``hideable`` (moderation may
-  hide it: the item has a settable ``is_hidden``), ``followable``, ``commentable``, ``photos``.
+  hide it: the item has a settable ``is_hidden``), ``followable``, ``commentable``, ``photos``;
+- ``official(item)``: whether it speaks in the committee's name (a notice): flags never hide it on their
+  own, they go to the committee's queue (content by committee members is treated alike by moderation).
 """
 
 from __future__ import annotations
@@ -43,6 +45,7 @@ class Target:
     title: Callable[[Any], str]
     excerpt: Callable[[Any], str]
     follower_ids: Callable[[Any], Iterable[int]]
+    official: Callable[[Any], bool] = lambda _item: False
     path: str | None = None
     flaggable: bool = False
     hideable: bool = False
@@ -105,6 +108,7 @@ def register(
     title: Callable[[Any], str] | None = None,
     excerpt: Callable[[Any], str] | None = None,
     follower_ids: Callable[[Any], Iterable[int]] | None = None,
+    official: Callable[[Any], bool] | None = None,
     path: str | None = None,
     **capabilities: bool,
 ) -> Target:
@@ -134,6 +138,7 @@ def register(
         title=title,
         excerpt=excerpt or (lambda item: str(title(item))[:200]),
         follower_ids=follower_ids or (lambda _item: ()),
+        official=official or (lambda _item: False),
         path=path,
         **capabilities,
     )

@@ -69,6 +69,15 @@ class QueueItemSchema(ma.Schema):
     excerpt = ma.fields.String()
     reasons = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.Integer())
     flag_texts = ma.fields.List(ma.fields.String())
+    counted_flags = ma.fields.Integer(
+        metadata={"description": "distinct households of verified flaggers (what the threshold counts)"}
+    )
+    new_member_flags = ma.fields.Integer(
+        metadata={"description": "flags from members who joined less than 7 days before flagging"}
+    )
+    brigade = ma.fields.Boolean(
+        metadata={"description": "at least 3 flags from new members within an hour: possibly a coordinated brigade"}
+    )
     author = ma.fields.Nested(PublicUserSchema, allow_none=True)
     author_history = ma.fields.List(ma.fields.Nested(ActionSchema))
     can = ma.fields.Nested(abilities_schema("QueueItemAbilitiesSchema", QUEUE_ACTIONS))

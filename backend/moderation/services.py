@@ -43,6 +43,10 @@ from backend.notifications.services import notify
 DEFAULT_FLAG_THRESHOLD = 3
 QUEUE_ACTIONS = ("hide", "restore", "warn", "suspend")  # what the committee may do about a queued item
 MAX_SUSPENSION_DAYS = 365
+# Flags that arrive together from new members are marked as a brigade in the queue.
+NEW_MEMBER_AGE = timedelta(days=7)  # a member who joined less than this before flagging is new
+BRIGADE_SIZE = 3
+BRIGADE_WINDOW = timedelta(hours=1)
 
 register_messages(
     "moderation",
@@ -78,11 +82,16 @@ register_messages(
 
 
 def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -> None:
-    """One member flags one item; at the community's threshold of distinct flaggers it is hidden.
+    """One member flags one item they can see. Every flag reaches the queue; only flags of verified members
+    of distinct households count toward the community's threshold, which hides the item, or, for what the
+    committee issued or wrote (never hidden by flags alone), tells the other committee members.
 
+    :raises NotFound: no such item, or one the actor may not see (flagging is a write to it)
     :raises Conflict: ``moderation.cannot_flag_own``, ``moderation.already_flagged``
     """
-    target, item = _load(target_type, target_id)
+    target = targets.require(target_type, "flaggable")
+    access.require_user(actor)
+    item = target.get_visible(actor, target_id)
     community_id = target.community_id(item)
     access.require_active_member(actor, community_id)
     if target.author_id(item) == actor.id:
@@ -97,7 +106,8 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
             )
     except IntegrityError:
         raise Conflict("moderation.already_flagged") from None
-    # Counted in the database so that simultaneous flags all count.
+    # Counted in the database so that simultaneous flags all count; the UPDATE also locks the case's row
+    # (PostgreSQL), so the households counted below include every flag committed before this one.
     db.session.execute(
         update(ModerationCase)
         .where(ModerationCase.id == case.id)
@@ -107,8 +117,58 @@ def flag(actor, target_type: str, target_id: int, reason: str, text: str = "") -
     if MODERATION_CASE_STATES.allows(case, "reopen"):  # new flags after a restore open the case again
         MODERATION_CASE_STATES.move(case, "reopen")
     threshold = communities.get_community(community_id).setting("flag_threshold", DEFAULT_FLAG_THRESHOLD)
-    if case.flag_count >= threshold and target.hideable:
+    households, counted = _counted_households(case, actor.id)
+    if not counted or len(households) < threshold:
+        return
+    author_id = target.author_id(item)
+    if _never_auto_hidden(target, item, community_id, author_id):
+        if len(households) == threshold:  # once, when the threshold is reached
+            _escalate(case, author_id)
+    elif target.hideable:
         _auto_hide(target, case, item)
+
+
+def _counted_households(case: ModerationCase, flagger_id: int) -> tuple[set[int], bool]:
+    """The distinct households of the verified members who flagged the case, and whether this flagger's
+    flag added one (a pending, invited or suspended account, or a second person of a household, adds none:
+    three invented accounts must not silence a neighbour)."""
+    flagger_ids = db.session.scalars(select(Flag.flagger_id).where(Flag.case_id == case.id)).all()
+    members = communities.memberships_by_user(case.community_id, flagger_ids)
+    households: set[int] = set()
+    for uid in flagger_ids:
+        member = members.get(uid)
+        if uid != flagger_id and _counts(member):
+            households.add(member.household_id)
+    mine = members.get(flagger_id)
+    counted = _counts(mine) and mine.household_id not in households
+    if counted:
+        households.add(mine.household_id)
+    return households, counted
+
+
+def _counts(member) -> bool:
+    return member is not None and member.status == "verified" and member.household_id is not None
+
+
+def _never_auto_hidden(target: targets.Target, item, community_id: int, author_id: int | None) -> bool:
+    """What the committee issues (a notice) or a committee member wrote: flags alone never hide it."""
+    if target.official(item):
+        return True
+    author = communities.memberships_by_user(community_id, [author_id]).get(author_id) if author_id else None
+    return author is not None and author.is_committee
+
+
+def escalation_recipients(community_id: int, author_id: int | None) -> list[int]:
+    """Who is told when flags reach the threshold on what flags may not hide: the committee members who did
+    not write it. Hook for issue 19: when the community's street has officials, they are told instead
+    (the street level oversees its committees); until then the other committee members are the check."""
+    return [uid for uid in communities.committee_member_ids(community_id) if uid != author_id]
+
+
+def _escalate(case: ModerationCase, author_id: int | None) -> None:
+    context = {"target_type": case.target_type, "target_id": case.target_id, "escalated": True}
+    recipients = escalation_recipients(case.community_id, author_id)
+    notify(recipients, "moderation_queue", context, community_id=case.community_id)
 
 
 def _load(kind: str, target_id: int) -> tuple[targets.Target, object]:
@@ -195,6 +255,9 @@ class QueueItem:
     is_hidden: bool
     reasons: dict
     flag_texts: list[str]
+    counted_flags: int
+    new_member_flags: int
+    brigade: bool
     author: object
     author_history: list[ModerationAction]
     can: dict
@@ -236,6 +299,12 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
         else []
     )
     authors = accounts.users_by_id(author_ids)  # author names for the committee's view
+    flaggers = {
+        community_id: communities.memberships_by_user(
+            community_id, {f.flagger_id for f in flags if f.community_id == community_id}
+        )
+        for community_id in {c.community_id for c in cases}
+    }
     loaded: dict[tuple[str, int], object] = {}
     for kind in {c.target_type for c in cases}:
         target = targets.get(kind)
@@ -258,12 +327,30 @@ def _queue_items(cases: list[ModerationCase]) -> list[QueueItem]:
                 is_hidden=hidden,
                 reasons=dict(Counter(f.reason for f in case_flags)),
                 flag_texts=[f.text for f in case_flags if f.text],
+                **_flag_standing(case_flags, flaggers.get(case.community_id, {})),
                 author=authors.get(case.author_id),
                 author_history=[a for a in history if a.author_id == case.author_id][:10],
                 can=abilities(case, hidden),
             )
         )
     return items
+
+
+def _flag_standing(case_flags: list[Flag], members: dict) -> dict:
+    """What the committee needs to weigh the flags: how many households counted toward the threshold, how
+    many flags came from new members, and whether they look like a brigade (at least BRIGADE_SIZE flags
+    from new members within BRIGADE_WINDOW of one another)."""
+    households = {members[f.flagger_id].household_id for f in case_flags if _counts(members.get(f.flagger_id))}
+    new_times = sorted(
+        f.created_at
+        for f in case_flags
+        if (member := members.get(f.flagger_id)) is None or f.created_at - member.joined_at < NEW_MEMBER_AGE
+    )
+    brigade = any(
+        later - earlier <= BRIGADE_WINDOW
+        for earlier, later in zip(new_times, new_times[BRIGADE_SIZE - 1 :], strict=False)
+    )
+    return {"counted_flags": len(households), "new_member_flags": len(new_times), "brigade": brigade}
 
 
 def abilities(case: ModerationCase, hidden: bool) -> dict[str, bool]:

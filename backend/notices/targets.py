@@ -10,6 +10,7 @@ targets.register(
     can_see=services.can_see,
     path="notices",
     excerpt=targets.excerpt_of("title", "body"),
+    official=lambda _notice: True,  # the committee speaks: flags go to its queue, never hide it on their own
     flaggable=True,
     hideable=True,
     followable=True,

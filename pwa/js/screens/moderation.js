@@ -252,6 +252,7 @@ function queueCard(item, reload) {
       pill(tr(`mod.type.${item.target_type}`)),
       pill(tr(`mod.state.${item.state}`), item.state === 'hidden' ? 'danger' : item.state === 'open' ? 'warn' : 'ok'),
       item.is_held_by_filter ? pill(tr('mod.heldByFilter'), 'warn') : null,
+      item.brigade ? pill(tr('mod.brigade', { count: item.new_member_flags }), 'danger') : null,
       h('strong', { class: 'mod-case__count', text: tr('mod.flagCount', { count: item.flag_count }) })),
     h('blockquote', { class: 'mod-case__excerpt', text: item.excerpt || tr('mod.noExcerpt') }),
     href ? h('p', { class: 'small' }, h('a', { href, text: tr('mod.open') })) : null,
