@@ -20,6 +20,7 @@ from backend import (
     notifications,
     projects,
     reports,
+    search,
     uploads,
     volunteering,
     voting,
@@ -42,6 +43,7 @@ DOMAINS = (
     moderation.DOMAIN,
     insights.DOMAIN,
     home.DOMAIN,
+    search.DOMAIN,
 )
 
 

@@ -84,6 +84,11 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # What migrations make by hand and models do not describe (the search index's FTS5 table and trigram
+    # indexes) is left out of autogenerate's comparison.
+    from backend.search.models import not_in_models
+
+    conf_args.setdefault("include_object", not_in_models)
 
     connectable = get_engine()
 

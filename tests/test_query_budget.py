@@ -65,6 +65,7 @@ QUERY_ARGS = {
     "notifications.get_follow": "?target_type=project&target_id={project}",
     "reports.nearby_reports": "?category={report_category}&lat=31.232&lng=121.473",
     "aid.list_thanks": "?community_id={community}",
+    "search.search": "?q=小区",
 }
 
 # Path parameter -> how to find a value in the seeded community.

@@ -9,6 +9,7 @@ DOMAIN = Domain(
     blueprints=("backend.aid.routes:blp",),
     targets="backend.aid.targets",
     personal_data="backend.aid.personal_data",
+    search="backend.aid.search",
     jobs=(
         Job(
             "expire-aid",

@@ -9,6 +9,7 @@ DOMAIN = Domain(
     blueprints=("backend.notices.routes:blp",),
     targets="backend.notices.targets",
     personal_data="backend.notices.personal_data",
+    search="backend.notices.search",
     jobs=(
         Job(
             "publish-notices",

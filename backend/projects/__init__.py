@@ -9,5 +9,6 @@ DOMAIN = Domain(
     blueprints=("backend.projects.routes:blp",),
     targets="backend.projects.targets",
     personal_data="backend.projects.personal_data",
+    search="backend.projects.search",
     seed="backend.projects.demo:seed_projects",
 )

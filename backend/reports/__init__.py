@@ -9,6 +9,7 @@ DOMAIN = Domain(
     blueprints=("backend.reports.routes:blp",),
     targets="backend.reports.targets",
     personal_data="backend.reports.personal_data",
+    search="backend.reports.search",
     jobs=(
         Job(
             "sla-sweep",

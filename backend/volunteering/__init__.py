@@ -9,5 +9,6 @@ DOMAIN = Domain(
     blueprints=("backend.volunteering.routes:blp",),
     targets="backend.volunteering.targets",
     personal_data="backend.volunteering.personal_data",
+    search="backend.volunteering.search",
     seed="backend.volunteering.demo:seed_volunteering",
 )

@@ -9,6 +9,7 @@ DOMAIN = Domain(
     blueprints=("backend.voting.routes:blp",),
     targets="backend.voting.targets",
     personal_data="backend.voting.personal_data",
+    search="backend.voting.search",
     jobs=(
         Job(
             "close-polls",

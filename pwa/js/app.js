@@ -75,6 +75,8 @@ function renderAppbarActions() {
   outboxBadge = h('span', { class: 'badge' });
   outboxButton = h('button', { type: 'button', class: 'appbar__action', id: 'outbox-button', onclick: openOutboxSheet }, icon('outbox'), outboxBadge);
   actionsEl.append(outboxButton);
+  // search, from every screen (home and the lists included): the screen itself loads on demand
+  actionsEl.append(h('a', { class: 'appbar__action', href: '/search', id: 'search-open', 'aria-label': t('search.open') }, icon('search')));
   if (session.user) actionsEl.append(bellButton());
   updateOutboxIndicator(outboxItems);
 }
@@ -186,6 +188,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
     '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid']],
   [() => import('./screens/organisations.js'), ['/help/organisations/:oid', '/committee/organisations']],
+  [() => import('./screens/search.js'), ['/search']],
 ];
 
 function lazyRoutes() {
