@@ -205,6 +205,11 @@ def users_by_id(user_ids) -> dict[int, User]:
     return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))} if ids else {}
 
 
+def platform_admin_ids() -> list[int]:
+    """The platform admins: who decides what no committee member is left to decide (an appeal)."""
+    return list(db.session.scalars(select(User.id).where(User.is_platform_admin.is_(True), User.deleted_at.is_(None))))
+
+
 def display_name_of(user_id_column):
     """SQL for the display name of the user whose id is in `user_id_column` (NULL when none), so that
     another domain's export lists people by name in its own query, without reading this domain's table."""

@@ -532,8 +532,11 @@ def list_thanks(actor, user_id: int, community_id: int, *, limit: int = 20, curs
 
 
 def block(actor, user_id: int) -> UserBlock:
-    """Stop someone from responding to my posts and from seeing them (idempotent)."""
+    """Stop someone from responding to my posts and from seeing them (idempotent). A write: refused while
+    suspended (unblocking stays possible)."""
     access.require_user(actor)
+    if communities.is_suspended_anywhere(actor):
+        raise Forbidden(reason="suspended")
     if user_id == actor.id:
         raise ValidationFailed({"user_id": ["you cannot block yourself"]})
     if accounts.get_user(user_id) is None:

@@ -34,6 +34,23 @@ def record(
     return entry
 
 
+def recent(community_id: int, action: str, target_type: str, target_id: int, *, since) -> list[AuditEntry]:
+    """Entries of one action about one target since a time, oldest first (requests that await a decision)."""
+    return list(
+        db.session.scalars(
+            select(AuditEntry)
+            .where(
+                AuditEntry.community_id == community_id,
+                AuditEntry.action == action,
+                AuditEntry.target_type == target_type,
+                AuditEntry.target_id == target_id,
+                AuditEntry.created_at >= since,
+            )
+            .order_by(AuditEntry.id)
+        )
+    )
+
+
 def entries(
     community_id: int,
     *,

@@ -334,6 +334,7 @@ def delete_comment(actor, comment_id: int) -> None:
     comment = _own_comment(actor, comment_id)
     if comment.is_deleted:
         return
+    moderation.require_not_evidence(actor, "comment", comment.id, comment.community_id)
     comment.deleted_at, comment.body = utcnow(), ""
     db.session.flush()
     if not comment.is_hidden:

@@ -14,10 +14,10 @@ from backend.audit import services as audit
 from backend.communities import access
 from backend.communities.models import MEMBERSHIP_STATES, Community, Grid, Household, Invite, Membership, Region
 from backend.core.db import utcnow
-from backend.core.errors import Conflict, NotFound, ValidationFailed, register_messages
+from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
-from backend.notifications.services import notify
+from backend.notifications.services import notify, register_follow_guard
 
 register_messages(
     "community",
@@ -618,5 +618,21 @@ def _erase_household_links(user) -> None:
     db.session.flush()
 
 
+def refuse_if_suspended(actor, community_id: int) -> None:
+    """A suspended member writes nothing in the community, follows included.
+
+    :raises Forbidden: reason ``suspended``
+    """
+    member = access.membership(actor, community_id)
+    if member is not None and member.status == "suspended":
+        raise Forbidden(reason="suspended")
+
+
+def is_suspended_anywhere(user) -> bool:
+    """Suspended in any community: writes that belong to no one community (blocks) are refused."""
+    return any(member.status == "suspended" for member in memberships_of(user))
+
+
 register_account_eraser(_erase_household_links)
+register_follow_guard(refuse_if_suspended)
 register_profile_part("memberships", memberships_of)

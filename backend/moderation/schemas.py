@@ -35,6 +35,13 @@ class ActionSchema(ma.Schema):
     reason = ma.fields.String()
     days = ma.fields.Integer(allow_none=True)
     created_at = ma.fields.DateTime()
+    awaiting_second = ma.fields.Boolean(
+        dump_default=False,
+        metadata={
+            "description": "a suspension of a committee member asked by one member: nothing applied until a second "
+            "member asks the same (id is then null)"
+        },
+    )
 
 
 class MyActionSchema(ActionSchema):

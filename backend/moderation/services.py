@@ -67,6 +67,17 @@ register_messages(
             "zh-CN": ("已经申诉过", "每项处理只能申诉一次。"),
             "en": ("Already appealed", "Each action can be appealed once."),
         },
+        "last_committee_member": {
+            "zh-CN": ("不能暂停", "这是社区最后一位在任的居委会成员，不能被暂停。"),
+            "en": ("Cannot suspend", "This is the community's last active committee member: they cannot be suspended."),
+        },
+        "own_appeal": {
+            "zh-CN": ("不能裁决自己的申诉", "申诉须由申诉人以外的居委会成员或平台管理员裁决。"),
+            "en": (
+                "Not your own appeal",
+                "An appeal is decided by a committee member other than the appellant, or the platform admin.",
+            ),
+        },
         "own_action": {
             "zh-CN": ("需要其他委员", "申诉须由做出原处理以外的居委会成员裁决。"),
             "en": (
@@ -376,7 +387,7 @@ def act(
     """
     target, item = _load(target_type, target_id)
     community_id, author_id = target.community_id(item), target.author_id(item)
-    access.require_committee(actor, community_id)
+    _require_moderator(actor, community_id)
     if not reason.strip():
         raise ValidationFailed({"reason": ["a reason is required; the author is shown it"]})
     if action in {"hide", "restore"} and not target.hideable:
@@ -386,6 +397,13 @@ def act(
     if action == "suspend" and not (days and 1 <= days <= MAX_SUSPENSION_DAYS):
         raise ValidationFailed({"days": [f"1 to {MAX_SUSPENSION_DAYS}"]})
     case = _case_for(target, item)
+    agreed_with = None
+    if action == "suspend" and _is_committee_member(community_id, author_id):
+        _refuse_suspending_the_last_committee_member(community_id, author_id)
+        if not actor.is_platform_admin:
+            agreed_with = _second_agreement(actor, community_id, author_id)
+            if agreed_with is None:
+                return _request_suspension(actor, target_type, target_id, community_id, author_id, reason, days)
     record = ModerationAction(
         community_id=community_id,
         case_id=case.id,
@@ -409,7 +427,11 @@ def act(
         community_id=community_id,
         reason=reason.strip(),
         before={"hidden": not hidden} if action in {"hide", "restore"} else None,
-        after={"hidden": hidden, "days": days} if action in {"hide", "restore", "suspend"} else None,
+        after=(
+            {"hidden": hidden, "days": days, **({"requested_by_id": agreed_with.actor_id} if agreed_with else {})}
+            if action in {"hide", "restore", "suspend"}
+            else None
+        ),
     )
     notify(
         [author_id],
@@ -427,6 +449,90 @@ def act(
     return record
 
 
+def _require_moderator(actor, community_id: int) -> None:
+    """A committee member of the community, or a platform admin (who may suspend a committee member alone)."""
+    access.require_user(actor)
+    if not actor.is_platform_admin:
+        access.require_committee(actor, community_id)
+
+
+def _is_committee_member(community_id: int, user_id: int | None) -> bool:
+    member = communities.memberships_by_user(community_id, [user_id]).get(user_id) if user_id else None
+    return member is not None and member.role == "committee"
+
+
+def _refuse_suspending_the_last_committee_member(community_id: int, author_id: int) -> None:
+    """:raises Conflict: ``moderation.last_committee_member`` (a community never loses its last check)"""
+    if not [uid for uid in communities.committee_member_ids(community_id) if uid != author_id]:
+        raise Conflict("moderation.last_committee_member")
+
+
+SUSPENSION_REQUEST = "moderation.suspend_requested"
+SUSPENSION_REQUEST_TTL = timedelta(days=7)
+
+
+def _second_agreement(actor, community_id: int, author_id: int):
+    """Another committee member's still-open request to suspend this committee member, or None.
+
+    A request is an audit entry (append-only, so the committee sees who asked); it is used up by the
+    suspension that follows it, and expires after a week.
+    """
+    last_suspension = db.session.scalar(
+        select(func.max(ModerationAction.created_at)).where(
+            ModerationAction.community_id == community_id,
+            ModerationAction.author_id == author_id,
+            ModerationAction.action == "suspend",
+        )
+    )
+    requests = audit.recent(
+        community_id, SUSPENSION_REQUEST, "user", author_id, since=utcnow() - SUSPENSION_REQUEST_TTL
+    )
+    return next(
+        (
+            r
+            for r in requests
+            if r.actor_id not in (actor.id, author_id) and (last_suspension is None or r.created_at > last_suspension)
+        ),
+        None,
+    )
+
+
+def _request_suspension(
+    actor, target_type: str, target_id: int, community_id: int, author_id: int, reason: str, days: int
+) -> ModerationAction:
+    """One committee member cannot suspend another alone: the request waits for a second member's agreement
+    (the same suspension asked by another member within a week). Nothing is applied yet."""
+    audit.record(
+        actor,
+        SUSPENSION_REQUEST,
+        "user",
+        author_id,
+        community_id=community_id,
+        reason=reason.strip(),
+        after={"days": days, "target_type": target_type, "target_id": target_id},
+    )
+    others = [uid for uid in communities.committee_member_ids(community_id) if uid not in (actor.id, author_id)]
+    notify(
+        others,
+        "moderation_queue",
+        {"target_type": target_type, "target_id": target_id, "suspension_requested": True},
+        community_id=community_id,
+    )
+    pending = ModerationAction(
+        community_id=community_id,
+        actor_id=actor.id,
+        action="suspend",
+        target_type=target_type,
+        target_id=target_id,
+        author_id=author_id,
+        reason=reason.strip(),
+        days=days,
+        created_at=utcnow(),
+    )
+    pending.awaiting_second = True  # not stored: a second committee member must agree
+    return pending
+
+
 def _apply(action: str, case: ModerationCase, item, community_id: int, author_id: int | None, days: int | None) -> None:
     if action == "hide":
         item.is_hidden = True
@@ -442,6 +548,30 @@ def _apply(action: str, case: ModerationCase, item, community_id: int, author_id
     elif action == "lift_suspension":
         communities.lift_suspension(community_id, author_id)
     case.updated_at = utcnow()
+
+
+def require_not_evidence(actor, target_type: str, target_id: int, community_id: int) -> None:
+    """A member suspended for an item may not delete, withdraw or edit it: it is the evidence of the
+    appeal. Content domains call this where the author takes something back.
+
+    :raises Forbidden: reason ``evidence``
+    """
+    member = access.membership(actor, community_id)
+    if member is None or member.status != "suspended":
+        return
+    suspended_for = db.session.scalar(
+        select(ModerationAction.id)
+        .where(
+            ModerationAction.community_id == community_id,
+            ModerationAction.author_id == actor.id,
+            ModerationAction.action == "suspend",
+            ModerationAction.target_type == target_type,
+            ModerationAction.target_id == target_id,
+        )
+        .limit(1)
+    )
+    if suspended_for is not None:
+        raise Forbidden(reason="evidence")
 
 
 def _undo(action: ModerationAction) -> None:
@@ -477,12 +607,23 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
     except IntegrityError:
         raise Conflict("moderation.already_appealed") from None
     notify(
-        [uid for uid in communities.committee_member_ids(action.community_id)],
+        appeal_deciders(action, actor.id),
         "appeal_submitted",
         {"appeal_id": record.id, "action": action.action},
         community_id=action.community_id,
     )
     return _attach_actions([record])[0]
+
+
+def appeal_deciders(action: ModerationAction, appellant_id: int) -> list[int]:
+    """Who may decide an appeal: the active committee members who neither took the action nor appeal it;
+    when none is left, the platform admins."""
+    members = [
+        uid
+        for uid in communities.committee_member_ids(action.community_id)
+        if uid not in (action.actor_id, appellant_id)
+    ]
+    return members or accounts.platform_admin_ids()
 
 
 def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
@@ -493,10 +634,12 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     record = db.session.get(Appeal, appeal_id)
     if record is None:
         raise NotFound()
-    access.require_committee(actor, record.community_id)
+    _require_moderator(actor, record.community_id)
     action = db.session.get(ModerationAction, record.action_id)
     if action.actor_id == actor.id:
         raise Conflict("moderation.own_action")
+    if record.author_id == actor.id:  # a committee member's appeal about their own content
+        raise Conflict("moderation.own_appeal")
     # Conditional UPDATE: two members deciding at once cannot both decide.
     decided = db.session.execute(
         update(Appeal)
@@ -533,7 +676,7 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
 
 
 def list_appeals(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
-    access.require_committee(actor, community_id)
+    _require_moderator(actor, community_id)
     stmt = select(Appeal).where(Appeal.community_id == community_id)
     if status:
         stmt = stmt.where(Appeal.status == status)

@@ -201,23 +201,28 @@ def is_following(user_id: int, target_type: str, target_id: int) -> bool:
     )
 
 
-def _require_visible(actor, target_type: str, target_id: int) -> None:
-    """Only an item the actor may read can be followed: a follow would otherwise leak its news by push.
+# guard(actor, community_id) raises to refuse a new follow in that community. Communities registers the
+# rule that a suspended member writes nothing there (a follow is a write); notifications sits below it.
+_follow_guards: list = []
 
-    :raises ValidationFailed: a kind that cannot be followed
-    :raises NotFound: unknown item, or one the actor may not see (it does not exist for them)
-    """
-    targets.require(target_type, "followable").get_visible(actor, target_id)
+
+def register_follow_guard(guard) -> None:
+    _follow_guards.append(guard)
 
 
 def set_follow(actor, target_type: str, target_id: int, *, following: bool) -> dict:
-    """The actor follows or unfollows an item (POST / DELETE /follows).
+    """The actor follows or unfollows an item (POST / DELETE /follows). Unfollowing is always possible.
 
     :raises NotFound: following an item the actor may not see
+    :raises Forbidden: following while suspended in the item's community
     """
     require_user(actor)
     if following:
-        _require_visible(actor, target_type, target_id)
+        target = targets.require(target_type, "followable")
+        # Only an item the actor may read can be followed: a follow would otherwise leak its news by push.
+        item = target.get_visible(actor, target_id)
+        for guard in _follow_guards:
+            guard(actor, target.community_id(item))
         follow(actor.id, target_type, target_id)
     else:
         unfollow(actor.id, target_type, target_id)

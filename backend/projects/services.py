@@ -568,6 +568,7 @@ def withdraw_project(actor, project_id: int, *, reason: str = "") -> Project:
     """
     project = get_visible_project(actor, project_id)
     _require_author(actor, project)
+    moderation.require_not_evidence(actor, "project", project.id, project.community_id)
     was_public = project.status != "draft"
     moved = project.withdraw()
     db.session.flush()

@@ -44,10 +44,8 @@ EXEMPT = {
     ("POST", "/api/v1/push/subscriptions"): "push subscriptions (they must still learn of decisions)",
     ("DELETE", "/api/v1/push/subscriptions"): "push subscriptions",
     ("PUT", "/api/v1/me/notification-preferences"): "notification preferences",
-    ("POST", "/api/v1/follows"): "following only changes what reaches them",
     ("DELETE", "/api/v1/follows"): "unfollowing",
-    # self-protection and defence
-    ("POST", "/api/v1/blocks/<int:uid>"): "blocking someone protects them; it posts nothing",
+    # self-protection and defence (following and blocking are writes: issue 15, in CASES)
     ("DELETE", "/api/v1/blocks/<int:uid>"): "unblocking",
     ("POST", "/api/v1/appeals"): "appealing the action that suspended them",
     # taking back what they did adds nothing to the community
@@ -74,6 +72,9 @@ ACTIVITY = {"title": "楼道大扫除", "location": "3号楼", "shifts": None}
 # "suspended": 403 with reason "suspended" (the route acts in the community);
 # "refused": any 4xx (not community-scoped: platform-admin routes, joining a community one is in).
 CASES = {
+    # follows and blocks are writes too (issue 15)
+    ("POST", "/api/v1/follows"): lambda w: ({}, {"target_type": "project", "target_id": w.project_id}, "suspended"),
+    ("POST", "/api/v1/blocks/<int:uid>"): lambda w: ({"uid": w.neighbour_id}, None, "suspended"),
     # communities
     ("POST", "/api/v1/communities"): lambda w: ({}, {"name": "新社区"}, "refused"),
     ("POST", "/api/v1/regions"): lambda w: ({}, {"kind": "district", "name": "新区"}, "refused"),
@@ -282,11 +283,14 @@ def world(app, make_community, make_member, make_user):
     community = make_community()
     suspended = make_member(community, "committee", display_name="被暂停的委员")
     other_committee = make_member(community, "committee", display_name="另一位委员")
+    third_committee = make_member(community, "committee", display_name="第三位委员")
     neighbour = make_member(community, display_name="邻居")
     pending = make_member(community, status="pending")
     cid = community.id
     with app.app_context():
-        me, colleague, them = (db.session.get(User, u.id) for u in (suspended, other_committee, neighbour))
+        me, colleague, third, them = (
+            db.session.get(User, u.id) for u in (suspended, other_committee, third_committee, neighbour)
+        )
         project = projects.create_project(
             me, cid, title="修好长椅", category="facilities", summary="长椅坏了", submit=True
         )
@@ -325,9 +329,10 @@ def world(app, make_community, make_member, make_user):
         )
         appeal = moderation.appeal(them, warned.id, "我没有不文明")
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
-        moderation.act(
-            colleague, target_type="member", target_id=membership_id, action="suspend", reason="多次刷屏", days=7
-        )
+        for member in (colleague, third):  # suspending a committee member takes two of the others
+            moderation.act(
+                member, target_type="member", target_id=membership_id, action="suspend", reason="多次刷屏", days=7
+            )
         db.session.commit()
         return SimpleNamespace(
             user=suspended,
