@@ -93,3 +93,20 @@ def test_sqlite_looks_long_terms_up_through_the_trigram_index(app, town):
             text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"), {"q": '"垃圾分类"'}
         ).all()
         assert len(rows) == 1
+
+
+def test_a_search_costs_the_same_few_statements_however_many_results(app, client_for, town, count_queries):
+    """Visibility is asked in the one search statement, not per result: 6 is the API's GET budget."""
+    client = client_for(town.committee)
+    url = f"/api/v1/communities/{town.community.id}/search"
+    client.get(url, query_string={"q": "电梯"})  # warm: the session's own first reads
+    with count_queries() as few:
+        assert client.get(url, query_string={"q": "电梯"}).status_code == 200
+    with app.app_context():
+        for n in range(30):
+            project(town.community.id, town.grid0.id, f"电梯加装第{n}期")
+        db.session.commit()
+    with count_queries() as many:
+        body = client.get(url, query_string={"q": "电梯"}).get_json()
+    assert len(body["items"]) == 20
+    assert many.count == few.count <= 6, many.statements
