@@ -74,7 +74,10 @@ class Config:
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))
     PASSWORD_HASH_MEMORY_KIB = int(os.environ.get("PASSWORD_HASH_MEMORY_KIB", 19 * 1024))
 
-    # Rate limits (Flask-Limiter): memory storage in-process, Redis when REDIS_URL is set.
+    # Rate limits (Flask-Limiter): counters every worker shares, in Redis when REDIS_URL is set, else in
+    # instance/ratelimits.sqlite (backend/core/ratelimit_store.py; RATELIMIT_STORAGE_URI overrides).
+    if os.environ.get("RATELIMIT_STORAGE_URI"):
+        RATELIMIT_STORAGE_URI = os.environ["RATELIMIT_STORAGE_URI"]
     RATELIMIT_ENABLED = _env_bool("RATELIMIT_ENABLED", True)
     RATELIMIT_LOGIN = os.environ.get("RATELIMIT_LOGIN", "10 per minute")  # per client address
     RATELIMIT_LOGIN_ACCOUNT = os.environ.get("RATELIMIT_LOGIN_ACCOUNT", "100 per hour")  # per account, any address

@@ -10,8 +10,55 @@ import ctypes.util
 import multiprocessing
 import os
 
-bind = os.environ.get("GUNICORN_BIND", f"{os.environ.get('HOST', '0.0.0.0')}:{os.environ.get('PORT', '8000')}")
-workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
+LOOPBACK = ("127.0.0.1", "::1", "[::1]", "localhost")
+
+
+def choose_bind(environ=os.environ) -> str:
+    """Behind a reverse proxy (TRUSTED_PROXIES > 0) the app trusts X-Forwarded-For, so it must not be reachable
+    directly: whoever could reach it would rotate that header past every per-address limit. It then binds to
+    loopback by default (refuse_direct_binds checks whatever address is finally used)."""
+    behind_proxy = int(environ.get("TRUSTED_PROXIES", 0) or 0) > 0
+    host = environ.get("HOST", "127.0.0.1" if behind_proxy else "0.0.0.0")
+    return environ.get("GUNICORN_BIND", f"{host}:{environ.get('PORT', '8000')}")
+
+
+def refuse_direct_binds(binds, environ=os.environ) -> None:
+    """Behind a proxy, refuse to listen on anything but loopback or a unix socket, unless
+    ALLOW_DIRECT_BIND_BEHIND_PROXY=1 (a firewall admits only the proxy: the operator's word for it)."""
+    if int(environ.get("TRUSTED_PROXIES", 0) or 0) <= 0:
+        return
+    if environ.get("ALLOW_DIRECT_BIND_BEHIND_PROXY", "").lower() in ("1", "true", "yes"):
+        return
+    for bind in binds:
+        if not bind.startswith("unix:") and bind.rsplit(":", 1)[0] not in LOOPBACK:
+            raise SystemExit(
+                f"TRUSTED_PROXIES={environ['TRUSTED_PROXIES']} but gunicorn would listen on {bind}: anyone reaching "
+                "it directly could forge X-Forwarded-For. Bind to 127.0.0.1 (the default behind a proxy) or a unix "
+                "socket, or set ALLOW_DIRECT_BIND_BEHIND_PROXY=1 if a firewall admits only the proxy."
+            )
+
+
+def choose_workers(environ=os.environ) -> int:
+    """Rate-limit counters must be shared by every worker: Redis, or the default SQLite file
+    (backend/core/ratelimit_store.py). A per-process store (RATELIMIT_STORAGE_URI=memory://) multiplies every
+    limit by the number of workers, so it runs one worker or refuses to start."""
+    default = min(2 * multiprocessing.cpu_count() + 1, 8)
+    count = int(environ.get("WEB_CONCURRENCY", default))
+    per_process = environ.get("RATELIMIT_STORAGE_URI", "").startswith("memory://")
+    if per_process and count > 1:
+        if "WEB_CONCURRENCY" in environ:
+            raise SystemExit(
+                f"WEB_CONCURRENCY={count} with RATELIMIT_STORAGE_URI=memory://: each worker would count its own "
+                "rate limits. Unset RATELIMIT_STORAGE_URI (workers share a file in instance/), set REDIS_URL, "
+                "or run one worker."
+            )
+        return 1
+    return count
+
+
+bind = choose_bind()
+refuse_direct_binds([bind])
+workers = choose_workers()
 worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 30
@@ -57,3 +104,8 @@ def post_worker_init(worker):
     from backend.core.logs import install_log_filters
 
     install_log_filters()
+
+
+def on_starting(server):
+    """The bind given on the command line (`make run` passes --bind) is checked too."""
+    refuse_direct_binds(server.cfg.bind)

@@ -64,7 +64,11 @@ def register_extensions(app: Flask) -> None:
     if not os.environ.get("LINLI_WEB_WORKER"):  # set by gunicorn.conf.py: workers never migrate
         register_migrations(app, directory=str(app.root_path + "/../migrations"))
     login_manager.init_app(app)
-    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    # Counters every worker process shares: Redis when there is one, else a SQLite file in instance/
+    # (core/ratelimit_store.py); a per-process memory:// store would multiply every limit by the workers.
+    from backend.core.ratelimit_store import shared_file_uri
+
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or shared_file_uri(app.instance_path))
     limiter.init_app(app)
     api.init_app(app)
 
