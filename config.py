@@ -69,6 +69,9 @@ class Config:
     # The cookie is rewritten when the session changes (sign-in, CSRF token, "last seen" every 5 minutes:
     # accounts/sessions.py), not on every response: signing it each time cost ~0.8 ms per request.
     SESSION_REFRESH_EACH_REQUEST = False
+    # Seconds a worker remembers a checked session (backend/accounts/session_cache.py; 0: off). Sign-out, a
+    # password change and account changes still take effect on the very next request, on every worker.
+    SESSION_CACHE_SECONDS = float(os.environ.get("SESSION_CACHE_SECONDS", 5))
 
     # Passwords: argon2id, OWASP minimum is 19 MiB and 2 iterations.
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from backend.accounts import privacy
+from backend.accounts import privacy, session_cache
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
 from backend.accounts.models import User, UserSession
 from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
@@ -164,21 +164,35 @@ def load_session_user(user_id: str, token: str | None, *, max_age: timedelta) ->
     """The user of a cookie session, if its token is neither revoked nor older than `max_age`."""
     if not token or not user_id.isdigit():
         return None
-    return db.session.scalar(
-        select(User)
+    token_hash, oldest = _token_hash(token), utcnow() - max_age
+    cache = session_cache.cache()
+    epoch = cache.epoch() if cache else None  # read before the lookup (see session_cache)
+    if cache is not None:
+        entry = cache.get(token_hash, epoch)
+        if entry is not None and entry.user_id == int(user_id) and entry.session_created_at > oldest:
+            return session_cache.attach(entry)
+    row = db.session.execute(
+        select(User, UserSession.created_at)
         .join(UserSession, UserSession.user_id == User.id)
         .where(
             User.id == int(user_id),
             User.deleted_at.is_(None),
-            UserSession.token_hash == _token_hash(token),
+            UserSession.token_hash == token_hash,
             UserSession.revoked_at.is_(None),
-            UserSession.created_at > utcnow() - max_age,
+            UserSession.created_at > oldest,
         )
-    )
+    ).first()
+    if row is None:
+        return None
+    user, created_at = row
+    if cache is not None:
+        cache.put(token_hash, epoch, user, created_at)
+    return user
 
 
 def end_session(token: str | None) -> None:
     if token:
+        session_cache.mark_stale()
         db.session.execute(
             update(UserSession)
             .where(UserSession.token_hash == _token_hash(token), UserSession.revoked_at.is_(None))
@@ -188,6 +202,7 @@ def end_session(token: str | None) -> None:
 
 def revoke_sessions(user: User) -> None:
     """Sign the user out everywhere (password change, account deletion)."""
+    session_cache.mark_stale()
     db.session.execute(
         update(UserSession)
         .where(UserSession.user_id == user.id, UserSession.revoked_at.is_(None))
