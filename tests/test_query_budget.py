@@ -103,7 +103,9 @@ def _seed_world(app):
         comments, projects = db.metadata.tables["comments"], db.metadata.tables["projects"]
         comment_id = db.session.scalar(select(comments.c.id).where(comments.c.author_id != flagger.id).limit(1))
         project_id = _first("projects", community_id)
-        other_project = db.session.scalar(select(projects.c.id).where(projects.c.author_id != flagger.id).limit(1))
+        other_project = db.session.scalar(  # one the flagger can see: nobody flags a draft they cannot read
+            select(projects.c.id).where(projects.c.author_id != flagger.id, projects.c.status != "draft").limit(1)
+        )
         moderation.flag(flagger, "comment", comment_id, "spam", "广告")
         moderation.flag(flagger, "project", other_project, "offensive", "")
         db.session.commit()
