@@ -54,6 +54,27 @@ def test_both_locales_have_the_same_keys_and_cover_the_code():
     assert used - set(zh) == set()
 
 
+def _bundle_names() -> list[str]:
+    return sorted(
+        p.name.removesuffix(".zh-CN.json") for p in (PWA / "locales").glob("*.zh-CN.json") if p.name != "zh-CN.json"
+    )
+
+
+@pytest.mark.parametrize("name", _bundle_names())
+def test_each_domain_bundle_says_the_same_things_in_both_languages(name):
+    """Would an English screen show a raw key (or lose a {count}) that the Chinese one has, or the reverse?"""
+    zh = json.loads((PWA / "locales" / f"{name}.zh-CN.json").read_text(encoding="utf-8"))
+    en = json.loads((PWA / "locales" / f"{name}.en.json").read_text(encoding="utf-8"))
+    assert sorted(set(zh) ^ set(en)) == []
+    assert [k for k in zh if not str(zh[k]).strip() or not str(en[k]).strip()] == []
+    placeholders = re.compile(r"\{(\w+)\}")
+    assert [k for k in zh if set(placeholders.findall(zh[k])) != set(placeholders.findall(en[k]))] == []
+
+
+def test_there_are_domain_bundles_to_compare():
+    assert {"projects", "polls", "reports", "notifications", "home"} <= set(_bundle_names())
+
+
 @pytest.mark.parametrize("name", ["index.html", "offline.html"])
 def test_html_has_no_inline_script_or_style(name):
     """Can a strict CSP (script-src 'self'; style-src 'self') be applied?"""

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from PIL import Image
 
-from .helpers import open_app, sign_in
+from .helpers import open_app, sign_in, use_chinese_without_care_mode
 
 pytestmark = pytest.mark.e2e
 
@@ -78,10 +78,13 @@ def test_the_grid_worker_accepts_from_the_queue_and_the_timeline_shows_it(page):
     assert "收到，马上处理" in page.inner_text("#rp-timeline")
 
 
-def test_notices_list_pinned_first_and_the_committee_sees_read_counts(page):
+def test_notices_list_this_weeks_urgent_one_first_then_the_pinned_one(page):
     sign_in(page, "resident@demo.linli")
+    use_chinese_without_care_mode(page)
     open_app(page, "/notices")
-    first = page.locator("#notice-list .list-item").first
-    assert "置顶" in first.inner_text()
-    first.click()
+    rows = page.locator("#notice-list .list-item")
+    first, second = rows.nth(0).inner_text(), rows.nth(1).inner_text()
+    assert "紧急" in first and "停水" in first  # issue 16: the water cut is not last in the list
+    assert "置顶" in second and "置顶" not in first
+    rows.first.click()
     page.wait_for_selector(".nt-body")

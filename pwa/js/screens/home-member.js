@@ -37,7 +37,8 @@ function section(title, { id, more } = {}, ...children) {
   const body = children.flat().filter(Boolean);
   if (!body.length) return null;
   return h('section', { class: 'section home-section', id },
-    h('div', { class: 'home-section__head' }, h('h3', { class: 'section__title', text: title }), more || null),
+    // h2: the sections sit right under the app bar's h1 (axe and Lighthouse: heading-order)
+    h('div', { class: 'home-section__head' }, h('h2', { class: 'section__title', text: title }), more || null),
     ...body);
 }
 
@@ -70,7 +71,8 @@ function statePill(item) {
 /* ---------- the parts ---------- */
 
 function urgentBanners(items) {
-  return items.map((n) => h('a', { class: 'home-urgent', href: `/notices/${n.id}`, role: 'alert', dataset: { state: 'urgent' } },
+  // A plain link: role=alert on an <a> would hide that it is a link (axe: aria-allowed-role, link-name).
+  return items.map((n) => h('a', { class: 'home-urgent', href: `/notices/${n.id}`, dataset: { state: 'urgent' } },
     h('span', { class: 'home-urgent__label' }, icon('globe', { size: 20 }), h('span', { text: tr('urgent.label') })),
     h('strong', { class: 'home-urgent__title', 'data-user-content': '', text: n.title }),
     h('span', { class: 'home-urgent__when', text: formatDateTime(n.at) })));

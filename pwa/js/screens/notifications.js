@@ -48,7 +48,10 @@ export function bellButton() {
   const draw = (count) => {
     badge.hidden = count === 0;
     badge.textContent = count > 99 ? '99+' : String(count);
-    link.setAttribute('aria-label', nt('inbox.bell', { count }));
+    // The language may change after the bell was drawn (the signed-in person's saved one wins): then the
+    // words of that language load first, and the label never shows a raw key meanwhile.
+    if (nt.has('inbox.bell')) link.setAttribute('aria-label', nt('inbox.bell', { count }));
+    else nt.ready().then(() => { if (nt.has('inbox.bell')) link.setAttribute('aria-label', nt('inbox.bell', { count: unread })); });
   };
   // the count may arrive before the words: the bell listens once its bundle is there (never a raw key)
   nt.ready().then(() => {

@@ -155,10 +155,22 @@ function eventText(e) {
   return text.startsWith('projects.event.') ? e.action : text;
 }
 
+/** The state a step led to, in the words of the status pill and of the notifications ("现在是“居委会审核中”"),
+ * so that an older message about this project names a state the person can find on its timeline. */
+function movedTo(e) {
+  if (!e.to_status || e.to_status === e.from_status || !tr.has(`projects.status.${e.to_status}`)) return null;
+  return h('span', { class: 'timeline__state' }, statusPill(e.to_status));
+}
+
+/** A step's note; the support threshold's is the count of supporters then, said as such (not a bare "5"). */
+function eventNote(e) {
+  return e.action === 'reach_threshold' && /^\d+$/.test(e.note) ? tr('projects.supports', { count: e.note }) : e.note;
+}
+
 function timeline(events) {
   return h('ol', { class: 'timeline', 'aria-label': tr('projects.timeline') }, events.map((e) => h('li', { class: 'timeline__item', dataset: { action: e.action } },
-    h('p', { class: 'timeline__what' }, h('strong', { text: eventText(e) })),
-    e.note && e.action !== 'edit' ? h('p', { class: 'timeline__note', text: e.note }) : null,
+    h('p', { class: 'timeline__what' }, h('strong', { text: eventText(e) }), movedTo(e)),
+    e.note && e.action !== 'edit' ? h('p', { class: 'timeline__note', text: eventNote(e) }) : null,
     e.reason ? h('p', { class: 'timeline__note muted', text: e.reason }) : null,
     e.photo_ids && e.photo_ids.length ? photoStrip(e.photo_ids) : null,
     h('p', { class: 'small muted' }, h('span', { text: e.actor ? e.actor.display_name : tr('projects.system') }), ' · ', h('time', { datetime: e.created_at, text: formatDateTime(e.created_at) })))));

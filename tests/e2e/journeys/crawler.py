@@ -235,6 +235,11 @@ class Walker:
         if self.page.evaluate("document.documentElement.dataset.route") != "/notifications":
             return
         for _ in range(10):
+            # the previous page may still be loading (the button is disabled and busy meanwhile)
+            self.page.wait_for_function(
+                "() => { const b = document.getElementById('notif-more'); return !b || b.hidden || !b.disabled; }",
+                timeout=20_000,
+            )
             more = self.page.locator("#notif-more")
             if not more.count() or not more.is_visible():
                 return
@@ -442,7 +447,8 @@ class Walker:
         for subject in subjects:
             if re.fullmatch(r"[a-z_.]+", subject):
                 continue  # a raw status key: the raw-key rule reports it
-            if subject not in text:
+            # case aside: “ready for a vote” in a sentence is the status pill's “Ready for a vote”
+            if subject.casefold() not in text.casefold():
                 self.walk.add(
                     visit,
                     Finding(
