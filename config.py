@@ -72,6 +72,9 @@ class Config:
     # Seconds a worker remembers a checked session (backend/accounts/session_cache.py; 0: off). Sign-out, a
     # password change and account changes still take effect on the very next request, on every worker.
     SESSION_CACHE_SECONDS = float(os.environ.get("SESSION_CACHE_SECONDS", 5))
+    # Seconds visitors' copies of public pages live (backend/core/visitor_cache.py; 0: off); any write drops
+    # them at once through the content version.
+    VISITOR_CACHE_SECONDS = float(os.environ.get("VISITOR_CACHE_SECONDS", 5))
 
     # Passwords: argon2id, OWASP minimum is 19 MiB and 2 iterations.
     PASSWORD_HASH_TIME_COST = int(os.environ.get("PASSWORD_HASH_TIME_COST", 2))
@@ -161,6 +164,9 @@ class TestConfig(Config):
     PUSH_ALLOW_LOOPBACK = True
     PUBLIC_URL = "http://localhost"
     UPLOAD_DIR = None  # set per test session
+    # Off in the suite: its clean-up empties tables behind the app's back (no content version bump), and ids
+    # restart, so a page kept from one test would answer the next; tests/projects/test_visitor_cache.py turns it on.
+    VISITOR_CACHE_SECONDS = 0
 
 
 def config_from_env():

@@ -2,6 +2,7 @@ from flask import Response
 from flask_smorest import Blueprint
 
 from backend.core.i18n import request_locale
+from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
 from backend.insights import services
 from backend.insights.schemas import (
@@ -72,6 +73,7 @@ def export_csv(args, cid, name):
 
 
 @blp.route("/communities/<int:cid>/open-data.json", methods=["GET"])
+@shared_for_visitors
 @blp.response(200, OpenDataSchema)
 def open_data(cid):
     """Aggregate figures per grid and month, no personal data, counts below 5 suppressed (anyone)."""

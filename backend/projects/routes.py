@@ -2,6 +2,7 @@ from flask_smorest import Blueprint
 
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.ratelimit import per_user
+from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
 from backend.projects import services
 from backend.projects.schemas import (
@@ -25,6 +26,7 @@ blp = Blueprint("projects", __name__, url_prefix="/api/v1", description="Micro-p
 
 
 @blp.route("/communities/<int:cid>/projects", methods=["GET"])
+@shared_for_visitors
 @blp.arguments(ProjectListArgsSchema, location="query")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(ProjectSummarySchema))
@@ -51,6 +53,7 @@ def project_categories(cid):
 
 
 @blp.route("/projects/<int:pid>", methods=["GET"])
+@shared_for_visitors
 @blp.response(200, ProjectSchema)
 def get_project(pid):
     """A project with what the viewer may do with it."""

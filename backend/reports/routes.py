@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 from backend.core.i18n import request_locale
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.ratelimit import per_user
+from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
 from backend.reports import services
 from backend.reports.schemas import (
@@ -23,6 +24,7 @@ blp = Blueprint("reports", __name__, url_prefix="/api/v1", description="Problem 
 
 
 @blp.route("/communities/<int:cid>/reports", methods=["GET"])
+@shared_for_visitors
 @blp.arguments(ReportListArgsSchema, location="query")
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(ReportSchema))

@@ -3,6 +3,7 @@ from flask_smorest import Blueprint
 
 from backend.core import idempotency
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
 from backend.voting import services
 from backend.voting.schemas import (
@@ -55,6 +56,7 @@ def cast_ballot(data, poll_id):
 
 
 @blp.route("/polls/<int:poll_id>/results", methods=["GET"])
+@shared_for_visitors
 @blp.response(200, PollResultsSchema)
 def get_results(poll_id):
     """Frozen results after close; the committee's live view before (turnout only for secret polls)."""

@@ -1,0 +1,152 @@
+"""What visitors read alike, built once and shared by every worker: `@shared_for_visitors` on a public GET.
+
+A visitor (nobody signed in) gets the same page as every other visitor asking in the same language, so the
+first one's response is kept, keyed by the path with its query string, the request's language and the
+**content version**, and answered to the next ones without running the view. Signed-in people never get
+these copies (their pages carry what they may do, their own votes and reports) and never fill them.
+
+The content version changes whenever a transaction that wrote something commits (a request's unit of work
+or a job: objects flushed, or INSERT/UPDATE/DELETE statements run through the session), except writes to
+tables no public page reads (sessions, inboxes, push bookkeeping: IGNORED_TABLES). A visitor's request
+reads the version *before* its view runs, so a copy made while a write was committing is filed under the
+old version and never served after the change. Entries also expire after VISITOR_CACHE_SECONDS (default
+5; 0 turns the cache off): what changes with time alone (a poll whose window ended) shows within seconds.
+
+The store is Redis when REDIS_URL is set, else cachelib's FileSystemCache in the instance folder: every
+worker of the embedded default sees it. Every shared response carries an ETag; a request whose
+If-None-Match names it gets `304 Not Modified` with no body, so the PWA's revalidation costs nothing when
+nothing changed.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import secrets
+from pathlib import Path
+
+from flask import current_app, has_app_context, make_response, request
+from flask_login import current_user
+from sqlalchemy import event
+
+from backend.core.i18n import request_locale
+from backend.extensions import db
+
+log = logging.getLogger(__name__)
+
+VERSION_KEY = "content-version"
+WROTE = "visitor_cache_wrote"  # session.info flag: this transaction wrote what public pages read
+# Tables no visitor's page reads: writing them (a sign-in, a notice read receipt, an inbox) keeps the copies.
+IGNORED_TABLES = frozenset(
+    {
+        "user_sessions",
+        "notice_reads",
+        "notifications",
+        "push_subscriptions",
+        "notification_preferences",
+        "notification_settings",
+        "held_pushes",
+        "insights_sent_warnings",
+    }
+)
+# Response headers never copied from one visitor to another.
+PRIVATE_HEADERS = frozenset({"set-cookie", "content-length", "etag"})
+
+
+def _store():
+    """This app's store, made on first use; None when the cache is off."""
+    found = current_app.extensions.get("linli_visitor_cache")
+    if found is None:
+        seconds = float(current_app.config.get("VISITOR_CACHE_SECONDS", 5) or 0)
+        if seconds <= 0:
+            found = False
+        elif current_app.config.get("REDIS_URL"):
+            from cachelib import RedisCache
+            from redis import Redis
+
+            client = Redis.from_url(current_app.config["REDIS_URL"], socket_timeout=2)
+            found = RedisCache(host=client, key_prefix="linli:visitor:", default_timeout=int(max(1, seconds)))
+        else:
+            from cachelib import FileSystemCache
+
+            directory = Path(current_app.instance_path) / "visitor-cache"
+            found = FileSystemCache(str(directory), threshold=5000, default_timeout=int(max(1, seconds)))
+        current_app.extensions["linli_visitor_cache"] = found
+    return found or None
+
+
+def content_version(store) -> str:
+    return store.get(VERSION_KEY) or "0"
+
+
+def bump_content_version() -> None:
+    """A new content version (a fresh random value: two writers bumping at once cannot cancel out)."""
+    store = _store()
+    if store is None:
+        return
+    try:
+        store.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
+    except Exception:
+        log.exception("could not bump the content version: visitors may see old pages for VISITOR_CACHE_SECONDS")
+
+
+def shared_for_visitors(view):
+    """Decorator (below @blp.route): visitors' responses of this GET shared, with ETag and 304."""
+
+    @functools.wraps(view)
+    def wrapper(*args, **kwargs):
+        store = _store() if request.method == "GET" else None
+        if store is None or current_user.is_authenticated:
+            return view(*args, **kwargs)
+        try:
+            version = content_version(store)  # before the view reads anything
+            key = f"{version}:{request_locale()}:{request.full_path}"
+            kept = store.get(key)
+        except Exception:  # an unreachable store: answer from the database
+            log.warning("visitor cache unreadable", exc_info=True)
+            return view(*args, **kwargs)
+        if kept is not None:
+            status, headers, body, etag = kept
+            response = current_app.response_class(body, status=status, headers=headers)
+        else:
+            response = make_response(view(*args, **kwargs))
+            if response.status_code != 200 or "Set-Cookie" in response.headers or response.is_streamed:
+                return response
+            body = response.get_data()
+            etag = hashlib.blake2b(body, digest_size=12).hexdigest()
+            headers = [(k, v) for k, v in response.headers.items() if k.lower() not in PRIVATE_HEADERS]
+            try:
+                store.set(key, (response.status_code, headers, body, etag))
+            except Exception:
+                log.warning("visitor cache unwritable", exc_info=True)
+        response.set_etag(etag)
+        return response.make_conditional(request)
+
+    wrapper.shared_for_visitors = True
+    return wrapper
+
+
+@event.listens_for(db.session, "after_flush")
+def _note_flushed_writes(session, _context) -> None:
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        table = getattr(obj, "__tablename__", None)
+        if table not in IGNORED_TABLES:
+            session.info[WROTE] = True
+            return
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _note_statement_writes(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        mapper = state.bind_mapper
+        if mapper is None or mapper.local_table.name not in IGNORED_TABLES:
+            state.session.info[WROTE] = True
+
+
+@event.listens_for(db.session, "after_commit")
+def _bump_after_commit(session) -> None:
+    # Not cleared on rollback (a savepoint's rollback must not lose the outer write); a bump too many only
+    # costs the next visitor one page built afresh.
+    if session.info.pop(WROTE, False) and has_app_context():
+        bump_content_version()
