@@ -7,6 +7,7 @@ import re
 import pytest
 
 from .helpers import ready, sign_in
+from .test_reworked_screens import sign_in_as_a_new_pending_resident
 
 pytestmark = pytest.mark.e2e
 
@@ -48,7 +49,7 @@ def test_a_full_shift_offers_the_waitlist_and_pending_residents_cannot_sign_up(p
     assert "候补第 3 位" in page.locator("#activity-detail .shift").first.inner_text()
 
     pending = new_page(new_context())
-    sign_in(pending, "newcomer@demo.linli")
+    sign_in_as_a_new_pending_resident(pending)  # not the demo newcomer: test_pwa verifies that one
     open_help(pending, page.url.replace(page.url.split("/help")[0], ""))
     pending.wait_for_selector("#activity-detail .shift")
     assert pending.locator(".shift-signup").count() == 0 and pending.locator("#activity-detail .notice").is_visible()
