@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from backend.accounts import privacy, session_cache
+from backend.accounts import names, privacy, session_cache
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
 from backend.accounts.models import User, UserSession
 from backend.accounts.passwords import burn_time, hash_password, needs_rehash, verify_password
@@ -105,7 +105,7 @@ def register(
         email=email,
         phone=phone,
         password_hash=hash_password(password),
-        display_name=display_name.strip(),
+        display_name=names.clean(display_name),
         locale=locale,
     )
     if privacy_consent:
@@ -244,7 +244,7 @@ def delivery_profiles(user_ids: list[int]) -> dict[int, tuple[str, str, str | No
 def update_profile(actor: User, changes: dict) -> User:
     """Change the actor's own profile; quiet hours are both times or none."""
     if "display_name" in changes:
-        actor.display_name = changes["display_name"].strip()
+        actor.display_name = names.clean(changes["display_name"])
     if "locale" in changes:
         actor.locale = changes["locale"]
     if "care_mode" in changes:

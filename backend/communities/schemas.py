@@ -57,6 +57,11 @@ class MemberSchema(OwnMembershipSchema):
 
     user = ma.fields.Nested(ContactUserSchema)
     can = ma.fields.Nested(abilities_schema("MemberAbilitiesSchema", ACTIONS))
+    imitates = ma.fields.String(
+        allow_none=True,
+        dump_default=None,
+        metadata={"description": "the committee member whose name this member's name looks like (a warning)"},
+    )
 
 
 def _region_name(community, kind: str):

@@ -9,7 +9,8 @@ from flask import current_app
 from sqlalchemy import case, func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.services import register_account_eraser, register_profile_part
+from backend.accounts.names import skeleton
+from backend.accounts.services import register_account_eraser, register_profile_part, users_by_id
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities.models import MEMBERSHIP_STATES, Community, Grid, Household, Invite, Membership, Region
@@ -385,14 +386,40 @@ def list_members(actor, community_id: int, *, status: str | None, limit: int, cu
 
 
 def present(actor, members: list[Membership]) -> list[Membership]:
-    """`can` of each member, for the committee (or a platform admin) who manages them."""
+    """`can` of each member, for the committee (or a platform admin) who manages them, and `imitates`: the
+    committee member whose name this member's name looks like (a warning before verifying them)."""
+    committee_names: dict[int, list[tuple[int, str, str]]] = {}
     for member in members:
         manager = getattr(actor, "is_platform_admin", False) or access.is_committee(actor, member.community_id)
         member.can = {
             "verify": manager and MEMBERSHIP_STATES.allows(member, "verify"),
             "set_role": manager and member.is_verified,
         }
+        if member.community_id not in committee_names:
+            committee_names[member.community_id] = _committee_skeletons(member.community_id)
+        member.imitates = _imitated(member, committee_names[member.community_id]) if manager else None
     return members
+
+
+def _committee_skeletons(community_id: int) -> list[tuple[int, str, str]]:
+    """(user id, name, skeleton) of the community's committee members: one query for a page of members."""
+    ids = db.session.scalars(
+        select(Membership.user_id).where(Membership.community_id == community_id, Membership.role == "committee")
+    )
+    users = users_by_id(ids)
+    return [(uid, user.display_name, skeleton(user.display_name)) for uid, user in users.items() if user.display_name]
+
+
+def _imitated(member: Membership, committee: list[tuple[int, str, str]]) -> str | None:
+    """A committee member's name that this member's name looks like, or contains (a name of two or more
+    characters: "李主任" in "李主任(居委会)"); None for committee members themselves."""
+    if member.role == "committee":
+        return None
+    mine = skeleton(member.user.display_name if member.user else "")
+    for uid, name, theirs in committee:
+        if uid != member.user_id and mine and theirs and (mine == theirs or (len(theirs) >= 2 and theirs in mine)):
+            return name
+    return None
 
 
 def get_membership(membership_id: int) -> Membership | None:

@@ -5,6 +5,7 @@ from backend.communities.schemas import GridRefSchema
 from backend.core.i18n import request_locale
 from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.reports import categories as cats
+from backend.reports import services
 from backend.reports.models import REJECT_REASONS, STATUSES
 from backend.reports.services import ACTIONS, HANDLER_ACTIONS
 from backend.uploads.schemas import UploadSchema
@@ -96,8 +97,15 @@ class ReportSchema(ma.Schema):
     description = ma.fields.String()
     status = ma.fields.String()
     grid = ma.fields.Nested(GridRefSchema, allow_none=True)
-    lat = ma.fields.Float(allow_none=True)
-    lng = ma.fields.Float(allow_none=True)
+    lat = ma.fields.Method("_lat", allow_none=True)
+    lng = ma.fields.Method("_lng", allow_none=True)
+    position_precision = ma.fields.Method(
+        "_precision",
+        metadata={
+            "description": "exact (the reporter, the assignee, the committee), rounded (the centre of a ~100 m "
+            "cell) or grid (no point: the community's setting)"
+        },
+    )
     location_text = ma.fields.String()
     reporter_label = ma.fields.Function(reporter_label)
     reporter = ma.fields.Nested(PublicUserSchema, attribute="visible_reporter", allow_none=True)
@@ -123,6 +131,21 @@ class ReportSchema(ma.Schema):
     project_id = ma.fields.Integer(allow_none=True)
     # True only in the views of the reporter and the committee (nobody else receives a hidden report).
     is_hidden = ma.fields.Boolean()
+
+    @staticmethod
+    def _position(report) -> tuple:
+        # Set by services.present for this viewer; a path that did not present shows the rounded point.
+        shown = getattr(report, "shown_position", None)
+        return shown or ("rounded", *services.rounded_position(report.lat, report.lng))
+
+    def _lat(self, report):
+        return self._position(report)[1]
+
+    def _lng(self, report):
+        return self._position(report)[2]
+
+    def _precision(self, report):
+        return self._position(report)[0]
 
 
 class ReportEventSchema(ma.Schema):

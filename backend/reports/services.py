@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, select, update
@@ -264,10 +265,42 @@ def create_report(
     return report
 
 
+# --- where a report is, for whom -------------------------------------------------------------------
+# A noise complaint made from home must not reveal the home: neighbours and visitors see a report's point
+# snapped to the centre of its cell of POSITION_CELL_DEGREES (about 110 m north-south, 95 m east-west at
+# Shanghai's latitude), or no point at all where the community chose `report_position: "grid"`; the exact
+# point stays with the reporter, the assignee and the committee.
+POSITION_CELL_DEGREES = 0.001
+POSITION_MODES = ("rounded", "grid")
+
+
+def rounded_position(lat: float | None, lng: float | None) -> tuple[float | None, float | None]:
+    """The centre of the cell the point falls in (the same for every point of the cell)."""
+    if lat is None or lng is None:
+        return None, None
+
+    def centre(value: float) -> float:
+        return round((math.floor(value / POSITION_CELL_DEGREES) + 0.5) * POSITION_CELL_DEGREES, 6)
+
+    return centre(lat), centre(lng)
+
+
+def _public_position(report: Report, community) -> tuple[str, float | None, float | None]:
+    if community.setting("report_position", "rounded") == "grid":
+        return "grid", None, None
+    return ("rounded", *rounded_position(report.lat, report.lng))
+
+
 def nearby_open_reports(community_id: int, *, category: str, lat: float, lng: float) -> list[Report]:
-    """Open reports of the same category within 50 m: "is this already reported?" before submitting."""
+    """Open reports of the same category within 50 m: "is this already reported?" before submitting.
+
+    Measured to each report's rounded position (with half a cell's diagonal of slack), never its exact
+    point: otherwise probing this search from many points would find where a neighbour stood."""
     communities.get_community(community_id)
-    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, NEARBY_RADIUS_M)
+    slack = geo.haversine_m(0, 0, POSITION_CELL_DEGREES / 2, POSITION_CELL_DEGREES / 2)
+    radius = NEARBY_RADIUS_M + slack
+    # the exact points lie up to `slack` from their rounded ones: the box takes them all in
+    min_lat, max_lat, min_lng, max_lng = geo.bounding_box(lat, lng, radius + slack)
     candidates = db.session.scalars(
         select(Report)
         .where(
@@ -281,8 +314,8 @@ def nearby_open_reports(community_id: int, *, category: str, lat: float, lng: fl
         .order_by(Report.id.desc())
         .limit(50)
     )
-    found = [(geo.haversine_m(lat, lng, r.lat, r.lng), r) for r in candidates]
-    return [report for distance, report in sorted(found, key=lambda pair: pair[0]) if distance <= NEARBY_RADIUS_M][:10]
+    found = [(geo.haversine_m(lat, lng, *rounded_position(r.lat, r.lng)), r) for r in candidates]
+    return [report for distance, report in sorted(found, key=lambda pair: pair[0]) if distance <= radius][:10]
 
 
 def me_too(actor, report_id: int) -> Report:
@@ -623,6 +656,11 @@ def present(actor, reports: list[Report], *, detail: bool = False) -> list[Repor
             committee_of[report.community_id] = access.is_committee(actor, report.community_id)
         sees = committee_of[report.community_id] or viewer_id in (report.reporter_id, report.assignee_id)
         report.visible_reporter = report.reporter if sees and viewer_id is not None else None
+        report.shown_position = (
+            ("exact", report.lat, report.lng)
+            if sees and viewer_id is not None
+            else _public_position(report, communities.get_community(report.community_id))
+        )
         report.is_mine = viewer_id is not None and viewer_id == report.reporter_id
         report.photos = photos.get(report.id, [])
         report.is_late = report.is_open and report.next_due_at is not None and report.next_due_at < utcnow()
@@ -747,7 +785,9 @@ def to_project(actor, report_id: int, *, title: str | None = None, body: str | N
     if report.project_id is not None:
         raise Conflict("report.already_a_project")
     photos = uploads.photos_of("report", report.id)
-    place = report.location_text or (f"{report.lat:.5f}, {report.lng:.5f}" if report.lat is not None else "")
+    # The draft may become public: it carries the rounded point, never the exact one.
+    lat, lng = rounded_position(report.lat, report.lng)
+    place = report.location_text or (f"{lat:.4f}, {lng:.4f}" if lat is not None else "")
     project = projects.create_draft_from_report(
         actor,
         community_id=report.community_id,

@@ -8,9 +8,12 @@ from backend.uploads.schemas import UploadFileSchema, UploadSchema
 
 blp = Blueprint("uploads", __name__, url_prefix="/api/v1", description="Photo uploads")
 
-# Files never change once written (a new photo gets a new id), so browsers may keep them a year.
-IMMUTABLE = "public, max-age=31536000, immutable"
-PRIVATE = "private, max-age=3600"
+# A photo never changes once written, but what it illustrates can be hidden by moderation (or its draft
+# withdrawn): then it must be gone from shared caches within minutes, not a year. So public copies are kept
+# 5 minutes and then revalidated (a cheap 304 through the ETag while the photo is still visible, a 404 once
+# it is not).
+PUBLIC_REVALIDATED = "public, max-age=300, must-revalidate"
+PRIVATE = "private, max-age=300, must-revalidate"
 
 
 def _uploaded_bytes() -> bytes | None:
@@ -40,7 +43,7 @@ def get_upload_file(upload_id, size):
     response = send_file(
         handle, mimetype="image/jpeg", max_age=None, conditional=True, etag=f"upload-{upload_id}-{size}"
     )
-    response.headers["Cache-Control"] = IMMUTABLE if is_public else PRIVATE
+    response.headers["Cache-Control"] = PUBLIC_REVALIDATED if is_public else PRIVATE
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Disposition"] = "inline"
     return response

@@ -152,7 +152,7 @@ def test_the_anonymous_label_speaks_english_too(client_for, new_report):
 
 def test_nearby_open_reports_of_the_same_category_are_hinted(app, client_for, place, new_report):
     near = new_report()
-    new_report(lat=IN_WEST[0] + 0.0008, lng=IN_WEST[1])  # ~90 m north: too far
+    new_report(lat=IN_WEST[0] + 0.0023, lng=IN_WEST[1])  # ~250 m north: too far (measured to rounded points)
     new_report(category="rubbish")  # same place, other category
     url = f"/api/v1/communities/{place.cid}/reports/nearby"
     found = (

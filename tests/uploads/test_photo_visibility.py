@@ -54,7 +54,7 @@ def test_a_draft_projects_photos_are_its_authors_until_it_is_submitted(client_fo
 
     assert author.post(f"/api/v1/projects/{project.json['id']}/submit").status_code == 200
     assert set(statuses(client_for, people, photo["url"]).values()) == {200}
-    assert "immutable" in client_for().get(photo["url"]).headers["Cache-Control"]
+    assert "max-age=300" in client_for().get(photo["url"]).headers["Cache-Control"]
 
 
 def test_a_hidden_reports_photos_are_hidden_with_it(client_for, people):

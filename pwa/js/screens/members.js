@@ -21,6 +21,8 @@ export default async function pendingMembers(ctx) {
     const verify = button(t('members.verify'), { block: true, 'aria-label': t('members.verifyWho', { name: u.display_name }) });
     const cardEl = h('section', { class: 'card', dataset: { userId: u.id } },
       h('h2', { class: 'card__title', text: u.display_name }),
+      // The server warns when this name looks like a committee member's (issue 15): read before verifying.
+      item.imitates ? h('p', { class: 'form-error', role: 'note', text: t('members.imitates', { name: item.imitates }) }) : null,
       h('dl', { class: 'kv' },
         h('dt', { text: t('household.title') }), h('dd', { text: householdText(item.household) || t('members.noHousehold') }),
         h('dt', { text: t('home.grid') }), h('dd', { text: gridText(item.grid) }),
