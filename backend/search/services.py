@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import and_, case, literal, or_, select, text
+from sqlalchemy import and_, case, func, literal, or_, select, text
 
 from backend.communities import services as communities
 from backend.core import search as registry
@@ -106,12 +106,25 @@ def _cursor_of(offset: int) -> str:
     return base64.urlsafe_b64encode(str(offset).encode()).decode().rstrip("=")
 
 
+def _postgres() -> bool:
+    return db.session.get_bind().dialect.name == "postgresql"
+
+
 def _like(column, term: str):
     """`column` contains `term` as typed (case folded), with LIKE's own characters taken literally."""
     pattern = "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-    if db.session.get_bind().dialect.name == "postgresql":
+    if _postgres():
         return column.ilike(pattern, escape="\\")
     return column.like(pattern, escape="\\")  # SQLite's LIKE folds ASCII case
+
+
+def _contains(column, term: str):
+    """The match condition of one term. On PostgreSQL a term shorter than a trigram is written so that the
+    planner cannot take the trigram index for it (no trigram to look up: the index would return every row
+    of every community to be checked again); it reads the community's rows instead."""
+    if _postgres() and len(term) < 3:
+        return func.strpos(func.lower(column), term.lower()) > 0
+    return _like(column, term)
 
 
 def _fts_query(terms: list[str]) -> str:
@@ -127,14 +140,14 @@ def _statement(actor, community_id: int, terms: list[str], kinds: list[str]):
             for kind in kinds
         )
     )
-    matches = [or_(_like(doc.title, term), _like(doc.body, term)) for term in terms]
+    matches = [or_(_contains(doc.title, term), _contains(doc.body, term)) for term in terms]
     score = sum(
         (case((_like(doc.title, term), TITLE_WEIGHT), else_=0) + case((_like(doc.body, term), BODY_WEIGHT), else_=0))
         for term in terms
     )
     conditions = [doc.community_id == community_id, doc.kind.in_(kinds), *matches]
     long_terms = [term for term in terms if len(term) >= 3]
-    if long_terms and db.session.get_bind().dialect.name == "sqlite":
+    if long_terms and not _postgres():
         # The trigram index narrows the rows first; the LIKEs above then only confirm and score them.
         in_index = text(f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :fts").bindparams(
             fts=_fts_query(long_terms)
