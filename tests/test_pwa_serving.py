@@ -49,3 +49,22 @@ def test_locales_have_the_same_keys(client):
 def test_healthz_reports_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200 and response.json["checks"]["database"] == "ok"
+
+
+def test_text_files_are_sent_gzipped_to_browsers_that_take_it(client):
+    import gzip
+
+    from backend.pwa import PWA_DIR
+
+    plain = client.get("/js/app.js")
+    assert "Content-Encoding" not in plain.headers and plain.data == (PWA_DIR / "js/app.js").read_bytes()
+    packed = client.get("/js/app.js", headers={"Accept-Encoding": "gzip, deflate, br"})
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data and len(packed.data) < len(plain.data) / 2
+    assert packed.mimetype == plain.mimetype and packed.headers["Cache-Control"] == "no-cache"
+    again = client.get("/js/app.js", headers={"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]})
+    assert again.status_code == 304
+    shell = client.get("/projects/12", headers={"Accept-Encoding": "gzip"})
+    assert shell.mimetype == "text/html" and gzip.decompress(shell.data) == client.get("/projects/12").data
+    icon = client.get("/icons/icon-192.png", headers={"Accept-Encoding": "gzip"})
+    assert "Content-Encoding" not in icon.headers  # already compressed
