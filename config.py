@@ -54,6 +54,9 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:8000").rstrip("/")
     INSTANCE_DIR = str(INSTANCE_PATH)
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or str(INSTANCE_PATH / "uploads")
+    # What one person's photos may take on disk (bytes as uploaded), and how long an unattached photo is kept.
+    UPLOAD_QUOTA_BYTES = int(os.environ.get("UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024))
+    UPLOAD_UNATTACHED_HOURS = int(os.environ.get("UPLOAD_UNATTACHED_HOURS", 48))
 
     # Sessions: HttpOnly always, Secure when served over https (PUBLIC_URL decides).
     SESSION_COOKIE_HTTPONLY = True
@@ -93,6 +96,7 @@ class Config:
     RATELIMIT_FLAGGING = os.environ.get("RATELIMIT_FLAGGING", "20 per hour")
     RATELIMIT_INVITES = os.environ.get("RATELIMIT_INVITES", "30 per hour")
     RATELIMIT_PUSH_SUBSCRIPTIONS = os.environ.get("RATELIMIT_PUSH_SUBSCRIPTIONS", "10 per hour")
+    RATELIMIT_UPLOADS = os.environ.get("RATELIMIT_UPLOADS", "60 per hour")  # photos, per user
     # Number of reverse proxies in front of the app (nginx = 1): their X-Forwarded-For/-Proto/-Host are
     # trusted (werkzeug ProxyFix), so limits count real client addresses. 0 = no proxy, headers ignored.
     TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", 0))

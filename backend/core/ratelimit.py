@@ -2,8 +2,8 @@
 
 Counting per user (not per address) means neighbours behind one NAT or phone carrier do not share a
 budget, and one person cannot dodge the limit by changing networks. The counters live in the
-limiter's storage (memory:// in one process, Redis when REDIS_URL is set), so every gunicorn worker
-shares them. A breach answers 429 `rate_limited` with a generic message that names no account.
+limiter's storage (Redis when REDIS_URL is set, else a SQLite file in instance/: core/ratelimit_store.py),
+so every gunicorn worker shares them. A breach answers 429 `rate_limited` with a generic message that names no account.
 """
 
 from flask import current_app

@@ -13,7 +13,13 @@ DISPLAY_MAX_PX = 1600
 THUMB_MAX_PX = 400
 # 40 megapixels: more than any phone camera, far below what would exhaust memory when decoded.
 MAX_PIXELS = 40_000_000
+# Each side and the shape are capped too: a 74 KB PNG of 1 x 39,000,000 pixels is under MAX_PIXELS but took
+# 2.26 GB and 21 s to decode and resize. Phones take at most ~8,200 px a side; panoramas ~8:1.
+MAX_SIDE = 10_000
+MAX_ASPECT_RATIO = 12
 JPEG_QUALITY = 82
+# Pillow's own guard, for any code path that opens an image: refuse rather than warn above our budget.
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
 
 
 class ImageRefused(Exception):
@@ -46,9 +52,19 @@ def _open(data: bytes) -> Image.Image:
             raise ImageRefused("upload.upload_invalid", "not an image") from None
     if image.format not in ACCEPTED_FORMATS:
         raise ImageRefused("upload.upload_unsupported_type", f"{image.format} images are not accepted")
+    # Checked from the header, before a single pixel is decoded: what the decode would cost is known here.
     width, height = image.size
-    if width < 1 or height < 1 or width * height > MAX_PIXELS:
+    if width < 1 or height < 1 or width * height > MAX_PIXELS or max(width, height) > MAX_SIDE:
         raise ImageRefused("upload.upload_invalid", "image dimensions are too large")
+    if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+        raise ImageRefused("upload.upload_invalid", "the image is too long and thin")
+    if getattr(image, "is_animated", False):  # animated PNG, WebP: every frame would be decoded
+        raise ImageRefused("upload.upload_invalid", "animated images are not accepted")
+    if getattr(image, "n_frames", 1) > 1:  # a still image with several frames (HEIF burst): the first only
+        image.seek(0)
+    # JPEG decodes straight at 1/2, 1/4 or 1/8 scale when that still covers the display size: a 40 MP photo
+    # costs a fraction of its full-size memory (a no-op for other formats).
+    image.draft("RGB", (DISPLAY_MAX_PX, DISPLAY_MAX_PX))
     return image
 
 

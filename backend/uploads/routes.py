@@ -2,6 +2,7 @@ from flask import request, send_file
 from flask_smorest import Blueprint
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.uploads import services
 from backend.uploads.schemas import UploadFileSchema, UploadSchema
@@ -28,6 +29,7 @@ def _uploaded_bytes() -> bytes | None:
 
 
 @blp.route("/uploads", methods=["POST"])
+@per_user("RATELIMIT_UPLOADS")
 @blp.doc(requestBody={"content": {"multipart/form-data": {"schema": UploadFileSchema}}})
 @blp.response(201, UploadSchema)
 def create_upload():
