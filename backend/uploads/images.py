@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 import warnings
 from dataclasses import dataclass
 
@@ -87,12 +88,25 @@ def _encode(image: Image.Image, max_px: int) -> bytes:
     return out.getvalue()
 
 
+# At most this many images are decoded at once in a process (gthread workers run several requests): the
+# memory a worker can spend on photos is bounded by DECODE_SLOTS x the pixel budget, whatever arrives.
+DECODE_SLOTS = 2
+_decode_slots = threading.BoundedSemaphore(DECODE_SLOTS)
+
+
 def process(data: bytes) -> ProcessedImage:
-    """Validate `data` by its content and return display and thumbnail JPEGs without metadata.
+    """Validate `data` by its content and return display and thumbnail JPEGs without metadata (the header is
+    checked at once; the decode waits for one of DECODE_SLOTS).
 
     :raises ImageRefused: ``upload.upload_invalid`` (not an image, corrupt, too many pixels),
         ``upload.upload_unsupported_type`` (an image of another format)
     """
+    _open(data)  # refuse what the header already condemns without waiting for a slot
+    with _decode_slots:
+        return _process(data)
+
+
+def _process(data: bytes) -> ProcessedImage:
     image = _open(data)
     source_format = ACCEPTED_FORMATS[image.format]
     try:

@@ -123,3 +123,32 @@ def test_the_purge_is_a_job_of_the_uploads_manifest(app):
     from backend.uploads import DOMAIN
 
     assert [job.name for job in DOMAIN.jobs] == ["purge-unattached-uploads"]
+
+
+def test_no_more_than_two_images_decode_at_once_in_a_worker(monkeypatch):
+    """Can six simultaneous uploads make one worker decode six images at once (six times the memory)?"""
+    import threading
+
+    from backend.uploads import images
+
+    active, peak, lock = 0, 0, threading.Lock()
+    flatten = images._flatten
+
+    def slow_flatten(image):
+        nonlocal active, peak
+        with lock:
+            active += 1
+            peak = max(peak, active)
+        time.sleep(0.2)
+        with lock:
+            active -= 1
+        return flatten(image)
+
+    monkeypatch.setattr(images, "_flatten", slow_flatten)
+    data = picture((200, 150))
+    threads = [threading.Thread(target=images.process, args=(data,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(10)
+    assert peak == images.DECODE_SLOTS == 2
