@@ -6,9 +6,14 @@ import logging
 import os
 
 from flask import Flask, g, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
+from backend.core.input import install_parser
 from config import Config, config_from_env
+
+# Before any routes module decorates a view (they are all inside this package, so imported after this line):
+# every blueprint parses with the bounded parser (deep JSON, huge numbers, NUL bytes: 422).
+install_parser()
 
 # No inline script or style anywhere: user text can never become code. blob: for photo previews.
 CONTENT_SECURITY_POLICY = (
@@ -21,7 +26,10 @@ PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or config_from_env()
+    from backend.core.input import BoundedJSONProvider
+
     app = Flask(__name__, instance_path=config_class.INSTANCE_DIR, static_folder=None)
+    app.json = BoundedJSONProvider(app)  # request.get_json() refuses deep nesting and huge numbers too
     app.config.from_object(config_class)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
@@ -109,7 +117,8 @@ def register_request_hooks(app: Flask) -> None:
     from backend.core import idempotency
     from backend.core.csrf import check_csrf
     from backend.core.db import SAFE_METHODS, commit, rollback
-    from backend.core.errors import problem_response
+    from backend.core.errors import database_error_response, handle_data_error, problem_response
+    from backend.core.health import record_success
 
     app.before_request(check_csrf)
     app.before_request(idempotency.replay_stored_response)
@@ -147,6 +156,12 @@ def register_request_hooks(app: Flask) -> None:
             rollback()
             replay = idempotency.replay_after_lost_race()
             return replay if replay is not None else problem_response(409, "conflict")
+        except OperationalError as error:  # a full disk or a lock at the commit: nothing was written
+            return database_error_response(error)
+        except (DataError, OverflowError) as error:
+            return handle_data_error(error)
+        if request.method not in SAFE_METHODS:
+            record_success("database")
         return response
 
     @app.get("/healthz")

@@ -44,8 +44,8 @@ def _login_key() -> str:
 
     Hashed: the limiter logs the key of every breach, and a log must not hold a phone number.
     """
-    body = request.get_json(silent=True) or {}
-    typed = str(body.get("login", ""))[:254]
+    body = request.get_json(silent=True)
+    typed = str(body.get("login", ""))[:254] if isinstance(body, dict) else ""
     # One account however its number or address is written ("139…", "+86 139…").
     login = normalize_login(typed) or typed.strip().lower()
     return f"login:{hashlib.sha256(login.encode()).hexdigest()[:32]}"

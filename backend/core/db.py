@@ -65,6 +65,23 @@ def configure_sqlite(engine: Engine) -> None:
         connection.exec_driver_sql("BEGIN" if is_read_only() else "BEGIN IMMEDIATE")
 
 
+def checkpoint_sqlite_wal() -> bool:
+    """SQLite: copy the write-ahead log into the database file and truncate it to zero bytes (outside any
+    transaction, on a connection of its own). True when it completed; False when readers kept it from finishing
+    (it is then tried again next time) or on another database."""
+    if db.engine.dialect.name != "sqlite":
+        return False
+    raw = db.engine.raw_connection()
+    try:
+        busy, _log, _done = raw.driver_connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return busy == 0
+    except Exception:  # best effort: a checkpoint that cannot run now changes nothing that is stored
+        log.warning("WAL checkpoint failed", exc_info=True)
+        return False
+    finally:
+        raw.close()
+
+
 def is_read_only() -> bool:
     """A GET (HEAD, OPTIONS) request's own work: it reads and never writes. A job it hands work to runs in an
     application context of its own (marked by backend.jobs), even when run inline right after the request."""
@@ -76,14 +93,26 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault("after_commit", []).append(callback)
 
 
+def on_rollback(callback: Callable[[], None]) -> None:
+    """Run `callback` if the current unit of work is rolled back (dropped on commit): undo what lives outside
+    the database, such as files written for rows that will now never exist."""
+    db.session.info.setdefault("on_rollback", []).append(callback)
+
+
 def rollback() -> None:
     db.session.rollback()
     db.session.info.pop("after_commit", None)
+    for callback in db.session.info.pop("on_rollback", []):
+        try:
+            callback()
+        except Exception:  # cleaning up must not hide the error that caused the rollback
+            log.exception("on-rollback callback failed")
 
 
 def commit() -> None:
     """Commit the unit of work, then run what waited for it (job enqueues, pushes)."""
     db.session.commit()
+    db.session.info.pop("on_rollback", None)
     callbacks = db.session.info.pop("after_commit", [])
     for callback in callbacks:
         try:

@@ -13,7 +13,7 @@ import logging
 import re
 
 from flask import Response, current_app, json, request
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from backend.core.i18n import request_locale
@@ -118,6 +118,10 @@ CORE_CODES = register_messages(
         "service_unavailable": {
             "zh-CN": ("服务暂不可用", "请稍后再试。"),
             "en": ("Service unavailable", "Please try again later."),
+        },
+        "storage_full": {
+            "zh-CN": ("存储空间已满", "服务器的存储空间已满，这次没有保存任何内容。请稍后再试。"),
+            "en": ("Storage full", "The server's storage is full; nothing was saved. Please try again later."),
         },
     },
 )
@@ -248,6 +252,17 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class StorageFull(DomainError):
+    """A store (the database, the uploads) has no space left: 503, nothing was written."""
+
+    status = 503
+    code = "storage_full"
+
+    def __init__(self, *, store: str):
+        super().__init__(store=store)
+        self.store = store
+
+
 def localized(code: str, locale: str, params: dict | None = None, status: int = 409) -> tuple[str, str]:
     """Title and detail of `code` in `locale`, the detail filled from `params`.
 
@@ -326,17 +341,64 @@ def handle_integrity_error(error: IntegrityError) -> Response:
     return problem_response(409, "conflict")
 
 
-def handle_operational_error(error: OperationalError) -> Response:
-    """SQLite's write lock not free within busy_timeout (heavy write overload): nothing was written;
-    say so with 503 and Retry-After, which the PWA's outbox retries, instead of a bare 500."""
+def is_disk_full(error: BaseException) -> bool:
+    """SQLite's SQLITE_FULL, PostgreSQL's disk_full (SQLSTATE 53100), or ENOSPC / EDQUOT from the OS."""
+    import errno
+
+    original = getattr(error, "orig", None) or error
+    if getattr(original, "sqlstate", None) == "53100":
+        return True
+    if isinstance(original, OSError) and original.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    message = str(original).lower()
+    return "database or disk is full" in message or "no space left on device" in message
+
+
+def database_error_response(error: OperationalError) -> Response:
+    """SQLite's write lock not free within busy_timeout (heavy write overload), or a full disk: nothing was
+    written (the transaction is rolled back); say so with 503 and Retry-After, which the PWA's outbox retries,
+    instead of a bare 500."""
     from backend.core.db import rollback
+    from backend.core.health import record_failure
 
     rollback()
     if "locked" in str(error.orig).lower():
         log.warning("database busy on %s %s", request.method, request.path)
         return problem_response(503, "service_unavailable", headers={"Retry-After": "2"})
+    if is_disk_full(error):
+        record_failure("database", "disk full")
+        log.error("database disk full on %s %s", request.method, request.path)
+        return problem_response(503, "storage_full", headers={"Retry-After": "60"})
     log.exception("database error on %s %s", request.method, request.path)
     return problem_response(500, "internal_error")
+
+
+def handle_operational_error(error: OperationalError) -> Response:
+    return database_error_response(error)
+
+
+def handle_data_error(error: DataError | OverflowError) -> Response:
+    """A value the database cannot hold (a number beyond its column, a string longer than it) that the schema
+    did not bound: nothing was written; the request was wrong, not the server (tests/trust/test_robustness.py
+    attacks every route so that this stays a safety net)."""
+    from backend.core.db import rollback
+
+    rollback()
+    log.warning("value refused by the database on %s %s: %s", request.method, request.path, type(error).__name__)
+    return problem_response(422, "validation_failed")
+
+
+def handle_os_error(error: OSError) -> Response:
+    """A full disk under the uploads (the storage cleans up its temporary file first): 503; anything else
+    from the operating system is unexpected."""
+    if is_disk_full(error):
+        from backend.core.db import rollback
+        from backend.core.health import record_failure
+
+        rollback()
+        record_failure("uploads", "disk full")
+        return problem_response(503, "storage_full", headers={"Retry-After": "60"})
+    return handle_unexpected(error)
 
 
 def handle_unexpected(error: Exception) -> Response:
@@ -351,4 +413,7 @@ def register_error_handlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(IntegrityError, handle_integrity_error)
     app.register_error_handler(OperationalError, handle_operational_error)
+    app.register_error_handler(DataError, handle_data_error)
+    app.register_error_handler(OverflowError, handle_data_error)
+    app.register_error_handler(OSError, handle_os_error)
     app.register_error_handler(Exception, handle_unexpected)

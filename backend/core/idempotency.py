@@ -43,7 +43,8 @@ def _requested_key() -> str | None:
     key = request.headers.get(HEADER)
     if key is None:
         return None
-    if not key.strip() or len(key) > MAX_KEY_LENGTH:
+    # Control characters (NUL crashes PostgreSQL's text columns) have no place in a key either.
+    if not key.strip() or len(key) > MAX_KEY_LENGTH or any(ord(c) < 32 or ord(c) == 127 for c in key):
         raise ValidationFailed({HEADER: [f"1 to {MAX_KEY_LENGTH} characters"]})
     return key
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -66,15 +67,61 @@ def _encode(values: list) -> str:
     return base64.urlsafe_b64encode(json.dumps(tagged, separators=(",", ":")).encode()).decode().rstrip("=")
 
 
-def _decode(cursor: str, count: int) -> list:
+def _decode(cursor: str, keys: Sequence[SortKey]) -> list:
+    """The sort-key values of a cursor, each of the type its key compares with.
+
+    A cursor comes from the client, so anything may be in it: a string where an id was (PostgreSQL refuses to
+    compare them), a list, 10^25, a date without a time zone. Each is refused as an invalid cursor (422).
+    """
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         raw = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if not isinstance(raw, list) or len(raw) != count:
+        if not isinstance(raw, list) or len(raw) != len(keys):
             raise ValueError
-        return [datetime.fromisoformat(v["dt"]) if isinstance(v, dict) and "dt" in v else v for v in raw]
-    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError):
+        return [_typed(value, _python_type(key)) for key, value in zip(keys, raw, strict=True)]
+    except (ValueError, TypeError, KeyError, binascii.Error, UnicodeDecodeError, RecursionError):
         raise ValidationFailed({"cursor": ["invalid cursor"]}) from None
+
+
+def _python_type(key: SortKey) -> type | None:
+    """The Python type the key's column holds (through a TypeDecorator such as UTCDateTime: its impl's)."""
+    column_type = getattr(key.expression, "type", None)
+    column_type = getattr(column_type, "impl_instance", column_type)
+    try:
+        return column_type.python_type
+    except (AttributeError, NotImplementedError):
+        return None
+
+
+MAX_CURSOR_INTEGER = 2**63 - 1
+
+
+def _typed(value, expected: type | None):
+    """`value` as the key's type, or ValueError. None stays None (a nullable key)."""
+    if value is None:
+        return None
+    # A key whose type SQL does not say (an untyped expression) takes a tagged time as our own cursors write it.
+    if expected is datetime or (expected not in (int, float, str) and isinstance(value, dict)):
+        if not (isinstance(value, dict) and set(value) == {"dt"} and isinstance(value["dt"], str)):
+            raise ValueError
+        moment = datetime.fromisoformat(value["dt"])
+        if moment.tzinfo is None:
+            raise ValueError
+        return moment
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError
+    if expected is int:
+        if not isinstance(value, int) or abs(value) > MAX_CURSOR_INTEGER:
+            raise ValueError
+    elif expected is float:
+        if not isinstance(value, int | float) or not math.isfinite(value):
+            raise ValueError
+    elif expected is str:
+        if not isinstance(value, str) or "\x00" in value:
+            raise ValueError
+    elif isinstance(value, float) and not math.isfinite(value):
+        raise ValueError
+    return value
 
 
 def _after(keys: Sequence[SortKey], values: list):
@@ -97,7 +144,7 @@ def paginate(
 ) -> Page:
     """Run `stmt` ordered by `keys`, one page after `cursor`."""
     if cursor:
-        stmt = stmt.where(_after(keys, _decode(cursor, len(keys))))
+        stmt = stmt.where(_after(keys, _decode(cursor, keys)))
     stmt = stmt.order_by(*[k.expression.desc() if k.descending else k.expression.asc() for k in keys])
     result = db.session.execute(stmt.limit(limit + 1))
     rows = list(result.scalars() if scalars else result)

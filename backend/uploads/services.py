@@ -13,8 +13,17 @@ from sqlalchemy import select, update
 from backend.communities import access
 from backend.communities.services import memberships_of
 from backend.core import targets
-from backend.core.db import utcnow
-from backend.core.errors import DomainError, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.db import on_rollback, utcnow
+from backend.core.errors import (
+    DomainError,
+    Forbidden,
+    NotFound,
+    StorageFull,
+    ValidationFailed,
+    is_disk_full,
+    register_messages,
+)
+from backend.core.health import record_failure, record_success
 from backend.extensions import db
 from backend.uploads import images
 from backend.uploads.models import SIZES, Upload
@@ -94,12 +103,33 @@ def create_upload(actor, data: bytes | None) -> Upload:
         byte_size=len(data),
         created_at=now,
     )
-    storage = get_storage()
-    storage.save(upload.file_key("display"), processed.display, "image/jpeg")
-    storage.save(upload.file_key("thumb"), processed.thumb, "image/jpeg")
     db.session.add(upload)
     db.session.flush()
+    _save_files(upload, processed)
     return upload
+
+
+def _save_files(upload: Upload, processed: images.ProcessedImage) -> None:
+    """Both files, or none: a failed write (a full disk) removes what was written, and so does a request that
+    rolls back after them, so no file is ever left without its row."""
+    storage = get_storage()
+    keys = [upload.file_key("display"), upload.file_key("thumb")]
+
+    def remove_files() -> None:
+        for key in keys:
+            storage.delete(key)
+
+    try:
+        storage.save(keys[0], processed.display, "image/jpeg")
+        storage.save(keys[1], processed.thumb, "image/jpeg")
+    except OSError as error:
+        remove_files()
+        if is_disk_full(error):
+            record_failure("uploads", "disk full")
+            raise StorageFull(store="uploads") from None
+        raise
+    record_success("uploads")
+    on_rollback(remove_files)
 
 
 def _can_see_photo(actor, upload: Upload) -> bool:

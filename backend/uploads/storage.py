@@ -36,11 +36,17 @@ class LocalStorage:
     def save(self, key: str, data: bytes, content_type: str) -> None:
         path = self._path(key)
         path.parent.mkdir(parents=True, exist_ok=True)
-        # Write then rename: a reader never sees half a file.
+        # Write then rename: a reader never sees half a file, and a failed write (a full disk) leaves nothing.
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())  # ENOSPC shows here on filesystems that allocate lazily
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def open(self, key: str) -> BinaryIO:
         return self._path(key).open("rb")

@@ -196,13 +196,11 @@ def test_audit_log_records_actions_and_is_append_only(app, client_for, place):
         db.session.rollback()
 
 
-def test_audit_log_rejects_raw_sql_changes_on_postgresql(app, client_for, place):
+def test_audit_log_rejects_raw_sql_changes_on_every_database(app, client_for, place):
+    """PostgreSQL's trigger since 0007, SQLite's triggers since 0014_trust (issue 15)."""
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    with app.app_context():
-        if db.engine.dialect.name != "postgresql":
-            pytest.skip("the database trigger exists on PostgreSQL")
     client_for(place["committee"]).post(
         "/api/v1/moderation/actions",
         json={
