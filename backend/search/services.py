@@ -118,13 +118,29 @@ def _like(column, term: str):
     return column.like(pattern, escape="\\")  # SQLite's LIKE folds ASCII case
 
 
+def _caseless(term: str) -> bool:
+    """Chinese characters and digits have no case: such a term is compared as it is, without lower()."""
+    return term.lower() == term.upper()
+
+
+def _has(column, term: str):
+    """`column` contains `term`, without LIKE: what scoring, and short terms on PostgreSQL, use (cheaper
+    per row than a pattern, and never an index lookup)."""
+    if _postgres():
+        found = func.strpos(column, term) if _caseless(term) else func.strpos(func.lower(column), term.lower())
+        return found > 0
+    return func.instr(column, term) > 0 if _caseless(term) else _like(column, term)
+
+
 def _contains(column, term: str):
-    """The match condition of one term. On PostgreSQL a term shorter than a trigram is written so that the
-    planner cannot take the trigram index for it (no trigram to look up: the index would return every row
-    of every community to be checked again); it reads the community's rows instead."""
-    if _postgres() and len(term) < 3:
-        return func.strpos(func.lower(column), term.lower()) > 0
-    return _like(column, term)
+    """The match condition of one term. On PostgreSQL a term of three characters or more is an ILIKE, which
+    the trigram indexes answer; a shorter one is written so that the planner cannot take the trigram index
+    for it (no trigram to look up: the index would return every row of every community to be checked again)
+    and it reads the community's rows instead. On SQLite the FTS5 MATCH narrows the rows (long terms) and
+    this only confirms."""
+    if _postgres() and len(term) >= 3:
+        return _like(column, term)
+    return _has(column, term)
 
 
 def _fts_query(terms: list[str]) -> str:
@@ -142,7 +158,7 @@ def _statement(actor, community_id: int, terms: list[str], kinds: list[str]):
     )
     matches = [or_(_contains(doc.title, term), _contains(doc.body, term)) for term in terms]
     score = sum(
-        (case((_like(doc.title, term), TITLE_WEIGHT), else_=0) + case((_like(doc.body, term), BODY_WEIGHT), else_=0))
+        (case((_has(doc.title, term), TITLE_WEIGHT), else_=0) + case((_has(doc.body, term), BODY_WEIGHT), else_=0))
         for term in terms
     )
     conditions = [doc.community_id == community_id, doc.kind.in_(kinds), *matches]
