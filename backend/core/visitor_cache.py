@@ -12,8 +12,9 @@ reads the version *before* its view runs, so a copy made while a write was commi
 old version and never served after the change. Entries also expire after VISITOR_CACHE_SECONDS (default
 5; 0 turns the cache off): what changes with time alone (a poll whose window ended) shows within seconds.
 
-The store is Redis when REDIS_URL is set, else cachelib's FileSystemCache in the instance folder: every
-worker of the embedded default sees it. Every shared response carries an ETag; a request whose
+The store is Redis when REDIS_URL is set, else cachelib's FileSystemCache in the instance folder (the
+version there is the size of a file every bump appends a byte to): every worker of the embedded default
+sees both. Every shared response carries an ETag; a request whose
 If-None-Match names it gets `304 Not Modified` with no body, so the PWA's revalidation costs nothing when
 nothing changed.
 """
@@ -76,17 +77,38 @@ def _store():
     return found or None
 
 
+def _version_file() -> Path:
+    return Path(current_app.instance_path) / "content-version"
+
+
 def content_version(store) -> str:
-    return store.get(VERSION_KEY) or "0"
+    """Redis: a random value set at each bump. Embedded: a file every bump appends one byte to, read with a
+    single stat() (cheaper than the store's own get: one per visitor's request, one append per write)."""
+    if current_app.config.get("REDIS_URL"):
+        return store.get(VERSION_KEY) or "0"
+    try:
+        stat = _version_file().stat()
+    except FileNotFoundError:
+        return "0"
+    return f"{stat.st_ino}.{stat.st_size}.{stat.st_mtime_ns}"
 
 
 def bump_content_version() -> None:
-    """A new content version (a fresh random value: two writers bumping at once cannot cancel out)."""
+    """A new content version (Redis: a fresh random value, so two writers bumping at once cannot cancel out;
+    embedded: one more byte, the file restarted now and then, any change of it being a new version)."""
     store = _store()
     if store is None:
         return
     try:
-        store.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
+        if current_app.config.get("REDIS_URL"):
+            store.set(VERSION_KEY, secrets.token_hex(8), timeout=0)
+            return
+        path = _version_file()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "ab") as file:
+            file.write(b".")
+        if path.stat().st_size > 1_000_000:
+            path.write_bytes(b"")
     except Exception:
         log.exception("could not bump the content version: visitors may see old pages for VISITOR_CACHE_SECONDS")
 
