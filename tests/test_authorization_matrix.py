@@ -179,7 +179,7 @@ EXPECTED: dict[str, dict | str] = {
     "volunteering.sign_up": DENIED,
     "volunteering.cancel_signup": roles(401, 404),
     "volunteering.correct_hours": DENIED,
-    "uploads.create_upload": roles(401, 422),
+    "uploads.create_upload": {**roles(401, 422), "pending": 403},  # verified members only (issue 15)
     "uploads.get_upload_file": PUBLIC,
     "aid.list_thanks": every(422),
     "healthz": every(200),

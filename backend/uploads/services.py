@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from flask import current_app
 from flask_login import AnonymousUserMixin
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from backend.communities import access
 from backend.communities.services import memberships_of
@@ -53,6 +53,13 @@ register_messages(
             "zh-CN": ("没有文件", "请选择要上传的照片。"),
             "en": ("No file", "Choose a photo to upload."),
         },
+        "quota_exceeded": {
+            "zh-CN": ("照片空间已满", "你上传的照片已达到上限；两天内没有用上的照片会被自动删除。"),
+            "en": (
+                "Photo space full",
+                "Your photos have reached their limit; photos not used within two days are removed.",
+            ),
+        },
         "upload_not_attachable": {
             "zh-CN": ("照片无法使用", "照片不存在、不是你上传的，或已被使用。"),
             "en": ("Photo cannot be used", "A photo does not exist, is not yours, or is already in use."),
@@ -70,11 +77,30 @@ def max_bytes() -> int:
     return current_app.config.get("UPLOAD_MAX_BYTES", MAX_BYTES)
 
 
-def _require_any_membership(actor) -> None:
-    """Uploading costs disk: only people who belong to a community may do it."""
+def _require_verified_member(actor) -> None:
+    """Uploading costs disk and a photo is a write: only people verified in a community, and suspended
+    nowhere, may do it (issue 15: a pending account could fill the disk).
+
+    :raises Forbidden: ``not_a_member``, ``not_verified``, ``suspended``
+    """
     access.require_user(actor)
-    if not memberships_of(actor):
+    memberships = memberships_of(actor)
+    if not memberships:
         raise Forbidden(reason="not_a_member")
+    if any(member.status == "suspended" for member in memberships):
+        raise Forbidden(reason="suspended")
+    if not any(member.status == "verified" for member in memberships):
+        raise Forbidden(reason="not_verified")
+
+
+def _require_quota(actor, size: int) -> None:
+    """:raises ValidationFailed: ``upload.quota_exceeded`` (UPLOAD_QUOTA_BYTES of photos per person)"""
+    quota = current_app.config.get("UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024)
+    used = db.session.scalar(select(func.coalesce(func.sum(Upload.byte_size), 0)).where(Upload.uploader_id == actor.id))
+    if used + size > quota:
+        raise ValidationFailed(
+            {"file": [f"your photos may take at most {quota // (1024 * 1024)} MB"]}, code="upload.quota_exceeded"
+        )
 
 
 def create_upload(actor, data: bytes | None) -> Upload:
@@ -83,11 +109,12 @@ def create_upload(actor, data: bytes | None) -> Upload:
     :raises UploadTooLarge: over 10 MB
     :raises ValidationFailed: ``upload.upload_missing``, ``upload.upload_invalid``, ``upload.upload_unsupported_type``
     """
-    _require_any_membership(actor)
+    _require_verified_member(actor)
     if not data:
         raise ValidationFailed({"file": ["required"]}, code="upload.upload_missing")
     if len(data) > max_bytes():
         raise UploadTooLarge(errors={"file": [f"at most {max_bytes() // (1024 * 1024)} MB"]})
+    _require_quota(actor, len(data))
     try:
         processed = images.process(data)
     except images.ImageRefused as refused:

@@ -53,8 +53,6 @@ EXEMPT = {
     ("DELETE", "/api/v1/shifts/<int:sid>/signups/me"): "cancelling a sign-up frees the place for others",
     ("DELETE", "/api/v1/projects/<int:pid>/supports"): "taking a support back",
     ("POST", "/api/v1/projects/<int:pid>/withdraw"): "withdrawing their own project",
-    # an upload alone is not published: attaching it to a post is what suspension blocks
-    ("POST", "/api/v1/uploads"): "an unattached photo is not published",
 }
 
 
@@ -75,6 +73,7 @@ CASES = {
     # follows and blocks are writes too (issue 15)
     ("POST", "/api/v1/follows"): lambda w: ({}, {"target_type": "project", "target_id": w.project_id}, "suspended"),
     ("POST", "/api/v1/blocks/<int:uid>"): lambda w: ({"uid": w.neighbour_id}, None, "suspended"),
+    ("POST", "/api/v1/uploads"): lambda w: ({}, None, "suspended"),  # a photo costs disk: a write (issue 15)
     # communities
     ("POST", "/api/v1/communities"): lambda w: ({}, {"name": "新社区"}, "refused"),
     ("POST", "/api/v1/regions"): lambda w: ({}, {"kind": "district", "name": "新区"}, "refused"),

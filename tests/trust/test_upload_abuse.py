@@ -152,3 +152,23 @@ def test_no_more_than_two_images_decode_at_once_in_a_worker(monkeypatch):
     for thread in threads:
         thread.join(10)
     assert peak == images.DECODE_SLOTS == 2
+
+
+def test_only_verified_members_upload(client_for, make_community, make_member, make_user):
+    """Can a pending account, a suspended member or someone of no community fill the disk with photos?"""
+    community = make_community()
+    pending = make_member(community, status="pending")
+    suspended = make_member(community, status="suspended")
+    for user, reason in ((pending, "not_verified"), (suspended, "suspended"), (make_user(), "not_a_member")):
+        response = upload(client_for(user), picture())
+        assert response.status_code == 403 and response.json["reason"] == reason, response.json
+
+
+def test_each_person_has_a_storage_quota(app, client_for, member, monkeypatch):
+    """Can one account store photos without limit? (UPLOAD_QUOTA_BYTES per person.)"""
+    data = picture((300, 200))
+    monkeypatch.setitem(app.config, "UPLOAD_QUOTA_BYTES", 2 * len(data) + 10)
+    client = client_for(member)
+    assert [upload(client, data).status_code for _ in range(2)] == [201, 201]
+    refused = upload(client, data)
+    assert refused.status_code == 422 and refused.json["code"] == "upload.quota_exceeded"
