@@ -202,3 +202,26 @@ def test_two_new_members_are_not_a_brigade(app, client_for, make_member, town):
     for _ in range(2):
         assert flag(client_for(make_member(town["community"])), "report", report_id).status_code == 201
     assert queue_case(client_for, town, "report", report_id)["brigade"] is False
+
+
+def test_simultaneous_flags_from_real_households_all_count(app, client_for, make_member, town):
+    """Can three neighbours flagging at the same instant each miss the others' flags, so nothing is hidden?"""
+    import threading
+
+    report_id = make_report(app, town, town["resident"])
+    clients = [client_for(make_member(town["community"])) for _ in range(3)]
+    start, statuses = threading.Barrier(3), []
+
+    def flag_now(client):
+        start.wait(10)
+        statuses.append(flag(client, "report", report_id).status_code)
+
+    threads = [threading.Thread(target=flag_now, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert statuses == [201, 201, 201]
+    assert not report_visible(client_for, town, report_id)
+    case = queue_case(client_for, town, "report", report_id)
+    assert case["counted_flags"] == 3 and case["state"] == "hidden"
