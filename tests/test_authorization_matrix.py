@@ -97,6 +97,7 @@ EXPECTED: dict[str, dict | str] = {
     "communities.list_members": roles(401, 403, 200),
     "communities.set_role": roles(401, 403, 200),
     "communities.verify_member": roles(401, 403, 409),
+    "communities.reject_member": roles(401, 403, 409),  # the matrix's target is verified: suspend instead
     "moderation.my_moderation": DENIED,
     "moderation.moderation_queue": DENIED,
     "moderation.get_settings": DENIED,

@@ -52,7 +52,7 @@ def _remember(found: Membership) -> None:
 
 
 def require_member(actor, community_id: int) -> Membership:
-    """Any membership (pending included): read members-only content, comment, follow."""
+    """Any membership (pending and invited included): read members-only content, comment, follow."""
     require_user(actor)
     found = membership(actor, community_id)
     if found is None:
@@ -65,6 +65,14 @@ def require_active_member(actor, community_id: int) -> Membership:
     found = require_member(actor, community_id)
     if found.status == "suspended":
         raise Forbidden(reason="suspended")
+    return found
+
+
+def require_known(actor, community_id: int) -> Membership:
+    """Invited by a verified neighbour, or verified (not suspended): support projects, join activities."""
+    found = require_active_member(actor, community_id)
+    if not found.is_known:
+        raise Forbidden(reason="not_verified")
     return found
 
 

@@ -12,17 +12,25 @@ from backend.extensions import db
 
 REGION_KINDS = ("district", "street")
 ROLES = ("resident", "grid_worker", "committee", "org_admin")
-STATUSES = ("pending", "verified", "suspended")
+STATUSES = ("pending", "invited", "verified", "suspended")
+# What each state may do (docs/security-and-privacy.md, "Trust model"): pending reads, comments and follows;
+# invited (a verified neighbour's invite: known, not confirmed) also supports projects and signs up for
+# activities; verified (the committee confirmed the person and the household) does everything else, votes
+# included. Only the committee confirms a household, so an invite never gives anyone a vote.
+KNOWN_STATUSES = ("invited", "verified")
 
-# Joining makes a member pending (verified at once with a neighbour's invite); a suspension ends where the
-# member was before it: verified if the committee (or an invite) ever verified them, else pending.
+# Joining makes a member pending, or invited with a verified neighbour's invite; only the committee verifies.
+# The committee may reject someone it has not verified (the membership is deleted: "rejected" is never
+# stored). A suspension ends where the member was before it: verified if the committee ever verified them,
+# else invited if a neighbour's invite brought them, else pending.
 MEMBERSHIP_STATES = Machine(
     "membership",
     {
-        "join": (None, ("pending", "verified")),
-        "verify": ("pending", "verified"),
-        "suspend": (("pending", "verified", "suspended"), "suspended"),
-        "lift": ("suspended", ("verified", "pending")),
+        "join": (None, ("pending", "invited")),
+        "verify": (("pending", "invited"), "verified"),
+        "reject": (("pending", "invited"), "rejected"),
+        "suspend": (("pending", "invited", "verified", "suspended"), "suspended"),
+        "lift": ("suspended", ("verified", "invited", "pending")),
     },
     field="recorded_status",
     noun=("该成员", "The membership"),
@@ -102,7 +110,7 @@ class Membership(db.Model):
     __table_args__ = (
         UniqueConstraint("user_id", "community_id"),
         CheckConstraint("role IN ('resident', 'grid_worker', 'committee', 'org_admin')", name="role_known"),
-        CheckConstraint("status IN ('pending', 'verified', 'suspended')", name="status_known"),
+        CheckConstraint("status IN ('pending', 'invited', 'verified', 'suspended')", name="status_known"),
         Index("ix_memberships_community_status_id", "community_id", "status", "id"),
         # The members page of every status, in id order, without walking the whole district's memberships.
         Index("ix_memberships_community_id_id", "community_id", "id"),
@@ -120,6 +128,8 @@ class Membership(db.Model):
     joined_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Whose invite brought them (the invite chain the committee sees); kept after verification.
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
@@ -148,12 +158,20 @@ class Membership(db.Model):
 
     @property
     def status_after_suspension(self) -> str:
-        """Where a suspension ends: verified if the committee (or an invite) ever verified them."""
-        return "verified" if self.verified_at else "pending"
+        """Where a suspension ends: verified if the committee ever verified them, else invited if a
+        neighbour's invite brought them, else pending."""
+        if self.verified_at:
+            return "verified"
+        return "invited" if self.invited_by_id else "pending"
 
     @property
     def is_verified(self) -> bool:
         return self.status == "verified"
+
+    @property
+    def is_known(self) -> bool:
+        """Vouched for by a neighbour's invite or verified: may support projects and join activities."""
+        return self.status in KNOWN_STATUSES
 
     @property
     def is_committee(self) -> bool:
@@ -164,13 +182,14 @@ class Membership(db.Model):
         self.suspended_until = until
 
     def end_suspension(self) -> None:
-        """Back to where they were: verified if the committee (or an invite) ever verified them."""
+        """Back to where they were (status_after_suspension)."""
         MEMBERSHIP_STATES.move(self, "lift", to=self.status_after_suspension)
         self.suspended_until = None
 
 
 class Invite(db.Model):
-    """以熟带熟: a verified resident's single-use code that verifies the neighbour who joins with it."""
+    """以熟带熟: a verified resident's single-use code; the neighbour who joins with it is invited (known to
+    someone), not verified: the committee still confirms their household before they may vote."""
 
     __tablename__ = "invites"
 

@@ -18,11 +18,12 @@ from backend.communities.schemas import (
     RegionCreateSchema,
     RegionListSchema,
     RegionSchema,
+    RejectSchema,
     RoleSchema,
     StaffListSchema,
 )
 from backend.core.pagination import PageArgsSchema, page_schema
-from backend.core.ratelimit import per_user
+from backend.core.ratelimit import code_guesses, per_user
 from backend.core.web import actor
 
 blp = Blueprint("communities", __name__, url_prefix="/api/v1", description="Communities, grids and members")
@@ -75,10 +76,12 @@ def list_regions():
 
 
 @blp.route("/communities/<int:cid>/join", methods=["POST"])
+@code_guesses()
 @blp.arguments(JoinSchema)
 @blp.response(201, OwnMembershipSchema)
 def join(data, cid):
-    """Join with a household; pending until verified, or verified at once with a neighbour's invite code."""
+    """Join with a household: pending, or invited (known, not verified) with a neighbour's invite code; the
+    committee verifies. Wrong invite codes are rate limited per account and per address."""
     return services.join(actor(), cid, **data)
 
 
@@ -98,6 +101,14 @@ def verify_member(cid, uid):
     return services.verify_member(actor(), cid, uid)
 
 
+@blp.route("/communities/<int:cid>/members/<int:uid>/reject", methods=["POST"])
+@blp.arguments(RejectSchema)
+@blp.response(204)
+def reject_member(data, cid, uid):
+    """Refuse a pending or invited member, with a reason they are told (committee)."""
+    services.reject_member(actor(), cid, uid, data["reason"])
+
+
 @blp.route("/communities/<int:cid>/members/<int:uid>/role", methods=["PUT"])
 @blp.arguments(RoleSchema)
 @blp.response(200, MemberSchema)
@@ -110,7 +121,8 @@ def set_role(data, cid, uid):
 @per_user("RATELIMIT_INVITES")
 @blp.response(201, InviteSchema)
 def create_invite(cid):
-    """A single-use invite code that verifies the neighbour who joins with it (verified residents)."""
+    """A single-use invite code (verified residents, at most `max_open_invites` unused at once): the neighbour
+    who joins with it is invited (known), not verified."""
     return services.create_invite(actor(), cid)
 
 

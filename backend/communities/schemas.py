@@ -56,6 +56,16 @@ class MemberSchema(OwnMembershipSchema):
         exclude = ("community",)
 
     user = ma.fields.Nested(ContactUserSchema)
+    invited_by = ma.fields.Nested(
+        PublicUserSchema, allow_none=True, metadata={"description": "whose invite brought them (null: none)"}
+    )
+    invite_chain = ma.fields.List(
+        ma.fields.Nested(PublicUserSchema),
+        metadata={"description": "who invited them, who invited that person, ... nearest first (at most 10)"},
+    )
+    household_residents = ma.fields.Integer(
+        metadata={"description": "verified residents other than this member already living in the household"}
+    )
     can = ma.fields.Nested(abilities_schema("MemberAbilitiesSchema", ACTIONS))
     imitates = ma.fields.String(
         allow_none=True,
@@ -103,6 +113,10 @@ class JoinSchema(InputSchema):
 
 class MemberListArgsSchema(ma.Schema):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
+
+
+class RejectSchema(InputSchema):
+    reason = text(500, required=True, min_length=1)
 
 
 class RoleSchema(InputSchema):

@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.names import skeleton
@@ -43,6 +43,13 @@ register_messages(
             "zh-CN": ("尚未认证", "该成员需要先通过认证。"),
             "en": ("Not verified", "This member must be verified first."),
         },
+        "invite_limit": {
+            "zh-CN": ("邀请码太多", "你还有 {limit} 个未使用的邀请码，请等邻居用完或过期后再生成。"),
+            "en": (
+                "Too many invites",
+                "You have {limit} unused invite codes; wait until they are used or expire.",
+            ),
+        },
         "last_committee_member": {
             "zh-CN": ("不能移除", "社区至少需要一名居委会成员。"),
             "en": ("Cannot remove", "A community needs at least one committee member."),
@@ -55,7 +62,9 @@ INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 ASSIGNABLE_ROLES = ("resident", "grid_worker", "committee")
 STAFF_ROLES = ("grid_worker", "committee")  # who handles reports
-ACTIONS = ("verify", "set_role")  # what the committee may do with a member (`can`)
+ACTIONS = ("verify", "reject", "set_role")  # what the committee may do with a member (`can`)
+DEFAULT_MAX_OPEN_INVITES = 3  # unused, unexpired invites per person (community setting `max_open_invites`)
+INVITE_CHAIN_DEPTH = 10  # how far back the committee's list follows who invited whom
 
 
 # --- regions, communities, grids (platform admin) -------------------------------------------
@@ -326,14 +335,27 @@ def _household(community_id: int, building: str, unit: str, room: str) -> Househ
         return db.session.scalar(select(Household).where(*same))
 
 
-def _usable_invite(community_id: int, code: str) -> Invite:
+def _use_invite(actor, community_id: int, code: str) -> Invite:
+    """Claim the invite for `actor`: one conditional UPDATE (unused, unexpired), so two people typing the same
+    code at once cannot both use it.
+
+    :raises ValidationFailed: ``community.invite_unknown`` (also a code of another community)
+    :raises Conflict: ``community.invite_used``, ``community.invite_expired``
+    """
     invite = db.session.scalar(select(Invite).where(Invite.code == code.strip().upper()))
     if invite is None or invite.community_id != community_id:
         raise ValidationFailed({"invite_code": ["unknown code"]}, code="community.invite_unknown")
-    if invite.used_at is not None:
-        raise Conflict("community.invite_used")
-    if invite.expires_at <= utcnow():
-        raise Conflict("community.invite_expired")
+    now = utcnow()
+    claimed = db.session.execute(
+        update(Invite)
+        .where(Invite.id == invite.id, Invite.used_at.is_(None), Invite.expires_at > now)
+        .values(used_by_id=actor.id, used_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(invite)
+        raise Conflict("community.invite_used" if invite.used_at is not None else "community.invite_expired")
+    db.session.refresh(invite)
     return invite
 
 
@@ -347,7 +369,9 @@ def join(
     grid_id: int | None = None,
     invite_code: str | None = None,
 ) -> Membership:
-    """Join as a resident: pending until the committee verifies, or verified at once by a valid invite.
+    """Join as a resident: pending, or invited (known, not verified) with a verified neighbour's invite code.
+    Either way only the committee verifies (confirms the household): a household claim, even one where
+    verified residents live, gives no vote and no say in that household until then.
 
     :raises Conflict: ``community.already_member``, ``community.invite_used``, ``community.invite_expired``
     :raises ValidationFailed: ``community.invite_unknown``, a grid of another community
@@ -357,25 +381,24 @@ def join(
     if access.membership(actor, community_id):
         raise Conflict("community.already_member")
     grid = grid_in_community(community_id, grid_id)
-    invite = _usable_invite(community_id, invite_code) if invite_code else None
+    invite = _use_invite(actor, community_id, invite_code) if invite_code else None
     member = Membership(
         user_id=actor.id,
         community_id=community_id,
         role="resident",
         household=_household(community_id, building, unit, room),
         grid=grid,
+        invited_by_id=invite.created_by_id if invite else None,
     )
-    MEMBERSHIP_STATES.move(member, "join", to="verified" if invite else "pending")
+    MEMBERSHIP_STATES.move(member, "join", to="invited" if invite else "pending")
     db.session.add(member)
-    if invite:
-        invite.used_by_id, invite.used_at = actor.id, utcnow()
-        member.verified_at, member.verified_by_id = utcnow(), invite.created_by_id
     db.session.flush()
     return member
 
 
 def list_members(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
-    """Members with household and contact, for the committee's verification work."""
+    """Members with household and contact, who invited them (and who invited that person...), and how many
+    verified residents already live in the household they claim: the committee's verification work."""
     _require_committee_or_platform_admin(actor, community_id)
     stmt = select(Membership).where(Membership.community_id == community_id)
     if status:
@@ -386,19 +409,77 @@ def list_members(actor, community_id: int, *, status: str | None, limit: int, cu
 
 
 def present(actor, members: list[Membership]) -> list[Membership]:
-    """`can` of each member, for the committee (or a platform admin) who manages them, and `imitates`: the
-    committee member whose name this member's name looks like (a warning before verifying them)."""
+    """`can` of each member, for the committee (or a platform admin) who manages them, `imitates`: the
+    committee member whose name this member's name looks like (a warning before verifying them), the invite
+    chain and the household's verified residents. A few queries for the whole page, however long the chains."""
     committee_names: dict[int, list[tuple[int, str, str]]] = {}
+    _attach_invite_chains(members)
+    _attach_household_residents(members)
     for member in members:
         manager = getattr(actor, "is_platform_admin", False) or access.is_committee(actor, member.community_id)
         member.can = {
             "verify": manager and MEMBERSHIP_STATES.allows(member, "verify"),
+            "reject": manager and MEMBERSHIP_STATES.allows(member, "reject"),
             "set_role": manager and member.is_verified,
         }
         if member.community_id not in committee_names:
             committee_names[member.community_id] = _committee_skeletons(member.community_id)
         member.imitates = _imitated(member, committee_names[member.community_id]) if manager else None
     return members
+
+
+def _attach_invite_chains(members: list[Membership]) -> None:
+    """`invite_chain`: who invited each member, who invited that person, ... (nearest first, at most
+    INVITE_CHAIN_DEPTH people, a loop cut where it closes): one query per step back, for the whole page."""
+    if not members:
+        return
+    community_id = members[0].community_id
+    inviter_of: dict[int, int | None] = {m.user_id: m.invited_by_id for m in members}
+    wanted = {i for i in inviter_of.values() if i is not None}
+    for _ in range(INVITE_CHAIN_DEPTH):
+        wanted -= set(inviter_of)
+        if not wanted:
+            break
+        rows = db.session.execute(
+            select(Membership.user_id, Membership.invited_by_id).where(
+                Membership.community_id == community_id, Membership.user_id.in_(wanted)
+            )
+        ).all()
+        found = dict(rows)
+        for user_id in wanted:
+            inviter_of[user_id] = found.get(user_id)
+        wanted = {i for i in found.values() if i is not None}
+    chains = {}
+    for member in members:
+        chain, seen, current = [], {member.user_id}, member.invited_by_id
+        while current is not None and current not in seen and len(chain) < INVITE_CHAIN_DEPTH:
+            chain.append(current)
+            seen.add(current)
+            current = inviter_of.get(current)
+        chains[member.user_id] = chain
+    people = users_by_id({i for chain in chains.values() for i in chain})
+    for member in members:
+        member.invite_chain = [people[i] for i in chains[member.user_id] if i in people]
+        member.invited_by = member.invite_chain[0] if member.invite_chain else None
+
+
+def _attach_household_residents(members: list[Membership]) -> None:
+    """`household_residents`: how many verified residents other than the member live in the household they
+    claim (a claim on a family's flat is verified only after the committee has asked them)."""
+    households = {m.household_id for m in members if m.household_id is not None}
+    rows = (
+        db.session.execute(
+            select(Membership.household_id, Membership.user_id).where(
+                Membership.household_id.in_(households), Membership.recorded_status == "verified"
+            )
+        ).all()
+        if households
+        else []
+    )
+    for member in members:
+        member.household_residents = sum(
+            1 for household_id, user_id in rows if household_id == member.household_id and user_id != member.user_id
+        )
 
 
 def _committee_skeletons(community_id: int) -> list[tuple[int, str, str]]:
@@ -443,13 +524,13 @@ def _require_committee_or_platform_admin(actor, community_id: int) -> None:
 
 
 def verify_member(actor, community_id: int, user_id: int) -> Membership:
-    """Committee confirms a pending resident's household: they may now vote, post and help.
+    """Committee confirms a pending or invited resident and their household: they may now vote, post and help.
 
     :raises Conflict: ``membership.invalid_transition``
     """
     _require_committee_or_platform_admin(actor, community_id)
     member = _membership_or_404(community_id, user_id)
-    MEMBERSHIP_STATES.move(member, "verify")
+    before, _ = MEMBERSHIP_STATES.move(member, "verify")
     member.verified_at, member.verified_by_id = utcnow(), actor.id
     db.session.flush()
     audit.record(
@@ -458,7 +539,7 @@ def verify_member(actor, community_id: int, user_id: int) -> Membership:
         "user",
         user_id,
         community_id=community_id,
-        before={"status": "pending"},
+        before={"status": before},
         after={"status": "verified"},
     )
     notify(
@@ -468,6 +549,46 @@ def verify_member(actor, community_id: int, user_id: int) -> Membership:
         community_id=community_id,
     )
     return present(actor, [member])[0]
+
+
+def reject_member(actor, community_id: int, user_id: int, reason: str) -> None:
+    """The committee refuses a membership it has not verified (pending or invited), saying why: the membership
+    is deleted (the person may join again, with the right flat), the person is told the reason, and the
+    refusal is audited. An unused invite of theirs goes with it (they were never verified, so they had none).
+
+    :raises Conflict: ``membership.invalid_transition`` (a verified or suspended member: suspend instead)
+    """
+    _require_committee_or_platform_admin(actor, community_id)
+    member = _membership_or_404(community_id, user_id)
+    MEMBERSHIP_STATES.check(member, "reject")
+    before = {"status": member.status, "invited_by_id": member.invited_by_id}
+    community_name = member.community.name
+    # Conditional: a verification that got there first wins, and this refusal is then a 409.
+    deleted = db.session.execute(
+        delete(Membership)
+        .where(Membership.id == member.id, Membership.recorded_status.in_(MEMBERSHIP_STATES.sources("reject")))
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if deleted != 1:
+        db.session.refresh(member)
+        raise MEMBERSHIP_STATES.refuse(member.status, "reject")
+    db.session.expunge(member)
+    audit.record(
+        actor,
+        "member.reject",
+        "user",
+        user_id,
+        community_id=community_id,
+        before=before,
+        after={"status": "rejected"},
+        reason=reason,
+    )
+    notify(
+        [user_id],
+        "membership_rejected",
+        {"community_id": community_id, "community_name": community_name, "reason": reason},
+        community_id=community_id,
+    )
 
 
 def set_role(actor, community_id: int, user_id: int, role: str, grid_ids: list[int] | None = None) -> Membership:
@@ -541,7 +662,11 @@ def lift_expired_suspensions(now=None) -> int:
         update(Membership)
         .where(Membership.recorded_status.in_(MEMBERSHIP_STATES.sources("lift")), Membership.suspended_until <= now)
         .values(
-            recorded_status=case((Membership.verified_at.is_not(None), "verified"), else_="pending"),
+            recorded_status=case(
+                (Membership.verified_at.is_not(None), "verified"),
+                (Membership.invited_by_id.is_not(None), "invited"),
+                else_="pending",
+            ),
             suspended_until=None,
         )
         .execution_options(synchronize_session=False)
@@ -560,8 +685,30 @@ def mark_org_admin(community_id: int, user_id: int) -> None:
 
 
 def create_invite(actor, community_id: int) -> Invite:
-    """A verified resident vouches for a neighbour: a single-use code valid for a week."""
-    access.require_verified(actor, community_id)
+    """A verified resident vouches for a neighbour: a single-use code valid for a week. The neighbour who joins
+    with it is invited (known), not verified. Invited members cannot invite: only the committee's
+    verification starts a chain.
+
+    :raises Conflict: ``community.invite_limit``: already `max_open_invites` (community setting, default 3)
+        codes unused and unexpired
+    """
+    inviter = access.require_verified(actor, community_id)
+    # Serialise one person's invites (PostgreSQL row lock; SQLite writes one at a time anyway), so that
+    # parallel requests cannot all pass the count below.
+    db.session.execute(select(Membership.id).where(Membership.id == inviter.id).with_for_update())
+    limit = int(get_community(community_id).setting("max_open_invites", DEFAULT_MAX_OPEN_INVITES))
+    open_invites = db.session.scalar(
+        select(func.count())
+        .select_from(Invite)
+        .where(
+            Invite.community_id == community_id,
+            Invite.created_by_id == actor.id,
+            Invite.used_at.is_(None),
+            Invite.expires_at > utcnow(),
+        )
+    )
+    if open_invites >= limit:
+        raise Conflict("community.invite_limit", limit=limit)
     days = current_app.config["INVITE_TTL_DAYS"]
     invite = Invite(
         community_id=community_id,

@@ -23,3 +23,33 @@ def user_or_address() -> str:
 def per_user(setting: str):
     """Route decorator: the limit in config[`setting`] (e.g. "30 per minute"), per user."""
     return limiter.limit(lambda: current_app.config[setting], key_func=user_or_address)
+
+
+GUESS_REFUSALS = (404, 409, 422)  # an unknown, used or expired code; a wrong check-in code
+
+
+def _guessed_wrong(response) -> bool:
+    return response.status_code in GUESS_REFUSALS
+
+
+def code_guesses():
+    """Route decorator for endpoints that take a short secret code (invite codes, check-in codes): wrong guesses
+    are limited per account (RATELIMIT_CODE_GUESSES_ACCOUNT) and per client address
+    (RATELIMIT_CODE_GUESSES_ADDRESS), so that neither many accounts behind one address nor one account over
+    many addresses can try codes one after another. Only refusals count: typing the right code is never held
+    back by earlier successes."""
+    per_account = limiter.limit(
+        lambda: current_app.config.get("RATELIMIT_CODE_GUESSES_ACCOUNT", "10 per hour"),
+        key_func=lambda: f"guess:{user_or_address()}",
+        deduct_when=_guessed_wrong,
+    )
+    per_address = limiter.limit(
+        lambda: current_app.config.get("RATELIMIT_CODE_GUESSES_ADDRESS", "30 per hour"),
+        key_func=lambda: f"guess-address:{get_remote_address()}",
+        deduct_when=_guessed_wrong,
+    )
+
+    def decorate(view):
+        return per_account(per_address(view))
+
+    return decorate

@@ -269,6 +269,19 @@ KINDS: dict[str, KindSpec] = {
             target="community_id",
         ),
         _spec(
+            "membership_rejected",
+            "mrj",
+            True,
+            ("居委会未通过你的加入申请", "Your membership was not accepted"),
+            ("{community_name}：{reason}", "{community_name}: {reason}"),
+            url="/communities/{community_id}",
+            target="community_id",
+            fallback_body=(
+                "居委会未能核实你填写的住户信息，可以核对后重新申请。",
+                "The committee could not confirm the household you gave; check it and apply again.",
+            ),
+        ),
+        _spec(
             "insights_warning",
             "ins",
             True,
@@ -539,6 +552,7 @@ KIND_LABELS = {
     "moderation_action": ("内容处理", "Moderation"),
     "appeal_decided": ("申诉结果", "Appeal decisions"),
     "membership_verified": ("身份核实", "Verification"),
+    "membership_rejected": ("加入申请未通过", "Membership not accepted"),
     "volunteer_recruitment": ("志愿招募", "Volunteer recruitment"),
     "insights_warning": ("治理预警", "Early warnings"),
     "report_submitted": ("新随手拍待处理", "New reports to handle"),

@@ -236,6 +236,7 @@ def abilities(actor, project: Project) -> dict[str, bool]:
     """What the viewer may do now (`can`), so the PWA shows only buttons that will work."""
     member = access.membership(actor, project.community_id)
     verified = member is not None and member.status == "verified"
+    known = member is not None and member.is_known
     committee = member is not None and member.is_committee
     author = is_author(actor, project)
     status = project.status
@@ -243,7 +244,7 @@ def abilities(actor, project: Project) -> dict[str, bool]:
         "edit": (author and status == "draft") or (committee and status in COMMITTEE_EDITABLE),
         "submit": author and verified and status == "draft",
         "withdraw": author and project.allows("withdraw"),
-        "support": verified and not author and status == "submitted" and not project.supported_by_me,
+        "support": known and not author and status == "submitted" and not project.supported_by_me,
         "unsupport": project.supported_by_me and status == "submitted",
         "review": committee and status == "in_review",
         "start": committee and status == "approved",
@@ -579,7 +580,8 @@ def withdraw_project(actor, project_id: int, *, reason: str = "") -> Project:
 
 
 def support_project(actor, project_id: int) -> Project:
-    """A verified resident supports a submitted project; reaching the goal sends it to review by itself.
+    """A known resident (invited by a neighbour, or verified) supports a submitted project; reaching the goal
+    sends it to review by itself.
 
     The count is kept by SQL increments and the move to review is one conditional UPDATE (... WHERE
     status = 'submitted'), so two last supports arriving together cause exactly one transition.
@@ -588,7 +590,7 @@ def support_project(actor, project_id: int) -> Project:
     :raises Forbidden: not verified, own project
     """
     project = get_visible_project(actor, project_id)
-    access.require_verified(actor, project.community_id)
+    access.require_known(actor, project.community_id)
     if is_author(actor, project):
         raise Forbidden(reason="own_project")
     if project.status != "submitted":

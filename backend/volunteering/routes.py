@@ -5,6 +5,7 @@ from flask_login import current_user
 from flask_smorest import Blueprint
 
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.ratelimit import code_guesses
 from backend.core.web import actor
 from backend.extensions import limiter
 from backend.volunteering import services
@@ -187,6 +188,7 @@ def checkin_code(sid):
 
 @blp.route("/shifts/<int:sid>/checkin", methods=["POST"])
 @limiter.limit("10 per minute", key_func=_per_user_key)
+@code_guesses()
 @blp.arguments(CheckinSchema)
 @blp.response(200, SignupSchema)
 def check_in(data, sid):

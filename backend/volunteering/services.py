@@ -526,7 +526,7 @@ def shift_abilities(actor, shift: Shift, now) -> dict[str, bool]:
     member = access.membership(actor, shift.activity.community_id)
     mine, upcoming = shift.my_signup, now < shift.starts_at
     return {
-        "sign_up": member is not None and member.is_verified and upcoming and mine is None,
+        "sign_up": member is not None and member.is_known and upcoming and mine is None,
         "cancel": mine is not None and upcoming,
         "check_in": (
             mine is not None
@@ -703,13 +703,13 @@ def _take_place(shift_id: int) -> bool:
 
 
 def sign_up(actor, shift_id: int) -> ShiftSignup:
-    """A verified resident signs up: confirmed while places remain, otherwise waitlisted.
+    """A known resident (invited or verified) signs up: confirmed while places remain, otherwise waitlisted.
 
     :raises Conflict: ``volunteering.shift_started``, ``volunteering.already_signed_up``
     """
     shift = _shift_or_404(shift_id)
     activity = shift.activity
-    access.require_verified(actor, activity.community_id)
+    access.require_known(actor, activity.community_id)
     if activity.organisation is not None and not activity.organisation.is_verified:
         raise NotFound()
     if activity.is_hidden and not _sees_hidden_activity(actor, activity):
@@ -858,7 +858,7 @@ def check_in(actor, shift_id: int, *, code: str) -> ShiftSignup:
     :raises ValidationFailed: ``volunteering.wrong_checkin_code``
     """
     shift = _shift_or_404(shift_id)
-    access.require_verified(actor, shift.activity.community_id)
+    access.require_known(actor, shift.activity.community_id)
     signup = db.session.scalar(
         select(ShiftSignup).where(
             ShiftSignup.shift_id == shift.id, ShiftSignup.user_id == actor.id, ShiftSignup.status != "cancelled"

@@ -70,7 +70,7 @@ def test_households_are_normalised_so_neighbours_share_one(app, client_for, make
     assert len(households) == 1
 
 
-def test_invite_code_verifies_the_newcomer_once(client_for, make_user, make_community, make_member):
+def test_invite_code_makes_the_newcomer_invited_once(client_for, make_user, make_community, make_member):
     community = make_community()
     inviter = client_for(make_member(community))
     invite = inviter.post(f"/api/v1/communities/{community.id}/invites")
@@ -78,7 +78,7 @@ def test_invite_code_verifies_the_newcomer_once(client_for, make_user, make_comm
     code = invite.json["code"]
     assert len(code) == 8
     first = join(client_for(make_user()), community, invite_code=code.lower())
-    assert first.status_code == 201 and first.json["status"] == "verified"
+    assert first.status_code == 201 and first.json["status"] == "invited"  # known, not verified (issue 15)
     second = join(client_for(make_user()), community, invite_code=code)
     assert second.status_code == 409 and second.json["code"] == "community.invite_used"
 

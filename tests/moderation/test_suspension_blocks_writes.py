@@ -94,6 +94,11 @@ CASES = {
         None,
         "suspended",
     ),
+    ("POST", "/api/v1/communities/<int:cid>/members/<int:uid>/reject"): lambda w: (
+        {"cid": w.cid, "uid": w.pending_id},
+        {"reason": "门牌号不对"},
+        "suspended",
+    ),
     ("PUT", "/api/v1/communities/<int:cid>/members/<int:uid>/role"): lambda w: (
         {"cid": w.cid, "uid": w.neighbour_id},
         {"role": "grid_worker"},
