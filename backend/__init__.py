@@ -26,10 +26,12 @@ PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=
 
 def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or config_from_env()
+    from backend.core.fastjson import with_orjson_responses
     from backend.core.input import BoundedJSONProvider
 
     app = Flask(__name__, instance_path=config_class.INSTANCE_DIR, static_folder=None)
-    app.json = BoundedJSONProvider(app)  # request.get_json() refuses deep nesting and huge numbers too
+    # request.get_json() refuses deep nesting and huge numbers too; responses are written by orjson (same bytes)
+    app.json = with_orjson_responses(BoundedJSONProvider)(app)
     app.config.from_object(config_class)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
@@ -116,7 +118,7 @@ def register_request_hooks(app: Flask) -> None:
     """CSRF and idempotency before; one commit per request after, and security headers."""
     from backend.core import idempotency
     from backend.core.csrf import check_csrf
-    from backend.core.db import SAFE_METHODS, commit, rollback
+    from backend.core.db import SAFE_METHODS, commit, end_read, rollback
     from backend.core.errors import database_error_response, handle_data_error, problem_response
     from backend.core.health import record_success
 
@@ -148,8 +150,10 @@ def register_request_hooks(app: Flask) -> None:
         if response.status_code >= 400 or getattr(g, "skip_commit", False):
             rollback()
             return response
-        if request.method not in SAFE_METHODS:
-            idempotency.remember_response(response)
+        if request.method in SAFE_METHODS:
+            end_read()  # no COMMIT of nothing (backend/core/db.py)
+            return response
+        idempotency.remember_response(response)
         try:
             commit()
         except IntegrityError:
@@ -160,8 +164,7 @@ def register_request_hooks(app: Flask) -> None:
             return database_error_response(error)
         except (DataError, OverflowError) as error:
             return handle_data_error(error)
-        if request.method not in SAFE_METHODS:
-            record_success("database")
+        record_success("database")
         return response
 
     @app.get("/healthz")

@@ -62,7 +62,11 @@ def configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN" if is_read_only() else "BEGIN IMMEDIATE")
+        # A read request issues no BEGIN at all: each SELECT reads its own committed snapshot (WAL), which
+        # saves a statement and makes the end of the request a COMMIT of nothing. A page built from several
+        # statements may then count a comment that landed between two of them, never half of a write.
+        if not is_read_only():
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def checkpoint_sqlite_wal() -> bool:
@@ -107,6 +111,41 @@ def rollback() -> None:
             callback()
         except Exception:  # cleaning up must not hide the error that caused the rollback
             log.exception("on-rollback callback failed")
+
+
+WROTE = "linli_wrote"  # session.info flag: this unit of work flushed objects or ran INSERT/UPDATE/DELETE
+
+
+@event.listens_for(db.session, "after_flush")
+def _note_flush(session, _context) -> None:
+    session.info[WROTE] = True
+
+
+@event.listens_for(db.session, "do_orm_execute")
+def _note_statement(state) -> None:
+    if state.is_insert or state.is_update or state.is_delete:
+        state.session.info[WROTE] = True
+
+
+@event.listens_for(db.session, "after_commit")
+@event.listens_for(db.session, "after_soft_rollback")
+def _forget_writes(session, *_args) -> None:
+    session.info.pop(WROTE, None)
+
+
+def end_read() -> None:
+    """The end of a read request's unit of work: reads never write, so there is nothing to commit and no
+    COMMIT is sent (the connection goes back to the pool at teardown); what waited for the end of the
+    request (a job enqueued by the read) runs now. A read that did write commits as before."""
+    if db.session.info.get(WROTE):
+        commit()
+        return
+    db.session.info.pop("on_rollback", None)
+    for callback in db.session.info.pop("after_commit", []):
+        try:
+            callback()
+        except Exception:  # a failed enqueue must not turn a good read into an error
+            log.exception("after-read callback failed")
 
 
 def commit() -> None:

@@ -66,3 +66,10 @@ def test_the_providers_own_reading_is_kept():
     app.json = with_orjson_responses(Strict)(app)
     with pytest.raises(ValueError, match="refused"):
         app.json.loads("{}")
+
+
+def test_the_app_writes_with_orjson_and_still_reads_bounded(app):
+    from backend.core.fastjson import OrjsonResponses
+    from backend.core.input import BoundedJSONProvider
+
+    assert isinstance(app.json, OrjsonResponses) and isinstance(app.json, BoundedJSONProvider)
