@@ -814,11 +814,17 @@ def fmt(value: float, digits: int = 1) -> str:
     return "n/a" if value is None or value != value else f"{value:,.{digits}f}"
 
 
+def short(subject: str, length: int = 72) -> str:
+    """A commit subject cut to `length` characters (ours run long)."""
+    return subject if len(subject) <= length else subject[: length - 1].rstrip() + "…"
+
+
 def render_markdown(report: dict) -> str:
     """The docs section: what was measured, where, the table, the PWA figures and the profiles' top frames."""
     meta, machine, source = report["meta"], report["machine"], report["source"]
     lines = [
-        f"**{meta['title']}** — {meta['date']}, {source['source']} at `{source['commit']}` ({source['subject']}); "
+        f"**{meta['title']}** — {meta['date']}, {source['source']} at `{source['commit']}` "
+        f"({short(source['subject'])}); "
         f"{meta['database']}; gunicorn.conf.py: {meta['gunicorn']}; wrk: 1 thread, {CONNECTIONS} connections, "
         f"{meta['duration']:g} s per run after a {meta['warmup']:g} s warm-up, {meta['rounds']} round(s), baseline and "
         f"Linli alternated. Machine: {machine['cpus']} × {machine['cpu_model']}, {machine['memory_gib']} GiB; "
