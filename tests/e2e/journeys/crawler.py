@@ -10,6 +10,7 @@ once unless one is "voting" and the other "completed".
 from __future__ import annotations
 
 import json
+import os
 import re
 import time
 from collections import deque
@@ -23,10 +24,23 @@ LOCALES_DIR = Path(__file__).resolve().parents[3] / "pwa" / "locales"
 
 PHONE_WIDTH = 360  # CSS pixels: the phone the walk is on
 SLOW_MS = 3000  # the content must be there 3 s after the shell (or after the tap)
+MAX_SLACK = 3  # an overloaded machine stretches that allowance, at most 3 times (see slow_ms)
 GIVE_UP_MS = 8000  # ...and if it is not there after 8 s we stop waiting and say so
 MAX_STATES = 4  # distinct states visited per route pattern
 MAX_VISITS = 200  # a bound on one walk, so a link explosion cannot blow the time budget (the test fails then)
 NOT_A_SCREEN = re.compile(r"\.(json|webmanifest|png|jpe?g|svg|webp|csv|ics|pdf|js|css|html|geojson)$")
+
+
+def slow_ms() -> float:
+    """3 s, unless the machine running the walk (browser and server together) is overloaded: with more than
+    two runnable processes per core (the 1-minute load average), the allowance grows with the load, up to
+    MAX_SLACK × 3 s. A screen slow on an idle machine is still slow; one delayed by other work is not the app's."""
+    try:
+        per_core = os.getloadavg()[0] / (os.cpu_count() or 1)
+    except OSError:  # no load average on this platform
+        return SLOW_MS
+    return SLOW_MS * min(MAX_SLACK, max(1.0, per_core / 2))
+
 
 # Latin words a Chinese screen may show: the brand, units, formats people know by these letters.
 ALLOWED_LATIN = [
@@ -264,10 +278,10 @@ class Walker:
                 self.script_candidates.append((visit, f))
                 continue
             self.walk.add(visit, Finding(screen, f["rule"], f["snippet"], f["detail"], url, f.get("selector", "")))
-        if not timing["ok"] or timing["ms"] > SLOW_MS:
+        if not timing["ok"] or timing["ms"] > slow_ms():
             state = timing.get("state")
             detail = (
-                f"content after {timing['ms']} ms"
+                f"content after {timing['ms']} ms (allowed {slow_ms():.0f} ms at this load)"
                 if timing["ok"]
                 else f"not drawn after {timing['ms']} ms: {json.dumps(state)}"
             )
