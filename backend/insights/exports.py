@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from backend.aid import figures as aid_figures
+from backend.core.spreadsheet import defuse
 from backend.projects import figures as project_figures
 from backend.reports import figures as report_figures
 from backend.reports.categories import label as category_label
@@ -19,7 +20,6 @@ from backend.volunteering import figures as volunteer_figures
 from backend.voting import figures as voting_figures
 
 BOM = "\ufeff"
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 @dataclass(frozen=True)
@@ -139,16 +139,6 @@ EXPORTS: dict[str, tuple[tuple[Column, ...], Callable[[int, datetime, datetime],
     "aid": (AID_COLUMNS, aid_figures.export_rows),
     "volunteer-hours": (VOLUNTEER_HOUR_COLUMNS, volunteer_figures.export_rows),
 }
-
-
-def defuse(value) -> str:
-    """A cell as text; one that starts like a formula gets a leading apostrophe (CSV injection)."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return str(int(value))
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
 def header(name: str, locale: str) -> list[str]:

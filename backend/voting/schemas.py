@@ -55,14 +55,25 @@ class BallotInputSchema(InputSchema):
     option_id = ma.fields.Integer()
     option_ids = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(max=MAX_OPTIONS))
     ranking = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(min=1, max=MAX_OPTIONS))
-    # Optional: a receipt made by the client (offline casting; revoting presents the earlier one).
+    # Optional: a receipt made by the client (offline casting on a poll without revoting).
     receipt = ma.fields.String(validate=[ma.validate.Length(min=22, max=64), ma.validate.Regexp(r"^[A-Za-z0-9_-]+$")])
+    revote_key = ma.fields.String(
+        validate=[ma.validate.Length(min=22, max=64), ma.validate.Regexp(r"^[A-Za-z0-9_-]+$")],
+        metadata={
+            "description": "the device's secret for this ballot (polls with allow_revote): the receipt is derived "
+            "from it, and sending the same key again replaces the ballot; never send it with a receipt"
+        },
+    )
 
 
 class BallotReceiptSchema(ma.Schema):
     receipt = ma.fields.String(required=True)
     receipt_hash = ma.fields.String(required=True)
     revoted = ma.fields.Boolean()
+    revote_key = ma.fields.String(
+        allow_none=True,
+        metadata={"description": "made by the server when the client sent none (allow_revote): keep it, shown once"},
+    )
 
 
 class PollCloseSchema(InputSchema):

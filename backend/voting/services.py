@@ -15,6 +15,7 @@ Guarantees and where they come from:
 
 from __future__ import annotations
 
+import base64
 import csv
 import hashlib
 import io
@@ -37,6 +38,7 @@ from backend.core.errors import (
     register_messages,
 )
 from backend.core.pagination import Page, SortKey, paginate
+from backend.core.spreadsheet import defuse
 from backend.extensions import db
 from backend.notifications.services import notify
 from backend.projects import services as projects
@@ -88,6 +90,17 @@ RECEIPT_BYTES = 18  # 144 random bits, 24 url-safe characters
 
 def receipt_hash(receipt: str) -> str:
     return hashlib.sha256(receipt.encode()).hexdigest()
+
+
+def receipt_from_revote_key(revote_key: str) -> str:
+    """The public receipt of a ballot cast with a revote key: 32 URL-safe characters of SHA-256 of the key.
+
+    The key stays on the voter's device (the PWA makes it and computes this same receipt itself, offline);
+    the receipt may be published and its hash is in the recount file. Knowing the receipt does not give the
+    key (a preimage of SHA-256), so only the device can replace the ballot (issue 15: before, the published
+    receipt was itself what replaced the ballot)."""
+    digest = hashlib.sha256(f"linli-receipt:{revote_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode()[:32]
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -447,7 +460,7 @@ def _validated_choices(poll: Poll, body: dict) -> dict:
     :raises ValidationFailed:
     """
     field = CHOICE_FIELD[poll.method]
-    errors = {name: ["not used by this poll's method"] for name in body if name not in (field, "receipt")}
+    errors = {name: ["not used by this poll's method"] for name in body if name not in (field, "receipt", "revote_key")}
     if field not in body:
         errors[field] = ["required for this poll's method"]
     if errors:
@@ -501,7 +514,11 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
     status = poll.status_at(now)
     if status != "open":
         raise Conflict("poll_closed", reason="not_yet_open" if status == "upcoming" else "closed")
-    receipt = body.get("receipt") or secrets.token_urlsafe(RECEIPT_BYTES)
+    revote_key, made_here = _revote_key(poll, body)
+    if revote_key:
+        receipt = receipt_from_revote_key(revote_key)
+    else:
+        receipt = body.get("receipt") or secrets.token_urlsafe(RECEIPT_BYTES)
     digest = receipt_hash(receipt)
     try:
         with db.session.begin_nested():
@@ -511,7 +528,8 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
             )
             db.session.flush()
     except IntegrityError:
-        if poll.allow_revote and body.get("receipt"):
+        # Only the revote key replaces a ballot: a receipt (anyone's, published or not) never does.
+        if poll.allow_revote and revote_key and not made_here:
             return _revote(poll, now, digest, receipt, choices)
         raise Conflict("already_voted") from None
     try:
@@ -527,11 +545,32 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
             db.session.flush()
     except IntegrityError:  # a client-made receipt that was already used (the request rolls back whole)
         raise Conflict("voting.receipt_reused") from None
-    return {"receipt": receipt, "receipt_hash": digest, "revoted": False}
+    return {
+        "receipt": receipt,
+        "receipt_hash": digest,
+        "revoted": False,
+        "revote_key": revote_key if made_here else None,  # shown once, kept by the device, never stored here
+    }
+
+
+def _revote_key(poll: Poll, body: dict) -> tuple[str | None, bool]:
+    """(the ballot's revote key, whether it was made here): the client's own (the PWA makes one on the device,
+    so that a ballot queued offline has its receipt already), else a new one on polls that allow revoting.
+
+    :raises ValidationFailed: both a receipt and a revote key (the receipt is derived from the key)
+    """
+    if body.get("revote_key") and body.get("receipt"):
+        raise ValidationFailed({"receipt": ["not with revote_key: the receipt is derived from the key"]})
+    if body.get("revote_key"):
+        return body["revote_key"], False
+    if poll.allow_revote and not body.get("receipt"):
+        return secrets.token_urlsafe(RECEIPT_BYTES), True
+    return None, False
 
 
 def _revote(poll: Poll, now: datetime, digest: str, receipt: str, choices: dict) -> dict:
-    """Replace the ballot held by this receipt in place: still one row per voter, the last one counts."""
+    """Replace the ballot whose receipt the revote key derives, in place: still one row per voter, the last one
+    counts. A key that matches no ballot of this poll (a guess, another poll's key) changes nothing: 409."""
     _admit(poll, now, new_voter=False)
     changed = db.session.execute(
         update(Ballot)
@@ -541,7 +580,7 @@ def _revote(poll: Poll, now: datetime, digest: str, receipt: str, choices: dict)
     ).rowcount
     if not changed:
         raise Conflict("already_voted")
-    return {"receipt": receipt, "receipt_hash": digest, "revoted": True}
+    return {"receipt": receipt, "receipt_hash": digest, "revoted": True, "revote_key": None}
 
 
 # --- closing and results -------------------------------------------------------------------------
@@ -738,7 +777,8 @@ def recount_csv(actor, poll_id: int) -> tuple[str, str]:
             writer.writerow([digest, value, value])
             continue
         chosen = [value] if poll.method == "single" else value
-        writer.writerow([digest, ";".join(map(str, chosen)), ";".join(labels[i] for i in chosen)])
+        # Labels are typed by the committee: one that starts like a formula opens as text (CSV injection).
+        writer.writerow([digest, ";".join(map(str, chosen)), defuse(";".join(labels[i] for i in chosen))])
     return f"poll-{poll.id}-recount.csv", out.getvalue()
 
 

@@ -402,16 +402,21 @@ def test_recount_csv_lists_every_ballot_without_voters(client_for, new_poll, vot
 # --- revoting -------------------------------------------------------------------------------------
 
 
-def test_revote_replaces_the_ballot_in_place_with_the_receipt(app, new_poll, vote, town, end_poll, client_for):
+def test_revote_replaces_the_ballot_in_place_with_the_revote_key(app, new_poll, vote, town, end_poll, client_for):
+    """The revote key (the server's, shown once; the PWA makes its own) replaces the ballot; the receipt does not
+    (issue 15: tests/trust/test_ballots.py attacks it)."""
     from backend.voting.models import Ballot, RollEntry
 
     poll = new_poll("single", allow_revote=True)
     ids = [o["id"] for o in poll["options"]]
     first = vote(town.residents[0], poll, {"option_id": ids[0]})
-    receipt = first.json["receipt"]
-    assert vote(town.residents[0], poll, {"option_id": ids[2]}).json["code"] == "already_voted"  # no receipt
-    again = vote(town.residents[0], poll, {"option_id": ids[2], "receipt": receipt})
+    receipt, key = first.json["receipt"], first.json["revote_key"]
+    assert key and key != receipt
+    assert vote(town.residents[0], poll, {"option_id": ids[2]}).json["code"] == "already_voted"  # no key
+    assert vote(town.residents[0], poll, {"option_id": ids[2], "receipt": receipt}).json["code"] == "already_voted"
+    again = vote(town.residents[0], poll, {"option_id": ids[2], "revote_key": key})
     assert again.status_code == 201 and again.json["revoted"] is True and again.json["receipt"] == receipt
+    assert again.json["revote_key"] is None  # never handed out again
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Ballot)) == 1
         assert db.session.scalar(select(func.count()).select_from(RollEntry)) == 1

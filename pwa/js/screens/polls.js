@@ -44,6 +44,17 @@ function newReceipt() {
   return btoa(String.fromCharCode(...bytes)).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
 }
 
+/**
+ * The public receipt of a ballot cast with a revote key, as the server derives it (voting.services.
+ * receipt_from_revote_key): the key stays on this device and is what replaces the ballot; the receipt may be
+ * shown to anyone. Null where the browser has no WebCrypto (plain http on a LAN address).
+ */
+async function receiptFromKey(key) {
+  if (!(crypto.subtle && crypto.subtle.digest)) return null;
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`linli-receipt:${key}`));
+  return btoa(String.fromCharCode(...new Uint8Array(digest))).replace(/\+/g, '-').replace(/\//g, '_').slice(0, 32);
+}
+
 async function fingerprint(receipt) {
   if (!(crypto.subtle && crypto.subtle.digest)) return null; // plain http on a LAN address
   const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(receipt));
@@ -195,7 +206,7 @@ function drawBallotArea(poll, area, { revoting = false } = {}) {
     area.append(card(h('p', { text: pt(`polls.notEligible.${poll.not_eligible_reason || 'not_a_member'}`) })));
     return;
   }
-  area.append(ballotForm(poll, area, revoting ? receipt && receipt.receipt : null));
+  area.append(ballotForm(poll, area, revoting ? receipt : null));
 }
 
 function votedCard(poll, receipt, area) {
@@ -204,7 +215,7 @@ function votedCard(poll, receipt, area) {
   const node = card(h('p', { class: 'poll__voted', text: mine.cast_by_me ? pt('polls.voted', { time: when }) : pt('polls.voted.household', { time: when }) }));
   if (mine.choices) node.append(h('p', { text: pt('polls.voted.publicChoice', { choice: describeChoice(poll, mine.choices).join('、') }) }));
   if (receipt && mine.cast_by_me) node.append(receiptBlock(receipt.receipt));
-  if (poll.allow_revote && poll.status === 'open' && mine.cast_by_me && receipt) {
+  if (poll.allow_revote && poll.status === 'open' && mine.cast_by_me && receipt && receipt.revote_key) {
     node.append(button(pt('polls.voted.revote'), { variant: 'secondary', block: true, onClick: () => drawBallotArea(poll, area, { revoting: true }) }));
   }
   return node;
@@ -212,7 +223,19 @@ function votedCard(poll, receipt, area) {
 
 /* ---------- ballots, one per method ---------- */
 
-function ballotForm(poll, area, previousReceipt) {
+// Polls with revoting: the device makes a secret revote key and sends it (never the receipt); the server
+// derives the receipt from it, so a published receipt cannot replace the ballot. Kept in localStorage only.
+async function ballotKeys(poll, previous) {
+  if (poll.allow_revote) {
+    const key = (previous && previous.revote_key) || newReceipt();
+    const receipt = await receiptFromKey(key);
+    if (receipt) return { send: { revote_key: key }, keep: { receipt, revote_key: key } };
+  }
+  const receipt = newReceipt();
+  return { send: { receipt }, keep: { receipt } };
+}
+
+function ballotForm(poll, area, previous) {
   const build = { yes_no: yesNoBallot, single: singleBallot, approval: approvalBallot, ranked: rankedBallot, budget: budgetBallot }[poll.method];
   const ballot = build(poll);
   const error = formError();
@@ -223,7 +246,9 @@ function ballotForm(poll, area, previousReceipt) {
       error.focus();
       return;
     }
-    if (await confirmBallot(poll, body)) await cast(poll, { ...body, receipt: previousReceipt || newReceipt() }, area, submit, error);
+    if (!(await confirmBallot(poll, body))) return;
+    const keys = await ballotKeys(poll, previous);
+    await cast(poll, { ...body, ...keys.send }, keys.keep, area, submit, error);
   } });
   return card(h('h2', { class: 'card__title', text: pt('polls.ballot.title') }), ballot.node, error, submit);
 }
@@ -389,12 +414,12 @@ function confirmBallot(poll, body) {
   return sheet.closed.then(() => confirmed);
 }
 
-async function cast(poll, body, area, submit, error) {
+async function cast(poll, body, keep, area, submit, error) {
   try {
     await withLoading(submit, async () => {
       const result = await sendOrQueue({ url: `/api/v1/polls/${poll.id}/ballots`, body, label: `${pt('polls.ballot.submit')} · ${poll.title}` });
-      localStorage.setItem(RECEIPT_KEY(poll.id), JSON.stringify({ receipt: body.receipt, queued: result.queued, at: new Date().toISOString() }));
-      clear(area).append(receiptCard(poll, body.receipt, { queued: result.queued }));
+      localStorage.setItem(RECEIPT_KEY(poll.id), JSON.stringify({ ...keep, queued: result.queued, at: new Date().toISOString() }));
+      clear(area).append(receiptCard(poll, keep.receipt, { queued: result.queued }));
       area.querySelector('h2').focus();
       maybeAskForPush('vote');
     });
