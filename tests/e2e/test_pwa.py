@@ -36,8 +36,9 @@ def test_sign_up_shows_field_errors_for_a_short_password(page):
     assert page.locator(f"#{error_id}").inner_text().strip() != ""
 
 
-def test_an_invite_code_from_a_resident_makes_a_new_neighbour_verified(page, new_context, new_page):
-    """Does a verified resident's invite code let a neighbour join 阳光社区 already verified?"""
+def test_an_invite_code_from_a_resident_makes_a_new_neighbour_invited_and_says_so(page, new_context, new_page):
+    """Does a verified resident's invite code let a neighbour join 阳光社区 as invited (known, not yet verified:
+    only the committee verifies a household, issue 15), told so in words, never a raw state?"""
     sign_in(page, "resident@demo.linli")
     open_app(page, "/me")
     page.click("#create-invite")
@@ -57,10 +58,14 @@ def test_an_invite_code_from_a_resident_makes_a_new_neighbour_verified(page, new
     neighbour.fill("input[name=room]", "302")
     neighbour.locator("[role=radio]").nth(2).click()
     neighbour.click("form button[type=submit]")
-    neighbour.wait_for_selector("#join-result[data-status=verified]")
+    result = neighbour.locator("#join-result[data-status=invited]")
+    result.wait_for()
+    assert "受邀加入，待核实" in result.inner_text() and "status." not in result.inner_text()
     membership = session(neighbour)["user"]["memberships"][0]
-    assert membership["status"] == "verified"
+    assert membership["status"] == "invited"
     assert membership["household"]["room"] == "302"
+    neighbour.locator("#join-result a[href='/']").click()
+    neighbour.wait_for_selector("#pending-note")  # home tells the truth: the committee checks the household
 
 
 def test_joining_without_a_code_leaves_the_member_pending(page):

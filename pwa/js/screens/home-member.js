@@ -184,7 +184,8 @@ export async function memberHome(m) {
     switcher,
     h('div', { class: 'home-urgents', id: 'home-urgent' }),
     greeting(m, user),
-    m.status === 'pending' ? pendingNote() : m.status === 'suspended' ? suspensionBanner(m) : null,
+    // invited (a neighbour's code, issue 15) waits for the committee's check like pending: the same truth
+    ['pending', 'invited'].includes(m.status) ? pendingNote() : m.status === 'suspended' ? suspensionBanner(m) : null,
     feed,
     h('p', { class: 'center secondary' }, linkButton(tr('joinAnother'), '/communities', { variant: 'ghost', iconName: 'plus' })));
 

@@ -63,7 +63,7 @@ function needMember() {
     return screen(emptyState({ iconName: 'building', title: tr('rp.notMember'), body: tr('rp.notMemberBody'),
       action: linkButton(tr('community.choose'), '/communities', { block: true }) }));
   }
-  if (m.status === 'pending') {
+  if (m.status === 'pending' || m.status === 'invited') { // invited: known to a neighbour, not yet verified
     return screen(h('div', {}, emptyState({ iconName: 'clock', title: tr('rp.pendingTitle'), body: tr('rp.pendingBody', { community: communityName(m.community) }),
       action: h('div', { class: 'stack' }, linkButton(tr('rp.board'), '/reports', { block: true }),
         linkButton(tr('rp.pendingProgress'), '/', { variant: 'secondary', block: true })) })));
