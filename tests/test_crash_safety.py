@@ -272,7 +272,11 @@ class Ledger:
 
 
 def _sign_in_residents(base: str, cid: int) -> list[Resident]:
-    """The demo's verified residents, plus new ones invited by them (verified at once), two devices each."""
+    """The demo's verified residents, plus new ones invited by them and then verified by the committee (an
+    invitation makes a neighbour known, not verified: issue 15), two devices each."""
+    committee = Device(base)
+    committee.sign_in("committee@demo.linli", DEMO_PASSWORD)
+    committee_turn = threading.Lock()  # one requests.Session, used by the pool's threads one at a time
 
     def demo(login: str) -> Resident:
         first, second = Device(base), Device(base)
@@ -292,7 +296,10 @@ def _sign_in_residents(base: str, cid: int) -> list[Resident]:
             f"/communities/{cid}/join",
             json={"building": "12", "unit": "1", "room": str(100 + number // 2), "invite_code": invite.json()["code"]},
         )
-        assert joined.status_code == 201 and joined.json()["status"] == "verified", joined.text
+        assert joined.status_code == 201 and joined.json()["status"] == "invited", joined.text
+        with committee_turn:
+            verified = committee.call("POST", f"/communities/{cid}/members/{user['id']}/verify")
+        assert verified.status_code == 200 and verified.json()["status"] == "verified", verified.text
         second.sign_in(email, DEMO_PASSWORD)
         return Resident(email, user["id"], [first, second])
 
