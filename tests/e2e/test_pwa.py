@@ -173,7 +173,7 @@ def test_committee_verifies_a_pending_member(page):
     target = newcomer if newcomer.count() else cards.first
     user_id = target.get_attribute("data-user-id")
     with page.expect_response(re.compile(rf"/members/{user_id}/verify$")) as resp:
-        target.get_by_role("button").click()
+        target.get_by_role("button", name=re.compile(r"^认证")).click()  # not 不通过 (reject), its neighbour
     assert resp.value.status == 200
     assert resp.value.json()["status"] == "verified"
     page.wait_for_selector(f"#pending-list .card[data-user-id='{user_id}']", state="detached")
