@@ -86,3 +86,60 @@ def test_a_flagged_project_is_hidden_by_the_committee_and_its_author_appeals(pag
     appeal.wait_for()
     assert "不是广告" in appeal.inner_text()
     assert appeal.locator(f"a[href='/projects/{project_id}']").count() == 1
+
+
+API_CALL = """async ([method, path, body]) => {
+  const s = await (await fetch('/api/v1/auth/session')).json();
+  const res = await fetch(`/api/v1${path}`, {method,
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token},
+    body: body === null ? undefined : JSON.stringify(body)});
+  return {status: res.status, body: await res.text()};
+}"""
+
+
+def test_suspending_a_committee_member_from_the_queue_says_a_second_member_must_agree(page, new_context, new_page):
+    """Issue 15: one committee member cannot suspend another alone. The first request applies nothing, so the
+    queue must not tell the committee the colleague is suspended."""
+    from .helpers import session, sign_up
+
+    colleague = page
+    sign_up(colleague, name="新委员")
+    colleague_id = session(colleague)["user"]["id"]
+    committee = new_page(new_context())
+    sign_in(committee, "committee@demo.linli")
+    cid = session(committee)["user"]["memberships"][0]["community"]["id"]
+    joined = colleague.evaluate(
+        API_CALL, ["POST", f"/communities/{cid}/join", {"building": "9", "unit": "1", "room": "901"}]
+    )
+    assert joined["status"] == 201, joined
+    for method, path, body in (
+        ("POST", f"/communities/{cid}/members/{colleague_id}/verify", None),
+        ("PUT", f"/communities/{cid}/members/{colleague_id}/role", {"role": "committee"}),
+    ):
+        done = committee.evaluate(API_CALL, [method, path, body])
+        assert done["status"] == 200, done
+    colleague.reload()
+    title = f"委员的项目 {uuid.uuid4().hex[:6]}"
+    project_id = colleague.evaluate(CREATE_PROJECT, title)
+    neighbour = new_page(new_context())
+    sign_in(neighbour, "neighbour3@demo.linli")
+    flagged = neighbour.evaluate(
+        API_CALL, ["POST", "/flags", {"target_type": "project", "target_id": project_id, "reason": "spam"}]
+    )
+    assert flagged["status"] == 201, flagged
+
+    open_app(committee, "/committee/moderation")
+    case = committee.locator(f".mod-case[data-target-type=project][data-target-id='{project_id}']")
+    case.locator("button[data-action=suspend]").click()
+    committee.fill("dialog.sheet textarea[name=reason]", "多次发布广告")
+    with committee.expect_response(re.compile(r"/api/v1/moderation/actions$")) as acted:
+        committee.click("#reason-send")
+    assert acted.value.status == 201 and acted.value.json()["awaiting_second"] is True, acted.value.text()
+    toast = committee.locator(".toast", has_text="另一位居委会成员同意")
+    toast.wait_for()
+    assert "已暂停" not in toast.inner_text()
+    # The session's server is shared with the tests that follow: the colleague steps down again.
+    stepped_down = committee.evaluate(
+        API_CALL, ["PUT", f"/communities/{cid}/members/{colleague_id}/role", {"role": "resident"}]
+    )
+    assert stepped_down["status"] == 200, stepped_down

@@ -233,8 +233,9 @@ function queueCard(item, reload) {
     if (!answer) return;
     await withLoading(btn, async () => {
       try {
-        await api.post('/api/v1/moderation/actions', { target_type: item.target_type, target_id: item.target_id, action, reason: answer.reason, days: answer.days });
-        toast(tr('mod.done', { action: actionLabel(action) }));
+        const done = await api.post('/api/v1/moderation/actions', { target_type: item.target_type, target_id: item.target_id, action, reason: answer.reason, days: answer.days });
+        // Suspending a committee member takes two members: the first request applies nothing yet.
+        toast(done && done.awaiting_second ? tr('mod.awaitingSecond') : tr('mod.done', { action: actionLabel(action) }));
         reload();
       } catch (err) {
         errorToast(err);
