@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from .conftest import OUTPUT
-from .helpers import open_app, sign_in
+from .helpers import open_app, session, sign_in, sign_up
 
 pytestmark = pytest.mark.e2e
 
@@ -100,8 +100,6 @@ API_CALL = """async ([method, path, body]) => {
 def test_suspending_a_committee_member_from_the_queue_says_a_second_member_must_agree(page, new_context, new_page):
     """Issue 15: one committee member cannot suspend another alone. The first request applies nothing, so the
     queue must not tell the committee the colleague is suspended."""
-    from .helpers import session, sign_up
-
     colleague = page
     sign_up(colleague, name="新委员")
     colleague_id = session(colleague)["user"]["id"]
