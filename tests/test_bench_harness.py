@@ -107,7 +107,7 @@ def test_targets_per_group():
 def test_speedscope_summary_counts_self_and_inclusive_time():
     frames = [
         {"name": "handle", "file": "/v/lib/python3.13/site-packages/gunicorn/workers/gthread.py", "line": 1},
-        {"name": "list_projects", "file": "/work/main/backend/projects/services.py", "line": 2},
+        {"name": "list_projects", "file": "/srv/linli/backend/projects/services.py", "line": 2},
         {"name": "execute", "file": "/v/lib/python3.13/site-packages/sqlalchemy/orm/session.py", "line": 3},
     ]
     profile = {

@@ -1,7 +1,7 @@
 """A readable summary of the last journey run, grouped by rule and screen, for the people who fix the findings.
 
 .venv/bin/python -m tests.e2e.journeys.summary                    # print it
-.venv/bin/python -m tests.e2e.journeys.summary --write FILE       # e.g. /work/team/journey-findings.md
+.venv/bin/python -m tests.e2e.journeys.summary --write FILE       # e.g. tests/e2e/output/journey-findings.md
 ... --before DIR   adds per-rule counts of an earlier run's output directory (a copy of output/journeys)
 """
 
