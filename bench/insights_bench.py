@@ -34,18 +34,6 @@ COMMUNITIES, RESIDENTS, REPORTS = 100, 500_000, 1_000_000
 GRIDS_PER_COMMUNITY = 8
 WEEKS = 26
 BATCH = 20_000
-CATEGORIES = (
-    "street_lights",
-    "rubbish",
-    "roads_paths",
-    "greenery",
-    "noise",
-    "water_drains",
-    "safety_hazard",
-    "parking",
-    "pets",
-    "other",
-)
 ADMIN_EMAIL, ADMIN_PASSWORD = "bench-admin@example.test", "bench-pass-2026"
 
 
@@ -147,6 +135,7 @@ def generate(app, scale: float, seed: int = 7) -> dict:
     from backend.accounts.passwords import hash_password
     from backend.core.db import utcnow
     from backend.extensions import db
+    from backend.reports.categories import CATEGORIES
 
     rng = random.Random(seed)
     communities = max(1, round(COMMUNITIES * scale))
