@@ -65,6 +65,21 @@ def go(page, path):
 
 
 def wait_for_worker(page):
+    """Until the service worker controls the page.
+
+    On a loaded machine the first install (precaching the shell) can outlast a short wait, and a page
+    opened before the worker activated is only controlled once `clients.claim()` reaches it: wait for
+    the worker to be active, and if the page is still not controlled, reload it (a page loaded under an
+    active worker is always controlled)."""
+    page.evaluate(
+        """() => Promise.race([
+            navigator.serviceWorker.ready.then(() => true),
+            new Promise((_, fail) => setTimeout(() => fail(new Error('service worker not active in 60 s')), 60000)),
+        ])"""
+    )
+    if not page.evaluate("navigator.serviceWorker.controller !== null"):
+        page.reload()
+        ready(page)
     page.wait_for_function("navigator.serviceWorker.controller !== null", timeout=15_000)
 
 
