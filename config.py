@@ -115,6 +115,32 @@ class Config:
     # Periodic jobs: a thread in one web process by default; with Redis, run `flask scheduler` instead.
     SCHEDULER_IN_PROCESS = _env_bool("SCHEDULER_IN_PROCESS", not os.environ.get("REDIS_URL"))
 
+    # Messages (backend/messaging, docs/operations.md#messages-sms-and-e-mail): "outbox" (the default: the
+    # log and the platform admin's outbox page, nothing leaves the machine), or a real provider per channel.
+    MESSAGING_SMS_PROVIDER = os.environ.get("MESSAGING_SMS_PROVIDER", "outbox").strip().lower()  # outbox | tencent
+    MESSAGING_EMAIL_PROVIDER = os.environ.get("MESSAGING_EMAIL_PROVIDER", "outbox").strip().lower()  # outbox | smtp
+    SMTP_HOST = os.environ.get("SMTP_HOST") or None
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))
+    SMTP_SECURITY = os.environ.get("SMTP_SECURITY", "starttls")  # starttls | ssl | none
+    SMTP_USERNAME = os.environ.get("SMTP_USERNAME") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT_SECONDS = float(os.environ.get("SMTP_TIMEOUT_SECONDS", 10))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "邻里 Linli <no-reply@linli.invalid>")
+    TENCENT_SMS_SECRET_ID = os.environ.get("TENCENT_SMS_SECRET_ID") or None
+    TENCENT_SMS_SECRET_KEY = os.environ.get("TENCENT_SMS_SECRET_KEY") or None
+    TENCENT_SMS_SDK_APP_ID = os.environ.get("TENCENT_SMS_SDK_APP_ID") or None
+    TENCENT_SMS_SIGN_NAME = os.environ.get("TENCENT_SMS_SIGN_NAME") or None
+    TENCENT_SMS_REGION = os.environ.get("TENCENT_SMS_REGION", "ap-guangzhou")
+    # purpose:template id, comma-separated: "sign_in_code:1234567,password_reset_code:1234568,urgent_notice:1234569"
+    TENCENT_SMS_TEMPLATES = os.environ.get("TENCENT_SMS_TEMPLATES", "")
+    MESSAGES_KEEP_DAYS = int(os.environ.get("MESSAGES_KEEP_DAYS", 7))  # then purge-messages deletes them
+    # One-time codes (sign-in, password reset): minutes valid, wrong tries per code, and rate limits.
+    LOGIN_CODE_MINUTES = int(os.environ.get("LOGIN_CODE_MINUTES", 10))
+    LOGIN_CODE_MAX_TRIES = int(os.environ.get("LOGIN_CODE_MAX_TRIES", 5))
+    RATELIMIT_CODE_REQUESTS = os.environ.get("RATELIMIT_CODE_REQUESTS", "10 per hour")  # per client address
+    RATELIMIT_CODE_REQUESTS_ACCOUNT = os.environ.get("RATELIMIT_CODE_REQUESTS_ACCOUNT", "3 per 15 minutes;8 per day")
+    RATELIMIT_CODE_TRIES_ACCOUNT = os.environ.get("RATELIMIT_CODE_TRIES_ACCOUNT", "10 per hour")  # wrong codes
+
     # Web Push (filled by the notifications domain).
     VAPID_PRIVATE_KEY = os.environ.get("VAPID_PRIVATE_KEY") or None
     VAPID_SUBJECT = os.environ.get("VAPID_SUBJECT", "mailto:admin@linli.invalid")
