@@ -3,8 +3,9 @@
 A backup is two files side by side: the database (`linli-<UTC time>.sqlite3`, or `.pgdump` on
 PostgreSQL) and the uploads directory as `linli-<UTC time>.uploads.tar`.
 
-- SQLite: the online backup API copies every page inside one read transaction, so the copy is a
-  consistent snapshot while gunicorn goes on writing (WAL lets writers continue meanwhile).
+- SQLite: `VACUUM INTO` writes a fresh database from one read transaction, so the copy is a consistent
+  snapshot while gunicorn goes on writing (WAL lets writers continue meanwhile); being rebuilt in key
+  order, it keeps no trace of the order in which secret ballots were cast.
 - PostgreSQL: `pg_dump --format=custom` dumps inside one repeatable-read snapshot; the password goes to
   pg_dump through PGPASSWORD, never on a command line or in output.
 - Uploads are archived after the database snapshot: uploaded files are written before the rows that
@@ -139,17 +140,21 @@ def _backup_sqlite(source_path: Path, destination: Path) -> None:
     if not source_path.exists():
         raise BackupError(f"SQLite database {source_path} does not exist")
     source = sqlite3.connect(source_path, timeout=BUSY_TIMEOUT_SECONDS)
+    try:
+        # VACUUM INTO writes a new database from one read transaction (a consistent snapshot while others write),
+        # table by table in key order. Not a copy of the pages: those hold the ballots of a poll still open in the
+        # order they were cast, which the roll also records; rebuilt in key order (a ballot's key is random), the
+        # backup keeps no trace of that order (issue 15; tests/trust/test_ballot_files.py).
+        source.execute("VACUUM INTO ?", (str(destination),))
+    finally:
+        source.close()
     copy = sqlite3.connect(destination)
     try:
-        # pages=-1: every page in one step, inside one read transaction: a consistent snapshot. (Copying
-        # in several steps would restart whenever another connection writes, possibly for ever.)
-        source.backup(copy, pages=-1)
         # A backup is one self-contained file: no -wal beside it.
         copy.execute("PRAGMA journal_mode=DELETE")
         _check_sqlite(copy, destination)
     finally:
         copy.close()
-        source.close()
 
 
 def _check_sqlite(connection: sqlite3.Connection, path: Path) -> None:

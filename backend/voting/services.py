@@ -20,6 +20,7 @@ import csv
 import hashlib
 import io
 import secrets
+import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -609,7 +610,67 @@ def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> 
     poll = _reload(poll_id)
     if won and not cancel:
         _apply_outcome(poll)
+    if won and poll.is_secret:
+        _rewrite_ballots_in_random_order(poll_id)
+        after_commit(_enqueue_compact_ballot_storage)
     return poll
+
+
+def _rewrite_ballots_in_random_order(poll_id: int) -> None:
+    """Write a closed secret poll's ballots again, in random order, in the closing transaction.
+
+    While a poll is open each ballot lands where the database puts new rows: after the previous one (PostgreSQL's
+    heap, ctid), in the next free bytes of a page (SQLite cells), stamped with its casting transaction (xmin), all
+    in the order the roll records. Deleted and inserted again in one transaction, in an order drawn at random,
+    they carry the same transaction id and sit in an order that says nothing about who cast them; the job that
+    follows (`compact_ballot_storage`) drops the old copies from the files.
+    """
+    table = Ballot.__table__
+    rows = [dict(row) for row in db.session.execute(select(table).where(table.c.poll_id == poll_id)).mappings()]
+    secrets.SystemRandom().shuffle(rows)
+    db.session.execute(table.delete().where(table.c.poll_id == poll_id))
+    if rows:
+        db.session.execute(table.insert(), rows)
+
+
+def _enqueue_compact_ballot_storage() -> None:
+    from backend.jobs import enqueue
+
+    enqueue(compact_ballot_storage, retries=5)
+
+
+WAL_CHECKPOINT_TRIES = 20
+
+
+def compact_ballot_storage() -> None:
+    """Job after a secret poll closes: rewrite the stored files so no copy of its ballots in casting order is left.
+
+    SQLite: VACUUM rebuilds the database in key order (a ballot's key is random), then the write-ahead log, which
+    still holds every ballot page as it was at each vote, is checkpointed and truncated to zero bytes.
+    PostgreSQL: VACUUM FULL writes the ballots table and its indexes anew (the dead tuples of the casting order
+    go with the old files). Both run outside any transaction, on a connection of their own.
+
+    :raises RuntimeError: readers kept the WAL in use (the job is retried later)
+    """
+    raw = db.engine.raw_connection()
+    try:
+        connection = raw.driver_connection
+        if db.engine.dialect.name == "sqlite":
+            connection.execute("VACUUM")
+            for _ in range(WAL_CHECKPOINT_TRIES):
+                busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                if not busy:
+                    return
+                time.sleep(0.25)
+            raise RuntimeError("the write-ahead log is still in use: not truncated yet")
+        connection.rollback()
+        connection.autocommit = True
+        try:
+            connection.execute(f"VACUUM FULL {Ballot.__tablename__}")
+        finally:
+            connection.autocommit = False
+    finally:
+        raw.close()
 
 
 def _reload(poll_id: int) -> Poll:
