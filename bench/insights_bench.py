@@ -459,6 +459,8 @@ def time_requests(app, repeat: int, communities: int) -> list[tuple[str, float, 
         ("open data, 12 months", f"/api/v1/communities/{cid}/open-data.json"),
         ("reports.csv, month", f"/api/v1/communities/{cid}/exports/reports.csv?period=month"),
         (f"district roll-up ({communities} communities), month", "/api/v1/regions/1/insights?period=month"),
+        ("street roll-up (the first street), month", "/api/v1/regions/2/insights?period=month"),
+        (f"district roll-up ({communities} communities), week", "/api/v1/regions/1/insights?period=week"),
     ]
     results = []
     for label, path in paths:

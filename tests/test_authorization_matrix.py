@@ -183,6 +183,10 @@ EXPECTED: dict[str, dict | str] = {
     "volunteering.correct_hours": DENIED,
     "uploads.create_upload": {**roles(401, 422), "pending": 403},  # verified members only (issue 15)
     "uploads.get_upload_file": PUBLIC,
+    # street and district officials (issue 19): appointed by platform admins, listed to them and to officials
+    "communities.list_officials": roles(401, 403, 200),
+    "communities.appoint_official": roles(401, 403, 422),  # the minimal body names no account
+    "communities.remove_official": roles(401, 403, 404),  # the resident named is no official
     "aid.list_thanks": every(422),
     "healthz": every(200),
     "pwa.manifest": every(200),
@@ -227,13 +231,21 @@ def _path_values(rule, ids) -> dict:
     for variable in rule.arguments:
         if variable in PATH_WORDS:
             values[variable] = PATH_WORDS[variable]
-        elif variable == "rid" and rule.endpoint == "insights.region_insights":
+        elif variable == "rid" and rule.endpoint in REGION_ENDPOINTS:
             values[variable] = ids["rid_region"]
         elif variable == "rid" and rule.endpoint == "aid.accept_response":
             values[variable] = ids["rid_response"]
         else:
             values[variable] = ids[variable]
     return values
+
+
+REGION_ENDPOINTS = (
+    "insights.region_insights",
+    "communities.list_officials",
+    "communities.appoint_official",
+    "communities.remove_official",
+)
 
 
 def _routes(app):

@@ -114,3 +114,7 @@ class MeSchema(OwnUserSchema):
     """
 
     memberships = ma.fields.List(ma.fields.Nested("OwnMembershipSchema"))
+    official_regions = ma.fields.List(
+        ma.fields.Nested("RegionSchema"),
+        metadata={"description": "the streets and districts I officiate (their roll-up is mine to read)"},
+    )

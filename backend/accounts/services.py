@@ -214,6 +214,15 @@ def get_user(user_id: int) -> User | None:
     return db.session.get(User, user_id)
 
 
+def find_user_by_login(login: str) -> User | None:
+    """The live account with this phone number or e-mail address, or None (a platform admin naming an official)."""
+    identifier = normalize_login(login)
+    if not identifier:
+        return None
+    column = User.email if "@" in identifier else User.phone
+    return db.session.scalar(select(User).where(column == identifier, User.deleted_at.is_(None)))
+
+
 def users_by_id(user_ids) -> dict[int, User]:
     """{id: user} of the ids that exist, in one query (names for lists other domains show)."""
     ids = list(set(user_ids))

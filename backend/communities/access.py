@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from sqlalchemy import inspect, or_, select, true
 
-from backend.communities.models import Grid, Membership
+from backend.communities.models import Community, Grid, Membership, Region, RegionOfficial
 from backend.core.actors import actor_id, is_signed_in, require_user
 from backend.core.errors import Forbidden
 from backend.extensions import db
@@ -130,3 +130,62 @@ def require_platform_admin(actor):
     if not actor.is_platform_admin:
         raise Forbidden(reason="platform_admin_required")
     return actor
+
+
+# --- street and district officials (issue 19) ----------------------------------------------------
+
+
+def official_region_ids(actor) -> set[int]:
+    """The streets and districts the actor officiates (empty for everyone else)."""
+    if not is_signed_in(actor):
+        return set()
+    return set(db.session.scalars(select(RegionOfficial.region_id).where(RegionOfficial.user_id == actor.id)))
+
+
+def oversees_region(actor, region_id: int) -> bool:
+    """An official of the region itself, or of the district a street belongs to."""
+    if not is_signed_in(actor):
+        return False
+    parent = select(Region.parent_id).where(Region.id == region_id).scalar_subquery()
+    found = db.session.scalar(
+        select(RegionOfficial.id)
+        .where(
+            RegionOfficial.user_id == actor.id,
+            or_(RegionOfficial.region_id == region_id, RegionOfficial.region_id == parent),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
+def oversees(actor, community_id: int) -> bool:
+    """An official of the community's street, or of that street's district: reads the community's figures."""
+    if not is_signed_in(actor):
+        return False
+    street_id = db.session.scalar(select(Community.street_id).where(Community.id == community_id))
+    return street_id is not None and oversees_region(actor, street_id)
+
+
+def require_region_reader(actor, region_id: int):
+    """A platform admin, or an official of the region (or of the district above a street).
+
+    :raises Forbidden: reason ``official_required``
+    """
+    require_user(actor)
+    if actor.is_platform_admin or oversees_region(actor, region_id):
+        return actor
+    raise Forbidden(reason="official_required")
+
+
+def require_overseer(actor, community_id: int):
+    """The community's committee, a platform admin, or an official of the street or district above it: the
+    community's aggregate figures (dashboard, trends, grid map, warnings).
+
+    :raises Forbidden: reason ``role_required`` for members, ``official_required`` for everyone else
+    """
+    require_user(actor)
+    if actor.is_platform_admin or is_committee(actor, community_id) or oversees(actor, community_id):
+        return actor
+    if membership(actor, community_id) is not None:
+        return require_committee(actor, community_id)  # says why (not verified, suspended, role)
+    raise Forbidden(reason="official_required")

@@ -51,6 +51,28 @@ class Region(db.Model):
     parent: Mapped[Region | None] = relationship(remote_side=[id], lazy="joined")
 
 
+class RegionOfficial(db.Model):
+    """A street (街道办) or district official: sees the roll-up of the communities under the region and
+    receives what escalates past their committees. Appointed and removed by a platform admin."""
+
+    __tablename__ = "region_officials"
+    __table_args__ = (UniqueConstraint("region_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    appointed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    appointed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
+    region: Mapped[Region] = relationship(lazy="joined")
+
+    @property
+    def role(self) -> str:
+        """street_official or district_official: what the region is decides it."""
+        return f"{self.region.kind}_official"
+
+
 class Community(db.Model):
     """A residential community (社区) run by its residents' committee."""
 

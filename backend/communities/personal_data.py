@@ -1,11 +1,12 @@
-"""My memberships, the household I gave for each, the invites I made (export: accounts.personal_data)."""
+"""My memberships, the household I gave for each, the invites I made, the regions I officiate (export:
+accounts.personal_data)."""
 
 from sqlalchemy import select
 
-from backend.communities.models import Grid, Household, Invite, Membership
+from backend.communities.models import Grid, Household, Invite, Membership, RegionOfficial
 from backend.core.personal_data import rows_of
 
-TABLES = ("memberships", "households", "invites", "grids")
+TABLES = ("memberships", "households", "invites", "grids", "region_officials")
 
 
 def export(user) -> dict:
@@ -19,4 +20,5 @@ def export(user) -> dict:
         "grids_responsible_for": rows_of(
             select(Grid).where(Grid.responsible_user_id == user.id), leave_out=("polygon",)
         ),
+        "official_appointments": rows_of(select(RegionOfficial).where(RegionOfficial.user_id == user.id)),
     }

@@ -14,6 +14,9 @@ from backend.communities.schemas import (
     JoinSchema,
     MemberListArgsSchema,
     MemberSchema,
+    OfficialAppointSchema,
+    OfficialListSchema,
+    OfficialSchema,
     OwnMembershipSchema,
     RegionCreateSchema,
     RegionListSchema,
@@ -71,8 +74,30 @@ def list_staff(cid):
 @blp.route("/regions", methods=["GET"])
 @blp.response(200, RegionListSchema)
 def list_regions():
-    """Districts and streets with their communities (platform admin)."""
+    """Districts and streets with their communities (platform admin; an official: their own regions)."""
     return {"items": services.list_regions(actor())}
+
+
+@blp.route("/regions/<int:rid>/officials", methods=["GET"])
+@blp.response(200, OfficialListSchema)
+def list_officials(rid):
+    """The street's or district's officials (platform admin, the region's officials, the district's)."""
+    return {"items": services.list_officials(actor(), rid)}
+
+
+@blp.route("/regions/<int:rid>/officials", methods=["POST"])
+@blp.arguments(OfficialAppointSchema)
+@blp.response(201, OfficialSchema)
+def appoint_official(data, rid):
+    """Appoint a street or district official, by account id or by phone or e-mail (platform admin)."""
+    return services.appoint_official(actor(), rid, **data)
+
+
+@blp.route("/regions/<int:rid>/officials/<int:uid>", methods=["DELETE"])
+@blp.response(204)
+def remove_official(rid, uid):
+    """End an official's appointment (platform admin)."""
+    services.remove_official(actor(), rid, uid)
 
 
 @blp.route("/communities/<int:cid>/join", methods=["POST"])

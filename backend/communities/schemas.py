@@ -2,7 +2,7 @@ import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema, public_name
 from backend.communities.models import REGION_KINDS, STATUSES
-from backend.communities.services import ACTIONS, ASSIGNABLE_ROLES
+from backend.communities.services import ACTIONS, ASSIGNABLE_ROLES, OFFICIAL_ROLES
 from backend.core.schemas import InputSchema, abilities_schema, text
 
 
@@ -148,6 +148,27 @@ class RegionWithCommunitiesSchema(RegionSchema):
 
 class RegionListSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(RegionWithCommunitiesSchema))
+
+
+class OfficialAppointSchema(InputSchema):
+    """The contract's `{user_id, role}`; `login` (phone or e-mail) may name the account instead of `user_id`."""
+
+    user_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+    login = text(254, load_default=None, allow_none=True, metadata={"description": "instead of user_id"})
+    role = ma.fields.String(required=True, validate=ma.validate.OneOf(OFFICIAL_ROLES))
+
+
+class OfficialSchema(ma.Schema):
+    """A street or district official: public name only (officials act in public, their contact stays theirs)."""
+
+    region_id = ma.fields.Integer()
+    role = ma.fields.String(metadata={"description": "street_official | district_official"})
+    user = ma.fields.Nested(PublicUserSchema)
+    appointed_at = ma.fields.DateTime()
+
+
+class OfficialListSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(OfficialSchema))
 
 
 class CommunityUpdateSchema(InputSchema):

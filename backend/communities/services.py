@@ -6,16 +6,32 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from backend.accounts.names import skeleton
-from backend.accounts.services import register_account_eraser, register_profile_part, users_by_id
+from backend.accounts.services import find_user_by_login, register_account_eraser, register_profile_part, users_by_id
 from backend.audit import services as audit
 from backend.communities import access
-from backend.communities.models import MEMBERSHIP_STATES, Community, Grid, Household, Invite, Membership, Region
+from backend.communities.models import (
+    MEMBERSHIP_STATES,
+    Community,
+    Grid,
+    Household,
+    Invite,
+    Membership,
+    Region,
+    RegionOfficial,
+)
 from backend.core.db import utcnow
-from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
+from backend.core.errors import (
+    Conflict,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+    register_field_messages,
+    register_messages,
+)
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.notifications.services import notify, register_follow_guard
@@ -57,10 +73,20 @@ register_messages(
     },
 )
 
+register_field_messages(
+    {
+        "give user_id or login, not both": "请填写账号编号，或手机号/邮箱（二选一）。",
+        "no such account": "没有找到这个账号。",
+        "this region is a street: street_official": "这是街道，请任命为街道干部。",
+        "this region is a district: district_official": "这是区，请任命为区干部。",
+    }
+)
+
 # Unambiguous characters: no 0/O, 1/I/L, so a code read aloud or from paper is typed right.
 INVITE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 INVITE_LENGTH = 8
 ASSIGNABLE_ROLES = ("resident", "grid_worker", "committee")
+OFFICIAL_ROLES = ("street_official", "district_official")  # officials of a region (issue 19)
 STAFF_ROLES = ("grid_worker", "committee")  # who handles reports
 ACTIONS = ("verify", "reject", "set_role")  # what the committee may do with a member (`can`)
 DEFAULT_MAX_OPEN_INVITES = 3  # unused, unexpired invites per person (community setting `max_open_invites`)
@@ -97,10 +123,19 @@ def create_community(
 
 
 def list_regions(actor) -> list[Region]:
-    """Every district and street, districts first, each street with its communities (platform admin; issue 19
-    opens it to street and district officials for their own regions). Two queries."""
-    access.require_platform_admin(actor)
-    regions = list(db.session.scalars(select(Region).order_by(Region.kind, Region.name, Region.id)))
+    """Every district and street, districts first, each street with its communities (platform admin); an
+    official sees the regions they officiate and, for a district, its streets. Three queries at most.
+
+    :raises Forbidden: ``official_required`` for anyone else
+    """
+    access.require_user(actor)
+    stmt = select(Region).order_by(Region.kind, Region.name, Region.id)
+    if not actor.is_platform_admin:
+        mine = access.official_region_ids(actor)
+        if not mine:
+            raise Forbidden(reason="official_required")
+        stmt = stmt.where(or_(Region.id.in_(mine), Region.parent_id.in_(mine)))
+    regions = list(db.session.scalars(stmt))
     by_street: dict[int, list[Community]] = {}
     for community in db.session.scalars(
         select(Community).where(Community.street_id.is_not(None)).order_by(Community.name, Community.id)
@@ -109,6 +144,125 @@ def list_regions(actor) -> list[Region]:
     for region in regions:
         region.communities = by_street.get(region.id, [])
     return regions
+
+
+# --- street and district officials (issue 19) -------------------------------------------------
+
+
+def _region_or_404(region_id: int) -> Region:
+    region = db.session.get(Region, region_id)
+    if region is None:
+        raise NotFound()
+    return region
+
+
+def list_officials(actor, region_id: int) -> list[RegionOfficial]:
+    """The officials of a street or district (platform admin, or the region's own officials and the district's)."""
+    _region_or_404(region_id)
+    access.require_region_reader(actor, region_id)
+    return list(
+        db.session.scalars(
+            select(RegionOfficial).where(RegionOfficial.region_id == region_id).order_by(RegionOfficial.id)
+        )
+    )
+
+
+def _official_account(user_id: int | None, login: str | None):
+    if (user_id is None) == (login is None):
+        raise ValidationFailed({"user_id": ["give user_id or login, not both"]})
+    user = users_by_id([user_id]).get(user_id) if user_id is not None else find_user_by_login(login)
+    if user is None or user.deleted_at is not None:
+        field = "user_id" if user_id is not None else "login"
+        raise ValidationFailed({field: ["no such account"]})
+    return user
+
+
+def appoint_official(
+    actor, region_id: int, *, role: str, user_id: int | None = None, login: str | None = None
+) -> RegionOfficial:
+    """Make an account (by id, or by phone or e-mail) an official of the region (platform admin; audited).
+    The role must fit the region (street_official of a street). Appointing someone already appointed
+    changes nothing and answers the existing appointment.
+
+    :raises ValidationFailed: no such account; a role that does not fit the region
+    """
+    access.require_platform_admin(actor)
+    region = _region_or_404(region_id)
+    if role != f"{region.kind}_official":
+        raise ValidationFailed({"role": [f"this region is a {region.kind}: {region.kind}_official"]})
+    user = _official_account(user_id, login)
+    same = (RegionOfficial.region_id == region.id, RegionOfficial.user_id == user.id)
+    found = db.session.scalar(select(RegionOfficial).where(*same))
+    if found is not None:
+        return found
+    try:
+        # Two admins appointing the same person at once: the unique constraint keeps one row.
+        with db.session.begin_nested():
+            official = RegionOfficial(region_id=region.id, user_id=user.id, appointed_by_id=actor.id)
+            db.session.add(official)
+    except IntegrityError:
+        return db.session.scalar(select(RegionOfficial).where(*same))
+    audit.record(actor, "region.official_appoint", "region", region.id, community_id=None, after={"user_id": user.id})
+    return official
+
+
+def remove_official(actor, region_id: int, user_id: int) -> None:
+    """End an appointment (platform admin; audited).
+
+    :raises NotFound: the person is not an official of this region
+    """
+    access.require_platform_admin(actor)
+    removed = db.session.execute(
+        delete(RegionOfficial).where(RegionOfficial.region_id == region_id, RegionOfficial.user_id == user_id)
+    ).rowcount
+    if not removed:
+        raise NotFound()
+    audit.record(actor, "region.official_remove", "region", region_id, community_id=None, before={"user_id": user_id})
+
+
+def regions_of(user) -> list[Region]:
+    """The streets and districts a person officiates (their profile: where the PWA shows the roll-up)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return list(
+        db.session.scalars(
+            select(Region)
+            .join(RegionOfficial, RegionOfficial.region_id == Region.id)
+            .where(RegionOfficial.user_id == user.id)
+            .order_by(Region.kind, Region.name, Region.id)
+        )
+    )
+
+
+def street_official_ids(community_id: int) -> list[int]:
+    """The officials of the community's street (escalations past the committee go to them)."""
+    street = select(Community.street_id).where(Community.id == community_id).scalar_subquery()
+    return list(
+        db.session.scalars(
+            select(RegionOfficial.user_id).where(RegionOfficial.region_id == street).order_by(RegionOfficial.id)
+        )
+    )
+
+
+def district_official_ids(community_id: int) -> list[int]:
+    """The officials of the district above the community's street."""
+    street = select(Community.street_id).where(Community.id == community_id).scalar_subquery()
+    district = select(Region.parent_id).where(Region.id == street).scalar_subquery()
+    return list(
+        db.session.scalars(
+            select(RegionOfficial.user_id).where(RegionOfficial.region_id == district).order_by(RegionOfficial.id)
+        )
+    )
+
+
+def community_ids_under_regions() -> list[int]:
+    """The communities that have a street (a report there can escalate beyond the committee)."""
+    return list(db.session.scalars(select(Community.id).where(Community.street_id.is_not(None))))
+
+
+def _erase_appointments(user) -> None:
+    """A deleted account officiates nowhere."""
+    db.session.execute(delete(RegionOfficial).where(RegionOfficial.user_id == user.id))
 
 
 def _street(street_id: int | None) -> Region | None:
@@ -810,3 +964,5 @@ def is_suspended_anywhere(user) -> bool:
 register_account_eraser(_erase_household_links)
 register_follow_guard(refuse_if_suspended)
 register_profile_part("memberships", memberships_of)
+register_account_eraser(_erase_appointments)
+register_profile_part("official_regions", regions_of)

@@ -84,5 +84,6 @@ def open_data(cid):
 @blp.arguments(PeriodArgsSchema, location="query")
 @blp.response(200, RegionInsightsSchema)
 def region_insights(args, rid):
-    """One row of figures per community under a street or district, to compare them (platform admin)."""
-    return services.region_insights(actor(), rid, **args)
+    """One row of figures and warnings per community under a street or district, to compare them (platform
+    admin, the region's officials, the officials of the district above a street)."""
+    return services.region_insights(actor(), rid, locale=request_locale(), **args)

@@ -254,9 +254,16 @@ class InsightRegionSchema(ma.Schema):
     name = F.String()
 
 
+class InsightStreetSchema(ma.Schema):
+    id = F.Integer()
+    name = F.String()
+
+
 class CommunityFiguresSchema(ma.Schema):
     community = F.Nested(InsightCommunitySchema)
+    street = F.Nested(InsightStreetSchema, allow_none=True, metadata={"description": "the street it belongs to"})
     figures = F.Nested(InsightFiguresSchema)
+    warnings = F.List(F.Nested(InsightWarningSchema), metadata={"description": "this week's early warnings"})
 
 
 class RegionInsightsSchema(ma.Schema):

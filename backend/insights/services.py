@@ -63,6 +63,12 @@ def _require_reader(actor, community_id: int):
         access.require_committee(actor, community_id)
 
 
+def _require_overseer(actor, community_id: int):
+    """The committee, a platform admin, or an official of the street or district above the community: the
+    aggregate figures only (exports, which list reports one by one, stay with the committee)."""
+    access.require_overseer(actor, community_id)
+
+
 def _community_ref(community) -> dict:
     return {"id": community.id, "name": community.name, "name_en": community.name_en}
 
@@ -123,7 +129,7 @@ def dashboard(
     :raises ValidationFailed: a bad custom period
     """
     community = communities.get_community(community_id)
-    _require_reader(actor, community_id)
+    _require_overseer(actor, community_id)
     now = now or utcnow()
     span = _period(period, start, end, now)
     ids = [community_id]
@@ -192,7 +198,7 @@ def trends(actor, community_id: int, *, grid_id: int | None = None, now: datetim
     :raises ValidationFailed: a grid of another community
     """
     community = communities.get_community(community_id)
-    _require_reader(actor, community_id)
+    _require_overseer(actor, community_id)
     grid = communities.grid_in_community(community_id, grid_id)
     now = now or utcnow()
     zone = _zone()
@@ -242,7 +248,7 @@ def grid_map(
 ) -> dict:
     """Grid polygons with the report figures of each grid, and report pins (no reporter) for the SVG map."""
     community = communities.get_community(community_id)
-    _require_reader(actor, community_id)
+    _require_overseer(actor, community_id)
     now = now or utcnow()
     span = _period(period, start, end, now)
     by_grid = report_figures.report_figures([community_id], span.start, span.end, by="grid", now=now)
@@ -297,7 +303,7 @@ def _warnings_with_state(community_id: int, now: datetime, locale: str) -> list[
 def warnings(actor, community_id: int, *, now: datetime | None = None, locale: str = DEFAULT_LOCALE) -> dict:
     """This week's early warnings for the committee, each marked as notified or not yet."""
     community = communities.get_community(community_id)
-    _require_reader(actor, community_id)
+    _require_overseer(actor, community_id)
     now = now or utcnow()
     return {
         "community": _community_ref(community),
@@ -446,23 +452,32 @@ def region_insights(
     start: date | None = None,
     end: date | None = None,
     now: datetime | None = None,
+    locale: str = DEFAULT_LOCALE,
 ) -> dict:
-    """The same figures, one row per community under a street or district, to compare them (platform admin).
+    """The same figures, one row per community under a street or district, to compare them, with each
+    community's warnings of this week (platform admin, the region's officials, the district's above a street).
 
     The totals row adds counts up; medians and percentiles cannot be added, so they are null there.
     """
-    access.require_platform_admin(actor)
     region, members = community_figures.region_and_communities(region_id)
     if region is None:
         raise NotFound()
+    access.require_region_reader(actor, region_id)
     now = now or utcnow()
     span = _period(period, start, end, now)
     ids = [community.id for community in members]
     found = raw_figures(ids, span.start, span.end, now=now) if ids else {}
+    warnings_of: dict[int, list[dict]] = {}
+    if ids:
+        grids = community_figures.grid_names(ids)
+        for warning in early_warnings.detect(ids, now, _zone()):
+            warnings_of.setdefault(warning["community_id"], []).append(_described(warning, grids, locale))
     rows = [
         {
             "community": _community_ref(community),
+            "street": {"id": community.street.id, "name": community.street.name} if community.street else None,
             "figures": shape.community_figures(found.get((community.id, None, None), {})),
+            "warnings": warnings_of.get(community.id, []),
         }
         for community in members
     ]

@@ -170,10 +170,11 @@ def _never_auto_hidden(target: targets.Target, item, community_id: int, author_i
 
 
 def escalation_recipients(community_id: int, author_id: int | None) -> list[int]:
-    """Who is told when flags reach the threshold on what flags may not hide: the committee members who did
-    not write it. Hook for issue 19: when the community's street has officials, they are told instead
-    (the street level oversees its committees); until then the other committee members are the check."""
-    return [uid for uid in communities.committee_member_ids(community_id) if uid != author_id]
+    """Who is told when flags reach the threshold on what flags may not hide (committee content): the officials
+    of the community's street, who oversee its committee; with no street official, the committee members
+    who did not write it are the check."""
+    officials = [uid for uid in communities.street_official_ids(community_id) if uid != author_id]
+    return officials or [uid for uid in communities.committee_member_ids(community_id) if uid != author_id]
 
 
 def _escalate(case: ModerationCase, author_id: int | None) -> None:
@@ -617,13 +618,33 @@ def appeal(actor, action_id: int, text: str) -> Appeal:
 
 def appeal_deciders(action: ModerationAction, appellant_id: int) -> list[int]:
     """Who may decide an appeal: the active committee members who neither took the action nor appeal it;
-    when none is left, the platform admins."""
-    members = [
+    when none is left, the officials of the community's street (the level above the committee); when the
+    street has none either, the platform admins."""
+    return (
+        _committee_deciders(action, appellant_id)
+        or [uid for uid in communities.street_official_ids(action.community_id) if uid != appellant_id]
+        or accounts.platform_admin_ids()
+    )
+
+
+def _committee_deciders(action: ModerationAction, appellant_id: int) -> list[int]:
+    return [
         uid
         for uid in communities.committee_member_ids(action.community_id)
         if uid not in (action.actor_id, appellant_id)
     ]
-    return members or accounts.platform_admin_ids()
+
+
+def _require_appeal_decider(actor, record: Appeal, action: ModerationAction) -> None:
+    """A committee member or platform admin; or an official of the community's street when no committee
+    member is left to decide (all of them acted or appeal).
+
+    :raises Forbidden: anyone else
+    """
+    access.require_user(actor)
+    no_committee_left = not _committee_deciders(action, record.author_id)
+    if not (no_committee_left and actor.id in communities.street_official_ids(record.community_id)):
+        _require_moderator(actor, record.community_id)
 
 
 def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
@@ -634,8 +655,8 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
     record = db.session.get(Appeal, appeal_id)
     if record is None:
         raise NotFound()
-    _require_moderator(actor, record.community_id)
     action = db.session.get(ModerationAction, record.action_id)
+    _require_appeal_decider(actor, record, action)
     if action.actor_id == actor.id:
         raise Conflict("moderation.own_action")
     if record.author_id == actor.id:  # a committee member's appeal about their own content
@@ -676,7 +697,11 @@ def decide_appeal(actor, appeal_id: int, decision: str, reason: str) -> Appeal:
 
 
 def list_appeals(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
-    _require_moderator(actor, community_id)
+    """The community's appeals: its committee, a platform admin, or its street's officials (who decide the
+    appeals no committee member is left to decide)."""
+    access.require_user(actor)
+    if actor.id not in communities.street_official_ids(community_id):
+        _require_moderator(actor, community_id)
     stmt = select(Appeal).where(Appeal.community_id == community_id)
     if status:
         stmt = stmt.where(Appeal.status == status)

@@ -56,6 +56,8 @@ AUDIENCES = {
     "staff": ("report_submitted", "report_assigned", "report_overdue", "report_reopened", "report_rated"),
     "committee": (
         "report_escalated",
+        "report_escalated_street",
+        "report_escalated_district",
         "insights_warning",
         "moderation_queue",
         "appeal_submitted",
@@ -387,6 +389,24 @@ KINDS: dict[str, KindSpec] = {
         ),
         _spec(
             "comment_posted",
+        _spec(
+            "report_escalated_street",
+            "rst",
+            True,
+            ("随手拍已升级到街道", "Report escalated to the street"),
+            ("{report_title}：居委会逾期仍未办结。", "{report_title}: still not done past the committee's deadline."),
+            url="/reports/{report_id}",
+            target="report_id",
+        ),
+        _spec(
+            "report_escalated_district",
+            "rdi",
+            True,
+            ("随手拍已升级到区", "Report escalated to the district"),
+            ("{report_title}：街道逾期仍未办结。", "{report_title}: still not done past the street's deadline."),
+            url="/reports/{report_id}",
+            target="report_id",
+        ),
             "cmt",
             True,
             ("新评论", "New comment"),
@@ -602,6 +622,8 @@ def spec_for(kind: str) -> KindSpec:
         return DIGEST
     return KINDS.get(kind, GENERIC)
 
+    "report_escalated_street": ("升级到街道的随手拍", "Reports escalated to the street"),
+    "report_escalated_district": ("升级到区的随手拍", "Reports escalated to the district"),
 
 def applies_to(kind: str, roles: set[str]) -> bool:
     """Can a person with these roles (in any of their communities) receive this kind?"""

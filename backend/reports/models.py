@@ -54,6 +54,9 @@ class Report(db.Model):
         # The worker's queue (their open reports, next deadline first) and the SLA sweep.
         Index("ix_reports_assignee_id_next_due_at", "assignee_id", "next_due_at"),
         Index("ix_reports_escalated_at_next_due_at", "escalated_at", "next_due_at"),
+        # The escalation sweep's next levels (issue 19): reports the committee let pass its own deadline.
+        Index("ix_reports_street_escalated_at_escalated_at", "street_escalated_at", "escalated_at"),
+        Index("ix_reports_district_escalated_at_street_escalated_at", "district_escalated_at", "street_escalated_at"),
         Index("ix_reports_status_resolved_at", "status", "resolved_at"),
         # The dashboard's period figures filter one community's reports by a time column: without these it
         # scans every report of the community (10,000 on average in a district of 1,000,000). created_at
@@ -94,6 +97,10 @@ class Report(db.Model):
     next_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     is_overdue: Mapped[bool] = mapped_column(Boolean, default=False)
     escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Escalated on to the street's officials when the committee let its own deadline pass as well, and on
+    # to the district's when the street did (the sla-sweep, once per level; reset when the report reopens).
+    street_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    district_escalated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     rating_stars: Mapped[int | None] = mapped_column(Integer)
     rating_comment: Mapped[str] = mapped_column(Text, default="")
     is_confirmed_by_default: Mapped[bool] = mapped_column(Boolean, default=False)

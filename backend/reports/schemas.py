@@ -120,6 +120,8 @@ class ReportSchema(ma.Schema):
     resolve_due_at = ma.fields.DateTime()
     is_overdue = ma.fields.Boolean(attribute="is_late")
     escalated_at = ma.fields.DateTime(allow_none=True)
+    street_escalated_at = ma.fields.DateTime(allow_none=True, metadata={"description": "passed up to the street"})
+    district_escalated_at = ma.fields.DateTime(allow_none=True, metadata={"description": "passed up to the district"})
     resolved_at = ma.fields.DateTime(allow_none=True)
     closed_at = ma.fields.DateTime(allow_none=True)
     reject_reason = ma.fields.String(allow_none=True)

@@ -164,6 +164,8 @@ def _reset_resolve_deadline(report: Report, now: datetime) -> None:
     deadline = cats.deadline_for(communities.get_community(report.community_id), report.category)
     report.resolve_due_at = now + timedelta(days=deadline.resolve_days)
     report.escalated_at = None
+    report.street_escalated_at = None
+    report.district_escalated_at = None
     report.is_overdue = False
     report.closed_at = None
 
@@ -525,6 +527,8 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
             resolve_due_at=resolve_due,
             next_due_at=resolve_due,
             escalated_at=None,
+            street_escalated_at=None,
+            district_escalated_at=None,
             is_overdue=False,
             closed_at=None,
             updated_at=now,
@@ -593,6 +597,70 @@ def _escalate_overdue(now: datetime, batch: int) -> int:
     return len(won)
 
 
+# How long each level has, once told, before the report goes one level up (issue 19): the committee's
+# deadline after the first escalation, then the street's.
+COMMITTEE_DEADLINE = timedelta(hours=72)
+STREET_DEADLINE = timedelta(hours=120)
+
+
+def _escalate_up(now: datetime, batch: int, *, level: str) -> int:
+    """Pass reports one level up, once: to the street's officials when the committee let COMMITTEE_DEADLINE
+    pass after its own escalation, to the district's when the street let STREET_DEADLINE pass. One
+    conditional UPDATE ... RETURNING, as at the first level, so two sweeps at once escalate each report once;
+    only reports of communities that belong to a street climb (a community with no street has no one above)."""
+    stamp, after, window = (
+        (Report.street_escalated_at, Report.escalated_at, COMMITTEE_DEADLINE)
+        if level == "street"
+        else (Report.district_escalated_at, Report.street_escalated_at, STREET_DEADLINE)
+    )
+    community_ids = communities.community_ids_under_regions()
+    if not community_ids:
+        return 0
+    due = (
+        select(Report.id)
+        .where(
+            stamp.is_(None),
+            after < now - window,
+            Report.status.in_(OPEN_STATUSES),
+            Report.community_id.in_(community_ids),
+        )
+        .order_by(after)
+        .limit(batch)
+    )
+    won = db.session.execute(
+        update(Report)
+        .where(Report.id.in_(due.scalar_subquery()), stamp.is_(None))
+        .values({stamp.key: now, "version": Report.version + 1})
+        .returning(Report.id, Report.community_id, Report.status, Report.category)
+        .execution_options(synchronize_session=False)
+    ).all()
+    officials_of = communities.street_official_ids if level == "street" else communities.district_official_ids
+    recipients: dict[int, list[int]] = {}
+    for report_id, community_id, status, category in won:
+        if community_id not in recipients:
+            recipients[community_id] = officials_of(community_id)
+        db.session.add(
+            ReportEvent(
+                report_id=report_id,
+                actor_id=None,
+                actor_role="system",
+                action=f"escalated_{level}",
+                from_status=status,
+                to_status=status,
+                note="",
+                created_at=now,
+            )
+        )
+        notify(
+            recipients[community_id],
+            f"report_escalated_{level}",
+            {"report_id": report_id, "category": category, "status": status},
+            community_id=community_id,
+        )
+    db.session.flush()
+    return len(won)
+
+
 def _close_by_default(report_id: int, now: datetime) -> bool:
     won = db.session.execute(
         update(Report)
@@ -621,13 +689,16 @@ def _close_by_default(report_id: int, now: datetime) -> bool:
 
 
 def sla_sweep(now: datetime | None = None, batch: int = 500) -> dict:
-    """Escalate overdue open reports to the committee once, and close week-old resolved ones as confirmed.
+    """Escalate overdue open reports to the committee once, then to the street and the district once each when
+    the level below let its own deadline pass, and close week-old resolved ones as confirmed.
 
     Idempotent and safe to run from several processes at once: each change is a conditional UPDATE
     that only one transaction can win. The caller commits (CLI, job runner).
     """
     now = now or utcnow()
     escalated = _escalate_overdue(now, batch)
+    to_street = _escalate_up(now, batch, level="street")
+    to_district = _escalate_up(now, batch, level="district")
     closed = 0
     stale_ids = list(
         db.session.scalars(
@@ -638,7 +709,12 @@ def sla_sweep(now: datetime | None = None, batch: int = 500) -> dict:
     )
     for report_id in stale_ids:
         closed += _close_by_default(report_id, now)
-    return {"escalated": escalated, "confirmed_by_default": closed}
+    return {
+        "escalated": escalated,
+        "escalated_to_street": to_street,
+        "escalated_to_district": to_district,
+        "confirmed_by_default": closed,
+    }
 
 
 # --- reading: public board, queue, detail ----------------------------------------------------------

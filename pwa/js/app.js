@@ -1,29 +1,16 @@
-// Boot: session → language and care mode → service worker → outbox → router.
+// Boot: session (while the opened screen's module and the likely language load) → language and care mode
+// → outbox → router → first screen; then the reports' outbox and, once the page is idle, the service worker.
+// The first load carries the shell (these imports, preloaded by index.html) and the screen being opened:
+// every screen is a module loaded on demand (LAZY_SCREENS).
 import { fetchSession } from './api.js';
-import { t } from './i18n.js';
+import { bellButton } from './bell.js';
+import { chooseLocale, formatDateTime, preloadLocale, t } from './i18n.js';
 import { icon } from './icons.js';
 import * as outbox from './outbox.js';
 import { applyPrefs, setChromeRenderer } from './prefs.js';
 import * as router from './router.js';
-import { setUser, state as session, subscribe as onSessionChange } from './store.js';
+import { needsConsent, setUser, state as session, subscribe as onSessionChange } from './store.js';
 import { button, clear, errorText, h, list, listItem, toast, openSheet, emptyState, withLoading } from './ui.js';
-import { formatDateTime } from './i18n.js';
-
-import home from './screens/home.js';
-import { signIn, signUp } from './screens/auth.js';
-import { communityList, communityDetail, joinCommunity } from './screens/communities.js';
-import me from './screens/me.js';
-import pendingMembers from './screens/members.js';
-import { notFound } from './screens/placeholder.js';
-import { registerProjectRoutes } from './screens/projects.js';
-import { registerReportScreens } from './screens/reports.js';
-import { registerNoticeScreens } from './screens/notices.js';
-import { registerAidScreens } from './screens/aid.js';
-import { registerPollRoutes } from './screens/polls.js';
-import { bellButton, registerNotificationRoutes } from './screens/notifications.js';
-import { registerModerationRoutes } from './screens/moderation.js';
-import { registerInsightsRoutes } from './screens/insights.js';
-import { needsConsent, registerPrivacyRoutes } from './screens/privacy.js';
 
 const TABS = [
   { key: 'home', href: '/', icon: 'home', label: 'tab.home', match: (p) => p === '/' || p.startsWith('/communities') || p.startsWith('/join') || p.startsWith('/committee') },
@@ -182,43 +169,55 @@ async function mount(handler, ctx, { keepScroll }) {
   document.documentElement.dataset.route = ctx.pattern || 'not-found';
 }
 
-// Screens loaded on first visit (dynamic import), so the first load carries only the shell: each module
-// exports ROUTES {pattern: handler}; the patterns are listed here because the router needs them up front.
+// Every screen is loaded on first visit (dynamic import), so the first load carries only the shell and the
+// screen being opened: each module exports ROUTES {pattern: handler}; the patterns are listed here because
+// the router needs them up front (tests/e2e/test_pwa.py checks both lists agree). Where two patterns match
+// a path, the one with fewer parameters wins (router.match), whatever the order here.
 const LAZY_SCREENS = [
   [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
     '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid']],
   [() => import('./screens/organisations.js'), ['/help/organisations/:oid', '/committee/organisations']],
   [() => import('./screens/search.js'), ['/search']],
+  [() => import('./screens/map.js'), ['/reports/map']],
+  [() => import('./screens/home.js'), ['/']],
+  [() => import('./screens/auth.js'), ['/signin', '/signup']],
+  [() => import('./screens/communities.js'), ['/communities', '/join', '/communities/:id', '/communities/:id/join', '/join/:id']],
+  [() => import('./screens/me.js'), ['/me']],
+  [() => import('./screens/members.js'), ['/committee/members']],
+  [() => import('./screens/projects.js'), ['/projects', '/projects/new', '/projects/:id/edit', '/projects/:id']],
+  [() => import('./screens/reports.js'), ['/report', '/reports', '/reports/mine', '/reports/queue', '/reports/:id']],
+  [() => import('./screens/notices.js'), ['/notices', '/notices/new', '/notices/:id']],
+  [() => import('./screens/aid.js'), ['/help', '/help/aid', '/help/aid/new', '/help/aid/:id', '/help/mine', '/help/time-bank',
+    '/help/activities', '/help/activities/:id', '/help/checkin/:sid', '/help/volunteering', '/help/organisations',
+    '/help/organisations/:oid/activities/new', '/help/organisations/:oid/recruitment', '/help/shifts/:sid/manage',
+    '/help/:id', '/activities/:id']],
+  [() => import('./screens/moderation.js'), ['/committee/moderation', '/committee/appeals', '/committee/audit', '/moderation/mine']],
+  [() => import('./screens/polls.js'), ['/polls', '/polls/new', '/polls/:id', '/polls/:id/results']],
+  [() => import('./screens/notifications.js'), ['/notifications', '/me/notifications']],
+  [() => import('./screens/insights.js'), ['/committee/insights']],
+  [() => import('./screens/privacy.js'), ['/privacy']],
 ];
+
+const screenLoaders = new Map(); // pattern -> the import() of its module
 
 function lazyRoutes() {
   for (const [load, patterns] of LAZY_SCREENS) {
-    for (const pattern of patterns) router.route(pattern, async (ctx) => (await load()).ROUTES[pattern](ctx));
+    for (const pattern of patterns) {
+      screenLoaders.set(pattern, load);
+      router.route(pattern, async (ctx) => (await load()).ROUTES[pattern](ctx));
+    }
   }
+}
+
+/** Start downloading the module of the screen at `path` (the route awaits the same import). */
+function preloadScreen(path) {
+  const load = screenLoaders.get(router.match(path).pattern);
+  if (load) load().catch(() => {}); // offline or a failed fetch: the route shows its error itself
 }
 
 function routes() {
   lazyRoutes();
-  router.route('/', home);
-  router.route('/signin', signIn);
-  router.route('/signup', signUp);
-  router.route('/communities', communityList);
-  router.route('/join', communityList);
-  router.route('/communities/:id', communityDetail);
-  router.route('/communities/:id/join', joinCommunity);
-  router.route('/join/:id', joinCommunity);
-  router.route('/me', me);
-  router.route('/committee/members', pendingMembers);
-  registerProjectRoutes(router.route);
-  registerReportScreens(router.route);
-  registerNoticeScreens(router.route);
-  registerAidScreens(router.route);
-  registerModerationRoutes(router.route);
-  registerPollRoutes(router.route);
-  registerNotificationRoutes(router.route);
-  registerInsightsRoutes(router.route);
-  registerPrivacyRoutes(router.route);
-  router.fallback(notFound);
+  router.fallback(async (ctx) => (await import('./screens/placeholder.js')).notFound(ctx));
 }
 
 /* ---------- service worker: register, offer updates, reload only when accepted ---------- */
@@ -250,9 +249,35 @@ async function registerServiceWorker() {
   }
 }
 
+/* ---------- after the first screen ---------- */
+
+/** Reports written offline (with their photos) are sent from any screen: their outbox starts with the app. */
+function startReportOutbox() {
+  import('./screens/reports-outbox.js').then(({ startReportOutbox: start }) => start({
+    onRejected: (item, err) => toast(`${item.label}: ${errorText(err)}`, { type: 'error', timeout: 8000 }),
+  })).catch((err) => console.warn('report outbox unavailable', err));
+}
+
+/**
+ * The service worker precaches every file of the app (about 90) for offline use: registered once the page
+ * has loaded and the main thread is idle, so that precaching never competes with the first screen.
+ */
+function registerServiceWorkerWhenIdle() {
+  const whenIdle = () => ('requestIdleCallback' in window
+    ? requestIdleCallback(() => registerServiceWorker(), { timeout: 3000 })
+    : setTimeout(registerServiceWorker, 500));
+  if (document.readyState === 'complete') whenIdle();
+  else window.addEventListener('load', whenIdle, { once: true });
+}
+
 /* ---------- boot ---------- */
 
 async function boot() {
+  routes();
+  // The screen's module and the likely language download while the session is asked for (a signed-in
+  // person's own language, if different, is loaded by applyPrefs).
+  preloadScreen(location.pathname);
+  preloadLocale(chooseLocale(null));
   let user = null;
   try {
     user = await fetchSession();
@@ -274,10 +299,10 @@ async function boot() {
   outbox.onItemRejected((item, err) => toast(t('outbox.rejected', { label: item.label, reason: errorText(err) }), { type: 'error', timeout: 8000 }));
   outbox.startOutbox();
 
-  routes();
   await router.start(mount);
   document.documentElement.dataset.ready = '1';
-  registerServiceWorker();
+  startReportOutbox();
+  registerServiceWorkerWhenIdle();
 }
 
 boot().catch((err) => {

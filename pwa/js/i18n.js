@@ -8,7 +8,7 @@ const PREF_KEY = 'linli.locale';
 let current = 'zh-CN';
 let messages = {};
 let timeZone; // undefined: the device's own
-const loaded = new Map();
+const loaded = new Map(); // locale -> Promise of its messages
 const bundles = new Map(); // `${name}:${locale}` -> messages
 const loadingBundles = new Map(); // `${name}:${locale}` -> Promise
 
@@ -29,13 +29,22 @@ export function chooseLocale(user) {
   return nav.toLowerCase().startsWith('en') ? 'en' : 'zh-CN';
 }
 
-async function load(locale) {
+/** The shell's messages of `locale`, fetched once (the promise is kept; a failed fetch is tried again). */
+function load(locale) {
   if (!loaded.has(locale)) {
-    const res = await fetch(`/locales/${locale}.json`, { credentials: 'same-origin' });
-    if (!res.ok) throw new Error(`locale ${locale}: ${res.status}`);
-    loaded.set(locale, await res.json());
+    const messagesOf = fetch(`/locales/${locale}.json`, { credentials: 'same-origin' }).then((res) => {
+      if (!res.ok) throw new Error(`locale ${locale}: ${res.status}`);
+      return res.json();
+    });
+    messagesOf.catch(() => loaded.delete(locale));
+    loaded.set(locale, messagesOf);
   }
   return loaded.get(locale);
+}
+
+/** Start fetching a language's messages before it is chosen (at boot, while the session is asked for). */
+export function preloadLocale(locale) {
+  if (LOCALES.includes(locale)) load(locale).catch(() => {});
 }
 
 export async function setLocale(locale) {

@@ -23,20 +23,36 @@ export function route(pattern, handler) {
   routes.push({ pattern, handler, ...compile(pattern) });
 }
 
+/**
+ * A module's routes as {pattern: handler} (its ROUTES for app.js's LAZY_SCREENS), from a function that
+ * registers them with route(pattern, handler): the patterns stay listed once, in their order.
+ */
+export function routeTable(register) {
+  const table = {};
+  register((pattern, handler) => { table[pattern] = handler; });
+  return table;
+}
+
 export function fallback(handler) {
   notFound = handler;
 }
 
+/**
+ * The route for `path`. When several patterns match, the one with the fewest parameters wins
+ * ('/help/mine' before '/help/:id'), then the first registered: the order in which modules list their
+ * routes (LAZY_SCREENS in app.js) does not decide which screen opens.
+ */
 export function match(path) {
+  let best = null;
   for (const r of routes) {
+    if (best && r.keys.length >= best.route.keys.length) continue;
     const m = r.re.exec(path);
-    if (m) {
-      const params = {};
-      r.keys.forEach((k, i) => { params[k] = decodeURIComponent(m[i + 1]); });
-      return { handler: r.handler, params, pattern: r.pattern };
-    }
+    if (m) best = { route: r, m };
   }
-  return { handler: notFound, params: {}, pattern: null };
+  if (!best) return { handler: notFound, params: {}, pattern: null };
+  const params = {};
+  best.route.keys.forEach((k, i) => { params[k] = decodeURIComponent(best.m[i + 1]); });
+  return { handler: best.route.handler, params, pattern: best.route.pattern };
 }
 
 export function navigate(to, { replace = false } = {}) {

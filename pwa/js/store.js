@@ -64,6 +64,11 @@ export function isVerified(m = currentMembership()) {
   return !!m && m.status === 'verified';
 }
 
+/** Someone signed in who has not accepted the current privacy notice (the shell shows it first). */
+export function needsConsent(user = state.user) {
+  return !!(user && user.privacy && user.privacy.needs_consent);
+}
+
 /** Care mode: the user's setting when signed in, else this device's choice. */
 export function careMode() {
   if (state.user) return !!state.user.care_mode;

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -260,3 +261,57 @@ def test_a_new_version_is_applied_only_when_the_user_accepts(page):
         toast.get_by_role("button", name="立即更新").click()
     ready(page)
     assert page.evaluate("navigator.serviceWorker.controller.scriptURL").endswith("/sw.js?next=1")
+
+
+APP_JS = Path(__file__).resolve().parents[2] / "pwa" / "js" / "app.js"
+LAZY_ENTRY = re.compile(r"\[\(\) => import\('\./(screens/[\w-]+\.js)'\), \[(.*?)\]\]", re.S)
+
+
+def lazy_screens() -> dict[str, list[str]]:
+    """LAZY_SCREENS of app.js as {module: [patterns]}."""
+    entries = LAZY_ENTRY.findall(APP_JS.read_text(encoding="utf-8"))
+    return {module: re.findall(r"'([^']+)'", patterns) for module, patterns in entries}
+
+
+def test_every_screen_module_exports_the_routes_the_shell_lists_for_it(page):
+    """A pattern listed in LAZY_SCREENS but missing from its module's ROUTES would open an error screen; one in
+    ROUTES but not listed would never open."""
+    open_app(page, "/")
+    listed = lazy_screens()
+    assert len(listed) >= 15
+    exported = page.evaluate(
+        "async (modules) => Object.fromEntries(await Promise.all(modules.map(async (m) =>"
+        " [m, Object.keys((await import(`/js/${m}`)).ROUTES)])))",
+        list(listed),
+    )
+    assert {m: sorted(p) for m, p in exported.items()} == {m: sorted(p) for m, p in listed.items()}
+    # where a named path and a parameter both match, the named one opens, whatever the order of the list
+    matched = page.evaluate(
+        "async (paths) => { const r = await import('/js/router.js'); return paths.map((p) => r.match(p).pattern); }",
+        ["/help/mine", "/help/7", "/help/organisations", "/reports/mine", "/projects/new", "/polls/3/results"],
+    )
+    assert matched == [
+        "/help/mine",
+        "/help/:id",
+        "/help/organisations",
+        "/reports/mine",
+        "/projects/new",
+        "/polls/:id/results",
+    ]
+
+
+def test_a_first_visit_loads_the_shell_and_only_the_screen_it_opens(new_context, new_page):
+    """Opening a project in a new browser fetches the projects screen and what it uses, not the polls, reports,
+    help or committee screens; the service worker registers afterwards and precaches the rest for offline use."""
+    page = new_page(new_context(service_workers="block"))
+    screens = []
+    page.on("request", lambda r: screens.append(r.url.split("/js/screens/")[1]) if "/js/screens/" in r.url else None)
+    open_app(page, "/projects/12")
+    page.wait_for_load_state("networkidle")
+    assert "projects.js" in screens
+    others = {"polls.js", "reports.js", "aid.js", "moderation.js", "insights.js", "notifications.js", "me.js"}
+    assert others & set(screens) == set()
+    screens.clear()
+    page.click("a[href='/me']")
+    page.wait_for_function("document.documentElement.dataset.route === '/me'")
+    assert "me.js" in screens

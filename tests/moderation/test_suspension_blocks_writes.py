@@ -77,6 +77,12 @@ CASES = {
     # communities
     ("POST", "/api/v1/communities"): lambda w: ({}, {"name": "新社区"}, "refused"),
     ("POST", "/api/v1/regions"): lambda w: ({}, {"kind": "district", "name": "新区"}, "refused"),
+    ("POST", "/api/v1/regions/<int:rid>/officials"): lambda w: ({"rid": 1}, {"login": "x@example.com"}, "refused"),
+    ("DELETE", "/api/v1/regions/<int:rid>/officials/<int:uid>"): lambda w: (
+        {"rid": 1, "uid": w.neighbour_id},
+        None,
+        "refused",
+    ),
     ("POST", "/api/v1/communities/<int:cid>/grids"): lambda w: ({"cid": w.cid}, {"number": 9, "name": "九"}, "refused"),
     ("POST", "/api/v1/communities/<int:cid>/join"): lambda w: (
         {"cid": w.cid},

@@ -4,7 +4,7 @@
 import { api } from '../api.js';
 import { formatNumber } from '../i18n.js';
 import * as outbox from '../outbox.js';
-import { navigate } from '../router.js';
+import { navigate, routeTable } from '../router.js';
 import { state } from '../store.js';
 import {
   button, card, chips, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, pill,
@@ -12,7 +12,7 @@ import {
 } from '../ui.js';
 import { requireUser } from './common.js';
 import { at, community, gate, helpSwitch, hoursText, isoToLocalInput, localInputToIso, prepare, when } from './aid-common.js';
-import { flagButton } from './moderation.js';
+import { flagButton } from './moderation-links.js';
 import { notFound } from './placeholder.js';
 import { registerVolunteerScreens } from './volunteer.js';
 
@@ -321,6 +321,10 @@ let registered = false;
 export function registerAidScreens(route) {
   if (registered) return;
   registered = true;
+  helpRoutes(route);
+}
+
+function helpRoutes(route) {
   route('/help', board);
   route('/help/aid', board);
   route('/help/aid/new', newPost);
@@ -333,6 +337,9 @@ export function registerAidScreens(route) {
   route('/help/:id', (ctx) => redirect(ctx, `/help/aid/${ctx.params.id}`));
   route('/activities/:id', (ctx) => redirect(ctx, `/help/activities/${ctx.params.id}`));
 }
+
+/** The help tab's screens (aid, volunteering, organisers), loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = routeTable(helpRoutes);
 
 /** Send a short link on to its screen (the address bar shows the real one); anything not an id is not found. */
 function redirect(ctx, to) {

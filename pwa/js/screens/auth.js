@@ -131,3 +131,6 @@ export function signUp(ctx) {
   });
   return { title: t('auth.signUp'), back: '/me', node: form };
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = { '/signin': signIn, '/signup': signUp };

@@ -9,7 +9,7 @@ import {
   button, chips, clear, confirmSheet, errorText, formError, h, linkButton, showErrors, toast, useStylesheet,
   withLoading
 } from '../ui.js';
-import { flagButton } from './moderation.js';
+import { flagButton } from './moderation-links.js';
 
 const tr = bundle('comments');
 const PAGE = 20;

@@ -182,3 +182,12 @@ export async function joinCommunity(ctx) {
   });
   return { title: t('join.cta'), back: `/communities/${id}`, node: container };
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = {
+  '/communities': communityList,
+  '/join': communityList,
+  '/communities/:id': communityDetail,
+  '/communities/:id/join': joinCommunity,
+  '/join/:id': joinCommunity,
+};

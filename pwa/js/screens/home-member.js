@@ -9,7 +9,7 @@ import { navigate } from '../router.js';
 import { isCommittee, memberships, setCommunityId, state } from '../store.js';
 import { chips, emptyState, errorText, h, linkButton, list, listItem, pill, skeleton, useStylesheet } from '../ui.js';
 import { communityName, gridText, roleText, statusPill } from './common.js';
-import { committeeLinks, suspensionBanner } from './moderation.js';
+import { committeeLinks, suspensionBanner } from './moderation-links.js';
 
 const tr = bundle('home');
 

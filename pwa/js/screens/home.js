@@ -45,3 +45,6 @@ export default async function home() {
   const { memberHome } = await import('./home-member.js');
   return memberHome(m);
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = { '/': home };

@@ -4,7 +4,7 @@
 // The shell mounts it with registerInsightsRoutes(router.route).
 import { api } from '../api.js';
 import { bundle, formatDateTime, formatDay, formatNumber } from '../i18n.js';
-import { navigate } from '../router.js';
+import { navigate, routeTable } from '../router.js';
 import { currentMembership, getCommunityId, memberships } from '../store.js';
 import { button, chips, clear, emptyState, errorText, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
 import { communityName, requireUser } from './common.js';
@@ -299,3 +299,6 @@ async function dashboardScreen(ctx) {
 export function registerInsightsRoutes(route) {
   route('/committee/insights', dashboardScreen);
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = routeTable(registerInsightsRoutes);

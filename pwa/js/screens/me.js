@@ -13,7 +13,7 @@ import {
   showErrors, toast, withLoading
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
-import { committeeLinks, myModerationLink } from './moderation.js';
+import { committeeLinks, myModerationLink } from './moderation-links.js';
 import { EXPORT_URL } from './privacy.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
@@ -254,3 +254,6 @@ export default function me() {
   if (location.hash === '#invite') setTimeout(() => document.getElementById('invite')?.scrollIntoView({ block: 'start' }), 0);
   return { title: t('tab.me'), node };
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = { '/me': me };

@@ -79,3 +79,6 @@ function rejectForm(cid, u, done) {
   });
   return form;
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = { '/committee/members': pendingMembers };

@@ -2,10 +2,10 @@
 // read receipt; the committee sees how many read it), and the committee's publishing form.
 import { api } from '../api.js';
 import { bundle, formatDateTime } from '../i18n.js';
-import { navigate } from '../router.js';
+import { navigate, routeTable } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
 import { button, card, clear, emptyState, field, formError, h, linkButton, list, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
-import { flagButton } from './moderation.js';
+import { flagButton } from './moderation-links.js';
 import { ready } from './reports.js';
 
 const tr = bundle('reports');
@@ -109,3 +109,6 @@ export function registerNoticeScreens(route) {
   route('/notices/new', newNotice);
   route('/notices/:id', noticeDetail);
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = routeTable(registerNoticeScreens);

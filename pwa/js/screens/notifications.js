@@ -1,8 +1,8 @@
 // Notifications: the inbox (/notifications) with its unread badge, and the preferences screen
 // (/me/notifications): per kind inbox/push switches, digest, quiet hours, push on this device.
 //
-// The shell wires this in with registerNotificationRoutes(router.route) and may show bellButton()
-// in the app bar; other screens call maybeAskForPush(reason) after a first report, vote or sign-up.
+// The app bar's bell and the unread count are the shell's (bell.js); other screens call
+// maybeAskForPush(reason) after a first report, vote or sign-up.
 import { api } from '../api.js';
 import { bundle, formatDateTime } from '../i18n.js';
 import { navigate } from '../router.js';
@@ -10,6 +10,7 @@ import { state } from '../store.js';
 import {
   button, card, emptyState, errorText, h, linkButton, list, skeleton, toast, useStylesheet, withLoading
 } from '../ui.js';
+import { setUnread, unreadCount } from '../bell.js';
 import { requireUser } from './common.js';
 import { currentSubscription, disablePush, enablePush, maybeAskForPush, pushSupported } from './notifications-push.js';
 
@@ -17,78 +18,6 @@ export { maybeAskForPush };
 
 const nt = bundle('notifications');
 const ensureStyles = () => useStylesheet('/css/notifications.css');
-
-const badgeListeners = new Set();
-let unread = 0;
-
-/* ---------- unread badge: app bar bell and the installed app's icon ---------- */
-
-function setUnread(count) {
-  unread = Math.max(0, Number(count) || 0);
-  for (const fn of badgeListeners) fn(unread);
-  if ('setAppBadge' in navigator) {
-    (unread ? navigator.setAppBadge(unread) : navigator.clearAppBadge()).catch(() => {});
-  }
-}
-
-/** Re-read the unread count (cheap: one item, network first). */
-export async function refreshUnreadCount() {
-  if (!state.user) return setUnread(0);
-  try {
-    const page = await api.get('/api/v1/notifications?limit=1', { fresh: true });
-    setUnread(page.unread_count);
-  } catch { /* offline: keep the last count */ }
-}
-
-/** A bell link to the inbox with the unread count, for the app bar. */
-export function bellButton() {
-  ensureStyles();
-  const badge = h('span', { class: 'badge notif-bell__badge', id: 'notif-badge' });
-  const link = h('a', { class: 'appbar__action notif-bell', href: '/notifications', id: 'notif-bell' }, bellIcon(), badge);
-  const draw = (count) => {
-    badge.hidden = count === 0;
-    badge.textContent = count > 99 ? '99+' : String(count);
-    // The language may change after the bell was drawn (the signed-in person's saved one wins): then the
-    // words of that language load first, and the label never shows a raw key meanwhile.
-    if (nt.has('inbox.bell')) link.setAttribute('aria-label', nt('inbox.bell', { count }));
-    else nt.ready().then(() => { if (nt.has('inbox.bell')) link.setAttribute('aria-label', nt('inbox.bell', { count: unread })); });
-  };
-  // the count may arrive before the words: the bell listens once its bundle is there (never a raw key)
-  nt.ready().then(() => {
-    badgeListeners.add(draw);
-    draw(unread);
-  });
-  refreshUnreadCount();
-  return link;
-}
-
-function bellIcon() {
-  const NS = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('viewBox', '0 0 24 24');
-  svg.setAttribute('width', '24');
-  svg.setAttribute('height', '24');
-  svg.setAttribute('aria-hidden', 'true');
-  svg.setAttribute('class', 'icon');
-  for (const d of ['M6 16V11a6 6 0 1 1 12 0v5l1.5 2h-15z', 'M10 20a2 2 0 0 0 4 0']) {
-    const path = document.createElementNS(NS, 'path');
-    path.setAttribute('d', d);
-    path.setAttribute('fill', 'none');
-    path.setAttribute('stroke', 'currentColor');
-    path.setAttribute('stroke-width', '1.8');
-    path.setAttribute('stroke-linejoin', 'round');
-    svg.append(path);
-  }
-  return svg;
-}
-
-// The service worker tells open pages when a push arrived (its badge count is the new unread count).
-if ('serviceWorker' in navigator) {
-  navigator.serviceWorker.addEventListener('message', (event) => {
-    const data = event.data || {};
-    if (data.type === 'push-received' && typeof data.badge_count === 'number') setUnread(data.badge_count);
-  });
-}
 
 /* ---------- inbox ---------- */
 
@@ -141,6 +70,7 @@ export async function inboxScreen(ctx) {
   let cursor = null;
 
   const drawCount = () => {
+    const unread = unreadCount();
     count.textContent = unread ? nt('inbox.unreadCount', { count: unread }) : nt('inbox.allRead');
     readAll.hidden = unread === 0;
   };
@@ -305,8 +235,12 @@ export async function preferencesScreen(ctx) {
   return { title: nt('prefs.title'), back: '/notifications', node };
 }
 
-/** Register the screens with the shell's router: registerNotificationRoutes(router.route). */
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = {
+  '/notifications': inboxScreen,
+  '/me/notifications': preferencesScreen,
+};
+
 export function registerNotificationRoutes(route) {
-  route('/notifications', inboxScreen);
-  route('/me/notifications', preferencesScreen);
+  for (const [pattern, handler] of Object.entries(ROUTES)) route(pattern, handler);
 }

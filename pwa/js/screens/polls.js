@@ -5,7 +5,7 @@ import { api } from '../api.js';
 import { maybeAskForPush } from './notifications-push.js';
 import { bundle, formatDateTime, formatMoney as money, formatPercent as percent, t } from '../i18n.js';
 import { sendOrQueue } from '../outbox.js';
-import { navigate } from '../router.js';
+import { navigate, routeTable } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
 import {
   button, card, clear, copyText, emptyState, errorText, field, formError, h, linkButton,
@@ -561,3 +561,5 @@ export async function pollForm(ctx) {
   return { title: pt('polls.form.title'), back: '/polls', node: h('div', { class: 'polls' }, card(form)) };
 }
 
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = routeTable(registerPollRoutes);

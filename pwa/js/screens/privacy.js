@@ -3,15 +3,14 @@
 import { api } from '../api.js';
 import { t } from '../i18n.js';
 import { navigate } from '../router.js';
-import { refreshSession, state } from '../store.js';
+import { needsConsent, refreshSession, state } from '../store.js';
 import { button, card, clear, errorText, formError, h, openSheet, skeleton, toast, withLoading } from '../ui.js';
 import { safeNext } from './common.js';
 
 export const EXPORT_URL = '/api/v1/me/export';
 
-export function needsConsent(user = state.user) {
-  return !!(user && user.privacy && user.privacy.needs_consent);
-}
+// the shell checks it before any screen loads, so it lives in the store; exported here for older imports
+export { needsConsent };
 
 /** The notice's sections as headings and paragraphs (plain text only). */
 function noticeBody(notice) {
@@ -89,6 +88,8 @@ export async function privacyScreen(ctx) {
       h('p', { class: 'muted secondary', text: t('privacy.declineHint') })) : null);
   return { title: t('privacy.title'), back: gate ? null : '/me', node };
 }
+
+export const ROUTES = { '/privacy': privacyScreen };
 
 export function registerPrivacyRoutes(route) {
   route('/privacy', privacyScreen);

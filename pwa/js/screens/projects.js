@@ -3,7 +3,7 @@
 // The shell mounts these with registerProjectRoutes(router.route).
 import { api } from '../api.js';
 import { bundle, formatDateTime, formatNumber, getLocale, t } from '../i18n.js';
-import { navigate } from '../router.js';
+import { navigate, routeTable } from '../router.js';
 import { currentMembership, getCommunityId, isVerified, state } from '../store.js';
 import * as outbox from '../outbox.js';
 import {
@@ -12,7 +12,7 @@ import {
 } from '../ui.js';
 import { civicTabs, communityName, gridText, myCommunityName, requireUser, shareButton } from './common.js';
 import { mountComments } from './comments.js';
-import { flagButton } from './moderation.js';
+import { flagButton } from './moderation-links.js';
 
 const tr = bundle('projects');
 const commentStrings = bundle('comments');
@@ -467,3 +467,6 @@ export function registerProjectRoutes(route) {
   route('/projects/:id/edit', projectForm);
   route('/projects/:id', projectDetail);
 }
+
+/** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
+export const ROUTES = routeTable(registerProjectRoutes);

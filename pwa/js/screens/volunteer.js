@@ -11,7 +11,7 @@ import {
 import { myCommunityName, requireUser, shareButton } from './common.js';
 import { currentMembership, state } from '../store.js';
 import { at, community, gate, helpSwitch, hoursText, prepare, span, when } from './aid-common.js';
-import { flagButton } from './moderation.js';
+import { flagButton } from './moderation-links.js';
 import { registerOrganiserScreens } from './volunteer-admin.js';
 
 const CHECKIN_EARLY_MS = 30 * 60 * 1000;
