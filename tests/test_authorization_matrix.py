@@ -226,6 +226,14 @@ def world(app, make_community, make_member, make_user):
     return ids, people
 
 
+REGION_ENDPOINTS = (
+    "insights.region_insights",
+    "communities.list_officials",
+    "communities.appoint_official",
+    "communities.remove_official",
+)
+
+
 def _path_values(rule, ids) -> dict:
     values = {}
     for variable in rule.arguments:
@@ -238,14 +246,6 @@ def _path_values(rule, ids) -> dict:
         else:
             values[variable] = ids[variable]
     return values
-
-
-REGION_ENDPOINTS = (
-    "insights.region_insights",
-    "communities.list_officials",
-    "communities.appoint_official",
-    "communities.remove_official",
-)
 
 
 def _routes(app):

@@ -352,6 +352,24 @@ KINDS: dict[str, KindSpec] = {
             target="report_id",
         ),
         _spec(
+            "report_escalated_street",
+            "rst",
+            True,
+            ("随手拍已升级到街道", "Report escalated to the street"),
+            ("{report_title}：居委会逾期仍未办结。", "{report_title}: still not done past the committee's deadline."),
+            url="/reports/{report_id}",
+            target="report_id",
+        ),
+        _spec(
+            "report_escalated_district",
+            "rdi",
+            True,
+            ("随手拍已升级到区", "Report escalated to the district"),
+            ("{report_title}：街道逾期仍未办结。", "{report_title}: still not done past the street's deadline."),
+            url="/reports/{report_id}",
+            target="report_id",
+        ),
+        _spec(
             "poll_closed",
             "plr",
             False,
@@ -389,24 +407,6 @@ KINDS: dict[str, KindSpec] = {
         ),
         _spec(
             "comment_posted",
-        _spec(
-            "report_escalated_street",
-            "rst",
-            True,
-            ("随手拍已升级到街道", "Report escalated to the street"),
-            ("{report_title}：居委会逾期仍未办结。", "{report_title}: still not done past the committee's deadline."),
-            url="/reports/{report_id}",
-            target="report_id",
-        ),
-        _spec(
-            "report_escalated_district",
-            "rdi",
-            True,
-            ("随手拍已升级到区", "Report escalated to the district"),
-            ("{report_title}：街道逾期仍未办结。", "{report_title}: still not done past the street's deadline."),
-            url="/reports/{report_id}",
-            target="report_id",
-        ),
             "cmt",
             True,
             ("新评论", "New comment"),
@@ -580,6 +580,8 @@ KIND_LABELS = {
     "report_reopened": ("随手拍重新打开", "Reopened reports"),
     "report_rated": ("处理结果评价", "Ratings of my work"),
     "report_escalated": ("随手拍升级", "Escalated reports"),
+    "report_escalated_street": ("升级到街道的随手拍", "Reports escalated to the street"),
+    "report_escalated_district": ("升级到区的随手拍", "Reports escalated to the district"),
     "poll_closed": ("投票结束", "Closed polls"),
     "aid_not_selected": ("互助未选中", "Offers not taken"),
     "aid_completed": ("互助完成", "Completed aid"),
@@ -622,8 +624,6 @@ def spec_for(kind: str) -> KindSpec:
         return DIGEST
     return KINDS.get(kind, GENERIC)
 
-    "report_escalated_street": ("升级到街道的随手拍", "Reports escalated to the street"),
-    "report_escalated_district": ("升级到区的随手拍", "Reports escalated to the district"),
 
 def applies_to(kind: str, roles: set[str]) -> bool:
     """Can a person with these roles (in any of their communities) receive this kind?"""
