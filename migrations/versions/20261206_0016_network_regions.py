@@ -5,7 +5,7 @@
 street) let its own deadline pass.
 
 Revision ID: 0016_network
-Revises: 0015_trust
+Revises: 0017_onbehalf
 Create Date: 2026-12-06
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_network"
-down_revision = "0015_trust"
+down_revision = "0017_onbehalf"
 branch_labels = None
 depends_on = None
 
