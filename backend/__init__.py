@@ -43,7 +43,15 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_request_hooks(app)
     register_pwa(app)
     register_cli(app)
+    register_visitor_front(app)
     return app
+
+
+def register_visitor_front(app: Flask) -> None:
+    """Visitors' shared copies answered before Flask's request machinery (backend/core/visitor_cache.py)."""
+    from backend.core.visitor_cache import VisitorFront
+
+    app.wsgi_app = VisitorFront(app.wsgi_app, app)
 
 
 def register_proxy(app: Flask) -> None:

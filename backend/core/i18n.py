@@ -28,7 +28,12 @@ def request_locale() -> str:
     user_locale = getattr(current_user, "locale", None) if current_user else None
     if user_locale in SUPPORTED_LOCALES:
         return user_locale
-    for tag, _quality in request.accept_languages:
+    return locale_of_accept(request.accept_languages)
+
+
+def locale_of_accept(accept_languages) -> str:
+    """The first supported language of an Accept-Language header (werkzeug's LanguageAccept), else zh-CN."""
+    for tag, _quality in accept_languages:
         locale = normalize_locale(tag)
         if locale:
             return locale

@@ -168,3 +168,123 @@ def _comparable(response):
         body.pop("generated_at")
         return body
     return response.get_data()
+
+
+# --- the front (VisitorFront): copies answered before Flask's request machinery ------------------------------
+
+
+class RequestsThroughFlask:
+    """Counts the requests that reach an app's before_request hooks (the front answers without them)."""
+
+    def __init__(self, application):
+        self.count = 0
+
+        def seen():
+            self.count += 1
+
+        application.before_request_funcs.setdefault(None, []).insert(0, seen)
+
+
+def _raw(application) -> ApiClient:
+    """A client that sends the Cookie header it is given (a cookie-jar client replaces it with its jar's)."""
+    return ApiClient(application, application.response_class, use_cookies=False)
+
+
+def _headers(response) -> list[tuple[str, str]]:
+    """Every header but Date (each answer has its own: checked apart)."""
+    assert response.headers["Date"]
+    return sorted((name, value) for name, value in response.headers.items() if name != "Date")
+
+
+@pytest.mark.parametrize("which", ["cached", "cached_on_redis"])
+def test_the_front_answers_the_next_visitor_with_what_the_app_sent(request, app, which, world, make_project):
+    application = request.getfixturevalue(which)
+    project_id = make_project("ready")
+    through_flask = RequestsThroughFlask(application)
+    for path in (f"/api/v1/communities/{world.community.id}/projects", f"/api/v1/projects/{project_id}"):
+        first = _visitor(application).get(path)
+        before = through_flask.count
+        statements = Statements(application)
+        try:
+            second = _visitor(application).get(path)
+        finally:
+            statements.close()
+        assert (through_flask.count - before, statements.count) == (0, 0), path  # neither Flask nor the database
+        assert first.status_code == second.status_code == 200
+        assert second.get_data() == first.get_data()
+        # Security headers, Vary, Cache-Control, ETag: exactly what the whole app sent.
+        assert _headers(second) == _headers(first)
+        assert second.headers["Content-Security-Policy"] and second.headers["X-Frame-Options"] == "DENY"
+        assert "Set-Cookie" not in second.headers
+
+
+def test_the_fronts_304_is_the_apps_304(app, cached, world, make_project):
+    project_id = make_project("ready")
+    path = f"/api/v1/projects/{project_id}"
+    etag = _visitor(cached).get(path).headers["ETag"]  # through the app: the front keeps it
+    from_front = _visitor(cached).get(path, headers={"If-None-Match": etag})
+    # The same 304 as the app's own, which a request with any cookie gets (not the front's).
+    through_flask = RequestsThroughFlask(cached)
+    from_app = _raw(cached).get(path, headers={"If-None-Match": etag, "Cookie": "linli_session=forged"})
+    assert through_flask.count == 1
+    assert from_front.status_code == from_app.status_code == 304
+    assert from_front.get_data() == from_app.get_data() == b""
+    assert _headers(from_front) == _headers(from_app)
+    assert _visitor(cached).get(path, headers={"If-None-Match": '"stale"'}).status_code == 200
+
+
+def test_a_session_cookie_always_goes_through_the_app(app, cached, world, make_project, client_for):
+    """Signed in (or claiming to be, with a forged cookie): never the front's copy; Flask decides."""
+    make_project("ready")
+    path = f"/api/v1/communities/{world.community.id}/projects"
+    assert _visitor(cached).get(path).status_code == 200
+    assert _visitor(cached).get(path).status_code == 200  # the front's copy exists
+    through_flask = RequestsThroughFlask(cached)
+    resident = client_for(world.people["resident"])
+    twin = ApiClient(cached, cached.response_class, use_cookies=True)
+    with resident.session_transaction() as session:
+        values = dict(session)
+    with twin.session_transaction() as session:
+        session.update(values)
+    theirs = twin.get(path)
+    assert through_flask.count == 1 and "ETag" not in theirs.headers
+    assert theirs.get_data() == resident.get(path).get_data()
+    cookie_name = cached.config["SESSION_COOKIE_NAME"]
+    for cookie in (f"{cookie_name}=forged", f"a=1; {cookie_name}=x", "remember_token=1|forged"):
+        forged = _raw(cached).get(path, headers={"Cookie": cookie})
+        assert forged.status_code == 200  # a visitor's page from the app (the view's shared copy)
+    assert through_flask.count == 4
+
+
+def test_the_front_keeps_languages_queries_and_versions_apart(app, cached, world, make_project):
+    project_id = make_project("ready")
+    cid = world.community.id
+    paths = [f"/api/v1/communities/{cid}/projects", f"/api/v1/communities/{cid}/projects?limit=1"]
+    for _round in range(2):  # the second round is answered by the front
+        for path in paths:
+            for language in ("en", "zh-CN", "zh-Hans-CN,zh;q=0.9", "fr, en;q=0.5"):
+                headers = {"Accept-Language": language}
+                assert _visitor(cached).get(path, headers=headers).get_data() == (
+                    _visitor(app).get(path, headers=headers).get_data()
+                ), (path, language)
+    _hide(cached, world, project_id)  # a write: the next visitor sees it
+    listed = _visitor(cached).get(paths[0]).get_json()["items"]
+    assert project_id not in [p["id"] for p in listed]
+
+
+def test_what_is_not_shared_is_left_to_the_app(app, cached, world):
+    """Members-only pages, unknown paths, other methods: the front lets them through to the app's answer."""
+    through_flask = RequestsThroughFlask(cached)
+    cid = world.community.id
+    cases = [
+        ("GET", f"/api/v1/communities/{cid}/notices"),
+        ("GET", "/api/v1/no-such-page"),
+        ("HEAD", f"/api/v1/communities/{cid}/projects"),
+        ("GET", "/healthz"),
+    ]
+    for _round in range(2):
+        for method, path in cases:
+            ours = _visitor(cached).open(path, method=method)
+            theirs = _visitor(app).open(path, method=method)
+            assert ours.status_code == theirs.status_code, path
+    assert through_flask.count == 2 * len(cases)
