@@ -110,6 +110,16 @@ class Config:
     )  # default: PRIVACY_CONTACT, else "the committee office"
     RATELIMIT_DATA_EXPORT = os.environ.get("RATELIMIT_DATA_EXPORT", "5 per hour")
 
+    # Map tiles (docs/map.md): none (grids and pins on a plain background), tianditu, amap, or osm (any
+    # OpenStreetMap-compatible URL template). Only a configured provider's hosts enter the CSP's img-src.
+    MAP_TILES = os.environ.get("MAP_TILES", "none").strip().lower() or "none"
+    MAP_TILES_KEY = os.environ.get("MAP_TILES_KEY") or None  # Tianditu's browser key (tk)
+    MAP_TILES_URL = os.environ.get("MAP_TILES_URL") or None  # osm: https://tile.example.org/{z}/{x}/{y}.png
+    MAP_TILES_SUBDOMAINS = os.environ.get("MAP_TILES_SUBDOMAINS") or None  # osm with {s}: e.g. "abc"
+    MAP_TILES_ATTRIBUTION = os.environ.get("MAP_TILES_ATTRIBUTION") or None  # default: the provider's
+    MAP_TILES_CRS = os.environ.get("MAP_TILES_CRS") or None  # wgs84 | gcj02; default: the provider's
+    MAP_TILES_MAX_ZOOM = int(os.environ.get("MAP_TILES_MAX_ZOOM", 18))
+
     # Jobs: in-process pool by default; RQ on Redis when REDIS_URL is set.
     JOBS_INLINE = _env_bool("JOBS_INLINE", False)
     # Periodic jobs: a thread in one web process by default; with Redis, run `flask scheduler` instead.

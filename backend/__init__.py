@@ -24,6 +24,17 @@ CONTENT_SECURITY_POLICY = (
 PERMISSIONS_POLICY = "camera=(self), geolocation=(self), microphone=(), payment=(), usb=()"
 
 
+def content_security_policy_for(config) -> str:
+    """The CSP, with the configured map tile host(s) added to img-src, exactly those and only when set."""
+    from backend.maps.tiles import tile_origins, tile_source
+
+    origins = tile_origins(tile_source(config))
+    if not origins:
+        return CONTENT_SECURITY_POLICY
+    tiles = " ".join(origins)
+    return CONTENT_SECURITY_POLICY.replace("img-src 'self' data: blob:", f"img-src 'self' data: blob: {tiles}")
+
+
 def create_app(config_class: type[Config] | None = None) -> Flask:
     config_class = config_class or config_from_env()
     from backend.core.fastjson import with_orjson_responses
@@ -38,6 +49,7 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     for key, value in config_class.resolve().items():
         app.config[key] = value
     register_proxy(app)
+    app.config["CONTENT_SECURITY_POLICY"] = content_security_policy_for(app.config)
     register_extensions(app)
     register_domains(app)
     register_request_hooks(app)
@@ -147,7 +159,7 @@ def register_request_hooks(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", app.config["CONTENT_SECURITY_POLICY"])
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         if request.path.startswith("/api/"):
             response.headers.setdefault("Cache-Control", "no-store")

@@ -15,6 +15,7 @@ from backend import (
     core,
     home,
     insights,
+    maps,
     messaging,
     moderation,
     notices,
@@ -46,6 +47,7 @@ DOMAINS = (
     insights.DOMAIN,
     home.DOMAIN,
     search.DOMAIN,
+    maps.DOMAIN,
 )
 
 
