@@ -247,16 +247,37 @@ def test_no_endpoint_is_listed_twice_outside_the_planned_section(api_rows):
 def _env_reads(source: str) -> set[str]:
     """Names read with os.environ.get / os.environ[...] / os.getenv / a helper whose name starts with _env."""
     names = set()
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    # the process environment is `os.environ`, or `environ` where the module imports it from os; a WSGI
+    # `environ` (the request's variables) is not configuration
+    environ_names = {"os.environ"} | {
+        "environ"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "os" and any(a.name == "environ" for a in node.names)
+    }
+    # ...and a parameter whose default is the process environment (gunicorn.conf.py's `environ=os.environ`)
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arguments):
+            positional = node.posonlyargs + node.args
+            defaults = [None] * (len(positional) - len(node.defaults)) + list(node.defaults)
+            pairs = list(zip(positional, defaults, strict=True)) + list(
+                zip(node.kwonlyargs, node.kw_defaults, strict=True)
+            )
+            environ_names |= {
+                arg.arg for arg, default in pairs if default is not None and ast.unparse(default) == "os.environ"
+            }
+    readers = {f"{name}.{method}" for name in environ_names for method in ("get", "setdefault")} | {
+        "os.getenv",
+        "getenv",
+    }
+    for node in ast.walk(tree):
         if isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant):
             function = ast.unparse(node.func)
-            if function.endswith(("environ.get", "getenv", "environ.setdefault")) or function.split(".")[-1].startswith(
-                "_env"
-            ):
+            if function in readers or function.split(".")[-1].startswith("_env"):
                 names.add(node.args[0].value)
         elif (
             isinstance(node, ast.Subscript)
-            and ast.unparse(node.value).endswith("environ")
+            and ast.unparse(node.value) in environ_names
             and isinstance(node.slice, ast.Constant)
             and isinstance(node.ctx, ast.Load)
         ):
@@ -268,8 +289,10 @@ def test_the_env_reader_finds_every_form():
     source = (
         'import os\nA = os.environ.get("A_VAR", 1)\nB = os.environ["B_VAR"]\nC = os.getenv("C_VAR")\n'
         'D = _env_bool("D_VAR", True)\nos.environ["SET_ONLY"] = "1"\n'
+        'def app(environ, start):\n    return environ.get("PATH_INFO"), environ["REQUEST_METHOD"]\n'
     )
     assert _env_reads(source) == {"A_VAR", "B_VAR", "C_VAR", "D_VAR"}
+    assert _env_reads('from os import environ\nE = environ.get("E_VAR")\nF = environ["F_VAR"]\n') == {"E_VAR", "F_VAR"}
 
 
 def _sources_that_read_the_environment() -> list[Path]:
