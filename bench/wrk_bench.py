@@ -882,11 +882,14 @@ def render_markdown(report: dict) -> str:
                     continue
                 metrics = ", ".join(f"{k.replace('-', ' ')} {v}" for k, v in page["metrics"].items())
                 ended = "" if page["final_path"] == page["path"] else f", ended on `{page['final_path']}`"
-                parts.append(f"{name} `{page['path']}` **{page['score']}** ({metrics}{ended})")
+                runs = ""
+                if len(page.get("scores") or []) > 1:  # the median run's metrics, every run's score and load
+                    loads = ", ".join(fmt(x, 1) for x in page["load_averages"] if x is not None)
+                    runs = f"; runs {', '.join(str(x) for x in page['scores'])} at load {loads}"
+                parts.append(f"{name} `{page['path']}` **{page['score']}** ({metrics}{ended}{runs})")
             lines.append(
-                "**Lighthouse mobile performance** (simulated throttling, signed in as a resident; target ≥ 95): "
-                + "; ".join(parts)
-                + "."
+                "**Lighthouse mobile performance** (simulated throttling, signed in as a resident, the median of "
+                "the runs; target ≥ 95): " + "; ".join(parts) + "."
             )
         lines.append("")
     if report.get("profiles"):

@@ -16,6 +16,7 @@ PATH_TABLES = {
     "rid": "reports",
     "aid_id": "aid_posts",
     "poll_id": "polls",
+    "survey_id": "surveys",
     "nid": "notices",
     "oid": "organisations",
     "activity_id": "activities",

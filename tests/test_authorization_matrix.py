@@ -152,6 +152,17 @@ EXPECTED: dict[str, dict | str] = {
     "voting.close_poll": DENIED,
     "voting.recount": PUBLIC,
     "voting.get_results": PUBLIC,
+    "surveys.create_survey": DENIED,
+    "surveys.list_surveys": PUBLIC,
+    "surveys.get_survey": PUBLIC,  # B's first survey is open (drafts are 404 for all but B's committee)
+    "surveys.update_survey": DENIED,
+    "surveys.open_survey": DENIED,
+    "surveys.close_survey": DENIED,
+    "surveys.submit_response": DENIED,  # outsiders: 403 not_eligible
+    "surveys.get_results": every(409),  # public results, published at the close: survey.results_not_ready
+    "surveys.list_text_answers": every(422),  # without ?question_id=
+    "surveys.export_csv": DENIED,
+    "surveys.convert": DENIED,
     "projects.get_project": PUBLIC,
     "projects.update_project": DENIED,
     "volunteering.create_project_activity": DENIED,

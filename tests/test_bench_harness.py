@@ -133,3 +133,18 @@ def test_first_load_is_judged_on_the_page_not_the_precache():
     # served uncompressed: judged on the gzip estimate of the page's two files only
     assert summary["judged_bytes"] == summary["totals"]["page"]["gzip_bytes"] < 400
     assert summary["met"]
+
+
+def test_lighthouse_reports_the_run_with_the_median_score_and_every_runs_score():
+    from bench.pwa_weight import median_run
+
+    runs = [
+        {"path": "/", "score": 71, "metrics": {"total-blocking-time": "900 ms"}, "load_average": 14.0},
+        {"path": "/", "error": "timed out"},
+        {"path": "/", "score": 96, "metrics": {"total-blocking-time": "20 ms"}, "load_average": 3.0},
+        {"path": "/", "score": 88, "metrics": {"total-blocking-time": "150 ms"}, "load_average": 8.0},
+    ]
+    chosen = median_run(runs)
+    assert chosen["score"] == 88 and chosen["metrics"] == {"total-blocking-time": "150 ms"}
+    assert chosen["scores"] == [71, None, 96, 88] and chosen["load_averages"] == [14.0, None, 3.0, 8.0]
+    assert median_run([{"path": "/", "error": "no chromium"}]) == {"path": "/", "error": "no chromium"}

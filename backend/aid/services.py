@@ -53,8 +53,9 @@ register_messages(
             "en": ("Your own post", "You cannot respond to your own post."),
         },
         "already_responded": {
-            "zh-CN": ("已经回应过", "你已经回应过这条互助。"),
-            "en": ("Already responded", "You have already responded to this post."),
+            # A contract code, one message whoever raises it (aid posts, surveys).
+            "zh-CN": ("已经回应过", "你已经回应过了，不能重复提交。"),
+            "en": ("Already responded", "You have already responded; a second response is not accepted."),
         },
         "aid_not_matched": {
             "zh-CN": ("尚未匹配", "先接受一位邻居的回应，才能标记完成。"),

@@ -18,6 +18,7 @@ STATEFUL = {
     "organisation",
     "membership",
     "poll",
+    "survey",
     "appeal",
     "moderation_case",
 }

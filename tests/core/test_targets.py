@@ -30,6 +30,7 @@ def test_what_each_generic_domain_may_act_on(app):
         "comment",
         "notice",
         "member",
+        "survey_answer",
     }
     assert set(targets.kinds("hideable")) == set(targets.kinds("flaggable")) - {"member"}
     assert set(targets.kinds("photos")) == {"project", "project_event", "report", "report_event"}

@@ -155,6 +155,25 @@ CASES = {
         "suspended",
     ),
     ("POST", "/api/v1/polls/<int:poll_id>/ballots"): lambda w: ({"poll_id": w.poll_id}, {"choice": "yes"}, "suspended"),
+    # surveys
+    ("POST", "/api/v1/communities/<int:cid>/surveys"): lambda w: (
+        {"cid": w.cid},
+        {"title": "需求调查", "questions": [{"kind": "scale", "prompt": "满意度"}]},
+        "suspended",
+    ),
+    ("PATCH", "/api/v1/surveys/<int:survey_id>"): lambda w: ({"survey_id": w.survey_id}, {"title": "改"}, "suspended"),
+    ("POST", "/api/v1/surveys/<int:survey_id>/open"): lambda w: ({"survey_id": w.survey_id}, None, "suspended"),
+    ("POST", "/api/v1/surveys/<int:survey_id>/close"): lambda w: ({"survey_id": w.survey_id}, None, "suspended"),
+    ("POST", "/api/v1/surveys/<int:survey_id>/responses"): lambda w: (
+        {"survey_id": w.survey_id},
+        {"answers": [{"question_id": w.survey_question_id, "scale": 4}]},
+        "suspended",
+    ),
+    ("POST", "/api/v1/surveys/<int:survey_id>/convert"): lambda w: (
+        {"survey_id": w.survey_id},
+        {"into": "project"},
+        "suspended",
+    ),
     ("POST", "/api/v1/polls/<int:poll_id>/close"): lambda w: (
         {"poll_id": w.poll_id},
         {"reason": "提前结束"},
@@ -287,6 +306,7 @@ def world(app, make_community, make_member, make_user):
     from backend.notices import services as notices
     from backend.projects import services as projects
     from backend.reports import services as reports
+    from backend.surveys import services as surveys
     from backend.volunteering import services as volunteering
     from backend.voting import services as voting
 
@@ -314,6 +334,8 @@ def world(app, make_community, make_member, make_user):
         poll = voting.create_poll(
             me, cid, title="装不装充电桩", method="yes_no", opens_at=utcnow(), closes_at=utcnow() + timedelta(days=3)
         )
+        survey = surveys.create_survey(me, cid, title="需求调查", questions=[{"kind": "scale", "prompt": "满意度"}])
+        surveys.open_survey(me, survey.id)
         organisation = volunteering.create_organisation(me, cid, name="阳光志愿队", description="服务老人")
         volunteering.verify_organisation(colleague, organisation.id)
         pending_organisation = volunteering.create_organisation(them, cid, name="象棋社")
@@ -358,6 +380,8 @@ def world(app, make_community, make_member, make_user):
             aid_id=post.id,
             response_id=response.id,
             poll_id=poll.id,
+            survey_id=survey.id,
+            survey_question_id=survey.questions[0].id,
             organisation_id=organisation.id,
             pending_organisation_id=pending_organisation.id,
             activity_id=activity.id,
