@@ -167,7 +167,8 @@ def register_request_hooks(app: Flask) -> None:
 
     @app.after_request
     def commit_unit_of_work(response):
-        if response.status_code >= 400 or getattr(g, "skip_commit", False):
+        refused_but_kept = 400 <= response.status_code < 500 and g.get("keep_when_refused", False)
+        if (response.status_code >= 400 and not refused_but_kept) or getattr(g, "skip_commit", False):
             rollback()
             return response
         if request.method in SAFE_METHODS:

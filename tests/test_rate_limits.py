@@ -62,10 +62,25 @@ def test_sign_in_errors_do_not_reveal_whether_the_account_exists(client, make_us
     assert known.get_json() == unknown.get_json()
 
 
-def test_there_is_no_password_reset_that_could_reveal_accounts(app):
-    """No reset route exists (the committee resets by re-invitation); if one is added, it must be neutral."""
+def test_the_password_reset_does_not_reveal_accounts(app, client, make_user):
+    """The one reset route takes a one-time code, and asking for one answers alike for known and unknown
+    accounts (tests/accounts/test_login_codes.py attacks it further: timing, guessing, reuse, floods)."""
     rules = [rule.rule for rule in app.url_map.iter_rules()]
-    assert not [rule for rule in rules if "reset" in rule or "forgot" in rule]
+    assert [rule for rule in rules if "reset" in rule or "forgot" in rule] == ["/api/v1/auth/password-reset"]
+    make_user(email="known@example.test")
+    answers = [
+        client.post("/api/v1/auth/codes", json={"login": login, "purpose": "reset_password"})
+        for login in ("known@example.test", "nobody@example.test")
+    ]
+    assert [a.status_code for a in answers] == [202, 202] and answers[0].get_json() == answers[1].get_json()
+    resets = [
+        client.post(
+            "/api/v1/auth/password-reset",
+            json={"login": login, "code": "123456", "new_password": "a-strong-new-pass-1"},
+        )
+        for login in ("known@example.test", "nobody@example.test")
+    ]
+    assert [r.status_code for r in resets] == [401, 401] and resets[0].get_json() == resets[1].get_json()
 
 
 def _sign_in_attempts(client, addresses):

@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, String
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import UTCDateTime, utcnow
@@ -66,3 +66,30 @@ class UserSession(db.Model):
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class LoginCode(db.Model):
+    """A one-time code sent by SMS or e-mail to sign in or to reset the password (accounts/codes.py).
+
+    Kept as hashes only: `login_hash` names the phone or address (HMAC, so the table lists no numbers) and
+    `code_hash` the code (HMAC with the server's key: six digits are too few for a plain hash). A code asked
+    for an address with no account gets a row too (`user_id` NULL) that nothing can redeem, so both cases
+    write and answer alike. `tries` counts wrong codes by a conditional UPDATE, kept even when the request
+    is refused."""
+
+    __tablename__ = "login_codes"
+    __table_args__ = (
+        CheckConstraint("purpose IN ('sign_in', 'reset_password')", name="purpose_known"),
+        CheckConstraint("tries >= 0", name="tries_not_negative"),
+        Index("ix_login_codes_login_hash_purpose", "login_hash", "purpose"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    login_hash: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    tries: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

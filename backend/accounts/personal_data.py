@@ -13,14 +13,14 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from backend.accounts import privacy
-from backend.accounts.models import User, UserSession
+from backend.accounts.models import LoginCode, User, UserSession
 from backend.core.actors import require_user
 from backend.core.db import utcnow
 from backend.core.manifest import installed, resolve
 from backend.core.personal_data import row_dict, rows_of
 
 FORMAT_VERSION = 1
-TABLES = ("users", "user_sessions")
+TABLES = ("users", "user_sessions", "login_codes")
 
 
 def section_modules() -> dict:
@@ -32,6 +32,10 @@ def _account(user: User) -> dict:
     return {
         "profile": row_dict(user, leave_out=("password_hash",)),
         "sessions": rows_of(select(UserSession).where(UserSession.user_id == user.id), leave_out=("token_hash",)),
+        # One-time codes asked for this account: when, what for, used or not; never the code or the address.
+        "one_time_codes": rows_of(
+            select(LoginCode).where(LoginCode.user_id == user.id), leave_out=("code_hash", "login_hash")
+        ),
     }
 
 

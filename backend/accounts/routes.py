@@ -7,13 +7,16 @@ from flask.views import MethodView
 from flask_login import login_required
 from flask_smorest import Blueprint
 
-from backend.accounts import personal_data, privacy, services
+from backend.accounts import codes, personal_data, privacy, services
 from backend.accounts.identifiers import normalize_login
 from backend.accounts.schemas import (
+    CodeRequestSchema,
+    CodeSentSchema,
     ConsentSchema,
     LoginSchema,
     MeSchema,
     PasswordChangeSchema,
+    PasswordResetSchema,
     PrivacyNoticeSchema,
     ProfileUpdateSchema,
     RegisterSchema,
@@ -51,6 +54,16 @@ def _login_key() -> str:
     return f"login:{hashlib.sha256(login.encode()).hexdigest()[:32]}"
 
 
+def _code_key() -> str:
+    """One-time codes are limited per phone or address, whoever asks: the same key as sign-in's, in its own bucket."""
+    return f"code-{_login_key()}"
+
+
+def _wrong_code(response) -> bool:
+    """Only wrong codes count against the tries (a password sign-in has its own limits)."""
+    return response.status_code == 401 and "code" in (request.get_json(silent=True) or {})
+
+
 @auth_blp.route("/register", methods=["POST"])
 @limiter.limit(lambda: current_app.config["RATELIMIT_REGISTER"])
 @auth_blp.arguments(RegisterSchema)
@@ -67,11 +80,35 @@ def register(data):
 @limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN_ACCOUNT"], key_func=_login_key)
 @auth_blp.arguments(LoginSchema)
 @auth_blp.response(200, MeSchema)
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_TRIES_ACCOUNT"], key_func=_code_key, deduct_when=_wrong_code)
 def login(data):
-    """Sign in with e-mail or phone and password."""
-    user = services.authenticate(data["login"], data["password"])
+    """Sign in with e-mail or phone and the password, or a one-time code sent there (POST /auth/codes)."""
+    if "code" in data:
+        user = codes.redeem_code(data["login"], data["code"], "sign_in")
+    else:
+        user = services.authenticate(data["login"], data["password"])
     sign_in(user)
     return _me(user)
+
+
+@auth_blp.route("/codes", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_REQUESTS"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_REQUESTS_ACCOUNT"], key_func=_code_key)
+@auth_blp.arguments(CodeRequestSchema)
+@auth_blp.response(202, CodeSentSchema)
+def request_code(data):
+    """Send a one-time code to sign in or to reset the password; the same answer whether or not the account exists."""
+    return codes.request_code(data["login"], data["purpose"], locale=request_locale())
+
+
+@auth_blp.route("/password-reset", methods=["POST"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_TRIES_ACCOUNT"], key_func=_code_key, deduct_when=_wrong_code)
+@auth_blp.arguments(PasswordResetSchema)
+@auth_blp.response(204)
+def reset_password(data):
+    """Set a new password with a one-time code (purpose reset_password); every session is signed out, this one in."""
+    sign_in(codes.reset_password(data["login"], data["code"], data["new_password"]))
 
 
 @auth_blp.route("/logout", methods=["POST"])

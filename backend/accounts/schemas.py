@@ -28,7 +28,34 @@ class RegisterSchema(InputSchema):
 
 class LoginSchema(InputSchema):
     login = text(254, required=True, min_length=1)
-    password = text(200, required=True)
+    password = text(200, metadata={"description": "the password, or"})
+    code = ma.fields.String(
+        validate=ma.validate.Regexp(r"^\d{6}$"),
+        metadata={"description": "a one-time code asked for with POST /auth/codes (purpose sign_in)"},
+    )
+
+    @ma.validates_schema
+    def password_or_code(self, data, **_kwargs):
+        if ("password" in data) == ("code" in data):
+            raise ma.ValidationError("give the password or a one-time code", field_name="password")
+
+
+class CodeRequestSchema(InputSchema):
+    login = text(254, required=True, min_length=1, metadata={"description": "a mainland mobile number or e-mail"})
+    purpose = ma.fields.String(required=True, validate=ma.validate.OneOf(("sign_in", "reset_password")))
+
+
+class CodeSentSchema(ma.Schema):
+    """The same whether or not an account has this phone or address."""
+
+    channel = ma.fields.String(metadata={"description": "sms or email: where a code goes if an account has it"})
+    expires_in_seconds = ma.fields.Integer()
+
+
+class PasswordResetSchema(InputSchema):
+    login = text(254, required=True, min_length=1)
+    code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6}$"))
+    new_password = text(200, required=True)
 
 
 class PasswordChangeSchema(InputSchema):

@@ -99,6 +99,14 @@ def after_commit(callback: Callable[[], None]) -> None:
     db.session.info.setdefault("after_commit", []).append(callback)
 
 
+def keep_when_refused(keep: bool = True) -> None:
+    """Commit this request's writes even if it answers 4xx. Only for a write that must outlive the refusal it
+    leads to, such as the count of wrong one-time codes (accounts/codes.py): rolled back with the 401, a guesser
+    would get unlimited tries. The caller makes sure nothing else was written."""
+    if has_request_context():
+        g.keep_when_refused = keep
+
+
 def on_rollback(callback: Callable[[], None]) -> None:
     """Run `callback` if the current unit of work is rolled back (dropped on commit): undo what lives outside
     the database, such as files written for rows that will now never exist."""

@@ -31,6 +31,8 @@ EXEMPT = {
     ("POST", "/api/v1/auth/logout"): "signing out",
     ("POST", "/api/v1/auth/register"): "registering another account is not community-scoped",
     ("POST", "/api/v1/auth/password"): "changing the password",
+    ("POST", "/api/v1/auth/codes"): "a one-time code to get back into their own account",
+    ("POST", "/api/v1/auth/password-reset"): "resetting their own password with a one-time code",
     ("PATCH", "/api/v1/me"): "profile edits (name, language, care mode, quiet hours)",
     (
         "PATCH",
