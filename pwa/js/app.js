@@ -195,6 +195,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/polls.js'), ['/polls', '/polls/new', '/polls/:id', '/polls/:id/results']],
   [() => import('./screens/notifications.js'), ['/notifications', '/me/notifications']],
   [() => import('./screens/insights.js'), ['/committee/insights']],
+  [() => import('./screens/network.js'), ['/region', '/region/:id']],
   [() => import('./screens/privacy.js'), ['/privacy']],
 ];
 

@@ -5,7 +5,7 @@
 import { api } from '../api.js';
 import { bundle, formatDateTime, formatDay, formatNumber } from '../i18n.js';
 import { navigate, routeTable } from '../router.js';
-import { currentMembership, getCommunityId, memberships } from '../store.js';
+import { currentMembership, getCommunityId, memberships, state } from '../store.js';
 import { button, chips, clear, emptyState, errorText, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
 import { communityName, requireUser } from './common.js';
 import { bars, sparkline } from './insights-charts.js';
@@ -55,6 +55,7 @@ function here(cid, q, extra = {}) {
   const params = periodQuery({ ...q, ...extra });
   params.set('community', cid);
   if (extra.figure || q.figure) params.set('figure', extra.figure || q.figure);
+  if (q.region) params.set('region', q.region);
   return `/committee/insights?${params}`;
 }
 
@@ -245,6 +246,12 @@ function mapSection(cid, q, mapData, dashboard) {
     holder);
 }
 
+/** Exports list reports one by one: the committee's and the platform admin's, not the officials' above. */
+function exportsAllowed(cid) {
+  if (state.user && state.user.is_platform_admin) return true;
+  return memberships().some((m) => m.community.id === cid && m.role === 'committee' && m.status === 'verified');
+}
+
 /* ---------- the screen ---------- */
 
 async function dashboardScreen(ctx) {
@@ -254,7 +261,7 @@ async function dashboardScreen(ctx) {
   if (!cid) {
     return { title: tr('insights.title'), node: emptyState({ iconName: 'building', title: tr('insights.noCommunity'), action: linkButton(tr('insights.findCommunity'), '/communities') }) };
   }
-  const q = { period: PERIODS.includes(ctx.query.period) ? ctx.query.period : 'week', start: ctx.query.start, end: ctx.query.end, figure: ctx.query.figure };
+  const q = { period: PERIODS.includes(ctx.query.period) ? ctx.query.period : 'week', start: ctx.query.start, end: ctx.query.end, figure: ctx.query.figure, region: ctx.query.region };
   const query = periodQuery(q).toString();
   let dashboard;
   let trend = null;
@@ -292,8 +299,10 @@ async function dashboardScreen(ctx) {
       section(tr('insights.participation'), participation(f.participation)),
       section(tr('insights.aidVolunteering'), aidAndVolunteering(f.aid, f.volunteering)),
       section(tr('insights.moderation'), moderation(f.moderation))),
-    section(tr('insights.exports'), exportButtons(cid, q)));
-  return { title: tr('insights.title'), back: '/', node };
+    exportsAllowed(cid) ? section(tr('insights.exports'), exportButtons(cid, q)) : null);
+  // a street or district official came from their roll-up (/region/{id}): back goes there
+  const region = Number(ctx.query.region);
+  return { title: tr('insights.title'), back: Number.isInteger(region) && region > 0 ? `/region/${region}` : '/', node };
 }
 
 export function registerInsightsRoutes(route) {

@@ -246,6 +246,7 @@ export default function me() {
     ])),
     h('div', { class: 'section' }, downloadLink()),
     committee,
+    officialRegions(user),
     user.is_platform_admin ? h('div', { class: 'section' }, list([listItem({ href: '/admin', iconName: 'building', title: t('admin.entry'), meta: t('admin.entryMeta') })])) : null,
     inviteCard(),
     h('div', { class: 'section stack' },
@@ -253,6 +254,15 @@ export default function me() {
       button(t('me.delete'), { variant: 'ghost', block: true, iconName: 'trash', class: 'btn--danger-text', onClick: deleteAccount })));
   if (location.hash === '#invite') setTimeout(() => document.getElementById('invite')?.scrollIntoView({ block: 'start' }), 0);
   return { title: t('tab.me'), node };
+}
+
+/** Street and district officials: their desk, one entry per region they officiate (issue 19). */
+function officialRegions(user) {
+  const regions = user.official_regions || [];
+  if (!regions.length) return null;
+  return h('div', { class: 'section' }, list(regions.map((r) => listItem({
+    href: `/region/${r.id}`, iconName: 'building', title: t('me.officialDesk'), meta: `${r.name} · ${t(`me.officialRole.${r.kind}`)}`,
+  }))));
 }
 
 /** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
