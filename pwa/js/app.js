@@ -17,7 +17,7 @@ const TABS = [
   { key: 'projects', href: '/projects', icon: 'vote', label: 'tab.projects', match: (p) => p.startsWith('/projects') || p.startsWith('/polls') },
   { key: 'report', href: '/report', icon: 'camera', label: 'tab.report', match: (p) => p.startsWith('/report') },
   { key: 'help', href: '/help', icon: 'help', label: 'tab.help', match: (p) => p.startsWith('/help') },
-  { key: 'me', href: '/me', icon: 'user', label: 'tab.me', match: (p) => p.startsWith('/me') || p === '/signin' || p === '/signup' },
+  { key: 'me', href: '/me', icon: 'user', label: 'tab.me', match: (p) => p.startsWith('/me') || p.startsWith('/signin') || p === '/signup' },
 ];
 
 const main = document.getElementById('main');
@@ -181,6 +181,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/map.js'), ['/reports/map']],
   [() => import('./screens/home.js'), ['/']],
   [() => import('./screens/auth.js'), ['/signin', '/signup']],
+  [() => import('./screens/codes.js'), ['/signin/code', '/signin/reset']],
   [() => import('./screens/communities.js'), ['/communities', '/join', '/communities/:id', '/communities/:id/join', '/join/:id']],
   [() => import('./screens/me.js'), ['/me']],
   [() => import('./screens/members.js'), ['/committee/members']],

@@ -38,6 +38,10 @@ export function signIn(ctx) {
     h('h2', { id: 'signin-h', text: t('auth.signInTitle') }),
     err, login.el, password.el,
     h('div', { class: 'actions-bottom' }, submit),
+    // getting back in without the password: a one-time code by SMS or e-mail (screens/codes.js)
+    h('p', { class: 'center' },
+      linkButton(t('auth.withCode'), withNext('/signin/code', ctx.query.next), { variant: 'ghost' }),
+      linkButton(t('auth.forgot'), '/signin/reset', { variant: 'ghost' })),
     h('p', { class: 'center' }, linkButton(t('auth.noAccount'), withNext('/signup', ctx.query.next), { variant: 'ghost' })));
   form.addEventListener('submit', (e) => {
     e.preventDefault();
