@@ -175,7 +175,7 @@ async function mount(handler, ctx, { keepScroll }) {
 // a path, the one with fewer parameters wins (router.match), whatever the order here.
 const LAZY_SCREENS = [
   [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
-    '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid']],
+    '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid', '/admin/regions/:id/officials']],
   [() => import('./screens/organisations.js'), ['/help/organisations/:oid', '/committee/organisations']],
   [() => import('./screens/search.js'), ['/search']],
   [() => import('./screens/map.js'), ['/reports/map']],

@@ -47,13 +47,15 @@ export async function adminHome() {
   const placed = new Set();
   const tree = all.filter((r) => r.kind === 'district').map((district) => h('section', { class: 'card admin-district', dataset: { region: district.id } },
     h('h3', { class: 'card__title', 'data-user-content': '', text: district.name }),
+    officialsLink(district),
     ...all.filter((s) => s.parent_id === district.id).map((street) => {
       street.communities.forEach((c) => placed.add(c.id));
       return h('div', { class: 'admin-street', dataset: { region: street.id } },
         h('p', { class: 'admin-street__name' }, h('span', { 'data-user-content': '', text: street.name }), ' ',
           h('span', { class: 'muted small', text: tr('region.communityCount', { n: street.communities.length }) })),
         street.communities.length ? list(street.communities.map((c) => listItem({ href: `/admin/communities/${c.id}`, iconName: 'building', title: communityName(c) }))) : null,
-        linkButton(tr('community.newHere'), `/admin/communities/new?street=${street.id}`, { variant: 'ghost', iconName: 'plus' }));
+        linkButton(tr('community.newHere'), `/admin/communities/new?street=${street.id}`, { variant: 'ghost', iconName: 'plus' }),
+        officialsLink(street));
     })));
   const loose = communities.items.filter((c) => !placed.has(c.id));
   return {
@@ -66,6 +68,62 @@ export async function adminHome() {
       loose.length ? h('div', { class: 'section' }, h('h2', { class: 'section__title', text: tr('community.noStreetList') }),
         list(loose.map((c) => listItem({ href: `/admin/communities/${c.id}`, iconName: 'building', title: communityName(c) })))) : null,
       regionForm(all)),
+  };
+}
+
+function officialsLink(region) {
+  return linkButton(tr(`officials.link.${region.kind}`), `/admin/regions/${region.id}/officials`, { variant: 'ghost', iconName: 'users' });
+}
+
+/* ---------- a region's officials (issue 19): they read its roll-up and receive its escalations ---------- */
+
+export async function regionOfficials(ctx) {
+  await prepare();
+  const rid = Number(ctx.params.id);
+  const blocked = onlyAdmins(tr('officials.title'));
+  if (blocked) return blocked;
+  const [all, officials] = await Promise.all([regions(), api.get(`/api/v1/regions/${rid}/officials`, { fresh: true })]);
+  const region = all.find((r) => r.id === rid);
+  if (!region) return { title: tr('officials.title'), back: '/admin', node: emptyState({ iconName: 'building', title: tr('officials.noRegion') }) };
+  const role = `${region.kind}_official`;
+  const remove = (o) => async () => {
+    if (!(await confirmSheet({ title: tr('officials.removeConfirm', { name: o.user.display_name }), body: tr(`officials.removeBody.${region.kind}`), confirmLabel: tr('officials.remove'), danger: true }))) return;
+    try {
+      await api.del(`/api/v1/regions/${rid}/officials/${o.user.id}`);
+      toast(tr('officials.removed', { name: o.user.display_name }));
+      navigate(`/admin/regions/${rid}/officials`, { replace: true });
+    } catch (err) {
+      toast(errorText(err));
+    }
+  };
+  const rows = officials.items.map((o) => h('li', { class: 'list-item', dataset: { userId: o.user.id } },
+    h('span', { class: 'list-item__body' },
+      h('span', { class: 'list-item__title', 'data-user-content': '', text: o.user.display_name }),
+      h('span', { class: 'list-item__meta', text: tr(`officials.role.${region.kind}`) })),
+    button(tr('officials.remove'), { variant: 'ghost', small: true, onClick: remove(o) })));
+  const login = field({ name: 'login', label: tr('officials.login'), hint: tr('officials.loginHint'), required: true, autocomplete: 'off', maxlength: 254 });
+  const error = formError();
+  const submit = button(tr(`officials.appoint.${region.kind}`), { type: 'submit', block: true });
+  const form = h('form', { class: 'form', novalidate: true, onsubmit: (e) => {
+    e.preventDefault();
+    withLoading(submit, async () => {
+      try {
+        const made = await api.post(`/api/v1/regions/${rid}/officials`, { login: login.input.value.trim(), role });
+        toast(tr('officials.appointed', { name: made.user.display_name }));
+        navigate(`/admin/regions/${rid}/officials`, { replace: true });
+      } catch (err) {
+        showErrors(err, { login, user_id: login }, error);
+      }
+    });
+  } }, login.el, error, submit);
+  return {
+    title: tr('officials.title'),
+    back: '/admin',
+    node: h('div', { class: 'admin' },
+      h('h2', { class: 'section__title', 'data-user-content': '', text: region.name }),
+      h('p', { class: 'muted', text: tr(`officials.intro.${region.kind}`) }),
+      rows.length ? h('ul', { class: 'list' }, rows) : h('p', { class: 'muted', text: tr('officials.none') }),
+      h('div', { class: 'section' }, h('h2', { class: 'section__title', text: tr('officials.addTitle') }), card(form))),
   };
 }
 
@@ -261,4 +319,5 @@ export const ROUTES = {
   '/admin/communities/:id/edit': communityForm,
   '/admin/communities/:id/grids/new': gridForm,
   '/admin/communities/:id/grids/:gid': gridForm,
+  '/admin/regions/:id/officials': regionOfficials,
 };
