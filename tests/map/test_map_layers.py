@@ -66,3 +66,26 @@ def test_the_centre_of_a_grid_copes_with_bad_polygons():
     assert polygon_centre({"type": "Polygon", "coordinates": [[[1, 2]]]}) is None
     assert polygon_centre({"type": "Polygon", "coordinates": [[[1, 1], [2, 2], [3, 3]]]}) == (2.0, 2.0)
     assert polygon_centre(WEST) == (31.2325, 121.4715)
+
+
+@pytest.mark.parametrize("who", ["neighbour", "committee"])
+def test_the_maps_queries_do_not_grow_with_its_pins(client_for, town, report_at, count_queries, who):
+    """Is a map of 30 pins as many statements as a map of 3 (no query per pin)?"""
+    viewer = client_for(getattr(town, who))
+
+    def statements() -> list[str]:
+        # twice, the shorter: the first may look the session up (its cache lasts a few seconds)
+        seen = []
+        for _ in range(2):
+            with count_queries() as counter:
+                assert viewer.get(f"/api/v1/communities/{town.cid}/map").status_code == 200
+            seen.append([s.split("\n")[0][:100] for s in counter.statements])
+        return min(seen, key=len)
+
+    for i in range(3):
+        report_at((IN_WEST[0] + i * 0.0003, IN_WEST[1]))
+    few = statements()
+    for i in range(27):
+        report_at((IN_WEST[0] + i * 0.0001, IN_WEST[1] + 0.001), by=town.neighbour if i % 2 else None)
+    many = statements()
+    assert len(many) == len(few), "\n".join(many)

@@ -75,7 +75,7 @@ function needMember() {
   return null;
 }
 
-function tabs(active) {
+export function tabs(active) {
   const items = [['new', '/report', 'rp.newTitle'], ['board', '/reports', 'rp.board'], ['mine', '/reports/mine', 'rp.mine']];
   const m = currentMembership();
   if (m && ['grid_worker', 'committee'].includes(m.role)) items.push(['queue', '/reports/queue', 'rp.queue']);
@@ -109,8 +109,24 @@ function photoPicker() {
   return { el, files };
 }
 
-function locationPicker(onChange) {
+function locationPicker(cid, onChange) {
   const point = { lat: null, lng: null };
+  // The map (Leaflet, loaded on demand): tap to place the pin, drag to adjust; it shows the grid found there.
+  const pinBox = h('div', { id: 'rp-pin' });
+  let picker = null;
+  const openMap = async (start) => {
+    placeOnMap.hidden = true;
+    try {
+      const { pinPicker } = await import('../map/pin-picker.js');
+      picker = await pinPicker(pinBox, { cid, start,
+        onPlace: (lat, lng) => { point.lat = lat; point.lng = lng; status.textContent = ''; onChange(); },
+        onClear: () => { point.lat = null; point.lng = null; onChange(); } });
+    } catch {
+      placeOnMap.hidden = false; // could not load the map: the phone's location and the words still work
+    }
+  };
+  const placeOnMap = button(tr('rp.placeOnMap'), { variant: 'secondary', small: true, id: 'rp-place-on-map',
+    onClick: () => openMap(point.lat === null ? null : { ...point }) });
   const status = h('p', { class: 'field__hint', role: 'status' });
   const locate = button(tr('rp.useLocation'), { variant: 'secondary', small: true, iconName: 'globe', onClick: () => {
     if (!navigator.geolocation) { status.textContent = tr('rp.locationFailed'); return; }
@@ -119,11 +135,14 @@ function locationPicker(onChange) {
       point.lat = +pos.coords.latitude.toFixed(6);
       point.lng = +pos.coords.longitude.toFixed(6);
       status.textContent = tr('rp.located', { m: Math.round(pos.coords.accuracy || 0) });
+      if (picker) picker.place(point.lat, point.lng);
+      else if (!placeOnMap.hidden) openMap({ ...point }); // show where that is, so it can be adjusted
       onChange();
     }, () => { status.textContent = tr('rp.locationFailed'); }, { enableHighAccuracy: true, timeout: 10_000, maximumAge: 60_000 });
   } });
   const text = field({ name: 'location_text', label: tr('rp.locationText'), placeholder: tr('rp.locationTextHint'), maxlength: 200 });
-  const el = h('fieldset', { class: 'rp-fieldset' }, h('legend', { class: 'field__label', text: tr('rp.location') }), locate, status, text.el);
+  const el = h('fieldset', { class: 'rp-fieldset' }, h('legend', { class: 'field__label', text: tr('rp.location') }),
+    h('div', { class: 'row' }, locate, placeOnMap), status, pinBox, text.el);
   return { el, point, text };
 }
 
@@ -158,7 +177,7 @@ export async function newReport() {
   } catch { /* offline on a first visit: the server checks the category anyway */ }
   let category = null;
   const dupBox = h('div', { id: 'rp-dup' });
-  const loc = locationPicker(() => duplicateHint(cid, category, loc.point, dupBox));
+  const loc = locationPicker(cid, () => duplicateHint(cid, category, loc.point, dupBox));
   const photos = photoPicker();
   const catError = h('p', { class: 'field__error', id: 'rp-category-error' });
   const categoryChips = chips(categories.map((c) => ({ value: c.key, label: c.label })), null, (value) => {
@@ -232,6 +251,30 @@ function pagedList(urlFor, emptyText) {
   return wrap;
 }
 
+/**
+ * The board's filter from the URL: its chips (staying on `base`, the list or the map), the API query, and the
+ * URL's search part that the list / map toggle carries over (the two are views of the same data).
+ */
+export function boardFilter(ctx, base) {
+  const filter = ctx.query.status || (ctx.query.overdue ? 'overdue' : '');
+  const keep = ctx.query.community ? `community=${encodeURIComponent(ctx.query.community)}` : '';
+  const searchFor = (value) => {
+    const parts = [value === 'overdue' ? 'overdue=1' : value ? `status=${value}` : '', keep].filter(Boolean);
+    return parts.length ? `?${parts.join('&')}` : '';
+  };
+  const options = [{ value: '', label: tr('rp.filterAll') }, { value: 'overdue', label: tr('rp.filterOverdue') },
+    ...['submitted', 'in_progress', 'resolved', 'confirmed'].map((s) => ({ value: s, label: tr(`status.${s}`) }))];
+  const el = chips(options, filter, (value) => navigate(`${base}${searchFor(value)}`, { replace: true }), { label: tr('rp.board') });
+  const query = filter === 'overdue' ? '&overdue=true' : filter ? `&status=${filter}` : '';
+  return { el, query, search: searchFor(filter) };
+}
+
+/** 列表 | 地图: the board as a list or on the map, with the same filter. */
+export function boardViewToggle(active, search) {
+  const item = (key, href) => h('a', { href: `${href}${search}`, class: 'chip', 'aria-current': key === active ? 'page' : null, dataset: { view: key }, text: tr(`rp.view.${key}`) });
+  return h('nav', { class: 'rp-tabs rp-view', 'aria-label': tr('rp.view') }, item('list', '/reports'), item('map', '/reports/map'));
+}
+
 export async function reportBoard(ctx) {
   await ready();
   const m = currentMembership();
@@ -244,13 +287,9 @@ export async function reportBoard(ctx) {
         state.user ? null : linkButton(tr('auth.signIn'), '/signin?next=/reports', { block: true }),
         linkButton(tr('rp.boardChoose'), '/communities', { variant: state.user ? 'primary' : 'secondary', block: true })) }) };
   }
-  const filter = ctx.query.status || (ctx.query.overdue ? 'overdue' : '');
-  const options = [{ value: '', label: tr('rp.filterAll') }, { value: 'overdue', label: tr('rp.filterOverdue') },
-    ...['submitted', 'in_progress', 'resolved', 'confirmed'].map((s) => ({ value: s, label: tr(`status.${s}`) }))];
-  const filters = chips(options, filter, (value) => navigate(value === 'overdue' ? '/reports?overdue=1' : value ? `/reports?status=${value}` : '/reports', { replace: true }), { label: tr('rp.board') });
-  const query = filter === 'overdue' ? '&overdue=true' : filter ? `&status=${filter}` : '';
-  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?limit=20${query}${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.empty'));
-  return { title: tr('rp.board'), node: h('div', {}, tabs('board'), filters, body) };
+  const filter = boardFilter(ctx, '/reports');
+  const body = pagedList((cursor) => `/api/v1/communities/${cid}/reports?limit=20${filter.query}${cursor ? `&cursor=${cursor}` : ''}`, tr('rp.empty'));
+  return { title: tr('rp.board'), node: h('div', {}, tabs('board'), boardViewToggle('list', filter.search), filter.el, body) };
 }
 
 export async function myReports() {
@@ -517,6 +556,14 @@ function outcome(report) {
   return null;
 }
 
+/** The report's position on a small map (Leaflet loaded on demand), as this viewer may see it; none without one. */
+function positionMap(report) {
+  if (report.lat === null || report.lat === undefined) return null;
+  const box = h('div', { class: 'rp-position', id: 'rp-position' });
+  import('../map/report-position.js').then((m) => m.drawReportPosition(box, report)).catch(() => box.remove());
+  return box;
+}
+
 export async function reportDetail(ctx) {
   await ready();
   const node = h('div', { id: 'report-detail' }, skeleton(4));
@@ -535,6 +582,7 @@ export async function reportDetail(ctx) {
           h('dt', { text: tr('rp.assignee') }), h('dd', { text: r.assignee ? r.assignee.display_name : tr('rp.noAssignee') }),
           r.status === 'submitted' ? [h('dt', { text: tr('rp.responseDue') }), h('dd', { text: formatDateTime(r.response_due_at) })] : null,
           ['submitted', 'accepted', 'assigned', 'in_progress', 'reopened'].includes(r.status) ? [h('dt', { text: tr('rp.resolveDue') }), h('dd', { text: formatDateTime(r.resolve_due_at) })] : null),
+        positionMap(r),
         r.escalated_at ? h('p', { class: 'notice', text: tr('rp.escalated') }) : null,
         r.me_too_count ? h('p', { class: 'muted', text: tr('rp.meTooCount', { n: r.me_too_count }) }) : null,
         r.project_id ? h('p', {}, h('a', { href: `/projects/${r.project_id}`, text: tr('rp.projectLink', { id: r.project_id }) })) : null,
