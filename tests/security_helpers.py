@@ -26,6 +26,8 @@ PATH_TABLES = {
     "comment_id": "comments",
     "appeal_id": "appeals",
     "target_id": "projects",
+    "resident_id": "register_residents",
+    "import_id": "register_imports",
 }
 # Variables that are not ids of a table row.
 PATH_WORDS = {"target": "projects", "size": "display", "name": "reports", "path": "index.html"}

@@ -204,6 +204,11 @@ EXPECTED: dict[str, dict | str] = {
     "communities.appoint_official": roles(401, 403, 422),  # the minimal body names no account
     "communities.remove_official": roles(401, 403, 404),  # the resident named is no official
     "aid.list_thanks": every(422),
+    "register.preview_import": DENIED,  # the register: its community's committee only
+    "register.confirm_import": DENIED,
+    "register.list_residents": DENIED,
+    "register.get_resident": DENIED,
+    "register.export_register": DENIED,
     "healthz": every(200),
     "pwa.manifest": every(200),
     "pwa.service_worker": every(200),

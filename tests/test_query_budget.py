@@ -46,7 +46,7 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
         "item on the page (at most one query per kind)",
     ),
     "me.export_my_data": (
-        51,
+        53,  # + 2: the register's record and imports run
         "the personal data download: one query per table about the person (47 tables), "
         "whatever their number of rows; 5 an hour per person",
     ),
@@ -127,6 +127,7 @@ def _seed_world(app):
             "report_id": _first("reports", community_id),
             "region_id": _first("regions"),
             "uid": users["resident"],
+            "resident_id": _first("register_residents", community_id),
             "size": "thumb",
             "name": "reports",
         }

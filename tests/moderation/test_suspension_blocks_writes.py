@@ -206,6 +206,13 @@ CASES = {
         {"title": "停水通知", "body": "周六上午停水"},
         "suspended",
     ),
+    # the resident register (committee work)
+    ("POST", "/api/v1/communities/<int:cid>/register-imports"): lambda w: ({"cid": w.cid}, None, "suspended"),
+    ("POST", "/api/v1/register-imports/<int:import_id>/confirm"): lambda w: (
+        {"import_id": w.register_import_id},
+        {},
+        "suspended",
+    ),
     # aid
     ("POST", "/api/v1/communities/<int:cid>/aid"): lambda w: (
         {"cid": w.cid},
@@ -362,6 +369,9 @@ def world(app, make_community, make_member, make_user):
             me, target_type="comment", target_id=neighbour_comment.id, action="warn", reason="请文明发言"
         )
         appeal = moderation.appeal(them, warned.id, "我没有不文明")
+        from backend.register import services as register
+
+        register_import = register.preview_import(me, cid, "姓名,楼栋,房号\n吴桂英,3,101\n".encode())
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
         for member in (colleague, third):  # suspending a committee member takes two of the others
             moderation.act(
@@ -390,6 +400,7 @@ def world(app, make_community, make_member, make_user):
             shift_id=activity.shifts[0].id,
             signup_id=signup.id,
             appeal_id=appeal.id,
+            register_import_id=register_import.id,
         )
 
 
