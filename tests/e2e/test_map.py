@@ -14,7 +14,7 @@ import uuid
 import pytest
 
 from .helpers import open_app, sign_in, use_chinese_without_care_mode
-from .test_phone_defects import CSP_WATCH, call
+from .test_phone_defects import CSP_WATCH, call, go, wait_for_worker
 
 pytestmark = pytest.mark.e2e
 
@@ -161,3 +161,23 @@ def test_a_neighbour_sees_a_reports_cell_not_its_point(page):
     assert page.locator("#rp-position-map .map-pin--place").count() == 0
     assert "100" in page.locator("#rp-position .map-note").text_content()
     assert page.evaluate("window.__csp") == []
+
+
+def test_the_map_still_draws_offline_from_what_was_seen(new_page, context):
+    """Offline, the board's map draws its grids and pins from the service worker's copies (no tiles needed)."""
+    phone = new_page()  # the suite's default phone: its service worker is allowed
+    sign_in(phone, "resident@demo.linli")
+    use_chinese_without_care_mode(phone)
+    wait_for_worker(phone)
+    go(phone, "/reports/map")
+    phone.wait_for_selector("#community-map path.map-grid", state="attached", timeout=15_000)
+    online_pins = phone.locator("#community-map .leaflet-marker-icon").count()
+    context.set_offline(True)
+    try:
+        go(phone, "/")
+        go(phone, "/reports/map")
+        phone.wait_for_selector("#community-map path.map-grid", state="attached", timeout=15_000)
+        assert phone.locator("#community-map .leaflet-marker-icon").count() == online_pins > 0
+        assert "地图加载失败" not in phone.locator("main").inner_text()
+    finally:
+        context.set_offline(False)
