@@ -204,16 +204,20 @@ function reasonSheet({ title, label, confirmLabel, required = false, extra }) {
 }
 
 export async function projectDetail(ctx) {
-  await prepare();
   const id = Number(ctx.params.id);
+  // the project and its history are asked for while the screen's words and styles load (one wait, not three)
+  const projectLoad = api.get(`/api/v1/projects/${id}`, { fresh: true });
+  const eventsLoad = api.get(`/api/v1/projects/${id}/events?limit=100`, { fresh: true });
+  for (const load of [projectLoad, eventsLoad]) load.catch(() => {}); // answered below, not unhandled meanwhile
+  await prepare();
   let p;
   try {
-    p = await api.get(`/api/v1/projects/${id}`, { fresh: true });
+    p = await projectLoad;
   } catch (err) {
     if (err.status === 404) return { title: tr('projects.title'), back: '/projects', node: emptyState({ iconName: 'search', title: tr('projects.notFound'), action: linkButton(tr('projects.title'), '/projects', { variant: 'secondary' }) }) };
     throw err;
   }
-  const [settings, events] = await Promise.all([categoriesOf(p.community_id).catch(() => null), api.get(`/api/v1/projects/${id}/events?limit=100`, { fresh: true })]);
+  const [settings, events] = await Promise.all([categoriesOf(p.community_id).catch(() => null), eventsLoad]);
   const root = h('article', { class: 'project', dataset: { projectId: p.id, status: p.status } });
   const commentsBox = h('div', { id: 'project-comments' });
 
