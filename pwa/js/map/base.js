@@ -88,6 +88,7 @@ export async function baseMap(el, { label, zoomControl = true, interactive = tru
 export function drawGrids(view, grids, { extra, highlight } = {}) {
   const { L, map, tiles } = view;
   let bounds = null;
+  const labels = [];
   for (const grid of grids) {
     const ring = ringToDisplay(grid.polygon, tiles.crs);
     if (!ring) continue;
@@ -98,11 +99,29 @@ export function drawGrids(view, grids, { extra, highlight } = {}) {
     const words = [grid.name, extra ? extra(grid) : null].filter(Boolean).join(' · ');
     // the name hangs from the grid's top edge: its middle is where the pins are
     const area = shape.getBounds();
-    L.tooltip({ permanent: true, direction: 'bottom', className: 'map-grid-label', opacity: 1, interactive: false, offset: [0, 4] })
-      .setLatLng(L.latLng(area.getNorth(), area.getCenter().lng)).setContent(words).addTo(map);
+    labels.push(L.tooltip({ permanent: true, direction: 'bottom', className: 'map-grid-label', opacity: 1, interactive: false, offset: [0, 4] })
+      .setLatLng(L.latLng(area.getNorth(), area.getCenter().lng)).setContent(words).addTo(map));
     bounds = bounds ? bounds.extend(area) : area;
   }
+  if (labels.length > 1) {
+    map.on('zoomend moveend resize', () => declutter(labels));
+    requestAnimationFrame(() => declutter(labels));
+  }
   return bounds;
+}
+
+/** Hide a grid's name where it would overlap a name drawn before it (zoomed out, or larger text in care mode). */
+function declutter(labels) {
+  const kept = [];
+  for (const label of labels) {
+    const el = label.getElement();
+    if (!el) continue;
+    el.classList.remove('map-grid-label--hidden');
+    const box = el.getBoundingClientRect();
+    const overlaps = kept.some((k) => box.left < k.right && box.right > k.left && box.top < k.bottom && box.bottom > k.top);
+    if (overlaps) el.classList.add('map-grid-label--hidden');
+    else kept.push(box);
+  }
 }
 
 /** Zoom to `bounds` (else a default view of the community's city) with a margin. */
