@@ -715,21 +715,21 @@ def get_results(actor, survey_id: int) -> dict:
     status = _require_results(actor, survey)
     committee = access.is_committee(actor, survey.community_id)
     eligible = eligible_count(survey)
+    # One statement for every choice and a count of the text answers, one for the text samples of every text
+    # question: the cost of the results does not grow with the number of questions.
     answers = db.session.execute(
-        select(SurveyAnswer.question_id, SurveyAnswer.choice).where(
-            SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_(None)
+        select(SurveyAnswer.question_id, SurveyAnswer.choice, SurveyAnswer.text.is_not(None)).where(
+            SurveyAnswer.survey_id == survey.id
         )
     ).all()
     by_question: dict[int, list] = {}
-    for qid, choice in answers:
-        by_question.setdefault(qid, []).append(choice)
-    text_counts = dict(
-        db.session.execute(
-            select(SurveyAnswer.question_id, func.count())
-            .where(SurveyAnswer.survey_id == survey.id, SurveyAnswer.text.is_not(None))
-            .group_by(SurveyAnswer.question_id)
-        ).all()
-    )
+    text_counts: dict[int, int] = {}
+    for qid, choice, is_text in answers:
+        if is_text:
+            text_counts[qid] = text_counts.get(qid, 0) + 1
+        else:
+            by_question.setdefault(qid, []).append(choice)
+    samples = _text_samples(survey.id, committee) if text_counts else {}
     questions = []
     for question in survey.questions:
         summary = {
@@ -741,7 +741,7 @@ def get_results(actor, survey_id: int) -> dict:
         }
         if question.kind == "text":
             summary["answered"] = text_counts.get(question.id, 0)
-            summary["texts"] = _text_page(actor, survey, question.id, committee, limit=TEXT_SAMPLES).items
+            summary["texts"] = samples.get(question.id, [])
         else:
             summary.update(_tally(question, by_question.get(question.id, [])))
         questions.append(summary)
@@ -755,6 +755,28 @@ def get_results(actor, survey_id: int) -> dict:
         "turnout": round(responses / eligible, 4) if eligible else None,
         "questions": questions,
     }
+
+
+def _text_samples(survey_id: int, committee: bool) -> dict[int, list[dict]]:
+    """The first TEXT_SAMPLES text answers of each text question (in random key order), in one statement."""
+    conditions = [SurveyAnswer.survey_id == survey_id, SurveyAnswer.text.is_not(None)]
+    if not committee:
+        conditions.append(SurveyAnswer.is_hidden.is_(False))
+    place = func.row_number().over(partition_by=SurveyAnswer.question_id, order_by=SurveyAnswer.id).label("place")
+    ranked = (
+        select(SurveyAnswer.id, SurveyAnswer.question_id, SurveyAnswer.text, SurveyAnswer.is_hidden, place)
+        .where(*conditions)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(ranked.c.id, ranked.c.question_id, ranked.c.text, ranked.c.is_hidden)
+        .where(ranked.c.place <= TEXT_SAMPLES)
+        .order_by(ranked.c.question_id, ranked.c.id)
+    )
+    samples: dict[int, list[dict]] = {}
+    for answer_id, qid, text, hidden in rows:
+        samples.setdefault(qid, []).append({"id": answer_id, "text": text, "is_hidden": hidden})
+    return samples
 
 
 def _share(count: int, total: int) -> float | None:

@@ -14,7 +14,7 @@ import { button, clear, errorText, h, list, listItem, toast, openSheet, emptySta
 
 const TABS = [
   { key: 'home', href: '/', icon: 'home', label: 'tab.home', match: (p) => p === '/' || p.startsWith('/communities') || p.startsWith('/join') || p.startsWith('/committee') },
-  { key: 'projects', href: '/projects', icon: 'vote', label: 'tab.projects', match: (p) => p.startsWith('/projects') || p.startsWith('/polls') },
+  { key: 'projects', href: '/projects', icon: 'vote', label: 'tab.projects', match: (p) => p.startsWith('/projects') || p.startsWith('/polls') || p.startsWith('/surveys') },
   { key: 'report', href: '/report', icon: 'camera', label: 'tab.report', match: (p) => p.startsWith('/report') },
   { key: 'help', href: '/help', icon: 'help', label: 'tab.help', match: (p) => p.startsWith('/help') },
   { key: 'me', href: '/me', icon: 'user', label: 'tab.me', match: (p) => p.startsWith('/me') || p.startsWith('/signin') || p === '/signup' },
@@ -194,6 +194,7 @@ const LAZY_SCREENS = [
     '/help/:id', '/activities/:id']],
   [() => import('./screens/moderation.js'), ['/committee/moderation', '/committee/appeals', '/committee/audit', '/moderation/mine']],
   [() => import('./screens/polls.js'), ['/polls', '/polls/new', '/polls/:id', '/polls/:id/results']],
+  [() => import('./screens/surveys.js'), ['/surveys', '/surveys/new', '/surveys/:id', '/surveys/:id/edit', '/surveys/:id/results']],
   [() => import('./screens/notifications.js'), ['/notifications', '/me/notifications']],
   [() => import('./screens/insights.js'), ['/committee/insights']],
   [() => import('./screens/network.js'), ['/region', '/region/:id']],

@@ -480,3 +480,12 @@ def test_search_finds_open_surveys_and_only_the_committee_finds_drafts(client_fo
     assert [item["title"] for item in found.json["items"]] == ["加装电梯意见问卷"]
     by_committee = client_for(town.committee).get(url).json["items"]
     assert sorted(item["title"] for item in by_committee) == ["加装电梯意见问卷", "电梯草稿问卷"]
+
+
+def test_results_show_twenty_text_answers_and_count_them_all(client_for, town, make_member, new_survey, answer):
+    survey = new_survey()
+    people = town.residents + [make_member(town.community) for _ in range(21)]
+    for number, person in enumerate(people):
+        assert answer(person, survey, text=f"建议{number}").status_code == 201
+    text = next(q for q in _results(client_for(town.committee), survey).json["questions"] if q["kind"] == "text")
+    assert text["answered"] == 25 and len(text["texts"]) == 20
