@@ -101,6 +101,8 @@ EXPECTED: dict[str, dict | str] = {
     "communities.set_role": roles(401, 403, 200),
     "communities.verify_member": roles(401, 403, 409),
     "communities.reject_member": roles(401, 403, 409),  # the matrix's target is verified: suspend instead
+    "household_claims.list_household_claims": roles(401, 403, 200),  # a resident's own flat; the committee all
+    "household_claims.answer_household_claim": DENIED,  # verified residents of the claimant's flat only
     "moderation.my_moderation": DENIED,
     "moderation.moderation_queue": DENIED,
     "moderation.get_settings": DENIED,

@@ -223,3 +223,28 @@ class Invite(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+HOUSEHOLD_DECISIONS = ("agree", "refuse")
+
+
+class HouseholdAgreement(db.Model):
+    """A verified resident's answer to someone who says they live in the same flat (issue 15): a claim on a
+    household where verified residents live needs one of them, or the committee, to agree. One answer per claim
+    and flat: UNIQUE (membership_id, household_id), so of two residents answering at once, the first counts."""
+
+    __tablename__ = "household_agreements"
+    __table_args__ = (
+        UniqueConstraint("membership_id", "household_id"),
+        CheckConstraint("decision IN ('agree', 'refuse')", name="decision_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The claim: the claimant's membership (a rejected membership is deleted, its answers with it).
+    membership_id: Mapped[int] = mapped_column(ForeignKey("memberships.id", ondelete="CASCADE"))
+    # The flat the answer is about: a claimant who later gives another flat has no answer for that one.
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id", ondelete="CASCADE"), index=True)
+    resident_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    decision: Mapped[str] = mapped_column(String(10))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -3,10 +3,10 @@ accounts.personal_data)."""
 
 from sqlalchemy import select
 
-from backend.communities.models import Grid, Household, Invite, Membership, RegionOfficial
+from backend.communities.models import Grid, Household, HouseholdAgreement, Invite, Membership, RegionOfficial
 from backend.core.personal_data import rows_of
 
-TABLES = ("memberships", "households", "invites", "grids", "region_officials")
+TABLES = ("memberships", "households", "invites", "grids", "household_agreements", "region_officials")
 
 
 def export(user) -> dict:
@@ -19,6 +19,14 @@ def export(user) -> dict:
         "invites_created": rows_of(select(Invite).where(Invite.created_by_id == user.id), leave_out=("used_by_id",)),
         "grids_responsible_for": rows_of(
             select(Grid).where(Grid.responsible_user_id == user.id), leave_out=("polygon",)
+        ),
+        # Answers I gave to someone claiming my flat, and the answers to my own claims (not who gave them).
+        "household_answers_given": rows_of(select(HouseholdAgreement).where(HouseholdAgreement.resident_id == user.id)),
+        "household_answers_to_my_claims": rows_of(
+            select(HouseholdAgreement)
+            .join(Membership, Membership.id == HouseholdAgreement.membership_id)
+            .where(Membership.user_id == user.id),
+            leave_out=("resident_id", "reason"),
         ),
         "official_appointments": rows_of(select(RegionOfficial).where(RegionOfficial.user_id == user.id)),
     }

@@ -547,6 +547,9 @@ def join(
     MEMBERSHIP_STATES.move(member, "join", to="invited" if invite else "pending")
     db.session.add(member)
     db.session.flush()
+    from backend.communities.household_claims import announce_claim  # (it imports nothing of this module)
+
+    announce_claim(member)  # the verified residents of that flat are asked to agree (issue 15)
     return member
 
 

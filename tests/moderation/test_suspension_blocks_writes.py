@@ -102,6 +102,11 @@ CASES = {
         None,
         "suspended",
     ),
+    ("POST", "/api/v1/communities/<int:cid>/household-claims/<int:uid>"): lambda w: (
+        {"cid": w.cid, "uid": w.pending_id},
+        {"decision": "agree"},
+        "suspended",
+    ),
     ("POST", "/api/v1/communities/<int:cid>/members/<int:uid>/reject"): lambda w: (
         {"cid": w.cid, "uid": w.pending_id},
         {"reason": "门牌号不对"},
