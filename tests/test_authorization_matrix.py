@@ -187,6 +187,7 @@ EXPECTED: dict[str, dict | str] = {
     "notifications.vapid_public_key": every(200),
     "communities.create_region": roles(401, 403, 201),
     "insights.region_insights": roles(401, 403, 200),
+    "insights.scorecards": roles(401, 403, 200),  # the committee and the officials above (issue 19)
     "reports.get_report": PUBLIC,
     "reports.confirm": every(422),
     "reports.me_too": DENIED,

@@ -13,6 +13,7 @@ from backend.insights.schemas import (
     OpenDataSchema,
     PeriodArgsSchema,
     RegionInsightsSchema,
+    ScorecardsSchema,
     TrendArgsSchema,
     TrendsSchema,
     WarningsSchema,
@@ -47,6 +48,15 @@ def trends(args, cid):
 def grid_map(args, cid):
     """Grid polygons with each grid's report figures, and report pins without reporters (committee)."""
     return services.grid_map(actor(), cid, **args)
+
+
+@blp.route("/communities/<int:cid>/insights/scorecards", methods=["GET"])
+@blp.arguments(PeriodArgsSchema, location="query")
+@blp.response(200, ScorecardsSchema)
+def scorecards(args, cid):
+    """Per grid worker and handler: answered and resolved on time, reopen rate, satisfaction (committee, the
+    officials of its street and district)."""
+    return services.scorecards(actor(), cid, **args)
 
 
 @blp.route("/communities/<int:cid>/insights/warnings", methods=["GET"])

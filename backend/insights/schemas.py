@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from backend.accounts.schemas import PublicUserSchema
 from backend.core.schemas import InputSchema
 from backend.insights.periods import KINDS
 from backend.insights.services import MAP_FIGURES
@@ -252,6 +253,41 @@ class InsightRegionSchema(ma.Schema):
     id = F.Integer()
     kind = F.String()
     name = F.String()
+
+
+class ScorecardGridSchema(ma.Schema):
+    id = F.Integer()
+    number = F.Integer()
+    name = F.String()
+
+
+class ScorecardFiguresSchema(ma.Schema):
+    open = F.Integer(metadata={"description": "assigned to them and open now"})
+    overdue = F.Integer()
+    accepted = F.Integer(metadata={"description": "accepted in the period"})
+    accepted_within_deadline = F.Integer()
+    response_on_time_share = F.Float(allow_none=True)
+    resolved = F.Integer(metadata={"description": "resolved in the period"})
+    resolved_within_deadline = F.Integer()
+    resolve_on_time_share = F.Float(allow_none=True)
+    reopened = F.Integer(metadata={"description": "of those resolved, reopened at least once"})
+    reopen_rate = F.Float(allow_none=True)
+    mean_stars = F.Float(allow_none=True, metadata={"description": "reports confirmed in the period"})
+    ratings = F.Integer()
+
+
+class ScorecardSchema(ma.Schema):
+    handler = F.Nested(PublicUserSchema, allow_none=True)
+    grids = F.List(F.Nested(ScorecardGridSchema))
+    figures = F.Nested(ScorecardFiguresSchema)
+
+
+class ScorecardsSchema(ma.Schema):
+    community = F.Nested(InsightCommunitySchema)
+    period = F.Nested(InsightPeriodSchema)
+    generated_at = F.DateTime()
+    items = F.List(F.Nested(ScorecardSchema))
+    unassigned = F.Nested(ScorecardFiguresSchema)
 
 
 class InsightStreetSchema(ma.Schema):

@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from backend.accounts.services import users_by_id
 from backend.aid import figures as aid_figures
 from backend.communities import access
 from backend.communities import figures as community_figures
@@ -439,6 +440,73 @@ def open_data_of(community_id: int, *, now: datetime | None = None) -> dict:
     community = communities.get_community(community_id)
     grids = community_figures.grids_of(community_id)
     return open_data.build(community, grids, now or utcnow(), _zone())
+
+
+# --- scorecards ------------------------------------------------------------------------------------
+
+
+def _scorecard(raw: dict) -> dict:
+    reports = shape.report_figures(raw)
+    accepted = raw.get("accepted") or 0
+    return {
+        "open": reports["open"],
+        "overdue": reports["overdue"],
+        "accepted": accepted,
+        "accepted_within_deadline": raw.get("accepted_within_deadline") or 0,
+        "response_on_time_share": shape.share(raw.get("accepted_within_deadline") or 0, accepted),
+        "resolved": reports["resolved"],
+        "resolved_within_deadline": reports["resolved_within_deadline"],
+        "resolve_on_time_share": reports["within_deadline_share"],
+        "reopened": reports["reopened"],
+        "reopen_rate": reports["reopen_rate"],
+        "mean_stars": reports["satisfaction"]["mean_stars"],
+        "ratings": reports["satisfaction"]["ratings"],
+    }
+
+
+def scorecards(
+    actor,
+    community_id: int,
+    *,
+    period: str = "month",
+    start: date | None = None,
+    end: date | None = None,
+    now: datetime | None = None,
+) -> dict:
+    """Per handler (each grid's responsible person, and anyone else reports are assigned to): reports
+    answered and resolved on time, reopen rate and satisfaction for the period, open and overdue now
+    (the committee, and the officials of the street and district above it).
+
+    :raises Forbidden: neither the committee nor an official above the community
+    """
+    community = communities.get_community(community_id)
+    _require_overseer(actor, community_id)
+    now = now or utcnow()
+    span = _period(period, start, end, now)
+    found = report_figures.handler_figures([community_id], span.start, span.end, now=now)
+    grids_of: dict[int, list[dict]] = {}
+    for grid in community_figures.grids_of(community_id):
+        if grid.get("responsible"):
+            grids_of.setdefault(grid["responsible"]["id"], []).append(
+                {"id": grid["id"], "number": grid["number"], "name": grid["name"]}
+            )
+    handler_ids = sorted({key for (_cid, key, _b) in found if key is not None} | set(grids_of))
+    people = users_by_id(handler_ids)
+    rows = [
+        {
+            "handler": people.get(uid),
+            "grids": grids_of.get(uid, []),
+            "figures": _scorecard(found.get((community_id, uid, None), {})),
+        }
+        for uid in handler_ids
+    ]
+    return {
+        "community": _community_ref(community),
+        "period": span.as_dict(),
+        "generated_at": now,
+        "items": rows,
+        "unassigned": _scorecard(found.get((community_id, None, None), {})),
+    }
 
 
 # --- district / street ---------------------------------------------------------------------------

@@ -42,7 +42,7 @@ TIMES = {"p50": 0.5, "p90": 0.9}
 
 
 def _key(by: str | None):
-    return {None: None, "grid": Report.grid_id, "category": Report.category}[by]
+    return {None: None, "grid": Report.grid_id, "category": Report.category, "assignee": Report.assignee_id}[by]
 
 
 def _facts(community_ids, time_column, start, end, *conditions, by=None, buckets=None, **values):
@@ -161,6 +161,28 @@ def report_figures(
                 db.session.execute(aggregate(open_now, open=lambda c: func.count(), overdue=lambda c: count_if(c.late)))
             ),
         )
+    return found
+
+
+def handler_figures(community_ids: list[int], start: datetime, end: datetime, *, now: datetime | None = None):
+    """The report figures per (community, assignee): a handler's scorecard. Besides report_figures' counts,
+    `accepted` (accepted in the period) and `accepted_within_deadline` (of those, by the response deadline).
+    A report counts for whoever it is assigned to now (a reassignment moves it)."""
+    found = report_figures(community_ids, start, end, by="assignee", now=now)
+    in_time = Report.accepted_at <= Report.response_due_at
+    accepted = _facts(community_ids, Report.accepted_at, start, end, by="assignee", in_time=in_time)
+    merge_into(
+        found,
+        keyed(
+            db.session.execute(
+                aggregate(
+                    accepted,
+                    accepted=lambda c: count_if(c.in_time.is_not(None)),
+                    accepted_within_deadline=lambda c: count_if(c.in_time),
+                )
+            )
+        ),
+    )
     return found
 
 

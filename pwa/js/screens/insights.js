@@ -146,6 +146,21 @@ function gridTable(rows, onSelect) {
   }), { caption: tr('insights.grids') });
 }
 
+/** Each handler's scorecard for the period (issue 19): on time, reopened, satisfaction; open and overdue now. */
+function scorecardTable(cards) {
+  if (!cards || !cards.items.length) return h('p', { class: 'muted', text: tr('insights.scorecards.none') });
+  return table([tr('insights.scorecards.handler'), tr('insights.scorecards.responseOnTime'), tr('insights.fig.resolved'),
+    tr('insights.scorecards.resolveOnTime'), tr('insights.fig.reopenRate'), tr('insights.fig.satisfaction'), tr('insights.fig.overdue')],
+  cards.items.map((row) => {
+    const f = row.figures;
+    const name = (row.handler && row.handler.display_name) || tr('insights.formerResident');
+    const grids = row.grids.map((g) => gridName(g)).join('、');
+    return [h('span', {}, h('span', { 'data-user-content': '', text: name }), grids ? h('span', { class: 'muted small iscore__grids', text: grids }) : null),
+      pct(f.response_on_time_share), num(f.resolved), pct(f.resolve_on_time_share), pct(f.reopen_rate), stars(f.mean_stars),
+      h('span', { class: f.overdue ? 'text-danger' : '', text: num(f.overdue) })];
+  }), { caption: tr('insights.scorecards.title') });
+}
+
 function categoryTable(categories) {
   const used = categories.filter((c) => c.reports.new || c.reports.open || c.reports.resolved || c.reports.satisfaction.ratings || c.reports.satisfaction.confirmed_by_default);
   if (!used.length) return h('p', { class: 'muted', text: tr('insights.noReports') });
@@ -266,11 +281,13 @@ async function dashboardScreen(ctx) {
   let dashboard;
   let trend = null;
   let mapData = null;
+  let cards = null;
   try {
-    [dashboard, trend, mapData] = await Promise.all([
+    [dashboard, trend, mapData, cards] = await Promise.all([
       api.get(`/api/v1/communities/${cid}/insights?${query}`, { fresh: true }),
       api.get(`/api/v1/communities/${cid}/insights/trends`, { fresh: true }).catch(() => null),
       api.get(`/api/v1/communities/${cid}/insights/map?${query}`, { fresh: true }).catch(() => null),
+      api.get(`/api/v1/communities/${cid}/insights/scorecards?${query}`, { fresh: true }).catch(() => null),
     ]);
   } catch (err) {
     const body = err.status === 403 ? tr('insights.committeeOnly') : errorText(err);
@@ -293,6 +310,7 @@ async function dashboardScreen(ctx) {
       h('div', {},
         section(tr('insights.grids'), gridTable(dashboard.grids, selectGrid)),
         section(tr('insights.timing'), timing(f.reports)))),
+    section(tr('insights.scorecards.title'), scorecardTable(cards)),
     section(tr('insights.byCategory'), categoryTable(dashboard.categories)),
     section(tr('insights.trends'), weeklyCharts(trend)),
     h('div', { class: 'insights__cols' },
