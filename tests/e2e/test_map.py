@@ -31,7 +31,7 @@ def stand_in_gcj02_tiles(page, base: str) -> list[str]:
         "layers": [f"{base}/e2e-tiles/{{s}}/{{z}}/{{x}}/{{y}}.png"],
         "subdomains": "12",
         "crs": "gcj02",
-        "attribution": "© 测试底图",
+        "attribution": "© 测试底图 <b>bold</b>",  # a setting's text: shown as written, never as markup
         "max_zoom": 18,
     }
     page.route("**/api/v1/map/tiles", lambda route: route.fulfill(json=source))
@@ -100,6 +100,8 @@ def test_a_pin_placed_and_dragged_on_gcj02_tiles_is_stored_in_wgs84_with_the_gri
     hinted_grid = int(hint.get_attribute("data-grid-id"))
     assert re.search(r"所属网格：.+", hint.text_content())
     shown = tuple(float(v) for v in page.locator("#rp-pin-map").get_attribute("data-pin-shown").split(","))
+    credit = page.locator("#rp-pin-map .leaflet-control-attribution")
+    assert "© 测试底图 <b>bold</b>" in credit.text_content() and credit.locator("b").count() == 0
 
     with page.expect_response(
         lambda r: re.search(r"/api/v1/communities/\d+/reports$", r.url) and r.request.method == "POST"

@@ -40,6 +40,13 @@ export async function tileSource() {
   }
 }
 
+/** Text for a place that is written as HTML (Leaflet's attribution): its markup characters escaped. */
+function asText(value) {
+  const holder = document.createElement('span');
+  holder.textContent = value || '';
+  return holder.innerHTML;
+}
+
 /**
  * A Leaflet map in `el`: `{L, map, tiles, show(lat, lng) → display LatLng, read(latlng) → [lat, lng] WGS-84}`.
  * `label` names the map for screen readers.
@@ -68,7 +75,7 @@ export async function baseMap(el, { label, zoomControl = true, interactive = tru
     L.tileLayer(template, {
       subdomains: tiles.subdomains || 'abc',
       maxZoom: tiles.max_zoom || 19,
-      attribution: i === 0 ? tiles.attribution : '',
+      attribution: i === 0 ? asText(tiles.attribution) : '', // Leaflet writes it as HTML: it is a setting's text
       crossOrigin: false,
     }).addTo(map);
   });
