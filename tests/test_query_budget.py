@@ -34,6 +34,11 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
         "page + shifts + grids (selectin), waitlist counts, my sign-ups, org-admin rights: one query each per page",
     ),
     "volunteering.list_organisation_activities": (10, "as the community list, plus the organisation"),
+    "maps.community_map": (
+        11,
+        "community + grids, membership, the board's reports + their photos, and the activities list's own "
+        "queries (page, shifts, grids, waitlists): constant per map (tests/map/test_map_layers.py)",
+    ),
     "volunteering.my_volunteering": (7, "totals, page, the page's activities, waitlist ranks"),
     "moderation.audit_log": (
         12,
