@@ -664,6 +664,12 @@ def submit_response(actor, survey_id: int, answers: list[dict]) -> Survey:
     now = utcnow()
     if survey.status_at(now) != "open":
         raise Conflict("survey.not_open", reason=_not_open_reason(survey, now))
+    key = _respondent_key(member, survey)
+    # Said before the answers are checked (someone who answered has nothing to fix); the UNIQUE roll decides races.
+    if db.session.scalar(
+        select(SurveyRollEntry.id).where(SurveyRollEntry.survey_id == survey.id, SurveyRollEntry.respondent_key == key)
+    ):
+        raise Conflict("already_responded")
     checked = _checked_answers(survey, answers)
     try:
         with db.session.begin_nested():
@@ -671,7 +677,7 @@ def submit_response(actor, survey_id: int, answers: list[dict]) -> Survey:
             db.session.add(
                 SurveyRollEntry(
                     survey_id=survey.id,
-                    respondent_key=_respondent_key(member, survey),
+                    respondent_key=key,
                     user_id=actor.id,
                     answered_at=now,
                 )

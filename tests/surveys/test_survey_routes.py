@@ -489,3 +489,10 @@ def test_results_show_twenty_text_answers_and_count_them_all(client_for, town, m
         assert answer(person, survey, text=f"建议{number}").status_code == 201
     text = next(q for q in _results(client_for(town.committee), survey).json["questions"] if q["kind"] == "text")
     assert text["answered"] == 25 and len(text["texts"]) == 20
+
+
+def test_someone_who_answered_hears_so_whatever_they_send(town, new_survey, answer):
+    survey = new_survey()
+    assert answer(town.residents[0], survey).status_code == 201
+    again = answer(town.residents[0], survey, [{"question_id": 2**30, "option": 7}])
+    assert again.status_code == 409 and again.json["code"] == "already_responded"
