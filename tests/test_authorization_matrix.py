@@ -119,6 +119,8 @@ EXPECTED: dict[str, dict | str] = {
     "projects.create_project": DENIED,
     "projects.list_projects": PUBLIC,
     "reports.report_categories": PUBLIC,
+    "reports.get_responsibilities": PUBLIC,  # 权责清单 is published (issue 19)
+    "reports.put_responsibilities": DENIED,  # B's committee only
     "reports.create_report": DENIED,
     "reports.list_reports": PUBLIC,
     "reports.nearby_reports": every(422),

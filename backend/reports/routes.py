@@ -5,7 +5,7 @@ from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.ratelimit import per_user
 from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
-from backend.reports import services
+from backend.reports import responsibilities, services
 from backend.reports.schemas import (
     ConfirmSchema,
     NearbyArgsSchema,
@@ -15,6 +15,8 @@ from backend.reports.schemas import (
     ReportListArgsSchema,
     ReportNearbyListSchema,
     ReportSchema,
+    ResponsibilitiesInSchema,
+    ResponsibilitiesSchema,
     StillBrokenSchema,
     ToProjectSchema,
     TransitionSchema,
@@ -41,6 +43,21 @@ def create_report(data, cid):
     """Report a problem (verified residents); routed to the grid worker or the committee."""
     report = services.create_report(actor(), cid, **data)
     return services.report_detail(actor(), report.id)
+
+
+@blp.route("/communities/<int:cid>/responsibilities", methods=["GET"])
+@blp.response(200, ResponsibilitiesSchema)
+def get_responsibilities(cid):
+    """权责清单: who handles each report category, and its deadlines (published: anyone)."""
+    return responsibilities.list_for(cid, locale=request_locale())
+
+
+@blp.route("/communities/<int:cid>/responsibilities", methods=["PUT"])
+@blp.arguments(ResponsibilitiesInSchema)
+@blp.response(200, ResponsibilitiesSchema)
+def put_responsibilities(data, cid):
+    """Set who handles categories and their deadlines (committee; audited; categories left out unchanged)."""
+    return responsibilities.update(actor(), cid, data["items"], locale=request_locale())
 
 
 @blp.route("/communities/<int:cid>/reports/nearby", methods=["GET"])

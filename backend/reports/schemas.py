@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
-from backend.communities.schemas import GridRefSchema
+from backend.communities.schemas import CommunityRefSchema, GridRefSchema
 from backend.core.i18n import request_locale
 from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.reports import categories as cats
@@ -184,3 +184,31 @@ class ToProjectSchema(InputSchema):
 
     title = text(120, load_default=None, allow_none=True)
     body = text(10000, load_default=None, allow_none=True)
+
+
+class ResponsibilityInSchema(InputSchema):
+    category = ma.fields.String(required=True, validate=ma.validate.Length(max=30))
+    handler = ma.fields.String(required=True, validate=ma.validate.OneOf(("grid_worker", "committee", "agency")))
+    agency_id = ma.fields.Integer(load_default=None, allow_none=True)
+    respond_hours = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=cats.MAX_ACCEPT_HOURS))
+    resolve_days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=cats.MAX_RESOLVE_DAYS))
+
+
+class ResponsibilitiesInSchema(InputSchema):
+    items = ma.fields.List(
+        ma.fields.Nested(ResponsibilityInSchema), required=True, validate=ma.validate.Length(max=len(cats.CATEGORIES))
+    )
+
+
+class ResponsibilitySchema(ma.Schema):
+    category = ma.fields.String()
+    label = ma.fields.String()
+    handler = ma.fields.String(metadata={"description": "grid_worker | committee | agency"})
+    agency_id = ma.fields.Integer(allow_none=True)
+    respond_hours = ma.fields.Integer(metadata={"description": "to accept (respond to) a new report"})
+    resolve_days = ma.fields.Integer()
+
+
+class ResponsibilitiesSchema(ma.Schema):
+    community = ma.fields.Nested(CommunityRefSchema)
+    items = ma.fields.List(ma.fields.Nested(ResponsibilitySchema))

@@ -28,7 +28,7 @@ from backend.moderation import services as moderation
 from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.reports import categories as cats
-from backend.reports import geo, places
+from backend.reports import geo, places, responsibilities
 from backend.reports.models import OPEN_STATUSES, REPORT_STATES, Report, ReportEvent, ReportMeToo
 from backend.uploads import services as uploads
 
@@ -193,9 +193,12 @@ def list_categories(community_id: int, locale: str) -> list[dict]:
 
 
 def _route(report: Report) -> None:
-    """The grid's responsible person gets it; with no grid or nobody named, the committee does."""
+    """The grid's responsible person gets it, unless the community's responsibility list (权责清单) gives the
+    category to the committee; with no grid or nobody named, the committee does."""
     grid = report.grid
-    if grid is not None and grid.responsible_user_id:
+    community = communities.get_community(report.community_id)
+    by_grid_worker = responsibilities.handler_for(community, report.category) == "grid_worker"
+    if by_grid_worker and grid is not None and grid.responsible_user_id:
         report.assignee_id = grid.responsible_user_id
         notify(
             [grid.responsible_user_id],

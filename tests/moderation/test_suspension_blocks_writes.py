@@ -283,6 +283,7 @@ CASES = {
         {"decision": "reverse", "reason": "证据不足"},
         "suspended",
     ),
+    ("PUT", "/api/v1/communities/<int:cid>/responsibilities"): lambda w: ({"cid": w.cid}, {"items": []}, "suspended"),
     ("PUT", "/api/v1/communities/<int:cid>/moderation/settings"): lambda w: (
         {"cid": w.cid},
         {"flag_threshold": 5},
