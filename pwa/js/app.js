@@ -197,7 +197,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/surveys.js'), ['/surveys', '/surveys/new', '/surveys/:id', '/surveys/:id/edit', '/surveys/:id/results']],
   [() => import('./screens/notifications.js'), ['/notifications', '/me/notifications']],
   [() => import('./screens/insights.js'), ['/committee/insights']],
-  [() => import('./screens/network.js'), ['/region', '/region/:id']],
+  [() => import('./screens/network.js'), ['/region', '/region/:id', '/communities/:id/responsibilities']],
   [() => import('./screens/privacy.js'), ['/privacy']],
 ];
 

@@ -88,6 +88,8 @@ export async function communityDetail(ctx) {
         c.description ? h('p', { class: 'secondary', text: c.description }) : null),
       h('div', { class: 'section' }, h('h3', { class: 'section__title', text: t('community.grids') }),
         grids.length ? list(grids) : h('p', { class: 'muted', text: t('community.noGrids') })),
+      h('div', { class: 'section' }, list([listItem({ href: `/communities/${id}/responsibilities`, iconName: 'shield',
+        title: t('community.responsibilities'), meta: t('community.responsibilitiesMeta') })])),
       h('div', { class: 'actions-bottom' }, action)),
   };
 }

@@ -4,8 +4,10 @@
 import { api } from '../api.js';
 import { bundle, formatDateTime, formatNumber } from '../i18n.js';
 import { navigate } from '../router.js';
-import { state } from '../store.js';
-import { chips, emptyState, errorText, h, linkButton, list, listItem, pill, useStylesheet } from '../ui.js';
+import { memberships, state } from '../store.js';
+import {
+  button, card, chips, emptyState, errorText, formError, h, linkButton, list, listItem, pill, showErrors, toast, useStylesheet, withLoading
+} from '../ui.js';
 import { communityName, requireUser } from './common.js';
 
 const tr = bundle('network');
@@ -127,5 +129,72 @@ async function myRegionsScreen(ctx) {
   return { title: tr('network.title'), back: '/me', node };
 }
 
+/* ---------- 权责清单: who handles which category, within which deadlines (published; the committee edits) ---------- */
+
+const HANDLERS = ['grid_worker', 'committee'];
+
+function isCommitteeOf(cid) {
+  return memberships().some((m) => m.community.id === cid && m.role === 'committee' && m.status === 'verified');
+}
+
+function dutyRow(row) {
+  return h('li', { class: 'list-item net-duty', dataset: { category: row.category } },
+    h('span', { class: 'list-item__body' },
+      h('span', { class: 'list-item__title', text: row.label }),
+      h('span', { class: 'list-item__meta', text: tr('duty.deadlines', { hours: num(row.respond_hours), days: num(row.resolve_days) }) })),
+    pill(tr(`duty.handler.${row.handler}`), row.handler === 'committee' ? 'warn' : 'ok'));
+}
+
+function dutyEditor(cid, items) {
+  const inputs = items.map((row) => {
+    const handler = h('select', { class: 'input', name: `handler-${row.category}`, 'aria-label': tr('duty.handlerOf', { category: row.label }) },
+      HANDLERS.map((key) => h('option', { value: key, selected: key === row.handler, text: tr(`duty.handler.${key}`) })));
+    const hours = h('input', { class: 'input', type: 'number', min: 1, max: 720, required: true, inputmode: 'numeric', value: row.respond_hours, name: `hours-${row.category}`, 'aria-label': tr('duty.hoursOf', { category: row.label }) });
+    const days = h('input', { class: 'input', type: 'number', min: 1, max: 365, required: true, inputmode: 'numeric', value: row.resolve_days, name: `days-${row.category}`, 'aria-label': tr('duty.daysOf', { category: row.label }) });
+    return { row, handler, hours, days };
+  });
+  const error = formError();
+  const submit = button(tr('duty.save'), { type: 'submit', block: true });
+  const form = h('form', { class: 'form net-duty-form', novalidate: true, onsubmit: (e) => {
+    e.preventDefault();
+    const body = { items: inputs.map(({ row, handler, hours, days }) => ({ category: row.category, handler: handler.value,
+      respond_hours: Number(hours.value), resolve_days: Number(days.value) })) };
+    withLoading(submit, async () => {
+      try {
+        await api.put(`/api/v1/communities/${cid}/responsibilities`, body);
+        toast(tr('duty.saved'));
+        navigate(`/communities/${cid}/responsibilities`, { replace: true });
+      } catch (err) {
+        showErrors(err, {}, error);
+      }
+    });
+  } },
+  inputs.map(({ row, handler, hours, days }) => h('fieldset', { class: 'net-duty-edit' },
+    h('legend', { text: row.label }),
+    h('label', { class: 'net-duty-edit__field' }, h('span', { text: tr('duty.handler') }), handler),
+    h('span', { class: 'net-duty-edit__pair' },
+      h('label', { class: 'net-duty-edit__field' }, h('span', { text: tr('duty.hours') }), hours),
+      h('label', { class: 'net-duty-edit__field' }, h('span', { text: tr('duty.days') }), days)))),
+  error, submit);
+  return h('div', { class: 'section' }, h('h2', { class: 'section__title', text: tr('duty.editTitle') }), card(form));
+}
+
+async function responsibilitiesScreen(ctx) {
+  await prepare();
+  const cid = Number(ctx.params.id);
+  let data;
+  try {
+    data = await api.get(`/api/v1/communities/${cid}/responsibilities`, { fresh: true });
+  } catch (err) {
+    return { title: tr('duty.title'), back: `/communities/${cid}`, node: emptyState({ iconName: 'building', title: tr('duty.unavailable'), body: errorText(err) }) };
+  }
+  const node = h('div', { class: 'net' },
+    h('h1', { class: 'insights__title', 'data-user-content': '', text: communityName(data.community) }),
+    h('p', { class: 'muted', text: tr('duty.intro') }),
+    h('ul', { class: 'list' }, data.items.map(dutyRow)),
+    isCommitteeOf(cid) ? dutyEditor(cid, data.items) : null);
+  return { title: tr('duty.title'), back: `/communities/${cid}`, node };
+}
+
 /** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
-export const ROUTES = { '/region': myRegionsScreen, '/region/:id': regionScreen };
+export const ROUTES = { '/region': myRegionsScreen, '/region/:id': regionScreen, '/communities/:id/responsibilities': responsibilitiesScreen };
