@@ -55,14 +55,17 @@ def create_app(config_class: type[Config] | None = None) -> Flask:
     register_request_hooks(app)
     register_pwa(app)
     register_cli(app)
-    register_visitor_front(app)
+    register_fast_paths(app)
     return app
 
 
-def register_visitor_front(app: Flask) -> None:
-    """Visitors' shared copies answered before Flask's request machinery (backend/core/visitor_cache.py)."""
+def register_fast_paths(app: Flask) -> None:
+    """Visitors' shared copies answered before Flask's request machinery (backend/core/visitor_cache.py);
+    rate limits checked only by the routes that declare them (backend/core/ratelimit.py)."""
+    from backend.core.ratelimit import check_limits_only_where_declared
     from backend.core.visitor_cache import VisitorFront
 
+    check_limits_only_where_declared(app)
     app.wsgi_app = VisitorFront(app.wsgi_app, app)
 
 
