@@ -155,6 +155,8 @@ EXPECTED: dict[str, dict | str] = {
     "volunteering.verify_organisation": DENIED,
     "voting.get_poll": PUBLIC,
     "voting.cast_ballot": DENIED,
+    "voting.record_paper_ballot": DENIED,  # the poll's committee at a polling table
+    "voting.polling_table": DENIED,
     "voting.close_poll": DENIED,
     "voting.recount": PUBLIC,
     "voting.get_results": PUBLIC,

@@ -232,7 +232,8 @@ def _present(actor, members: list[Membership], *, manager: bool, household_id: i
             agreement = {
                 "decision": answer.decision,
                 "decided_at": answer.decided_at,
-                "reason": answer.reason,
+                # The reason is for the committee (and whoever wrote it), not for the rest of the flat.
+                "reason": answer.reason if manager or answer.resident_id == getattr(actor, "id", None) else None,
                 "resident": residents.get(answer.resident_id) if manager else None,
             }
         may_answer = (

@@ -29,6 +29,7 @@ from backend.core.db import UTCDateTime, utcnow
 from backend.core.states import Machine
 from backend.extensions import db
 
+CHANNELS = ("app", "paper")  # how a ballot reached the roll
 METHODS = ("yes_no", "single", "approval", "ranked", "budget")
 BUDGET_RULES = ("greedy", "equal_shares")
 ELIGIBILITIES = ("verified", "household", "grid")
@@ -125,6 +126,7 @@ class RollEntry(db.Model):
     __table_args__ = (
         UniqueConstraint("poll_id", "voter_key"),
         Index("ix_poll_roll_user_id_poll_id", "user_id", "poll_id"),
+        CheckConstraint("channel IN ('app', 'paper')", name="channel_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -133,6 +135,10 @@ class RollEntry(db.Model):
     voter_key: Mapped[str] = mapped_column(String(24))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     voted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # "app", or "paper" at a polling table (issue 18): one roll across channels, so one ballot either way.
+    channel: Mapped[str] = mapped_column(String(10), default="app", server_default="app")
+    # The committee member who recorded a paper ballot (NULL for the app). Never on the ballot: the roll only.
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class Ballot(db.Model):

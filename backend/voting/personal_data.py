@@ -17,4 +17,8 @@ def export(user) -> dict:
         "voted_in": rows_of(select(RollEntry).where(RollEntry.user_id == user.id), leave_out=("voter_key",)),
         "public_ballots": rows_of(select(Ballot).where(Ballot.public_voter_id == user.id)),
         "polls_created": rows_of(select(Poll).where(Poll.created_by_id == user.id)),
+        # Paper ballots I recorded at a polling table: when and in which poll, not whose (their roll entry is theirs).
+        "paper_ballots_recorded": rows_of(
+            select(RollEntry).where(RollEntry.recorded_by_id == user.id), leave_out=("user_id", "voter_key")
+        ),
     }

@@ -9,8 +9,11 @@ from backend.voting import services
 from backend.voting.schemas import (
     BallotInputSchema,
     BallotReceiptSchema,
+    PaperBallotInputSchema,
     PollCloseSchema,
     PollCreateSchema,
+    PollingTableArgsSchema,
+    PollingTableSchema,
     PollListArgsSchema,
     PollResultsSchema,
     PollSchema,
@@ -53,6 +56,24 @@ def cast_ballot(data, poll_id):
     # Stored under the user's id, the response (the receipt) would link voter and ballot.
     idempotency.skip_remembering()
     return services.cast_ballot(actor(), poll_id, data)
+
+
+@blp.route("/polls/<int:poll_id>/polling-table", methods=["GET"])
+@blp.arguments(PollingTableArgsSchema, location="query")
+@blp.response(200, PollingTableSchema)
+def polling_table(args, poll_id):
+    """Voters at a polling table, by household or name, with whether they may vote and have voted (committee)."""
+    return {"items": services.polling_table_lookup(actor(), poll_id, args["q"])}
+
+
+@blp.route("/polls/<int:poll_id>/paper-ballots", methods=["POST"])
+@blp.arguments(PaperBallotInputSchema)
+@blp.response(201, BallotReceiptSchema)
+def record_paper_ballot(data, poll_id):
+    """Record a voter's paper ballot at a polling table (committee); the receipt is shown only in this response."""
+    # Stored, the response (the receipt) would tie this request, and so the voter, to the ballot.
+    idempotency.skip_remembering()
+    return services.record_paper_ballot(actor(), poll_id, data)
 
 
 @blp.route("/polls/<int:poll_id>/results", methods=["GET"])

@@ -48,13 +48,18 @@ class PollCreateSchema(InputSchema):
     project_id = ma.fields.Integer(load_default=None, allow_none=True)
 
 
-class BallotInputSchema(InputSchema):
-    """One body for every method; the service checks that the fields match the poll's method."""
+class ChoicesInputSchema(InputSchema):
+    """The choices of a ballot, one field per method; the service checks that they match the poll's method."""
 
     choice = ma.fields.String(validate=ma.validate.OneOf(YES_NO_CHOICES))
     option_id = ma.fields.Integer()
     option_ids = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(max=MAX_OPTIONS))
     ranking = ma.fields.List(ma.fields.Integer(), validate=ma.validate.Length(min=1, max=MAX_OPTIONS))
+
+
+class BallotInputSchema(ChoicesInputSchema):
+    """One body for every method; the service checks that the fields match the poll's method."""
+
     # Optional: a receipt made by the client (offline casting on a poll without revoting).
     receipt = ma.fields.String(validate=[ma.validate.Length(min=22, max=64), ma.validate.Regexp(r"^[A-Za-z0-9_-]+$")])
     revote_key = ma.fields.String(
@@ -64,6 +69,29 @@ class BallotInputSchema(InputSchema):
             "from it, and sending the same key again replaces the ballot; never send it with a receipt"
         },
     )
+
+
+class PaperBallotInputSchema(ChoicesInputSchema):
+    """A paper ballot recorded at a polling table: the voter, and the choices as in the app (no receipt or key:
+    the server makes the receipt, to hand over on paper)."""
+
+    voter_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+
+
+class PollingTableArgsSchema(ma.Schema):
+    q = text(100, load_default="", metadata={"description": "a household (3-1-101), a room, or part of a name"})
+
+
+class PollingTableVoterSchema(ma.Schema):
+    user = ma.fields.Nested(PublicUserSchema)
+    household = ma.fields.String(allow_none=True)
+    status = ma.fields.String()
+    not_eligible_reason = ma.fields.String(allow_none=True)
+    voted = ma.fields.Boolean(metadata={"description": "on the roll already, through any channel"})
+
+
+class PollingTableSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(PollingTableVoterSchema))
 
 
 class BallotReceiptSchema(ma.Schema):
@@ -103,6 +131,7 @@ class MyPollBallotSchema(ma.Schema):
     voted = ma.fields.Boolean()
     voted_at = ma.fields.DateTime(allow_none=True)
     cast_by_me = ma.fields.Boolean()
+    channel = ma.fields.String(metadata={"description": "app, or paper at a polling table"})
     # Public polls only (secret ballots cannot be found again without the receipt).
     choices = ma.fields.Dict(allow_none=True)
     receipt_hash = ma.fields.String(allow_none=True)
@@ -165,6 +194,12 @@ class PollResultsSchema(ma.Schema):
     live = ma.fields.Boolean()
     cancelled = ma.fields.Boolean()
     voters = ma.fields.Integer()
+    channels = ma.fields.Dict(
+        keys=ma.fields.String(),
+        values=ma.fields.Integer(),
+        allow_none=True,
+        metadata={"description": "voters per channel: app, paper"},
+    )
     eligible = ma.fields.Integer()
     turnout = ma.fields.Float(allow_none=True)
     quorum = ma.fields.Float()

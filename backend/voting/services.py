@@ -26,8 +26,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
+from backend.accounts import services as accounts
 from backend.audit import services as audit
-from backend.communities import access
+from backend.communities import access, lookup
 from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import after_commit, utcnow
@@ -44,7 +45,7 @@ from backend.extensions import db
 from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.voting import tally
-from backend.voting.models import POLL_STATES, Ballot, Poll, PollOption, RollEntry
+from backend.voting.models import CHANNELS, POLL_STATES, Ballot, Poll, PollOption, RollEntry
 
 register_messages(
     "voting",
@@ -87,6 +88,7 @@ CHOICE_FIELD = {
     "budget": "option_ids",
 }
 RECEIPT_BYTES = 18  # 144 random bits, 24 url-safe characters
+TABLE_LOOKUP_LIMIT = 20  # voters found at a polling table per search
 
 
 def receipt_hash(receipt: str) -> str:
@@ -228,6 +230,7 @@ def _my_ballot(poll: Poll, actor, voter_key: str) -> dict | None:
         "voted": True,
         "voted_at": entry.voted_at,
         "cast_by_me": entry.user_id == actor.id,
+        "channel": entry.channel,
         "choices": None,
         "receipt_hash": None,
     }
@@ -522,17 +525,48 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
         receipt = body.get("receipt") or secrets.token_urlsafe(RECEIPT_BYTES)
     digest = receipt_hash(receipt)
     try:
-        with db.session.begin_nested():
-            _admit(poll, now, new_voter=True)
-            db.session.add(
-                RollEntry(poll_id=poll.id, voter_key=_voter_key(member, poll), user_id=actor.id, voted_at=now)
-            )
-            db.session.flush()
+        _enter_roll(poll, member, now)
     except IntegrityError:
         # Only the revote key replaces a ballot: a receipt (anyone's, published or not) never does.
         if poll.allow_revote and revote_key and not made_here:
             return _revote(poll, now, digest, receipt, choices)
         raise Conflict("already_voted") from None
+    _store_ballot(poll, member, digest, choices)
+    return {
+        "receipt": receipt,
+        "receipt_hash": digest,
+        "revoted": False,
+        "revote_key": revote_key if made_here else None,  # shown once, kept by the device, never stored here
+    }
+
+
+def _enter_roll(poll: Poll, member, now: datetime, *, recorded_by_id: int | None = None) -> None:
+    """Admit the voter (or household) on the roll, whatever the channel: the UNIQUE (poll_id, voter_key) makes
+    the second of two ballots (app and app, app and table, two tables) an IntegrityError, raised to the caller.
+
+    :raises Conflict: ``poll_closed``
+    :raises IntegrityError: already on the roll (the savepoint is rolled back)
+    """
+    with db.session.begin_nested():
+        _admit(poll, now, new_voter=True)
+        db.session.add(
+            RollEntry(
+                poll_id=poll.id,
+                voter_key=_voter_key(member, poll),
+                user_id=member.user_id,
+                voted_at=now,
+                channel="app" if recorded_by_id is None else "paper",
+                recorded_by_id=recorded_by_id,
+            )
+        )
+        db.session.flush()
+
+
+def _store_ballot(poll: Poll, member, digest: str, choices: dict) -> None:
+    """The ballot, apart from the roll (a public poll's ballot names its voter).
+
+    :raises Conflict: ``voting.receipt_reused`` (a client-made receipt already used: the request rolls back whole)
+    """
     try:
         with db.session.begin_nested():
             db.session.add(
@@ -540,18 +574,83 @@ def cast_ballot(actor, poll_id: int, body: dict) -> dict:
                     poll_id=poll.id,
                     receipt_hash=digest,
                     choices=choices,
-                    public_voter_id=None if poll.is_secret else actor.id,
+                    public_voter_id=None if poll.is_secret else member.user_id,
                 )
             )
             db.session.flush()
-    except IntegrityError:  # a client-made receipt that was already used (the request rolls back whole)
+    except IntegrityError:
         raise Conflict("voting.receipt_reused") from None
-    return {
-        "receipt": receipt,
-        "receipt_hash": digest,
-        "revoted": False,
-        "revote_key": revote_key if made_here else None,  # shown once, kept by the device, never stored here
-    }
+
+
+# --- the polling table (issue 18: in-person voting) ------------------------------------------------
+
+
+def polling_table_lookup(actor, poll_id: int, query: str) -> list[dict]:
+    """Voters at a polling table, found by household or name: whether each may vote and has voted (any channel).
+
+    :raises Forbidden: not the poll's committee (``role_required``, or why not)
+    """
+    poll = _poll_or_404(poll_id)
+    access.require_committee(actor, poll.community_id)
+    members = lookup.find_members(poll.community_id, query, limit=TABLE_LOOKUP_LIMIT)
+    keys = {_voter_key(member, poll) for member in members if _eligibility_problem(member, poll) is None}
+    voted = set(
+        db.session.scalars(
+            select(RollEntry.voter_key).where(RollEntry.poll_id == poll.id, RollEntry.voter_key.in_(keys))
+        )
+    )
+    found = []
+    for member in members:
+        problem = _eligibility_problem(member, poll)
+        found.append(
+            {
+                "user": member.user,
+                "household": lookup.household_label(member),
+                "status": member.status,
+                "not_eligible_reason": problem,
+                "voted": problem is None and _voter_key(member, poll) in voted,
+            }
+        )
+    return found
+
+
+def record_paper_ballot(actor, poll_id: int, body: dict) -> dict:
+    """A committee member at a polling table records a voter's paper ballot; returns its receipt, to hand over.
+
+    Same roll, same window, same checks as a ballot from the app: a voter who voted in the app cannot vote at
+    the table and the other way round (the roll's unique key, under any concurrency). A secret ballot stays
+    apart from the roll: the roll says the voter voted on paper and who recorded it, the ballot says what.
+
+    :raises Forbidden: the actor is not the poll's committee; ``not_eligible`` (reason) for the voter
+    :raises ValidationFailed: no such member of the community; choices as for any ballot
+    :raises Conflict: ``poll_closed``, ``already_voted``
+    """
+    poll = _poll_or_404(poll_id)
+    access.require_committee(actor, poll.community_id)
+    voter = accounts.get_user(body["voter_id"])
+    member = access.membership(voter, poll.community_id) if voter is not None else None
+    if member is None:
+        raise ValidationFailed({"voter_id": ["not a member of this community"]})
+    problem = _eligibility_problem(member, poll)
+    if problem:
+        raise Forbidden("not_eligible", reason=problem)
+    choices = _validated_choices(poll, {name: value for name, value in body.items() if name != "voter_id"})
+    now = utcnow()
+    status = poll.status_at(now)
+    if status != "open":
+        raise Conflict("poll_closed", reason="not_yet_open" if status == "upcoming" else "closed")
+    receipt = secrets.token_urlsafe(RECEIPT_BYTES)
+    digest = receipt_hash(receipt)
+    try:
+        _enter_roll(poll, member, now, recorded_by_id=actor.id)
+    except IntegrityError:
+        raise Conflict("already_voted") from None
+    _store_ballot(poll, member, digest, choices)
+    # Who recorded whose paper ballot, never what it says (the roll knows as much).
+    audit.record(
+        actor, "poll.paper_ballot", "poll", poll.id, community_id=poll.community_id, after={"voter_id": voter.id}
+    )
+    return {"receipt": receipt, "receipt_hash": digest, "revoted": False, "revote_key": None}
 
 
 def _revote_key(poll: Poll, body: dict) -> tuple[str | None, bool]:
@@ -700,7 +799,8 @@ def _cancelled_results(poll: Poll) -> dict:
 def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
     """Results from the ballots with the pure tally functions, in the frozen JSON shape."""
     ballots = list(db.session.scalars(select(Ballot.choices).where(Ballot.poll_id == poll.id)))
-    voters = db.session.scalar(select(func.count()).select_from(RollEntry).where(RollEntry.poll_id == poll.id))
+    channels = _turnout_by_channel(poll.id)
+    voters = sum(channels.values())
     has_quorum = tally.quorum_met(voters, eligible, poll.quorum)
     results = {
         "poll_id": poll.id,
@@ -708,6 +808,7 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
         "live": live,
         "cancelled": False,
         "voters": voters,
+        "channels": channels,
         "eligible": eligible,
         "turnout": _turnout(voters, eligible),
         "quorum": poll.quorum,
@@ -765,6 +866,17 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
     return results
 
 
+def _turnout_by_channel(poll_id: int) -> dict[str, int]:
+    """Voters per channel ({"app": n, "paper": m}), counted on the roll."""
+    counts = dict.fromkeys(CHANNELS, 0)
+    rows = db.session.execute(
+        select(RollEntry.channel, func.count()).where(RollEntry.poll_id == poll_id).group_by(RollEntry.channel)
+    )
+    for channel, count in rows:
+        counts[channel] = count
+    return counts
+
+
 def _apply_outcome(poll: Poll) -> None:
     """Tell the projects domain what the community decided, and the voters and committee the result."""
     results = poll.results
@@ -804,6 +916,7 @@ def get_results(actor, poll_id: int) -> dict:
             "live": True,
             "cancelled": False,
             "voters": poll.voter_count,
+            "channels": _turnout_by_channel(poll.id),
             "eligible": eligible,
             "turnout": _turnout(poll.voter_count, eligible),
             "quorum": poll.quorum,

@@ -185,6 +185,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/communities.js'), ['/communities', '/join', '/communities/:id', '/communities/:id/join', '/join/:id']],
   [() => import('./screens/me.js'), ['/me']],
   [() => import('./screens/members.js'), ['/committee/members']],
+  [() => import('./screens/household-claims.js'), ['/communities/:id/household-claims']],
   [() => import('./screens/projects.js'), ['/projects', '/projects/new', '/projects/:id/edit', '/projects/:id']],
   [() => import('./screens/reports.js'), ['/report', '/reports', '/reports/mine', '/reports/queue', '/reports/:id']],
   [() => import('./screens/notices.js'), ['/notices', '/notices/new', '/notices/:id']],

@@ -162,6 +162,11 @@ CASES = {
         "suspended",
     ),
     ("POST", "/api/v1/polls/<int:poll_id>/ballots"): lambda w: ({"poll_id": w.poll_id}, {"choice": "yes"}, "suspended"),
+    ("POST", "/api/v1/polls/<int:poll_id>/paper-ballots"): lambda w: (
+        {"poll_id": w.poll_id},
+        {"voter_id": w.neighbour_id, "choice": "yes"},
+        "suspended",
+    ),
     # surveys
     ("POST", "/api/v1/communities/<int:cid>/surveys"): lambda w: (
         {"cid": w.cid},

@@ -40,7 +40,7 @@ def test_no_kind_links_to_a_path_the_pwa_does_not_have():
     """The PWA's routes for items; every kind's link is one of them (or the inbox, or a committee screen)."""
     known = re.compile(
         r"^/(reports|projects|polls|notices)/\{\w+\}$|^/help/(aid|activities|organisations)/\{\w+\}$"
-        r"|^/(notifications|moderation/mine|committee/\w+)$|^/communities/\{community_id\}$"
+        r"|^/(notifications|moderation/mine|committee/\w+)$|^/communities/\{community_id\}(/household-claims)?$"
     )
     for kind, spec in catalogue.KINDS.items():
         assert known.match(spec.url), (kind, spec.url)

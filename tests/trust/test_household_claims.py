@@ -95,7 +95,7 @@ def test_does_the_family_learn_of_a_claim_on_their_flat_and_can_one_of_them_agre
 
 
 def test_a_refusal_reaches_the_claimant_without_naming_who_refused(app, client_for, family):
-    community, committee, mother, _son, claimant = family
+    community, committee, mother, son, claimant = family
     answered = _answer(client_for(mother), community.id, claimant.id, "refuse", "我们家没有这个人")
     assert answered.status_code == 201 and answered.json["agreement"]["decision"] == "refuse"
     [told] = _notifications(app, claimant.id, "household_claim_refused")
@@ -104,6 +104,9 @@ def test_a_refusal_reaches_the_claimant_without_naming_who_refused(app, client_f
     assert committee_told.context["decision"] == "refuse"
     seen = _claims(client_for(committee), community.id).json["items"][0]["agreement"]
     assert seen["decision"] == "refuse" and seen["reason"] == "我们家没有这个人" and seen["resident"]["id"] == mother.id
+    assert _claims(client_for(mother), community.id).json["items"][0]["agreement"]["reason"] == "我们家没有这个人"
+    family_view = _claims(client_for(son), community.id).json["items"][0]["agreement"]
+    assert family_view["decision"] == "refuse" and family_view["reason"] is None and family_view["resident"] is None
 
 
 def test_the_second_answer_and_a_settled_claim_are_refused(app, client_for, family):
