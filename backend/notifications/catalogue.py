@@ -293,58 +293,6 @@ KINDS: dict[str, KindSpec] = {
                 "{claimant_name}登记住在{household}，请确认是否同住。",
                 "{claimant_name} gave {household} as home: do they live with you?",
             ),
-            url="/communities/{community_id}",
-            target="user_id",
-            fallback_body=(
-                "有人登记住在你家，请确认是否同住。",
-                "Someone gave your flat as their home: do they live with you?",
-            ),
-        ),
-        _spec(
-            "household_claim_agreed",
-            "hca",
-            True,
-            ("同住家人已确认", "Your household confirmed you"),
-            (
-                "{community_name}：同户已核实的住户确认你住在这里，等居委会核实。",
-                "{community_name}: a resident of your flat confirmed you live there; the committee verifies next.",
-            ),
-            url="/communities/{community_id}",
-            target="community_id",
-        ),
-        _spec(
-            "household_claim_refused",
-            "hcr",
-            True,
-            ("同户住户未确认你的登记", "Your household did not confirm you"),
-            (
-                "{community_name}：同户已核实的住户表示你不住在这里，可联系居委会。",
-                "{community_name}: a resident of the flat you gave says you do not live there; talk to the committee.",
-            ),
-            url="/communities/{community_id}",
-            target="community_id",
-        ),
-        _spec(
-            "household_claim_answered",
-            "hcw",
-            True,
-            ("住户答复了一份登记", "A household answered a claim"),
-            (
-                "{claimant_name}的住户登记：同户住户已答复，请在成员核实中查看。",
-                "{claimant_name}'s claim on a flat: its household answered; see it before verifying.",
-            ),
-            url="/committee/members",
-            target="user_id",
-        ),
-        _spec(
-            "household_claim",
-            "hcl",
-            True,
-            ("有人登记住在你家", "Someone says they live in your home"),
-            (
-                "{claimant_name}登记住在{household}，请确认是否同住。",
-                "{claimant_name} gave {household} as home: do they live with you?",
-            ),
             url="/communities/{community_id}/household-claims",
             target="user_id",
             fallback_body=(
