@@ -64,6 +64,11 @@ EXPECTED: dict[str, dict | str] = {
     "auth.login": every(422),  # the minimal body has a login only: the password or a one-time code is wanted
     "auth.request_code": every(422),  # the matrix's made-up login is no phone number or e-mail address
     "auth.reset_password": every(422),
+    # residents registered in person (代办): staff of that community only; the letter's code is the key to take over
+    "residents.register_resident": DENIED,
+    "residents.list_residents": DENIED,
+    "residents.print_letters": DENIED,
+    "residents.take_over": every(404),  # the matrix's made-up code opens nothing
     "auth.logout": every(204),
     "auth.change_password": roles(401, 422),
     "auth.register": every(422),

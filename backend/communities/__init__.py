@@ -6,7 +6,11 @@ DOMAIN = Domain(
     "communities",
     layer="community",
     models="backend.communities.models",
-    blueprints=("backend.communities.routes:blp", "backend.communities.household_routes:blp"),
+    blueprints=(
+        "backend.communities.routes:blp",
+        "backend.communities.assisted_routes:blp",
+        "backend.communities.household_routes:blp",
+    ),
     targets="backend.communities.targets",
     personal_data="backend.communities.personal_data",
     seed="backend.communities.demo:seed_foundation",

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -248,3 +248,23 @@ class HouseholdAgreement(db.Model):
     decision: Mapped[str] = mapped_column(String(10))
     reason: Mapped[str | None] = mapped_column(String(500))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AssistedResident(db.Model):
+    """A resident registered by staff in person (代办: no phone or e-mail needed), with the consent they gave on
+    paper, and the one-time code of their invitation letter to take the account over later (kept as an HMAC)."""
+
+    __tablename__ = "assisted_residents"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"), index=True)
+    registered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    consent_on: Mapped[date] = mapped_column(Date)  # the date on the signed paper form
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    letter_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    letter_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_over_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
+    registered_by: Mapped[User | None] = relationship("User", foreign_keys=[registered_by_id])  # noqa: F821

@@ -3,10 +3,26 @@ accounts.personal_data)."""
 
 from sqlalchemy import select
 
-from backend.communities.models import Grid, Household, HouseholdAgreement, Invite, Membership, RegionOfficial
+from backend.communities.models import (
+    AssistedResident,
+    Grid,
+    Household,
+    HouseholdAgreement,
+    Invite,
+    Membership,
+    RegionOfficial,
+)
 from backend.core.personal_data import rows_of
 
-TABLES = ("memberships", "households", "invites", "grids", "household_agreements", "region_officials")
+TABLES = (
+    "memberships",
+    "households",
+    "invites",
+    "grids",
+    "household_agreements",
+    "region_officials",
+    "assisted_residents",
+)
 
 
 def export(user) -> dict:
@@ -27,6 +43,10 @@ def export(user) -> dict:
             .join(Membership, Membership.id == HouseholdAgreement.membership_id)
             .where(Membership.user_id == user.id),
             leave_out=("resident_id", "reason"),
+        ),
+        # Registered in person by staff (代办): when, by whom, the date of my paper consent; never the letter's code.
+        "registered_in_person": rows_of(
+            select(AssistedResident).where(AssistedResident.user_id == user.id), leave_out=("letter_code_hash",)
         ),
         "official_appointments": rows_of(select(RegionOfficial).where(RegionOfficial.user_id == user.id)),
     }

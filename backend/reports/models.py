@@ -58,6 +58,7 @@ class Report(db.Model):
         Index("ix_reports_street_escalated_at_escalated_at", "street_escalated_at", "escalated_at"),
         Index("ix_reports_district_escalated_at_street_escalated_at", "district_escalated_at", "street_escalated_at"),
         Index("ix_reports_status_resolved_at", "status", "resolved_at"),
+        CheckConstraint("channel IN ('app', 'phone', 'visit', 'walk_in', 'hotline')", name="channel_known"),
         # The dashboard's period figures filter one community's reports by a time column: without these it
         # scans every report of the community (10,000 on average in a district of 1,000,000). created_at
         # rides along so that the time-to-accept/resolve percentiles read the index alone (8x on SQLite).
@@ -71,6 +72,10 @@ class Report(db.Model):
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     grid_id: Mapped[int | None] = mapped_column(ForeignKey("grids.id"))
     reporter_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # Filed by staff for the reporter (代办: a phone call, a visit, at the desk, the hotline), or by the reporter
+    # in the app. The timeline says so (a filed_on_behalf event) and the audit log keeps who did it.
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(10), default="app", server_default="app")
     category: Mapped[str] = mapped_column(String(30))
     description: Mapped[str] = mapped_column(Text)
     lat: Mapped[float | None] = mapped_column(Float)

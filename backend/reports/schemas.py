@@ -30,6 +30,15 @@ class ReportCreateSchema(InputSchema):
     location_text = text(200, load_default=None, allow_none=True)
     grid_id = ma.fields.Integer(load_default=None, allow_none=True)
     photo_ids = ma.fields.List(ma.fields.Integer(), load_default=None, validate=ma.validate.Length(max=10))
+    on_behalf_of = ma.fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "staff: the resident this report is filed for"}
+    )
+    channel = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.OneOf(("app", "phone", "visit", "walk_in", "hotline")),
+        metadata={"description": "how staff heard of it, with on_behalf_of"},
+    )
 
 
 class ReportListArgsSchema(ma.Schema):
@@ -171,6 +180,7 @@ class ReportEventSchema(ma.Schema):
 
 class ReportDetailSchema(ReportSchema):
     events = ma.fields.List(ma.fields.Nested(ReportEventSchema))
+    channel = ma.fields.String(metadata={"description": "app, or how staff who filed it for the reporter heard of it"})
     can = ma.fields.Nested(abilities_schema("ReportAbilitiesSchema", ACTIONS))
     my_me_too = ma.fields.Boolean()
 

@@ -9,8 +9,9 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
+from backend.accounts import services as accounts
 from backend.audit import services as audit
-from backend.communities import access
+from backend.communities import access, assisted
 from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import utcnow
@@ -226,12 +227,24 @@ def create_report(
     location_text: str | None = None,
     grid_id: int | None = None,
     photo_ids: list[int] | None = None,
+    on_behalf_of: int | None = None,
+    channel: str | None = None,
 ) -> Report:
-    """A verified resident reports a problem; it is routed to the grid worker (or the committee) at once.
+    """A verified resident reports a problem; it is routed to the grid worker (or the committee) at once. Staff may
+    file it for a resident (`on_behalf_of`, with the `channel` they heard it through): the resident is the reporter,
+    the timeline and the audit log say who filed it.
 
     :raises ValidationFailed: unknown category, no location, half a point, a grid of another community,
-        ``upload_not_attachable``
+        ``upload_not_attachable``, a channel without on_behalf_of
+    :raises Forbidden: acting for someone without being the committee or their grid's worker
+    :raises NotFound: acting for someone who is no verified member of this community
     """
+    filed_by = None
+    if on_behalf_of is not None:
+        assisted.require_acting_for(actor, community_id, on_behalf_of)
+        filed_by, actor = actor, accounts.get_user(on_behalf_of)
+    elif channel not in (None, "app"):
+        raise ValidationFailed({"channel": ["only with on_behalf_of: staff filing for a resident"]})
     access.require_verified(actor, community_id)
     community = communities.get_community(community_id)
     if category not in cats.categories_of(community):
@@ -249,6 +262,8 @@ def create_report(
         grid=grid,
         grid_id=grid.id if grid else None,
         reporter_id=actor.id,
+        filed_by_id=filed_by.id if filed_by else None,
+        channel=(channel or "visit") if filed_by else "app",
         category=category,
         description=description.strip(),
         lat=lat,
@@ -263,10 +278,20 @@ def create_report(
     )
     db.session.add(report)
     db.session.flush()
-    uploads.attach(actor, photo_ids, "report", report.id)
+    uploads.attach(filed_by or actor, photo_ids, "report", report.id)  # staff attach the photos they took
     moderation.hold_if_filtered("report", report, report.description, report.location_text)
     _route(report)
     _event(report, actor, "submitted", role="reporter")
+    if filed_by is not None:
+        _event(report, filed_by, "filed_on_behalf", note=report.channel)
+        audit.record(
+            filed_by,
+            "report.filed_on_behalf",
+            "report",
+            report.id,
+            community_id=community_id,
+            after={"reporter_id": actor.id, "channel": report.channel},
+        )
     return report
 
 

@@ -182,6 +182,8 @@ const LAZY_SCREENS = [
   [() => import('./screens/home.js'), ['/']],
   [() => import('./screens/auth.js'), ['/signin', '/signup']],
   [() => import('./screens/codes.js'), ['/signin/code', '/signin/reset']],
+  [() => import('./screens/residents.js'), ['/committee/residents', '/committee/residents/new',
+    '/committee/residents/letters', '/committee/residents/:uid/report', '/takeover']],
   [() => import('./screens/communities.js'), ['/communities', '/join', '/communities/:id', '/communities/:id/join', '/join/:id']],
   [() => import('./screens/me.js'), ['/me']],
   [() => import('./screens/members.js'), ['/committee/members']],

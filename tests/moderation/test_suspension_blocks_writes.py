@@ -33,6 +33,7 @@ EXEMPT = {
     ("POST", "/api/v1/auth/password"): "changing the password",
     ("POST", "/api/v1/auth/codes"): "a one-time code to get back into their own account",
     ("POST", "/api/v1/auth/password-reset"): "resetting their own password with a one-time code",
+    ("POST", "/api/v1/residents/takeover"): "taking over their own account with the letter's code",
     ("PATCH", "/api/v1/me"): "profile edits (name, language, care mode, quiet hours)",
     (
         "PATCH",
@@ -162,6 +163,17 @@ CASES = {
         "suspended",
     ),
     ("POST", "/api/v1/polls/<int:poll_id>/ballots"): lambda w: ({"poll_id": w.poll_id}, {"choice": "yes"}, "suspended"),
+    # residents registered in person (代办)
+    ("POST", "/api/v1/communities/<int:cid>/residents"): lambda w: (
+        {"cid": w.cid},
+        {"display_name": "王阿姨", "building": "3", "unit": "1", "room": "101", "consent_on_paper": True},
+        "suspended",
+    ),
+    ("POST", "/api/v1/communities/<int:cid>/residents/letters"): lambda w: (
+        {"cid": w.cid},
+        {"building": "3"},
+        "suspended",
+    ),
     ("POST", "/api/v1/polls/<int:poll_id>/paper-ballots"): lambda w: (
         {"poll_id": w.poll_id},
         {"voter_id": w.neighbour_id, "choice": "yes"},

@@ -14,6 +14,7 @@ import {
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
 import { committeeLinks, myModerationLink } from './moderation-links.js';
+import { onBehalfLinks } from './onbehalf-links.js';
 import { EXPORT_URL } from './privacy.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
@@ -242,6 +243,7 @@ export default function me() {
     h('div', { class: 'section' }, list([
       listItem({ href: '/me/notifications', iconName: 'clock', title: t('me.notifications'), meta: t('me.notificationsMeta') }),
       ...(currentMembership() ? [myModerationLink()] : []),
+      ...onBehalfLinks(),
       listItem({ href: '/privacy', iconName: 'shield', title: t('privacy.title'), meta: t('privacy.meMeta') }),
     ])),
     h('div', { class: 'section' }, downloadLink()),

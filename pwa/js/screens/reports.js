@@ -359,7 +359,7 @@ function timeline(events) {
     h('p', { class: 'rp-event__head' },
       h('strong', { text: e.actor ? `${e.actor.display_name}（${tr(`role.${e.actor_role}`)}）` : tr(`role.${e.actor_role}`) }),
       ' ', tr(`action.${e.action}`)),
-    e.note && e.action !== 'escalated' && e.action !== 'to_project' ? h('p', { class: 'rp-event__note', text: e.note }) : null,
+    e.note && e.action !== 'escalated' && e.action !== 'to_project' ? h('p', { class: 'rp-event__note', text: e.action === 'filed_on_behalf' ? tr(`channel.${e.note}`) : e.note }) : null,
     e.photos && e.photos.length ? h('div', { class: 'rp-photos' }, e.photos.map((p) => h('a', { href: p.url, 'data-external': '', target: '_blank' }, thumb(p, tr('rp.afterPhoto'))))) : null,
     h('time', { class: 'muted small', datetime: e.created_at, text: formatDateTime(e.created_at) }))));
 }
