@@ -28,6 +28,9 @@ PATH_TABLES = {
     "target_id": "projects",
     "resident_id": "register_residents",
     "import_id": "register_imports",
+    "record_id": "care_records",
+    "visit_id": "care_visits",
+    "request_id": "care_support_requests",
 }
 # Variables that are not ids of a table row.
 PATH_WORDS = {"target": "projects", "size": "display", "name": "reports", "path": "index.html"}

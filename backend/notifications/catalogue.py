@@ -540,6 +540,51 @@ KINDS: dict[str, KindSpec] = {
             url="/committee/appeals",
             target="appeal_id",
         ),
+        _spec(
+            "care_assigned",
+            "cas",
+            True,
+            ("关爱走访：新的对象", "Care visits: someone new"),
+            ("居委会请您定期走访一位居民，详情请在关爱名单中查看。", "You are asked to visit a resident."),
+            url="/care/{record_id}",
+            target="record_id",
+        ),
+        _spec(
+            "care_visit_overdue",
+            "cvo",
+            True,
+            ("关爱走访已到期", "A care visit is due"),
+            ("有一位关爱对象该走访了，请尽快上门或电话联系。", "A care visit is due: visit or call."),
+            url="/care/{record_id}",
+            target="record_id",
+        ),
+        _spec(
+            "care_visit_escalated",
+            "cve",
+            True,
+            ("关爱走访逾期", "A care visit is overdue"),
+            ("有一位关爱对象的走访已逾期两天以上或无人负责。", "A care visit is two days late or unassigned."),
+            url="/care/{record_id}",
+            target="record_id",
+        ),
+        _spec(
+            "care_support_requested",
+            "csr",
+            True,
+            ("有居民希望倾诉", "A resident asks to talk"),
+            ("有一位居民请求心理服务，请在倾诉请求中查看。", "A resident asks for a conversation; see the requests."),
+            url="/care/support",
+            target="request_id",
+        ),
+        _spec(
+            "care_support_taken",
+            "cst",
+            True,
+            ("倾诉请求已有人接手", "Someone will talk with you"),
+            ("一位心理服务人员接下了您的请求，会尽快与您联系。", "A counsellor will be in touch soon."),
+            url="/care/support",
+            target="request_id",
+        ),
     )
 }
 
@@ -652,6 +697,11 @@ KIND_LABELS = {
     "volunteer_hours_corrected": ("志愿时长更正", "Hours corrections"),
     "moderation_queue": ("待审核内容", "Moderation queue"),
     "appeal_submitted": ("新的申诉", "New appeals"),
+    "care_assigned": ("关爱走访安排", "Care visits assigned"),
+    "care_visit_overdue": ("关爱走访到期", "Care visits due"),
+    "care_visit_escalated": ("关爱走访逾期", "Overdue care visits"),
+    "care_support_requested": ("倾诉请求", "Requests to talk"),
+    "care_support_taken": ("倾诉请求有人接手", "Your request to talk"),
 }
 # Domains often pass a plain `title`; the templates name it after the item.
 _TITLE_ALIASES = ("report_title", "project_title", "poll_title", "aid_title", "activity_title", "notice_title")

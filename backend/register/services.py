@@ -662,5 +662,14 @@ def residents_by_id(resident_ids) -> dict[int, RegisterResident]:
     return {r.id: r for r in db.session.scalars(select(RegisterResident).where(RegisterResident.id.in_(ids)))}
 
 
+def resident_ids_in(community_id: int) -> list[int]:
+    """The ids of a community's register, oldest first (the demo seed of the care register)."""
+    return list(
+        db.session.scalars(
+            select(RegisterResident.id).where(RegisterResident.community_id == community_id).order_by("id")
+        )
+    )
+
+
 def resident_ids_of_user(user_id: int) -> list[int]:
     return list(db.session.scalars(select(RegisterResident.id).where(RegisterResident.user_id == user_id)))

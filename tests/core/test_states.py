@@ -14,6 +14,7 @@ STATEFUL = {
     "report",
     "aid",
     "aid_response",
+    "support_request",
     "signup",
     "organisation",
     "membership",

@@ -51,6 +51,7 @@ EXEMPT = {
     # self-protection and defence (following and blocking are writes: issue 15, in CASES)
     ("DELETE", "/api/v1/blocks/<int:uid>"): "unblocking",
     ("POST", "/api/v1/appeals"): "appealing the action that suspended them",
+    ("POST", "/api/v1/support-requests/<int:request_id>/close"): "closing their own request for support",
     # taking back what they did adds nothing to the community
     ("DELETE", "/api/v1/comments/<int:comment_id>"): "deleting their own comment",
     ("DELETE", "/api/v1/shifts/<int:sid>/signups/me"): "cancelling a sign-up frees the place for others",
@@ -235,6 +236,39 @@ CASES = {
         {},
         "suspended",
     ),
+    # the care register and emotional support
+    ("POST", "/api/v1/communities/<int:cid>/care-records"): lambda w: (
+        {"cid": w.cid},
+        {"resident_id": w.register_resident_id, "category": "other"},
+        "suspended",
+    ),
+    ("PATCH", "/api/v1/care-records/<int:record_id>"): lambda w: ({"record_id": w.care_record_id}, {}, "suspended"),
+    ("POST", "/api/v1/care-records/<int:record_id>/visits"): lambda w: (
+        {"record_id": w.care_record_id},
+        {"outcome": "well"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/care-visits/<int:visit_id>/follow-up"): lambda w: (
+        {"visit_id": w.care_visit_id},
+        {"kind": "aid", "category": "errands", "title": "买菜", "description": "帮忙买菜"},
+        "suspended",
+    ),
+    ("PUT", "/api/v1/communities/<int:cid>/counsellors/<int:uid>"): lambda w: (
+        {"cid": w.cid, "uid": w.neighbour_id},
+        None,
+        "suspended",
+    ),
+    ("DELETE", "/api/v1/communities/<int:cid>/counsellors/<int:uid>"): lambda w: (
+        {"cid": w.cid, "uid": w.user.id},
+        None,
+        "suspended",
+    ),
+    ("POST", "/api/v1/communities/<int:cid>/support-requests"): lambda w: ({"cid": w.cid}, {}, "suspended"),
+    ("POST", "/api/v1/support-requests/<int:request_id>/take"): lambda w: (
+        {"request_id": w.support_request_id},
+        None,
+        "suspended",
+    ),
     # aid
     ("POST", "/api/v1/communities/<int:cid>/aid"): lambda w: (
         {"cid": w.cid},
@@ -395,6 +429,13 @@ def world(app, make_community, make_member, make_user):
         from backend.register import services as register
 
         register_import = register.preview_import(me, cid, "姓名,楼栋,房号\n吴桂英,3,101\n".encode())
+        register.confirm_import(me, register_import.id)
+        from backend.care import services as care
+
+        care_record = care.create_record(me, cid, resident_id=register.resident_ids_in(cid)[0], category="other")
+        care_visit = care.log_visit(me, care_record.id, outcome="needs_found")
+        care.designate_counsellor(me, cid, me.id)
+        support_request = care.ask_for_support(them, cid, message="想聊聊")
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
         for member in (colleague, third):  # suspending a committee member takes two of the others
             moderation.act(
@@ -424,6 +465,10 @@ def world(app, make_community, make_member, make_user):
             signup_id=signup.id,
             appeal_id=appeal.id,
             register_import_id=register_import.id,
+            register_resident_id=register.resident_ids_in(cid)[0],
+            care_record_id=care_record.id,
+            care_visit_id=care_visit.id,
+            support_request_id=support_request.id,
         )
 
 

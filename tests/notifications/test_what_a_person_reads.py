@@ -41,6 +41,7 @@ def test_no_kind_links_to_a_path_the_pwa_does_not_have():
     known = re.compile(
         r"^/(reports|projects|polls|notices)/\{\w+\}$|^/help/(aid|activities|organisations)/\{\w+\}$"
         r"|^/(notifications|moderation/mine|committee/\w+)$|^/communities/\{community_id\}(/household-claims)?$"
+        r"|^/care/(\{record_id\}|support)$"  # the care register's record, emotional support (issue 18)
     )
     for kind, spec in catalogue.KINDS.items():
         assert known.match(spec.url), (kind, spec.url)

@@ -13,6 +13,7 @@ import {
   showErrors, toast, withLoading
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
+import { committeeCareLinks, memberCareLinks } from './care-links.js';
 import { committeeLinks, myModerationLink } from './moderation-links.js';
 import { onBehalfLinks } from './onbehalf-links.js';
 import { EXPORT_URL } from './privacy.js';
@@ -235,7 +236,7 @@ export default function me() {
   }
   const signOutBtn = button(t('me.signOut'), { variant: 'secondary', block: true, iconName: 'logout', id: 'sign-out' });
   signOutBtn.addEventListener('click', () => signOut(signOutBtn));
-  const committee = isCommittee() ? h('div', { class: 'section' }, list([listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeLinks()])) : null;
+  const committee = isCommittee() ? h('div', { class: 'section' }, list([listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeCareLinks(), ...committeeLinks()])) : null;
   const node = h('div', {},
     profileCard(user),
     settingsCard(user),
@@ -243,6 +244,7 @@ export default function me() {
     h('div', { class: 'section' }, list([
       listItem({ href: '/me/notifications', iconName: 'clock', title: t('me.notifications'), meta: t('me.notificationsMeta') }),
       ...(currentMembership() ? [myModerationLink()] : []),
+      ...memberCareLinks(),
       ...onBehalfLinks(),
       listItem({ href: '/privacy', iconName: 'shield', title: t('privacy.title'), meta: t('privacy.meMeta') }),
     ])),
