@@ -62,19 +62,30 @@ _VERSION_LINE = re.compile(r"^const VERSION = .*?;$", re.M)
 _SHELL_BLOCK = re.compile(r"^const SHELL = \[.*?\];$", re.M | re.S)
 
 
-def shell_files() -> list[str]:
-    """Every file the app needs offline: the pages and everything under js/, css/, locales/, icons/, vendor/."""
-    files = [
+# Libraries a screen loads on demand, kept by the service worker when first used (cache first) rather than
+# precached at install: the map's ~170 KB would hold up the first install (and anything waiting on it).
+ON_DEMAND_FOLDERS = ("vendor/leaflet", "vendor/leaflet.markercluster")
+
+
+def _files_under(folders) -> list[str]:
+    return [
         f"/{p.relative_to(PWA_DIR).as_posix()}"
-        for folder in SHELL_FOLDERS
+        for folder in folders
         for p in sorted((PWA_DIR / folder).rglob("*"))
         if p.is_file()
     ]
-    return list(SHELL_PAGES) + files
+
+
+def shell_files() -> list[str]:
+    """Every file the app needs offline: the pages and everything under js/, css/, locales/, icons/, vendor/
+    (but the on-demand libraries)."""
+    on_demand = set(_files_under(ON_DEMAND_FOLDERS))
+    return list(SHELL_PAGES) + [f for f in _files_under(SHELL_FOLDERS) if f not in on_demand]
 
 
 def _fingerprint() -> tuple:
-    paths = [PWA_DIR / "sw.js"] + [PWA_DIR / f.lstrip("/") for f in shell_files()]
+    # the on-demand libraries count too: a new version of one is a new service worker, whose caches start empty
+    paths = [PWA_DIR / "sw.js"] + [PWA_DIR / f.lstrip("/") for f in shell_files() + _files_under(ON_DEMAND_FOLDERS)]
     return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
 
 

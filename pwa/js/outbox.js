@@ -176,7 +176,9 @@ export function replay() {
 
 /** Replay at start, when the connection returns, and every 30 s while online. */
 export function startOutbox() {
-  window.addEventListener('online', () => replay());
+  // The first requests after the connection returns often fail (the network still coming up, a service
+  // worker's fetches a moment behind): try once more shortly rather than wait for the 30 s round.
+  window.addEventListener('online', () => { replay(); setTimeout(() => replay(), 3000); });
   setInterval(() => { if (navigator.onLine !== false) replay(); }, REPLAY_INTERVAL_MS);
   if (navigator.onLine !== false) replay();
   notify();
