@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import io
+import multiprocessing
+import os
+import resource
 import threading
 import warnings
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as DecodeTimeout
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -30,6 +36,9 @@ class ImageRefused(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+    def __reduce__(self):  # raised in a decoding process, re-raised in the web worker
+        return (ImageRefused, (self.code, self.message))
 
 
 @dataclass(frozen=True)
@@ -92,18 +101,75 @@ def _encode(image: Image.Image, max_px: int) -> bytes:
 # memory a worker can spend on photos is bounded by DECODE_SLOTS x the pixel budget, whatever arrives.
 DECODE_SLOTS = 2
 _decode_slots = threading.BoundedSemaphore(DECODE_SLOTS)
+# The decode itself runs off the request path, in a pool of DECODE_SLOTS separate processes, each allowed
+# DECODE_MEMORY_BYTES of address space beyond what it holds once started and DECODE_SECONDS per image: an
+# image that slips past the header checks and would cost more is refused, and the web worker never grows.
+DECODE_MEMORY_BYTES = 1 << 30
+DECODE_SECONDS = 30
+_pool: ProcessPoolExecutor | None = None
+_pool_owner: int | None = None
+_pool_lock = threading.Lock()
 
 
 def process(data: bytes) -> ProcessedImage:
     """Validate `data` by its content and return display and thumbnail JPEGs without metadata (the header is
-    checked at once; the decode waits for one of DECODE_SLOTS).
+    checked at once; the decode waits for one of DECODE_SLOTS and runs in a decoding process).
 
-    :raises ImageRefused: ``upload.upload_invalid`` (not an image, corrupt, too many pixels),
-        ``upload.upload_unsupported_type`` (an image of another format)
+    :raises ImageRefused: ``upload.upload_invalid`` (not an image, corrupt, too many pixels, more memory or
+        time than a decode may take), ``upload.upload_unsupported_type`` (an image of another format)
     """
     _open(data)  # refuse what the header already condemns without waiting for a slot
     with _decode_slots:
-        return _process(data)
+        return _decode_elsewhere(data)
+
+
+def _limit_memory(budget: int) -> None:
+    """Initializer of a decoding process: its address space may grow by `budget` beyond its size now."""
+    with open("/proc/self/statm") as statm:
+        size = int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    resource.setrlimit(resource.RLIMIT_AS, (size + budget, size + budget))
+
+
+def _decoder_pool() -> ProcessPoolExecutor:
+    global _pool, _pool_owner
+    with _pool_lock:
+        if _pool is None or _pool_owner != os.getpid():  # a forked gunicorn worker starts its own pool
+            # spawn, not fork: a web worker has threads (gthread) and open database connections
+            _pool = ProcessPoolExecutor(
+                max_workers=DECODE_SLOTS,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_limit_memory,
+                initargs=(DECODE_MEMORY_BYTES,),
+            )
+            _pool_owner = os.getpid()
+        return _pool
+
+
+def discard_decoders(pool: ProcessPoolExecutor | None = None) -> None:
+    """Stop the decoding processes (a decode over its time, a process killed by its memory limit); the next
+    upload starts fresh ones."""
+    global _pool
+    with _pool_lock:
+        pool = pool or _pool
+        if pool is None:
+            return
+        if _pool is pool:
+            _pool = None
+    for child in list((getattr(pool, "_processes", None) or {}).values()):
+        child.kill()
+    pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _decode_elsewhere(data: bytes) -> ProcessedImage:
+    pool = _decoder_pool()
+    try:
+        return pool.submit(_process, data).result(timeout=DECODE_SECONDS)
+    except DecodeTimeout:
+        discard_decoders(pool)
+        raise ImageRefused("upload.upload_invalid", "the image takes too long to read") from None
+    except (MemoryError, BrokenProcessPool):
+        discard_decoders(pool)
+        raise ImageRefused("upload.upload_invalid", "the image needs too much memory to read") from None
 
 
 def _process(data: bytes) -> ProcessedImage:

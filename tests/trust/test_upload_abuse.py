@@ -132,19 +132,21 @@ def test_no_more_than_two_images_decode_at_once_in_a_worker(monkeypatch):
     from backend.uploads import images
 
     active, peak, lock = 0, 0, threading.Lock()
-    flatten = images._flatten
+    decode = images._decode_elsewhere
 
-    def slow_flatten(image):
+    def slow_decode(data):
         nonlocal active, peak
         with lock:
             active += 1
             peak = max(peak, active)
         time.sleep(0.2)
-        with lock:
-            active -= 1
-        return flatten(image)
+        try:
+            return decode(data)
+        finally:
+            with lock:
+                active -= 1
 
-    monkeypatch.setattr(images, "_flatten", slow_flatten)
+    monkeypatch.setattr(images, "_decode_elsewhere", slow_decode)
     data = picture((200, 150))
     threads = [threading.Thread(target=images.process, args=(data,)) for _ in range(6)]
     for thread in threads:
@@ -152,6 +154,51 @@ def test_no_more_than_two_images_decode_at_once_in_a_worker(monkeypatch):
     for thread in threads:
         thread.join(10)
     assert peak == images.DECODE_SLOTS == 2
+
+
+def test_images_decode_in_another_process_and_the_web_worker_does_not_grow(client_for, member):
+    """Does a photo's decode run (and spend its memory) inside the web worker?"""
+    import os
+
+    from backend.uploads import images
+
+    assert upload(client_for(member), picture((1200, 900), "JPEG")).status_code == 201
+    decoders = [child.pid for child in images._pool._processes.values()]
+    assert decoders and os.getpid() not in decoders
+
+
+def test_a_decode_over_its_memory_budget_is_refused_and_the_next_photo_still_goes_through(
+    client_for, member, monkeypatch
+):
+    """Can an image that passes the header checks but needs more memory than a decode may take crash or bloat
+    the worker, or leave uploads broken for the next person?"""
+    from backend.uploads import images
+
+    wide = picture((4000, 2500))  # 10 MP: 30 MB decoded, ~150 MB with the copies a decode makes
+    images.discard_decoders()
+    monkeypatch.setattr(images, "DECODE_MEMORY_BYTES", 40 * 1024 * 1024)
+    client = client_for(member)
+    try:
+        response = upload(client, wide)
+        assert response.status_code == 422, response.get_json()
+        assert response.get_json()["code"] == "upload.upload_invalid"
+    finally:
+        images.discard_decoders()
+    monkeypatch.undo()
+    assert upload(client, wide).status_code == 201  # fresh decoders with the normal budget
+
+
+def test_a_decode_over_its_time_is_refused(client_for, member, monkeypatch):
+    from backend.uploads import images
+
+    images.discard_decoders()
+    monkeypatch.setattr(images, "DECODE_SECONDS", 0.001)
+    try:
+        response = upload(client_for(member), picture((3000, 2000), "JPEG"))
+    finally:
+        images.discard_decoders()
+    assert response.status_code == 422
+    assert "too long" in str(response.get_json())
 
 
 def test_only_verified_members_upload(client_for, make_community, make_member, make_user):
