@@ -30,7 +30,7 @@ class LoginSchema(InputSchema):
     login = text(254, required=True, min_length=1)
     password = text(200, metadata={"description": "the password, or"})
     code = ma.fields.String(
-        validate=ma.validate.Regexp(r"^\d{6}$"),
+        validate=[ma.validate.Length(max=6), ma.validate.Regexp(r"^\d{6}$")],
         metadata={"description": "a one-time code asked for with POST /auth/codes (purpose sign_in)"},
     )
 
@@ -54,7 +54,7 @@ class CodeSentSchema(ma.Schema):
 
 class PasswordResetSchema(InputSchema):
     login = text(254, required=True, min_length=1)
-    code = ma.fields.String(required=True, validate=ma.validate.Regexp(r"^\d{6}$"))
+    code = ma.fields.String(required=True, validate=[ma.validate.Length(max=6), ma.validate.Regexp(r"^\d{6}$")])
     new_password = text(200, required=True)
 
 
