@@ -40,10 +40,18 @@ register_messages(
 _account_erasers: list[Callable[[User], None]] = []
 # ... and what a person's own profile shows besides the account (communities: their memberships).
 _profile_parts: dict[str, Callable[[User], object]] = {}
+# ... and who reacts to a new display name (communities: the committee is warned of a look-alike of theirs).
+_rename_listeners: list[Callable[[User], None]] = []
 
 
 def register_account_eraser(eraser: Callable[[User], None]) -> None:
     _account_erasers.append(eraser)
+
+
+def register_rename_listener(listener: Callable[[User], None]) -> None:
+    """`listener(user)` runs after a user changed their display name, in the same transaction."""
+    if listener not in _rename_listeners:
+        _rename_listeners.append(listener)
 
 
 def register_profile_part(name: str, loader: Callable[[User], object]) -> None:
@@ -251,9 +259,13 @@ def delivery_profiles(user_ids: list[int]) -> dict[int, tuple[str, str, str | No
 
 
 def update_profile(actor: User, changes: dict) -> User:
-    """Change the actor's own profile; quiet hours are both times or none."""
+    """Change the actor's own profile; quiet hours are both times or none. A new display name is announced
+    (rename listeners: the committees of the person's communities are warned of a look-alike of theirs)."""
+    renamed = False
     if "display_name" in changes:
-        actor.display_name = names.clean(changes["display_name"])
+        name = names.clean(changes["display_name"])
+        renamed = name != actor.display_name
+        actor.display_name = name
     if "locale" in changes:
         actor.locale = changes["locale"]
     if "care_mode" in changes:
@@ -270,6 +282,9 @@ def update_profile(actor: User, changes: dict) -> User:
                 raise ValidationFailed({"quiet_hours": [f"{', '.join(bad)} must be HH:MM"]})
             actor.quiet_hours_start, actor.quiet_hours_end = quiet["start"], quiet["end"]
     db.session.flush()
+    if renamed:
+        for listener in _rename_listeners:
+            listener(actor)
     return actor
 
 

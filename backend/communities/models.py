@@ -153,6 +153,9 @@ class Membership(db.Model):
     # Whose invite brought them (the invite chain the committee sees); kept after verification.
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     suspended_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The look-alike (skeleton) of the last name of theirs the committee was warned imitates one of its members'
+    # (name_warnings): a conditional UPDATE on it sends each warning once per person and name.
+    name_warning_skeleton: Mapped[str | None] = mapped_column(String(100))
 
     user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
     community: Mapped[Community] = relationship(lazy="joined")

@@ -9,10 +9,9 @@ from flask import current_app
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.names import skeleton
 from backend.accounts.services import find_user_by_login, register_account_eraser, register_profile_part, users_by_id
 from backend.audit import services as audit
-from backend.communities import access
+from backend.communities import access, name_warnings
 from backend.communities.models import (
     MEMBERSHIP_STATES,
     Community,
@@ -550,6 +549,7 @@ def join(
     from backend.communities.household_claims import announce_claim  # (it imports nothing of this module)
 
     announce_claim(member)  # the verified residents of that flat are asked to agree (issue 15)
+    name_warnings.warn_committee(member)  # a name imitating a committee member's: the committee is told (issue 15)
     return member
 
 
@@ -580,7 +580,7 @@ def present(actor, members: list[Membership]) -> list[Membership]:
             "set_role": manager and member.is_verified,
         }
         if member.community_id not in committee_names:
-            committee_names[member.community_id] = _committee_skeletons(member.community_id)
+            committee_names[member.community_id] = name_warnings.committee_skeletons(member.community_id)
         member.imitates = _imitated(member, committee_names[member.community_id]) if manager else None
     return members
 
@@ -639,25 +639,11 @@ def _attach_household_residents(members: list[Membership]) -> None:
         )
 
 
-def _committee_skeletons(community_id: int) -> list[tuple[int, str, str]]:
-    """(user id, name, skeleton) of the community's committee members: one query for a page of members."""
-    ids = db.session.scalars(
-        select(Membership.user_id).where(Membership.community_id == community_id, Membership.role == "committee")
-    )
-    users = users_by_id(ids)
-    return [(uid, user.display_name, skeleton(user.display_name)) for uid, user in users.items() if user.display_name]
-
-
 def _imitated(member: Membership, committee: list[tuple[int, str, str]]) -> str | None:
-    """A committee member's name that this member's name looks like, or contains (a name of two or more
-    characters: "李主任" in "李主任(居委会)"); None for committee members themselves."""
+    """None for committee members themselves (name_warnings.imitated_name for the rule)."""
     if member.role == "committee":
         return None
-    mine = skeleton(member.user.display_name if member.user else "")
-    for uid, name, theirs in committee:
-        if uid != member.user_id and mine and theirs and (mine == theirs or (len(theirs) >= 2 and theirs in mine)):
-            return name
-    return None
+    return name_warnings.imitated_name(member.user_id, member.user.display_name if member.user else "", committee)
 
 
 def get_membership(membership_id: int) -> Membership | None:

@@ -63,6 +63,7 @@ AUDIENCES = {
         "appeal_submitted",
         "organisation_pending",
         "household_claim_answered",
+        "name_imitation",
     ),
     "organiser": ("organisation_verified", "organisation_admin_added"),
 }
@@ -337,6 +338,22 @@ KINDS: dict[str, KindSpec] = {
             target="user_id",
         ),
         _spec(
+            "name_imitation",
+            "nim",
+            True,
+            ("有人的名字像居委会成员", "A name looks like a committee member's"),
+            (
+                "{member_name}的名字与{imitated_name}相似，核实或回应前请先确认身份。",
+                "{member_name}'s name looks like {imitated_name}'s: check who they are before verifying or answering.",
+            ),
+            url="/committee/members",
+            target="user_id",
+            fallback_body=(
+                "有位成员的名字与居委会成员相似，请在成员核实中查看。",
+                "A member's name looks like a committee member's: see the member list.",
+            ),
+        ),
+        _spec(
             "insights_warning",
             "ins",
             True,
@@ -544,7 +561,7 @@ KINDS: dict[str, KindSpec] = {
             "care_assigned",
             "cas",
             True,
-            ("关爱走访：新的对象", "Care visits: someone new"),
+            ("关爱名单有一位居民请您走访", "A resident on the care list for you to visit"),
             ("居委会请您定期走访一位居民，详情请在关爱名单中查看。", "You are asked to visit a resident."),
             url="/care/{record_id}",
             target="record_id",
@@ -664,6 +681,7 @@ KIND_LABELS = {
     "household_claim_agreed": ("同户确认了我", "My household confirmed me"),
     "household_claim_refused": ("同户未确认我", "My household did not confirm me"),
     "household_claim_answered": ("住户答复登记", "Households' answers to claims"),
+    "name_imitation": ("名字像居委会成员", "Names like a committee member's"),
     "aid_response": ("互助回应", "Answers to my aid posts"),
     "aid_accepted": ("帮忙被接受", "Accepted offers"),
     "aid_thanked": ("收到感谢", "Thanks"),
