@@ -45,7 +45,7 @@ HEADERS_EN = {
     "room": "room",
     "grid": "grid",
     "gender": "gender",
-    "birth_date": "birth_date",
+    "birth_date": "birth date",  # an accepted header, in words (the column key is not for people)
     "phone": "phone",
     "relation": "relation",
     "notes": "notes",

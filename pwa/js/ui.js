@@ -130,7 +130,8 @@ export function field({ name, label, type = 'text', value = '', hint, required =
   }
   const err = h('p', { class: 'field__error', id: errId });
   const el = h('div', { class: 'field' },
-    h('label', { class: 'field__label', for: id, text: label }),
+    // a file picker's label opens the picker: a tap target, so it gets a target's height
+    h('label', { class: type === 'file' ? 'field__label field__label--target' : 'field__label', for: id, text: label }),
     hint ? h('p', { class: 'field__hint', id: hintId, text: hint }) : null,
     input,
     err,

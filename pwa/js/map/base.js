@@ -2,9 +2,11 @@
 // deployment's tiles if it has any, else a plain background, and the community's grids drawn from their
 // polygons. Points go in and come out in WGS-84; coords.js shifts them for GCJ-02 tiles.
 import { api } from '../api.js';
+import { bundle } from '../i18n.js';
 import { useStylesheet } from '../ui.js';
 import { fromDisplay, ringToDisplay, toDisplay } from './coords.js';
 
+const tr = bundle('map');
 const NO_TILES = { provider: 'none', layers: [], subdomains: '', crs: 'wgs84', attribution: '', max_zoom: 19 };
 const scripts = new Map();
 
@@ -52,12 +54,12 @@ function asText(value) {
  * `label` names the map for screen readers.
  */
 export async function baseMap(el, { label, zoomControl = true, interactive = true } = {}) {
-  const [L, tiles] = await Promise.all([loadLeaflet(), tileSource()]);
+  const [L, tiles] = await Promise.all([loadLeaflet(), tileSource(), tr.ready()]);
   el.classList.add('map', tiles.layers.length ? 'map--tiles' : 'map--plain');
   el.setAttribute('role', 'region');
   if (label) el.setAttribute('aria-label', label);
   const map = L.map(el, {
-    zoomControl,
+    zoomControl: false, // added below with its buttons named in the reader's language (Leaflet's are English)
     zoomSnap: 0.25, // a community is a few hundred metres wide: fit it closely
     attributionControl: !!tiles.layers.length,
     maxZoom: tiles.max_zoom || 19,
@@ -69,7 +71,10 @@ export async function baseMap(el, { label, zoomControl = true, interactive = tru
     keyboard: interactive,
     tap: false,
   });
-  if (zoomControl) map.zoomControl.setPosition('bottomright'); // the top-left is where grid names sit
+  if (zoomControl) {
+    // bottom right: the top-left is where grid names sit
+    L.control.zoom({ position: 'bottomright', zoomInTitle: tr('map.zoomIn'), zoomOutTitle: tr('map.zoomOut') }).addTo(map);
+  }
   if (map.attributionControl) map.attributionControl.setPrefix(false);
   tiles.layers.forEach((template, i) => {
     L.tileLayer(template, {

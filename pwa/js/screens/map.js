@@ -14,7 +14,7 @@ const LATE = 'danger';
 const KIND = { submitted: 'warn', reopened: 'warn', accepted: '', assigned: '', in_progress: '', resolved: 'ok', confirmed: 'ok', rejected: 'ok' };
 
 function pinIcon(L, kind, extra = '') {
-  return L.divIcon({ className: `map-pin ${kind ? `map-pin--${kind}` : ''} ${extra}`.trim(), html: '<span class="map-pin__dot"></span>', iconSize: [30, 30], iconAnchor: [15, 30] });
+  return L.divIcon({ className: `map-pin ${kind ? `map-pin--${kind}` : ''} ${extra}`.trim(), html: '<span class="map-pin__dot"></span>', iconSize: [44, 44], iconAnchor: [22, 44] }); // a 44 px target around a 30 px pin
 }
 
 function legend() {
@@ -96,7 +96,7 @@ async function draw(box, cid, filter, layers) {
     showCoverageOnHover: false,
     maxClusterRadius: 48,
     spiderfyOnMaxZoom: true,
-    iconCreateFunction: (cluster) => L.divIcon({ className: 'map-cluster', html: `<span>${Number(cluster.getChildCount())}</span>`, iconSize: [40, 40] }),
+    iconCreateFunction: (cluster) => L.divIcon({ className: 'map-cluster', html: `<span>${Number(cluster.getChildCount())}</span>`, iconSize: [44, 44] }),
   });
   for (const report of withPoint) {
     const kind = report.is_overdue ? LATE : KIND[report.status];

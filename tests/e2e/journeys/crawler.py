@@ -47,6 +47,8 @@ ALLOWED_LATIN = [
     "Linli",
     "QR",
     "CSV",
+    "Excel",  # 导出 Excel: the spreadsheet is called by its name
+    "WPS",
     "JSON",
     "PDF",
     "SMS",

@@ -262,7 +262,8 @@
       let swipeable = false;
       for (let a = el.parentElement; a && !pageLevel.has(a); a = a.parentElement) {
         const ox = getComputedStyle(a).overflowX;
-        if (ox === 'auto' || ox === 'scroll') { swipeable = true; break; }
+        // a map (Leaflet's container) is panned: its panes are meant to reach beyond what it shows
+        if (ox === 'auto' || ox === 'scroll' || a.classList.contains('leaflet-container')) { swipeable = true; break; }
       }
       if (swipeable) continue;
       const parent = el.parentElement;
