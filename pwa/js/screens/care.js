@@ -8,14 +8,14 @@ import { currentMembership, isCommittee, state } from '../store.js';
 import { button, card, clear, emptyState, errorText, field, h, linkButton, list, listItem, pill, showErrors, toast, withLoading } from '../ui.js';
 import { requireUser } from './common.js';
 
-const t = bundle('care');
+const tr = bundle('care');
 const OUTCOMES = ['well', 'needs_found', 'not_home', 'other'];
 
 async function careList(ctx) {
-  await t.ready();
+  await tr.ready();
   if (!requireUser(ctx)) return null;
   const m = currentMembership();
-  if (!m) return { title: t('care.title'), back: '/', node: emptyState({ iconName: 'users', title: t('care.noCommunity') }) };
+  if (!m) return { title: tr('care.title'), back: '/', node: emptyState({ iconName: 'users', title: tr('care.noCommunity') }) };
   const cid = m.community.id;
   const committee = isCommittee(m);
   const page = await api.get(`/api/v1/communities/${cid}/care-records?limit=50`, { fresh: true });
@@ -23,40 +23,40 @@ async function careList(ctx) {
     href: `/care/${r.id}`,
     iconName: 'user',
     title: r.resident_name,
-    meta: `${r.address} · ${t(`care.cat.${r.category}`)} · ${t('care.nextDue', { when: formatDateTime(r.next_visit_due_at) })}`,
-    trailing: r.is_overdue ? pill(t('care.overdue'), 'warn') : pill(t('care.onTime'), 'ok'),
+    meta: `${r.address} · ${tr(`care.cat.${r.category}`)} · ${tr('care.nextDue', { when: formatDateTime(r.next_visit_due_at) })}`,
+    trailing: r.is_overdue ? pill(tr('care.overdue'), 'warn') : pill(tr('care.onTime'), 'ok'),
   }));
   const coverage = committee ? await coverageCard(cid) : null;
   return {
-    title: t('care.title'),
+    title: tr('care.title'),
     back: '/',
     node: h('div', {},
-      h('p', { class: 'muted secondary', text: committee ? t('care.introCommittee') : t('care.introAssignee') }),
+      h('p', { class: 'muted secondary', text: committee ? tr('care.introCommittee') : tr('care.introAssignee') }),
       coverage,
-      items.length ? list(items) : emptyState({ iconName: 'users', title: t('care.empty'), body: committee ? t('care.emptyCommittee') : '' }),
-      committee ? linkButton(t('care.fromRegister'), '/committee/register', { variant: 'secondary', block: true }) : null),
+      items.length ? list(items) : emptyState({ iconName: 'users', title: tr('care.empty'), body: committee ? tr('care.emptyCommittee') : '' }),
+      committee ? linkButton(tr('care.fromRegister'), '/committee/register', { variant: 'secondary', block: true }) : null),
   };
 }
 
 async function coverageCard(cid) {
   const rows = await api.get(`/api/v1/communities/${cid}/care-coverage`, { fresh: true });
   if (!rows.some((r) => r.people)) return null;
-  return card(h('h2', { class: 'card__title', text: t('care.coverage') }),
+  return card(h('h2', { class: 'card__title', text: tr('care.coverage') }),
     h('table', { class: 'table care-coverage' },
-      h('thead', {}, h('tr', {}, ['grid', 'people', 'assigned', 'visited', 'overdue'].map((k) => h('th', { scope: 'col', text: t(`care.cov.${k}`) })))),
+      h('thead', {}, h('tr', {}, ['grid', 'people', 'assigned', 'visited', 'overdue'].map((k) => h('th', { scope: 'col', text: tr(`care.cov.${k}`) })))),
       h('tbody', {}, rows.map((r) => h('tr', {},
-        h('th', { scope: 'row', text: r.grid_name || t('care.noGrid') }),
+        h('th', { scope: 'row', text: r.grid_name || tr('care.noGrid') }),
         ...[r.people, r.assigned, r.visited_on_time, r.overdue].map((n) => h('td', { text: String(n) })))))));
 }
 
 async function carePage(ctx) {
-  await t.ready();
+  await tr.ready();
   if (!requireUser(ctx)) return null;
   const r = await api.get(`/api/v1/care-records/${ctx.params.id}`, { fresh: true });
   const visits = h('div', { id: 'care-visits' });
   const renderVisits = (list) => {
     clear(visits);
-    if (!list.length) visits.append(h('p', { class: 'muted', text: t('care.noVisits') }));
+    if (!list.length) visits.append(h('p', { class: 'muted', text: tr('care.noVisits') }));
     for (const v of list) visits.append(visitCard(v));
   };
   renderVisits(r.visits);
@@ -65,25 +65,25 @@ async function carePage(ctx) {
     back: '/care',
     node: h('div', {},
       card(h('dl', { class: 'kv' },
-        h('dt', { text: t('care.address') }), h('dd', { text: r.address }),
-        h('dt', { text: t('care.category') }), h('dd', { text: t(`care.cat.${r.category}`) }),
-        h('dt', { text: t('care.plan') }), h('dd', { text: t('care.every', { n: r.visit_every_days }) }),
-        h('dt', { text: t('care.next') }), h('dd', {}, r.is_overdue ? pill(t('care.overdue'), 'warn') : null, ' ', formatDateTime(r.next_visit_due_at)),
-        r.note ? [h('dt', { text: t('care.note') }), h('dd', { text: r.note })] : null),
-      h('p', { class: 'small muted', text: t('care.audited') })),
+        h('dt', { text: tr('care.address') }), h('dd', { text: r.address }),
+        h('dt', { text: tr('care.category') }), h('dd', { text: tr(`care.cat.${r.category}`) }),
+        h('dt', { text: tr('care.plan') }), h('dd', { text: tr('care.every', { n: r.visit_every_days }) }),
+        h('dt', { text: tr('care.next') }), h('dd', {}, r.is_overdue ? pill(tr('care.overdue'), 'warn') : null, ' ', formatDateTime(r.next_visit_due_at)),
+        r.note ? [h('dt', { text: tr('care.note') }), h('dd', { text: r.note })] : null),
+      h('p', { class: 'small muted', text: tr('care.audited') })),
       r.can.visit ? visitForm(r, async () => renderVisits((await api.get(`/api/v1/care-records/${r.id}`, { fresh: true })).visits)) : null,
-      h('h2', { class: 'section-title', text: t('care.visits') }), visits),
+      h('h2', { class: 'section-title', text: tr('care.visits') }), visits),
   };
 }
 
 function visitCard(v) {
   const body = card(
-    h('p', {}, pill(t(`care.outcome.${v.outcome}`), v.outcome === 'well' ? 'ok' : 'warn'), ' ', h('span', { class: 'muted', text: formatDateTime(v.visited_at) })),
+    h('p', {}, pill(tr(`care.outcome.${v.outcome}`), v.outcome === 'well' ? 'ok' : 'warn'), ' ', h('span', { class: 'muted', text: formatDateTime(v.visited_at) })),
     v.notes ? h('p', { text: v.notes }) : null,
-    v.needs ? h('p', {}, h('strong', { text: `${t('care.needs')}${t('care.sep')}` }), v.needs) : null,
-    v.follow_up_kind ? h('p', { class: 'small' }, linkButton(t(`care.followedUp.${v.follow_up_kind}`), v.follow_up_kind === 'aid' ? `/help/aid/${v.follow_up_id}` : `/reports/${v.follow_up_id}`, { variant: 'secondary' })) : null);
+    v.needs ? h('p', {}, h('strong', { text: `${tr('care.needs')}${tr('care.sep')}` }), v.needs) : null,
+    v.follow_up_kind ? h('p', { class: 'small' }, linkButton(tr(`care.followedUp.${v.follow_up_kind}`), v.follow_up_kind === 'aid' ? `/help/aid/${v.follow_up_id}` : `/reports/${v.follow_up_id}`, { variant: 'secondary' })) : null);
   if (v.outcome === 'needs_found' && !v.follow_up_kind) {
-    const open = button(t('care.followUp'), { variant: 'secondary', block: true });
+    const open = button(tr('care.followUp'), { variant: 'secondary', block: true });
     open.addEventListener('click', () => { open.replaceWith(followUpForm(v)); });
     body.append(open);
   }
@@ -91,18 +91,18 @@ function visitCard(v) {
 }
 
 function visitForm(r, refresh) {
-  const outcome = field({ name: 'outcome', label: t('care.outcome'), options: OUTCOMES.map((o) => ({ value: o, label: t(`care.outcome.${o}`) })) });
-  const notes = field({ name: 'notes', label: t('care.notes'), multiline: true, maxlength: 1000 });
-  const needs = field({ name: 'needs', label: t('care.needs'), hint: t('care.needsHint'), maxlength: 500 });
+  const outcome = field({ name: 'outcome', label: tr('care.outcome'), options: OUTCOMES.map((o) => ({ value: o, label: tr(`care.outcome.${o}`) })) });
+  const notes = field({ name: 'notes', label: tr('care.notes'), multiline: true, maxlength: 1000 });
+  const needs = field({ name: 'needs', label: tr('care.needs'), hint: tr('care.needsHint'), maxlength: 500 });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const send = button(t('care.log'), { type: 'submit', block: true });
-  const form = h('form', { class: 'card care-visit-form', novalidate: true }, h('h2', { class: 'card__title', text: t('care.logTitle') }), outcome.el, notes.el, needs.el, error, send);
+  const send = button(tr('care.log'), { type: 'submit', block: true });
+  const form = h('form', { class: 'card care-visit-form', novalidate: true }, h('h2', { class: 'card__title', text: tr('care.logTitle') }), outcome.el, notes.el, needs.el, error, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     withLoading(send, async () => {
       try {
         await api.post(`/api/v1/care-records/${r.id}/visits`, { outcome: outcome.input.value, notes: notes.input.value.trim(), needs: needs.input.value.trim() });
-        toast(t('care.logged'));
+        toast(tr('care.logged'));
         notes.input.value = ''; needs.input.value = '';
         await refresh();
       } catch (err) {
@@ -114,13 +114,13 @@ function visitForm(r, refresh) {
 }
 
 function followUpForm(v) {
-  const kind = field({ name: 'kind', label: t('care.fu.kind'), options: [{ value: 'aid', label: t('care.fu.aid') }, { value: 'report', label: t('care.fu.report') }] });
-  const category = field({ name: 'category', label: t('care.fu.category'), options: categoryOptions('aid') });
+  const kind = field({ name: 'kind', label: tr('care.fu.kind'), options: [{ value: 'aid', label: tr('care.fu.aid') }, { value: 'report', label: tr('care.fu.report') }] });
+  const category = field({ name: 'category', label: tr('care.fu.category'), options: categoryOptions('aid') });
   kind.input.addEventListener('change', () => { clear(category.input).append(...categoryOptions(kind.input.value).map((o) => h('option', { value: o.value, text: o.label }))); });
-  const title = field({ name: 'title', label: t('care.fu.title'), maxlength: 100, required: true });
-  const description = field({ name: 'description', label: t('care.fu.description'), hint: t('care.fu.publicHint'), multiline: true, maxlength: 2000, required: true, value: v.needs });
+  const title = field({ name: 'title', label: tr('care.fu.title'), maxlength: 100, required: true });
+  const description = field({ name: 'description', label: tr('care.fu.description'), hint: tr('care.fu.publicHint'), multiline: true, maxlength: 2000, required: true, value: v.needs });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const send = button(t('care.fu.send'), { type: 'submit', block: true });
+  const send = button(tr('care.fu.send'), { type: 'submit', block: true });
   const form = h('form', { class: 'care-follow-up', novalidate: true }, kind.el, category.el, title.el, description.el, error, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
@@ -129,7 +129,7 @@ function followUpForm(v) {
         const done = await api.post(`/api/v1/care-visits/${v.id}/follow-up`, {
           kind: kind.input.value, category: category.input.value, title: title.input.value.trim(), description: description.input.value.trim(),
         });
-        toast(t(`care.followedUp.${done.follow_up_kind}`));
+        toast(tr(`care.followedUp.${done.follow_up_kind}`));
         navigate(done.follow_up_kind === 'aid' ? `/help/aid/${done.follow_up_id}` : `/reports/${done.follow_up_id}`);
       } catch (err) {
         showErrors(err, { category, title, description }, error);
@@ -143,14 +143,14 @@ const AID_CATEGORIES = ['errands', 'elderly_companionship', 'health_escort', 're
 const REPORT_CATEGORIES = ['safety_hazard', 'street_lights', 'water_drains', 'roads_paths', 'other'];
 
 function categoryOptions(kind) {
-  return (kind === 'aid' ? AID_CATEGORIES : REPORT_CATEGORIES).map((c) => ({ value: c, label: t(`care.fu.cat.${kind}.${c}`) }));
+  return (kind === 'aid' ? AID_CATEGORIES : REPORT_CATEGORIES).map((c) => ({ value: c, label: tr(`care.fu.cat.${kind}.${c}`) }));
 }
 
 async function supportScreen(ctx) {
-  await t.ready();
+  await tr.ready();
   if (!requireUser(ctx)) return null;
   const m = currentMembership();
-  if (!m) return { title: t('support.title'), back: '/', node: emptyState({ iconName: 'users', title: t('care.noCommunity') }) };
+  if (!m) return { title: tr('support.title'), back: '/', node: emptyState({ iconName: 'users', title: tr('care.noCommunity') }) };
   const cid = m.community.id;
   const list = h('div', { id: 'support-list' });
   const load = async () => {
@@ -159,17 +159,17 @@ async function supportScreen(ctx) {
     for (const s of page.items) list.append(supportCard(s, load));
   };
   await load();
-  const message = field({ name: 'message', label: t('support.message'), hint: t('support.private'), multiline: true, maxlength: 1000 });
-  const contact = field({ name: 'contact', label: t('support.contact'), maxlength: 100 });
+  const message = field({ name: 'message', label: tr('support.message'), hint: tr('support.private'), multiline: true, maxlength: 1000 });
+  const contact = field({ name: 'contact', label: tr('support.contact'), maxlength: 100 });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const send = button(t('support.ask'), { type: 'submit', block: true });
+  const send = button(tr('support.ask'), { type: 'submit', block: true });
   const form = h('form', { class: 'card', novalidate: true }, message.el, contact.el, error, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     withLoading(send, async () => {
       try {
         await api.post(`/api/v1/communities/${cid}/support-requests`, { message: message.input.value.trim(), contact: contact.input.value.trim() });
-        toast(t('support.sent'));
+        toast(tr('support.sent'));
         message.input.value = ''; contact.input.value = '';
         await load();
       } catch (err) {
@@ -177,29 +177,29 @@ async function supportScreen(ctx) {
       }
     });
   });
-  return { title: t('support.title'), back: '/', node: h('div', {}, h('p', { class: 'muted secondary', text: t('support.intro') }), form, list) };
+  return { title: tr('support.title'), back: '/', node: h('div', {}, h('p', { class: 'muted secondary', text: tr('support.intro') }), form, list) };
 }
 
 function supportCard(s, reload) {
   const actions = [];
   if (s.status === 'open' && s.requester_id !== currentUserId()) {
-    const take = button(t('support.take'), { block: true });
+    const take = button(tr('support.take'), { block: true });
     take.addEventListener('click', () => withLoading(take, async () => {
-      try { await api.post(`/api/v1/support-requests/${s.id}/take`); await reload(); } catch (err) { toast(errorText(err, t('care.failed')), { type: 'error' }); }
+      try { await api.post(`/api/v1/support-requests/${s.id}/take`); await reload(); } catch (err) { toast(errorText(err, tr('care.failed')), { type: 'error' }); }
     }));
     actions.push(take);
   }
   if (s.status !== 'closed' && (s.requester_id === currentUserId() || s.counsellor_id === currentUserId())) {
-    const close = button(t('support.close'), { variant: 'secondary', block: true });
+    const close = button(tr('support.close'), { variant: 'secondary', block: true });
     close.addEventListener('click', () => withLoading(close, async () => {
-      try { await api.post(`/api/v1/support-requests/${s.id}/close`); await reload(); } catch (err) { toast(errorText(err, t('care.failed')), { type: 'error' }); }
+      try { await api.post(`/api/v1/support-requests/${s.id}/close`); await reload(); } catch (err) { toast(errorText(err, tr('care.failed')), { type: 'error' }); }
     }));
     actions.push(close);
   }
   return card(
-    h('p', {}, pill(t(`support.status.${s.status}`), s.status === 'open' ? 'warn' : 'ok'), ' ', h('span', { class: 'muted', text: formatDateTime(s.created_at) })),
+    h('p', {}, pill(tr(`support.status.${s.status}`), s.status === 'open' ? 'warn' : 'ok'), ' ', h('span', { class: 'muted', text: formatDateTime(s.created_at) })),
     s.message ? h('p', { text: s.message }) : null,
-    s.contact ? h('p', { class: 'small muted', text: `${t('support.contact')}${t('care.sep')}${s.contact}` }) : null,
+    s.contact ? h('p', { class: 'small muted', text: `${tr('support.contact')}${tr('care.sep')}${s.contact}` }) : null,
     actions.length ? h('div', { class: 'sheet__actions' }, actions) : null);
 }
 

@@ -8,7 +8,7 @@ import { currentMembership, isCommittee } from '../store.js';
 import { button, card, clear, emptyState, errorText, field, h, linkButton, list, listItem, pill, showErrors, toast, withLoading } from '../ui.js';
 import { requireUser } from './common.js';
 
-const t = bundle('register');
+const tr = bundle('register');
 const CARE_CATEGORIES = ['alone_elderly', 'disability', 'hardship', 'other'];
 
 function committeeOnly(ctx) {
@@ -17,22 +17,22 @@ function committeeOnly(ctx) {
   if (!isCommittee(m)) {
     return {
       membership: null,
-      screen: { title: t('reg.title'), back: '/', node: emptyState({ iconName: 'users', title: t('reg.onlyCommittee'), action: linkButton(t('reg.home'), '/', { variant: 'secondary' }) }) },
+      screen: { title: tr('reg.title'), back: '/', node: emptyState({ iconName: 'users', title: tr('reg.onlyCommittee'), action: linkButton(tr('reg.home'), '/', { variant: 'secondary' }) }) },
     };
   }
   return { membership: m, screen: null };
 }
 
 async function registerList(ctx) {
-  await t.ready();
+  await tr.ready();
   const { membership: m, screen } = committeeOnly(ctx);
   if (!m) return screen;
   const cid = m.community.id;
   const results = h('div', { id: 'register-results' });
   const rows = list([]);
-  const search = field({ name: 'q', label: t('reg.search'), placeholder: t('reg.searchHint'), maxlength: 50, type: 'search' });
+  const search = field({ name: 'q', label: tr('reg.search'), placeholder: tr('reg.searchHint'), maxlength: 50, type: 'search' });
   let cursor = null;
-  const more = button(t('reg.more'), { variant: 'secondary', block: true });
+  const more = button(tr('reg.more'), { variant: 'secondary', block: true });
   more.hidden = true;
   async function load(reset) {
     if (reset) { cursor = null; clear(results); clear(rows); results.append(rows); }
@@ -43,13 +43,13 @@ async function registerList(ctx) {
     try {
       const page = await api.get(`/api/v1/communities/${cid}/register/residents?${params}`, { fresh: true });
       if (reset && !page.items.length) {
-        results.append(emptyState({ iconName: 'users', title: q ? t('reg.noMatch') : t('reg.empty'), body: q ? '' : t('reg.emptyBody') }));
+        results.append(emptyState({ iconName: 'users', title: q ? tr('reg.noMatch') : tr('reg.empty'), body: q ? '' : tr('reg.emptyBody') }));
       }
       for (const r of page.items) rows.append(residentRow(r));
       cursor = page.next_cursor || null;
       more.hidden = !cursor;
     } catch (err) {
-      results.append(h('p', { class: 'form-error', role: 'alert', text: errorText(err, t('reg.loadFailed')) }));
+      results.append(h('p', { class: 'form-error', role: 'alert', text: errorText(err, tr('reg.loadFailed')) }));
     }
   }
   let timer = null;
@@ -57,14 +57,14 @@ async function registerList(ctx) {
   more.addEventListener('click', () => withLoading(more, () => load(false)));
   await load(true);
   const exportLinks = h('div', { class: 'sheet__actions' },
-    h('a', { class: 'btn btn--secondary', href: `/api/v1/communities/${cid}/register/export?format=xlsx`, download: '', text: t('reg.exportXlsx') }),
-    h('a', { class: 'btn btn--secondary', href: `/api/v1/communities/${cid}/register/export?format=csv`, download: '', text: t('reg.exportCsv') }));
+    h('a', { class: 'btn btn--secondary', href: `/api/v1/communities/${cid}/register/export?format=xlsx`, download: '', text: tr('reg.exportXlsx') }),
+    h('a', { class: 'btn btn--secondary', href: `/api/v1/communities/${cid}/register/export?format=csv`, download: '', text: tr('reg.exportCsv') }));
   return {
-    title: t('reg.title'),
+    title: tr('reg.title'),
     back: '/',
     node: h('div', {},
-      h('p', { class: 'muted secondary', text: t('reg.intro') }),
-      linkButton(t('reg.import'), '/committee/register/import', { block: true }),
+      h('p', { class: 'muted secondary', text: tr('reg.intro') }),
+      linkButton(tr('reg.import'), '/committee/register/import', { block: true }),
       exportLinks,
       search.el, results, more),
   };
@@ -75,34 +75,34 @@ function residentRow(r) {
 }
 
 async function residentPage(ctx) {
-  await t.ready();
+  await tr.ready();
   const { membership: m, screen } = committeeOnly(ctx);
   if (!m) return screen;
   const r = await api.get(`/api/v1/register/residents/${ctx.params.id}`, { fresh: true });
-  const gender = r.gender ? t(`reg.gender.${r.gender}`) : '—';
+  const gender = r.gender ? tr(`reg.gender.${r.gender}`) : '—';
   const rows = [
-    [t('reg.col.ref'), r.ref || '—'], [t('reg.col.address'), r.address], [t('reg.col.gender'), gender],
-    [t('reg.col.birth_date'), r.birth_date || '—'], [t('reg.col.phone'), r.phone || '—'],
-    [t('reg.col.relation'), r.relation || '—'], [t('reg.col.notes'), r.notes || '—'],
-    [t('reg.col.account'), r.has_account ? t('reg.hasAccount') : t('reg.noAccount')],
-    [t('reg.col.updated'), formatDateTime(r.updated_at)],
+    [tr('reg.col.ref'), r.ref || '—'], [tr('reg.col.address'), r.address], [tr('reg.col.gender'), gender],
+    [tr('reg.col.birth_date'), r.birth_date || '—'], [tr('reg.col.phone'), r.phone || '—'],
+    [tr('reg.col.relation'), r.relation || '—'], [tr('reg.col.notes'), r.notes || '—'],
+    [tr('reg.col.account'), r.has_account ? tr('reg.hasAccount') : tr('reg.noAccount')],
+    [tr('reg.col.updated'), formatDateTime(r.updated_at)],
   ];
   return {
     title: r.name,
     back: '/committee/register',
     node: h('div', {},
       card(h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]))),
-      h('p', { class: 'small muted', text: t('reg.audited') }),
+      h('p', { class: 'small muted', text: tr('reg.audited') }),
       careForm(m.community.id, r)),
   };
 }
 
 function careForm(cid, r) {
-  const category = field({ name: 'category', label: t('care.category'), options: CARE_CATEGORIES.map((c) => ({ value: c, label: t(`care.cat.${c}`) })) });
-  const every = field({ name: 'visit_every_days', label: t('care.every'), type: 'number', value: '7', min: 1, max: 90, inputmode: 'numeric' });
+  const category = field({ name: 'category', label: tr('care.category'), options: CARE_CATEGORIES.map((c) => ({ value: c, label: tr(`care.cat.${c}`) })) });
+  const every = field({ name: 'visit_every_days', label: tr('care.every'), type: 'number', value: '7', min: 1, max: 90, inputmode: 'numeric' });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const send = button(t('care.add'), { type: 'submit', block: true });
-  const form = h('form', { class: 'card', novalidate: true }, h('h2', { class: 'card__title', text: t('care.addTitle') }), category.el, every.el, error, send);
+  const send = button(tr('care.add'), { type: 'submit', block: true });
+  const form = h('form', { class: 'card', novalidate: true }, h('h2', { class: 'card__title', text: tr('care.addTitle') }), category.el, every.el, error, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     withLoading(send, async () => {
@@ -110,7 +110,7 @@ function careForm(cid, r) {
         const record = await api.post(`/api/v1/communities/${cid}/care-records`, {
           resident_id: r.id, category: category.input.value, visit_every_days: Number(every.input.value) || 7,
         });
-        toast(t('care.added', { name: r.name }));
+        toast(tr('care.added', { name: r.name }));
         navigate(`/care/${record.id}`);
       } catch (err) {
         showErrors(err, { category, visit_every_days: every }, error);
@@ -121,33 +121,33 @@ function careForm(cid, r) {
 }
 
 async function importScreen(ctx) {
-  await t.ready();
+  await tr.ready();
   const { membership: m, screen } = committeeOnly(ctx);
   if (!m) return screen;
   const cid = m.community.id;
-  const file = field({ name: 'file', label: t('reg.file'), hint: t('reg.fileHint'), type: 'file', accept: '.csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+  const file = field({ name: 'file', label: tr('reg.file'), hint: tr('reg.fileHint'), type: 'file', accept: '.csv,.xlsx,.txt,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const send = button(t('reg.check'), { type: 'submit', block: true });
+  const send = button(tr('reg.check'), { type: 'submit', block: true });
   const result = h('div', { id: 'register-preview' });
   const form = h('form', { class: 'card', novalidate: true }, file.el, error, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     error.textContent = '';
     const chosen = file.input.files && file.input.files[0];
-    if (!chosen) { file.setError(t('reg.chooseFile')); return; }
+    if (!chosen) { file.setError(tr('reg.chooseFile')); return; }
     withLoading(send, async () => {
       try {
         const preview = await upload(cid, chosen);
         clear(result).append(previewView(preview));
       } catch (err) {
-        error.textContent = errorText(err, t('reg.loadFailed'));
+        error.textContent = errorText(err, tr('reg.loadFailed'));
       }
     });
   });
   return {
-    title: t('reg.importTitle'),
+    title: tr('reg.importTitle'),
     back: '/committee/register',
-    node: h('div', {}, h('p', { class: 'muted secondary', text: t('reg.importIntro') }), form, result),
+    node: h('div', {}, h('p', { class: 'muted secondary', text: tr('reg.importIntro') }), form, result),
   };
 }
 
@@ -168,39 +168,39 @@ export function previewView(preview) {
   const c = preview.counts;
   const counts = h('dl', { class: 'kv' },
     [['new', c.new], ['changed', c.changed], ['unchanged', c.unchanged], ['invalid', c.invalid], ['new_households', c.new_households]]
-      .map(([k, v]) => [h('dt', { text: t(`reg.count.${k}`) }), h('dd', { text: String(v) })]));
+      .map(([k, v]) => [h('dt', { text: tr(`reg.count.${k}`) }), h('dd', { text: String(v) })]));
   const errors = preview.errors.length
-    ? card(h('h2', { class: 'card__title', text: t('reg.errorsTitle', { n: preview.errors_total }) }),
+    ? card(h('h2', { class: 'card__title', text: tr('reg.errorsTitle', { n: preview.errors_total }) }),
       h('ul', { class: 'register-errors' }, preview.errors.map((e) => h('li', {},
-        h('strong', { text: t('reg.line', { n: e.row }) }), ' ', h('span', { text: `${t(`reg.col.${e.field}`)}${t('reg.sep')}${e.message}` })))))
+        h('strong', { text: tr('reg.line', { n: e.row }) }), ' ', h('span', { text: `${tr(`reg.col.${e.field}`)}${tr('reg.sep')}${e.message}` })))))
     : null;
   const changes = preview.changes.length
-    ? card(h('h2', { class: 'card__title', text: t('reg.changesTitle') }),
+    ? card(h('h2', { class: 'card__title', text: tr('reg.changesTitle') }),
       h('ul', { class: 'register-changes' }, preview.changes.slice(0, 30).map((x) => h('li', {},
-        pill(t(`reg.action.${x.action}`), x.action === 'new' ? 'ok' : 'warn'), ' ',
+        pill(tr(`reg.action.${x.action}`), x.action === 'new' ? 'ok' : 'warn'), ' ',
         h('span', { text: `${x.name} · ${x.address}` }),
-        x.fields.length ? h('span', { class: 'small muted', text: ` (${x.fields.map((f) => t(`reg.col.${f}`)).join('、')})` }) : null))))
+        x.fields.length ? h('span', { class: 'small muted', text: ` (${x.fields.map((f) => tr(`reg.col.${f}`)).join('、')})` }) : null))))
     : null;
   const nothing = !c.new && !c.changed;
-  const skip = field({ name: 'skip', label: t('reg.skipInvalid'), type: 'checkbox' });
+  const skip = field({ name: 'skip', label: tr('reg.skipInvalid'), type: 'checkbox' });
   const error = h('p', { class: 'form-error', role: 'alert' });
-  const confirm = button(t('reg.confirm'), { block: true });
+  const confirm = button(tr('reg.confirm'), { block: true });
   confirm.disabled = nothing;
   confirm.addEventListener('click', () => withLoading(confirm, async () => {
     try {
       const done = await api.post(`/api/v1/register-imports/${preview.id}/confirm`, { skip_invalid_rows: !!skip.input.checked });
-      toast(t('reg.done', { created: done.created, updated: done.updated }));
+      toast(tr('reg.done', { created: done.created, updated: done.updated }));
       navigate('/committee/register');
     } catch (err) {
-      error.textContent = errorText(err, t('reg.loadFailed'));
+      error.textContent = errorText(err, tr('reg.loadFailed'));
     }
   }));
   return h('div', {},
-    card(h('h2', { class: 'card__title', text: t('reg.previewTitle', { rows: preview.rows }) }), counts,
-      nothing ? h('p', { class: 'muted', text: t('reg.nothingToDo') }) : null),
+    card(h('h2', { class: 'card__title', text: tr('reg.previewTitle', { rows: preview.rows }) }), counts,
+      nothing ? h('p', { class: 'muted', text: tr('reg.nothingToDo') }) : null),
     errors, changes,
     c.invalid ? skip.el : null, error, confirm,
-    h('p', { class: 'small muted', text: t('reg.expires', { when: formatDateTime(preview.expires_at) }) }));
+    h('p', { class: 'small muted', text: tr('reg.expires', { when: formatDateTime(preview.expires_at) }) }));
 }
 
 export const ROUTES = {
