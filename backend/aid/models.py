@@ -71,6 +71,7 @@ class AidPost(db.Model):
         CheckConstraint(_in("category", CATEGORIES), name="category_known"),
         CheckConstraint(_in("status", STATUSES), name="status_known"),
         CheckConstraint("helper_id IS NULL OR helper_id <> author_id", name="helper_not_author"),
+        CheckConstraint("channel IN ('app', 'phone', 'visit', 'walk_in', 'hotline')", name="channel_known"),
         # The board lists one community's posts newest first, by status.
         Index("ix_aid_posts_community_id_status_id", "community_id", "status", "id"),
         Index("ix_aid_posts_status_needed_at", "status", "needed_at"),
@@ -79,6 +80,10 @@ class AidPost(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Filed by staff for the author (代办: a phone call, a visit, at the desk, the hotline), or by the author in the
+    # app. The post says so (`filed_on_behalf`, `channel`) and the audit log keeps who did it.
+    filed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    channel: Mapped[str] = mapped_column(String(10), default="app", server_default="app")
     kind: Mapped[str] = mapped_column(String(10))
     category: Mapped[str] = mapped_column(String(30))
     title: Mapped[str] = mapped_column(String(100))

@@ -16,6 +16,15 @@ class AidPostCreateSchema(InputSchema):
     needed_at = ma.fields.AwareDateTime(load_default=None, allow_none=True)
     grid_id = ma.fields.Integer(load_default=None, allow_none=True)
     at_home = ma.fields.Boolean(load_default=False)
+    on_behalf_of = ma.fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "staff: the resident this post is filed for"}
+    )
+    channel = ma.fields.String(
+        load_default=None,
+        allow_none=True,
+        validate=ma.validate.OneOf(("app", "phone", "visit", "walk_in", "hotline")),
+        metadata={"description": "how staff heard of it, with on_behalf_of"},
+    )
 
 
 class AidListArgsSchema(ma.Schema):
@@ -95,6 +104,9 @@ class AidPostSchema(AidPostSummarySchema):
     my_response = ma.fields.Nested(AidResponseSchema, allow_none=True)
     thanks = ma.fields.Nested(ThanksBriefSchema, allow_none=True)
     can = ma.fields.Nested(abilities_schema("AidAbilitiesSchema", ACTIONS))
+    # 代办: the post was filed by staff for its author (who, is in the audit log), and how they heard of it.
+    filed_on_behalf = ma.fields.Function(lambda post: post.filed_by_id is not None)
+    channel = ma.fields.String(metadata={"description": "app, or how staff who filed it for the author heard of it"})
 
 
 class ThanksArgsSchema(ma.Schema):

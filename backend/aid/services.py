@@ -22,7 +22,8 @@ from backend.aid.models import (
     TimeBankEntry,
     UserBlock,
 )
-from backend.communities import access
+from backend.audit import services as audit
+from backend.communities import access, assisted
 from backend.communities import services as communities
 from backend.core.db import utcnow
 from backend.core.errors import (
@@ -239,12 +240,18 @@ def create_post(
     needed_at: datetime | None = None,
     grid_id: int | None = None,
     at_home: bool = False,
+    on_behalf_of: int | None = None,
+    channel: str | None = None,
 ) -> AidPost:
-    """A verified resident offers or asks for help. Contact details are never part of a post.
+    """A verified resident offers or asks for help. Contact details are never part of a post. Staff may post it for
+    a resident (`on_behalf_of`, with the `channel` they heard it through): the resident is the author, the post says
+    it was filed on their behalf, the audit log says by whom.
 
-    :raises Forbidden: not a verified member
-    :raises ValidationFailed: a date in the past, a grid of another community
+    :raises Forbidden: not a verified member; acting for someone without being the committee or their grid's worker
+    :raises NotFound: acting for someone who is no verified member of this community
+    :raises ValidationFailed: a date in the past, a grid of another community, a channel without on_behalf_of
     """
+    actor, filed_by = assisted.acting_as(actor, community_id, on_behalf_of, channel)
     access.require_verified(actor, community_id)
     communities.grid_in_community(community_id, grid_id)
     if needed_at is not None and _is_past(needed_at):
@@ -262,10 +269,21 @@ def create_post(
         needed_at=needed_at,
         is_at_home=at_home,
         status="open",
+        filed_by_id=filed_by.id if filed_by else None,
+        channel=(channel or "visit") if filed_by else "app",
     )
     db.session.add(post)
     db.session.flush()
     moderation.hold_if_filtered("aid", post, post.title, post.body)
+    if filed_by is not None:
+        audit.record(
+            filed_by,
+            "aid.filed_on_behalf",
+            "aid",
+            post.id,
+            community_id=community_id,
+            after={"author_id": actor.id, "kind": kind, "channel": post.channel},
+        )
     return present(actor, [post], detail=True)[0]
 
 

@@ -256,6 +256,23 @@ def require_acting_for(actor, community_id: int, resident_id: int) -> Membership
     return resident
 
 
+def acting_as(actor, community_id: int, on_behalf_of: int | None, channel: str | None = None):
+    """Who an action is recorded as, and the staff member who entered it: `(actor, None)` when people act for
+    themselves, `(the resident, actor)` when staff act for them (checked by `require_acting_for`). A channel other
+    than the app only comes with `on_behalf_of`: a resident cannot claim to have phoned the hotline.
+
+    :raises Forbidden: see `require_acting_for`
+    :raises NotFound: see `require_acting_for`
+    :raises ValidationFailed: a channel without on_behalf_of
+    """
+    if on_behalf_of is None:
+        if channel not in (None, "app"):
+            raise ValidationFailed({"channel": ["only with on_behalf_of: staff acting for a resident"]})
+        return actor, None
+    resident = require_acting_for(actor, community_id, on_behalf_of)
+    return users_by_id([resident.user_id])[resident.user_id], actor
+
+
 class _Someone:
     """A signed-in stand-in for `access.membership`, which looks a person up by id."""
 

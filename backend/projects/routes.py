@@ -20,6 +20,7 @@ from backend.projects.schemas import (
     RatingSchema,
     ReasonSchema,
     ReviewSchema,
+    SupportCreateSchema,
 )
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1", description="Micro-projects (微项目)")
@@ -84,10 +85,12 @@ def withdraw_project(data, pid):
 
 
 @blp.route("/projects/<int:pid>/supports", methods=["POST"])
+@blp.arguments(SupportCreateSchema, required=False)
 @blp.response(201, ProjectSchema)
-def support_project(pid):
-    """Support a submitted project (verified residents, once); the goal sends it to review by itself."""
-    return services.support_project(actor(), pid)
+def support_project(data, pid):
+    """Support a submitted project (verified residents, once); the goal sends it to review by itself. Staff may
+    record a resident's support given in person (on_behalf_of)."""
+    return services.support_project(actor(), pid, **(data or {}))
 
 
 @blp.route("/projects/<int:pid>/supports", methods=["DELETE"])

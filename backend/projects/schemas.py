@@ -53,6 +53,14 @@ class ProjectListArgsSchema(ma.Schema):
     sort = ma.fields.String(load_default="newest", validate=ma.validate.OneOf(SORTS))
 
 
+class SupportCreateSchema(InputSchema):
+    """Optional body: staff recording the support of a resident met in person (代办)."""
+
+    on_behalf_of = ma.fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "staff: the resident who supports it"}
+    )
+
+
 class ReviewSchema(InputSchema):
     decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("accept", "reject")))
     reason = text(2000, load_default="")

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from backend.audit import services as audit
 from backend.comments.services import counts_for
-from backend.communities import access
+from backend.communities import access, assisted
 from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import UTCDateTime, utcnow
@@ -579,17 +579,24 @@ def withdraw_project(actor, project_id: int, *, reason: str = "") -> Project:
     return project_detail(actor, project.id)
 
 
-def support_project(actor, project_id: int) -> Project:
+def support_project(actor, project_id: int, *, on_behalf_of: int | None = None) -> Project:
     """A known resident (invited by a neighbour, or verified) supports a submitted project; reaching the goal
-    sends it to review by itself.
+    sends it to review by itself. Staff may record the support of a resident they met in person (`on_behalf_of`):
+    the support is the resident's, the timeline has a support_on_behalf step by the staff member (never the
+    resident's name: supports are not public), the audit log names both.
 
     The count is kept by SQL increments and the move to review is one conditional UPDATE (... WHERE
     status = 'submitted'), so two last supports arriving together cause exactly one transition.
 
     :raises Conflict: ``project.already_supported``, ``project.not_open_for_support``, ``project.support_window_closed``
-    :raises Forbidden: not verified, own project
+    :raises Forbidden: not verified, own project; acting for someone without being the committee or their grid's
+        worker
+    :raises NotFound: acting for someone who is no verified member of the project's community
     """
     project = get_visible_project(actor, project_id)
+    actor, entered_by = assisted.acting_as(actor, project.community_id, on_behalf_of)
+    if entered_by is not None:
+        project = get_visible_project(actor, project_id)
     access.require_known(actor, project.community_id)
     if is_author(actor, project):
         raise Forbidden(reason="own_project")
@@ -599,7 +606,11 @@ def support_project(actor, project_id: int) -> Project:
         raise Conflict("project.support_window_closed")
     try:
         with db.session.begin_nested():
-            db.session.add(ProjectSupport(project_id=project.id, user_id=actor.id))
+            db.session.add(
+                ProjectSupport(
+                    project_id=project.id, user_id=actor.id, entered_by_id=entered_by.id if entered_by else None
+                )
+            )
     except IntegrityError:
         raise Conflict("project.already_supported") from None
     counted = db.session.execute(
@@ -610,6 +621,16 @@ def support_project(actor, project_id: int) -> Project:
     )
     if not counted.rowcount:  # moved on since we read it (another request's last support)
         raise Conflict("project.not_open_for_support")
+    if entered_by is not None:
+        _record(project, entered_by, "support_on_behalf")
+        audit.record(
+            entered_by,
+            "project.supported_on_behalf",
+            "project",
+            project.id,
+            community_id=project.community_id,
+            after={"user_id": actor.id},
+        )
     _move_to_review_if_goal_reached(project)
     db.session.refresh(project)
     return project_detail(actor, project.id)

@@ -177,6 +177,8 @@ class ShiftSignup(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     shift_id: Mapped[int] = mapped_column(ForeignKey("shifts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The staff member who signed the volunteer up in person (代办); None when they signed up themselves.
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     status: Mapped[str] = mapped_column(String(10))
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -186,7 +188,7 @@ class ShiftSignup(db.Model):
     hours_reason: Mapped[str | None] = mapped_column(String(200))
 
     shift: Mapped[Shift] = relationship(lazy="joined")
-    user: Mapped[User] = relationship("User", lazy="joined")  # noqa: F821
+    user: Mapped[User] = relationship("User", foreign_keys=[user_id], lazy="joined")  # noqa: F821
 
 
 class VolunteerProfile(db.Model):

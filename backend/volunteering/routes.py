@@ -29,6 +29,7 @@ from backend.volunteering.schemas import (
     RecruitmentCountSchema,
     RecruitmentResultSchema,
     RecruitmentSendSchema,
+    SignupCreateSchema,
     SignupSchema,
     VolunteerProfileInputSchema,
     VolunteerProfileSchema,
@@ -158,10 +159,12 @@ def get_activity(activity_id):
 
 
 @blp.route("/shifts/<int:sid>/signups", methods=["POST"])
+@blp.arguments(SignupCreateSchema, required=False)
 @blp.response(201, SignupSchema)
-def sign_up(sid):
-    """Sign up (verified): confirmed while places remain, else waitlisted with a position."""
-    return services.sign_up(actor(), sid)
+def sign_up(data, sid):
+    """Sign up (verified): confirmed while places remain, else waitlisted with a position; staff may sign a
+    resident up in person (on_behalf_of)."""
+    return services.sign_up(actor(), sid, **(data or {}))
 
 
 @blp.route("/shifts/<int:sid>/signups", methods=["GET"])

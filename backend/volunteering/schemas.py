@@ -112,6 +112,17 @@ class SignupSchema(MySignupSchema):
     shift_id = ma.fields.Integer()
     queued_at = ma.fields.DateTime()
     confirmed_at = ma.fields.DateTime(allow_none=True)
+    entered_by_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the staff member who signed the volunteer up in person (代办)"}
+    )
+
+
+class SignupCreateSchema(InputSchema):
+    """Optional body: staff signing a resident up in person (代办); none when people sign themselves up."""
+
+    on_behalf_of = ma.fields.Integer(
+        load_default=None, allow_none=True, metadata={"description": "staff: the resident signed up"}
+    )
 
 
 class ManagedSignupSchema(SignupSchema):

@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from backend.accounts import services as accounts
 from backend.audit import services as audit
-from backend.communities import access
+from backend.communities import access, assisted
 from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import utcnow
@@ -702,13 +702,18 @@ def _take_place(shift_id: int) -> bool:
     return result.rowcount == 1
 
 
-def sign_up(actor, shift_id: int) -> ShiftSignup:
-    """A known resident (invited or verified) signs up: confirmed while places remain, otherwise waitlisted.
+def sign_up(actor, shift_id: int, *, on_behalf_of: int | None = None) -> ShiftSignup:
+    """A known resident (invited or verified) signs up: confirmed while places remain, otherwise waitlisted. Staff
+    may sign a resident up in person (`on_behalf_of`): the place is the resident's, the sign-up keeps who entered
+    it (`entered_by_id`, shown to organisers) and the audit log says so.
 
     :raises Conflict: ``volunteering.shift_started``, ``volunteering.already_signed_up``
+    :raises Forbidden: acting for someone without being the committee or their grid's worker
+    :raises NotFound: acting for someone who is no verified member of the shift's community
     """
     shift = _shift_or_404(shift_id)
     activity = shift.activity
+    actor, entered_by = assisted.acting_as(actor, activity.community_id, on_behalf_of)
     access.require_known(actor, activity.community_id)
     if activity.organisation is not None and not activity.organisation.is_verified:
         raise NotFound()
@@ -733,6 +738,7 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
                 "checked_in_at": None,
                 "minutes": None,
                 "hours_reason": None,
+                "entered_by_id": entered_by.id if entered_by else None,
             }
             if previous is not None:  # back after cancelling: a fresh place in the queue, same row
                 for name, value in fields.items():
@@ -747,6 +753,15 @@ def sign_up(actor, shift_id: int) -> ShiftSignup:
         raise Conflict("volunteering.already_signed_up") from None
     db.session.refresh(shift)
     signup.position = waitlist_position(signup)
+    if entered_by is not None:
+        audit.record(
+            entered_by,
+            "volunteering.signed_up_on_behalf",
+            "shift",
+            shift.id,
+            community_id=activity.community_id,
+            after={"user_id": actor.id, "signup_id": signup.id, "status": signup.status},
+        )
     return signup
 
 
