@@ -9,7 +9,6 @@ from sqlalchemy import and_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from backend.accounts import services as accounts
 from backend.audit import services as audit
 from backend.communities import access, assisted
 from backend.communities import services as communities
@@ -239,12 +238,7 @@ def create_report(
     :raises Forbidden: acting for someone without being the committee or their grid's worker
     :raises NotFound: acting for someone who is no verified member of this community
     """
-    filed_by = None
-    if on_behalf_of is not None:
-        assisted.require_acting_for(actor, community_id, on_behalf_of)
-        filed_by, actor = actor, accounts.get_user(on_behalf_of)
-    elif channel not in (None, "app"):
-        raise ValidationFailed({"channel": ["only with on_behalf_of: staff filing for a resident"]})
+    actor, filed_by = assisted.acting_as(actor, community_id, on_behalf_of, channel)
     access.require_verified(actor, community_id)
     community = communities.get_community(community_id)
     if category not in cats.categories_of(community):
