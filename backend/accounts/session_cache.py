@@ -18,6 +18,7 @@ SESSION_CACHE_SECONDS (default 5) sets how long an entry lives; 0 turns the cach
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import time
@@ -39,7 +40,13 @@ REDIS_KEY = "linli:session-epoch"
 EPOCH_FILE = "session-epoch"
 MAX_ENTRIES = 20_000  # a worker forgets everything past this (a few MB at most)
 STALE = "session_cache_stale"  # session.info flag: this transaction revoked or changed something cached
-USER_COLUMNS = tuple(column.key for column in User.__mapper__.column_attrs)
+
+
+@functools.cache
+def user_columns() -> tuple[str, ...]:
+    """The user's column attributes, asked of the mapper on first use: asking at import would configure every
+    mapper known so far, before the models their relationships name (a Project's Grid) may be imported."""
+    return tuple(column.key for column in User.__mapper__.column_attrs)
 
 
 @dataclass(frozen=True)
@@ -126,7 +133,7 @@ class SessionCache:
 def detached_copy(user: User) -> User:
     """A copy of `user`'s columns as a detached instance (clean, with its identity), fit for merge(load=False)."""
     copy = User()
-    for key in USER_COLUMNS:
+    for key in user_columns():
         set_committed_value(copy, key, getattr(user, key))
     make_transient_to_detached(copy)
     return copy
