@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from tests.e2e.helpers import ready, sign_in
 
@@ -62,8 +63,14 @@ def test_a_resident_ranks_options_with_buttons_confirms_and_keeps_the_receipt(pa
     assert response.value.status == 201
     receipt = page.locator(".poll__receipt").text_content()
     assert len(receipt) >= 22 and response.value.json()["receipt"] == receipt
-    if page.locator("dialog.sheet[open]").count():  # "tell me when the results are out?" may ask first
+    # "tell me when the results are out?" may ask first, a moment after the receipt shows (later on a busy
+    # machine): wait for it a little, and close it if it comes
+    try:
+        page.wait_for_selector("dialog.sheet[open]", timeout=3_000)
         page.keyboard.press("Escape")
+        page.wait_for_selector("dialog.sheet[open]", state="detached", timeout=5_000)
+    except PlaywrightTimeoutError:
+        pass
     page.click(".poll__details summary")  # how to check the vote, and the fingerprint, are folded away
     page.wait_for_selector(".poll__fingerprint code")
     # back on the poll later: it says we voted and still shows the receipt kept on this device
