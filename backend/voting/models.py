@@ -54,6 +54,7 @@ class Poll(db.Model):
         CheckConstraint("quorum >= 0 AND quorum <= 1", name="quorum_share"),
         CheckConstraint("pass_threshold > 0 AND pass_threshold < 1", name="threshold_share"),
         CheckConstraint("voter_count >= 0", name="voter_count_positive"),
+        CheckConstraint("paper_to_count >= 0", name="paper_to_count_positive"),
         Index("ix_polls_community_id_id", "community_id", "id"),
         Index("ix_polls_state_closes_at", "state", "closes_at"),
     )
@@ -79,6 +80,10 @@ class Poll(db.Model):
     state: Mapped[str] = mapped_column(String(10), default="active")
     # Voters (or households) on the roll, bumped by the same conditional UPDATE that admits a ballot.
     voter_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Paper ballots put in the ballot box at a polling table and not counted yet (issue 18): one more per voter
+    # put on the roll that way, one less per ballot the committee counts, by conditional UPDATEs, so the count
+    # can never hold more ballots than the roll has voters for the box.
+    paper_to_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     eligible_count: Mapped[int | None] = mapped_column(Integer)  # frozen at close
     results: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))  # frozen at close, never changed after
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
