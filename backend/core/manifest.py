@@ -45,6 +45,7 @@ class Domain:
     targets: str | None = None  # the module that registers its kinds with backend.core.targets
     personal_data: str | None = None  # a module with export(user) -> dict and TABLES (the /me/export section)
     search: str | None = None  # the module that registers its searchable kinds with backend.core.search
+    calendar: str | None = None  # the module that registers its calendar sources with backend.core.calendar
     jobs: tuple[Job, ...] = ()
     seed: str | None = None  # "module:function(ctx)" adding the domain's part of the demo community
 

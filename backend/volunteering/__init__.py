@@ -10,5 +10,6 @@ DOMAIN = Domain(
     targets="backend.volunteering.targets",
     personal_data="backend.volunteering.personal_data",
     search="backend.volunteering.search",
+    calendar="backend.volunteering.calendar",
     seed="backend.volunteering.demo:seed_volunteering",
 )
