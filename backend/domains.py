@@ -10,6 +10,7 @@ from backend import (
     accounts,
     aid,
     audit,
+    calendars,
     care,
     comments,
     communities,
@@ -54,6 +55,7 @@ DOMAINS = (
     home.DOMAIN,
     search.DOMAIN,
     maps.DOMAIN,
+    calendars.DOMAIN,
 )
 
 
