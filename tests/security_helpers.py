@@ -31,6 +31,7 @@ PATH_TABLES = {
     "record_id": "care_records",
     "visit_id": "care_visits",
     "request_id": "care_support_requests",
+    "task_id": "tasks",
 }
 # Variables that are not ids of a table row.
 PATH_WORDS = {"target": "projects", "size": "display", "name": "reports", "path": "index.html"}

@@ -235,6 +235,13 @@ EXPECTED: dict[str, dict | str] = {
     "care.ask_for_support": DENIED,
     "care.take_support_request": DENIED,
     "care.close_support_request": DENIED,
+    # the task ledger (issue 19): the owner, the committee and the officials above; platform admins read
+    "tasks.list_my_tasks": OWN,
+    "tasks.list_community_tasks": roles(401, 403, 200),
+    "tasks.create_task": DENIED,
+    "tasks.get_task": roles(401, 403, 200),
+    "tasks.update_task": DENIED,
+    "tasks.step_task": DENIED,
     "healthz": every(200),
     "pwa.manifest": every(200),
     "pwa.service_worker": every(200),

@@ -135,6 +135,7 @@ def _seed_world(app):
             "uid": users["resident"],
             "resident_id": _first("register_residents", community_id),
             "record_id": _first("care_records", community_id),
+            "task_id": _first("tasks", community_id),
             "size": "thumb",
             "name": "reports",
         }

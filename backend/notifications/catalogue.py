@@ -602,6 +602,47 @@ KINDS: dict[str, KindSpec] = {
             url="/care/support",
             target="request_id",
         ),
+        # the task ledger (issue 19)
+        _spec(
+            "task_assigned",
+            "tka",
+            True,
+            ("您有一项新任务", "A task for you"),
+            ("任务：{title}", "Task: {title}"),
+            url="/tasks/{task_id}",
+            target="task_id",
+            fallback_body=("请在我的任务中查看。", "See it in My tasks."),
+        ),
+        _spec(
+            "task_changed",
+            "tkc",
+            True,
+            ("任务有进展", "A task moved on"),
+            ("任务：{title}", "Task: {title}"),
+            url="/tasks/{task_id}",
+            target="task_id",
+            fallback_body=("请在任务台账中查看。", "See it in the task ledger."),
+        ),
+        _spec(
+            "task_overdue",
+            "tko",
+            True,
+            ("任务已过期", "A task is past its due date"),
+            ("请尽快完成：{title}", "Please finish: {title}"),
+            url="/tasks/{task_id}",
+            target="task_id",
+            fallback_body=("您有一项任务已过期。", "One of your tasks is past its due date."),
+        ),
+        _spec(
+            "task_escalated",
+            "tke",
+            True,
+            ("您安排的任务已逾期", "A task you assigned is overdue"),
+            ("逾期未完成：{title}", "Not done by its due date: {title}"),
+            url="/tasks/{task_id}",
+            target="task_id",
+            fallback_body=("您安排的一项任务已逾期。", "A task you assigned is overdue."),
+        ),
     )
 }
 
@@ -720,6 +761,10 @@ KIND_LABELS = {
     "care_visit_escalated": ("关爱走访逾期", "Overdue care visits"),
     "care_support_requested": ("倾诉请求", "Requests to talk"),
     "care_support_taken": ("倾诉请求有人接手", "Your request to talk"),
+    "task_assigned": ("派给我的任务", "Tasks assigned to me"),
+    "task_changed": ("任务进展", "Task progress"),
+    "task_overdue": ("我的任务过期", "My overdue tasks"),
+    "task_escalated": ("我安排的任务逾期", "Overdue tasks I assigned"),
 }
 # Domains often pass a plain `title`; the templates name it after the item.
 _TITLE_ALIASES = ("report_title", "project_title", "poll_title", "aid_title", "activity_title", "notice_title")

@@ -22,6 +22,7 @@ STATEFUL = {
     "survey",
     "appeal",
     "moderation_case",
+    "task",
 }
 
 

@@ -236,6 +236,18 @@ CASES = {
         {},
         "suspended",
     ),
+    # the task ledger: a suspended committee member neither assigns nor moves tasks
+    ("POST", "/api/v1/communities/<int:cid>/tasks"): lambda w: (
+        {"cid": w.cid},
+        {"title": "清理楼道", "owner_id": w.neighbour_id, "due_on": "2030-06-01"},
+        "suspended",
+    ),
+    ("PATCH", "/api/v1/tasks/<int:task_id>"): lambda w: ({"task_id": w.task_id}, {"title": "新标题"}, "suspended"),
+    ("POST", "/api/v1/tasks/<int:task_id>/steps"): lambda w: (
+        {"task_id": w.task_id},
+        {"action": "cancel"},
+        "suspended",
+    ),
     # the care register and emotional support
     ("POST", "/api/v1/communities/<int:cid>/care-records"): lambda w: (
         {"cid": w.cid},
@@ -436,6 +448,11 @@ def world(app, make_community, make_member, make_user):
         care_visit = care.log_visit(me, care_record.id, outcome="needs_found")
         care.designate_counsellor(me, cid, me.id)
         support_request = care.ask_for_support(them, cid, message="想聊聊")
+        from backend.tasks import services as tasks
+
+        task = tasks.create_task(
+            me, cid, title="清理楼道", owner_id=them.id, due_on=utcnow().date() + timedelta(days=3)
+        )
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
         for member in (colleague, third):  # suspending a committee member takes two of the others
             moderation.act(
@@ -469,6 +486,7 @@ def world(app, make_community, make_member, make_user):
             care_record_id=care_record.id,
             care_visit_id=care_visit.id,
             support_request_id=support_request.id,
+            task_id=task.id,
         )
 
 
