@@ -162,6 +162,8 @@ EXPECTED: dict[str, dict | str] = {
     "voting.cast_ballot": DENIED,
     "voting.record_paper_ballot": DENIED,  # the poll's committee at a polling table
     "voting.polling_table": DENIED,
+    "voting.put_in_ballot_box": DENIED,  # the poll's committee at a polling table
+    "voting.count_boxed_ballot": DENIED,
     "voting.close_poll": DENIED,
     "voting.recount": PUBLIC,
     "voting.get_results": PUBLIC,

@@ -7,8 +7,12 @@ from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
 from backend.voting import services
 from backend.voting.schemas import (
+    BallotBoxEntrySchema,
+    BallotBoxInputSchema,
     BallotInputSchema,
     BallotReceiptSchema,
+    ChoicesInputSchema,
+    CountedPaperBallotSchema,
     PaperBallotInputSchema,
     PollCloseSchema,
     PollCreateSchema,
@@ -63,7 +67,7 @@ def cast_ballot(data, poll_id):
 @blp.response(200, PollingTableSchema)
 def polling_table(args, poll_id):
     """Voters at a polling table, by household or name, with whether they may vote and have voted (committee)."""
-    return {"items": services.polling_table_lookup(actor(), poll_id, args["q"])}
+    return services.polling_table(actor(), poll_id, args["q"])
 
 
 @blp.route("/polls/<int:poll_id>/paper-ballots", methods=["POST"])
@@ -74,6 +78,24 @@ def record_paper_ballot(data, poll_id):
     # Stored, the response (the receipt) would tie this request, and so the voter, to the ballot.
     idempotency.skip_remembering()
     return services.record_paper_ballot(actor(), poll_id, data)
+
+
+@blp.route("/polls/<int:poll_id>/ballot-box", methods=["POST"])
+@blp.arguments(BallotBoxInputSchema)
+@blp.response(201, BallotBoxEntrySchema)
+def put_in_ballot_box(data, poll_id):
+    """A voter puts a sealed paper ballot in the ballot box (committee): on the roll now, counted later."""
+    return services.put_in_ballot_box(actor(), poll_id, data["voter_id"])
+
+
+@blp.route("/polls/<int:poll_id>/ballot-box/count", methods=["POST"])
+@blp.arguments(ChoicesInputSchema)
+@blp.response(201, CountedPaperBallotSchema)
+def count_boxed_ballot(data, poll_id):
+    """Count one paper ballot from the ballot box (committee), before the results are frozen."""
+    # Kept by the Idempotency-Key layer (unlike a voter's ballot): it names no voter, and a retried request must
+    # answer the same receipt instead of counting the paper twice.
+    return services.count_boxed_ballot(actor(), poll_id, data)
 
 
 @blp.route("/polls/<int:poll_id>/results", methods=["GET"])

@@ -92,6 +92,24 @@ class PollingTableVoterSchema(ma.Schema):
 
 class PollingTableSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(PollingTableVoterSchema))
+    paper_to_count = ma.fields.Integer(metadata={"description": "paper ballots in the ballot box not counted yet"})
+
+
+class BallotBoxInputSchema(InputSchema):
+    """A voter at a polling table puts a sealed paper ballot in the ballot box, to be counted later."""
+
+    voter_id = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
+
+
+class BallotBoxEntrySchema(ma.Schema):
+    voter_id = ma.fields.Integer(metadata={"description": "on the roll now, through the paper channel"})
+    paper_to_count = ma.fields.Integer(metadata={"description": "paper ballots in the ballot box not counted yet"})
+
+
+class CountedPaperBallotSchema(ma.Schema):
+    receipt = ma.fields.String(required=True, metadata={"description": "to write on the paper ballot, shown once"})
+    receipt_hash = ma.fields.String(required=True, metadata={"description": "as listed in the recount file"})
+    paper_to_count = ma.fields.Integer(metadata={"description": "paper ballots in the ballot box still to count"})
 
 
 class BallotReceiptSchema(ma.Schema):
@@ -199,6 +217,9 @@ class PollResultsSchema(ma.Schema):
         values=ma.fields.Integer(),
         allow_none=True,
         metadata={"description": "voters per channel: app, paper"},
+    )
+    paper_uncounted = ma.fields.Integer(
+        allow_none=True, metadata={"description": "paper ballots put in the ballot box and not counted"}
     )
     eligible = ma.fields.Integer()
     turnout = ma.fields.Float(allow_none=True)

@@ -77,6 +77,17 @@ register_messages(
             "zh-CN": ("回执重复", "这个回执已经用过了，请使用新的回执。"),
             "en": ("Receipt reused", "This receipt was already used; use a new one."),
         },
+        "ballot_box_public": {
+            "zh-CN": ("记名投票不能投入票箱", "记名投票的选票要写明投票人：请在投票点当场录入选择。"),
+            "en": (
+                "Not for a public poll",
+                "A public poll's ballot names its voter: record the choices at the table instead.",
+            ),
+        },
+        "ballot_box_empty": {
+            "zh-CN": ("票箱里没有待计的选票", "投入票箱的纸质选票都已计入，不能再录入。"),
+            "en": ("Nothing left to count", "Every paper ballot put in the ballot box has been counted already."),
+        },
     },
 )
 
@@ -574,7 +585,7 @@ def _store_ballot(poll: Poll, member, digest: str, choices: dict) -> None:
                     poll_id=poll.id,
                     receipt_hash=digest,
                     choices=choices,
-                    public_voter_id=None if poll.is_secret else member.user_id,
+                    public_voter_id=None if poll.is_secret or member is None else member.user_id,
                 )
             )
             db.session.flush()
@@ -583,6 +594,12 @@ def _store_ballot(poll: Poll, member, digest: str, choices: dict) -> None:
 
 
 # --- the polling table (issue 18: in-person voting) ------------------------------------------------
+
+
+def polling_table(actor, poll_id: int, query: str) -> dict:
+    """What a polling table shows: the voters found, and the paper ballots in the box not counted yet."""
+    found = polling_table_lookup(actor, poll_id, query)
+    return {"items": found, "paper_to_count": _paper_to_count(poll_id)}
 
 
 def polling_table_lookup(actor, poll_id: int, query: str) -> list[dict]:
@@ -627,18 +644,10 @@ def record_paper_ballot(actor, poll_id: int, body: dict) -> dict:
     """
     poll = _poll_or_404(poll_id)
     access.require_committee(actor, poll.community_id)
-    voter = accounts.get_user(body["voter_id"])
-    member = access.membership(voter, poll.community_id) if voter is not None else None
-    if member is None:
-        raise ValidationFailed({"voter_id": ["not a member of this community"]})
-    problem = _eligibility_problem(member, poll)
-    if problem:
-        raise Forbidden("not_eligible", reason=problem)
+    member = _table_voter(poll, body["voter_id"])
     choices = _validated_choices(poll, {name: value for name, value in body.items() if name != "voter_id"})
     now = utcnow()
-    status = poll.status_at(now)
-    if status != "open":
-        raise Conflict("poll_closed", reason="not_yet_open" if status == "upcoming" else "closed")
+    _require_open(poll, now)
     receipt = secrets.token_urlsafe(RECEIPT_BYTES)
     digest = receipt_hash(receipt)
     try:
@@ -648,9 +657,99 @@ def record_paper_ballot(actor, poll_id: int, body: dict) -> dict:
     _store_ballot(poll, member, digest, choices)
     # Who recorded whose paper ballot, never what it says (the roll knows as much).
     audit.record(
-        actor, "poll.paper_ballot", "poll", poll.id, community_id=poll.community_id, after={"voter_id": voter.id}
+        actor, "poll.paper_ballot", "poll", poll.id, community_id=poll.community_id, after={"voter_id": member.user_id}
     )
     return {"receipt": receipt, "receipt_hash": digest, "revoted": False, "revote_key": None}
+
+
+def put_in_ballot_box(actor, poll_id: int, voter_id: int) -> dict:
+    """A voter at a polling table puts a sealed paper ballot in the box, to be counted later by the committee.
+
+    The voter goes on the roll now (channel paper, the same unique key as every ballot, so no second ballot in
+    the app or at another table), and the poll's ``paper_to_count`` goes up by one: the box can never be counted
+    to more ballots than voters put in it. Nothing links the voter to the paper counted later.
+
+    :raises Forbidden: the actor is not the poll's committee; ``not_eligible`` (reason) for the voter
+    :raises ValidationFailed: no such member of the community
+    :raises Conflict: ``voting.ballot_box_public`` (a public poll's ballot names its voter), ``poll_closed``,
+        ``already_voted``
+    """
+    poll = _poll_or_404(poll_id)
+    access.require_committee(actor, poll.community_id)
+    member = _table_voter(poll, voter_id)
+    if not poll.is_secret:
+        raise Conflict("voting.ballot_box_public")
+    now = utcnow()
+    _require_open(poll, now)
+    try:
+        _enter_roll(poll, member, now, recorded_by_id=actor.id)
+    except IntegrityError:
+        raise Conflict("already_voted") from None
+    db.session.execute(
+        update(Poll)
+        .where(Poll.id == poll.id)
+        .values(paper_to_count=Poll.paper_to_count + 1)
+        .execution_options(synchronize_session=False)
+    )
+    audit.record(
+        actor, "poll.ballot_box", "poll", poll.id, community_id=poll.community_id, after={"voter_id": member.user_id}
+    )
+    return {"voter_id": member.user_id, "paper_to_count": _paper_to_count(poll.id)}
+
+
+def count_boxed_ballot(actor, poll_id: int, body: dict) -> dict:
+    """The committee counts one paper ballot from the box: its choices become a ballot with a receipt (for the
+    recount file), while the poll is not closed, and never more ballots than voters put in the box.
+
+    :raises Forbidden: the actor is not the poll's committee
+    :raises ValidationFailed: choices as for any ballot
+    :raises Conflict: ``voting.ballot_box_empty``, ``poll_closed`` (the results are frozen)
+    """
+    poll = _poll_or_404(poll_id)
+    access.require_committee(actor, poll.community_id)
+    choices = _validated_choices(poll, body)
+    taken = db.session.execute(
+        update(Poll)
+        .where(Poll.id == poll.id, Poll.state == "active", Poll.paper_to_count > 0)
+        .values(paper_to_count=Poll.paper_to_count - 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if not taken:
+        db.session.refresh(poll)
+        if poll.state != "active":
+            raise Conflict("poll_closed", reason="closed")
+        raise Conflict("voting.ballot_box_empty")
+    receipt = secrets.token_urlsafe(RECEIPT_BYTES)
+    digest = receipt_hash(receipt)
+    _store_ballot(poll, None, digest, choices)
+    audit.record(actor, "poll.ballot_box_counted", "poll", poll.id, community_id=poll.community_id)
+    return {"receipt": receipt, "receipt_hash": digest, "paper_to_count": _paper_to_count(poll.id)}
+
+
+def _table_voter(poll: Poll, voter_id: int):
+    """The member a polling table records, if they may vote in this poll.
+
+    :raises ValidationFailed: not a member of the poll's community
+    :raises Forbidden: ``not_eligible`` (reason)
+    """
+    voter = accounts.get_user(voter_id)
+    member = access.membership(voter, poll.community_id) if voter is not None else None
+    if member is None:
+        raise ValidationFailed({"voter_id": ["not a member of this community"]})
+    problem = _eligibility_problem(member, poll)
+    if problem:
+        raise Forbidden("not_eligible", reason=problem)
+    return member
+
+
+def _require_open(poll: Poll, now: datetime) -> None:
+    status = poll.status_at(now)
+    if status != "open":
+        raise Conflict("poll_closed", reason="not_yet_open" if status == "upcoming" else "closed")
+
+
+def _paper_to_count(poll_id: int) -> int:
+    return db.session.scalar(select(Poll.paper_to_count).where(Poll.id == poll_id)) or 0
 
 
 def _revote_key(poll: Poll, body: dict) -> tuple[str | None, bool]:
@@ -809,6 +908,7 @@ def compute_results(poll: Poll, eligible: int, *, live: bool = False) -> dict:
         "cancelled": False,
         "voters": voters,
         "channels": channels,
+        "paper_uncounted": poll.paper_to_count,  # put in the ballot box and not counted (yet, or ever)
         "eligible": eligible,
         "turnout": _turnout(voters, eligible),
         "quorum": poll.quorum,
@@ -1038,11 +1138,23 @@ def remind_closing_polls() -> int:
     return len(due)
 
 
+BALLOT_BOX_COUNTING_TIME = timedelta(hours=48)  # how long the results wait for a ballot box to be counted
+
+
 def close_due_polls() -> int:
-    """Job `close-polls` (`flask jobs run close-polls`): freeze the results of every poll whose window has ended."""
+    """Job `close-polls` (`flask jobs run close-polls`): freeze the results of every poll whose window has ended,
+    except while paper ballots in the box are still being counted (at most BALLOT_BOX_COUNTING_TIME; the committee
+    may close sooner, and the results say how many were left uncounted)."""
+    now = utcnow()
     due = list(
         db.session.scalars(
-            select(Poll.id).where(Poll.state == "active", Poll.closes_at <= utcnow()).order_by(Poll.closes_at)
+            select(Poll.id)
+            .where(
+                Poll.state == "active",
+                Poll.closes_at <= now,
+                (Poll.paper_to_count == 0) | (Poll.closes_at <= now - BALLOT_BOX_COUNTING_TIME),
+            )
+            .order_by(Poll.closes_at)
         )
     )
     due += list(db.session.scalars(select(Poll.id).where(Poll.state == "closed", Poll.results.is_(None))))

@@ -180,6 +180,16 @@ CASES = {
         {"voter_id": w.neighbour_id, "choice": "yes"},
         "suspended",
     ),
+    ("POST", "/api/v1/polls/<int:poll_id>/ballot-box"): lambda w: (
+        {"poll_id": w.poll_id},
+        {"voter_id": w.neighbour_id},
+        "suspended",
+    ),
+    ("POST", "/api/v1/polls/<int:poll_id>/ballot-box/count"): lambda w: (
+        {"poll_id": w.poll_id},
+        {"choice": "yes"},
+        "suspended",
+    ),
     # surveys
     ("POST", "/api/v1/communities/<int:cid>/surveys"): lambda w: (
         {"cid": w.cid},
