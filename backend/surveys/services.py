@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import csv
 import io
-import secrets
-import time
 from datetime import datetime
 
 from sqlalchemy import func, select, update
@@ -27,7 +25,8 @@ from sqlalchemy.exc import IntegrityError
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
-from backend.core import actors
+from backend.communities.eligibility import eligible_count, participant_key, participation_problem
+from backend.core import actors, unlinkable
 from backend.core.db import after_commit, utcnow
 from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed, register_messages
 from backend.core.i18n import DEFAULT_LOCALE
@@ -102,32 +101,6 @@ def _visible_survey(actor, survey_id: int) -> Survey:
     return survey
 
 
-def _eligibility_problem(member, survey: Survey) -> str | None:
-    """Why this membership may not answer this survey (None: it may). The same rules as polls."""
-    if member is None:
-        return "not_a_member"
-    if member.status == "suspended":
-        return "suspended"
-    if member.status != "verified":
-        return "not_verified"
-    if survey.eligibility == "grid" and member.grid_id != survey.grid_id:
-        return "other_grid"
-    if survey.eligibility == "household" and member.household_id is None:
-        return "no_household"
-    return None
-
-
-def _respondent_key(member, survey: Survey) -> str:
-    return f"h{member.household_id}" if survey.eligibility == "household" else f"u{member.user_id}"
-
-
-def eligible_count(survey: Survey) -> int:
-    if survey.eligibility == "household":
-        return communities.verified_household_count(survey.community_id)
-    grid_id = survey.grid_id if survey.eligibility == "grid" else None
-    return communities.verified_member_count(survey.community_id, grid_id)
-
-
 def _results_visible(actor, survey: Survey, status: str) -> bool:
     if status == "draft":
         return False
@@ -150,11 +123,11 @@ def present(actor, surveys: list[Survey], *, detail: bool = False) -> list[Surve
     answerable = []
     for survey in surveys:
         survey.not_eligible_reason = (
-            _eligibility_problem(member, survey) if actors.is_signed_in(actor) else "not_signed_in"
+            participation_problem(member, survey) if actors.is_signed_in(actor) else "not_signed_in"
         )
         if survey.not_eligible_reason is None:
             answerable.append(survey)
-    keys = {(s.id, _respondent_key(member, s)) for s in answerable}
+    keys = {(s.id, participant_key(member, s)) for s in answerable}
     on_roll = {}
     if keys:
         rows = db.session.execute(
@@ -165,7 +138,7 @@ def present(actor, surveys: list[Survey], *, detail: bool = False) -> list[Surve
         )
         on_roll = {(survey_id, key): at for survey_id, key, at in rows}
     for survey in answerable:
-        answered_at = on_roll.get((survey.id, _respondent_key(member, survey)))
+        answered_at = on_roll.get((survey.id, participant_key(member, survey)))
         survey.answered = answered_at is not None
         if detail and answered_at is not None:
             survey.my_response = {"answered_at": answered_at, "answers": _my_answers(actor, survey)}
@@ -431,67 +404,13 @@ def _close(survey_id: int) -> bool:
         .execution_options(synchronize_session=False)
     ).rowcount
     if closed and db.session.scalar(select(Survey.is_anonymous).where(Survey.id == survey_id)):
-        _rewrite_answers_in_random_order(survey_id)
-        after_commit(_enqueue_compact_answer_storage)
+        # Anonymous answers leave no trace of their order in the files, as secret ballots (issue 15).
+        responses, answers = SurveyResponse.__table__, SurveyAnswer.__table__
+        unlinkable.rewrite_in_random_order(
+            [(responses, responses.c.survey_id == survey_id), (answers, answers.c.survey_id == survey_id)]
+        )
+        unlinkable.compact_storage_after_commit(responses.name, answers.name)
     return bool(closed)
-
-
-def _rewrite_answers_in_random_order(survey_id: int) -> None:
-    """Write a closed anonymous survey's responses and answers again, in random order, in the closing transaction
-    (as voting does for secret ballots): while the survey was open each row landed where the database puts new
-    rows (PostgreSQL's heap order, the transaction stamp), in the order the roll records. Inserted again in one
-    transaction in an order drawn at random, with the same random keys (moderation's references hold), they say
-    nothing about who answered; `compact_answer_storage` then drops the old copies from the files."""
-    shuffle = secrets.SystemRandom().shuffle
-    responses, answers = SurveyResponse.__table__, SurveyAnswer.__table__
-    kept = []
-    for table in (responses, answers):
-        rows = [dict(row) for row in db.session.execute(select(table).where(table.c.survey_id == survey_id)).mappings()]
-        shuffle(rows)
-        kept.append((table, rows))
-    db.session.execute(answers.delete().where(answers.c.survey_id == survey_id))
-    db.session.execute(responses.delete().where(responses.c.survey_id == survey_id))
-    for table, rows in kept:
-        if rows:
-            db.session.execute(table.insert(), rows)
-
-
-def _enqueue_compact_answer_storage() -> None:
-    from backend.jobs import enqueue
-
-    enqueue(compact_answer_storage, retries=5)
-
-
-WAL_CHECKPOINT_TRIES = 20
-
-
-def compact_answer_storage() -> None:
-    """Job after an anonymous survey closes: rewrite the stored files so no copy of its answers in the order they
-    came is left (SQLite: VACUUM, then the write-ahead log checkpointed and truncated; PostgreSQL: VACUUM FULL of
-    the answer tables). Runs outside any transaction, on a connection of its own.
-
-    :raises RuntimeError: readers kept the WAL in use (the job is retried later)
-    """
-    raw = db.engine.raw_connection()
-    try:
-        connection = raw.driver_connection
-        if db.engine.dialect.name == "sqlite":
-            connection.execute("VACUUM")
-            for _ in range(WAL_CHECKPOINT_TRIES):
-                busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if not busy:
-                    return
-                time.sleep(0.25)
-            raise RuntimeError("the write-ahead log is still in use: not truncated yet")
-        connection.rollback()
-        connection.autocommit = True
-        try:
-            for table in (SurveyResponse.__tablename__, SurveyAnswer.__tablename__):
-                connection.execute(f"VACUUM FULL {table}")
-        finally:
-            connection.autocommit = False
-    finally:
-        raw.close()
 
 
 def close_survey(actor, survey_id: int) -> Survey:
@@ -658,13 +577,13 @@ def submit_response(actor, survey_id: int, answers: list[dict]) -> Survey:
     survey = _visible_survey(actor, survey_id)
     access.require_user(actor)
     member = access.membership(actor, survey.community_id)
-    problem = _eligibility_problem(member, survey)
+    problem = participation_problem(member, survey)
     if problem:
         raise Forbidden("not_eligible", reason=problem)
     now = utcnow()
     if survey.status_at(now) != "open":
         raise Conflict("survey.not_open", reason=_not_open_reason(survey, now))
-    key = _respondent_key(member, survey)
+    key = participant_key(member, survey)
     # Said before the answers are checked (someone who answered has nothing to fix); the UNIQUE roll decides races.
     if db.session.scalar(
         select(SurveyRollEntry.id).where(SurveyRollEntry.survey_id == survey.id, SurveyRollEntry.respondent_key == key)

@@ -20,7 +20,6 @@ import csv
 import hashlib
 import io
 import secrets
-import time
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select, update
@@ -30,7 +29,8 @@ from backend.accounts import services as accounts
 from backend.audit import services as audit
 from backend.communities import access, lookup
 from backend.communities import services as communities
-from backend.core import actors
+from backend.communities.eligibility import eligible_count, participant_key, participation_problem
+from backend.core import actors, unlinkable
 from backend.core.db import after_commit, utcnow
 from backend.core.errors import (
     Conflict,
@@ -127,25 +127,6 @@ def _poll_or_404(poll_id: int) -> Poll:
     return poll
 
 
-def _eligibility_problem(member, poll: Poll) -> str | None:
-    """Why this membership may not vote in this poll (None: it may)."""
-    if member is None:
-        return "not_a_member"
-    if member.status == "suspended":
-        return "suspended"
-    if member.status != "verified":
-        return "not_verified"
-    if poll.eligibility == "grid" and member.grid_id != poll.grid_id:
-        return "other_grid"
-    if poll.eligibility == "household" and member.household_id is None:
-        return "no_household"
-    return None
-
-
-def _voter_key(member, poll: Poll) -> str:
-    return f"h{member.household_id}" if poll.eligibility == "household" else f"u{member.user_id}"
-
-
 def _eligible_voter(actor, poll: Poll):
     """The actor's membership if they may vote in `poll`.
 
@@ -154,18 +135,10 @@ def _eligible_voter(actor, poll: Poll):
     """
     access.require_user(actor)
     member = access.membership(actor, poll.community_id)
-    problem = _eligibility_problem(member, poll)
+    problem = participation_problem(member, poll)
     if problem:
         raise Forbidden("not_eligible", reason=problem)
     return member
-
-
-def eligible_count(poll: Poll) -> int:
-    """Verified residents (of the grid) or households with a verified resident, counted in the database."""
-    if poll.eligibility == "household":
-        return communities.verified_household_count(poll.community_id)
-    grid_id = poll.grid_id if poll.eligibility == "grid" else None
-    return communities.verified_member_count(poll.community_id, grid_id)
 
 
 def _turnout(voters: int, eligible: int) -> float | None:
@@ -203,9 +176,9 @@ def _present_page(actor, poll: Poll) -> None:
     poll.my_ballot, poll.not_eligible_reason = None, None
     member = access.membership(actor, poll.community_id)
     if member is not None:
-        poll.not_eligible_reason = _eligibility_problem(member, poll)
+        poll.not_eligible_reason = participation_problem(member, poll)
         if poll.not_eligible_reason is None:
-            poll.my_ballot = _my_ballot(poll, actor, _voter_key(member, poll))
+            poll.my_ballot = _my_ballot(poll, actor, participant_key(member, poll))
     elif actors.is_signed_in(actor):
         poll.not_eligible_reason = "not_a_member"
     poll.can = abilities(actor, poll)
@@ -279,10 +252,10 @@ def _mark_voted(actor, polls: list[Poll]) -> None:
     member = access.membership(actor, polls[0].community_id) if polls and actors.is_signed_in(actor) else None
     if member is None:
         return
-    eligible = [poll for poll in polls if _eligibility_problem(member, poll) is None]
+    eligible = [poll for poll in polls if participation_problem(member, poll) is None]
     if not eligible:
         return
-    keys = {_voter_key(member, poll) for poll in eligible}
+    keys = {participant_key(member, poll) for poll in eligible}
     rows = db.session.execute(
         select(RollEntry.poll_id, RollEntry.voter_key).where(
             RollEntry.poll_id.in_([poll.id for poll in eligible]), RollEntry.voter_key.in_(keys)
@@ -290,7 +263,7 @@ def _mark_voted(actor, polls: list[Poll]) -> None:
     )
     on_roll = {(poll_id, key) for poll_id, key in rows}
     for poll in eligible:
-        poll.voted = (poll.id, _voter_key(member, poll)) in on_roll
+        poll.voted = (poll.id, participant_key(member, poll)) in on_roll
 
 
 def _enqueue_close_due_polls() -> None:
@@ -563,7 +536,7 @@ def _enter_roll(poll: Poll, member, now: datetime, *, recorded_by_id: int | None
         db.session.add(
             RollEntry(
                 poll_id=poll.id,
-                voter_key=_voter_key(member, poll),
+                voter_key=participant_key(member, poll),
                 user_id=member.user_id,
                 voted_at=now,
                 channel="app" if recorded_by_id is None else "paper",
@@ -610,7 +583,7 @@ def polling_table_lookup(actor, poll_id: int, query: str) -> list[dict]:
     poll = _poll_or_404(poll_id)
     access.require_committee(actor, poll.community_id)
     members = lookup.find_members(poll.community_id, query, limit=TABLE_LOOKUP_LIMIT)
-    keys = {_voter_key(member, poll) for member in members if _eligibility_problem(member, poll) is None}
+    keys = {participant_key(member, poll) for member in members if participation_problem(member, poll) is None}
     voted = set(
         db.session.scalars(
             select(RollEntry.voter_key).where(RollEntry.poll_id == poll.id, RollEntry.voter_key.in_(keys))
@@ -618,14 +591,14 @@ def polling_table_lookup(actor, poll_id: int, query: str) -> list[dict]:
     )
     found = []
     for member in members:
-        problem = _eligibility_problem(member, poll)
+        problem = participation_problem(member, poll)
         found.append(
             {
                 "user": member.user,
                 "household": lookup.household_label(member),
                 "status": member.status,
                 "not_eligible_reason": problem,
-                "voted": problem is None and _voter_key(member, poll) in voted,
+                "voted": problem is None and participant_key(member, poll) in voted,
             }
         )
     return found
@@ -736,7 +709,7 @@ def _table_voter(poll: Poll, voter_id: int):
     member = access.membership(voter, poll.community_id) if voter is not None else None
     if member is None:
         raise ValidationFailed({"voter_id": ["not a member of this community"]})
-    problem = _eligibility_problem(member, poll)
+    problem = participation_problem(member, poll)
     if problem:
         raise Forbidden("not_eligible", reason=problem)
     return member
@@ -809,66 +782,11 @@ def _close(poll_id: int, *, reason: str | None = None, cancel: bool = False) -> 
     if won and not cancel:
         _apply_outcome(poll)
     if won and poll.is_secret:
-        _rewrite_ballots_in_random_order(poll_id)
-        after_commit(_enqueue_compact_ballot_storage)
+        # Secret ballots leave no trace of their casting order in the files (issue 15).
+        ballots = Ballot.__table__
+        unlinkable.rewrite_in_random_order([(ballots, ballots.c.poll_id == poll_id)])
+        unlinkable.compact_storage_after_commit(ballots.name)
     return poll
-
-
-def _rewrite_ballots_in_random_order(poll_id: int) -> None:
-    """Write a closed secret poll's ballots again, in random order, in the closing transaction.
-
-    While a poll is open each ballot lands where the database puts new rows: after the previous one (PostgreSQL's
-    heap, ctid), in the next free bytes of a page (SQLite cells), stamped with its casting transaction (xmin), all
-    in the order the roll records. Deleted and inserted again in one transaction, in an order drawn at random,
-    they carry the same transaction id and sit in an order that says nothing about who cast them; the job that
-    follows (`compact_ballot_storage`) drops the old copies from the files.
-    """
-    table = Ballot.__table__
-    rows = [dict(row) for row in db.session.execute(select(table).where(table.c.poll_id == poll_id)).mappings()]
-    secrets.SystemRandom().shuffle(rows)
-    db.session.execute(table.delete().where(table.c.poll_id == poll_id))
-    if rows:
-        db.session.execute(table.insert(), rows)
-
-
-def _enqueue_compact_ballot_storage() -> None:
-    from backend.jobs import enqueue
-
-    enqueue(compact_ballot_storage, retries=5)
-
-
-WAL_CHECKPOINT_TRIES = 20
-
-
-def compact_ballot_storage() -> None:
-    """Job after a secret poll closes: rewrite the stored files so no copy of its ballots in casting order is left.
-
-    SQLite: VACUUM rebuilds the database in key order (a ballot's key is random), then the write-ahead log, which
-    still holds every ballot page as it was at each vote, is checkpointed and truncated to zero bytes.
-    PostgreSQL: VACUUM FULL writes the ballots table and its indexes anew (the dead tuples of the casting order
-    go with the old files). Both run outside any transaction, on a connection of their own.
-
-    :raises RuntimeError: readers kept the WAL in use (the job is retried later)
-    """
-    raw = db.engine.raw_connection()
-    try:
-        connection = raw.driver_connection
-        if db.engine.dialect.name == "sqlite":
-            connection.execute("VACUUM")
-            for _ in range(WAL_CHECKPOINT_TRIES):
-                busy, _log, _done = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
-                if not busy:
-                    return
-                time.sleep(0.25)
-            raise RuntimeError("the write-ahead log is still in use: not truncated yet")
-        connection.rollback()
-        connection.autocommit = True
-        try:
-            connection.execute(f"VACUUM FULL {Ballot.__tablename__}")
-        finally:
-            connection.autocommit = False
-    finally:
-        raw.close()
 
 
 def _reload(poll_id: int) -> Poll:
