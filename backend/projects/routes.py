@@ -1,10 +1,12 @@
+from flask import current_app
 from flask_smorest import Blueprint
 
+from backend.core.i18n import request_locale
 from backend.core.pagination import PageArgsSchema, page_schema
 from backend.core.ratelimit import per_user
 from backend.core.visitor_cache import shared_for_visitors
 from backend.core.web import actor
-from backend.projects import services
+from backend.projects import reads, services
 from backend.projects.schemas import (
     CategoryListSchema,
     NoteSchema,
@@ -34,6 +36,10 @@ blp = Blueprint("projects", __name__, url_prefix="/api/v1", description="Micro-p
 def list_projects(filters, page, cid):
     """A community's projects: filter by status, category, grid (or `mine`); sort newest | most_supported |
     closing_soon. Anyone may read the public states."""
+    if reads.answers(mine=filters["mine"], status=filters["status"]):
+        # The schema above documents the page; reads.project_page builds it already dumped (same bytes, no ORM).
+        filters = {name: value for name, value in filters.items() if name != "mine"}
+        return current_app.json.response(reads.project_page(actor(), cid, locale=request_locale(), **filters, **page))
     return services.list_projects(actor(), cid, **filters, **page)
 
 

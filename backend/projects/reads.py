@@ -1,0 +1,205 @@
+"""A community's project list (GET /communities/{cid}/projects) as prebuilt statements (issue 17).
+
+`services.list_projects` loads the community row to check that it exists, builds a `select(Project)` with
+its author and grid joined as ORM objects, then asks twice more (the viewer's supports, comment counts) and
+marshmallow dumps the page: five statements and most of a request's CPU in SQLAlchemy's ORM. Here one
+SELECT per shape (sort, after a cursor or not, what the viewer may see, filters given or not) is built once
+and only its values are bound; it selects the list's columns with the author's name, the grid and whether
+the viewer supports each project, and the rows become the response's dict directly. Comment counts come
+from the comments service (one more statement; comments are another domain's tables), the community is
+only looked up when the page is empty (a project's row proves that its community exists).
+
+Only the public list is answered here (any sort, an optional public status, category or grid); `mine`, and
+drafts and withdrawn projects, go through the services. The output is byte for byte what the services and
+ProjectSummarySchema give: tests/projects/test_list_reads.py compares both for every role and language.
+"""
+
+from __future__ import annotations
+
+import functools
+
+from sqlalchemy import bindparam, exists, func, literal, or_, select
+
+from backend.accounts.schemas import FORMER_RESIDENT
+from backend.comments.services import counts_for
+from backend.communities import access
+from backend.communities import services as communities
+from backend.core import actors
+from backend.core.db import UTCDateTime
+from backend.core.errors import ValidationFailed
+from backend.core.pagination import SortKey, _decode, _encode
+from backend.extensions import db
+from backend.projects.models import PUBLIC_STATUSES, Project, ProjectSupport
+from backend.projects.services import NO_DEADLINE
+
+_projects = Project.__table__
+# The author and grid tables through the relationships the model declares (their models are other domains').
+_users = Project.author.property.mapper.local_table
+_grids = Project.grid.property.mapper.local_table
+_supports = ProjectSupport.__table__
+_deadline = func.coalesce(_projects.c.closes_at, literal(NO_DEADLINE, UTCDateTime))
+
+# The same orders as services._sort_keys, on the table's columns (no ORM entity in the statement).
+SORT_KEYS = {
+    "newest": [SortKey(_projects.c.created_at, descending=True), SortKey(_projects.c.id, descending=True)],
+    "most_supported": [SortKey(_projects.c.supports_count, descending=True), SortKey(_projects.c.id, descending=True)],
+    "closing_soon": [SortKey(_deadline, value_of=lambda row: row.closes_at or NO_DEADLINE), SortKey(_projects.c.id)],
+}
+
+
+def answers(*, mine: bool, status: str | None) -> bool:
+    """Whether this module answers the request (the public list); the services answer the rest."""
+    return not mine and (status is None or status in PUBLIC_STATUSES)
+
+
+def _after(keys: list[SortKey]):
+    """Rows strictly after the cursor's values, bound as after_0, after_1... (pagination._after's rule)."""
+    clauses = []
+    for position, key in enumerate(keys):
+        equal_before = [k.expression == bindparam(f"after_{i}") for i, k in enumerate(keys[:position])]
+        mark = bindparam(f"after_{position}")
+        beyond = key.expression < mark if key.descending else key.expression > mark
+        clauses.append(equal_before[0] & beyond if equal_before else beyond)
+    return or_(*clauses)
+
+
+@functools.cache
+def _page_statement(sort: str, after_cursor: bool, sees_hidden: bool, by_status: bool, by_category: bool, by_grid):
+    """One page of the public list for one shape of request; every value is a bound parameter."""
+    p, u, g = _projects, _users, _grids
+    supported = exists().where(_supports.c.project_id == p.c.id, _supports.c.user_id == bindparam("viewer_id"))
+    stmt = (
+        select(
+            p.c.id,
+            p.c.community_id,
+            p.c.title,
+            p.c.summary,
+            p.c.category,
+            p.c.grid_id,
+            g.c.number.label("grid_number"),
+            g.c.name.label("grid_name"),
+            p.c.status,
+            p.c.author_id,
+            u.c.display_name.label("author_name"),
+            u.c.deleted_at.label("author_deleted_at"),
+            p.c.budget_cents,
+            p.c.volunteers_needed,
+            p.c.supports_count,
+            p.c.support_threshold,
+            p.c.percent_done,
+            p.c.rating_average,
+            p.c.rating_count,
+            p.c.photo_ids,
+            p.c.poll_id,
+            p.c.closes_at,
+            p.c.created_at,
+            p.c.submitted_at,
+            p.c.is_hidden,
+            supported.label("supported_by_me"),
+        )
+        .select_from(p.join(u, u.c.id == p.c.author_id).outerjoin(g, g.c.id == p.c.grid_id))
+        .where(p.c.community_id == bindparam("community_id"))
+    )
+    # access.unhidden_or_own: hidden rows for their author only, the committee sees them all.
+    if not sees_hidden:
+        stmt = stmt.where(or_(p.c.is_hidden.is_(False), p.c.author_id == bindparam("viewer_id")))
+    stmt = stmt.where(p.c.status == bindparam("status") if by_status else p.c.status.in_(PUBLIC_STATUSES))
+    if by_category:
+        stmt = stmt.where(p.c.category == bindparam("category"))
+    if by_grid:
+        stmt = stmt.where(p.c.grid_id == bindparam("grid_id"))
+    keys = SORT_KEYS[sort]
+    if after_cursor:
+        stmt = stmt.where(_after(keys))
+    order = [k.expression.desc() if k.descending else k.expression.asc() for k in keys]
+    return stmt.order_by(*order).limit(bindparam("rows"))
+
+
+def _iso(moment):
+    return None if moment is None else moment.isoformat()  # marshmallow's DateTime, format "iso"
+
+
+def _item(row, comments: dict[int, int], former_resident: str) -> dict:
+    """One project as ProjectSummarySchema dumps it (its fields, in its order)."""
+    author_name = former_resident if row.author_deleted_at is not None or not row.author_name else row.author_name
+    grid = None if row.grid_id is None else {"id": row.grid_id, "number": row.grid_number, "name": row.grid_name}
+    return {
+        "id": row.id,
+        "community_id": row.community_id,
+        "title": row.title,
+        "summary": row.summary,
+        "category": row.category,
+        "grid": grid,
+        "status": row.status,
+        "author": {"id": row.author_id, "display_name": author_name},
+        "budget_cents": row.budget_cents,
+        "volunteers_needed": row.volunteers_needed,
+        "supports_count": row.supports_count,
+        "support_threshold": row.support_threshold,
+        "percent_done": row.percent_done,
+        "rating_average": None if row.rating_average is None else float(row.rating_average),
+        "rating_count": row.rating_count,
+        "comments_count": comments.get(row.id, 0),
+        "photo_ids": None if row.photo_ids is None else [int(x) for x in row.photo_ids],
+        "poll_id": row.poll_id,
+        "closes_at": _iso(row.closes_at),
+        "created_at": _iso(row.created_at),
+        "submitted_at": _iso(row.submitted_at),
+        "supported_by_me": bool(row.supported_by_me),
+        "is_hidden": bool(row.is_hidden),
+    }
+
+
+def project_page(
+    actor,
+    community_id: int,
+    *,
+    locale: str,
+    status: str | None = None,
+    category: str | None = None,
+    grid_id: int | None = None,
+    sort: str = "newest",
+    limit: int = 20,
+    cursor: str | None = None,
+) -> dict:
+    """The dumped page of services.list_projects + its page schema, {items, next_cursor}, for the public list
+    (`answers` says which requests).
+
+    :raises NotFound: no such community
+    :raises ValidationFailed: an invalid cursor
+    """
+    keys = SORT_KEYS[sort]
+    params = {
+        "community_id": community_id,
+        "viewer_id": actors.actor_id(actor),
+        "rows": limit + 1,
+        "status": status,
+        "category": category,
+        "grid_id": grid_id,
+    }
+    if cursor:
+        try:
+            values = _decode(cursor, keys)
+        except ValidationFailed:
+            communities.get_community(community_id)  # the services look the community up first: 404 before 422
+            raise
+        params.update({f"after_{i}": value for i, value in enumerate(values)})
+    statement = _page_statement(
+        sort,
+        bool(cursor),
+        access.is_committee(actor, community_id),
+        status is not None,
+        category is not None,
+        grid_id is not None,
+    )
+    rows = db.session.execute(statement, params).all()
+    if not rows:
+        communities.get_community(community_id)  # a row proves its community exists; an empty page does not
+    has_more = len(rows) > limit
+    rows = rows[:limit]
+    comments = counts_for("project", [row.id for row in rows])
+    former_resident = FORMER_RESIDENT[locale]
+    return {
+        "items": [_item(row, comments, former_resident) for row in rows],
+        "next_cursor": _encode([k.read(rows[-1]) for k in keys]) if has_more and rows else None,
+    }
