@@ -45,7 +45,7 @@ def _new_calendar(name: str) -> Calendar:
     feed.add("x-wr-calname", name)  # what Apple and Google calendars show
     feed.add("x-wr-timezone", str(_zone()))
     feed.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
-    feed.add("x-published-ttl", REFRESH)
+    feed.add("x-published-ttl", "PT1H")  # the same hour, as the text Outlook reads
     return feed
 
 

@@ -38,6 +38,7 @@ def test_feed_is_valid_for_two_parsers_with_timezone_and_stable_uids(hood, clien
     parsed = Calendar.from_ical(body)
     assert str(parsed["VERSION"]) == "2.0" and "Linli" in str(parsed["PRODID"])
     assert [str(tz["TZID"]) for tz in parsed.walk("VTIMEZONE")] == ["Asia/Shanghai"]
+    assert str(parsed["X-PUBLISHED-TTL"]) == "PT1H" and parsed["REFRESH-INTERVAL"].params["VALUE"] == "DURATION"
     events = parsed.walk("VEVENT")
     shift_ids = [shift["id"] for shift in activity["shifts"]]
     assert [str(e["UID"]) for e in events] == [f"activity-{activity['id']}-shift-{sid}@localhost" for sid in shift_ids]

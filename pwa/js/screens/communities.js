@@ -10,6 +10,7 @@ import {
   withLoading
 } from '../ui.js';
 import { communityName, gridText, requireUser, roleText, statusPill } from './common.js';
+import { subscribeCalendarButton } from './calendar-links.js';
 
 function communityMeta(c) {
   const parts = [c.district, c.street].filter(Boolean);
@@ -78,6 +79,7 @@ export async function communityDetail(ctx) {
   } else {
     action = linkButton(t('join.cta'), state.user ? `/join/${id}` : `/signup?next=${encodeURIComponent(`/join/${id}`)}`, { block: true });
   }
+  const subscribe = await subscribeCalendarButton(id, communityName(c));
   return {
     title: communityName(c),
     back: '/communities',
@@ -90,6 +92,7 @@ export async function communityDetail(ctx) {
         grids.length ? list(grids) : h('p', { class: 'muted', text: t('community.noGrids') })),
       h('div', { class: 'section' }, list([listItem({ href: `/communities/${id}/responsibilities`, iconName: 'shield',
         title: t('community.responsibilities'), meta: t('community.responsibilitiesMeta') })])),
+      h('div', { class: 'section' }, subscribe),
       h('div', { class: 'actions-bottom' }, action)),
   };
 }

@@ -8,7 +8,8 @@ import {
   button, card, clear, confirmSheet, emptyState, errorText, field, formError, h, linkButton, pill, showErrors,
   toast, withLoading
 } from '../ui.js';
-import { myCommunityName, requireUser, shareButton } from './common.js';
+import { communityName, myCommunityName, requireUser, shareButton } from './common.js';
+import { addToCalendarLink, subscribeCalendarButton } from './calendar-links.js';
 import { currentMembership, state } from '../store.js';
 import { at, community, gate, helpSwitch, hoursText, prepare, span, when } from './aid-common.js';
 import { flagButton } from './moderation-links.js';
@@ -41,6 +42,7 @@ async function activities(ctx) {
   const c = community();
   if (!c) return { title: at('volunteer.title'), node: h('div', {}, helpSwitch('volunteer'), emptyState({ iconName: 'building', title: at('gate.noCommunity'), action: linkButton(at('gate.choose'), '/communities', { block: true }) })) };
   const data = await api.get(`/api/v1/communities/${c.id}/activities?limit=50`, { fresh: true });
+  const subscribe = await subscribeCalendarButton(c.id, communityName(c));
   return {
     title: at('volunteer.title'),
     node: h('div', {}, helpSwitch('volunteer'),
@@ -48,7 +50,8 @@ async function activities(ctx) {
         linkButton(at('volunteer.myHours'), '/help/volunteering', { variant: 'secondary' }),
         linkButton(at('org.mine'), '/help/organisations', { variant: 'secondary', class: 'secondary' })),
       h('div', { id: 'activity-list' }, data.items.length ? data.items.map(activityCard)
-        : emptyState({ iconName: 'users', title: at('volunteer.empty'), body: at('volunteer.emptyBody') }))),
+        : emptyState({ iconName: 'users', title: at('volunteer.empty'), body: at('volunteer.emptyBody') })),
+      h('div', { class: 'calendar-subscribe-row' }, subscribe)),
   };
 }
 
@@ -104,6 +107,8 @@ async function activityDetail(ctx) {
   const node = h('div', { id: 'activity-detail' });
   const draw = async () => {
     const activity = await api.get(`/api/v1/activities/${ctx.params.id}`, { fresh: true });
+    // Only a public activity is in the calendar feed (a hidden one is seen by its managers alone).
+    const addToCalendar = activity.is_hidden ? null : await addToCalendarLink('activity', activity.id);
     const m = community();
     const canSign = m && gate('') === null;
     clear(node).append(...[
@@ -117,6 +122,7 @@ async function activityDetail(ctx) {
         flagButton('activity', activity.id, { mine: activity.can.manage, hidden: activity.is_hidden })),
       shareButton({ kind: 'activity', title: activity.title, path: `/help/activities/${activity.id}`, community: myCommunityName(activity.community_id),
         lines: [activity.shifts.length ? span(activity.shifts[0].starts_at, activity.shifts[0].ends_at) : null, activity.location] }),
+      addToCalendar,
       canSign ? null : signUpGate(),
       h('h3', { class: 'section__title', text: at('activity.shifts') }),
       ...activity.shifts.map((s) => shiftBlock(activity, s, draw, canSign))].filter(Boolean));
