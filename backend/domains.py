@@ -22,6 +22,7 @@ from backend import (
     moderation,
     notices,
     notifications,
+    open311,
     projects,
     register,
     reports,
@@ -57,6 +58,7 @@ DOMAINS = (
     home.DOMAIN,
     search.DOMAIN,
     maps.DOMAIN,
+    open311.DOMAIN,
     calendars.DOMAIN,
 )
 

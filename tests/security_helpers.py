@@ -32,9 +32,17 @@ PATH_TABLES = {
     "visit_id": "care_visits",
     "request_id": "care_support_requests",
     "task_id": "tasks",
+    "key_id": "api_keys",
 }
 # Variables that are not ids of a table row.
-PATH_WORDS = {"target": "projects", "size": "display", "name": "reports", "path": "index.html"}
+PATH_WORDS = {
+    "target": "projects",
+    "size": "display",
+    "name": "reports",
+    "path": "index.html",
+    "fmt": "json",  # Open311: services.json
+    "service_code": "street_lights",
+}
 
 _VARIABLE = re.compile(r"<(?:[^>]*:)?(\w+)>")
 

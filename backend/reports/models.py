@@ -58,7 +58,7 @@ class Report(db.Model):
         Index("ix_reports_street_escalated_at_escalated_at", "street_escalated_at", "escalated_at"),
         Index("ix_reports_district_escalated_at_street_escalated_at", "district_escalated_at", "street_escalated_at"),
         Index("ix_reports_status_resolved_at", "status", "resolved_at"),
-        CheckConstraint("channel IN ('app', 'phone', 'visit', 'walk_in', 'hotline')", name="channel_known"),
+        CheckConstraint("channel IN ('app', 'phone', 'visit', 'walk_in', 'hotline', 'open311')", name="channel_known"),
         # The dashboard's period figures filter one community's reports by a time column: without these it
         # scans every report of the community (10,000 on average in a district of 1,000,000). created_at
         # rides along so that the time-to-accept/resolve percentiles read the index alone (8x on SQLite).

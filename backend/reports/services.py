@@ -289,6 +289,97 @@ def create_report(
     return report
 
 
+OUTSIDE_CHANNELS = ("hotline", "open311")
+
+
+def file_from_outside(
+    community_id: int,
+    *,
+    reporter_id: int,
+    channel: str,
+    category: str,
+    description: str,
+    lat: float | None = None,
+    lng: float | None = None,
+    location_text: str = "",
+    filed_by=None,
+    created_at: datetime | None = None,
+) -> Report:
+    """A report that came from outside the app (a 12345 hotline ticket, an Open311 request), routed like any
+    other. The caller (backend.open311) has decided who may bring it in; `reporter_id` is the account of the
+    outside system, `filed_by` the staff member who imported it (on the timeline and in the audit log).
+
+    :raises ValidationFailed: unknown category, half a point, neither a point nor a place
+    """
+    community = communities.get_community(community_id)
+    if channel not in OUTSIDE_CHANNELS:
+        raise ValueError(f"not an outside channel: {channel}")
+    if category not in cats.categories_of(community):
+        raise ValidationFailed({"category": ["not a category of this community"]})
+    if (lat is None) != (lng is None):
+        raise ValidationFailed({"lat": ["give both lat and lng"], "lng": ["give both lat and lng"]})
+    location_text = (location_text or "").strip()
+    if lat is None and not location_text:
+        raise ValidationFailed({"location_text": ["share your location or describe the place"]})
+    grid = places.grid_of_report(community_id, grid_id=None, lat=lat, lng=lng)
+    now = utcnow()
+    created_at = min(created_at or now, now)  # a ticket's own time, never in the future
+    response_due, resolve_due = cats.deadline_for(community, category).due_times(now)
+    report = Report(
+        community_id=community_id,
+        grid=grid,
+        grid_id=grid.id if grid else None,
+        reporter_id=reporter_id,
+        filed_by_id=filed_by.id if filed_by is not None else None,
+        channel=channel,
+        category=category,
+        description=description.strip(),
+        lat=lat,
+        lng=lng,
+        location_text=location_text,
+        status="submitted",
+        created_at=created_at,
+        updated_at=now,
+        response_due_at=response_due,
+        resolve_due_at=resolve_due,
+        next_due_at=response_due,
+    )
+    db.session.add(report)
+    db.session.flush()
+    moderation.hold_if_filtered("report", report, report.description, report.location_text)
+    _route(report)
+    _event(report, _UserRef(reporter_id), "submitted", role="reporter")
+    if filed_by is not None:
+        _event(report, filed_by, "filed_on_behalf", note=channel)
+    return report
+
+
+def outside_reports(
+    community_id: int,
+    *,
+    ids: list[int] | None = None,
+    categories: list[str] | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    open_now: bool | None = None,
+    limit: int = 1000,
+) -> list[Report]:
+    """Reports as a visitor sees them (Open311's public list): none hidden, positions rounded, no reporter;
+    newest first."""
+    stmt = select(Report).where(Report.community_id == community_id, Report.is_hidden.is_(False))
+    if ids is not None:
+        stmt = stmt.where(Report.id.in_(ids))
+    if categories:
+        stmt = stmt.where(Report.category.in_(categories))
+    if since is not None:
+        stmt = stmt.where(Report.created_at >= since)
+    if until is not None:
+        stmt = stmt.where(Report.created_at <= until)
+    if open_now is not None:
+        stmt = stmt.where(Report.status.in_(OPEN_STATUSES) if open_now else Report.status.not_in(OPEN_STATUSES))
+    return present(None, list(db.session.scalars(stmt.order_by(Report.id.desc()).limit(limit)).unique()))
+
+
 # --- where a report is, for whom -------------------------------------------------------------------
 # A noise complaint made from home must not reveal the home: neighbours and visitors see a report's point
 # snapped to the centre of its cell of POSITION_CELL_DEGREES (about 110 m north-south, 95 m east-west at

@@ -239,6 +239,15 @@ CASES = {
         {"title": "停水通知", "body": "周六上午停水"},
         "suspended",
     ),
+    # the 12345 hotline import (committee work); API keys are the platform admin's, not a member's
+    ("POST", "/api/v1/communities/<int:cid>/hotline-imports"): lambda w: ({"cid": w.cid}, None, "suspended"),
+    ("POST", "/api/v1/hotline-imports/<int:import_id>/confirm"): lambda w: (
+        {"import_id": w.hotline_import_id},
+        {},
+        "suspended",
+    ),
+    ("POST", "/api/v1/api-keys"): lambda w: ({}, {"name": "城市平台"}, "refused"),
+    ("POST", "/api/v1/api-keys/<int:key_id>/revoke"): lambda w: ({"key_id": 1}, None, "refused"),
     # the resident register (committee work)
     ("POST", "/api/v1/communities/<int:cid>/register-imports"): lambda w: ({"cid": w.cid}, None, "suspended"),
     ("POST", "/api/v1/register-imports/<int:import_id>/confirm"): lambda w: (
@@ -452,6 +461,9 @@ def world(app, make_community, make_member, make_user):
 
         register_import = register.preview_import(me, cid, "姓名,楼栋,房号\n吴桂英,3,101\n".encode())
         register.confirm_import(me, register_import.id)
+        from backend.open311 import services as open311
+
+        hotline_import = open311.preview_hotline(me, cid, "工单编号,诉求内容,事发地址\nGD1,路灯不亮,3号楼\n".encode())
         from backend.care import services as care
 
         care_record = care.create_record(me, cid, resident_id=register.resident_ids_in(cid)[0], category="other")
@@ -492,6 +504,7 @@ def world(app, make_community, make_member, make_user):
             signup_id=signup.id,
             appeal_id=appeal.id,
             register_import_id=register_import.id,
+            hotline_import_id=hotline_import.id,
             register_resident_id=register.resident_ids_in(cid)[0],
             care_record_id=care_record.id,
             care_visit_id=care_visit.id,
