@@ -92,5 +92,8 @@ class CommunityMapSchema(ma.Schema):
     reports_truncated = ma.fields.Boolean(metadata={"description": "more reports match than the map shows"})
     activities = ma.fields.List(
         ma.fields.Nested(MapActivitySchema),
-        metadata={"description": "upcoming activities; lat/lng: the centre of their first mapped grid, else null"},
+        metadata={
+            "description": "upcoming activities; lat/lng: their own point, else the centre of their first mapped "
+            "grid, else null"
+        },
     )

@@ -43,8 +43,8 @@ def community_map(
 ) -> dict:
     """The community's grids, and the board's reports (the same filters as the list, each at the position
     this viewer may see: exact for the reporter, the assignee and the committee, the centre of a ~100 m cell
-    for others, none where the community keeps reports to their grid) and its upcoming activities (at the
-    centre of their grid).
+    for others, none where the community keeps reports to their grid) and its upcoming activities (at their
+    own point, else the centre of their grid).
 
     :raises NotFound: no such community
     """
@@ -72,7 +72,9 @@ def community_map(
         page = volunteering.list_community_activities(actor, community_id, grid_id=grid_id, limit=MAP_ACTIVITY_LIMIT)
         centres = {grid.id: polygon_centre(grid.polygon) for grid in community.grids}
         for activity in page.items:
-            activity.map_position = next((centres[g] for g in activity.grid_ids if centres.get(g)), None)
+            # Its own point (a public place: exact for everyone), else the centre of its first mapped grid.
+            own = (activity.lat, activity.lng) if activity.lat is not None else None
+            activity.map_position = own or next((centres[g] for g in activity.grid_ids if centres.get(g)), None)
         result["activities"] = page.items
     return result
 

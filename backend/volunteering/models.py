@@ -9,6 +9,7 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Date,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -90,6 +91,8 @@ class Activity(db.Model):
     __tablename__ = "activities"
     __table_args__ = (
         CheckConstraint("organisation_id IS NOT NULL OR project_id IS NOT NULL", name="has_organiser"),
+        # Its place on the map: both coordinates or neither (WGS-84, as phones give them).
+        CheckConstraint("(lat IS NULL) = (lng IS NULL)", name="point_complete"),
         # Upcoming activities of a community in date order.
         Index("ix_activities_community_id_starts_at_id", "community_id", "starts_at", "id"),
         Index("ix_activities_organisation_id_starts_at_id", "organisation_id", "starts_at", "id"),
@@ -103,6 +106,10 @@ class Activity(db.Model):
     title: Mapped[str] = mapped_column(String(100))
     description: Mapped[str] = mapped_column(Text, default="")
     location: Mapped[str] = mapped_column(String(200), default="")
+    # Where it happens, in WGS-84: an activity is held in a public place, so everyone sees the exact point
+    # (unlike a report's, which is rounded for neighbours). None: placed at its grid's centre, or not at all.
+    lat: Mapped[float | None] = mapped_column(Float)
+    lng: Mapped[float | None] = mapped_column(Float)
     skills: Mapped[list] = mapped_column(JSON, default=list)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     # First shift start and last shift end, kept here so that lists sort and filter without a join.

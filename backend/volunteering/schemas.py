@@ -58,6 +58,9 @@ class ActivityCreateSchema(InputSchema):
     location = text(200, required=True, min_length=1)
     skills = ma.fields.List(text(30), load_default=list, validate=ma.validate.Length(max=20))
     grid_ids = ma.fields.List(ma.fields.Integer(), load_default=list, validate=ma.validate.Length(max=50))
+    # Its place on the map (WGS-84), both or neither: a public place, shown exactly to everyone.
+    lat = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(-90, 90))
+    lng = ma.fields.Float(load_default=None, allow_none=True, validate=ma.validate.Range(-180, 180))
     shifts = ma.fields.List(ma.fields.Nested(ShiftInputSchema), required=True, validate=ma.validate.Length(1, 50))
 
 
@@ -90,6 +93,8 @@ class ActivitySchema(ma.Schema):
     title = ma.fields.String()
     description = ma.fields.String()
     location = ma.fields.String()
+    lat = ma.fields.Float(allow_none=True, metadata={"description": "its place on the map, WGS-84 (null: none)"})
+    lng = ma.fields.Float(allow_none=True)
     skills = ma.fields.List(ma.fields.String())
     grid_ids = ma.fields.List(ma.fields.Integer())
     starts_at = ma.fields.DateTime()

@@ -406,7 +406,11 @@ def _build_activity(
     skills,
     grid_ids,
     shifts: list[dict],
+    lat: float | None = None,
+    lng: float | None = None,
 ) -> Activity:
+    if (lat is None) != (lng is None):
+        raise ValidationFailed({"lat": ["give both lat and lng"], "lng": ["give both lat and lng"]})
     grids = [communities.grid_in_community(community_id, gid, "grid_ids") for gid in dict.fromkeys(grid_ids or [])]
     shifts = _validated_shifts(shifts)
     activity = Activity(
@@ -416,6 +420,8 @@ def _build_activity(
         title=title.strip(),
         description=description.strip(),
         location=location.strip(),
+        lat=lat,
+        lng=lng,
         skills=normalise_skills(skills),
         created_by_id=actor.id,
         starts_at=min(s["starts_at"] for s in shifts),
