@@ -32,6 +32,7 @@ PATH_TABLES = {
     "visit_id": "care_visits",
     "request_id": "care_support_requests",
     "task_id": "tasks",
+    "patrol_id": "patrols",
     "key_id": "api_keys",
 }
 # Variables that are not ids of a table row.

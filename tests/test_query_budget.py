@@ -136,6 +136,7 @@ def _seed_world(app):
             "resident_id": _first("register_residents", community_id),
             "record_id": _first("care_records", community_id),
             "task_id": _first("tasks", community_id),
+            "patrol_id": _first("patrols", community_id),
             "size": "thumb",
             "name": "reports",
         }

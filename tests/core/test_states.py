@@ -23,6 +23,7 @@ STATEFUL = {
     "appeal",
     "moderation_case",
     "task",
+    "patrol",
 }
 
 

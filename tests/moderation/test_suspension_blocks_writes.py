@@ -267,6 +267,19 @@ CASES = {
         {"action": "cancel"},
         "suspended",
     ),
+    # grid patrols: a suspended member neither starts nor records a patrol
+    ("POST", "/api/v1/communities/<int:cid>/patrols"): lambda w: ({"cid": w.cid}, {"grid_id": w.grid_id}, "suspended"),
+    ("POST", "/api/v1/patrols/<int:patrol_id>/points"): lambda w: (
+        {"patrol_id": w.patrol_id},
+        {"points": [{"lat": 31.23, "lng": 121.47}]},
+        "suspended",
+    ),
+    ("POST", "/api/v1/patrols/<int:patrol_id>/findings"): lambda w: (
+        {"patrol_id": w.patrol_id},
+        {"category": "rubbish", "description": "垃圾满了", "location_text": "北门"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/patrols/<int:patrol_id>/end"): lambda w: ({"patrol_id": w.patrol_id}, {}, "suspended"),
     # the care register and emotional support
     ("POST", "/api/v1/communities/<int:cid>/care-records"): lambda w: (
         {"cid": w.cid},
@@ -475,6 +488,9 @@ def world(app, make_community, make_member, make_user):
         task = tasks.create_task(
             me, cid, title="清理楼道", owner_id=them.id, due_on=utcnow().date() + timedelta(days=3)
         )
+        from backend.patrols import services as patrols
+
+        patrol = patrols.start_patrol(me, cid, grid_id=community.grid_ids[0])
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
         for member in (colleague, third):  # suspending a committee member takes two of the others
             moderation.act(
@@ -510,6 +526,7 @@ def world(app, make_community, make_member, make_user):
             care_visit_id=care_visit.id,
             support_request_id=support_request.id,
             task_id=task.id,
+            patrol_id=patrol.id,
         )
 
 
