@@ -2,7 +2,7 @@
 district/street roll-up. Each domain's aggregate SQL lives in that domain's `figures.py`; this package
 composes them, checks permissions and shapes the API."""
 
-from backend.core.manifest import HOUR, Domain, Job
+from backend.core.manifest import HOUR, MINUTE, Domain, Job
 
 DOMAIN = Domain(
     "insights",
@@ -15,6 +15,12 @@ DOMAIN = Domain(
             "backend.insights.services:send_warnings",
             HOUR,
             description="notify each committee once of this week's early warnings",
+        ),
+        Job(
+            "insights-rollup",
+            "backend.insights.services:materialise_rollups",
+            10 * MINUTE,
+            description="store this week's and this month's figures of every community for the district roll-up",
         ),
     ),
 )
