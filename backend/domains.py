@@ -8,6 +8,7 @@ backend/core/manifest.py) and add it here.
 
 from backend import (
     accounts,
+    agencies,
     aid,
     audit,
     calendars,
@@ -41,6 +42,7 @@ DOMAINS = (
     audit.DOMAIN,
     messaging.DOMAIN,
     communities.DOMAIN,
+    agencies.DOMAIN,
     register.DOMAIN,
     care.DOMAIN,
     notifications.DOMAIN,

@@ -34,6 +34,7 @@ PATH_TABLES = {
     "task_id": "tasks",
     "patrol_id": "patrols",
     "key_id": "api_keys",
+    "agency_id": "agencies",
 }
 # Variables that are not ids of a table row.
 PATH_WORDS = {

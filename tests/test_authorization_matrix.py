@@ -217,6 +217,16 @@ EXPECTED: dict[str, dict | str] = {
     "communities.list_officials": roles(401, 403, 200),
     "communities.appoint_official": roles(401, 403, 422),  # the minimal body names no account
     "communities.remove_official": roles(401, 403, 404),  # the resident named is no official
+    # outside agencies (issue 19): registered and staffed by officials and platform admins; who serves a
+    # community is published; an agency is read by its staff and its registrars
+    "agencies.list_region_agencies": roles(401, 403, 200),
+    "agencies.create_agency": roles(401, 403, 201),  # an agency may serve no community yet
+    "agencies.list_community_agencies": PUBLIC,
+    "agencies.my_agencies": OWN,
+    "agencies.get_agency": roles(401, 403, 200),
+    "agencies.update_agency": roles(401, 403, 200),
+    "agencies.add_member": roles(401, 403, 422),  # the minimal body names no account
+    "agencies.remove_member": roles(401, 403, 404),  # the resident named is not its staff
     "aid.list_thanks": every(422),
     # Open311 GeoReport v2 (issue 19): the matrix sends no jurisdiction_id, which these paths require (422);
     # tests/open311 reads them with one. Posting needs an API key, checked after the form (422 without one).
@@ -308,6 +318,8 @@ REGION_ENDPOINTS = (
     "communities.list_officials",
     "communities.appoint_official",
     "communities.remove_official",
+    "agencies.list_region_agencies",
+    "agencies.create_agency",
 )
 
 

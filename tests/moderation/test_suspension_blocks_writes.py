@@ -87,6 +87,23 @@ CASES = {
         None,
         "refused",
     ),
+    # agencies (issue 19): registered and staffed by officials and platform admins, not by community members
+    ("POST", "/api/v1/regions/<int:rid>/agencies"): lambda w: (
+        {"rid": 1},
+        {"name": "物业", "kind": "property", "community_ids": []},
+        "refused",
+    ),
+    ("PATCH", "/api/v1/agencies/<int:agency_id>"): lambda w: ({"agency_id": 1}, {"name": "物业"}, "refused"),
+    ("POST", "/api/v1/agencies/<int:agency_id>/members"): lambda w: (
+        {"agency_id": 1},
+        {"login": "x@example.com"},
+        "refused",
+    ),
+    ("DELETE", "/api/v1/agencies/<int:agency_id>/members/<int:uid>"): lambda w: (
+        {"agency_id": 1, "uid": w.neighbour_id},
+        None,
+        "refused",
+    ),
     ("POST", "/api/v1/communities/<int:cid>/grids"): lambda w: ({"cid": w.cid}, {"number": 9, "name": "九"}, "refused"),
     ("POST", "/api/v1/communities/<int:cid>/join"): lambda w: (
         {"cid": w.cid},
