@@ -130,6 +130,7 @@ EXPECTED: dict[str, dict | str] = {
     "reports.list_reports": PUBLIC,
     "reports.nearby_reports": every(422),
     "search.search": every(422),  # without ?q= (tests/search: who finds what)
+    "search.search_kinds": PUBLIC,
     "maps.tile_source": PUBLIC,
     "maps.community_map": PUBLIC,  # the board's pins, rounded for all but staff (tests/map)
     "maps.grid_at": every(422),  # without ?lat=&lng= (tests/map: which grid)

@@ -26,6 +26,9 @@ def visible_ids(actor, community_id: int):
 search.register(
     "aid",
     model=AidPost,
+    screen="/help/aid/{id}",
+    icon="help",
+    labels={"zh-CN": ("邻里互助", "互助"), "en": ("Neighbour help", "Help")},
     title=lambda post: post.title,
     body=lambda post: post.body,
     words=("title", "body"),

@@ -23,6 +23,9 @@ def visible_ids(actor, community_id: int):
 search.register(
     "notice",
     model=Notice,
+    screen="/notices/{id}",
+    icon="globe",
+    labels={"zh-CN": ("公告", "公告"), "en": ("Notice", "Notices")},
     title=lambda notice: notice.title,
     body=lambda notice: notice.body,
     words=("title", "body"),

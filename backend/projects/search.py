@@ -16,6 +16,9 @@ def visible_ids(_actor, community_id: int):
 search.register(
     "project",
     model=Project,
+    screen="/projects/{id}",
+    icon="vote",
+    labels={"zh-CN": ("微项目", "项目"), "en": ("Project", "Projects")},
     title=lambda project: project.title,
     body=lambda project: f"{project.summary}\n{project.body}",
     words=("title", "summary", "body"),

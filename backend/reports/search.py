@@ -14,6 +14,9 @@ def visible_ids(_actor, community_id: int):
 search.register(
     "report",
     model=Report,
+    screen="/reports/{id}",
+    icon="camera",
+    labels={"zh-CN": ("随手拍", "报告"), "en": ("Report", "Reports")},
     title=lambda report: report.description[:60],
     body=lambda report: f"{report.description}\n{report.location_text or ''}",
     words=("description", "location_text"),

@@ -23,8 +23,9 @@ class HighlightsSchema(ma.Schema):
 
 
 class SearchHitSchema(ma.Schema):
-    type = ma.fields.String(metadata={"description": "project, report, aid, notice, activity or poll"})
+    type = ma.fields.String(metadata={"description": "a kind of GET /search/kinds: project, report, aid, ..."})
     id = ma.fields.Integer()
+    href = ma.fields.String(allow_none=True, metadata={"description": "the app's page of the item"})
     title = ma.fields.String()
     excerpt = ma.fields.String()
     at = ma.fields.DateTime(allow_none=True)
@@ -34,3 +35,15 @@ class SearchHitSchema(ma.Schema):
 class SearchResultsSchema(ma.Schema):
     items = ma.fields.List(ma.fields.Nested(SearchHitSchema), required=True)
     next_cursor = ma.fields.String(allow_none=True, required=True)
+
+
+class SearchKindSchema(ma.Schema):
+    type = ma.fields.String(required=True)
+    label = ma.fields.String(required=True, metadata={"description": "one result's kind, in the asker's language"})
+    label_plural = ma.fields.String(required=True, metadata={"description": "the filter chip's name"})
+    icon = ma.fields.String(required=True)
+    screen = ma.fields.String(allow_none=True, metadata={"description": "the app's page of one item, with {id}"})
+
+
+class SearchKindsSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(SearchKindSchema), required=True)

@@ -40,6 +40,7 @@ class Hit:
     excerpt: str
     at: datetime | None
     highlights: dict = field(default_factory=dict)
+    href: str | None = None  # the app's page of the item
 
 
 @dataclass
@@ -78,6 +79,22 @@ def search(
     more = len(found) > limit and offset + limit < MAX_OFFSET
     items = [_hit(row, terms) for row in found[:limit]]
     return Results(items, _cursor_of(offset + limit) if more else None)
+
+
+def kinds(*, locale: str) -> list[dict]:
+    """What search can find, for the app's filter chips and result rows: each kind's name in `locale`, its
+    icon and its page (so that a new searchable domain needs no change in the app)."""
+    load_domain_kinds()
+    return [
+        {
+            "type": kind.kind,
+            "label": kind.label(locale),
+            "label_plural": kind.label(locale, plural=True),
+            "icon": kind.icon,
+            "screen": kind.screen,
+        }
+        for kind in registry.all_kinds()
+    ]
 
 
 def _kinds(types: list[str] | None) -> list[str]:
@@ -189,6 +206,7 @@ def _hit(row, terms: list[str]) -> Hit:
         title=row.title,
         excerpt=excerpt,
         at=row.at,
+        href=registry.get(row.kind).href(row.item_id),
         highlights={"title": ranges_of(row.title, terms), "excerpt": ranges_of(excerpt, terms)},
     )
 

@@ -19,6 +19,9 @@ def visible_ids(actor, community_id: int):
 search.register(
     "survey",
     model=Survey,
+    screen="/surveys/{id}",
+    icon="check",
+    labels={"zh-CN": ("问卷", "问卷"), "en": ("Survey", "Surveys")},
     title=lambda survey: survey.title,
     body=lambda survey: "\n".join([survey.description or "", *(q.prompt for q in survey.questions)]),
     words=("title", "description", "status"),

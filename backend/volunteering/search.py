@@ -21,6 +21,9 @@ def visible_ids(_actor, community_id: int):
 search.register(
     "activity",
     model=Activity,
+    screen="/help/activities/{id}",
+    icon="users",
+    labels={"zh-CN": ("志愿活动", "活动"), "en": ("Volunteer activity", "Activities")},
     title=lambda activity: activity.title,
     body=lambda activity: activity.description,
     words=("title", "description"),

@@ -13,6 +13,9 @@ def visible_ids(_actor, community_id: int):
 search.register(
     "poll",
     model=Poll,
+    screen="/polls/{id}",
+    icon="vote",
+    labels={"zh-CN": ("投票", "投票"), "en": ("Poll", "Polls")},
     title=lambda poll: poll.title,
     body=lambda poll: "\n".join([poll.description or "", *(option.label for option in poll.options)]),
     words=("title", "description"),

@@ -9,13 +9,13 @@ import { currentMembership, getCommunityId } from '../store.js';
 import { button, chips, clear, emptyState, errorText, h, linkButton, skeleton, useStylesheet } from '../ui.js';
 
 const tr = bundle('search');
-const TYPES = ['project', 'report', 'aid', 'notice', 'activity', 'poll', 'survey'];
-const KIND_ICON = { report: 'camera', aid: 'help', project: 'vote', activity: 'users', poll: 'vote', notice: 'globe', survey: 'check' };
-const KIND_HREF = {
-  project: (id) => `/projects/${id}`, report: (id) => `/reports/${id}`, aid: (id) => `/help/aid/${id}`,
-  notice: (id) => `/notices/${id}`, activity: (id) => `/help/activities/${id}`, poll: (id) => `/polls/${id}`,
-  survey: (id) => `/surveys/${id}`,
-};
+// What search finds comes from the server (GET /search/kinds): each kind's name in the reader's language, its
+// icon and its page. A domain that registers a new kind needs no change here.
+let kindsLoading = null;
+function searchKinds() {
+  if (!kindsLoading) kindsLoading = api.get('/api/v1/search/kinds').then((body) => body.items).catch((err) => { kindsLoading = null; throw err; });
+  return kindsLoading;
+}
 const TYPING_PAUSE_MS = 350;
 
 /** `text` with the [start, end) code-point ranges wrapped in <mark>: text nodes only, never HTML. */
@@ -33,13 +33,12 @@ export function marked(text, ranges) {
   return parts;
 }
 
-function resultItem(item) {
-  const href = KIND_HREF[item.type](item.id);
+function resultItem(item, kind) {
   return h('li', {},
-    h('a', { class: 'list-item search-hit', href, dataset: { type: item.type, id: String(item.id) } },
-      icon(KIND_ICON[item.type]),
+    h('a', { class: 'list-item search-hit', href: item.href, dataset: { type: item.type, id: String(item.id) } },
+      icon(kind.icon),
       h('span', { class: 'list-item__body' },
-        h('span', { class: 'search-hit__kind', text: tr(`search.type.${item.type}`) }),
+        h('span', { class: 'search-hit__kind', text: kind.label }),
         h('span', { class: 'list-item__title', 'data-user-content': '' }, marked(item.title, item.highlights.title)),
         item.excerpt ? h('span', { class: 'list-item__meta search-hit__excerpt', 'data-user-content': '' },
           marked(item.excerpt, item.highlights.excerpt)) : null,
@@ -53,7 +52,8 @@ function communityId() {
 }
 
 export async function searchScreen(ctx) {
-  await tr.ready();
+  const [kinds] = await Promise.all([searchKinds().catch(() => []), tr.ready()]);
+  const kindOf = Object.fromEntries(kinds.map((kind) => [kind.type, kind]));
   useStylesheet('/css/search.css');
   const cid = communityId();
   if (!cid) {
@@ -62,7 +62,7 @@ export async function searchScreen(ctx) {
   }
   const params = new URLSearchParams(ctx.query || location.search);
   let query = (params.get('q') || '').slice(0, 100);
-  let type = TYPES.includes(params.get('type')) ? params.get('type') : '';
+  let type = kindOf[params.get('type')] ? params.get('type') : '';
   const input = h('input', { id: 'search-input', class: 'input search-box__input', type: 'search', name: 'q', value: query,
     maxlength: '100', autocomplete: 'off', enterkeyhint: 'search', placeholder: tr('search.placeholder'),
     'aria-label': tr('search.label') });
@@ -85,8 +85,8 @@ export async function searchScreen(ctx) {
     if (cursor) qs.set('cursor', cursor);
     const page = await api.get(`/api/v1/communities/${cid}/search?${qs}`, { fresh: true });
     if (mine !== generation) return null; // a newer query has started: this answer is stale
-    // a kind this screen does not know yet (a domain newer than the app's files) is left out, not a crash
-    listEl.append(...page.items.filter((item) => KIND_HREF[item.type]).map(resultItem));
+    // a result the screen cannot place (kinds not loaded, or no page to open it) is left out, not a crash
+    listEl.append(...page.items.filter((item) => kindOf[item.type] && item.href).map((item) => resultItem(item, kindOf[item.type])));
     if (page.next_cursor) {
       const more = h('div', { class: 'search-more' }, button(tr('search.more'), { variant: 'secondary', block: true, id: 'search-more',
         onClick: async () => {
@@ -137,7 +137,7 @@ export async function searchScreen(ctx) {
     run();
   } }, h('span', { class: 'search-box__icon' }, icon('search')), input,
   h('button', { type: 'submit', class: 'btn btn--primary search-box__go', text: tr('search.go') }));
-  const filter = chips([{ value: '', label: tr('search.type.all') }, ...TYPES.map((value) => ({ value, label: tr(`search.types.${value}`) }))],
+  const filter = chips([{ value: '', label: tr('search.type.all') }, ...kinds.map((kind) => ({ value: kind.type, label: kind.label_plural }))],
     type, (value) => { type = value; run(); }, { label: tr('search.filter') });
   filter.id = 'search-types';
   filter.classList.add('chips--wrap');
