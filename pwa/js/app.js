@@ -176,6 +176,7 @@ async function mount(handler, ctx, { keepScroll }) {
 const LAZY_SCREENS = [
   [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
     '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid', '/admin/regions/:id/officials']],
+  [() => import('./screens/api-keys.js'), ['/admin/api-keys']],
   [() => import('./screens/organisations.js'), ['/help/organisations/:oid', '/committee/organisations']],
   [() => import('./screens/search.js'), ['/search']],
   [() => import('./screens/map.js'), ['/reports/map']],

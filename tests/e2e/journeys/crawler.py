@@ -57,6 +57,7 @@ ALLOWED_LATIN = [
     "WiFi",
     "GeoJSON",
     "iCalendar",
+    "Open311",  # the standard outside systems speak (the platform admin's key screen)
     "ICS",
     "km",
     "kg",
