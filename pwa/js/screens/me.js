@@ -16,6 +16,7 @@ import { communityName, contactText, roleText, statusPill } from './common.js';
 import { committeeCareLinks, memberCareLinks } from './care-links.js';
 import { committeeLinks, myModerationLink } from './moderation-links.js';
 import { onBehalfLinks } from './onbehalf-links.js';
+import { staffTaskLinks } from './tasks-links.js';
 import { EXPORT_URL } from './privacy.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
@@ -245,6 +246,7 @@ export default function me() {
       listItem({ href: '/me/notifications', iconName: 'clock', title: t('me.notifications'), meta: t('me.notificationsMeta') }),
       ...(currentMembership() ? [myModerationLink()] : []),
       ...memberCareLinks(),
+      ...staffTaskLinks(),
       ...onBehalfLinks(),
       listItem({ href: '/privacy', iconName: 'shield', title: t('privacy.title'), meta: t('privacy.meMeta') }),
     ])),
