@@ -63,6 +63,8 @@ def _seed_volunteering(cid, grids, committee, org_admin, resident, neighbours) -
         title="社区清洁日",
         description="清理中心花园和各楼道的杂物、小广告，工具由协会提供，请穿方便活动的衣服。",
         location="中心花园集合",
+        lat=31.2313,  # the central garden, on the map (a public place: shown exactly)
+        lng=121.4745,
         skills=["清洁"],
         grid_ids=[],
         shifts=[_shift(saturday, 2, 3), _shift(saturday + timedelta(hours=5), 2, 6)],
@@ -80,6 +82,8 @@ def _seed_volunteering(cid, grids, committee, org_admin, resident, neighbours) -
         title="敬老院探访",
         description="到康乐敬老院陪老人聊天、表演节目、一起包饺子。",
         location="康乐敬老院（社区东门对面）",
+        lat=31.2328,  # across the road from the east gate, just outside the community's grids
+        lng=121.4766,
         skills=["陪伴老人", "烹饪"],
         grid_ids=[],
         shifts=[_shift(_at(minutes=10), 4, 4), _shift(_at(days=7), 3, 2)],

@@ -10,16 +10,18 @@ const tr = bundle('map');
 
 /**
  * Mount the picker in `box`. `onPlace(lat, lng)` gets each WGS-84 point; `onClear()` when the pin is removed.
- * Returns `{place(lat, lng)}` to move the pin from outside (the phone's location).
+ * Returns `{place(lat, lng)}` to move the pin from outside (the phone's location). `purpose: 'activity'` (an
+ * activity's place) names the map for that and says only which grid the point is in: nothing is routed.
  */
-export async function pinPicker(box, { cid, start = null, onPlace, onClear }) {
+export async function pinPicker(box, { cid, start = null, onPlace, onClear, purpose = 'report' }) {
   await tr.ready();
+  const routing = purpose === 'report';
   const mapEl = h('div', { class: 'map--picker', id: 'rp-pin-map', tabindex: '0' });
   const hint = h('p', { class: 'map-picker__hint', id: 'rp-pin-hint', role: 'status', 'aria-live': 'polite', text: tr('pin.tapHint') });
   const remove = button(tr('pin.remove'), { variant: 'ghost', small: true, id: 'rp-pin-remove', onClick: () => unplace() });
   remove.hidden = true;
   clear(box).append(h('div', { class: 'map-picker' }, mapEl, hint, remove));
-  const view = await baseMap(mapEl, { label: tr('pin.mapLabel') });
+  const view = await baseMap(mapEl, { label: tr(routing ? 'pin.mapLabel' : 'pin.activityMapLabel') });
   const { L, map } = view;
   let grids = [];
   try {
@@ -36,11 +38,12 @@ export async function pinPicker(box, { cid, start = null, onPlace, onClear }) {
     try {
       grid = (await api.get(`/api/v1/communities/${cid}/grids/at?lat=${lat}&lng=${lng}`, { fresh: true })).grid;
     } catch {
-      if (mine === lookup) hint.textContent = tr('pin.lookupFailed');
+      if (mine === lookup) hint.textContent = routing ? tr('pin.lookupFailed') : tr('pin.placed');
       return;
     }
     if (mine !== lookup) return; // a later drag answered first
     clear(hint);
+    if (!routing) { hint.textContent = grid ? tr('pin.grid', { grid: grid.name }) : tr('pin.placed'); return; }
     if (!grid) { hint.textContent = tr('pin.outside'); return; }
     hint.append(h('strong', { text: tr('pin.grid', { grid: grid.name }) }), ' · ',
       grid.responsible ? tr('pin.responsible', { name: grid.responsible.display_name }) : tr('pin.noResponsible'));

@@ -56,6 +56,26 @@ function shiftRow(index) {
   return { el, read: () => ({ starts_at: localInputToIso(starts.input.value), ends_at: localInputToIso(ends.input.value), capacity: Number(capacity.input.value) }) };
 }
 
+/** The activity's place on the map (optional): the report form's pin, loaded when asked for. */
+function activityPlace(cid) {
+  const point = { lat: null, lng: null };
+  const box = h('div', { id: 'activity-pin' });
+  const open = button(at('activity.placeOnMap'), { variant: 'secondary', small: true, id: 'activity-place-on-map', onClick: async () => {
+    open.hidden = true;
+    try {
+      const { pinPicker } = await import('../map/pin-picker.js');
+      await pinPicker(box, { cid, purpose: 'activity',
+        onPlace: (lat, lng) => { point.lat = lat; point.lng = lng; },
+        onClear: () => { point.lat = null; point.lng = null; } });
+    } catch {
+      open.hidden = false; // the map could not load: the place's name is enough
+    }
+  } });
+  const el = h('div', { class: 'field' }, h('span', { class: 'field__label', text: at('activity.mapPlace') }), open, box,
+    h('p', { class: 'field__hint', text: at('activity.mapPlaceHint') }));
+  return { el, point: () => (point.lat === null || !cid ? {} : { lat: point.lat, lng: point.lng }) };
+}
+
 async function newActivity(ctx) {
   await prepare();
   if (!requireUser(ctx)) return null;
@@ -64,12 +84,13 @@ async function newActivity(ctx) {
   const description = field({ name: 'description', label: at('activity.description'), multiline: true, maxlength: 4000 });
   const location = field({ name: 'location', label: at('activity.location'), required: true, maxlength: 200 });
   const skills = field({ name: 'skills', label: at('activity.skills'), hint: at('profile.skillsHint'), maxlength: 300 });
+  const place = activityPlace(community() && community().id);
   const rows = [shiftRow(0)];
   const rowsEl = h('div', { class: 'stack' }, rows[0].el);
   const addRow = button(at('shift.add'), { variant: 'secondary', iconName: 'plus', onClick: () => { const row = shiftRow(rows.length); rows.push(row); rowsEl.append(row.el); } });
   const errorEl = formError();
   const submit = button(at('activity.publish'), { type: 'submit', block: true });
-  const form = h('form', { class: 'stack', novalidate: true }, title.el, description.el, location.el, skills.el,
+  const form = h('form', { class: 'stack', novalidate: true }, title.el, description.el, location.el, place.el, skills.el,
     h('h3', { class: 'section__title', text: at('activity.shifts') }), rowsEl, addRow, errorEl, submit);
   form.addEventListener('submit', (e) => {
     e.preventDefault();
@@ -78,6 +99,7 @@ async function newActivity(ctx) {
         const activity = await api.post(`/api/v1/organisations/${oid}/activities`, {
           title: title.input.value.trim(), description: description.input.value.trim(), location: location.input.value.trim(),
           skills: skills.input.value.split(/[,，、;；]/).map((s) => s.trim()).filter(Boolean), shifts: rows.map((r) => r.read()),
+          ...place.point(),
         });
         toast(at('activity.published'));
         navigate(`/help/activities/${activity.id}`, { replace: true });

@@ -102,6 +102,17 @@ function signUpGate() {
   return h('p', { class: 'notice', text: at(m.status === 'suspended' ? 'gate.suspendedBody' : 'activity.gatePending') });
 }
 
+/** The activity's point on a small map, drawn once its box is on the screen (Leaflet measures it); Leaflet is
+ * loaded on demand, so the page is drawn first. A map that cannot load leaves the place's name alone. */
+function drawPositionWhenShown(box, activity, tries = 0) {
+  if (!box.isConnected) {
+    if (tries < 100) requestAnimationFrame(() => drawPositionWhenShown(box, activity, tries + 1));
+    return;
+  }
+  import('../map/activity-position.js').then(({ drawActivityPosition }) => drawActivityPosition(box, activity))
+    .catch(() => box.remove());
+}
+
 async function activityDetail(ctx) {
   await prepare();
   const node = h('div', { id: 'activity-detail' });
@@ -109,6 +120,8 @@ async function activityDetail(ctx) {
     const activity = await api.get(`/api/v1/activities/${ctx.params.id}`, { fresh: true });
     // Only a public activity is in the calendar feed (a hidden one is seen by its managers alone).
     const addToCalendar = activity.is_hidden ? null : await addToCalendarLink('activity', activity.id);
+    const position = activity.lat === null || activity.lat === undefined ? null : h('div', { class: 'activity-position' });
+    if (position) drawPositionWhenShown(position, activity);
     const m = community();
     const canSign = m && gate('') === null;
     clear(node).append(...[
@@ -122,6 +135,7 @@ async function activityDetail(ctx) {
         flagButton('activity', activity.id, { mine: activity.can.manage, hidden: activity.is_hidden })),
       shareButton({ kind: 'activity', title: activity.title, path: `/help/activities/${activity.id}`, community: myCommunityName(activity.community_id),
         lines: [activity.shifts.length ? span(activity.shifts[0].starts_at, activity.shifts[0].ends_at) : null, activity.location] }),
+      position,
       addToCalendar,
       canSign ? null : signUpGate(),
       h('h3', { class: 'section__title', text: at('activity.shifts') }),
