@@ -8,6 +8,7 @@ DOMAIN = Domain(
     layer="overview",
     models="backend.open311.models",
     blueprints=("backend.open311.routes:blp",),
+    personal_data="backend.open311.personal_data",
     jobs=(
         Job(
             "purge-hotline-previews",

@@ -285,3 +285,18 @@ def test_unconfirmed_previews_are_purged_after_a_day(app, client_for, city):
         assert purge_previews(utcnow() + timedelta(hours=25)) == 1
         db.session.commit()
         assert db.session.scalar(select(func.count()).select_from(HotlineImport)) == 0
+
+
+def test_the_data_download_holds_my_imports_and_keys_without_secrets_or_callers_words(client_for, city):
+    admin = client_for(city.admin)
+    key = admin.post("/api/v1/api-keys", json={"name": "城市平台"}).get_json()["key"]
+    mine = admin.get("/api/v1/me/export").get_json()["open311"]
+    assert [k["name"] for k in mine["api_keys_issued_or_revoked"]] == ["城市平台"]
+    assert "key_hash" not in mine["api_keys_issued_or_revoked"][0] and key not in str(mine)
+    committee = client_for(city.committee)
+    preview = upload(committee, city.north.id, hotline_csv(*ROWS)).get_json()
+    committee.post(f"/api/v1/hotline-imports/{preview['id']}/confirm", json={})
+    exported = committee.get("/api/v1/me/export").get_json()["open311"]
+    assert exported["hotline_imports_run"][0]["counts"]["new"] == 2
+    assert len(exported["hotline_tickets_taken_in"]) == 2
+    assert "路灯不亮" not in str(exported)  # a preview's rows are callers' words, not mine
