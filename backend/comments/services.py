@@ -187,6 +187,18 @@ def counts_for(target_type: str, target_ids: Iterable[int]) -> dict[int, int]:
     )
 
 
+def count_column(target_type: str, target_id_column):
+    """SQL: the visible comment count of each row's target (0 without comments), for a list's own SELECT:
+    counts_for's figure as a correlated scalar subquery (issue 17's prebuilt reads)."""
+    threads = CommentThread.__table__  # the table's columns: a Core statement stays free of ORM entities
+    count = (
+        select(threads.c.comments_count)
+        .where(threads.c.target_type == target_type, threads.c.target_id == target_id_column)
+        .scalar_subquery()
+    )
+    return func.coalesce(count, 0)
+
+
 def get_comment(comment_id: int) -> Comment:
     comment = db.session.get(Comment, comment_id)
     if comment is None:

@@ -8,7 +8,7 @@ needs it too) and is offered here as well, so that a domain finds every rule in 
 
 from __future__ import annotations
 
-from sqlalchemy import inspect, or_, select, true
+from sqlalchemy import and_, inspect, or_, select, true
 
 from backend.communities.models import Community, Grid, Membership, Region, RegionOfficial
 from backend.core.actors import actor_id, is_signed_in, require_user
@@ -99,6 +99,23 @@ def require_committee(actor, community_id: int) -> Membership:
 def is_committee(actor, community_id: int) -> bool:
     found = membership(actor, community_id)
     return found is not None and found.is_committee
+
+
+def is_committee_sql(user_id, community_id, now):
+    """SQL: `user_id` is a verified committee member of `community_id` (is_committee's rule, Membership.status's
+    reading of an expired suspension included). The arguments may be bound parameters, so that a prebuilt
+    statement folds the check in instead of loading the membership (issue 17's reads modules). On the table's
+    columns: no ORM entity in the statement, which then runs as plain Core."""
+    m = Membership.__table__
+    verified = or_(
+        m.c.status == "verified",
+        and_(m.c.status == "suspended", m.c.suspended_until <= now, m.c.verified_at.is_not(None)),
+    )
+    return (
+        select(m.c.id)
+        .where(m.c.user_id == user_id, m.c.community_id == community_id, m.c.role == "committee", verified)
+        .exists()
+    )
 
 
 def sees_hidden(actor, author_id: int | None, community_id: int) -> bool:

@@ -3,11 +3,12 @@
 `services.list_projects` loads the community row to check that it exists, builds a `select(Project)` with
 its author and grid joined as ORM objects, then asks twice more (the viewer's supports, comment counts) and
 marshmallow dumps the page: five statements and most of a request's CPU in SQLAlchemy's ORM. Here one
-SELECT per shape (sort, after a cursor or not, what the viewer may see, filters given or not) is built once
-and only its values are bound; it selects the list's columns with the author's name, the grid and whether
-the viewer supports each project, and the rows become the response's dict directly. Comment counts come
-from the comments service (one more statement; comments are another domain's tables), the community is
-only looked up when the page is empty (a project's row proves that its community exists).
+SELECT per shape (sort, after a cursor or not, filters given or not) is built once and only its values are
+bound; it selects the list's columns with the author's name, the grid, whether the viewer supports each
+project and its comment count (comments.services.count_column), with the committee check folded in
+(communities.access.is_committee_sql: the committee sees hidden projects), and the rows become the
+response's dict directly. The community is only looked up when the page is empty (a project's row proves
+that its community exists) or the cursor is broken: one statement for a page instead of five.
 
 Only the public list is answered here (any sort, an optional public status, category or grid); `mine`, and
 drafts and withdrawn projects, go through the services. The output is byte for byte what the services and
@@ -21,11 +22,11 @@ import functools
 from sqlalchemy import bindparam, exists, func, literal, or_, select
 
 from backend.accounts.schemas import FORMER_RESIDENT
-from backend.comments.services import counts_for
+from backend.comments.services import count_column
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core import actors
-from backend.core.db import UTCDateTime
+from backend.core.db import UTCDateTime, utcnow
 from backend.core.errors import ValidationFailed
 from backend.core.pagination import SortKey, _decode, _encode
 from backend.extensions import db
@@ -64,7 +65,7 @@ def _after(keys: list[SortKey]):
 
 
 @functools.cache
-def _page_statement(sort: str, after_cursor: bool, sees_hidden: bool, by_status: bool, by_category: bool, by_grid):
+def _page_statement(sort: str, after_cursor: bool, by_status: bool, by_category: bool, by_grid: bool):
     """One page of the public list for one shape of request; every value is a bound parameter."""
     p, u, g = _projects, _users, _grids
     supported = exists().where(_supports.c.project_id == p.c.id, _supports.c.user_id == bindparam("viewer_id"))
@@ -96,13 +97,14 @@ def _page_statement(sort: str, after_cursor: bool, sees_hidden: bool, by_status:
             p.c.submitted_at,
             p.c.is_hidden,
             supported.label("supported_by_me"),
+            count_column("project", p.c.id).label("comments_count"),
         )
         .select_from(p.join(u, u.c.id == p.c.author_id).outerjoin(g, g.c.id == p.c.grid_id))
         .where(p.c.community_id == bindparam("community_id"))
     )
     # access.unhidden_or_own: hidden rows for their author only, the committee sees them all.
-    if not sees_hidden:
-        stmt = stmt.where(or_(p.c.is_hidden.is_(False), p.c.author_id == bindparam("viewer_id")))
+    committee = access.is_committee_sql(bindparam("viewer_id"), bindparam("community_id"), bindparam("now"))
+    stmt = stmt.where(or_(p.c.is_hidden.is_(False), p.c.author_id == bindparam("viewer_id"), committee))
     stmt = stmt.where(p.c.status == bindparam("status") if by_status else p.c.status.in_(PUBLIC_STATUSES))
     if by_category:
         stmt = stmt.where(p.c.category == bindparam("category"))
@@ -119,7 +121,7 @@ def _iso(moment):
     return None if moment is None else moment.isoformat()  # marshmallow's DateTime, format "iso"
 
 
-def _item(row, comments: dict[int, int], former_resident: str) -> dict:
+def _item(row, former_resident: str) -> dict:
     """One project as ProjectSummarySchema dumps it (its fields, in its order)."""
     author_name = former_resident if row.author_deleted_at is not None or not row.author_name else row.author_name
     grid = None if row.grid_id is None else {"id": row.grid_id, "number": row.grid_number, "name": row.grid_name}
@@ -139,7 +141,7 @@ def _item(row, comments: dict[int, int], former_resident: str) -> dict:
         "percent_done": row.percent_done,
         "rating_average": None if row.rating_average is None else float(row.rating_average),
         "rating_count": row.rating_count,
-        "comments_count": comments.get(row.id, 0),
+        "comments_count": row.comments_count,
         "photo_ids": None if row.photo_ids is None else [int(x) for x in row.photo_ids],
         "poll_id": row.poll_id,
         "closes_at": _iso(row.closes_at),
@@ -173,6 +175,7 @@ def project_page(
         "community_id": community_id,
         "viewer_id": actors.actor_id(actor),
         "rows": limit + 1,
+        "now": utcnow(),
         "status": status,
         "category": category,
         "grid_id": grid_id,
@@ -184,22 +187,14 @@ def project_page(
             communities.get_community(community_id)  # the services look the community up first: 404 before 422
             raise
         params.update({f"after_{i}": value for i, value in enumerate(values)})
-    statement = _page_statement(
-        sort,
-        bool(cursor),
-        access.is_committee(actor, community_id),
-        status is not None,
-        category is not None,
-        grid_id is not None,
-    )
+    statement = _page_statement(sort, bool(cursor), status is not None, category is not None, grid_id is not None)
     rows = db.session.execute(statement, params).all()
     if not rows:
         communities.get_community(community_id)  # a row proves its community exists; an empty page does not
     has_more = len(rows) > limit
     rows = rows[:limit]
-    comments = counts_for("project", [row.id for row in rows])
     former_resident = FORMER_RESIDENT[locale]
     return {
-        "items": [_item(row, comments, former_resident) for row in rows],
+        "items": [_item(row, former_resident) for row in rows],
         "next_cursor": _encode([k.read(rows[-1]) for k in keys]) if has_more and rows else None,
     }

@@ -179,4 +179,32 @@ def test_fewer_statements_than_the_services(app, world, varied, client_for, coun
         assert resident.get(url).status_code == 200
     with count_queries() as services_path:
         assert resident.get(url + "&status=draft").status_code == 200
-    assert prebuilt.count <= 3 < services_path.count
+    assert prebuilt.count == 1 < services_path.count
+
+
+def test_a_committee_member_whose_suspension_ran_out_sees_hidden_projects(app, world, varied, client_for):
+    """Membership.status reads an expired suspension as lifted; the folded-in committee check does the same."""
+    from datetime import timedelta
+
+    from backend.communities.models import Membership
+    from backend.core.db import utcnow
+
+    committee = world.people["committee"]
+    url = f"/api/v1/communities/{world.community.id}/projects?limit=100"
+
+    def shown(until):
+        with app.app_context():
+            db.session.execute(
+                update(Membership)
+                .where(Membership.user_id == committee.id)
+                .values(recorded_status="suspended", suspended_until=until)
+            )
+            db.session.commit()
+        ids = [item["id"] for item in client_for(committee).get(url).get_json()["items"]]
+        assert client_for(committee).get(url).get_data() == _through_services(
+            app, committee, world.community.id, locale="zh-CN", limit=100
+        )
+        return ids
+
+    assert varied["hidden"] in shown(utcnow() - timedelta(minutes=1))
+    assert varied["hidden"] not in shown(utcnow() + timedelta(days=1))
