@@ -202,6 +202,7 @@ const LAZY_SCREENS = [
     '/help/:id', '/activities/:id']],
   [() => import('./screens/moderation.js'), ['/committee/moderation', '/committee/appeals', '/committee/audit', '/moderation/mine']],
   [() => import('./screens/polls.js'), ['/polls', '/polls/new', '/polls/:id', '/polls/:id/results']],
+  [() => import('./screens/polling-table.js'), ['/polls/:id/table', '/polls/:id/table/count']],
   [() => import('./screens/surveys.js'), ['/surveys', '/surveys/new', '/surveys/:id', '/surveys/:id/edit', '/surveys/:id/results']],
   [() => import('./screens/notifications.js'), ['/notifications', '/me/notifications']],
   [() => import('./screens/insights.js'), ['/committee/insights']],
