@@ -196,6 +196,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/projects.js'), ['/projects', '/projects/new', '/projects/:id/edit', '/projects/:id']],
   [() => import('./screens/reports.js'), ['/report', '/reports', '/reports/mine', '/reports/queue', '/reports/:id']],
   [() => import('./screens/notices.js'), ['/notices', '/notices/new', '/notices/:id']],
+  [() => import('./screens/notice-poster.js'), ['/notices/:id/poster']],
   [() => import('./screens/aid.js'), ['/help', '/help/aid', '/help/aid/new', '/help/aid/:id', '/help/mine', '/help/time-bank',
     '/help/activities', '/help/activities/:id', '/help/checkin/:sid', '/help/volunteering', '/help/organisations',
     '/help/organisations/:oid/activities/new', '/help/organisations/:oid/recruitment', '/help/shifts/:sid/manage',
