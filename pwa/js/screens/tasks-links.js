@@ -36,3 +36,11 @@ export function taskFromButton(kind, item) {
   tasks.ready().then(() => { label.textContent = tasks('tasks.fromHere'); }).catch(() => {});
   return link;
 }
+
+/** On a community's dashboard (committee, officials above): its patrol coverage per grid per week. */
+export function patrolCoverageLink(cid) {
+  const link = linkButton(' ', `/committee/patrols?community=${cid}`, { variant: 'secondary', block: true, iconName: 'shield' });
+  const label = link.querySelector('span:last-child') || link;
+  patrols.ready().then(() => { label.textContent = patrols('coverage.title'); }).catch(() => {});
+  return link;
+}
