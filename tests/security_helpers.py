@@ -17,6 +17,7 @@ PATH_TABLES = {
     "aid_id": "aid_posts",
     "poll_id": "polls",
     "survey_id": "surveys",
+    "meeting_id": "meetings",
     "nid": "notices",
     "oid": "organisations",
     "activity_id": "activities",

@@ -191,7 +191,8 @@ def test_flask_and_openapi_placeholders_compare_equal():
 def test_api_md_has_contract_tables_and_a_planned_section(api_rows):
     """Guards the reader itself: if a heading is renamed, the other tests would check the wrong rows."""
     assert len([r for r in api_rows if r.section != PLANNED_SECTION]) > 100
-    assert any(r.is_planned_new for r in api_rows), f"no rows under '## {PLANNED_SECTION}'"
+    # (every planned new endpoint may be built: the additions keep the section's heading guarded)
+    assert any(r.section == PLANNED_SECTION for r in api_rows), f"no rows under '## {PLANNED_SECTION}'"
     assert any(r.is_planned_addition for r in api_rows), f"no rows under '### {PLANNED_ADDITIONS}'"
 
 

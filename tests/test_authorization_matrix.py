@@ -150,7 +150,6 @@ EXPECTED: dict[str, dict | str] = {
     "volunteering.certificate": OWN,
     "moderation.create_action": every(422),
     "notices.get_notice": DENIED,
-    "notices.get_notice_poster": DENIED,
     "notifications.list_notifications": OWN,
     "notifications.mark_read": every(422),
     "volunteering.get_organisation": PUBLIC,
@@ -180,6 +179,24 @@ EXPECTED: dict[str, dict | str] = {
     "surveys.list_text_answers": every(422),  # without ?question_id=
     "surveys.export_csv": DENIED,
     "surveys.convert": DENIED,
+    # meetings (issue 20): B's first meeting is published and upcoming; drafts are 404 for all but B's committee
+    "meetings.create_meeting": DENIED,
+    "meetings.list_meetings": PUBLIC,
+    "meetings.get_meeting": PUBLIC,
+    "meetings.update_meeting": DENIED,
+    "meetings.publish_meeting": DENIED,
+    "meetings.cancel_meeting": DENIED,
+    "meetings.rsvp": DENIED,
+    "meetings.cancel_rsvp": roles(401, 404),  # nobody in A said they would come
+    "meetings.list_attendees": DENIED,
+    "meetings.checkin_code": DENIED,
+    "meetings.check_in": every(422),  # the minimal body names neither code
+    "meetings.save_minutes": DENIED,
+    "meetings.publish_minutes": DENIED,
+    "meetings.decision_to_poll": DENIED,
+    "meetings.decision_to_task": DENIED,
+    "meetings.list_hearing_comments": PUBLIC,
+    "meetings.post_hearing_comment": DENIED,
     "projects.get_project": PUBLIC,
     "projects.update_project": DENIED,
     "volunteering.create_project_activity": DENIED,

@@ -125,6 +125,7 @@ def _seed_world(app):
             "aid_id": _first("aid_posts", community_id),
             "poll_id": _first("polls", community_id),
             "survey_id": _first("surveys", community_id),
+            "meeting_id": _first("meetings", community_id),
             "pid": project_id,
             "nid": _first("notices", community_id),
             "oid": _first("organisations", community_id),

@@ -10,7 +10,6 @@ from backend.notifications.models import (
     NotificationPreference,
     NotificationSetting,
     PushSubscription,
-    UrgentSms,
 )
 
 TABLES = (
@@ -20,7 +19,6 @@ TABLES = (
     "follows",
     "push_subscriptions",
     "held_pushes",
-    "urgent_sms",
 )
 
 
@@ -36,5 +34,4 @@ def export(user) -> dict:
             select(PushSubscription).where(PushSubscription.user_id == mine), leave_out=("p256dh", "auth")
         ),
         "held_pushes": rows_of(select(HeldPush).where(HeldPush.user_id == mine)),
-        "urgent_sms": rows_of(select(UrgentSms).where(UrgentSms.user_id == mine)),
     }

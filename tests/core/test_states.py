@@ -20,6 +20,8 @@ STATEFUL = {
     "membership",
     "poll",
     "survey",
+    "meeting",
+    "meeting_rsvp",
     "appeal",
     "moderation_case",
     "task",

@@ -31,6 +31,7 @@ def test_what_each_generic_domain_may_act_on(app):
         "notice",
         "member",
         "survey_answer",
+        "hearing_comment",
     }
     assert set(targets.kinds("hideable")) == set(targets.kinds("flaggable")) - {"member"}
     assert set(targets.kinds("photos")) == {"project", "project_event", "report", "report_event"}

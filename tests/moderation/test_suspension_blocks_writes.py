@@ -55,6 +55,7 @@ EXEMPT = {
     # taking back what they did adds nothing to the community
     ("DELETE", "/api/v1/comments/<int:comment_id>"): "deleting their own comment",
     ("DELETE", "/api/v1/shifts/<int:sid>/signups/me"): "cancelling a sign-up frees the place for others",
+    ("DELETE", "/api/v1/meetings/<int:meeting_id>/rsvp"): "not coming to a meeting frees the place for others",
     ("DELETE", "/api/v1/projects/<int:pid>/supports"): "taking a support back",
     ("POST", "/api/v1/projects/<int:pid>/withdraw"): "withdrawing their own project",
 }
@@ -224,6 +225,63 @@ CASES = {
     ("POST", "/api/v1/surveys/<int:survey_id>/convert"): lambda w: (
         {"survey_id": w.survey_id},
         {"into": "project"},
+        "suspended",
+    ),
+    # meetings and hearings (issue 20)
+    ("POST", "/api/v1/communities/<int:cid>/meetings"): lambda w: (
+        {"cid": w.cid},
+        {
+            "title": "议事会",
+            "location": "会议室",
+            "starts_at": "2030-06-01T10:00:00+08:00",
+            "ends_at": "2030-06-01T12:00:00+08:00",
+        },
+        "suspended",
+    ),
+    ("PATCH", "/api/v1/meetings/<int:meeting_id>"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {"title": "改"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/publish"): lambda w: ({"meeting_id": w.meeting_id}, None, "suspended"),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/cancel"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {"reason": "改期"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/rsvp"): lambda w: ({"meeting_id": w.meeting_id}, None, "suspended"),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/checkin"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {"code": "ABCDEF"},
+        "suspended",
+    ),
+    ("PUT", "/api/v1/meetings/<int:meeting_id>/minutes"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {"summary": "纪要"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/minutes/publish"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        None,
+        "suspended",
+    ),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/decisions/poll"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {
+            "item_id": w.agenda_item_id,
+            "opens_at": "2030-06-01T10:00:00+08:00",
+            "closes_at": "2030-06-08T10:00:00+08:00",
+        },
+        "suspended",
+    ),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/decisions/task"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {"item_id": w.agenda_item_id, "owner_id": w.neighbour_id, "due_on": "2030-06-08"},
+        "suspended",
+    ),
+    ("POST", "/api/v1/meetings/<int:meeting_id>/hearing-comments"): lambda w: (
+        {"meeting_id": w.meeting_id},
+        {"body": "我有意见"},
         "suspended",
     ),
     ("POST", "/api/v1/polls/<int:poll_id>/close"): lambda w: (
@@ -508,6 +566,22 @@ def world(app, make_community, make_member, make_user):
         from backend.patrols import services as patrols
 
         patrol = patrols.start_patrol(me, cid, grid_id=community.grid_ids[0])
+        from backend.meetings import services as meetings
+
+        hearing = meetings.create_meeting(
+            me,
+            cid,
+            kind="hearing",
+            title="加装电梯听证会",
+            location="5 号楼前",
+            starts_at=utcnow() + timedelta(days=2),
+            ends_at=utcnow() + timedelta(days=2, hours=2),
+            capacity=10,
+            comments_open_at=utcnow() - timedelta(hours=1),
+            comments_close_at=utcnow() + timedelta(days=1),
+            agenda=[{"title": "方案介绍"}],
+        )
+        meetings.publish_meeting(me, hearing.id)
         membership_id = db.session.scalar(db.select(Membership.id).filter_by(user_id=me.id, community_id=cid))
         for member in (colleague, third):  # suspending a committee member takes two of the others
             moderation.act(
@@ -530,6 +604,8 @@ def world(app, make_community, make_member, make_user):
             poll_id=poll.id,
             survey_id=survey.id,
             survey_question_id=survey.questions[0].id,
+            meeting_id=hearing.id,
+            agenda_item_id=hearing.agenda[0].id,
             organisation_id=organisation.id,
             pending_organisation_id=pending_organisation.id,
             activity_id=activity.id,
