@@ -64,8 +64,12 @@ threads = int(os.environ.get("GUNICORN_THREADS", 4))
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000  # recycle workers now and then, so a slow leak never becomes an outage
-max_requests_jitter = 500
+# Recycle workers now and then, so that a slow leak never becomes an outage. Not too often: a successor imports
+# the app (2-5 s of CPU on a busy 2-core machine), and at 5,000 requests the visitors' cached pages (1,500 req/s)
+# recycled a worker every 15-20 s, which showed in their p95 (docs/benchmarks.md, issue 17). 50,000 is a few
+# minutes of that load and days of a community's; the jitter keeps the workers from restarting together.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", 50_000))
+max_requests_jitter = max_requests // 10
 # One control socket per user by default would collide between several gunicorns on one machine.
 control_socket_disable = True
 accesslog = "-"

@@ -150,6 +150,7 @@ EXPECTED: dict[str, dict | str] = {
     "volunteering.certificate": OWN,
     "moderation.create_action": every(422),
     "notices.get_notice": DENIED,
+    "notices.get_notice_poster": DENIED,
     "notifications.list_notifications": OWN,
     "notifications.mark_read": every(422),
     "volunteering.get_organisation": PUBLIC,

@@ -157,6 +157,8 @@ def redeem_code(login: str, code: str, purpose: str) -> User:
     # From here on the request commits or rolls back as any other.
     keep_when_refused(False)
     user.last_login_at = now
+    if channel_of(identifier) == "sms" and user.phone == identifier:
+        user.phone_verified_at = now  # the code reached this phone: it is theirs
     db.session.flush()
     return user
 

@@ -22,6 +22,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str | None] = mapped_column(String(254), unique=True)
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)
+    # When the phone was shown to be this person's: a code sent to it by SMS was redeemed, or staff took it down
+    # in person with the resident's paper consent. Urgent notices go by SMS only to a verified phone.
+    phone_verified_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     password_hash: Mapped[str] = mapped_column(String(255))
     display_name: Mapped[str | None] = mapped_column(String(40))
     locale: Mapped[str] = mapped_column(String(5), default="zh-CN")

@@ -258,6 +258,25 @@ def delivery_profiles(user_ids: list[int]) -> dict[int, tuple[str, str, str | No
     return {row.id: (row.locale, row.timezone, row.quiet_hours_start, row.quiet_hours_end) for row in rows}
 
 
+def verified_phones(user_ids: list[int]) -> dict[int, tuple[str, str]]:
+    """{user id: (phone, locale)} of the live accounts among `user_ids` whose phone is verified (urgent SMS)."""
+    if not user_ids:
+        return {}
+    rows = db.session.execute(
+        select(User.id, User.phone, User.locale).where(
+            User.id.in_(user_ids),
+            User.deleted_at.is_(None),
+            User.phone.is_not(None),
+            User.phone_verified_at.is_not(None),
+        )
+    )
+    return {row.id: (row.phone, row.locale) for row in rows}
+
+
+def has_verified_phone(user: User) -> bool:
+    return bool(user.phone and user.phone_verified_at)
+
+
 def update_profile(actor: User, changes: dict) -> User:
     """Change the actor's own profile; quiet hours are both times or none. A new display name is announced
     (rename listeners: the committees of the person's communities are warned of a look-alike of theirs)."""
@@ -305,6 +324,7 @@ def delete_account(actor: User) -> None:
         eraser(actor)
     actor.email = None
     actor.phone = None
+    actor.phone_verified_at = None
     actor.display_name = None
     actor.password_hash = "!"  # matches no argon2 hash
     actor.quiet_hours_start = actor.quiet_hours_end = None

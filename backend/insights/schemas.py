@@ -274,6 +274,7 @@ class ScorecardFiguresSchema(ma.Schema):
     reopen_rate = F.Float(allow_none=True)
     mean_stars = F.Float(allow_none=True, metadata={"description": "reports confirmed in the period"})
     ratings = F.Integer()
+    patrols_done = F.Integer(metadata={"description": "grid patrols started in the period (not for `unassigned`)"})
 
 
 class ScorecardSchema(ma.Schema):

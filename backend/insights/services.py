@@ -27,6 +27,7 @@ from backend.insights import early_warnings, exports, open_data, periods, shape
 from backend.insights.models import CommunityFigures, SentWarning
 from backend.moderation import figures as moderation_figures
 from backend.notifications.services import notify
+from backend.patrols import figures as patrol_figures
 from backend.projects import figures as project_figures
 from backend.reports import categories as report_categories
 from backend.reports import figures as report_figures
@@ -491,13 +492,19 @@ def scorecards(
             grids_of.setdefault(grid["responsible"]["id"], []).append(
                 {"id": grid["id"], "number": grid["number"], "name": grid["name"]}
             )
-    handler_ids = sorted({key for (_cid, key, _b) in found if key is not None} | set(grids_of))
+    patrols = patrol_figures.patrols_by_worker([community_id], span.start, span.end)
+    handler_ids = sorted(
+        {key for (_cid, key, _b) in found if key is not None} | set(grids_of) | {uid for (_cid, uid) in patrols}
+    )
     people = users_by_id(handler_ids)
     rows = [
         {
             "handler": people.get(uid),
             "grids": grids_of.get(uid, []),
-            "figures": _scorecard(found.get((community_id, uid, None), {})),
+            "figures": {
+                **_scorecard(found.get((community_id, uid, None), {})),
+                "patrols_done": patrols.get((community_id, uid), 0),
+            },
         }
         for uid in handler_ids
     ]

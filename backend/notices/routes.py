@@ -1,9 +1,10 @@
 from flask_smorest import Blueprint
 
 from backend.core.pagination import PageArgsSchema, page_schema
+from backend.core.qr import qr_svg
 from backend.core.web import actor
 from backend.notices import services
-from backend.notices.schemas import NoticeCreateSchema, NoticeSchema
+from backend.notices.schemas import NoticeCreateSchema, NoticePosterSchema, NoticeSchema
 
 blp = Blueprint("notices", __name__, url_prefix="/api/v1", description="Notices (公告)")
 
@@ -29,3 +30,11 @@ def create_notice(data, cid):
 def get_notice(nid):
     """A notice; opening it leaves a read receipt."""
     return services.read_notice(actor(), nid)
+
+
+@blp.route("/notices/<int:nid>/poster", methods=["GET"])
+@blp.response(200, NoticePosterSchema)
+def get_notice_poster(nid):
+    """A notice as a poster to print (committee): the notice, the community's name, its address and QR code."""
+    poster = services.poster(actor(), nid)
+    return {**poster, "qr_svg": qr_svg(poster["url"])}

@@ -34,3 +34,18 @@ class NoticeSchema(ma.Schema):
     # True only for the committee and the author: nobody else receives a hidden notice.
     is_hidden = ma.fields.Boolean()
     can = ma.fields.Nested(abilities_schema("NoticeAbilitiesSchema", ACTIONS))
+
+
+class PosterNoticeSchema(ma.Schema):
+    id = ma.fields.Integer()
+    title = ma.fields.String()
+    body = ma.fields.String()
+    urgent = ma.fields.Boolean(attribute="is_urgent")
+    publish_at = ma.fields.DateTime()
+
+
+class NoticePosterSchema(ma.Schema):
+    notice = ma.fields.Nested(PosterNoticeSchema)
+    community_name = ma.fields.String()
+    url = ma.fields.String(metadata={"description": "the notice's address in the app, which the QR code holds"})
+    qr_svg = ma.fields.String(metadata={"description": "the QR code of `url`, as SVG"})

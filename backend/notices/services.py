@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import case, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -12,14 +13,25 @@ from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
 from backend.core.db import after_commit, utcnow
-from backend.core.errors import NotFound
+from backend.core.errors import Conflict, NotFound, register_messages
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notices.models import Notice, NoticeGrid, NoticeRead
 from backend.notifications.services import notify
+from backend.notifications.sms import reach_by_sms
 
 ACTIONS = ("comment",)  # what a member may do with a notice (`can`)
+
+register_messages(
+    "notice",
+    {
+        "held_for_review": {
+            "zh-CN": ("公告待审核", "这条公告因含有过滤词正在等待审核，恢复后才能打印张贴。"),
+            "en": ("Notice held for review", "This notice is held for review (a filtered word): restore it first."),
+        },
+    },
+)
 
 
 def _grid_ids_of(notice_ids: list[int]) -> dict[int, list[int]]:
@@ -49,7 +61,28 @@ def _announce(notice: Notice, grid_ids: list[int], now: datetime) -> None:
         community_id=notice.community_id,
         exclude=[notice.author_id],
     )
+    if notice.is_urgent:
+        _reach_by_sms(notice, grid_ids)
     notice.notified_at = now
+
+
+def _reach_by_sms(notice: Notice, grid_ids: list[int]) -> None:
+    """An urgent notice also goes by SMS to the verified residents addressed whom no push reaches (each SMS costs
+    the community money: pending claims nobody has checked get the inbox and push only). notifications.sms
+    decides who, once each, in a job after the commit; the SMS links to the notice in the app."""
+    community = communities.get_community(notice.community_id)
+    reach_by_sms(
+        communities.community_member_ids(notice.community_id, grid_ids=grid_ids or None, verified_only=True),
+        topic=f"notice-{notice.id}",
+        purpose="urgent_notice",
+        params={"community": community.name, "title": notice.title, "link": notice_url(notice.id)},
+        exclude=[notice.author_id],
+    )
+
+
+def notice_url(notice_id: int) -> str:
+    """The notice's address in the app, for an SMS or a poster's QR code (members sign in to read it)."""
+    return f"{current_app.config['PUBLIC_URL']}/notices/{notice_id}"
 
 
 def create_notice(
@@ -253,6 +286,24 @@ def record_read(notice_id: int, user_id: int) -> bool:
         .execution_options(synchronize_session=False)
     )
     return True
+
+
+def poster(actor, notice_id: int) -> dict:
+    """What a printed poster of the notice shows (committee): the notice, the community's name and the notice's
+    address, for its QR code. A notice held for review is not printed until the committee restores it.
+
+    :raises NotFound: no such notice
+    :raises Forbidden: not on this community's committee
+    :raises Conflict: ``notice.held_for_review``
+    """
+    notice = db.session.get(Notice, notice_id)
+    if notice is None:
+        raise NotFound()
+    access.require_committee(actor, notice.community_id)
+    if notice.is_hidden:
+        raise Conflict("notice.held_for_review")
+    community = communities.get_community(notice.community_id)
+    return {"notice": notice, "community_name": community.name, "url": notice_url(notice.id)}
 
 
 def can_see(actor, notice: Notice) -> bool:

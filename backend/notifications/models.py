@@ -86,6 +86,21 @@ class NotificationSetting(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
     digest: Mapped[str] = mapped_column(String(10), default="off")
     digest_sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # "SMS for urgent notices" (to a verified phone, when no device of theirs takes pushes): on unless turned off.
+    urgent_sms: Mapped[bool] = mapped_column(Boolean, default=True, server_default="1")
+
+
+class UrgentSms(db.Model):
+    """One urgent SMS to one person about one thing (`topic`, e.g. "notice-42"): the unique key is what makes
+    it at most one, whichever job or retry gets there (claimed by INSERT ... ON CONFLICT DO NOTHING)."""
+
+    __tablename__ = "urgent_sms"
+    __table_args__ = (UniqueConstraint("topic", "user_id"), Index("ix_urgent_sms_user_id", "user_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    topic: Mapped[str] = mapped_column(String(40))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class Follow(db.Model):

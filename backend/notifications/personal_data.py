@@ -10,6 +10,7 @@ from backend.notifications.models import (
     NotificationPreference,
     NotificationSetting,
     PushSubscription,
+    UrgentSms,
 )
 
 TABLES = (
@@ -19,6 +20,7 @@ TABLES = (
     "follows",
     "push_subscriptions",
     "held_pushes",
+    "urgent_sms",
 )
 
 
@@ -34,4 +36,5 @@ def export(user) -> dict:
             select(PushSubscription).where(PushSubscription.user_id == mine), leave_out=("p256dh", "auth")
         ),
         "held_pushes": rows_of(select(HeldPush).where(HeldPush.user_id == mine)),
+        "urgent_sms": rows_of(select(UrgentSms).where(UrgentSms.user_id == mine)),
     }

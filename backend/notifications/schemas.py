@@ -88,6 +88,7 @@ class KindPreferenceInputSchema(InputSchema):
 class PreferencesInputSchema(InputSchema):
     kinds = ma.fields.List(ma.fields.Nested(KindPreferenceInputSchema), validate=ma.validate.Length(max=50))
     digest = ma.fields.String(validate=ma.validate.OneOf(DIGEST_PERIODS))
+    urgent_sms = ma.fields.Boolean(metadata={"description": "SMS for urgent notices (to a verified phone)"})
 
 
 class KindPreferenceSchema(ma.Schema):
@@ -113,6 +114,12 @@ class PreferencesSchema(ma.Schema):
     quiet_hours = ma.fields.Nested(QuietHoursOutSchema, allow_none=True)
     timezone = ma.fields.String()
     urgent_always_pushed = ma.fields.Boolean()
+    urgent_sms = ma.fields.Boolean(
+        metadata={"description": "SMS for urgent notices when no device of theirs takes pushes (on by default)"}
+    )
+    sms_phone = ma.fields.String(
+        metadata={"description": "verified, unverified or none: whether an urgent SMS can reach this person's phone"}
+    )
 
 
 class FollowInputSchema(InputSchema):

@@ -15,7 +15,7 @@ from flask import current_app
 from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.services import register_account_eraser, with_profile_parts
+from backend.accounts.services import has_verified_phone, register_account_eraser, with_profile_parts
 from backend.core import targets
 from backend.core.actors import require_user
 from backend.core.db import after_commit, utcnow
@@ -34,6 +34,7 @@ from backend.notifications.models import (
     NotificationPreference,
     NotificationSetting,
     PushSubscription,
+    UrgentSms,
 )
 from backend.notifications.settings import allowed_hosts
 
@@ -289,6 +290,23 @@ def _settings(user_id: int) -> NotificationSetting | None:
     return db.session.scalar(select(NotificationSetting).where(NotificationSetting.user_id == user_id))
 
 
+def _settings_row(user_id: int) -> NotificationSetting:
+    """The person's settings row, made with the defaults when they never chose anything."""
+    settings = _settings(user_id)
+    if settings is None:
+        settings = NotificationSetting(user_id=user_id, digest="off", urgent_sms=True)
+        db.session.add(settings)
+    return settings
+
+
+def _sms_phone(actor) -> str:
+    """Whether an urgent SMS can reach the person: "verified", "unverified" (a code sent to it verifies it) or
+    "none" (no phone on the account)."""
+    if not actor.phone:
+        return "none"
+    return "verified" if has_verified_phone(actor) else "unverified"
+
+
 def _roles_of(actor) -> set[str]:
     """The roles the person holds in any community (verified memberships; everyone is a member)."""
     memberships = with_profile_parts(actor).memberships if hasattr(actor, "id") else []
@@ -327,6 +345,9 @@ def preferences(actor, *, locale: str = DEFAULT_LOCALE) -> dict:
         "quiet_hours": actor.quiet_hours,
         "timezone": actor.timezone,
         "urgent_always_pushed": True,
+        # SMS for urgent notices: on unless turned off; it reaches only a verified phone with no push device.
+        "urgent_sms": settings.urgent_sms if settings else True,
+        "sms_phone": _sms_phone(actor),
     }
 
 
@@ -357,12 +378,11 @@ def update_preferences(actor, data: dict, *, locale: str = DEFAULT_LOCALE) -> di
     if "digest" in data:
         if data["digest"] not in DIGEST_PERIODS:
             raise ValidationFailed({"digest": [f"one of {', '.join(DIGEST_PERIODS)}"]})
-        settings = _settings(actor.id)
-        if settings is None:
-            settings = NotificationSetting(user_id=actor.id, digest="off")
-            db.session.add(settings)
+        settings = _settings_row(actor.id)
         if settings.digest != data["digest"]:
             settings.digest, settings.digest_sent_at = data["digest"], utcnow()
+    if "urgent_sms" in data:
+        _settings_row(actor.id).urgent_sms = data["urgent_sms"]
     db.session.flush()
     return preferences(actor, locale=locale)
 
@@ -461,7 +481,8 @@ def unsubscribe(actor, *, endpoint: str, **_browser_fields) -> None:
 
 def _erase_notification_data(user) -> None:
     """Account deletion: devices, follows, choices and inbox go (they are personal and useless now)."""
-    for model in (PushSubscription, Follow, NotificationPreference, NotificationSetting, HeldPush, Notification):
+    mine = (PushSubscription, Follow, NotificationPreference, NotificationSetting, HeldPush, Notification, UrgentSms)
+    for model in mine:
         db.session.execute(delete(model).where(model.user_id == user.id))
 
 

@@ -166,8 +166,12 @@ class ReportEvent(db.Model):
     to_status: Mapped[str | None] = mapped_column(String(20))
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The agency a step was taken for or by (transferred to it, accepted, returned, resolved by its staff): the
+    # public timeline names the agency, never its staff.
+    agency_id: Mapped[int | None] = mapped_column(ForeignKey("agencies.id"))
 
     actor: Mapped[User | None] = relationship("User", lazy="joined")  # noqa: F821
+    agency: Mapped[Agency | None] = relationship("Agency", lazy="joined")  # noqa: F821
 
 
 class ReportMeToo(db.Model):
@@ -180,3 +184,50 @@ class ReportMeToo(db.Model):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+TRANSFER_STATES = ("pending", "accepted", "returned", "resolved", "recalled")
+
+
+class ReportTransfer(db.Model):
+    """A report handed to an outside agency ("吹哨", issue 19): it accepts or returns it with a reason, works it
+    against its own deadlines and resolves it. One open transfer per report, held by the database:
+    `open_report_id` is the report's id while the transfer is pending, accepted or resolved (a reopened report
+    goes back to the same agency), and NULL once it is returned or recalled (NULLs never collide)."""
+
+    __tablename__ = "report_transfers"
+    __table_args__ = (
+        CheckConstraint(_in("state", TRANSFER_STATES), name="state_known"),
+        CheckConstraint("reopen_count >= 0", name="reopen_count_positive"),
+        UniqueConstraint("open_report_id"),
+        # The agency's inbox (by state, newest first) and the scorecards' periods.
+        Index("ix_report_transfers_agency_id_state_id", "agency_id", "state", "id"),
+        Index("ix_report_transfers_agency_id_created_at", "agency_id", "created_at"),
+        Index("ix_report_transfers_community_id_created_at", "community_id", "created_at"),
+        Index("ix_report_transfers_report_id_id", "report_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"))
+    open_report_id: Mapped[int | None] = mapped_column(Integer)
+    community_id: Mapped[int] = mapped_column(ForeignKey("communities.id"))
+    agency_id: Mapped[int] = mapped_column(ForeignKey("agencies.id"))
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    # Who blew the whistle (a grid worker or committee member); NULL when the responsibility list routed it.
+    transferred_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The agency's own deadlines, from the category's (权责清单) counted from the transfer; the report's resolve
+    # deadline before it, given back when the agency returns it or the community recalls it.
+    respond_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    resolve_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    previous_resolve_due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    returned_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    return_reason: Mapped[str] = mapped_column(Text, default="")
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reopen_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    agency: Mapped[Agency] = relationship("Agency", lazy="joined")  # noqa: F821
+    report: Mapped[Report] = relationship("Report", lazy="joined")

@@ -3,13 +3,15 @@ grid's worker or the committee) and with which deadlines. Published to anyone, e
 (audited), applied when a report is made (`routing_for`, `categories.deadline_for`).
 
 Stored in the community's settings beside the deadlines it already had: ``report_sla`` ({category:
-{accept_hours, resolve_days}}) and ``report_handlers`` ({category: "grid_worker" | "committee"}).
-Outside agencies (the contract's ``handler: agency``) are the next part of issue 19: until they exist an
-agency handler is refused.
+{accept_hours, resolve_days}}), ``report_handlers`` ({category: "grid_worker" | "committee" | "agency"}) and
+``report_agencies`` ({category: agency id}). A category given to an agency is transferred to it as soon as a
+report is made (backend.reports.transfers); if the agency no longer serves the community, the grid's worker
+has it again.
 """
 
 from __future__ import annotations
 
+from backend.agencies import services as agencies
 from backend.audit import services as audit
 from backend.communities import access
 from backend.communities import services as communities
@@ -30,9 +32,19 @@ register_field_messages(
 )
 
 
+def agency_for(community, category: str) -> int | None:
+    """The agency the list gives `category` to, if it still serves the community."""
+    if (community.setting("report_handlers", {}) or {}).get(category) != "agency":
+        return None
+    agency_id = (community.setting("report_agencies", {}) or {}).get(category)
+    return agency_id if isinstance(agency_id, int) and agencies.serves(agency_id, community.id) else None
+
+
 def handler_for(community, category: str) -> str:
-    """Who a new report of `category` goes to: the grid's worker (the default) or the committee."""
+    """Who a new report of `category` goes to: the grid's worker (the default), the committee or an agency."""
     chosen = (community.setting("report_handlers", {}) or {}).get(category)
+    if chosen == "agency":
+        return "agency" if agency_for(community, category) is not None else DEFAULT_HANDLER
     return chosen if chosen in ("grid_worker", "committee") else DEFAULT_HANDLER
 
 
@@ -42,12 +54,13 @@ def list_for(community_id: int, *, locale: str = DEFAULT_LOCALE) -> dict:
     items = []
     for category in cats.categories_of(community):
         deadline = cats.deadline_for(community, category)
+        handler = handler_for(community, category)
         items.append(
             {
                 "category": category,
                 "label": cats.label(category, locale),
-                "handler": handler_for(community, category),
-                "agency_id": None,
+                "handler": handler,
+                "agency_id": agency_for(community, category) if handler == "agency" else None,
                 "respond_hours": deadline.accept_hours,
                 "resolve_days": deadline.resolve_days,
             }
@@ -72,7 +85,9 @@ def update(actor, community_id: int, items: list[dict], *, locale: str = DEFAULT
             errors.setdefault("items", []).append("not a category of this community")
         elif row["category"] in seen:
             errors.setdefault("items", []).append("each category once")
-        if row["handler"] == "agency":
+        if row["handler"] == "agency" and not (
+            row.get("agency_id") and agencies.serves(row["agency_id"], community_id)
+        ):
             errors.setdefault("items", []).append("no such agency serves this community")
         seen.add(row["category"])
     if errors:
@@ -81,10 +96,16 @@ def update(actor, community_id: int, items: list[dict], *, locale: str = DEFAULT
     settings = dict(community.settings or {})
     sla = dict(settings.get("report_sla") or {})
     handlers = dict(settings.get("report_handlers") or {})
+    by_agency = dict(settings.get("report_agencies") or {})
     for row in items:
         sla[row["category"]] = {"accept_hours": row["respond_hours"], "resolve_days": row["resolve_days"]}
         handlers[row["category"]] = row["handler"]
-    community.settings = {**settings, "report_sla": sla, "report_handlers": handlers}  # a new dict: saved
+        if row["handler"] == "agency":
+            by_agency[row["category"]] = row["agency_id"]
+        else:
+            by_agency.pop(row["category"], None)
+    # a new dict: saved
+    community.settings = {**settings, "report_sla": sla, "report_handlers": handlers, "report_agencies": by_agency}
     db.session.flush()
     after = list_for(community_id, locale=locale)
     changed = [row for row in after["items"] if row not in before]

@@ -1,11 +1,12 @@
 import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema
+from backend.agencies.schemas import AgencyRefSchema
 from backend.communities.schemas import CommunityRefSchema, GridRefSchema
 from backend.core.i18n import request_locale
 from backend.core.schemas import InputSchema, abilities_schema, text
 from backend.reports import categories as cats
-from backend.reports import services
+from backend.reports import services, transfers
 from backend.reports.models import REJECT_REASONS, STATUSES
 from backend.reports.services import ACTIONS, HANDLER_ACTIONS
 from backend.uploads.schemas import UploadSchema
@@ -57,7 +58,15 @@ class NearbyArgsSchema(ma.Schema):
 
 
 class TransitionSchema(InputSchema):
-    action = ma.fields.String(required=True, validate=ma.validate.OneOf(HANDLER_ACTIONS))
+    action = ma.fields.String(
+        required=True,
+        validate=ma.validate.OneOf((*HANDLER_ACTIONS, *transfers.STAFF_ACTIONS, *transfers.AGENCY_ACTIONS)),
+        metadata={
+            "description": "staff: also transfer (with agency_id) and recall; an agency's staff: "
+            "accept_transfer, return (with a note saying why), start, resolve"
+        },
+    )
+    agency_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     note = text(2000, load_default="")
     assignee_id = ma.fields.Integer(load_default=None, allow_none=True)
     reason = ma.fields.String(load_default=None, allow_none=True, validate=ma.validate.OneOf(REJECT_REASONS))
@@ -172,14 +181,30 @@ class ReportEventSchema(ma.Schema):
     created_at = ma.fields.DateTime()
     photos = ma.fields.List(ma.fields.Nested(UploadSchema))
 
+    agency = ma.fields.Nested(
+        AgencyRefSchema, allow_none=True, metadata={"description": "the agency a step was for or by (never its staff)"}
+    )
+
     def _staff_actor(self, event):
         if event.actor_role in ("grid_worker", "committee") and event.actor is not None:
             return PublicUserSchema().dump(event.actor)
         return None
 
 
+class ReportTransferSchema(ma.Schema):
+    """The agency holding a report: its deadlines, and where the transfer stands."""
+
+    state = ma.fields.String(metadata={"description": "pending | accepted | resolved"})
+    created_at = ma.fields.DateTime()
+    respond_due_at = ma.fields.DateTime()
+    resolve_due_at = ma.fields.DateTime()
+    accepted_at = ma.fields.DateTime(allow_none=True)
+
+
 class ReportDetailSchema(ReportSchema):
     events = ma.fields.List(ma.fields.Nested(ReportEventSchema))
+    agency = ma.fields.Nested(AgencyRefSchema, allow_none=True, metadata={"description": "the agency handling it"})
+    transfer = ma.fields.Nested(ReportTransferSchema, allow_none=True)
     channel = ma.fields.String(metadata={"description": "app, or how staff who filed it for the reporter heard of it"})
     can = ma.fields.Nested(abilities_schema("ReportAbilitiesSchema", ACTIONS))
     my_me_too = ma.fields.Boolean()
@@ -199,7 +224,7 @@ class ToProjectSchema(InputSchema):
 class ResponsibilityInSchema(InputSchema):
     category = ma.fields.String(required=True, validate=ma.validate.Length(max=30))
     handler = ma.fields.String(required=True, validate=ma.validate.OneOf(("grid_worker", "committee", "agency")))
-    agency_id = ma.fields.Integer(load_default=None, allow_none=True)
+    agency_id = ma.fields.Integer(load_default=None, allow_none=True, validate=ma.validate.Range(min=1, max=2**31 - 1))
     respond_hours = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=cats.MAX_ACCEPT_HOURS))
     resolve_days = ma.fields.Integer(required=True, validate=ma.validate.Range(min=1, max=cats.MAX_RESOLVE_DAYS))
 

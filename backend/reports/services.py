@@ -28,7 +28,7 @@ from backend.moderation import services as moderation
 from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.reports import categories as cats
-from backend.reports import geo, places, responsibilities
+from backend.reports import geo, places, responsibilities, transfers
 from backend.reports.models import OPEN_STATUSES, REPORT_STATES, Report, ReportEvent, ReportMeToo
 from backend.uploads import services as uploads
 
@@ -83,7 +83,16 @@ STILL_BROKEN_WINDOW = timedelta(days=30)
 STAFF_ROLES = ("grid_worker", "committee")
 # What staff do to a report (POST /reports/{id}/transition), and everything a viewer may do with one (`can`).
 HANDLER_ACTIONS = ("accept", "assign", "start", "resolve", "reject")
-ACTIONS = (*HANDLER_ACTIONS, "to_project", "confirm", "reopen", "me_too", "still_broken")
+ACTIONS = (
+    *HANDLER_ACTIONS,
+    *transfers.STAFF_ACTIONS,
+    *transfers.AGENCY_ACTIONS,
+    "to_project",
+    "confirm",
+    "reopen",
+    "me_too",
+    "still_broken",
+)
 
 
 # --- helpers ---------------------------------------------------------------------------------------
@@ -194,10 +203,15 @@ def list_categories(community_id: int, locale: str) -> list[dict]:
 
 def _route(report: Report) -> None:
     """The grid's responsible person gets it, unless the community's responsibility list (权责清单) gives the
-    category to the committee; with no grid or nobody named, the committee does."""
+    category to the committee or to an agency (transferred at once); with no grid or nobody named, the committee
+    does. Called once the report's first steps are on its timeline."""
     grid = report.grid
     community = communities.get_community(report.community_id)
-    by_grid_worker = responsibilities.handler_for(community, report.category) == "grid_worker"
+    handler = responsibilities.handler_for(community, report.category)
+    if handler == "agency":
+        transfers.route_to_agency(report, responsibilities.agency_for(community, report.category))
+        return
+    by_grid_worker = handler == "grid_worker"
     if by_grid_worker and grid is not None and grid.responsible_user_id:
         report.assignee_id = grid.responsible_user_id
         notify(
@@ -274,7 +288,6 @@ def create_report(
     db.session.flush()
     uploads.attach(filed_by or actor, photo_ids, "report", report.id)  # staff attach the photos they took
     moderation.hold_if_filtered("report", report, report.description, report.location_text)
-    _route(report)
     _event(report, actor, "submitted", role="reporter")
     if filed_by is not None:
         _event(report, filed_by, "filed_on_behalf", note=report.channel)
@@ -286,6 +299,7 @@ def create_report(
             community_id=community_id,
             after={"reporter_id": actor.id, "channel": report.channel},
         )
+    _route(report)
     return report
 
 
@@ -347,10 +361,10 @@ def file_from_outside(
     db.session.add(report)
     db.session.flush()
     moderation.hold_if_filtered("report", report, report.description, report.location_text)
-    _route(report)
     _event(report, _UserRef(reporter_id), "submitted", role="reporter")
     if filed_by is not None:
         _event(report, filed_by, "filed_on_behalf", note=channel)
+    _route(report)
     return report
 
 
@@ -522,15 +536,25 @@ def transition(
     duplicate_of_id: int | None = None,
     redirect_to: str | None = None,
     photo_ids: list[int] | None = None,
+    agency_id: int | None = None,
 ) -> Report:
-    """Accept, assign, start, resolve or reject a report (grid worker of its grid or committee).
+    """Accept, assign, start, resolve or reject a report (grid worker of its grid or committee); transfer it to
+    an agency or recall the transfer; the agency's staff accept or return a transfer, start and resolve
+    (backend.reports.transfers).
 
     :raises Forbidden: not staff of this report, or assigning outside one's grid
-    :raises Conflict: ``report.invalid_transition``, ``report.report_changed``
+    :raises Conflict: ``report.invalid_transition``, ``report.report_changed``, ``transfer.with_agency``
     :raises ValidationFailed: missing assignee, reason, duplicate or redirect
     """
     report = get_report(report_id)
+    if action in transfers.AGENCY_ACTIONS or (
+        action in ("start", "resolve") and transfers.staff_transfer(actor, report) is not None
+    ):
+        return transfers.agency_transition(actor, report, action=action, note=note, photo_ids=photo_ids)
     member = _require_handler(actor, report)
+    if action in transfers.STAFF_ACTIONS:
+        return transfers.staff_transition(actor, member, report, action=action, note=note, agency_id=agency_id)
+    transfers.refuse_while_held(report)
     REPORT_STATES.check(report, action)
     now = utcnow()
     before = {"status": report.status, "assignee_id": report.assignee_id}
@@ -599,6 +623,7 @@ def confirm(actor, report_id: int, *, stars: int | None = None, comment: str = "
     _flush_or_conflict()
     _event(report, actor, "reopened" if reopen else "confirmed", from_status=previous, note=comment, role="reporter")
     if reopen:
+        transfers.reopened(report, now)
         _notify_handlers(report, "report_reopened")
     elif report.assignee_id:
         notify([report.assignee_id], "report_rated", _context(report, stars=stars), community_id=report.community_id)
@@ -652,6 +677,7 @@ def still_broken(actor, report_id: int, *, comment: str) -> Report:
     if not won:
         raise Conflict("report.already_reopened_once")
     db.session.refresh(report)
+    transfers.reopened(report, now)
     _event(report, actor, "still_broken", from_status=previous, note=comment)
     _notify_handlers(report, "report_reopened", still_broken=True)
     notify(
@@ -684,10 +710,13 @@ def _escalate_overdue(now: datetime, batch: int) -> int:
         .execution_options(synchronize_session=False)
     ).all()
     committees: dict[int, list[int]] = {}
+    # A report an agency holds missed the agency's deadline: the timeline says so and its staff are told too.
+    held_by = transfers.holding_agency_ids(row[0] for row in won)
     for report_id, community_id, assignee_id, status, category in won:
         if community_id not in committees:
             committees[community_id] = communities.committee_member_ids(community_id)
-        missed = "response" if status == "submitted" else "resolve"
+        agency_id = held_by.get(report_id)
+        missed = "response" if status == "submitted" or (agency_id and status == "assigned") else "resolve"
         db.session.add(
             ReportEvent(
                 report_id=report_id,
@@ -696,12 +725,13 @@ def _escalate_overdue(now: datetime, batch: int) -> int:
                 action="escalated",
                 from_status=status,
                 to_status=status,
-                note=missed,
+                note=f"agency_{missed}" if agency_id else missed,
+                agency_id=agency_id,
                 created_at=now,
             )
         )
         notify(
-            [*committees[community_id], assignee_id],
+            [*committees[community_id], assignee_id, *(transfers.agency_member_ids(agency_id) if agency_id else [])],
             "report_escalated",
             {"report_id": report_id, "category": category, "status": status, "missed": missed},
             community_id=community_id,
@@ -854,6 +884,7 @@ def present(actor, reports: list[Report], *, detail: bool = False) -> list[Repor
         report.photos = photos.get(report.id, [])
         report.is_late = report.is_open and report.next_due_at is not None and report.next_due_at < utcnow()
     if detail:
+        transfers.present(actor, reports)  # who handles it (an agency), the exact point for the agency's staff
         for report in reports:
             _present_page(actor, report, viewer_id)
     return reports
@@ -953,6 +984,7 @@ def abilities(actor, report: Report) -> dict[str, bool]:
         and report.resolved_at >= utcnow() - STILL_BROKEN_WINDOW
         and actor.id in follower_ids(report)
     )
+    transfers.abilities(actor, report, can, is_handler=is_handler)
     return can
 
 

@@ -102,8 +102,9 @@ def _require_reader(actor, task: Task) -> None:
     raise Forbidden(reason="official_required")
 
 
-def abilities(actor, task: Task) -> dict[str, bool]:
-    assigner = can_assign(actor, task.community_id)
+def abilities(actor, task: Task, *, assigner: bool | None = None) -> dict[str, bool]:
+    """`assigner`: whether the actor assigns in the task's community, when the caller knows it already."""
+    assigner = can_assign(actor, task.community_id) if assigner is None else assigner
     is_owner = actor_id(actor) == task.owner_id and _owner_active(actor, task)
     allowed = {action for action, (sources, _) in TASK_STATES.transitions.items() if task.status in sources}
     return {
@@ -467,13 +468,14 @@ def present(actor, tasks: list[Task]) -> list[Task]:
     links = _link_views(actor, tasks)
     grid_names = {gid: communities.get_grid(gid).name for gid in {t.grid_id for t in tasks if t.grid_id}}
     today = local_today()
+    assigns = {cid: can_assign(actor, cid) for cid in {t.community_id for t in tasks}}
     for task in tasks:
         task.owner_name = _name(people.get(task.owner_id))
         task.assigned_by_name = _name(people.get(task.assigned_by_id))
         task.grid_name = grid_names.get(task.grid_id, "")
         task.is_overdue = task.status in ACTIVE_STATUSES and task.due_on < today
         task.links = links[task.id]
-        task.can = abilities(actor, task)
+        task.can = abilities(actor, task, assigner=assigns[task.community_id])
     return tasks
 
 

@@ -935,6 +935,7 @@ def get_results(actor, poll_id: int) -> dict:
             "cancelled": False,
             "voters": poll.voter_count,
             "channels": _turnout_by_channel(poll.id),
+            "paper_uncounted": poll.paper_to_count,
             "eligible": eligible,
             "turnout": _turnout(poll.voter_count, eligible),
             "quorum": poll.quorum,

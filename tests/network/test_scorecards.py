@@ -109,6 +109,7 @@ def test_each_grid_workers_scorecard_matches_the_hand_count(client_for, network,
         "reopen_rate": 0.5,
         "mean_stars": 5.0,
         "ratings": 1,
+        "patrols_done": 0,  # no patrols in this week (tests/patrols count them)
     }
     assert by_name["周网格员"]["figures"] == {
         "open": 0,
@@ -123,6 +124,7 @@ def test_each_grid_workers_scorecard_matches_the_hand_count(client_for, network,
         "reopen_rate": 0.0,
         "mean_stars": 3.0,
         "ratings": 1,
+        "patrols_done": 0,  # no patrols in this week (tests/patrols count them)
     }
     assert [g["number"] for g in by_name["周网格员"]["grids"]] == [2]
     unassigned = response.json["unassigned"]

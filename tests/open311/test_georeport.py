@@ -291,3 +291,13 @@ def test_huge_and_hostile_input_is_refused_cleanly(client, city, issue_key):
     xml = client.get(f"/open311/v2/requests.xml?jurisdiction_id={city.north.id}")
     assert ElementTree.fromstring(xml.data).find("request").findtext("description").startswith("<b>&</b>")
     assert client.post("/open311/v2/requests.json", data={"api_key": "x" * 5000}).status_code in (403, 422)
+
+
+def test_posting_in_xml_answers_the_specification_element_names(client, city, issue_key):
+    key = issue_key()
+    created = post(client, key, city.north.id, fmt="xml")
+    assert created.status_code == 201 and created.mimetype == "text/xml"
+    root = ElementTree.fromstring(created.data)
+    assert root.tag == "service_requests"
+    assert [child.tag for child in root.find("request")] == ["service_request_id", "service_notice", "account_id"]
+    assert root.find("request").findtext("service_request_id").isdigit()

@@ -264,3 +264,21 @@ def test_my_patrols_are_in_my_data_download(town, client_for):
     patrol = start(client_for(town.people.worker), town, points=[POINT]).get_json()
     export = client_for(town.people.worker).get("/api/v1/me/export").get_json()["patrols"]
     assert [p["id"] for p in export["patrols"]] == [patrol["id"]] and len(export["points"]) == 1
+
+
+def test_a_grid_workers_scorecard_counts_the_patrols_done_in_the_period(app, town, client_for):
+    worker, other = client_for(town.people.worker), client_for(town.people.other_worker)
+    for _ in range(2):
+        patrol = start(worker, town).get_json()
+        worker.post(f"/api/v1/patrols/{patrol['id']}/end", json={})
+    old = start(other, town, grid=1).get_json()
+    other.post(f"/api/v1/patrols/{old['id']}/end", json={})
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=80)
+        db.session.execute(update(Patrol).where(Patrol.id == old["id"]).values(started_at=long_ago, ended_at=long_ago))
+        db.session.commit()
+    cards = client_for(town.people.committee).get(f"/api/v1/communities/{town.cid}/insights/scorecards?period=month")
+    assert cards.status_code == 200, cards.get_json()
+    done = {card["handler"]["id"]: card["figures"]["patrols_done"] for card in cards.get_json()["items"]}
+    assert done[town.people.worker.id] == 2
+    assert done[town.people.other_worker.id] == 0  # the patrol 80 days ago is outside the month

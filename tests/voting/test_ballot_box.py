@@ -68,11 +68,13 @@ def test_a_boxed_ballot_is_on_the_roll_at_once_and_counted_later_without_its_vot
     again = desk.post(f"/api/v1/polls/{poll['id']}/paper-ballots", json={"voter_id": elder.id, "choice": "no"})
     assert again.status_code == 409 and again.json["code"] == "already_voted"
     assert _rows(app, Ballot, poll_id=poll["id"]) == 0  # nothing counted yet
+    assert desk.get(f"/api/v1/polls/{poll['id']}/results").json["paper_uncounted"] == 2  # the committee's live view
 
     first = _count(desk, poll["id"], {"choice": "no"})
     assert first.status_code == 201, first.json
     assert first.json["paper_to_count"] == 1 and len(first.json["receipt"]) >= 22
     assert _count(desk, poll["id"], {"choice": "yes"}).json["paper_to_count"] == 0
+    assert desk.get(f"/api/v1/polls/{poll['id']}/results").json["paper_uncounted"] == 0
     empty = _count(desk, poll["id"])  # a third paper for two voters: refused
     assert empty.status_code == 409 and empty.json["code"] == "voting.ballot_box_empty"
     with app.app_context():

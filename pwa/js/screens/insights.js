@@ -7,6 +7,7 @@ import { bundle, formatDateTime, formatDay, formatNumber } from '../i18n.js';
 import { navigate, routeTable } from '../router.js';
 import { currentMembership, getCommunityId, memberships, state } from '../store.js';
 import { button, chips, clear, emptyState, errorText, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
+import { patrolCoverageLink } from './tasks-links.js';
 import { communityName, requireUser } from './common.js';
 import { bars, sparkline } from './insights-charts.js';
 import { gridMap } from './insights-map.js';
@@ -150,14 +151,15 @@ function gridTable(rows, onSelect) {
 function scorecardTable(cards) {
   if (!cards || !cards.items.length) return h('p', { class: 'muted', text: tr('insights.scorecards.none') });
   return table([tr('insights.scorecards.handler'), tr('insights.scorecards.responseOnTime'), tr('insights.fig.resolved'),
-    tr('insights.scorecards.resolveOnTime'), tr('insights.fig.reopenRate'), tr('insights.fig.satisfaction'), tr('insights.fig.overdue')],
+    tr('insights.scorecards.resolveOnTime'), tr('insights.fig.reopenRate'), tr('insights.fig.satisfaction'), tr('insights.fig.overdue'),
+    tr('insights.scorecards.patrols')],
   cards.items.map((row) => {
     const f = row.figures;
     const name = (row.handler && row.handler.display_name) || tr('insights.formerResident');
     const grids = row.grids.map((g) => gridName(g)).join('、');
     return [h('span', {}, h('span', { 'data-user-content': '', text: name }), grids ? h('span', { class: 'muted small iscore__grids', text: grids }) : null),
       pct(f.response_on_time_share), num(f.resolved), pct(f.resolve_on_time_share), pct(f.reopen_rate), stars(f.mean_stars),
-      h('span', { class: f.overdue ? 'text-danger' : '', text: num(f.overdue) })];
+      h('span', { class: f.overdue ? 'text-danger' : '', text: num(f.overdue) }), num(f.patrols_done || 0)];
   }), { caption: tr('insights.scorecards.title') });
 }
 
@@ -311,6 +313,7 @@ async function dashboardScreen(ctx) {
         section(tr('insights.grids'), gridTable(dashboard.grids, selectGrid)),
         section(tr('insights.timing'), timing(f.reports)))),
     section(tr('insights.scorecards.title'), scorecardTable(cards)),
+    patrolCoverageLink(cid),
     section(tr('insights.byCategory'), categoryTable(dashboard.categories)),
     section(tr('insights.trends'), weeklyCharts(trend)),
     h('div', { class: 'insights__cols' },

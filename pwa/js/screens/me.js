@@ -14,6 +14,7 @@ import {
 } from '../ui.js';
 import { communityName, contactText, roleText, statusPill } from './common.js';
 import { committeeCareLinks, memberCareLinks } from './care-links.js';
+import { hotlineLinks } from './hotline-links.js';
 import { committeeLinks, myModerationLink } from './moderation-links.js';
 import { onBehalfLinks } from './onbehalf-links.js';
 import { staffTaskLinks } from './tasks-links.js';
@@ -237,7 +238,7 @@ export default function me() {
   }
   const signOutBtn = button(t('me.signOut'), { variant: 'secondary', block: true, iconName: 'logout', id: 'sign-out' });
   signOutBtn.addEventListener('click', () => signOut(signOutBtn));
-  const committee = isCommittee() ? h('div', { class: 'section' }, list([listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeCareLinks(), ...committeeLinks()])) : null;
+  const committee = isCommittee() ? h('div', { class: 'section' }, list([listItem({ href: '/committee/members', iconName: 'users', title: t('members.title'), meta: t('members.meta') }), ...committeeCareLinks(), ...hotlineLinks(), ...committeeLinks()])) : null;
   const node = h('div', {},
     profileCard(user),
     settingsCard(user),

@@ -6,6 +6,7 @@ import { navigate, routeTable } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
 import { button, card, clear, emptyState, field, formError, h, linkButton, list, pill, showErrors, skeleton, toast, withLoading } from '../ui.js';
 import { flagButton } from './moderation-links.js';
+import { posterLink } from './notice-poster.js';
 import { ready } from './reports.js';
 
 const tr = bundle('reports');
@@ -47,6 +48,8 @@ export async function noticeList() {
 export async function noticeDetail(ctx) {
   await ready();
   const n = await api.get(`/api/v1/notices/${ctx.params.id}`, { fresh: true });
+  // The committee prints any notice for the lobby's board (not one held for review: the server refuses it).
+  const poster = isCommittee() && !n.is_hidden ? await posterLink(n.id) : null;
   return {
     title: tr('nt.title'),
     back: '/notices',
@@ -56,7 +59,8 @@ export async function noticeDetail(ctx) {
       h('p', { class: 'muted small', text: [n.author && n.author.display_name, formatDateTime(n.publish_at), n.grid_ids.length ? tr('nt.grids') : tr('nt.wholeCommunity')].filter(Boolean).join(' · ') }),
       h('div', { class: 'nt-body', text: n.body }),
       flagButton('notice', n.id, { authorId: n.author && n.author.id, hidden: n.is_hidden }),
-      n.read_count !== null && n.read_count !== undefined ? h('p', { class: 'notice notice--ok', id: 'nt-read-count', text: tr('nt.readCount', { n: n.read_count }) }) : null),
+      n.read_count !== null && n.read_count !== undefined ? h('p', { class: 'notice notice--ok', id: 'nt-read-count', text: tr('nt.readCount', { n: n.read_count }) }) : null,
+      poster),
   };
 }
 

@@ -125,6 +125,16 @@ function switchRow({ id, label, checked, onChange, disabled = false }) {
   return h('label', { class: 'notif-switch', for: id }, h('span', { text: label }), input);
 }
 
+const SMS_PHONE_NOTES = { verified: 'verified', unverified: 'unverified', none: 'noPhone' };
+
+/** "SMS for urgent notices": on by default; it reaches a verified phone when no device of theirs takes pushes,
+ * so the card says whether one can (a phone is verified by signing in once with a code sent to it). */
+function urgentSmsCard(prefs, save) {
+  return card(h('h2', { class: 'card__title', text: nt('prefs.sms.title') }),
+    switchRow({ id: 'pref-urgent-sms', label: nt('prefs.sms.switch'), checked: prefs.urgent_sms !== false, onChange: (v, el) => save({ urgent_sms: v }, el) }),
+    h('p', { class: 'muted small', id: 'pref-urgent-sms-note', text: nt(`prefs.sms.${SMS_PHONE_NOTES[prefs.sms_phone] || 'noPhone'}`) }));
+}
+
 /** Push on this device. Drawn at once and filled in when the browser answers (it may wait for the worker). */
 function devicePushCard() {
   const status = h('p', { class: 'muted small', id: 'push-status', text: nt('push.checking') });
@@ -229,6 +239,7 @@ export async function preferencesScreen(ctx) {
       h('h3', { class: 'notif-details__title', text: nt('prefs.community') }), h('p', { class: 'muted small', text: nt('prefs.communityHint') }),
       h('ul', { class: 'notif-kinds' }, kindRows(false)))),
     card(h('div', { class: 'field' }, h('label', { class: 'field__label', for: 'pref-digest', text: nt('prefs.digest') }), digest)),
+    urgentSmsCard(prefs, save),
     card(h('h2', { class: 'card__title', text: nt('prefs.quiet') }),
       h('p', { class: 'muted', id: 'pref-quiet', text: qh ? nt('prefs.quietOn', qh) : nt('prefs.quietOff') }),
       linkButton(nt('prefs.quietEdit'), '/me#quiet-status', { variant: 'ghost', small: true, iconName: 'clock' })));

@@ -157,6 +157,13 @@ export async function pollDetail(ctx) {
     root.append(card(
       linkButton(pt('polls.results.view'), `/polls/${poll.id}/results`, { variant: 'secondary', block: true })));
   }
+  // The committee's polling table (投票点) for neighbours who vote on paper, and the ballot box's count.
+  if (isCommittee() && currentMembership().community.id === poll.community_id
+    && (poll.status === 'open' || (poll.status === 'closed' && !poll.results_available))) {
+    root.append(card(linkButton(pt(poll.status === 'open' ? 'polls.table.open' : 'polls.table.count'),
+      poll.status === 'open' ? `/polls/${poll.id}/table` : `/polls/${poll.id}/table/count`,
+      { variant: 'secondary', block: true, iconName: 'users' })));
+  }
   return { title: pt('polls.title'), back: '/polls', node: root };
 }
 
@@ -252,6 +259,18 @@ function ballotForm(poll, area, previous) {
   } });
   return card(h('h2', { class: 'card__title', text: pt('polls.ballot.title') }), ballot.node, error, submit);
 }
+
+/**
+ * The ballot of a poll's method, for other screens (the polling table records paper ballots with it):
+ * {node, value()}, value() null until something is chosen. Needs the polls bundle and stylesheet (prepare()).
+ */
+export function ballotWidget(poll) {
+  const build = { yes_no: yesNoBallot, single: singleBallot, approval: approvalBallot, ranked: rankedBallot, budget: budgetBallot }[poll.method];
+  return build(poll);
+}
+
+/** The choices of a ballot body in words, one line each (as on the confirmation sheet). */
+export { describeChoice };
 
 function yesNoBallot() {
   let chosen = null;

@@ -13,6 +13,7 @@ import {
 } from '../ui.js';
 import { communityName } from './common.js';
 import { flagButton } from './moderation-links.js';
+import { taskFromButton } from './tasks-links.js';
 import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
 
 const tr = bundle('reports');
@@ -534,6 +535,8 @@ function actionsFor(report, reload) {
       }
     }) }));
   }
+  const toTask = taskFromButton('report', report);
+  if (toTask) buttons.push(toTask);
   return buttons.length ? h('div', { class: 'rp-actions', id: 'rp-actions' }, buttons) : null;
 }
 

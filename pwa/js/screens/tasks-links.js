@@ -1,8 +1,8 @@
 // Entry links to the task ledger and grid patrols, for /me. Small and separate so that /me does not load those
 // screens; their words come from their own bundles once loaded.
 import { bundle } from '../i18n.js';
-import { currentMembership, isCommittee } from '../store.js';
-import { listItem } from '../ui.js';
+import { currentMembership, isCommittee, memberships } from '../store.js';
+import { linkButton, listItem } from '../ui.js';
 
 const tasks = bundle('tasks');
 const patrols = bundle('patrols');
@@ -25,4 +25,22 @@ export function staffTaskLinks() {
     item('/patrol', patrols, 'patrol.title', 'patrol.meta', 'shield'),
     committee ? item('/committee/patrols', patrols, 'coverage.title', 'coverage.meta', 'building') : null,
   ].filter(Boolean);
+}
+
+/** The committee of the item's community: open a task from a report or a project in one step (/tasks/new?source=). */
+export function taskFromButton(kind, item) {
+  const m = memberships().find((membership) => membership.community.id === item.community_id);
+  if (!isCommittee(m)) return null;
+  const link = linkButton(' ', `/tasks/new?source=${kind}:${item.id}`, { variant: 'ghost', iconName: 'check' });
+  const label = link.querySelector('span:last-child') || link;
+  tasks.ready().then(() => { label.textContent = tasks('tasks.fromHere'); }).catch(() => {});
+  return link;
+}
+
+/** On a community's dashboard (committee, officials above): its patrol coverage per grid per week. */
+export function patrolCoverageLink(cid) {
+  const link = linkButton(' ', `/committee/patrols?community=${cid}`, { variant: 'secondary', block: true, iconName: 'shield' });
+  const label = link.querySelector('span:last-child') || link;
+  patrols.ready().then(() => { label.textContent = patrols('coverage.title'); }).catch(() => {});
+  return link;
 }
