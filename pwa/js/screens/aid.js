@@ -226,6 +226,8 @@ async function detail(ctx) {
       post.body ? h('p', { class: 'aid-response__msg', text: post.body }) : null,
       h('p', { class: 'aid-meta' }, h('span', { text: at('post.by', { name: post.author.display_name }) }),
         post.needed_at ? h('span', { text: at('post.neededAt', { when: when(post.needed_at) }) }) : null),
+      // 代办: filed by community staff for the author (a resident without the app), and how they heard of it
+      post.filed_on_behalf ? h('p', { class: 'aid-onbehalf', text: at('post.onBehalf', { channel: at(`post.channel.${post.channel}`) }) }) : null,
       post.helper ? h('p', { class: 'aid-quote', id: 'aid-match', text: at(post.kind === 'request' ? 'post.helpedBy' : 'post.givenTo', { name: post.helper.display_name }) }) : null,
       post.hours ? h('p', { text: at('post.hoursRecorded', { hours: hoursText(post.hours) }) }) : null,
       post.thanks ? h('p', { class: 'aid-quote', text: `“${post.thanks.text}”` }) : null,

@@ -56,7 +56,7 @@ async function listScreen(ctx) {
         return;
       }
       body.replaceChildren(list(items.map((r) => listItem({
-        href: `/committee/residents/${r.user.id}/report`,
+        href: `/committee/residents/${r.user.id}`, // what can be done for them (onbehalf.js)
         iconName: 'user',
         title: r.user.display_name,
         meta: [householdText(r.household), r.taken_over_at ? tr('res.takenOver') : tr('res.consentOn', { date: formatDate(r.consent_on) })].join(' · '),

@@ -152,6 +152,7 @@ async function manageShift(ctx) {
       h('p', { class: 'muted', text: at('manage.attendance', { present, confirmed: confirmed.length, waiting: data.items.length - confirmed.length }) }),
       data.items.length ? card(...data.items.map((s) => h('div', { class: 'signup-row', dataset: { signupId: s.id, status: s.status } },
         h('span', { class: 'signup-row__name', text: s.user.display_name }),
+        s.entered_by_id ? pill(at('signup.onBehalf')) : null, // 代办: staff signed the resident up in person
         s.status === 'confirmed' ? pill(s.checked_in_at ? at('signup.checkedIn') : at('signup.confirmed'), s.checked_in_at ? 'ok' : null) : pill(at('signup.waitlisted', { position: s.position }), 'warn'),
         s.hours !== null && s.hours !== undefined ? h('span', { class: 'signup-row__hours', title: s.hours_reason || '', text: hoursText(s.hours) }) : null,
         s.status === 'confirmed' ? button(at('hours.correct'), { variant: 'ghost', small: true, onClick: () => correctHours(s, drawList) }) : null)))
