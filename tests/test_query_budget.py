@@ -122,10 +122,11 @@ def _seed_world(app):
             "report_category": report_category,
             "cid": community_id,
             "activity_id": _first("activities", community_id),
+            "source": "activity",  # a calendar source (GET /calendar/{source}/{item_id}.ics)
+            "item_id": _first("activities", community_id),
             "aid_id": _first("aid_posts", community_id),
             "poll_id": _first("polls", community_id),
             "survey_id": _first("surveys", community_id),
-            "meeting_id": _first("meetings", community_id),
             "pid": project_id,
             "nid": _first("notices", community_id),
             "oid": _first("organisations", community_id),

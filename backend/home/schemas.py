@@ -2,7 +2,7 @@ import marshmallow as ma
 
 
 class HomeItemSchema(ma.Schema):
-    kind = ma.fields.String(metadata={"description": "notice, poll, report, aid, shift, project or activity"})
+    kind = ma.fields.String(metadata={"description": "notice, poll, survey, report, aid, shift, project or activity"})
     id = ma.fields.Integer(metadata={"description": "the item's id (a shift's activity)"})
     title = ma.fields.String(metadata={"description": "user content: the item's title or description"})
     state = ma.fields.String(
@@ -53,6 +53,13 @@ class HomeSchema(ma.Schema):
     polls = ma.fields.List(
         ma.fields.Nested(HomeItemSchema),
         metadata={"description": "open polls I may vote in and have not, closing soonest first"},
+    )
+    surveys = ma.fields.List(
+        ma.fields.Nested(HomeItemSchema),
+        metadata={
+            "description": "open surveys I may answer and have not (at most 3), closing soonest first; state: "
+            "the survey's eligibility (verified, household, grid), at: closes (null: no deadline)"
+        },
     )
     mine = ma.fields.List(
         ma.fields.Nested(HomeItemSchema),

@@ -16,6 +16,7 @@ from backend.notices import home as notices_home
 from backend.projects import home as projects_home
 from backend.reports import categories as report_categories
 from backend.reports import home as reports_home
+from backend.surveys import home as surveys_home
 from backend.volunteering import home as volunteering_home
 from backend.voting import home as voting_home
 
@@ -70,6 +71,7 @@ def home(actor, community_id: int, *, locale: str) -> dict:
         [
             notices_home.latest(member),
             voting_home.awaiting_my_vote(member),
+            surveys_home.awaiting_my_answer(member),
             reports_home.mine(member),
             aid_home.mine(member),
             volunteering_home.next_shift(member),
@@ -82,6 +84,7 @@ def home(actor, community_id: int, *, locale: str) -> dict:
     by_section: dict[str, list[dict]] = {
         "notices": [],
         "polls": [],
+        "surveys": [],
         "mine": [],
         "grid": [],
     }
@@ -97,6 +100,7 @@ def home(actor, community_id: int, *, locale: str) -> dict:
         "urgent": [n for n in notices if n["state"] == "urgent"],
         "notices": [n for n in notices if n["state"] != "urgent"],
         "polls": by_section["polls"],
+        "surveys": by_section["surveys"],
         "mine": by_section["mine"],
         "next_shift": next_shift,
         "grid": by_section["grid"],

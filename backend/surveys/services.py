@@ -34,6 +34,7 @@ from backend.core.pagination import Page, SortKey, paginate
 from backend.core.spreadsheet import defuse
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.surveys.models import (
     CHOICE_KINDS,
@@ -381,6 +382,7 @@ def open_survey(actor, survey_id: int) -> Survey:
     before, after = SURVEY_STATES.move(survey, "open")
     survey.opened_at = utcnow()
     db.session.flush()
+    _tell_survey_opened(survey, exclude=[actor.id])
     audit.record(
         actor,
         "survey.open",
@@ -435,16 +437,40 @@ def close_survey(actor, survey_id: int) -> Survey:
     return get_survey(actor, survey.id)
 
 
+def _tell_survey_opened(survey: Survey, *, exclude=()) -> None:
+    """Tell the members who may answer (the survey's grid only, for a grid survey) that it is open; each
+    person's preferences for survey_opened decide inbox and push."""
+    recipients = communities.community_member_ids(
+        survey.community_id, grid_ids=[survey.grid_id] if survey.eligibility == "grid" else None
+    )
+    context = {"survey_id": survey.id, "survey_title": survey.title}
+    if survey.closes_at is not None:
+        context["closes_at"] = survey.closes_at.isoformat()
+    notify(recipients, "survey_opened", context, community_id=survey.community_id, exclude=exclude)
+
+
 def close_due_surveys() -> int:
-    """Job `close-surveys`: write down what the clock already decided: drafts whose opens_at has come are open,
+    """Job `close-surveys`: write down what the clock already decided: drafts whose opens_at has come are open
+    (and their members are told, once: the conditional UPDATE that writes it down is claimed by one run),
     surveys whose closes_at has passed are closed. Returns how many were closed."""
     now = utcnow()
-    db.session.execute(
-        update(Survey)
-        .where(Survey.status == "draft", Survey.opens_at.is_not(None), Survey.opens_at <= now, Survey.not_ended(now))
-        .values(status="open", opened_at=Survey.opens_at)
-        .execution_options(synchronize_session=False)
+    due_to_open = list(
+        db.session.scalars(
+            select(Survey.id).where(
+                Survey.status == "draft", Survey.opens_at.is_not(None), Survey.opens_at <= now, Survey.not_ended(now)
+            )
+        )
     )
+    for survey_id in due_to_open:
+        opened = db.session.execute(
+            update(Survey)
+            .where(Survey.id == survey_id, Survey.status == "draft")
+            .values(status="open", opened_at=Survey.opens_at)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if opened:
+            survey = db.session.get(Survey, survey_id)
+            _tell_survey_opened(survey, exclude=[survey.created_by_id])  # its writer knows
     due = list(db.session.scalars(select(Survey.id).where(Survey.status_is("closed", now), Survey.status != "closed")))
     return sum(_close(survey_id) for survey_id in due)
 

@@ -30,6 +30,7 @@ RAW = re.compile(r"\b[a-z]+_[a-z_]+\b")  # a snake_case key on screen
         ("comment_posted", {"target_type": "activity", "target_id": 2, "title": "义诊"}, "/help/activities/2"),
         ("comment_posted", {"target_type": "notice", "target_id": 8, "title": "停水"}, "/notices/8"),
         ("comment_posted", {"target_type": "project", "target_id": 1, "title": "花园"}, "/projects/1"),
+        ("survey_opened", {"survey_id": 3, "survey_title": "社区服务需求调查"}, "/surveys/3"),
     ],
 )
 def test_each_kind_links_to_the_screen_of_its_item(kind, context, path):
@@ -39,7 +40,7 @@ def test_each_kind_links_to_the_screen_of_its_item(kind, context, path):
 def test_no_kind_links_to_a_path_the_pwa_does_not_have():
     """The PWA's routes for items; every kind's link is one of them (or the inbox, or a committee screen)."""
     known = re.compile(
-        r"^/(reports|projects|polls|notices)/\{\w+\}$|^/help/(aid|activities|organisations)/\{\w+\}$"
+        r"^/(reports|projects|polls|surveys|notices)/\{\w+\}$|^/help/(aid|activities|organisations)/\{\w+\}$"
         r"|^/(notifications|moderation/mine|committee/\w+)$|^/communities/\{community_id\}(/household-claims)?$"
         r"|^/care/(\{record_id\}|support)$"  # the care register's record, emotional support (issue 18)
     )

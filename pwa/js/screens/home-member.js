@@ -107,6 +107,14 @@ function staffTiles(staff) {
     h('div', { class: 'home-tiles' }, tiles));
 }
 
+/** Open surveys I may answer and have not (none: the section is left out; the surveys list is one tap away). */
+function surveysPart(surveys) {
+  const items = (surveys || []).map((s) => itemLink({ href: `/surveys/${s.id}`, iconName: 'ticket', title: s.title,
+    dataset: { kind: 'survey' }, pills: [pill(tr('surveys.notAnswered'), 'warn')],
+    meta: s.at ? tr('surveys.closes', { when: formatDateTime(s.at) }) : tr('surveys.noDeadline') }));
+  return section(tr('surveys.title'), { id: 'home-surveys', more: moreLink(tr('surveys.all'), '/surveys') }, items.length ? list(items) : null);
+}
+
 function pollsPart(polls, m) {
   const items = polls.map((p) => itemLink({ href: `/polls/${p.id}`, iconName: 'vote', title: p.title, dataset: { kind: 'poll', method: p.state },
     pills: [pill(tr('polls.notVoted'), 'warn')],
@@ -196,6 +204,7 @@ export async function memberHome(m) {
     feed.replaceChildren(...[
       data.staff ? staffTiles(data.staff) : null,
       pollsPart(data.polls, m),
+      surveysPart(data.surveys),
       minePart(data),
       gridPart(data.grid, m),
       noticesPart(data.notices),
