@@ -16,6 +16,19 @@ from sqlalchemy import insert, select
 from backend.extensions import db
 
 BUDGET = 6
+# The data download's statements beyond one per personal-data table (measured 9 with 71 tables): the session,
+# the account, the rate limit's count, and the sections that also look up names or parents of their rows.
+# A new domain's tables raise the budget by themselves; a per-row cost would still go over it.
+EXPORT_OVERHEAD = 9
+
+
+def personal_data_tables() -> int:
+    """How many tables hold data about a person, over every installed domain (their data download reads each)."""
+    from backend.core.manifest import resolve
+    from backend.domains import DOMAINS
+
+    return sum(len(resolve(domain.personal_data).TABLES) for domain in DOMAINS if domain.personal_data)
+
 
 # Endpoints that legitimately need more statements than BUDGET, with the reason. Keep this short: each
 # entry is a page whose parts are unrelated small lookups, not a per-row cost.
@@ -51,9 +64,9 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
         "item on the page (at most one query per kind)",
     ),
     "me.export_my_data": (
-        67,  # measured: messaging, codes, assisted, register, care, officials, surveys, agencies (issues 18-20)
-        "the personal data download: one query per table about the person (56 tables), "
-        "whatever their number of rows; 5 an hour per person",
+        personal_data_tables() + EXPORT_OVERHEAD,
+        "the personal data download: one query per table about the person (each domain's personal_data.TABLES), "
+        "whatever their number of rows, plus the account and session lookups; 5 an hour per person",
     ),
     # Insights is being finished by another engineer: these ceilings stop regressions; each figure is
     # one aggregate per metric (constant in the data size), but the dashboard should be brought under
