@@ -247,6 +247,9 @@ EXPECTED: dict[str, dict | str] = {
     "agencies.update_agency": roles(401, 403, 200),
     "agencies.add_member": roles(401, 403, 422),  # the minimal body names no account
     "agencies.remove_member": roles(401, 403, 404),  # the resident named is not its staff
+    "agency_work.inbox": roles(401, 403, 200),  # its staff and registrars
+    "agency_work.community_scorecards": roles(401, 403, 200),  # B's committee and the officials above
+    "agency_work.league": PUBLIC,  # the street's monthly league table is published (no person)
     "aid.list_thanks": every(422),
     # Open311 GeoReport v2 (issue 19): the matrix sends no jurisdiction_id, which these paths require (422);
     # tests/open311 reads them with one. Posting needs an API key, checked after the form (422 without one).
@@ -340,6 +343,7 @@ REGION_ENDPOINTS = (
     "communities.remove_official",
     "agencies.list_region_agencies",
     "agencies.create_agency",
+    "agency_work.league",
 )
 
 

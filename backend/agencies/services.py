@@ -326,6 +326,14 @@ def list_for_community(community_id: int) -> list[Agency]:
     return _with_details(agencies, members=False)
 
 
+def serving_any(community_ids: list[int]) -> list[Agency]:
+    """The agencies serving at least one of these communities (the league table's rows), by name."""
+    if not community_ids:
+        return []
+    serving = select(AgencyCommunity.agency_id).where(AgencyCommunity.community_id.in_(community_ids))
+    return list(db.session.scalars(select(Agency).where(Agency.id.in_(serving)).order_by(Agency.name)))
+
+
 def agency_detail(actor, agency_id: int) -> Agency:
     """One agency with its communities and staff (its staff and registrars)."""
     agency = require_member_or_registrar(actor, agency_id)

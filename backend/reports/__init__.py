@@ -6,7 +6,7 @@ DOMAIN = Domain(
     "reports",
     layer="content",
     models="backend.reports.models",
-    blueprints=("backend.reports.routes:blp",),
+    blueprints=("backend.reports.routes:blp", "backend.reports.transfer_routes:blp"),
     targets="backend.reports.targets",
     personal_data="backend.reports.personal_data",
     search="backend.reports.search",

@@ -29,6 +29,7 @@ from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, Forbidden, ValidationFailed, register_field_messages, register_messages
+from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.notifications.services import notify
 from backend.reports import categories as cats
@@ -133,6 +134,27 @@ def abilities(actor, report: Report, can: dict, *, is_handler: bool) -> None:
     if is_agency and transfer.state == "accepted":
         can["start"] = report.can("start") and report.status != "in_progress"
         can["resolve"] = report.can("resolve")
+
+
+INBOX_STATES = ("open", "pending", "accepted", "resolved", "returned", "recalled")
+
+
+def agency_inbox(actor, agency_id: int, *, state: str = "open", limit: int = 20, cursor: str | None = None) -> Page:
+    """The agency's transfers, newest first: `open` (pending and accepted: its inbox), or one state. Its staff and
+    its registrars; each with the report's public fields (no reporter) and whether it is late.
+
+    :raises Forbidden: ``agency_member_required`` / ``official_required``
+    """
+    agencies.require_member_or_registrar(actor, agency_id)
+    stmt = select(ReportTransfer).where(ReportTransfer.agency_id == agency_id)
+    wanted = HOLDING_STATES if state == "open" else (state,)
+    stmt = stmt.where(ReportTransfer.state.in_(wanted))
+    page = paginate(stmt, [SortKey(ReportTransfer.id, descending=True)], limit=limit, cursor=cursor)
+    now = utcnow()
+    for transfer in page.items:
+        due = transfer.respond_due_at if transfer.state == "pending" else transfer.report.next_due_at
+        transfer.is_late = transfer.state in HOLDING_STATES and due is not None and due < now
+    return page
 
 
 # --- small helpers of this module ---------------------------------------------------------------------------
