@@ -56,8 +56,9 @@ function layerChips(on, filter) {
     const params = new URLSearchParams(filter.search.replace(/^\?/, ''));
     if (next.length && next.length < 2) params.set('layers', next[0]);
     const search = params.toString();
-    // at least one layer stays on: switching the last one off is not offered
-    return h('a', { class: 'chip', href: `/reports/map${search ? `?${search}` : ''}`, 'aria-pressed': String(active),
+    // at least one layer stays on: switching the last one off is not offered. A toggle (role button: a plain
+    // link may not carry aria-pressed) that is a link, so the layers are in the URL and the back button.
+    return h('a', { class: 'chip', role: 'button', href: `/reports/map${search ? `?${search}` : ''}`, 'aria-pressed': String(active),
       'aria-disabled': active && on.length === 1 ? 'true' : null, dataset: { layer }, text: tr(`map.${layer}`),
       onclick: active && on.length === 1 ? (e) => e.preventDefault() : null });
   };
