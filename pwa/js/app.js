@@ -14,10 +14,10 @@ import { button, clear, errorText, h, list, listItem, toast, openSheet, emptySta
 
 const TABS = [
   { key: 'home', href: '/', icon: 'home', label: 'tab.home', match: (p) => p === '/' || p.startsWith('/communities') || p.startsWith('/join') || p.startsWith('/committee') },
-  { key: 'projects', href: '/projects', icon: 'vote', label: 'tab.projects', match: (p) => p.startsWith('/projects') || p.startsWith('/polls') || p.startsWith('/surveys') },
+  { key: 'projects', href: '/projects', icon: 'vote', label: 'tab.projects', match: (p) => p.startsWith('/projects') || p.startsWith('/polls') || p.startsWith('/surveys') || p.startsWith('/meetings') },
   { key: 'report', href: '/report', icon: 'camera', label: 'tab.report', match: (p) => p.startsWith('/report') },
   { key: 'help', href: '/help', icon: 'help', label: 'tab.help', match: (p) => p.startsWith('/help') },
-  { key: 'me', href: '/me', icon: 'user', label: 'tab.me', match: (p) => p.startsWith('/me') || p.startsWith('/signin') || p === '/signup' },
+  { key: 'me', href: '/me', icon: 'user', label: 'tab.me', match: (p) => p === '/me' || p.startsWith('/me/') || p.startsWith('/signin') || p === '/signup' },
 ];
 
 const main = document.getElementById('main');
@@ -208,6 +208,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/polls.js'), ['/polls', '/polls/new', '/polls/:id', '/polls/:id/results']],
   [() => import('./screens/polling-table.js'), ['/polls/:id/table', '/polls/:id/table/count']],
   [() => import('./screens/surveys.js'), ['/surveys', '/surveys/new', '/surveys/:id', '/surveys/:id/edit', '/surveys/:id/results']],
+  [() => import('./screens/meetings.js'), ['/meetings', '/meetings/new', '/meetings/:id', '/meetings/:id/edit', '/meetings/:id/checkin', '/meetings/:id/minutes']],
   [() => import('./screens/notifications.js'), ['/notifications', '/me/notifications']],
   [() => import('./screens/insights.js'), ['/committee/insights']],
   [() => import('./screens/network.js'), ['/region', '/region/:id', '/communities/:id/responsibilities']],

@@ -50,7 +50,7 @@ export function contactText(user) {
 /** The two places of the 项目投票 tab, one tap apart: micro-projects and polls. */
 export function civicTabs(active) {
   return h('nav', { class: 'civic-tabs', 'aria-label': t('tab.projects') },
-    [['projects', '/projects', 'civic.projects'], ['polls', '/polls', 'civic.polls'], ['surveys', '/surveys', 'civic.surveys']].map(([key, href, label]) =>
+    [['projects', '/projects', 'civic.projects'], ['polls', '/polls', 'civic.polls'], ['surveys', '/surveys', 'civic.surveys'], ['meetings', '/meetings', 'civic.meetings']].map(([key, href, label]) =>
       h('a', { href, class: 'civic-tabs__item', 'aria-current': key === active ? 'page' : null, dataset: { tab: key }, text: t(label) })));
 }
 
