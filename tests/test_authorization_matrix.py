@@ -267,6 +267,9 @@ EXPECTED: dict[str, dict | str] = {
     "register.confirm_import": DENIED,
     "register.list_residents": DENIED,
     "register.get_resident": DENIED,
+    "register.account_candidates": DENIED,
+    "register.link_account": DENIED,
+    "register.unlink_account": DENIED,
     "register.export_register": DENIED,
     "care.list_records": DENIED,  # the care register: its committee and the assignee only
     "care.create_record": DENIED,

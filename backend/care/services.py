@@ -495,7 +495,13 @@ def list_support_requests(actor, community_id: int, *, limit: int = 20, cursor: 
         )
     else:
         stmt = stmt.where(SupportRequest.requester_id == actor.id)
-    return paginate(stmt, [SortKey(SupportRequest.id, descending=True)], limit=limit, cursor=cursor)
+    page = paginate(stmt, [SortKey(SupportRequest.id, descending=True)], limit=limit, cursor=cursor)
+    # A counsellor reading other residents' requests (their words, how to reach them) is a staff read of
+    # sensitive records: audited, by a job after the read. One's own requests are no one else's read.
+    others = [request.id for request in page.items if request.requester_id != actor.id]
+    if others:
+        _audit_read_later(actor, community_id, "care.support_read", "community", community_id, {"shown": others})
+    return page
 
 
 def _request_or_404(actor, request_id: int) -> SupportRequest:

@@ -929,6 +929,25 @@ def memberships_by_user(community_id: int, user_ids) -> dict[int, Membership]:
     return {member.user_id: member for member in found}
 
 
+def verified_members_at(community_id: int, building: str, unit: str, room: str) -> list[Membership]:
+    """The verified members of the community who live at this address (the register suggests linking its record
+    of a person to one of their accounts)."""
+    return list(
+        db.session.scalars(
+            select(Membership)
+            .join(Household, Household.id == Membership.household_id)
+            .where(
+                Membership.community_id == community_id,
+                Membership.status == "verified",
+                Household.building == building,
+                Household.unit == unit,
+                Household.room == room,
+            )
+            .order_by(Membership.user_id)
+        )
+    )
+
+
 def _erase_household_links(user) -> None:
     for member in memberships_of(user):
         member.household_id = None

@@ -46,6 +46,8 @@ class RegisterResident(db.Model):
     __table_args__ = (
         UniqueConstraint("community_id", "ref"),
         UniqueConstraint("household_id", "name"),
+        # One account is one person: linked to at most one record of a community.
+        UniqueConstraint("community_id", "user_id"),
         CheckConstraint("gender IN ('', 'female', 'male')", name="gender_known"),
         Index("ix_register_residents_community_id_id", "community_id", "id"),
     )

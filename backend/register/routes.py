@@ -10,6 +10,8 @@ from backend.core.ratelimit import per_user
 from backend.core.web import actor
 from backend.register import services
 from backend.register.schemas import (
+    AccountCandidatesSchema,
+    AccountLinkSchema,
     ExportArgsSchema,
     ImportConfirmSchema,
     ImportFileSchema,
@@ -68,6 +70,28 @@ def list_residents(filters, page, cid):
 def get_resident(resident_id):
     """One resident's record (committee; audited)."""
     return services.get_resident(actor(), resident_id)
+
+
+@blp.route("/register/residents/<int:resident_id>/account-candidates", methods=["GET"])
+@blp.response(200, AccountCandidatesSchema)
+def account_candidates(resident_id):
+    """The verified members living at the record's address, to link one's account to it (committee)."""
+    return {"items": services.account_candidates(actor(), resident_id)}
+
+
+@blp.route("/register/residents/<int:resident_id>/account", methods=["PUT"])
+@blp.arguments(AccountLinkSchema)
+@blp.response(200, ResidentSchema)
+def link_account(data, resident_id):
+    """Link the record to a verified member's account (committee; audited)."""
+    return services.link_account(actor(), resident_id, data["user_id"])
+
+
+@blp.route("/register/residents/<int:resident_id>/account", methods=["DELETE"])
+@blp.response(200, ResidentSchema)
+def unlink_account(resident_id):
+    """Take the account off the record (committee; audited)."""
+    return services.unlink_account(actor(), resident_id)
 
 
 @blp.route("/communities/<int:cid>/register/export", methods=["GET"])

@@ -2,6 +2,7 @@
 
 import marshmallow as ma
 
+from backend.accounts.schemas import PublicUserSchema
 from backend.core.schemas import InputSchema
 
 
@@ -84,4 +85,21 @@ class ResidentSchema(ma.Schema):
     address = ma.fields.Function(lambda r: r.household.address)
     grid_id = ma.fields.Function(lambda r: r.household.grid_id)
     has_account = ma.fields.Function(lambda r: r.user_id is not None)
+    user_id = ma.fields.Integer(allow_none=True, metadata={"description": "the linked account (committee only)"})
     updated_at = ma.fields.DateTime()
+
+
+class AccountLinkSchema(InputSchema):
+    user_id = ma.fields.Integer(required=True, validate=ma.validate.Range(1, 2**31 - 1))
+
+
+class AccountCandidateSchema(ma.Schema):
+    user = ma.fields.Nested(PublicUserSchema)
+    name_matches = ma.fields.Boolean(metadata={"description": "the account's name is the record's name"})
+    linked_resident_id = ma.fields.Integer(
+        allow_none=True, metadata={"description": "the record this account is linked to already, if any"}
+    )
+
+
+class AccountCandidatesSchema(ma.Schema):
+    items = ma.fields.List(ma.fields.Nested(AccountCandidateSchema))

@@ -17,6 +17,7 @@ from types import SimpleNamespace
 
 from flask import current_app
 from sqlalchemy import Row, delete, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from backend import jobs
 from backend.audit import services as audit
@@ -75,6 +76,13 @@ register_messages(
             "en": (
                 "Preview no longer valid",
                 "This import was confirmed already, or is over 24 hours old. Upload again.",
+            ),
+        },
+        "account_linked_elsewhere": {
+            "zh-CN": ("账号已关联其他居民", "这个账号已经关联到本社区的另一位居民。请先在那位居民的档案里解除关联。"),
+            "en": (
+                "Account linked to another resident",
+                "This account is linked to another resident of the register. Unlink it there first.",
             ),
         },
         "import_has_errors": {
@@ -642,6 +650,103 @@ def export_register(actor, community_id: int, *, file_format: str, locale: str =
         mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return sheets.write_xlsx(header, rows), mimetype, f"register-{community_id}-{stamp}.xlsx"
     return sheets.write_csv(header, rows), "text/csv; charset=utf-8", f"register-{community_id}-{stamp}.csv"
+
+
+# --- the link between a register record and a member's account -------------------------------------------
+#
+# The committee links a record to the account of the person it describes, so the register shows who uses the
+# app and the person's data download holds their record. Nothing links by itself: two people of one name in
+# one flat, or a relative who signed up for an elderly parent, would be linked wrongly by a name match. The
+# committee is offered the verified members living at the record's address (a same name marked), and decides;
+# every link and unlink is audited. One account is linked to at most one record of a community (a unique key).
+
+
+def _resident_for_committee(actor, resident_id: int) -> RegisterResident:
+    resident = db.session.get(RegisterResident, resident_id)
+    if resident is None:
+        access.require_user(actor)
+        raise NotFound()
+    access.require_committee(actor, resident.community_id)
+    return resident
+
+
+def account_candidates(actor, resident_id: int) -> list[dict]:
+    """The verified members living at the record's address, a same name first (committee)."""
+    resident = _resident_for_committee(actor, resident_id)
+    home = resident.household
+    members = communities.verified_members_at(resident.community_id, home.building, home.unit, home.room)
+    linked = dict(
+        db.session.execute(
+            select(RegisterResident.user_id, RegisterResident.id).where(
+                RegisterResident.community_id == resident.community_id,
+                RegisterResident.user_id.in_([m.user_id for m in members]),
+            )
+        ).all()
+    )
+    found = [
+        {
+            "user": member.user,
+            "name_matches": (member.user.display_name or "").strip() == resident.name,
+            "linked_resident_id": linked.get(member.user_id),
+        }
+        for member in members
+    ]
+    return sorted(found, key=lambda c: (not c["name_matches"], c["user"].id))
+
+
+def link_account(actor, resident_id: int, user_id: int) -> RegisterResident:
+    """Link the record to a verified member's account (committee; audited).
+
+    :raises ValidationFailed: the account is not a verified member of the record's community
+    :raises Conflict: ``register.account_linked_elsewhere`` when another record of the community has it
+    """
+    resident = _resident_for_committee(actor, resident_id)
+    access.require_active_member(actor, resident.community_id)
+    member = communities.memberships_by_user(resident.community_id, [user_id]).get(user_id)
+    if member is None or member.status != "verified":
+        raise ValidationFailed({"user_id": ["not a verified member of this community"]})
+    before = resident.user_id
+    if before == user_id:
+        return resident
+    try:
+        with db.session.begin_nested():
+            resident.user_id = user_id
+            resident.updated_at = utcnow()
+            db.session.flush()
+    except IntegrityError:
+        db.session.refresh(resident)
+        raise Conflict("register.account_linked_elsewhere") from None
+    audit.record(
+        actor,
+        "register.link",
+        "register_resident",
+        resident.id,
+        community_id=resident.community_id,
+        before={"user_id": before},
+        after={"user_id": user_id},
+    )
+    return resident
+
+
+def unlink_account(actor, resident_id: int) -> RegisterResident:
+    """Take the account off the record (committee; audited). Unlinking an unlinked record changes nothing."""
+    resident = _resident_for_committee(actor, resident_id)
+    access.require_active_member(actor, resident.community_id)
+    before = resident.user_id
+    if before is None:
+        return resident
+    resident.user_id, resident.updated_at = None, utcnow()
+    db.session.flush()
+    audit.record(
+        actor,
+        "register.unlink",
+        "register_resident",
+        resident.id,
+        community_id=resident.community_id,
+        before={"user_id": before},
+        after={"user_id": None},
+    )
+    return resident
 
 
 # --- for other domains (care) and the data download ----------------------------------------------------

@@ -55,3 +55,24 @@ def test_a_removed_counsellor_no_longer_sees_requests(town, client_for):
     assert committee.delete(f"/api/v1/communities/{town.cid}/counsellors/{town.volunteer.id}").status_code == 204
     listing = client_for(town.volunteer).get(f"/api/v1/communities/{town.cid}/support-requests").get_json()
     assert listing["items"] == []
+
+
+def test_a_counsellors_reading_of_requests_is_audited_and_a_requesters_own_is_not(app, town, client_for):
+    from backend.audit.models import AuditEntry
+
+    client_for(town.committee).put(f"/api/v1/communities/{town.cid}/counsellors/{town.volunteer.id}")
+    asked = client_for(town.resident).post(
+        f"/api/v1/communities/{town.cid}/support-requests", json={"message": "想找人聊聊"}
+    )
+    request_id = asked.get_json()["id"]
+    assert client_for(town.resident).get(f"/api/v1/communities/{town.cid}/support-requests").status_code == 200
+    with app.app_context():
+        assert db.session.scalar(select(AuditEntry).where(AuditEntry.action == "care.support_read")) is None
+    assert client_for(town.volunteer).get(f"/api/v1/communities/{town.cid}/support-requests").status_code == 200
+    with app.app_context():
+        [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "care.support_read"))
+        assert (entry.actor_id, entry.community_id, entry.after) == (
+            town.volunteer.id,
+            town.cid,
+            {"shown": [request_id]},
+        )

@@ -330,6 +330,16 @@ CASES = {
         {},
         "suspended",
     ),
+    ("PUT", "/api/v1/register/residents/<int:resident_id>/account"): lambda w: (
+        {"resident_id": w.register_resident_id},
+        {"user_id": w.neighbour_id},
+        "suspended",
+    ),
+    ("DELETE", "/api/v1/register/residents/<int:resident_id>/account"): lambda w: (
+        {"resident_id": w.register_resident_id},
+        None,
+        "suspended",
+    ),
     # the task ledger: a suspended committee member neither assigns nor moves tasks
     ("POST", "/api/v1/communities/<int:cid>/tasks"): lambda w: (
         {"cid": w.cid},

@@ -93,8 +93,49 @@ async function residentPage(ctx) {
     node: h('div', {},
       card(h('dl', { class: 'kv' }, rows.map(([k, v]) => [h('dt', { text: k }), h('dd', { text: v })]))),
       h('p', { class: 'small muted', text: tr('reg.audited') }),
+      await accountCard(r),
       careForm(m.community.id, r)),
   };
+}
+
+/** The record's Linli account: who it is linked to, or the verified members living at that address to link one
+ * (the committee decides: a same name is marked, never linked by itself). */
+async function accountCard(r) {
+  const body = h('div', { id: 'register-account' });
+  const again = () => navigate(location.pathname, { replace: true });
+  let candidates = [];
+  try {
+    candidates = (await api.get(`/api/v1/register/residents/${r.id}/account-candidates`, { fresh: true })).items;
+  } catch (err) {
+    body.append(h('p', { class: 'form-error', role: 'alert', text: errorText(err, tr('reg.loadFailed')) }));
+  }
+  const act = (btn, request, done) => withLoading(btn, async () => {
+    try {
+      await request();
+      toast(done);
+      again();
+    } catch (err) {
+      toast(errorText(err), { type: 'error' });
+    }
+  });
+  if (r.user_id) {
+    const linked = candidates.find((c) => c.user.id === r.user_id);
+    const unlink = button(tr('reg.link.unlink'), { variant: 'secondary', id: 'register-unlink' });
+    unlink.addEventListener('click', () => act(unlink, () => api.del(`/api/v1/register/residents/${r.id}/account`), tr('reg.link.undone')));
+    body.append(h('p', { text: linked ? tr('reg.link.linked', { name: linked.user.display_name }) : tr('reg.link.linkedAway') }), unlink);
+  } else if (!candidates.length) {
+    body.append(h('p', { class: 'muted', text: tr('reg.link.noCandidates') }));
+  } else {
+    body.append(h('p', { class: 'muted', text: tr('reg.link.none') }), h('ul', { class: 'list', id: 'register-candidates' }, candidates.map((c) => {
+      const link = button(tr('reg.link.link'), { variant: 'secondary', small: true, disabled: Boolean(c.linked_resident_id) });
+      link.addEventListener('click', () => act(link, () => api.put(`/api/v1/register/residents/${r.id}/account`, { user_id: c.user.id }), tr('reg.link.done')));
+      const meta = [c.name_matches ? tr('reg.link.sameName') : null, c.linked_resident_id ? tr('reg.link.elsewhere') : null].filter(Boolean).join(' · ');
+      return h('li', { class: 'list-item' },
+        h('span', { class: 'list-item__body' }, h('span', { class: 'list-item__title', text: c.user.display_name }), meta ? h('span', { class: 'list-item__meta', text: meta }) : null),
+        link);
+    })));
+  }
+  return card(h('h2', { class: 'card__title', text: tr('reg.link.title') }), body);
 }
 
 function careForm(cid, r) {
