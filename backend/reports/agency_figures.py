@@ -158,6 +158,7 @@ def _ranked(rows: list[dict]) -> list[dict]:
     def key(row):
         f = row["figures"]
         return (
+            not (f["received"] or f["open"] or f["resolved"]),
             -(f["resolve_on_time_share"] if f["resolve_on_time_share"] is not None else -1),
             -(f["mean_stars"] or 0),
             f["reopen_rate"] if f["reopen_rate"] is not None else 1,

@@ -11,6 +11,7 @@ import {
 } from '../ui.js';
 import { communityName, gridText, requireUser, roleText, statusPill } from './common.js';
 import { subscribeCalendarButton } from './calendar-links.js';
+import { leagueLink } from './agency-links.js';
 
 function communityMeta(c) {
   const parts = [c.district, c.street].filter(Boolean);
@@ -91,7 +92,7 @@ export async function communityDetail(ctx) {
       h('div', { class: 'section' }, h('h3', { class: 'section__title', text: t('community.grids') }),
         grids.length ? list(grids) : h('p', { class: 'muted', text: t('community.noGrids') })),
       h('div', { class: 'section' }, list([listItem({ href: `/communities/${id}/responsibilities`, iconName: 'shield',
-        title: t('community.responsibilities'), meta: t('community.responsibilitiesMeta') })])),
+        title: t('community.responsibilities'), meta: t('community.responsibilitiesMeta') }), leagueLink(c)].filter(Boolean))),
       h('div', { class: 'section' }, subscribe),
       h('div', { class: 'actions-bottom' }, action)),
   };

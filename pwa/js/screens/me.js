@@ -18,6 +18,7 @@ import { hotlineLinks } from './hotline-links.js';
 import { committeeLinks, myModerationLink } from './moderation-links.js';
 import { onBehalfLinks } from './onbehalf-links.js';
 import { staffTaskLinks } from './tasks-links.js';
+import { agencyDeskLinks } from './agency-links.js';
 import { EXPORT_URL } from './privacy.js';
 
 /** Save profile fields through the outbox (works offline); merges the answer into the session user. */
@@ -248,6 +249,7 @@ export default function me() {
       ...(currentMembership() ? [myModerationLink()] : []),
       ...memberCareLinks(),
       ...staffTaskLinks(),
+      ...agencyDeskLinks(),
       ...onBehalfLinks(),
       listItem({ href: '/privacy', iconName: 'shield', title: t('privacy.title'), meta: t('privacy.meMeta') }),
     ])),

@@ -14,6 +14,7 @@ import {
 import { communityName } from './common.js';
 import { flagButton } from './moderation-links.js';
 import { taskFromButton } from './tasks-links.js';
+import { agencyActions, agencyRow } from './agency-links.js';
 import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
 
 const tr = bundle('reports');
@@ -358,8 +359,10 @@ export async function workQueue(ctx) {
 function timeline(events) {
   return h('ol', { class: 'rp-timeline', id: 'rp-timeline' }, events.map((e) => h('li', { class: 'rp-event', dataset: { action: e.action } },
     h('p', { class: 'rp-event__head' },
-      h('strong', { text: e.actor ? `${e.actor.display_name}（${tr(`role.${e.actor_role}`)}）` : tr(`role.${e.actor_role}`) }),
+      h('strong', { text: e.actor ? `${e.actor.display_name}（${tr(`role.${e.actor_role}`)}）`
+        : e.actor_role === 'agency' && e.agency ? `${e.agency.name}（${tr('role.agency')}）` : tr(`role.${e.actor_role}`) }),
       ' ', tr(`action.${e.action}`)),
+    e.agency && e.actor_role !== 'agency' ? h('p', { class: 'rp-event__agency', 'data-user-content': '', text: e.agency.name }) : null,
     e.note && e.action !== 'escalated' && e.action !== 'to_project' ? h('p', { class: 'rp-event__note', text: e.action === 'filed_on_behalf' ? tr(`channel.${e.note}`) : e.note }) : null,
     e.photos && e.photos.length ? h('div', { class: 'rp-photos' }, e.photos.map((p) => h('a', { href: p.url, 'data-external': '', target: '_blank' }, thumb(p, tr('rp.afterPhoto'))))) : null,
     h('time', { class: 'muted small', datetime: e.created_at, text: formatDateTime(e.created_at) }))));
@@ -535,6 +538,7 @@ function actionsFor(report, reload) {
       }
     }) }));
   }
+  buttons.push(...agencyActions(report, reload));
   const toTask = taskFromButton('report', report);
   if (toTask) buttons.push(toTask);
   return buttons.length ? h('div', { class: 'rp-actions', id: 'rp-actions' }, buttons) : null;
@@ -582,7 +586,7 @@ export async function reportDetail(ctx) {
         h('dl', { class: 'kv' },
           h('dt', { text: tr('rp.location') }), h('dd', { text: [r.grid && r.grid.name, r.location_text].filter(Boolean).join(' · ') || '—' }),
           h('dt', { text: tr('rp.reporter') }), h('dd', { text: reporter }),
-          h('dt', { text: tr('rp.assignee') }), h('dd', { text: r.assignee ? r.assignee.display_name : tr('rp.noAssignee') }),
+          agencyRow(r) || [h('dt', { text: tr('rp.assignee') }), h('dd', { text: r.assignee ? r.assignee.display_name : tr('rp.noAssignee') })],
           r.status === 'submitted' ? [h('dt', { text: tr('rp.responseDue') }), h('dd', { text: formatDateTime(r.response_due_at) })] : null,
           ['submitted', 'accepted', 'assigned', 'in_progress', 'reopened'].includes(r.status) ? [h('dt', { text: tr('rp.resolveDue') }), h('dd', { text: formatDateTime(r.resolve_due_at) })] : null),
         positionMap(r),
