@@ -124,6 +124,8 @@ def test_a_committee_member_records_a_paper_ballot_boxes_another_and_counts_the_
 
     status, live = api(page, "GET", f"/api/v1/polls/{poll['id']}/results")
     assert status == 200 and live["channels"]["paper"] == 2 and live["paper_uncounted"] == 0
+    go(page, f"/polls/{poll['id']}/results")  # the committee's live view: turnout per channel
+    assert page.locator(".poll__channels").text_content() == "其中手机投票 0 人，投票点纸质投票 2 人"
 
 
 def test_whoever_voted_in_the_app_shows_as_voted_at_the_table(new_context, new_page):

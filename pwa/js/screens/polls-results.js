@@ -54,6 +54,13 @@ export function barChart(rows) {
 function summaryCard(poll, results) {
   const node = card(h('h2', { class: 'card__title', text: pt('polls.results.title') }));
   node.append(turnoutBar({ voters: results.voters, eligible: results.eligible, share: results.turnout, live: results.live }));
+  // Turnout per channel (issue 18): the app and paper at a polling table; papers put in the box and never counted.
+  if (results.channels && results.channels.paper) {
+    node.append(h('p', { class: 'muted poll__channels', text: pt('polls.results.channels', { app: results.channels.app || 0, paper: results.channels.paper }) }));
+  }
+  if (results.paper_uncounted) {
+    node.append(h('p', { class: 'poll__warn', text: pt(results.live ? 'polls.results.toCount' : 'polls.results.uncounted', { n: results.paper_uncounted }) }));
+  }
   if (results.quorum) {
     node.append(h('p', { class: results.quorum_met ? 'poll__ok' : 'poll__warn',
       text: results.quorum_met ? pt('polls.results.quorumMet') : pt('polls.results.quorumMissed') }));
