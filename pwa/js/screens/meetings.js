@@ -15,7 +15,7 @@ import { qrSvg } from './aid-qr.js';
 import { civicTabs, requireUser } from './common.js';
 
 const mt = bundle('meetings');
-const STATUS_KIND = { draft: 'warn', published: 'ok', held: null, minuted: null, cancelled: 'danger' };
+const STATUS_KIND = { draft: 'warn', published: 'ok', under_way: 'ok', ended: null, held: null, minuted: null, cancelled: 'danger' };
 const LINK_PAGES = { project: '/projects/{id}', report: '/reports/{id}', poll: '/polls/{id}', survey: '/surveys/{id}' };
 
 function registerMeetingRoutes(route) {
@@ -32,7 +32,14 @@ async function prepare() {
   await mt.ready();
 }
 
-const statusPill = (m) => pill(mt(`mt.status.${m.status}`), STATUS_KIND[m.status]);
+// A published meeting that has begun is under way, then over (until its minutes come out).
+function shownStatus(m) {
+  if (m.status !== 'published' && m.status !== 'held') return m.status;
+  const now = Date.now();
+  if (now < new Date(m.starts_at).getTime()) return 'published';
+  return now < new Date(m.ends_at).getTime() ? 'under_way' : 'ended';
+}
+const statusPill = (m) => pill(mt(`mt.status.${shownStatus(m)}`), STATUS_KIND[shownStatus(m)]);
 const kindPill = (m) => pill(mt(`mt.kind.${m.kind}`), m.kind === 'hearing' ? 'warn' : null);
 const when = (m) => formatTimeRange(m.starts_at, m.ends_at);
 const places = (m) => (m.capacity ? mt('mt.places', { going: m.going_count, capacity: m.capacity })
