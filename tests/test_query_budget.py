@@ -76,7 +76,10 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
     "insights.trends": (22, "PENDING insights rework: one aggregate per metric"),
     "insights.grid_map": (11, "PENDING insights rework: one aggregate per metric per grid map"),
     "insights.warnings": (8, "PENDING insights rework: one probe per early-warning rule"),
-    "insights.scorecards": (11, "the dashboard's aggregates grouped by handler, the response deadline, grids, names"),
+    "insights.scorecards": (
+        12,
+        "the dashboard's aggregates grouped by handler, the response deadline, grids, names, patrols per worker",
+    ),
 }
 
 # Query strings some endpoints require.
