@@ -21,6 +21,7 @@ PATH_TABLES = {
     "nid": "notices",
     "oid": "organisations",
     "activity_id": "activities",
+    "item_id": "activities",  # a calendar item: GET /calendar/activity/{item_id}.ics
     "sid": "shifts",
     "signup_id": "shift_signups",
     "upload_id": "uploads",
@@ -45,6 +46,7 @@ PATH_WORDS = {
     "path": "index.html",
     "fmt": "json",  # Open311: services.json
     "service_code": "street_lights",
+    "source": "activity",  # a calendar source
 }
 
 _VARIABLE = re.compile(r"<(?:[^>]*:)?(\w+)>")

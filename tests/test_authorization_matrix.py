@@ -133,6 +133,10 @@ EXPECTED: dict[str, dict | str] = {
     "search.search_kinds": PUBLIC,
     "maps.tile_source": PUBLIC,
     "maps.community_map": PUBLIC,  # the board's pins, rounded for all but staff (tests/map)
+    # iCalendar files of public events only, the same for everyone (tests/calendar_feeds)
+    "calendars.community_feed": PUBLIC,
+    "calendars.item_file": PUBLIC,
+    "calendars.activity_file": PUBLIC,
     "maps.grid_at": every(422),  # without ?lat=&lng= (tests/map: which grid)
     "aid.community_time_bank": DENIED,
     "aid.my_time_bank": DENIED,
