@@ -177,7 +177,7 @@ def community_scorecards(actor, community_id: int, *, month: str | None = None) 
     communities.get_community(community_id)
     access.require_overseer(actor, community_id)
     label, start, end = month_bounds(month)
-    rows = _rows([community_id], start, end, agencies.list_for_community(community_id))
+    rows = _rows([community_id], start, end, agencies.serving_any([community_id]))
     return {"month": label, "items": _ranked(rows)}
 
 

@@ -181,6 +181,14 @@ def _seed_problem_reports(ctx) -> None:
         n[0], ctx, 1, "rubbish", "垃圾房旁边的建筑垃圾堆了一个星期没人清运，有异味。", place="东苑垃圾房", hours_ago=20
     )
     reports.transition(worker, rubbish.id, action="accept", note="已收到，已联系物业安排清运车。")
+    agencies = getattr(ctx, "agencies", None)
+    if agencies:  # 吹哨: handed to the property management company, which accepted it (issue 19)
+        reports.transition(
+            worker, rubbish.id, action="transfer", agency_id=agencies["property"].id, note="建筑垃圾归物业清运。"
+        )
+        reports.transition(
+            ctx.users["agency_property"], rubbish.id, action="accept_transfer", note="明早八点安排清运车。"
+        )
 
     # assigned by the committee to the grid worker
     pothole = _report(
