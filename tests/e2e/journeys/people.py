@@ -35,6 +35,7 @@ ROLES = [
     Role("grid", "grid@demo.linli", "grid worker (李网格员)"),
     Role("committee", "committee@demo.linli", "committee member (王主任)"),
     Role("org", "org@demo.linli", "organisation admin (刘志愿)"),
+    Role("agency", "property@demo.linli", "agency staff (物业孙经理, 阳光物业服务中心)"),
     Role("admin", "admin@demo.linli", "platform admin"),
 ]
 MODES = [
