@@ -16,6 +16,7 @@ Guarantees and where they come from:
 from __future__ import annotations
 
 import secrets
+from contextlib import suppress
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -186,21 +187,27 @@ def comments_open(meeting: Meeting, now: datetime) -> bool:
 # --- presenting -------------------------------------------------------------------------------------
 
 
-def _link_of(actor, kind: str | None, link_id: int | None) -> dict | None:
-    """What the viewer sees of an agenda item's link: kind, id and title, or nothing if they may not open it."""
-    if kind is None:
-        return None
-    if kind == "survey":
-        try:
-            survey = surveys.get_survey(actor, link_id)
-        except DomainError:
-            return None
-        return {"kind": kind, "id": link_id, "title": survey.title}
-    target = targets.get(kind)
-    item = target.load(link_id) if target is not None else None
-    if item is None or not target.can_see(actor, item):
-        return None
-    return {"kind": kind, "id": link_id, "title": str(target.title(item))[:200]}
+def _links_of(actor, agenda: list[AgendaItem]) -> dict[tuple[str, int], dict]:
+    """What the viewer sees of the agenda's links: {(kind, id): {kind, id, title}} for those they may open (one
+    query per kind through the targets registry; surveys through their service)."""
+    seen: dict[tuple[str, int], dict] = {}
+    wanted: dict[str, set[int]] = {}
+    for item in agenda:
+        if item.link_kind is not None:
+            wanted.setdefault(item.link_kind, set()).add(item.link_id)
+    for kind, ids in wanted.items():
+        if kind == "survey":
+            for link_id in ids:
+                with suppress(DomainError):  # a survey the viewer may not open is left out
+                    title = surveys.get_survey(actor, link_id).title
+                    seen[(kind, link_id)] = {"kind": kind, "id": link_id, "title": title}
+            continue
+        target = targets.get(kind)
+        found = target.load_many(sorted(ids)) if target is not None else {}
+        for link_id, thing in found.items():
+            if target.can_see(actor, thing):
+                seen[(kind, link_id)] = {"kind": kind, "id": link_id, "title": str(target.title(thing))[:200]}
+    return seen
 
 
 def _comment_ids_by_item(meeting: Meeting) -> dict[int, list[int]]:
@@ -267,9 +274,10 @@ def present(actor, meetings: list[Meeting], *, detail: bool = False) -> list[Mee
         meeting.checkin_opens_at = checkin_opens_at(meeting)
         meeting.can = abilities(actor, meeting, member=member, committee=committee, now=now)
         if detail:
-            answered = _comment_ids_by_item(meeting)
+            answered = _comment_ids_by_item(meeting) if meeting.kind == "hearing" else {}
+            links = _links_of(actor, meeting.agenda)
             for item in meeting.agenda:
-                item.link = _link_of(actor, item.link_kind, item.link_id)
+                item.link = links.get((item.link_kind, item.link_id))
                 item.comment_ids = answered.get(item.id, [])
     return meetings
 
