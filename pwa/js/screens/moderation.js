@@ -278,7 +278,8 @@ function auditValue(field, value, targetType) {
   if (field === 'hours') return tr('mod.value.hours', { hours: formatNumber(Number(value), { maximumFractionDigits: 2 }) });
   if (typeof value === 'string' && ISO_TIME.test(value)) return formatDateTime(value);
   if (typeof value === 'object') return tr('mod.value.changed');
-  return String(value);
+  // a code (an aid post's kind, a signup's state) in the reader's words when the bundle has them
+  return tr.has(`mod.value.${value}`) ? tr(`mod.value.${value}`) : String(value);
 }
 
 /**
