@@ -31,6 +31,12 @@ pytestmark = pytest.mark.slow
 
 EXAMPLES_PER_OPERATION = 6
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+# Open311 GeoReport v2 answers in the format its path names (.json or .xml), errors in the specification's
+# [{code, description}] shape, not our problem+json: the OpenAPI document describes our own API's media types
+# only. Those paths are fuzzed for server errors and statuses here; their bodies are checked against the
+# specification's published examples in tests/open311.
+OPEN311_PREFIX = "/open311/v2/"
+OPEN311_CHECKS = [not_a_server_error, status_code_conformance]
 # Operations that would end the fuzzing session itself (sign out, delete the account, new password).
 SESSION_ENDING = {("POST", "/api/v1/auth/logout"), ("DELETE", "/api/v1/me"), ("POST", "/api/v1/auth/password")}
 
@@ -80,6 +86,7 @@ def test_fuzz_every_operation(app, client_for, role):
 
 def _fuzz(operation, strategy, headers, failures) -> int:
     tried = []
+    checks = OPEN311_CHECKS if operation.path.startswith(OPEN311_PREFIX) else CHECKS
 
     @settings(
         max_examples=EXAMPLES_PER_OPERATION,
@@ -94,7 +101,7 @@ def _fuzz(operation, strategy, headers, failures) -> int:
         tried.append(1)
         response = case.call(headers=headers)
         try:
-            case.validate_response(response, checks=CHECKS)
+            case.validate_response(response, checks=checks)
         except Exception as failure:  # collect, so that one run reports every failing operation
             failures.append(f"{operation.method.upper()} {operation.path}: {str(failure)[:600]}")
             raise

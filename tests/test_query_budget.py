@@ -143,6 +143,7 @@ def _seed_world(app):
             "aid_id": _first("aid_posts", community_id),
             "poll_id": _first("polls", community_id),
             "survey_id": _first("surveys", community_id),
+            "meeting_id": _first("meetings", community_id),
             "pid": project_id,
             "nid": _first("notices", community_id),
             "oid": _first("organisations", community_id),
@@ -308,11 +309,25 @@ def _grow(table_name: str, total: int, people: list[int], person_columns, *, whe
     db.session.commit()
 
 
-def _page_queries(client, count_queries, url) -> tuple[int, int]:
+def _page_queries(client, count_queries, url) -> tuple[int, int, int]:
+    """(statements, items shown, kinds of target on the page)."""
     with count_queries() as counter:
         response = client.get(url + ("&" if "?" in url else "?") + "limit=50")
     assert response.status_code == 200, (url, response.status_code, response.get_data(as_text=True)[:300])
-    return counter.count, len(response.get_json()["items"])
+    items = response.get_json()["items"]
+    return counter.count, len(items), len(_kinds_named(items))
+
+
+def _kinds_named(items) -> set[str]:
+    """The kinds of thing an audit page names (its targets, and the ids in the before/after values): the audit
+    log looks each kind's names up once per page."""
+    from backend.moderation.audit_labels import ID_FIELDS
+
+    kinds = {item["target_type"] for item in items if item.get("target_type") and item.get("target_id")}
+    for item in items:
+        for values in (item.get("before"), item.get("after")):
+            kinds.update(ID_FIELDS[field] for field in (values or {}) if field in ID_FIELDS)
+    return kinds
 
 
 def _grow_all(app, total: int, ids, users, people):
@@ -388,12 +403,25 @@ def test_main_lists_cost_the_same_at_10_and_1000_items(app, client_for, count_qu
     for name, (url, *_rest) in MAIN_LISTS.items():
         large[name] = _page_queries(client, count_queries, url.format(**ids))
     table = "\n".join(
-        f"{name:18} 10 items: {small[name][0]} statements ({small[name][1]} shown)   "
-        f"1000 items: {large[name][0]} statements ({large[name][1]} shown)"
+        f"{name:18} 10 items: {small[name][0]} statements ({small[name][1]} shown, {small[name][2]} kinds)   "
+        f"1000 items: {large[name][0]} statements ({large[name][1]} shown, {large[name][2]} kinds)"
         for name in MAIN_LISTS
     )
     print(table)
-    grown = [name for name in MAIN_LISTS if large[name][0] > small[name][0]]
+    # The audit log names what its entries point at with one batched lookup per kind of thing on the page
+    # (people, reports, projects...): its cost is bounded by the kinds a page shows, never by its rows; which of
+    # those lookups the session's identity map already answers varies, so it is held to the bound.
+    per_kind = {"audit log"}
+    audit_fixed = 4  # the session's user, the membership, the page of entries, the actors' names
+    over_bound = [
+        name for name in per_kind for measured in (small[name], large[name]) if measured[0] > audit_fixed + measured[2]
+    ]
+
+    def fixed_cost(name, measured):
+        return 0 if name in per_kind else measured[0]
+
+    grown = [name for name in MAIN_LISTS if fixed_cost(name, large[name]) > fixed_cost(name, small[name])]
+    grown += over_bound
     assert not grown, "statement count grows with the data (N+1):\n" + table
     shown_more = [name for name in MAIN_LISTS if large[name][1] < 50]
     assert not shown_more, "the larger database should fill a bigger page:\n" + table

@@ -314,15 +314,6 @@ CASES = {
         {"title": "停水通知", "body": "周六上午停水"},
         "suspended",
     ),
-    # the 12345 hotline import (committee work); API keys are the platform admin's, not a member's
-    ("POST", "/api/v1/communities/<int:cid>/hotline-imports"): lambda w: ({"cid": w.cid}, None, "suspended"),
-    ("POST", "/api/v1/hotline-imports/<int:import_id>/confirm"): lambda w: (
-        {"import_id": w.hotline_import_id},
-        {},
-        "suspended",
-    ),
-    ("POST", "/api/v1/api-keys"): lambda w: ({}, {"name": "城市平台"}, "refused"),
-    ("POST", "/api/v1/api-keys/<int:key_id>/revoke"): lambda w: ({"key_id": 1}, None, "refused"),
     # the resident register (committee work)
     ("POST", "/api/v1/communities/<int:cid>/register-imports"): lambda w: ({"cid": w.cid}, None, "suspended"),
     ("POST", "/api/v1/register-imports/<int:import_id>/confirm"): lambda w: (
@@ -340,6 +331,15 @@ CASES = {
         None,
         "suspended",
     ),
+    # the 12345 hotline import (committee work); API keys are the platform admin's, not a member's
+    ("POST", "/api/v1/communities/<int:cid>/hotline-imports"): lambda w: ({"cid": w.cid}, None, "suspended"),
+    ("POST", "/api/v1/hotline-imports/<int:import_id>/confirm"): lambda w: (
+        {"import_id": w.hotline_import_id},
+        {},
+        "suspended",
+    ),
+    ("POST", "/api/v1/api-keys"): lambda w: ({}, {"name": "城市平台"}, "refused"),
+    ("POST", "/api/v1/api-keys/<int:key_id>/revoke"): lambda w: ({"key_id": 1}, None, "refused"),
     # the task ledger: a suspended committee member neither assigns nor moves tasks
     ("POST", "/api/v1/communities/<int:cid>/tasks"): lambda w: (
         {"cid": w.cid},
