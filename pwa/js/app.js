@@ -177,6 +177,7 @@ const LAZY_SCREENS = [
   [() => import('./screens/admin.js'), ['/admin', '/admin/communities/new', '/admin/communities/:id', '/admin/communities/:id/edit',
     '/admin/communities/:id/grids/new', '/admin/communities/:id/grids/:gid', '/admin/regions/:id/officials']],
   [() => import('./screens/api-keys.js'), ['/admin/api-keys']],
+  [() => import('./screens/outbox.js'), ['/admin/outbox']],
   [() => import('./screens/agencies.js'), ['/agencies/:id', '/regions/:id/agency-league']],
   [() => import('./screens/hotline.js'), ['/committee/hotline']],
   [() => import('./screens/organisations.js'), ['/help/organisations/:oid', '/committee/organisations']],

@@ -64,6 +64,7 @@ export async function adminHome() {
       h('p', { class: 'muted', text: tr('admin.intro') }),
       linkButton(tr('community.new'), '/admin/communities/new', { block: true, iconName: 'plus' }),
       linkButton(tr('admin.apiKeys'), '/admin/api-keys', { block: true, variant: 'secondary', iconName: 'shield' }),
+      linkButton(tr('admin.outbox'), '/admin/outbox', { block: true, variant: 'secondary', iconName: 'outbox' }),
       h('div', { class: 'section' }, h('h2', { class: 'section__title', text: tr('region.title') }),
         tree.length ? tree : h('p', { class: 'muted', text: tr('region.none') })),
       loose.length ? h('div', { class: 'section' }, h('h2', { class: 'section__title', text: tr('community.noStreetList') }),
