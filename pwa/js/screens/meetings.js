@@ -211,6 +211,7 @@ function committeeCard(m) {
     m.can.edit ? linkButton(mt('mt.manage.edit'), `/meetings/${m.id}/edit`, { variant: 'secondary', block: true }) : null,
     ['published', 'held'].includes(m.status) ? linkButton(mt('mt.manage.door'), `/meetings/${m.id}/checkin`, { variant: 'secondary', block: true, iconName: 'check' }) : null,
     m.can.write_minutes || m.status === 'held' ? linkButton(mt('mt.manage.minutes'), `/meetings/${m.id}/minutes`, { variant: 'secondary', block: true }) : null,
+    m.status === 'minuted' && m.agenda.some((item) => item.decision) ? linkButton(mt('mt.manage.followUp'), `/meetings/${m.id}/minutes`, { variant: 'secondary', block: true }) : null,
     m.can.cancel ? button(mt('mt.manage.cancel'), { variant: 'ghost', block: true, onClick: (e) => cancelMeeting(e.currentTarget, m) }) : null,
   ].filter(Boolean);
   return actions.length ? card(h('h2', { class: 'card__title', text: mt('mt.manage.title') }), h('div', { class: 'stack' }, actions)) : null;
@@ -251,17 +252,99 @@ async function meetingPage(ctx) {
 
 /* ---------- the committee: the meeting form ---------- */
 
-function agendaEditor(items) {
+const LINK_KINDS = Object.keys(LINK_PAGES);
+const LINK_LISTS = { project: 'projects', report: 'reports', poll: 'polls', survey: 'surveys' };
+
+/** A line a committee member recognises one of the community's things by (reports have no title: their
+ * category and the start of the description). */
+function linkTitle(kind, thing) {
+  if (kind !== 'report') return thing.title;
+  const words = (thing.description || '').slice(0, 40);
+  return `#${thing.id} ${thing.category_label || ''} · ${words}`;
+}
+
+/** The newest 50 of one kind in the community (the list endpoints the screens already use): a select on a phone
+ * beats typing a search word. */
+async function linkChoices(cid, kind) {
+  const page = await api.get(`/api/v1/communities/${cid}/${LINK_LISTS[kind]}?limit=50`, { fresh: true });
+  return page.items.map((thing) => ({ value: String(thing.id), label: linkTitle(kind, thing) }));
+}
+
+/** An agenda row's link: the linked item's kind and title with "remove link", or "link to…" opening a picker
+ * (kind, then one of that kind). */
+function agendaLinkPicker(cid, initial) {
+  let link = initial ? { kind: initial.kind, id: initial.id, title: initial.title } : null;
+  const el = h('div', { class: 'meeting-link-picker' });
+  const render = () => {
+    clear(el);
+    if (link) {
+      el.append(h('p', { class: 'meeting-link-picker__chosen' },
+        h('span', { class: 'meeting-link__kind', text: mt(`mt.link.${link.kind}`) }),
+        h('span', { 'data-user-content': '', text: link.title || mt('mt.form.linkHidden') })),
+      button(mt('mt.form.unlink'), { variant: 'ghost', small: true, onClick: () => { link = null; render(); } }));
+      return;
+    }
+    el.append(button(mt('mt.form.linkTo'), { variant: 'ghost', small: true, onClick: openPanel }));
+  };
+  const openPanel = () => {
+    clear(el);
+    const kind = field({ name: 'link_kind', label: mt('mt.form.linkKind'), value: '',
+      options: [{ value: '', label: mt('mt.form.chooseKind') }, ...LINK_KINDS.map((k) => ({ value: k, label: mt(`mt.link.${k}`) }))] });
+    const itemSlot = h('div');
+    let chosen = null;
+    kind.input.addEventListener('change', async () => {
+      clear(itemSlot);
+      chosen = null;
+      const k = kind.input.value;
+      if (!k) return;
+      itemSlot.append(h('p', { class: 'muted small', text: mt('mt.form.linkLoading') }));
+      try {
+        const options = await linkChoices(cid, k);
+        if (kind.input.value !== k) return; // the kind changed while this list loaded
+        clear(itemSlot);
+        if (!options.length) { itemSlot.append(h('p', { class: 'muted small', text: mt('mt.form.linkNone') })); return; }
+        chosen = field({ name: 'link_id', label: mt('mt.form.linkItem'), options, value: options[0].value });
+        chosen.kind = k;
+        chosen.options = options;
+        itemSlot.append(chosen.el);
+      } catch (err) {
+        clear(itemSlot);
+        itemSlot.append(h('p', { class: 'form-error', role: 'alert', text: errorText(err) }));
+      }
+    });
+    const confirm = button(mt('mt.form.linkConfirm'), { variant: 'secondary', small: true, onClick: () => {
+      if (!chosen) { kind.input.focus(); return; }
+      const picked = chosen.options.find((o) => o.value === chosen.input.value);
+      link = { kind: chosen.kind, id: Number(picked.value), title: picked.label };
+      render();
+    } });
+    const cancel = button(mt('mt.form.linkCancel'), { variant: 'ghost', small: true, onClick: render });
+    el.append(h('div', { class: 'meeting-link-picker__panel stack' }, kind.el, itemSlot, h('div', { class: 'meeting-link-picker__actions' }, confirm, cancel)));
+  };
+  render();
+  return { el, value: () => link };
+}
+
+/** The agenda: a title per item, each with its optional link; an item's description is kept as it was. */
+function agendaEditor(cid, items) {
   const listEl = h('ol', { class: 'meeting-agenda-editor' });
-  const addRow = (value = '') => {
-    const input = h('input', { class: 'input', name: 'agenda', maxlength: '200', value, 'aria-label': mt('mt.form.itemLabel') });
-    const remove = button(mt('mt.form.removeItem'), { variant: 'ghost', small: true, onClick: () => row.remove() });
-    const row = h('li', { class: 'meeting-agenda-editor__row' }, input, remove);
+  const rows = [];
+  const addRow = (item = { title: '' }) => {
+    const input = h('input', { class: 'input', name: 'agenda', maxlength: '200', value: item.title, 'aria-label': mt('mt.form.itemLabel') });
+    const picker = agendaLinkPicker(cid, item.link || (item.link_kind ? { kind: item.link_kind, id: item.link_id, title: '' } : null));
+    const entry = { input, picker, description: item.description || '' };
+    const remove = button(mt('mt.form.removeItem'), { variant: 'ghost', small: true, onClick: () => { row.remove(); rows.splice(rows.indexOf(entry), 1); } });
+    const row = h('li', { class: 'meeting-agenda-editor__item' }, h('div', { class: 'meeting-agenda-editor__row' }, input, remove), picker.el);
+    rows.push(entry);
     listEl.append(row);
   };
-  (items.length ? items : [{ title: '' }]).forEach((item) => addRow(item.title));
+  (items.length ? items : [{ title: '' }]).forEach((item) => addRow(item));
   const add = button(mt('mt.form.addItem'), { variant: 'secondary', small: true, iconName: 'plus', onClick: () => addRow() });
-  const values = () => [...listEl.querySelectorAll('input')].map((i) => i.value.trim()).filter(Boolean);
+  const values = () => rows.filter((r) => r.input.value.trim()).map((r) => {
+    const link = r.picker.value();
+    return { title: r.input.value.trim(), ...(r.description ? { description: r.description } : {}),
+      ...(link ? { link_kind: link.kind, link_id: link.id } : {}) };
+  });
   return { el: h('fieldset', { class: 'stack' }, h('legend', { text: mt('mt.form.agenda') }), listEl, add), values };
 }
 
@@ -289,7 +372,7 @@ async function meetingForm(ctx) {
     comments_close_at: field({ name: 'comments_close_at', label: mt('mt.form.commentsClose'), type: 'datetime-local',
       value: localInput(editing && editing.comments_close_at ? new Date(editing.comments_close_at) : new Date(start.getTime() - 864e5)) }),
   };
-  const agenda = agendaEditor(editing ? editing.agenda : []);
+  const agenda = agendaEditor(membership.community.id, editing ? editing.agenda : []);
   const hearingFields = h('div', { class: 'stack' }, h('p', { class: 'muted small', text: mt('mt.form.periodHint') }), f.comments_open_at.el, f.comments_close_at.el);
   const showPeriod = () => { hearingFields.hidden = f.kind.input.value !== 'hearing'; };
   f.kind.input.addEventListener('change', showPeriod);
@@ -308,7 +391,7 @@ async function meetingForm(ctx) {
         capacity: f.capacity.input.value ? Number(f.capacity.input.value) : null,
         comments_open_at: hearing ? isoOf(f.comments_open_at.input.value) : null,
         comments_close_at: hearing ? isoOf(f.comments_close_at.input.value) : null,
-        agenda: agenda.values().map((title) => ({ title })),
+        agenda: agenda.values(),
       };
       try {
         const saved = editing ? await api.patch(`/api/v1/meetings/${editing.id}`, body)
@@ -397,6 +480,69 @@ function pollSheet(m, item) {
   }));
 }
 
+const STAFF_ROLES = ['committee', 'grid_worker'];
+const inDays = (n) => localInput(new Date(Date.now() + n * 864e5)).slice(0, 10);
+
+/** Who may own a task from a decision: the community's staff (committee, grid workers), from the members list. */
+async function staffOptions(cid) {
+  const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&limit=100`, { fresh: true });
+  return members.items.filter((item) => STAFF_ROLES.includes(item.role))
+    .map((item) => ({ value: String(item.user.id), label: `${item.user.display_name} · ${mt(`mt.role.${item.role}`)}` }));
+}
+
+/** "Make it a task" (转为任务): one step from a decision to a task in the ledger, an owner and a due date. */
+async function taskSheet(m, item, slot) {
+  let options;
+  try {
+    options = await staffOptions(m.community_id);
+  } catch (err) {
+    toast(errorText(err), { type: 'error' });
+    return;
+  }
+  const title = field({ name: 'title', label: mt('mt.task.name'), value: item.title, maxlength: '120' });
+  const owner = options.length ? field({ name: 'owner_id', label: mt('mt.task.owner'), options, value: options[0].value }) : null;
+  const due = field({ name: 'due_on', label: mt('mt.task.due'), type: 'date', value: inDays(7), min: inDays(0) });
+  const errorEl = formError();
+  const go = button(mt('mt.task.open'), { block: true, disabled: owner ? null : true });
+  const sheet = openSheet({ title: mt('mt.task.title', { item: item.title }), content: h('div', { class: 'stack' },
+    h('p', { class: 'muted', text: mt('mt.task.explain') }), title.el,
+    owner ? owner.el : h('p', { class: 'form-error', text: mt('mt.task.noStaff') }), due.el, errorEl, go) });
+  go.addEventListener('click', () => withLoading(go, async () => {
+    try {
+      const made = await api.post(`/api/v1/meetings/${m.id}/decisions/task`, {
+        item_id: item.id, owner_id: Number(owner.input.value), due_on: due.input.value, title: title.input.value.trim() || null });
+      sheet.close();
+      toast(mt('mt.task.done'));
+      item.task_id = made.task_id;
+      clear(slot);
+      slot.append(h('a', { class: 'meeting-task-link', href: `/tasks/${made.task_id}`, text: mt('mt.taskOpened') }));
+    } catch (err) {
+      showErrors(err, { title, owner_id: owner, due_on: due }, errorEl);
+    }
+  }));
+}
+
+/** Under a decision in the minutes: a poll from it, a task from it, or links to what they opened. */
+function decisionActions(m, item) {
+  const taskSlot = h('div', { class: 'meeting-task-slot' },
+    item.task_id ? h('a', { class: 'meeting-task-link', href: `/tasks/${item.task_id}`, text: mt('mt.taskOpened') })
+      : item.decision ? button(mt('mt.task.fromDecision'), { variant: 'secondary', small: true, onClick: (e) => withLoading(e.currentTarget, () => taskSheet(m, item, taskSlot)) }) : null);
+  return [
+    item.decision && !item.poll_id ? button(mt('mt.poll.fromDecision'), { variant: 'secondary', small: true, onClick: () => pollSheet(m, item) }) : null,
+    item.poll_id ? h('a', { href: `/polls/${item.poll_id}`, text: mt('mt.pollOpened') }) : null,
+    taskSlot,
+  ];
+}
+
+/** Once the minutes are published their words are final, but a decision may still open a poll or a task. */
+function followUpCard(m) {
+  const decided = m.agenda.filter((item) => item.decision);
+  if (!decided.length) return null;
+  return card(h('h2', { class: 'card__title', text: mt('mt.manage.followUp') }),
+    ...decided.map((item) => h('div', { class: 'meeting-minutes-item', dataset: { itemId: item.id } },
+      h('p', { class: 'meeting-agenda__title', 'data-user-content': '', text: item.title }), ...decisionActions(m, item))));
+}
+
 async function minutesEditor(ctx) {
   await prepare();
   if (!requireUser(ctx)) return null;
@@ -414,9 +560,7 @@ async function minutesEditor(ctx) {
   const save = button(mt('mt.minutes.save'), { type: 'submit', block: true });
   const form = h('form', { class: 'stack', novalidate: true }, summary.el,
     h('h3', { class: 'section__title', text: mt('mt.agenda') }),
-    ...decisions.map(({ item, f }) => h('div', { class: 'meeting-minutes-item' }, f.el,
-      item.decision && !item.poll_id ? button(mt('mt.poll.fromDecision'), { variant: 'secondary', small: true, onClick: () => pollSheet(m, item) }) : null,
-      item.poll_id ? h('a', { href: `/polls/${item.poll_id}`, text: mt('mt.pollOpened') }) : null)),
+    ...decisions.map(({ item, f }) => h('div', { class: 'meeting-minutes-item' }, f.el, ...decisionActions(m, item))),
     answers.length ? h('h3', { class: 'section__title', text: mt('mt.minutes.comments') }) : null,
     ...answers.map(({ answer, item }) => h('div', { class: 'meeting-minutes-item' }, answer.el, item.el)),
     errorEl, save);
@@ -452,7 +596,7 @@ async function minutesEditor(ctx) {
   return { title: mt('mt.minutes'), back: `/meetings/${m.id}`, node: h('div', { class: 'meetings meeting-minutes' },
     h('h1', { class: 'meeting__title', 'data-user-content': '', text: m.title }),
     locked ? h('p', { class: 'muted', text: mt('mt.minutes.locked') }) : h('p', { class: 'muted small', text: mt('mt.minutes.explain') }),
-    locked ? agendaCard(m) : form, locked ? null : publish) };
+    locked ? agendaCard(m) : form, locked ? followUpCard(m) : publish) };
 }
 
 export const ROUTES = routeTable(registerMeetingRoutes);
