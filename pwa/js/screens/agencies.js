@@ -18,6 +18,7 @@ async function prepare() {
 const num = (v) => formatNumber(v ?? 0);
 const pct = (v) => (typeof v === 'number' ? `${formatNumber(Math.round(v * 100))}%` : '—');
 const stars = (v) => (typeof v === 'number' ? `${formatNumber(v)} ★` : '—');
+const share = (n, of, v) => (of ? tr('ag.card.ofShare', { n: num(n), of: num(of), v: pct(v) }) : '—');
 
 function transferCard(t) {
   const r = t.report;
@@ -91,6 +92,71 @@ function leagueRow(row) {
       f.overdue ? h('span', { class: 'ag-late', text: tr('ag.fig.overdue', { n: num(f.overdue) }) }) : null));
 }
 
+function monthName(month) {
+  const [year, number] = month.split('-');
+  return new Intl.DateTimeFormat(document.documentElement.lang || 'zh-CN', { year: 'numeric', month: 'long' })
+    .format(new Date(Date.UTC(Number(year), Number(number) - 1, 15)));
+}
+
+/** One agency's card for a month: received, answered on time, returned, resolved on time, reopened, stars, now. */
+function scorecardRow(row) {
+  const f = row.figures;
+  return h('li', { class: 'ag-rank ag-card', dataset: { agency: String(row.agency.id) } },
+    h('span', { class: 'ag-rank__head' },
+      h('span', { class: 'ag-rank__n', text: tr('ag.rank', { n: num(row.rank) }) }),
+      h('span', { class: 'ag-rank__name', 'data-user-content': '', text: row.agency.name }),
+      h('span', { class: 'muted small', text: tr(`ag.kind.${row.agency.kind}`) })),
+    h('dl', { class: 'ag-card__figures' },
+      [
+        [tr('ag.card.received'), num(f.received)],
+        [tr('ag.card.answeredOnTime'), share(f.answered_on_time, f.answered, f.response_on_time_share)],
+        [tr('ag.card.returned'), num(f.returned)],
+        [tr('ag.card.resolvedOnTime'), share(f.resolved_on_time, f.resolved, f.resolve_on_time_share)],
+        [tr('ag.card.reopenRate'), pct(f.reopen_rate)],
+        [tr('ag.card.stars'), f.ratings ? tr('ag.card.starsOf', { v: stars(f.mean_stars), n: num(f.ratings) }) : '—'],
+        [tr('ag.card.openNow'), num(f.open)],
+        [tr('ag.card.overdueNow'), num(f.overdue), f.overdue ? 'ag-late' : null],
+      ].map(([label, value, cls]) => h('div', { class: 'ag-card__pair' },
+        h('dt', { text: label }), h('dd', { class: cls || undefined, text: value })))));
+}
+
+/** A community's agency scorecards by month (committee, officials of its street or district): GET agency-scorecards. */
+async function communityScorecardsScreen(ctx) {
+  await prepare();
+  if (!requireUser(ctx)) return null;
+  const cid = Number(ctx.params.id);
+  const month = /^\d{4}-\d{2}$/.test(ctx.query.month || '') ? ctx.query.month : null;
+  const region = Number(ctx.query.region) > 0 ? Number(ctx.query.region) : null;
+  const back = `/committee/insights?community=${cid}${region ? `&region=${region}` : ''}`;
+  let data;
+  try {
+    data = await api.get(`/api/v1/communities/${cid}/agency-scorecards${month ? `?month=${month}` : ''}`, { fresh: true });
+  } catch (err) {
+    const body = err && err.status === 403 ? tr('ag.cardsNoAccess') : errorText(err);
+    return { title: tr('ag.cardsTitle'), back, node: emptyState({ iconName: 'shield', title: tr('ag.cardsUnavailable'), body }) };
+  }
+  const shown = data.month || month || new Date().toISOString().slice(0, 7);
+  const here = (m) => `/communities/${cid}/agency-scorecards?month=${m}${region ? `&region=${region}` : ''}`;
+  // a select of the last twelve months named in the reader's language (a native month input speaks the browser's)
+  const thisMonth = new Date().toISOString().slice(0, 7);
+  const months = Array.from({ length: 12 }, (_, i) => monthShift(thisMonth, -i));
+  if (!months.includes(shown)) months.unshift(shown);
+  const monthInput = h('select', { class: 'input', name: 'month', 'aria-label': tr('ag.cardsMonth') },
+    months.map((m) => h('option', { value: m, selected: m === shown, text: monthName(m) })));
+  monthInput.addEventListener('change', () => navigate(here(monthInput.value), { replace: true }));
+  const items = data.items || [];
+  const node = h('div', { class: 'ag-screen', id: 'agency-scorecards' },
+    h('p', { class: 'muted', text: tr('ag.cardsIntro', { month: monthName(shown) }) }),
+    h('div', { class: 'ag-months ag-months--pick' },
+      linkButton(tr('ag.prevMonth'), here(monthShift(shown, -1)), { variant: 'ghost' }),
+      h('label', { class: 'ag-months__pick' }, h('span', { class: 'visually-hidden', text: tr('ag.cardsMonth') }), monthInput),
+      linkButton(tr('ag.nextMonth'), here(monthShift(shown, 1)), { variant: 'ghost' })),
+    items.length
+      ? h('ol', { class: 'ag-league' }, items.map(scorecardRow))
+      : emptyState({ iconName: 'check', title: tr('ag.cardsEmpty'), body: tr('ag.cardsEmptyBody') }));
+  return { title: tr('ag.cardsTitle'), back, node };
+}
+
 async function leagueScreen(ctx) {
   await prepare();
   const rid = Number(ctx.params.id);
@@ -116,4 +182,8 @@ async function leagueScreen(ctx) {
   return { title: tr('ag.leagueTitle'), back: '/', node };
 }
 
-export const ROUTES = { '/agencies/:id': inboxScreen, '/regions/:id/agency-league': leagueScreen };
+export const ROUTES = {
+  '/agencies/:id': inboxScreen,
+  '/regions/:id/agency-league': leagueScreen,
+  '/communities/:id/agency-scorecards': communityScorecardsScreen,
+};

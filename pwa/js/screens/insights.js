@@ -7,7 +7,7 @@ import { bundle, formatDateTime, formatDay, formatNumber } from '../i18n.js';
 import { navigate, routeTable } from '../router.js';
 import { currentMembership, getCommunityId, memberships, state } from '../store.js';
 import { button, chips, clear, emptyState, errorText, h, linkButton, openSheet, pill, useStylesheet } from '../ui.js';
-import { patrolCoverageLink } from './tasks-links.js';
+import { dashboardLedgerLinks, patrolCoverageLink } from './tasks-links.js';
 import { communityName, requireUser } from './common.js';
 import { bars, sparkline } from './insights-charts.js';
 import { gridMap } from './insights-map.js';
@@ -314,6 +314,7 @@ async function dashboardScreen(ctx) {
         section(tr('insights.timing'), timing(f.reports)))),
     section(tr('insights.scorecards.title'), scorecardTable(cards)),
     patrolCoverageLink(cid),
+    dashboardLedgerLinks(cid, Number(ctx.query.region) > 0 ? Number(ctx.query.region) : null),
     section(tr('insights.byCategory'), categoryTable(dashboard.categories)),
     section(tr('insights.trends'), weeklyCharts(trend)),
     h('div', { class: 'insights__cols' },

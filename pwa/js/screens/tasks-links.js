@@ -6,6 +6,7 @@ import { linkButton, listItem } from '../ui.js';
 
 const tasks = bundle('tasks');
 const patrols = bundle('patrols');
+const agencies = bundle('agencies');
 
 function item(href, words, key, metaKey, iconName) {
   const li = listItem({ href, iconName, title: ' ', meta: ' ' });
@@ -43,4 +44,17 @@ export function patrolCoverageLink(cid) {
   const label = link.querySelector('span:last-child') || link;
   patrols.ready().then(() => { label.textContent = patrols('coverage.title'); }).catch(() => {});
   return link;
+}
+
+/** On a community's dashboard (committee, officials above): its task ledger and its agencies' monthly scorecards.
+ * `region` (the official's roll-up they came from) is carried along so that back returns to the same dashboard. */
+export function dashboardLedgerLinks(cid, region) {
+  const from = region ? `?region=${region}` : '';
+  const ledger = linkButton(' ', `/communities/${cid}/tasks${from}`, { variant: 'secondary', block: true, iconName: 'check' });
+  const cards = linkButton(' ', `/communities/${cid}/agency-scorecards${from}`, { variant: 'secondary', block: true, iconName: 'building' });
+  const ledgerLabel = ledger.querySelector('span:last-child') || ledger;
+  const cardsLabel = cards.querySelector('span:last-child') || cards;
+  tasks.ready().then(() => { ledgerLabel.textContent = tasks('tasks.ledgerLink'); }).catch(() => {});
+  agencies.ready().then(() => { cardsLabel.textContent = agencies('ag.cardsLink'); }).catch(() => {});
+  return [ledger, cards];
 }

@@ -1,10 +1,12 @@
 // The task ledger (任务台账): my tasks (anyone who owns some), everyone's with filters (the committee), a task
 // with its links (each opens the linked page), its history and the steps the viewer may take, and the committee's
-// form to assign a task (optionally from a report or a project: /tasks/new?source=report:12).
+// form to assign a task (optionally from a report or a project: /tasks/new?source=report:12). A community's ledger
+// (/communities/:id/tasks, and its form /communities/:id/tasks/new) serves the committee and the street and
+// district officials above it, who reach it from the community's dashboard they drill down to.
 import { api } from '../api.js';
 import { bundle, formatDateTime, formatDay } from '../i18n.js';
 import { navigate } from '../router.js';
-import { currentMembership, isCommittee } from '../store.js';
+import { currentMembership, isCommittee, memberships, state } from '../store.js';
 import { button, card, chips, clear, emptyState, errorText, field, h, linkButton, list, listItem, pill, showErrors, toast, useStylesheet, withLoading } from '../ui.js';
 import { requireUser } from './common.js';
 
@@ -23,6 +25,53 @@ function taskItem(task, { showOwner }) {
   if (showOwner) meta.push(task.owner_name || tr('tasks.formerResident'));
   if (task.grid_name) meta.push(task.grid_name);
   return listItem({ href: `/tasks/${task.id}`, iconName: 'check', title: task.title, meta: meta.join(' · '), trailing: statusPill(task) });
+}
+
+/** Where a community's ledger goes back to: the dashboard the official came from, else the home screen. */
+function dashboardOf(cid, query) {
+  const region = Number(query.region);
+  return Number.isInteger(region) && region > 0 ? `/committee/insights?community=${cid}&region=${region}` : `/committee/insights?community=${cid}`;
+}
+
+/** One community's ledger, everyone's tasks with filters: its committee, the officials above (the API decides). */
+async function communityLedger(ctx) {
+  await tr.ready();
+  if (!requireUser(ctx)) return null;
+  const cid = Number(ctx.params.id);
+  const back = dashboardOf(cid, ctx.query);
+  let status = '';
+  let overdue = false;
+  const results = h('div', { id: 'task-list' });
+  const load = async () => {
+    const query = new URLSearchParams({ limit: '50' });
+    if (status) query.set('status', status);
+    if (overdue) query.set('overdue', 'true');
+    const page = await api.get(`/api/v1/communities/${cid}/tasks?${query}`, { fresh: true });
+    clear(results).append(page.items.length
+      ? list(page.items.map((task) => taskItem(task, { showOwner: true })))
+      : emptyState({ iconName: 'check', title: tr('tasks.emptyAll'), body: tr('tasks.emptyBody') }));
+  };
+  try {
+    await load();
+  } catch (err) {
+    const body = err && err.status === 403 ? tr('tasks.overseersOnly') : errorText(err, tr('tasks.failed'));
+    return { title: tr('tasks.title'), back, node: emptyState({ iconName: 'shield', title: tr('tasks.unavailable'), body }) };
+  }
+  const reload = () => load().catch((err) => clear(results).append(h('p', { class: 'form-error', text: errorText(err, tr('tasks.failed')) })));
+  const filters = h('div', { class: 'tasks-filters' },
+    chips([{ value: '', label: tr('tasks.status.any') }, ...STATUSES.map((s) => ({ value: s, label: tr(`tasks.status.${s}`) }))], status,
+      (value) => { status = value; reload(); }, { label: tr('tasks.statusFilter') }),
+    chips([{ value: false, label: tr('tasks.anyDue') }, { value: true, label: tr('tasks.overdueOnly') }], overdue,
+      (value) => { overdue = value; reload(); }, { label: tr('tasks.dueFilter') }));
+  const region = Number(ctx.query.region) > 0 ? `?region=${Number(ctx.query.region)}` : '';
+  return {
+    title: tr('tasks.title'),
+    back,
+    node: h('div', { id: 'community-tasks' },
+      h('p', { class: 'muted secondary', text: tr('tasks.introCommunity') }),
+      linkButton(tr('tasks.new'), `/communities/${cid}/tasks/new${region}`, { block: true, iconName: 'plus' }),
+      filters, results),
+  };
 }
 
 async function ledger(ctx) {
@@ -85,9 +134,10 @@ async function taskPage(ctx) {
     }));
     return go;
   });
+  const mine = state.user && task.owner_id === state.user.id;
   return {
     title: tr('tasks.task'),
-    back: '/tasks',
+    back: mine ? '/tasks' : `/communities/${task.community_id}/tasks`,
     node: h('div', {},
       card(
         h('h2', { class: 'card__title', text: task.title }),
@@ -115,14 +165,38 @@ async function taskPage(ctx) {
   };
 }
 
+/** Whom a task may go to: the committee reads the members (staff first); an official above, who may not list the
+ * residents, picks among the community's handlers (grid workers and whoever reports are assigned to). */
+async function ownerOptions(cid, committee) {
+  if (committee) {
+    const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&limit=100`, { fresh: true });
+    return [...members.items].sort((a, b) => Number(b.role !== 'resident') - Number(a.role !== 'resident'))
+      .map((item) => ({ value: item.user.id, label: `${item.user.display_name} · ${tr(`tasks.role.${item.role}`)}` }));
+  }
+  const cards = await api.get(`/api/v1/communities/${cid}/insights/scorecards?period=quarter`, { fresh: true });
+  return cards.items.map((card) => ({
+    value: card.handler.id,
+    label: card.grids && card.grids.length ? `${card.handler.display_name} · ${card.grids.map((g) => g.name).join('、')}` : card.handler.display_name,
+  }));
+}
+
 async function newTask(ctx) {
   await tr.ready();
   if (!requireUser(ctx)) return null;
   const m = currentMembership();
-  if (!isCommittee(m)) return { title: tr('tasks.new'), back: '/tasks', node: emptyState({ iconName: 'shield', title: tr('tasks.committeeOnly') }) };
-  const cid = m.community.id;
-  const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&limit=100`, { fresh: true });
-  const staffFirst = [...members.items].sort((a, b) => Number(b.role !== 'resident') - Number(a.role !== 'resident'));
+  const inCommunity = Boolean(ctx.params.id);
+  const cid = inCommunity ? Number(ctx.params.id) : m && m.community.id;
+  const committee = Boolean(cid) && memberships().some((x) => x.community.id === cid && isCommittee(x));
+  const back = inCommunity ? `/communities/${cid}/tasks${Number(ctx.query.region) > 0 ? `?region=${Number(ctx.query.region)}` : ''}` : '/tasks';
+  if (!cid || (!committee && !inCommunity)) return { title: tr('tasks.new'), back, node: emptyState({ iconName: 'shield', title: tr('tasks.committeeOnly') }) };
+  let options;
+  try {
+    options = await ownerOptions(cid, committee);
+  } catch (err) {
+    const body = err && err.status === 403 ? tr('tasks.overseersOnly') : errorText(err, tr('tasks.failed'));
+    return { title: tr('tasks.new'), back, node: emptyState({ iconName: 'shield', title: tr('tasks.unavailable'), body }) };
+  }
+  if (!options.length) return { title: tr('tasks.new'), back, node: emptyState({ iconName: 'users', title: tr('tasks.noOwners'), body: tr('tasks.noOwnersBody') }) };
   const [kind, id] = (ctx.query.source || '').split(':');
   const source = ['report', 'project'].includes(kind) && /^\d+$/.test(id || '') ? { type: kind, id: Number(id) } : null;
   const title = field({ name: 'title', label: tr('tasks.titleField'), hint: source ? tr('tasks.titleFromSource') : '', maxlength: 120, required: !source });
@@ -130,7 +204,7 @@ async function newTask(ctx) {
   const owner = field({
     name: 'owner_id',
     label: tr('tasks.owner'),
-    options: staffFirst.map((item) => ({ value: item.user.id, label: `${item.user.display_name} · ${tr(`tasks.role.${item.role}`)}` })),
+    options,
   });
   const due = field({ name: 'due_on', label: tr('tasks.dueOn'), type: 'date', required: true, value: inDays(7) });
   const error = h('p', { class: 'form-error', role: 'alert' });
@@ -152,7 +226,7 @@ async function newTask(ctx) {
       }
     });
   });
-  return { title: tr('tasks.new'), back: '/tasks', node: form };
+  return { title: tr('tasks.new'), back, node: form };
 }
 
 function inDays(n) {
@@ -164,4 +238,6 @@ export const ROUTES = {
   '/tasks': ledger,
   '/tasks/new': newTask,
   '/tasks/:id': taskPage,
+  '/communities/:id/tasks': communityLedger,
+  '/communities/:id/tasks/new': newTask,
 };
