@@ -91,6 +91,10 @@ def test_committee_reads_the_agency_scorecards_by_month(page):
     before = f"{year - 1}-12" if month == 1 else f"{year}-{month - 1:02d}"
     expect(page.locator("select[name=month]")).to_have_value(before)
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    # the street's published league table for the same month is one tap away
+    page.click("#agency-scorecards a[href*='/agency-league?month=']")
+    page.wait_for_selector("#agency-league")
+    assert f"month={before}" in page.url
 
 
 def test_a_resident_is_not_shown_the_agency_scorecards(page):

@@ -129,8 +129,12 @@ async function communityScorecardsScreen(ctx) {
   const region = Number(ctx.query.region) > 0 ? Number(ctx.query.region) : null;
   const back = `/committee/insights?community=${cid}${region ? `&region=${region}` : ''}`;
   let data;
+  let community = null;
   try {
-    data = await api.get(`/api/v1/communities/${cid}/agency-scorecards${month ? `?month=${month}` : ''}`, { fresh: true });
+    [data, community] = await Promise.all([
+      api.get(`/api/v1/communities/${cid}/agency-scorecards${month ? `?month=${month}` : ''}`, { fresh: true }),
+      api.get(`/api/v1/communities/${cid}`).catch(() => null), // only for its street's published league table
+    ]);
   } catch (err) {
     const body = err && err.status === 403 ? tr('ag.cardsNoAccess') : errorText(err);
     return { title: tr('ag.cardsTitle'), back, node: emptyState({ iconName: 'shield', title: tr('ag.cardsUnavailable'), body }) };
@@ -153,7 +157,10 @@ async function communityScorecardsScreen(ctx) {
       linkButton(tr('ag.nextMonth'), here(monthShift(shown, 1)), { variant: 'ghost' })),
     items.length
       ? h('ol', { class: 'ag-league' }, items.map(scorecardRow))
-      : emptyState({ iconName: 'check', title: tr('ag.cardsEmpty'), body: tr('ag.cardsEmptyBody') }));
+      : emptyState({ iconName: 'check', title: tr('ag.cardsEmpty'), body: tr('ag.cardsEmptyBody') }),
+    community && community.street_id
+      ? linkButton(tr('ag.leagueLink'), `/regions/${community.street_id}/agency-league?month=${shown}`, { variant: 'ghost', iconName: 'check' })
+      : null);
   return { title: tr('ag.cardsTitle'), back, node };
 }
 
