@@ -182,6 +182,20 @@ export function formatDay(isoDay) {
   return new Intl.DateTimeFormat(current, { ...options, timeZone: 'UTC' }).format(d);
 }
 
+/** A month given as "2026-12": "2026年12月" / "December 2026" (a period's name, as league tables show it). */
+export function formatMonth(isoMonth) {
+  const m = /^(\d{4})-(\d{2})$/.exec(String(isoMonth || ''));
+  if (!m) return String(isoMonth || '');
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, 15, 12));
+  return new Intl.DateTimeFormat(current, { year: 'numeric', month: 'long', timeZone: 'UTC' }).format(d);
+}
+
+/** "2026年12月8日" / "December 8, 2026": a date in full, with the year, for what is printed and stays up. */
+export function formatLongDate(value) {
+  const d = toDate(value);
+  return d ? formatter('dlong', { year: 'numeric', month: 'long', day: 'numeric' }).format(d) : '';
+}
+
 /** "10:00" / "10:00 AM". */
 export function formatTime(value) {
   const d = toDate(value);

@@ -177,7 +177,7 @@ def test_the_new_activity_form_with_two_shifts_fits_a_360_px_phone(page, mode):
     try:
         open_app(page, f"/help/organisations/{organisation_id(page)}/activities/new")
         page.wait_for_selector(".shift-row")
-        page.locator("form button.btn--secondary").click()  # a second shift
+        page.locator("#activity-add-shift").click()  # a second shift
         assert page.locator(".shift-row").count() == 2
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
         for selector in ("input[name=ends_at_1]", "input[name=capacity_1]", "form button[type=submit]", "#tabbar"):

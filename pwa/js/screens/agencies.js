@@ -2,7 +2,7 @@
 // in progress, resolved, returned) and the street's published monthly league table of agencies. Loaded on demand
 // (LAZY_SCREENS in app.js); the words are the agencies bundle's.
 import { api } from '../api.js';
-import { bundle, formatDateTime, formatNumber } from '../i18n.js';
+import { bundle, formatDateTime, formatMonth, formatNumber } from '../i18n.js';
 import { navigate } from '../router.js';
 import { chips, emptyState, errorText, h, linkButton, pill, useStylesheet } from '../ui.js';
 import { requireUser } from './common.js';
@@ -93,9 +93,7 @@ function leagueRow(row) {
 }
 
 function monthName(month) {
-  const [year, number] = month.split('-');
-  return new Intl.DateTimeFormat(document.documentElement.lang || 'zh-CN', { year: 'numeric', month: 'long' })
-    .format(new Date(Date.UTC(Number(year), Number(number) - 1, 15)));
+  return formatMonth(month);
 }
 
 /** One agency's card for a month: received, answered on time, returned, resolved on time, reopened, stars, now. */
@@ -174,9 +172,7 @@ async function leagueScreen(ctx) {
   } catch (err) {
     return { title: tr('ag.leagueTitle'), back: '/', node: emptyState({ iconName: 'shield', title: errorText(err) }) };
   }
-  const [year, number] = data.month.split('-');
-  const monthLabel = new Intl.DateTimeFormat(document.documentElement.lang || 'zh-CN', { year: 'numeric', month: 'long' })
-    .format(new Date(Date.UTC(Number(year), Number(number) - 1, 15)));
+  const monthLabel = formatMonth(data.month);
   const withFigures = data.items.filter((row) => row.figures.received || row.figures.open || row.figures.resolved);
   const node = h('div', { class: 'ag-screen', id: 'agency-league' },
     h('p', { class: 'muted', 'data-user-content': '', text: tr('ag.leagueIntro', { region: data.region.name, month: monthLabel }) }),

@@ -3,14 +3,14 @@
 // issued it and when, and a QR code of the notice's address in the app (made by the server with the qrcode
 // library, as the invitation letters are). On screen the page is shown as it will print, under a print button.
 import { api } from '../api.js';
-import { bundle, getLocale } from '../i18n.js';
+import { bundle, formatLongDate } from '../i18n.js';
 import { button, emptyState, errorText, h, linkButton, useStylesheet } from '../ui.js';
 
 const pt = bundle('notice-poster');
 
 /** "2026年12月8日" / "December 8, 2026": a poster stays up for weeks, so its date always has the year. */
 function posterDate(iso) {
-  return new Intl.DateTimeFormat(getLocale(), { year: 'numeric', month: 'long', day: 'numeric' }).format(new Date(iso));
+  return formatLongDate(iso);
 }
 
 function posterPage(poster) {

@@ -87,7 +87,7 @@ async function newActivity(ctx) {
   const place = activityPlace(community() && community().id);
   const rows = [shiftRow(0)];
   const rowsEl = h('div', { class: 'stack' }, rows[0].el);
-  const addRow = button(at('shift.add'), { variant: 'secondary', iconName: 'plus', onClick: () => { const row = shiftRow(rows.length); rows.push(row); rowsEl.append(row.el); } });
+  const addRow = button(at('shift.add'), { id: 'activity-add-shift', variant: 'secondary', iconName: 'plus', onClick: () => { const row = shiftRow(rows.length); rows.push(row); rowsEl.append(row.el); } });
   const errorEl = formError();
   const submit = button(at('activity.publish'), { type: 'submit', block: true });
   const form = h('form', { class: 'stack', novalidate: true }, title.el, description.el, location.el, place.el, skills.el,
