@@ -68,7 +68,8 @@ def test_street_official_reaches_the_ledger_and_assigns_a_task(new_context, new_
         page.click("form button[type=submit]")
     assert made.value.status == 201, made.value.text()
     page.wait_for_url(re.compile(r"/tasks/\d+$"))
-    ready(page)
+    ready(page)  # (already set by the form's screen: the task's own screen is drawn a moment after the URL)
+    page.locator("main", has_text=title).wait_for()
     assert title in page.inner_text("main")
     # back from the task leads to the community's ledger (the official owns no task), which lists it
     assert page.get_attribute("#appbar-back", "href") == f"/communities/{made.value.json()['community_id']}/tasks"

@@ -112,7 +112,9 @@ function agendaCard(m) {
         h('p', { 'data-user-content': '', text: item.decision }),
         item.comment_ids.length ? h('p', { class: 'muted small', text: mt('mt.answersComments', { n: item.comment_ids.length }) }) : null,
         item.poll_id ? h('a', { href: `/polls/${item.poll_id}`, text: mt('mt.pollOpened') }) : null,
-        item.task_id ? h('a', { href: `/tasks/${item.task_id}`, text: mt('mt.taskOpened') }) : null) : null)))
+        // the ledger is the staff's: residents read that a task was opened, the committee opens it
+        item.task_id ? (isCommittee() ? h('a', { href: `/tasks/${item.task_id}`, text: mt('mt.taskOpened') })
+          : h('p', { class: 'muted small', text: mt('mt.taskOpened') })) : null) : null)))
       : h('p', { class: 'muted', text: mt('mt.noAgenda') }));
 }
 
