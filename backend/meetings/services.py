@@ -757,10 +757,11 @@ def publish_minutes(actor, meeting_id: int) -> Meeting:
     return get_meeting(actor, meeting.id)
 
 
-def decision_to_poll(actor, meeting_id: int, *, item_id: int, opens_at: datetime, closes_at: datetime, **fields):
-    """One step from an agenda item's decision to a yes/no poll on it (through voting), once per item.
+def _claim_decision(actor, meeting_id: int, item_id: int, column, already_code: str):
+    """Claim an agenda item's decision for one follow-up (a poll or a task) before creating it.
 
-    :raises Conflict: ``meeting.no_decision``, ``meeting.poll_already_opened``, ``meeting.invalid_transition``
+    The claim is a conditional UPDATE from NULL to the placeholder 0, so two organisers clicking at once open
+    one follow-up: the database decides, and the loser gets ``already_code``. Returns ``(meeting, item)``.
     """
     meeting = _managed_meeting(actor, meeting_id)
     if meeting.status not in ("held", "minuted"):
@@ -772,12 +773,32 @@ def decision_to_poll(actor, meeting_id: int, *, item_id: int, opens_at: datetime
         raise Conflict("meeting.no_decision")
     claimed = db.session.execute(
         update(AgendaItem)
-        .where(AgendaItem.id == item.id, AgendaItem.poll_id.is_(None))
-        .values(poll_id=0)
+        .where(AgendaItem.id == item.id, column.is_(None))
+        .values({column.key: 0})
         .execution_options(synchronize_session=False)
     ).rowcount
     if not claimed:
-        raise Conflict("meeting.poll_already_opened")
+        raise Conflict(already_code)
+    return meeting, item
+
+
+def _settle_claim(item: AgendaItem, column, follow_up_id: int) -> None:
+    """Replace the claim's placeholder with the follow-up's id (the item is re-read on next access)."""
+    db.session.execute(
+        update(AgendaItem)
+        .where(AgendaItem.id == item.id)
+        .values({column.key: follow_up_id})
+        .execution_options(synchronize_session=False)
+    )
+    db.session.expire(item)
+
+
+def decision_to_poll(actor, meeting_id: int, *, item_id: int, opens_at: datetime, closes_at: datetime, **fields):
+    """One step from an agenda item's decision to a yes/no poll on it (through voting), once per item.
+
+    :raises Conflict: ``meeting.no_decision``, ``meeting.poll_already_opened``, ``meeting.invalid_transition``
+    """
+    meeting, item = _claim_decision(actor, meeting_id, item_id, AgendaItem.poll_id, "meeting.poll_already_opened")
     poll = voting.create_poll(
         actor,
         meeting.community_id,
@@ -787,13 +808,7 @@ def decision_to_poll(actor, meeting_id: int, *, item_id: int, opens_at: datetime
         closes_at=closes_at,
         description=f"{meeting.title} · {item.title}\n\n{item.decision}"[:5000],
     )
-    db.session.execute(
-        update(AgendaItem)
-        .where(AgendaItem.id == item.id)
-        .values(poll_id=poll.id)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(item)
+    _settle_claim(item, AgendaItem.poll_id, poll.id)
     audit.record(
         actor, "meeting.to_poll", "meeting", meeting.id, community_id=meeting.community_id, after={"poll_id": poll.id}
     )
@@ -811,22 +826,7 @@ def decision_to_task(actor, meeting_id: int, *, item_id: int, owner_id: int, due
     :raises Conflict: ``meeting.no_decision``, ``meeting.task_already_opened``, ``meeting.invalid_transition``
     :raises ValidationFailed: an owner who is no verified member, a past due date (the ledger's rules)
     """
-    meeting = _managed_meeting(actor, meeting_id)
-    if meeting.status not in ("held", "minuted"):
-        raise MEETING_STATES.refuse(meeting.status, "minute")
-    item = next((item for item in meeting.agenda if item.id == item_id), None)
-    if item is None:
-        raise ValidationFailed({"item_id": ["an agenda item of this meeting"]})
-    if not item.decision:
-        raise Conflict("meeting.no_decision")
-    claimed = db.session.execute(
-        update(AgendaItem)
-        .where(AgendaItem.id == item.id, AgendaItem.task_id.is_(None))
-        .values(task_id=0)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if not claimed:
-        raise Conflict("meeting.task_already_opened")
+    meeting, item = _claim_decision(actor, meeting_id, item_id, AgendaItem.task_id, "meeting.task_already_opened")
     links = [(item.link_kind, item.link_id)] if item.link_kind in TASK_LINK_KINDS else []
     task = tasks.create_task(
         actor,
@@ -838,13 +838,7 @@ def decision_to_task(actor, meeting_id: int, *, item_id: int, owner_id: int, due
         links=links,
         source=("meeting", meeting.id),
     )
-    db.session.execute(
-        update(AgendaItem)
-        .where(AgendaItem.id == item.id)
-        .values(task_id=task.id)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.expire(item)
+    _settle_claim(item, AgendaItem.task_id, task.id)
     audit.record(
         actor, "meeting.to_task", "meeting", meeting.id, community_id=meeting.community_id, after={"task_id": task.id}
     )
