@@ -56,11 +56,31 @@ def choose_workers(environ=os.environ) -> int:
     return count
 
 
+WORKER_CLASSES = ("gthread", "sync")
+
+
+def choose_worker_class(environ=os.environ) -> tuple[str, int]:
+    """(worker class, threads per worker) from GUNICORN_WORKER_CLASS and GUNICORN_THREADS.
+
+    sync runs one request at a time per process, so it gets one thread: gunicorn would otherwise switch a sync
+    worker with threads > 1 to gthread on its own, and the setting would not be what it says. Only the two
+    classes the app was measured with (docs/benchmarks.md, "Workers and threads"); the async ones need
+    gevent/eventlet and a monkey-patched database driver, which Linli does not have."""
+    worker_class = environ.get("GUNICORN_WORKER_CLASS", "gthread").strip().lower() or "gthread"
+    if worker_class not in WORKER_CLASSES:
+        raise SystemExit(f"GUNICORN_WORKER_CLASS={worker_class!r}: use one of {', '.join(WORKER_CLASSES)}")
+    if worker_class == "sync":
+        return worker_class, 1
+    threads = int(environ.get("GUNICORN_THREADS", 4))
+    if threads < 1:
+        raise SystemExit(f"GUNICORN_THREADS={threads}: a gthread worker needs at least one thread")
+    return worker_class, threads
+
+
 bind = choose_bind()
 refuse_direct_binds([bind])
 workers = choose_workers()
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+worker_class, threads = choose_worker_class()
 timeout = 30
 graceful_timeout = 20
 keepalive = 5

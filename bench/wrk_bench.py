@@ -104,6 +104,38 @@ def proc_ticks(pid: int) -> tuple[int, int]:
     return utime + stime, cutime + cstime
 
 
+def memory_kib(pid: int) -> dict[str, int]:
+    """Resident (Rss) and proportional (Pss: shared pages divided among their sharers) memory of a process, KiB."""
+    try:
+        text = Path(f"/proc/{pid}/smaps_rollup").read_text()
+    except OSError:
+        return {}
+    values = {}
+    for line in text.splitlines():
+        name, _, rest = line.partition(":")
+        if name in ("Rss", "Pss"):
+            values[name.lower()] = int(rest.split()[0])
+    return values
+
+
+def server_memory(server: Server) -> dict:
+    """Memory of a gunicorn's workers now (after the runs: what they grew to under load) and of its master."""
+    workers = [memory_kib(pid) for pid in server.workers()]
+    workers = [w for w in workers if w]
+    if not workers:
+        return {}
+    rss = [w["rss"] / 1024 for w in workers]
+    pss = [w.get("pss", 0) / 1024 for w in workers]
+    master = memory_kib(server.proc.pid)
+    return {
+        "workers": len(workers),
+        "rss_mib_per_worker": round(statistics.median(rss), 1),
+        "rss_mib_max": round(max(rss), 1),
+        "pss_mib_workers_total": round(sum(pss), 1),
+        "master_rss_mib": round(master.get("rss", 0) / 1024, 1),
+    }
+
+
 def children_of(pid: int) -> list[int]:
     try:
         return [int(x) for x in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
@@ -825,7 +857,8 @@ def render_markdown(report: dict) -> str:
     lines = [
         f"**{meta['title']}** — {meta['date']}, {source['source']} at `{source['commit']}` "
         f"({short(source['subject'])}); "
-        f"{meta['database']}; gunicorn.conf.py: {meta['gunicorn']}; wrk: 1 thread, {CONNECTIONS} connections, "
+        f"{meta['database']}; gunicorn.conf.py: {meta['gunicorn']}{memory_words(meta.get('memory'))}; "
+        f"wrk: 1 thread, {CONNECTIONS} connections, "
         f"{meta['duration']:g} s per run after a {meta['warmup']:g} s warm-up, {meta['rounds']} round(s), baseline and "
         f"Linli alternated. Machine: {machine['cpus']} × {machine['cpu_model']}, {machine['memory_gib']} GiB; "
         f"**load average at the start {' / '.join(fmt(x, 2) for x in meta['load_average_start'])}**; the rest of the "
@@ -908,6 +941,14 @@ def render_markdown(report: dict) -> str:
         lines += [f"- {note}" for note in report["notes"]]
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"
+
+
+def memory_words(memory: dict | None) -> str:
+    """The words after the gunicorn settings: Linli's workers' resident memory after the runs (or nothing)."""
+    linli = (memory or {}).get("linli") or {}
+    if not linli:
+        return ""
+    return f", Linli's workers {linli['rss_mib_per_worker']:,.0f} MiB resident each after the runs"
 
 
 def render_console(report: dict) -> str:
@@ -1027,6 +1068,16 @@ def gunicorn_settings(conf: Path) -> str:
     )
 
 
+def gunicorn_environment(args) -> dict[str, str]:
+    """The environment variables of gunicorn.conf.py that --worker-class, --threads and --workers set."""
+    chosen = {
+        "GUNICORN_WORKER_CLASS": args.worker_class,
+        "GUNICORN_THREADS": args.threads,
+        "WEB_CONCURRENCY": args.workers,
+    }
+    return {name: str(value) for name, value in chosen.items() if value is not None}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=("sqlite", "postgres"), default="sqlite")
@@ -1045,6 +1096,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="a check that everything runs (3 s runs, 1 s warm-up, 3 s profiles), figures not for the docs",
     )
+    parser.add_argument(
+        "--worker-class",
+        choices=("gthread", "sync"),
+        help="gunicorn worker class for both servers (GUNICORN_WORKER_CLASS; default: gunicorn.conf.py's)",
+    )
+    parser.add_argument("--threads", type=int, help="threads per gthread worker, both servers (GUNICORN_THREADS)")
+    parser.add_argument("--workers", type=int, help="gunicorn workers of each server (WEB_CONCURRENCY)")
+    parser.add_argument("--json", type=Path, help="also write the run's JSON here (bench/output/latest.json is shared)")
     parser.add_argument("--at-commit", help="measure this commit's committed files (git archive) instead of the tree")
     parser.add_argument("--title", default="Latest `make bench` run")
     parser.add_argument(
@@ -1057,6 +1116,9 @@ def main(argv: list[str] | None = None) -> int:
         args.duration, args.warmup, args.profile_seconds = 3, 1, 3
         if args.docs_section == "latest":
             args.docs_section = "none"
+    # Through the environment variables gunicorn.conf.py reads, so that both servers (and the settings named in
+    # the report) get exactly what a deployment setting them would get.
+    os.environ.update(gunicorn_environment(args))
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `make bench` installs it (Debian package wrk)")
 
@@ -1133,6 +1195,7 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_pwa:
             log("PWA first load and Lighthouse")
             pwa = measure_pwa(linli, fixtures, readers, project, work)
+        memory = {name: server_memory(server) for name, server in runner.servers.items()}
         measured = [r for r in runner.runs if r.phase == "measure"]
         others = [r.others_cpu_percent for r in measured]
         report = {
@@ -1143,6 +1206,7 @@ def main(argv: list[str] | None = None) -> int:
                 if args.db == "sqlite"
                 else f"PostgreSQL district at scale {args.scale} (community {fixtures['cid']})",
                 "gunicorn": gunicorn_settings(conf),
+                "memory": memory,
                 "duration": args.duration,
                 "warmup": args.warmup,
                 "rounds": args.rounds,
@@ -1171,6 +1235,9 @@ def main(argv: list[str] | None = None) -> int:
     for path in (OUTPUT / f"bench-{stamp}.json", OUTPUT / "latest.json"):
         path.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     (OUTPUT / "latest.md").write_text(markdown)
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, ensure_ascii=False, indent=1, default=str))
     print()
     print(markdown)
     if args.docs_section != "none":

@@ -148,3 +148,14 @@ def test_lighthouse_reports_the_run_with_the_median_score_and_every_runs_score()
     assert chosen["score"] == 88 and chosen["metrics"] == {"total-blocking-time": "150 ms"}
     assert chosen["scores"] == [71, None, 96, 88] and chosen["load_averages"] == [14.0, None, 3.0, 8.0]
     assert median_run([{"path": "/", "error": "no chromium"}]) == {"path": "/", "error": "no chromium"}
+
+
+def test_worker_options_become_the_environment_gunicorn_conf_reads():
+    from bench.wrk_bench import gunicorn_environment
+
+    class Args:
+        worker_class, threads, workers = "sync", None, 3
+
+    assert gunicorn_environment(Args()) == {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "3"}
+    Args.worker_class = Args.workers = None
+    assert gunicorn_environment(Args()) == {}
