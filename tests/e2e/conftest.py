@@ -19,6 +19,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.helpers import api, first_community_id
+
 ROOT = Path(__file__).resolve().parents[2]
 OUTPUT = Path(__file__).resolve().parent / "output"
 BIN = Path(sys.executable).parent
@@ -208,3 +210,22 @@ def new_page(context, request):
 @pytest.fixture
 def page(new_page):
     return new_page()
+
+
+@pytest.fixture
+def register_resident():
+    """Factory: the committee member signed in on ``page`` registers a resident with consent on paper at
+    ``flat`` ("building-unit-room") in the demo community; returns the new account's id."""
+
+    def register(page, name: str, flat: str) -> int:
+        building, unit, room = flat.split("-")
+        status, made = api(
+            page,
+            "POST",
+            f"/api/v1/communities/{first_community_id(page)}/residents",
+            {"display_name": name, "building": building, "unit": unit, "room": room, "consent_on_paper": True},
+        )
+        assert status == 201, made
+        return made["user"]["id"]
+
+    return register

@@ -65,3 +65,29 @@ def sign_up(page, *, name="测试居民", email=None, password="correct horse ba
 def session(page):
     """The session as the page sees it (GET /api/v1/auth/session)."""
     return page.evaluate("fetch('/api/v1/auth/session', {credentials: 'same-origin'}).then(r => r.json())")
+
+
+# fetch() from inside the page: the session cookie and the CSRF token are the signed-in person's own.
+_API_FETCH = """async ([method, url, body]) => {
+  const s = await (await fetch('/api/v1/auth/session')).json();
+  const r = await fetch(url, {method, credentials: 'same-origin', cache: 'no-store',
+    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token},
+    body: body === null ? undefined : JSON.stringify(body)});
+  return [r.status, await r.json().catch(() => null)];
+}"""
+
+
+def api(page, method, url, body=None):
+    """Call the API as the page's signed-in person: ``(status, json body or None)``."""
+    return page.evaluate(_API_FETCH, [method, url, body])
+
+
+def go(page, path):
+    """Navigate inside the app (the router, as a tapped link does) and wait for the screen."""
+    page.evaluate("async (p) => { const r = await import('/js/router.js'); await r.navigate(p); }", path)
+    ready(page)
+
+
+def first_community_id(page):
+    """The demo community (the first the page's person is listed in)."""
+    return api(page, "GET", "/api/v1/communities")[1]["items"][0]["id"]

@@ -10,39 +10,9 @@ import uuid
 
 import pytest
 
-from tests.e2e.helpers import ready, sign_in, use_chinese_without_care_mode
+from tests.e2e.helpers import api, go, ready, sign_in, use_chinese_without_care_mode
 
 pytestmark = pytest.mark.e2e
-
-API = """async ([method, url, body]) => {
-  const s = await (await fetch('/api/v1/auth/session')).json();
-  const r = await fetch(url, {method, credentials: 'same-origin', cache: 'no-store',
-    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token},
-    body: body === null ? undefined : JSON.stringify(body)});
-  return [r.status, await r.json().catch(() => null)];
-}"""
-
-
-def api(page, method, url, body=None):
-    return page.evaluate(API, [method, url, body])
-
-
-def go(page, path):
-    page.evaluate("async (p) => { const r = await import('/js/router.js'); await r.navigate(p); }", path)
-    ready(page)
-
-
-def registered_resident(page):
-    cid = api(page, "GET", "/api/v1/communities")[1]["items"][0]["id"]
-    building = str(900 + uuid.uuid4().int % 90)  # a building of this test's own
-    status, made = api(
-        page,
-        "POST",
-        f"/api/v1/communities/{cid}/residents",
-        {"display_name": "孙秀兰", "building": building, "unit": "1", "room": "101", "consent_on_paper": True},
-    )
-    assert status == 201, made
-    return cid, building, made["user"]["id"]
 
 
 def confirm_sheet(page):
@@ -50,7 +20,7 @@ def confirm_sheet(page):
     page.locator("dialog.sheet .btn").first.click()
 
 
-def test_the_committee_asks_for_aid_signs_up_and_supports_for_a_resident(new_context, new_page):
+def test_the_committee_asks_for_aid_signs_up_and_supports_for_a_resident(new_context, new_page, register_resident):
     author = new_page(new_context())  # a neighbour's project gathering support, for the resident to support
     sign_in(author, "resident@demo.linli")
     cid = api(author, "GET", "/api/v1/communities")[1]["items"][0]["id"]
@@ -69,7 +39,8 @@ def test_the_committee_asks_for_aid_signs_up_and_supports_for_a_resident(new_con
     page = new_page(new_context())
     sign_in(page, "committee@demo.linli")
     use_chinese_without_care_mode(page)
-    cid, building, uid = registered_resident(page)
+    building = str(900 + uuid.uuid4().int % 90)  # a building of this test's own
+    uid = register_resident(page, "孙秀兰", f"{building}-1-101")
 
     go(page, f"/committee/residents?building={building}")
     page.locator(f"a[href='/committee/residents/{uid}']").click()
@@ -112,10 +83,10 @@ def test_the_committee_asks_for_aid_signs_up_and_supports_for_a_resident(new_con
     page.get_by_text("工作人员代居民登记支持（代办）").last.wait_for()
 
 
-def test_a_resident_cannot_act_for_a_neighbour(new_context, new_page):
+def test_a_resident_cannot_act_for_a_neighbour(new_context, new_page, register_resident):
     committee = new_page(new_context())
     sign_in(committee, "committee@demo.linli")
-    _cid, _building, uid = registered_resident(committee)
+    uid = register_resident(committee, "孙秀兰", f"{900 + uuid.uuid4().int % 90}-1-101")
     page = new_page(new_context())
     sign_in(page, "resident@demo.linli")
     use_chinese_without_care_mode(page)

@@ -11,21 +11,9 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import ready, sign_in, sign_up, use_chinese_without_care_mode
+from tests.e2e.helpers import api, ready, sign_in, sign_up, use_chinese_without_care_mode
 
 pytestmark = pytest.mark.e2e
-
-API = """async ([method, url, body]) => {
-  const s = await (await fetch('/api/v1/auth/session')).json();
-  const r = await fetch(url, {method, credentials: 'same-origin', cache: 'no-store',
-    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token},
-    body: body === null ? undefined : JSON.stringify(body)});
-  return [r.status, await r.json().catch(() => null)];
-}"""
-
-
-def api(page, method, url, body=None):
-    return page.evaluate(API, [method, url, body])
 
 
 def street_official(new_context, new_page):

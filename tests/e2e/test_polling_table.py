@@ -10,30 +10,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tests.e2e.helpers import ready, sign_in, use_chinese_without_care_mode
+from tests.e2e.helpers import api, first_community_id, go, ready, sign_in, use_chinese_without_care_mode
 
 pytestmark = pytest.mark.e2e
-
-API = """async ([method, url, body]) => {
-  const s = await (await fetch('/api/v1/auth/session')).json();
-  const r = await fetch(url, {method, credentials: 'same-origin', cache: 'no-store',
-    headers: {'Content-Type': 'application/json', 'X-CSRF-Token': s.csrf_token},
-    body: body === null ? undefined : JSON.stringify(body)});
-  return [r.status, await r.json().catch(() => null)];
-}"""
-
-
-def api(page, method, url, body=None):
-    return page.evaluate(API, [method, url, body])
-
-
-def go(page, path):
-    page.evaluate("async (p) => { const r = await import('/js/router.js'); await r.navigate(p); }", path)
-    ready(page)
-
-
-def community_id(page):
-    return api(page, "GET", "/api/v1/communities")[1]["items"][0]["id"]
 
 
 def open_poll(page, cid, title):
@@ -54,30 +33,18 @@ def open_poll(page, cid, title):
     return poll
 
 
-def register(page, cid, name, flat):
-    building, unit, room = flat.split("-")
-    status, made = api(
-        page,
-        "POST",
-        f"/api/v1/communities/{cid}/residents",
-        {"display_name": name, "building": building, "unit": unit, "room": room, "consent_on_paper": True},
-    )
-    assert status == 201, made
-    return made["user"]["id"]
-
-
 def search(page, text):
     page.fill("input[name=q]", text)
     page.wait_for_selector(".ptable__voters, .ptable__none")
 
 
-def test_a_committee_member_records_a_paper_ballot_boxes_another_and_counts_the_box(page):
+def test_a_committee_member_records_a_paper_ballot_boxes_another_and_counts_the_box(page, register_resident):
     sign_in(page, "committee@demo.linli")
     use_chinese_without_care_mode(page)
-    cid = community_id(page)
+    cid = first_community_id(page)
     building = str(600 + uuid.uuid4().int % 300)  # a building of this test's own
-    elder = register(page, cid, "周桂英", f"{building}-1-301")
-    neighbour = register(page, cid, "吴建国", f"{building}-1-302")
+    elder = register_resident(page, "周桂英", f"{building}-1-301")
+    neighbour = register_resident(page, "吴建国", f"{building}-1-302")
     poll = open_poll(page, cid, f"{building}号楼加装电梯意见")
 
     go(page, f"/polls/{poll['id']}")
@@ -132,7 +99,7 @@ def test_whoever_voted_in_the_app_shows_as_voted_at_the_table(new_context, new_p
     committee = new_page(new_context())
     sign_in(committee, "committee@demo.linli")
     use_chinese_without_care_mode(committee)
-    cid = community_id(committee)
+    cid = first_community_id(committee)
     poll = open_poll(committee, cid, "楼道堆物清理方案")
     resident = new_page(new_context())
     sign_in(resident, "resident@demo.linli")
@@ -151,7 +118,7 @@ def test_whoever_voted_in_the_app_shows_as_voted_at_the_table(new_context, new_p
 def test_a_resident_is_not_let_in_to_the_table(new_context, new_page):
     committee = new_page(new_context())
     sign_in(committee, "committee@demo.linli")
-    poll = open_poll(committee, community_id(committee), "健身器材选址")
+    poll = open_poll(committee, first_community_id(committee), "健身器材选址")
     page = new_page(new_context())
     sign_in(page, "resident@demo.linli")
     use_chinese_without_care_mode(page)
