@@ -20,6 +20,7 @@ from backend.core.errors import (
     register_field_messages,
     register_messages,
 )
+from backend.core.unique import find_or_insert
 from backend.extensions import db
 
 register_messages(
@@ -237,17 +238,9 @@ def add_member(actor, agency_id: int, *, user_id: int | None = None, login: str 
     agency = get_agency(agency_id)
     require_registrar(actor, agency.region_id)
     user = _account(user_id, login)
-    same = (AgencyMember.agency_id == agency.id, AgencyMember.user_id == user.id)
-    found = db.session.scalar(select(AgencyMember).where(*same))
-    if found is not None:
-        return found
-    try:
-        with db.session.begin_nested():
-            member = AgencyMember(agency_id=agency.id, user_id=user.id, added_by_id=actor.id)
-            db.session.add(member)
-    except IntegrityError:
-        return db.session.scalar(select(AgencyMember).where(*same))
-    audit.record(actor, "agency.member_add", "agency", agency.id, community_id=None, after={"user_id": user.id})
+    member, added = find_or_insert(AgencyMember, {"agency_id": agency.id, "user_id": user.id}, added_by_id=actor.id)
+    if added:
+        audit.record(actor, "agency.member_add", "agency", agency.id, community_id=None, after={"user_id": user.id})
     return member
 
 

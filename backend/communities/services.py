@@ -32,6 +32,7 @@ from backend.core.errors import (
     register_messages,
 )
 from backend.core.pagination import Page, SortKey, paginate
+from backend.core.unique import find_or_insert
 from backend.extensions import db
 from backend.notifications.services import notify, register_follow_guard
 
@@ -190,18 +191,14 @@ def appoint_official(
     if role != f"{region.kind}_official":
         raise ValidationFailed({"role": [f"this region is a {region.kind}: {region.kind}_official"]})
     user = _official_account(user_id, login)
-    same = (RegionOfficial.region_id == region.id, RegionOfficial.user_id == user.id)
-    found = db.session.scalar(select(RegionOfficial).where(*same))
-    if found is not None:
-        return found
-    try:
-        # Two admins appointing the same person at once: the unique constraint keeps one row.
-        with db.session.begin_nested():
-            official = RegionOfficial(region_id=region.id, user_id=user.id, appointed_by_id=actor.id)
-            db.session.add(official)
-    except IntegrityError:
-        return db.session.scalar(select(RegionOfficial).where(*same))
-    audit.record(actor, "region.official_appoint", "region", region.id, community_id=None, after={"user_id": user.id})
+    # Two admins appointing the same person at once: the unique constraint keeps one row, one audit line.
+    official, appointed = find_or_insert(
+        RegionOfficial, {"region_id": region.id, "user_id": user.id}, appointed_by_id=actor.id
+    )
+    if appointed:
+        audit.record(
+            actor, "region.official_appoint", "region", region.id, community_id=None, after={"user_id": user.id}
+        )
     return official
 
 
