@@ -193,3 +193,21 @@ def test_the_slow_rule_allows_3_s_unless_the_machine_is_overloaded(monkeypatch, 
     monkeypatch.setattr(crawler.os, "getloadavg", lambda: (load, load, load))
     monkeypatch.setattr(crawler.os, "cpu_count", lambda: cores)
     assert crawler.slow_ms() == allowed
+
+
+@pytest.mark.parametrize(("status", "reported"), [(200, False), (429, False), (404, True), (403, True), (500, True)])
+def test_a_download_link_is_broken_when_missing_or_refused_not_when_rate_limited(status, reported):
+    # the data download's limit (5 an hour per person) is reached by repeated walks on one server with limits on
+    fetched = []
+    request = SimpleNamespace(get=lambda path, max_redirects: fetched.append(path) or SimpleNamespace(status=status))
+    added = []
+    walker = SimpleNamespace(
+        page=SimpleNamespace(context=SimpleNamespace(request=request)),
+        walk=SimpleNamespace(add=lambda visit, finding: added.append(finding)),
+    )
+    visit = SimpleNamespace(screen="me")
+    checked: set[str] = set()
+    Walker._check_file(walker, visit, "/api/v1/me/export", "link 下载我的数据", checked)
+    Walker._check_file(walker, visit, "/api/v1/me/export", "link 下载我的数据", checked)
+    assert fetched == ["/api/v1/me/export"]  # once per walk
+    assert [f.rule for f in added] == (["not-found"] if reported else [])
