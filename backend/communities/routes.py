@@ -115,8 +115,10 @@ def join(data, cid):
 @blp.arguments(PageArgsSchema, location="query")
 @blp.response(200, page_schema(MemberSchema))
 def list_members(filters, page, cid):
-    """Members with household and contact (committee)."""
-    return services.list_members(actor(), cid, status=filters["status"], **page)
+    """Members with household and contact (committee); by status, role and a part of the name."""
+    return services.list_members(
+        actor(), cid, status=filters["status"], roles=filters["role"], name=filters["q"], **page
+    )
 
 
 @blp.route("/communities/<int:cid>/members/<int:uid>/verify", methods=["POST"])

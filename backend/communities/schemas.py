@@ -1,7 +1,7 @@
 import marshmallow as ma
 
 from backend.accounts.schemas import PublicUserSchema, public_name
-from backend.communities.models import REGION_KINDS, STATUSES
+from backend.communities.models import REGION_KINDS, ROLES, STATUSES
 from backend.communities.services import ACTIONS, ASSIGNABLE_ROLES, OFFICIAL_ROLES
 from backend.core.schemas import InputSchema, abilities_schema, text
 
@@ -113,6 +113,17 @@ class JoinSchema(InputSchema):
 
 class MemberListArgsSchema(ma.Schema):
     status = ma.fields.String(load_default=None, validate=ma.validate.OneOf(STATUSES))
+    role = ma.fields.List(
+        ma.fields.String(validate=ma.validate.OneOf(ROLES)),
+        load_default=None,
+        validate=ma.validate.Length(max=len(ROLES)),
+        metadata={"description": "only these roles (repeat: ?role=committee&role=grid_worker): an owner picker"},
+    )
+    q = ma.fields.String(
+        load_default=None,
+        validate=ma.validate.Length(min=1, max=40),
+        metadata={"description": "display name contains this (case folded): the picker searches as one types"},
+    )
 
 
 class RejectSchema(InputSchema):

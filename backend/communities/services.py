@@ -9,7 +9,13 @@ from flask import current_app
 from sqlalchemy import case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.services import find_user_by_login, register_account_eraser, register_profile_part, users_by_id
+from backend.accounts.services import (
+    display_name_of,
+    find_user_by_login,
+    register_account_eraser,
+    register_profile_part,
+    users_by_id,
+)
 from backend.audit import services as audit
 from backend.communities import access, name_warnings
 from backend.communities.models import (
@@ -550,16 +556,36 @@ def join(
     return member
 
 
-def list_members(actor, community_id: int, *, status: str | None, limit: int, cursor: str | None) -> Page:
+def list_members(
+    actor,
+    community_id: int,
+    *,
+    status: str | None,
+    limit: int,
+    cursor: str | None,
+    roles: list[str] | None = None,
+    name: str | None = None,
+) -> Page:
     """Members with household and contact, who invited them (and who invited that person...), and how many
-    verified residents already live in the household they claim: the committee's verification work."""
+    verified residents already live in the household they claim: the committee's verification work. `roles`
+    and `name` (a part of the display name) narrow it for owner pickers, which would otherwise see only the
+    first page of a large community."""
     _require_committee_or_platform_admin(actor, community_id)
     stmt = select(Membership).where(Membership.community_id == community_id)
     if status:
         stmt = stmt.where(Membership.status == status)
+    if roles:
+        stmt = stmt.where(Membership.role.in_(roles))
+    if name and name.strip():
+        stmt = stmt.where(display_name_of(Membership.user_id).ilike(_contains(name.strip()), escape="\\"))
     page = paginate(stmt, [SortKey(Membership.id)], limit=limit, cursor=cursor)
     present(actor, page.items)
     return page
+
+
+def _contains(term: str) -> str:
+    """A LIKE pattern for "contains `term` as typed": LIKE's own characters (%, _) taken literally."""
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def present(actor, members: list[Membership]) -> list[Membership]:

@@ -196,6 +196,18 @@ export function formatLongDate(value) {
   return d ? formatter('dlong', { year: 'numeric', month: 'long', day: 'numeric' }).format(d) : '';
 }
 
+/** What a date or datetime-local input holds ("2026-12-13", "2026-12-13T10:00") written out in the app's language,
+ * with the weekday: "2026年12月13日星期日" / "Sunday, December 13, 2026" (and the time when it has one). The wall-clock
+ * value as typed: no time zone moves it. Empty for an empty or partial value. */
+export function formatInputValue(value) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?)?$/.exec(String(value || ''));
+  if (!m) return '';
+  const timed = m[4] !== undefined;
+  const d = new Date(Date.UTC(+m[1], +m[2] - 1, +m[3], timed ? +m[4] : 12, timed ? +m[5] : 0));
+  const clock = !timed ? {} : current === 'zh-CN' ? { hourCycle: 'h23', hour: '2-digit', minute: '2-digit' } : { hour: 'numeric', minute: '2-digit' };
+  return new Intl.DateTimeFormat(current, { year: 'numeric', month: 'long', day: 'numeric', weekday: 'long', ...clock, timeZone: 'UTC' }).format(d);
+}
+
 /** "10:00" / "10:00 AM". */
 export function formatTime(value) {
   const d = toDate(value);

@@ -2,7 +2,7 @@
 // through innerHTML.
 import { isNetworkError } from './api.js';
 import { icon } from './icons.js';
-import { t } from './i18n.js';
+import { formatInputValue, t } from './i18n.js';
 
 let uid = 0;
 export const nextId = (prefix = 'f') => `${prefix}-${++uid}`;
@@ -117,8 +117,11 @@ export function field({ name, label, type = 'text', value = '', hint, required =
   const id = nextId(name);
   const hintId = hint ? `${id}-hint` : null;
   const errId = `${id}-error`;
+  // Chromium draws a date input in the browser's own locale (12/13/2026 on a Chinese screen of an English-speaking
+  // browser): the chosen day is also written out by the app's formatter, and read with the field.
+  const readoutId = type === 'date' || type === 'datetime-local' ? `${id}-readout` : null;
   let input;
-  const common = { id, name, class: 'input', required, autocomplete, inputmode, placeholder, 'aria-describedby': [hintId, errId].filter(Boolean).join(' '), ...attrs };
+  const common = { id, name, class: 'input', required, autocomplete, inputmode, placeholder, 'aria-describedby': [hintId, readoutId, errId].filter(Boolean).join(' '), ...attrs };
   if (options) {
     input = h('select', common, options.map((o) => h('option', { value: String(o.value), text: o.label, selected: String(o.value) === String(value) })));
   } else if (multiline) {
@@ -129,13 +132,23 @@ export function field({ name, label, type = 'text', value = '', hint, required =
     input.value = value ?? '';
   }
   const err = h('p', { class: 'field__error', id: errId });
+  const readout = readoutId ? h('p', { class: 'field__hint field__readout', id: readoutId }) : null;
   const el = h('div', { class: 'field' },
     // a file picker's label opens the picker: a tap target, so it gets a target's height
     h('label', { class: type === 'file' ? 'field__label field__label--target' : 'field__label', for: id, text: label }),
     hint ? h('p', { class: 'field__hint', id: hintId, text: hint }) : null,
     input,
+    readout,
     err,
   );
+  if (readout) {
+    const writeOut = () => {
+      readout.textContent = formatInputValue(input.value);
+      readout.hidden = !readout.textContent;
+    };
+    ['input', 'change'].forEach((kind) => input.addEventListener(kind, writeOut));
+    writeOut();
+  }
   const setError = (msg) => {
     err.textContent = msg || '';
     if (msg) input.setAttribute('aria-invalid', 'true');

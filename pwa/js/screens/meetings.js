@@ -487,7 +487,8 @@ const inDays = (n) => localInput(new Date(Date.now() + n * 864e5)).slice(0, 10);
 
 /** Who may own a task from a decision: the community's staff (committee, grid workers), from the members list. */
 async function staffOptions(cid) {
-  const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&limit=100`, { fresh: true });
+  const roles = STAFF_ROLES.map((role) => `role=${role}`).join('&');  // the staff only, not the first page of everyone
+  const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&${roles}&limit=100`, { fresh: true });
   return members.items.filter((item) => STAFF_ROLES.includes(item.role))
     .map((item) => ({ value: String(item.user.id), label: `${item.user.display_name} · ${mt(`mt.role.${item.role}`)}` }));
 }

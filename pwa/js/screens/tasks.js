@@ -165,11 +165,15 @@ async function taskPage(ctx) {
   };
 }
 
-/** Whom a task may go to: the committee reads the members (staff first); an official above, who may not list the
- * residents, picks among the community's handlers (grid workers and whoever reports are assigned to). */
-async function ownerOptions(cid, committee) {
+const STAFF_QUERY = 'role=committee&role=grid_worker';
+
+/** Whom a task may go to: the committee reads the verified members, the staff (committee, grid workers) until a
+ * name is typed, then everyone with that name, staff first; an official above, who may not list the residents,
+ * picks among the community's handlers (grid workers and whoever reports are assigned to). */
+async function ownerOptions(cid, committee, name = '') {
   if (committee) {
-    const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&limit=100`, { fresh: true });
+    const filter = name ? `q=${encodeURIComponent(name)}` : STAFF_QUERY;
+    const members = await api.get(`/api/v1/communities/${cid}/members?status=verified&${filter}&limit=50`, { fresh: true });
     return [...members.items].sort((a, b) => Number(b.role !== 'resident') - Number(a.role !== 'resident'))
       .map((item) => ({ value: item.user.id, label: `${item.user.display_name} · ${tr(`tasks.role.${item.role}`)}` }));
   }
@@ -206,12 +210,13 @@ async function newTask(ctx) {
     label: tr('tasks.owner'),
     options,
   });
+  const ownerSearch = committee ? ownerSearchField(cid, owner) : null;
   const due = field({ name: 'due_on', label: tr('tasks.dueOn'), type: 'date', required: true, value: inDays(7) });
   const error = h('p', { class: 'form-error', role: 'alert' });
   const send = button(tr('tasks.assign'), { type: 'submit', block: true });
   const form = h('form', { class: 'card', novalidate: true },
     source ? h('p', { class: 'small muted', text: tr('tasks.fromSource', { kind: tr(`tasks.kind.${source.type}`), id: source.id }) }) : null,
-    title.el, description.el, owner.el, due.el, error, send);
+    title.el, description.el, ownerSearch, owner.el, due.el, error, send);
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     withLoading(send, async () => {
@@ -227,6 +232,35 @@ async function newTask(ctx) {
     });
   });
   return { title: tr('tasks.new'), back, node: form };
+}
+
+/** A name box above the owner select: as the committee types, the select lists the verified members with that name
+ * (a large community has more than one page of them); emptied, it lists the staff again. Answers that arrive out of
+ * order are dropped, so the list always matches what the box says. */
+function ownerSearchField(cid, owner) {
+  const search = field({ name: 'owner_search', label: tr('tasks.ownerSearch'), type: 'search', hint: tr('tasks.ownerSearchHint'), maxlength: 40, autocomplete: 'off' });
+  const status = h('p', { class: 'small muted', role: 'status', 'aria-live': 'polite' });
+  let timer = null;
+  let asked = 0;
+  const refresh = async () => {
+    const name = search.input.value.trim();
+    const ticket = ++asked;
+    try {
+      const options = await ownerOptions(cid, true, name);
+      if (ticket !== asked) return;
+      clear(owner.input);
+      if (!options.length) owner.input.append(h('option', { value: '', text: '—' }));
+      options.forEach((o) => owner.input.append(h('option', { value: String(o.value), text: o.label })));
+      status.textContent = !name ? '' : options.length ? tr('tasks.ownerFound', { count: options.length }) : tr('tasks.ownerNone');
+    } catch (err) {
+      if (ticket === asked) status.textContent = errorText(err, tr('tasks.failed'));
+    }
+  };
+  search.input.addEventListener('input', () => {
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  });
+  return h('div', {}, search.el, status);
 }
 
 function inDays(n) {

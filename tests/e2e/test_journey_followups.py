@@ -1,0 +1,52 @@
+"""Small gaps residents and staff met (session 6 journeys, at phone size): the task form's owner picker lists the
+staff and finds anyone by name as one types; a date input's day is also written out in the screen's language
+(Chromium draws the input in the browser's own locale, 12/13/2026 on a Chinese screen)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.e2e.helpers import ready, sign_in, use_chinese_without_care_mode
+
+pytestmark = pytest.mark.e2e
+
+
+def owner_labels(page):
+    return page.locator("select[name=owner_id] option").all_inner_texts()
+
+
+def test_task_owner_picker_lists_the_staff_and_searches_by_name(page):
+    sign_in(page, "committee@demo.linli")
+    use_chinese_without_care_mode(page)
+    with page.expect_response(re.compile(r"/members\?status=verified&role=committee&role=grid_worker")) as staff:
+        page.goto("/tasks/new")
+    assert staff.value.status == 200
+    page.wait_for_selector("select[name=owner_id] option", state="attached")
+    labels = owner_labels(page)
+    assert any("李网格员" in label for label in labels) and not any("居民" in label for label in labels), labels
+    with page.expect_response(re.compile(r"/members\?status=verified&q=%E5%BC%A0")) as found:
+        page.fill("input[name=owner_search]", "张")
+    assert found.value.status == 200
+    page.locator("select[name=owner_id] option", has_text="张阿姨").wait_for(state="attached")
+    assert owner_labels(page) == ["张阿姨 · 居民"]
+    page.get_by_text("找到 1 人").wait_for()
+    page.fill("input[name=owner_search]", "没有这个人")
+    page.get_by_text("没有这个名字的成员").wait_for()
+    page.fill("input[name=owner_search]", "")
+    page.locator("select[name=owner_id] option", has_text="王主任").wait_for(state="attached")
+    assert not any("居民" in label for label in owner_labels(page))
+
+
+def test_the_due_date_is_written_out_in_chinese_beside_the_input(page):
+    sign_in(page, "committee@demo.linli")
+    use_chinese_without_care_mode(page)
+    page.goto("/tasks/new")
+    ready(page)
+    due = page.locator("input[name=due_on]")
+    due.fill("2027-01-05")
+    readout = page.locator(".field__readout")
+    assert readout.inner_text() == "2027年1月5日星期二"
+    # read with the field by a screen reader
+    assert readout.get_attribute("id") in due.get_attribute("aria-describedby").split()
