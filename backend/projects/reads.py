@@ -13,6 +13,13 @@ that its community exists) or the cursor is broken: one statement for a page ins
 Only the public list is answered here (any sort, an optional public status, category or grid); `mine`, and
 drafts and withdrawn projects, go through the services. The output is byte for byte what the services and
 ProjectSummarySchema give: tests/projects/test_list_reads.py compares both for every role and language.
+
+A project's page (GET /projects/{pid}, `project_view`) likewise: `services.project_detail` loads the project with
+its author and grid as ORM objects, then asks for the viewer's support, the comment count and the viewer's
+rating apart. Here one prebuilt SELECT reads the page's columns with all of them joined or as subqueries; the
+visibility rule (services.can_see) and `can` (services.abilities, over the row) run on it in Python, the
+membership only asked for a signed-in viewer (the session keeps it). tests/projects/test_detail_reads.py
+compares the bytes with services.project_detail + ProjectSchema for every role, language and state.
 """
 
 from __future__ import annotations
@@ -27,17 +34,19 @@ from backend.communities import access
 from backend.communities import services as communities
 from backend.core import actors
 from backend.core.db import UTCDateTime, utcnow
-from backend.core.errors import ValidationFailed
+from backend.core.errors import NotFound, ValidationFailed
 from backend.core.pagination import SortKey, _decode, _encode
 from backend.extensions import db
-from backend.projects.models import PUBLIC_STATUSES, Project, ProjectSupport
+from backend.projects.models import PROJECT_STATES, PUBLIC_STATUSES, Project, ProjectRating, ProjectSupport
 from backend.projects.services import NO_DEADLINE
+from backend.projects.services import abilities as services_abilities
 
 _projects = Project.__table__
 # The author and grid tables through the relationships the model declares (their models are other domains').
 _users = Project.author.property.mapper.local_table
 _grids = Project.grid.property.mapper.local_table
 _supports = ProjectSupport.__table__
+_ratings = ProjectRating.__table__
 _deadline = func.coalesce(_projects.c.closes_at, literal(NO_DEADLINE, UTCDateTime))
 
 # The same orders as services._sort_keys, on the table's columns (no ORM entity in the statement).
@@ -198,3 +207,122 @@ def project_page(
         "items": [_item(row, former_resident) for row in rows],
         "next_cursor": _encode([k.read(rows[-1]) for k in keys]) if has_more and rows else None,
     }
+
+
+# --- a project's page ---------------------------------------------------------------------------------------
+
+
+@functools.cache
+def _detail_statement():
+    """A project's page with the viewer's support, its comment count and the viewer's rating; values bound."""
+    p, u, g, r = _projects, _users, _grids, _ratings
+    supported = exists().where(_supports.c.project_id == p.c.id, _supports.c.user_id == bindparam("viewer_id"))
+    return (
+        select(
+            *[p.c[name] for name in _DETAIL_COLUMNS],
+            g.c.number.label("grid_number"),
+            g.c.name.label("grid_name"),
+            u.c.display_name.label("author_name"),
+            u.c.deleted_at.label("author_deleted_at"),
+            supported.label("supported_by_me"),
+            count_column("project", p.c.id).label("comments_count"),
+            r.c.id.label("rating_id"),
+            r.c.stars.label("rating_stars"),
+            r.c.comment.label("rating_comment"),
+            r.c.created_at.label("rating_created_at"),
+        )
+        .select_from(
+            p.join(u, u.c.id == p.c.author_id)
+            .outerjoin(g, g.c.id == p.c.grid_id)
+            .outerjoin(r, (r.c.project_id == p.c.id) & (r.c.user_id == bindparam("viewer_id")))
+        )
+        .where(p.c.id == bindparam("project_id"))
+    )
+
+
+_DETAIL_COLUMNS = (
+    "id",
+    "community_id",
+    "title",
+    "summary",
+    "category",
+    "grid_id",
+    "status",
+    "author_id",
+    "budget_cents",
+    "volunteers_needed",
+    "supports_count",
+    "support_threshold",
+    "percent_done",
+    "rating_average",
+    "rating_count",
+    "photo_ids",
+    "poll_id",
+    "closes_at",
+    "created_at",
+    "submitted_at",
+    "is_hidden",
+    "body",
+    "author_organisation_id",
+    "source_report_id",
+    "review_reason",
+    "updated_at",
+    "decided_at",
+    "completed_at",
+)
+
+
+class _Seen:
+    """What services.abilities reads of a project, taken from the page's row (no ORM object is built)."""
+
+    def __init__(self, row, my_rating):
+        self.community_id = row.community_id
+        self.author_id = row.author_id
+        self.status = row.status
+        self.supported_by_me = bool(row.supported_by_me)
+        self.my_rating = my_rating
+
+    def allows(self, action: str) -> bool:
+        return PROJECT_STATES.allows(self, action)
+
+
+def _visible(actor, row) -> bool:
+    """services.can_see over the row: the author always; public, unhidden states everyone; the rest (not
+    drafts) the committee."""
+    if actors.actor_id(actor) == row.author_id:
+        return True
+    if row.status in PUBLIC_STATUSES and not row.is_hidden:
+        return True
+    return row.status != "draft" and access.is_committee(actor, row.community_id)
+
+
+def project_view(actor, project_id: int, *, locale: str) -> dict:
+    """services.project_detail dumped by ProjectSchema: a project's page with what the viewer may do.
+
+    :raises NotFound: no such project, or not visible to the viewer
+    """
+    row = db.session.execute(
+        _detail_statement(), {"project_id": project_id, "viewer_id": actors.actor_id(actor)}
+    ).one_or_none()
+    if row is None or not _visible(actor, row):
+        raise NotFound()
+    my_rating = (
+        None
+        if row.rating_id is None
+        else {"stars": row.rating_stars, "comment": row.rating_comment, "created_at": _iso(row.rating_created_at)}
+    )
+    view = _item(row, FORMER_RESIDENT[locale])
+    view.update(
+        {
+            "body": row.body,
+            "author_organisation_id": row.author_organisation_id,
+            "source_report_id": row.source_report_id,
+            "review_reason": row.review_reason,
+            "updated_at": _iso(row.updated_at),
+            "decided_at": _iso(row.decided_at),
+            "completed_at": _iso(row.completed_at),
+            "my_rating": my_rating,
+            "can": services_abilities(actor, _Seen(row, my_rating)),
+        }
+    )
+    return view
