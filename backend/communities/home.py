@@ -1,23 +1,27 @@
 """The communities part of the home page (backend/home): residents waiting for verification, and the grids
-a grid worker answers for."""
+a grid worker answers for. Written over the bound parameters of backend/core/feed.py (built once)."""
 
 from __future__ import annotations
 
 from sqlalchemy import func, select
 
 from backend.communities.models import Grid, Membership
+from backend.core import feed
+
+_grid = Grid.__table__.c
+_membership = Membership.__table__.c
 
 
-def committee_counts(community_id: int) -> dict:
+def committee_counts() -> dict:
     """Residents waiting for the committee to verify their household (a scalar subquery)."""
     return {
         "members_pending": select(func.count())
-        .select_from(Membership)
-        .where(Membership.community_id == community_id, Membership.status == "pending")
+        .select_from(Membership.__table__)
+        .where(_membership.community_id == feed.COMMUNITY, _membership.status == "pending")
         .scalar_subquery()
     }
 
 
-def responsible_grid_ids(community_id: int, user_id: int):
-    """A subquery of the grids of this community whose responsible person the user is."""
-    return select(Grid.id).where(Grid.community_id == community_id, Grid.responsible_user_id == user_id)
+def responsible_grid_ids():
+    """A subquery of the grids of the community whose responsible person the user (`user_id`) is."""
+    return select(_grid.id).where(_grid.community_id == feed.COMMUNITY, _grid.responsible_user_id == feed.USER)

@@ -1,3 +1,4 @@
+from flask import current_app
 from flask_smorest import Blueprint
 
 from backend.core.i18n import request_locale
@@ -17,4 +18,5 @@ blp = Blueprint(
 @blp.response(200, HomeSchema)
 def get_home(cid):
     """Urgent notices, polls to vote in, my reports, aid and next shift, new in my grid, staff counts (members)."""
-    return services.home(actor(), cid, locale=request_locale())
+    # The schema above documents the page; services.home builds it already dumped (same bytes, no ORM objects).
+    return current_app.json.response(services.home(actor(), cid, locale=request_locale()))

@@ -1,30 +1,52 @@
-"""The notices part of a member's home page (backend/home): urgent ones first, then pinned, then newest."""
+"""The notices part of a member's home page (backend/home): urgent ones first, then pinned, then newest.
+
+Written over the bound parameters of backend/core/feed.py (built once per member shape); the same rules as
+services._addressed_to and services.urgency_rank, in Core."""
 
 from __future__ import annotations
 
-from sqlalchemy import case, exists, select
+from sqlalchemy import case, exists, false, or_, select
 
 from backend.core import feed
-from backend.core.db import utcnow
-from backend.notices.models import Notice, NoticeRead
-from backend.notices.services import _addressed_to, urgency_rank
+from backend.notices.models import Notice, NoticeGrid, NoticeRead
+from backend.notices.services import URGENT_FOR
+
+_notice = Notice.__table__.c
+_grid = NoticeGrid.__table__.c
+_read = NoticeRead.__table__.c
+URGENT_SINCE = "notices_urgent_since"
 
 
-def latest(member, *, limit: int = 3) -> feed.Part:
+def _addressed_to(shape):
+    """Published, to everyone or to the member's grid, not hidden by moderation unless they wrote it."""
+    to_my_grid = (
+        _notice.id.in_(select(_grid.notice_id).where(_grid.grid_id == feed.GRID)) if shape.has_grid else false()
+    )
+    return (
+        _notice.publish_at <= feed.NOW,
+        or_(_notice.is_whole_community.is_(True), to_my_grid),
+        or_(_notice.is_hidden.is_(False), _notice.author_id == feed.USER),
+    )
+
+
+def latest(shape: feed.Shape, *, limit: int = 3) -> feed.Part:
     """Notices addressed to this member; `state` urgent / pinned / normal, `detail` read / unread."""
-    now = utcnow()
-    rank = urgency_rank(now)
-    read = exists().where(NoticeRead.notice_id == Notice.id, NoticeRead.user_id == member.user_id)
+    rank = case(
+        (_notice.is_urgent.is_(True) & (_notice.publish_at > feed.before_now(URGENT_SINCE)), 0),
+        (_notice.is_pinned.is_(True), 1),
+        else_=2,
+    )
+    read = exists().where(_read.notice_id == _notice.id, _read.user_id == feed.USER)
     stmt = select(
         *feed.row(
             "notices",
             "notice",
-            Notice.id,
-            Notice.title,
+            _notice.id,
+            _notice.title,
             state=case((rank == 0, "urgent"), (rank == 1, "pinned"), else_="normal"),
-            at=Notice.publish_at,
+            at=_notice.publish_at,
             detail=case((read, "read"), else_="unread"),
         )
-    )
-    stmt = stmt.where(Notice.community_id == member.community_id, *_addressed_to(member))
-    return feed.Part(stmt, (rank, Notice.publish_at.desc(), Notice.id.desc()), limit)
+    ).where(_notice.community_id == feed.COMMUNITY, *_addressed_to(shape))
+    order = (rank, _notice.publish_at.desc(), _notice.id.desc())
+    return feed.Part(stmt, order, limit, before_now=((URGENT_SINCE, URGENT_FOR),))

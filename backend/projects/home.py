@@ -1,4 +1,6 @@
-"""The projects part of the home page (backend/home): new projects for my grid, and the committee's reviews."""
+"""The projects part of the home page (backend/home): new projects for my grid, and the committee's reviews.
+
+Written over the bound parameters of backend/core/feed.py (built once per member shape or staff role)."""
 
 from __future__ import annotations
 
@@ -7,39 +9,39 @@ from sqlalchemy import func, or_, select
 from backend.core import feed
 from backend.projects.models import PUBLIC_STATUSES, Project
 
+_project = Project.__table__.c
 
-def new_in_grid(member, since, *, limit: int = 3) -> feed.Part:
+
+def new_in_grid(shape: feed.Shape, *, limit: int = 3) -> feed.Part:
     """Projects everyone may see, created since `since`, for the member's grid or the whole community."""
     for_my_grid = (
-        Project.grid_id.is_(None)
-        if member.grid_id is None
-        else or_(Project.grid_id.is_(None), Project.grid_id == member.grid_id)
+        or_(_project.grid_id.is_(None), _project.grid_id == feed.GRID) if shape.has_grid else _project.grid_id.is_(None)
     )
     stmt = select(
         *feed.row(
             "grid",
             "project",
-            Project.id,
-            Project.title,
-            state=Project.status,
-            at=Project.created_at,
+            _project.id,
+            _project.title,
+            state=_project.status,
+            at=_project.created_at,
         )
     ).where(
-        Project.community_id == member.community_id,
-        Project.created_at >= since,
-        Project.status.in_(PUBLIC_STATUSES),
-        Project.is_hidden.is_(False),
-        Project.author_id != member.user_id,
+        _project.community_id == feed.COMMUNITY,
+        _project.created_at >= feed.SINCE,
+        _project.status.in_(PUBLIC_STATUSES),
+        _project.is_hidden.is_(False),
+        _project.author_id != feed.USER,
         for_my_grid,
     )
-    return feed.Part(stmt, (Project.created_at.desc(), Project.id.desc()), limit)
+    return feed.Part(stmt, (_project.created_at.desc(), _project.id.desc()), limit)
 
 
-def committee_counts(community_id: int) -> dict:
+def committee_counts() -> dict:
     """Projects that reached their supporters and wait for the committee's review (a scalar subquery)."""
     return {
         "projects_to_review": select(func.count())
-        .select_from(Project)
-        .where(Project.community_id == community_id, Project.status == "in_review")
+        .select_from(Project.__table__)
+        .where(_project.community_id == feed.COMMUNITY, _project.status == "in_review")
         .scalar_subquery()
     }

@@ -1,12 +1,13 @@
 """The volunteering part of the home page (backend/home): my next shift, new activities for my grid, and
-the organisations waiting for the committee."""
+the organisations waiting for the committee.
+
+Written over the bound parameters of backend/core/feed.py (built once per member shape or staff role)."""
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import exists, func, or_, select
 
 from backend.core import feed
-from backend.core.db import utcnow
 from backend.volunteering.models import (
     Activity,
     ActivityGrid,
@@ -15,8 +16,15 @@ from backend.volunteering.models import (
     ShiftSignup,
 )
 
+_activities = Activity.__table__
+_activity = _activities.c
+_activity_grid = ActivityGrid.__table__.c
+_organisations = Organisation.__table__
+_shift = Shift.__table__.c
+_signup = ShiftSignup.__table__.c
 
-def next_shift(member) -> feed.Part:
+
+def next_shift(shape: feed.Shape) -> feed.Part:
     """The member's next shift in this community not yet over (confirmed or waitlisted): its activity's id
     and title, `state` the sign-up's status, `at` the start, `detail` the place."""
     stmt = (
@@ -24,61 +32,62 @@ def next_shift(member) -> feed.Part:
             *feed.row(
                 "mine",
                 "shift",
-                Activity.id,
-                Activity.title,
-                state=ShiftSignup.status,
-                at=Shift.starts_at,
-                detail=Activity.location,
+                _activity.id,
+                _activity.title,
+                state=_signup.status,
+                at=_shift.starts_at,
+                detail=_activity.location,
             )
         )
-        .select_from(ShiftSignup)
-        .join(Shift, Shift.id == ShiftSignup.shift_id)
-        .join(Activity, Activity.id == Shift.activity_id)
+        .select_from(ShiftSignup.__table__)
+        .join(Shift.__table__, _shift.id == _signup.shift_id)
+        .join(_activities, _activity.id == _shift.activity_id)
         .where(
-            ShiftSignup.user_id == member.user_id,
-            ShiftSignup.status.in_(("confirmed", "waitlisted")),
-            Shift.ends_at > utcnow(),
-            Activity.community_id == member.community_id,
+            _signup.user_id == feed.USER,
+            _signup.status.in_(("confirmed", "waitlisted")),
+            _shift.ends_at > feed.NOW,
+            _activity.community_id == feed.COMMUNITY,
         )
     )
-    return feed.Part(stmt, (Shift.starts_at, Shift.id), 1)
+    return feed.Part(stmt, (_shift.starts_at, _shift.id), 1)
 
 
-def new_for_grid(member, since, *, limit: int = 3) -> feed.Part:
+def new_for_grid(shape: feed.Shape, *, limit: int = 3) -> feed.Part:
     """Activities published since `since` that have not ended, for the whole community or the member's grid,
     of a verified organisation (or a project), not hidden."""
-    for_my_grid = ~Activity.grids.any()
-    if member.grid_id is not None:
-        for_my_grid = or_(for_my_grid, Activity.grids.any(ActivityGrid.grid_id == member.grid_id))
+    for_my_grid = ~exists().where(_activity_grid.activity_id == _activity.id)
+    if shape.has_grid:
+        mine = exists().where(_activity_grid.activity_id == _activity.id, _activity_grid.grid_id == feed.GRID)
+        for_my_grid = or_(for_my_grid, mine)
     stmt = (
         select(
             *feed.row(
                 "grid",
                 "activity",
-                Activity.id,
-                Activity.title,
-                at=Activity.starts_at,
-                detail=Activity.location,
+                _activity.id,
+                _activity.title,
+                at=_activity.starts_at,
+                detail=_activity.location,
             )
         )
-        .outerjoin(Organisation, Organisation.id == Activity.organisation_id)
+        .select_from(_activities.outerjoin(_organisations, _organisations.c.id == _activity.organisation_id))
         .where(
-            Activity.community_id == member.community_id,
-            Activity.created_at >= since,
-            Activity.ends_at > utcnow(),
-            or_(Activity.organisation_id.is_(None), Organisation.status == "verified"),
-            Activity.is_hidden.is_(False),
+            _activity.community_id == feed.COMMUNITY,
+            _activity.created_at >= feed.SINCE,
+            _activity.ends_at > feed.NOW,
+            or_(_activity.organisation_id.is_(None), _organisations.c.status == "verified"),
+            _activity.is_hidden.is_(False),
             for_my_grid,
         )
     )
-    return feed.Part(stmt, (Activity.created_at.desc(), Activity.id.desc()), limit)
+    return feed.Part(stmt, (_activity.created_at.desc(), _activity.id.desc()), limit)
 
 
-def committee_counts(community_id: int) -> dict:
+def committee_counts() -> dict:
     """Organisations waiting to be verified (a scalar subquery)."""
     return {
         "organisations_pending": select(func.count())
-        .select_from(Organisation)
-        .where(Organisation.community_id == community_id, Organisation.status == "pending")
+        .select_from(_organisations)
+        .where(_organisations.c.community_id == feed.COMMUNITY, _organisations.c.status == "pending")
         .scalar_subquery()
     }
