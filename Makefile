@@ -73,7 +73,8 @@ $(VENV)/.installed-bench: bench/requirements.txt $(VENV)/.installed-test
 ## make bench: Linli against a bare Flask baseline with wrk (bench/wrk_bench.py; SQLite demo, ~15 minutes):
 ## prints one table, keeps the JSON and profiles in bench/output/, rewrites the latest section of
 ## docs/benchmarks.md. `make bench DB=postgres SCALE=0.01`: a throw-away PostgreSQL with the district data.
-## BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick" for a two-minute check that it all runs.
+## BENCH_ARGS passes options, e.g. BENCH_ARGS="--quick" for a 3-5 minute check that it all runs, or
+## BENCH_ARGS="--worker-class sync --workers 5" to measure other gunicorn settings (both servers get them).
 DB ?= sqlite
 SCALE ?= 0.01
 bench: test-deps system-bench-deps $(VENV)/.installed-bench

@@ -1,7 +1,8 @@
 """`make bench`: Linli against a bare Flask baseline, measured with wrk under the same gunicorn settings.
 
     make bench                                   # SQLite with the demo data, about 15 minutes
-    make bench BENCH_ARGS=--quick                # everything once, short runs (3 minutes), docs untouched
+    make bench BENCH_ARGS=--quick                # everything once, short runs (3-5 minutes), docs untouched
+    make bench BENCH_ARGS="--worker-class sync --workers 5"   # other gunicorn settings, for both servers
     make bench DB=postgres SCALE=0.01            # PostgreSQL district data (community 1: 5,000 residents)
     .venv/bin/python bench/wrk_bench.py --help   # every option (durations, rounds, a subset of endpoints...)
 
@@ -11,8 +12,10 @@ What one run does:
     then adds what the writes need: new verified residents, open polls and future shifts, so that every
     ballot and sign-up of the run is a first one.
  2. Two gunicorns with the same gunicorn.conf.py (workers, gthread, threads, max_requests: production
-    settings), both on 127.0.0.1: Linli (wsgi:app) and bench/baseline_app.py (GET /hello: a constant JSON
-    document; POST /insert: one INSERT in its own transaction, same kind of database). Rate limits stay on
+    settings; --worker-class, --threads and --workers set its environment variables GUNICORN_WORKER_CLASS,
+    GUNICORN_THREADS and WEB_CONCURRENCY for both), both on 127.0.0.1: Linli (wsgi:app) and
+    bench/baseline_app.py (GET /hello: a constant JSON document; POST /insert: one INSERT in its own
+    transaction, same kind of database). Rate limits stay on
     with their limits raised: a few hundred bench accounts post far more than any one resident may.
  3. Sign-ins over HTTP: a pool of existing residents with content (inbox, reports) for the signed-in reads,
     and the new residents for the writes; each request line of a run carries one session's cookie and
@@ -1094,7 +1097,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--quick",
         action="store_true",
-        help="a check that everything runs (3 s runs, 1 s warm-up, 3 s profiles), figures not for the docs",
+        help="a check that everything runs (3 s runs, 1 s warm-up, 3 s profiles, one Lighthouse run per page, "
+        "3-5 minutes), figures not for comparing",
     )
     parser.add_argument(
         "--worker-class",
@@ -1194,7 +1198,7 @@ def main(argv: list[str] | None = None) -> int:
         pwa = {}
         if not args.no_pwa:
             log("PWA first load and Lighthouse")
-            pwa = measure_pwa(linli, fixtures, readers, project, work)
+            pwa = measure_pwa(linli, fixtures, readers, project, work, lighthouse_runs=1 if args.quick else 3)
         memory = {name: server_memory(server) for name, server in runner.servers.items()}
         measured = [r for r in runner.runs if r.phase == "measure"]
         others = [r.others_cpu_percent for r in measured]
@@ -1261,7 +1265,9 @@ def check_endpoints(port: int, endpoints: list[Endpoint]) -> None:
             raise RuntimeError(f"{endpoint.label}: {method} {path} answers {status} {str(data)[:200]}")
 
 
-def measure_pwa(linli: Server, fixtures: dict, readers: list[Session], project: int, work: Path) -> dict:
+def measure_pwa(
+    linli: Server, fixtures: dict, readers: list[Session], project: int, work: Path, lighthouse_runs: int = 3
+) -> dict:
     cid = fixtures["cid"]
     _, board, _ = http_request(linli.port, "GET", f"/api/v1/communities/{cid}/reports?limit=1")
     pages = {"home": "/", "project": f"/projects/{project}", "poll": f"/polls/{fixtures['results_poll']}"}
@@ -1272,7 +1278,9 @@ def measure_pwa(linli: Server, fixtures: dict, readers: list[Session], project: 
         result["first_load"] = first_load(linli.url)
     except Exception as error:  # noqa: BLE001 (reported in the table, the wrk figures still count)
         result["first_load_error"] = repr(error)
-    result["lighthouse"] = lighthouse_performance(linli.url, pages, OUTPUT / "lighthouse", readers[0].cookie)
+    result["lighthouse"] = lighthouse_performance(
+        linli.url, pages, OUTPUT / "lighthouse", readers[0].cookie, runs=lighthouse_runs
+    )
     return result
 
 

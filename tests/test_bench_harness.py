@@ -159,3 +159,21 @@ def test_worker_options_become_the_environment_gunicorn_conf_reads():
     assert gunicorn_environment(Args()) == {"GUNICORN_WORKER_CLASS": "sync", "WEB_CONCURRENCY": "3"}
     Args.worker_class = Args.workers = None
     assert gunicorn_environment(Args()) == {}
+
+
+def test_workers_table_combines_runs_of_a_setting_by_their_median():
+    from bench.workers_table import combine, render, setting_of
+
+    def report(gunicorn, linli_cpu, baseline_cpu, rss):
+        row = {"key": "home", "linli_cpu_ms": linli_cpu, "baseline_cpu_ms": baseline_cpu, "ratio": 0.1, "p95_ratio": 2}
+        memory = {"linli": {"rss_mib_per_worker": rss, "pss_mib_workers_total": 5 * rss}}
+        return {"meta": {"gunicorn": gunicorn, "load_average_start": [9, 9, 9], "memory": memory}, "rows": [row]}
+
+    sync = "5 workers × 1 threads (sync), max_requests 50000 ± 5000"
+    threaded = "3 workers × 8 threads (gthread), max_requests 50000 ± 5000"
+    assert setting_of(report(sync, 1, 1, 1)) == "5 × sync"
+    assert setting_of(report(threaded, 1, 1, 1)) == "3 × gthread 8"
+    table = combine([report(sync, 10, 1, 100), report(sync, 30, 1, 120), report(threaded, 20, 2, 150)])
+    assert table["5 × sync"]["endpoints"]["home"]["cpu_multiple"] == 20  # median of 10× and 30×
+    assert table["5 × sync"]["rss"] == 110 and table["3 × gthread 8"]["runs"] == 1
+    assert "| 5 × sync | 2 | 110 | 550 | 20.0× · 10% · p95 2.0× · 20.0 ms |" in render(table)
