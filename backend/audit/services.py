@@ -1,8 +1,13 @@
 """The append-only audit log: record an action in the caller's transaction; list a community's entries."""
 
+from types import SimpleNamespace
+
 from sqlalchemy import select
 
+from backend import jobs
 from backend.audit.models import AuditEntry
+from backend.core.actors import actor_id
+from backend.core.db import after_commit
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 
@@ -32,6 +37,20 @@ def record(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def record_read_later(
+    actor, action: str, target_type: str, target_id: int | None, *, community_id: int | None, detail: dict | None = None
+) -> None:
+    """Audit a staff read of sensitive records: the entry is written by a job once the read's request ends (a
+    read's own transaction never writes), whether or not the response reached the reader."""
+    who = actor_id(actor)
+    after_commit(lambda: jobs.enqueue(record_read, who, community_id, action, target_type, target_id, detail or {}))
+
+
+def record_read(user_id: int, community_id: int | None, action: str, target_type: str, target_id, detail: dict) -> None:
+    """Job: the audit entry of one staff read (see `record_read_later`)."""
+    record(SimpleNamespace(id=user_id), action, target_type, target_id, community_id=community_id, after=detail)
 
 
 def recent(community_id: int, action: str, target_type: str, target_id: int, *, since) -> list[AuditEntry]:

@@ -423,7 +423,8 @@ def create_meeting(actor, community_id: int, *, agenda: list[dict], **fields) ->
 
 
 def update_meeting(actor, meeting_id: int, changes: dict) -> Meeting:
-    """Edit a draft or a published meeting before it starts; the capacity never drops below the places taken.
+    """Edit a draft or a published meeting before it starts; the capacity never drops below the places taken. A
+    published meeting's new time or place is told to those coming or waiting (``meeting_changed``).
 
     :raises Conflict: ``meeting.not_editable``
     """
@@ -439,6 +440,7 @@ def update_meeting(actor, meeting_id: int, changes: dict) -> Meeting:
     if changes.get("capacity") is not None and changes["capacity"] < meeting.going_count:
         raise ValidationFailed({"capacity": [f"at least the {meeting.going_count} places already taken"]})
     agenda = changes.pop("agenda", None)
+    when_and_where = _when_and_where(meeting)
     for name, value in changes.items():
         setattr(meeting, name, value.strip() if isinstance(value, str) else value)
     if agenda is not None:
@@ -446,7 +448,29 @@ def update_meeting(actor, meeting_id: int, changes: dict) -> Meeting:
     db.session.flush()
     if "capacity" in changes:
         _fill_free_places(meeting)
+    if meeting.status == "published" and _when_and_where(meeting) != when_and_where:
+        _tell_attendees_of_the_move(actor, meeting)
     return get_meeting(actor, meeting.id)
+
+
+def _when_and_where(meeting: Meeting) -> tuple:
+    return meeting.starts_at, meeting.ends_at, meeting.location
+
+
+def _tell_attendees_of_the_move(actor, meeting: Meeting) -> None:
+    """Those coming or waiting are told the new time and place (a draft has nobody to tell)."""
+    notify(
+        _rsvp_user_ids(meeting.id, ("going", "waitlisted")),
+        "meeting_changed",
+        {
+            "meeting_id": meeting.id,
+            "meeting_title": meeting.title,
+            "starts_at": meeting.starts_at.isoformat(),
+            "meeting_location": meeting.location,
+        },
+        community_id=meeting.community_id,
+        exclude=[actor.id],
+    )
 
 
 def publish_meeting(actor, meeting_id: int) -> Meeting:
@@ -602,7 +626,7 @@ def _fill_free_places(meeting: Meeting) -> None:
 
 
 def list_attendees(actor, meeting_id: int, *, limit: int, cursor: str | None) -> Page:
-    """The committee's list: who is coming, who waits (with their place), who has checked in."""
+    """The committee's list: who is coming, who waits (with their place), who has checked in (the read audited)."""
     meeting = _managed_meeting(actor, meeting_id)
     stmt = select(Rsvp).where(Rsvp.meeting_id == meeting.id, Rsvp.status != "cancelled")
     page = paginate(stmt, [SortKey(Rsvp.id)], limit=limit, cursor=cursor)
@@ -613,6 +637,15 @@ def list_attendees(actor, meeting_id: int, *, limit: int, cursor: str | None) ->
     positions = _waitlist_positions([meeting.id], [entry.id for entry in page.items if entry.status == "waitlisted"])
     for entry in page.items:
         entry.display_name, entry.position = names.get(entry.id), positions.get(entry.id)
+    # Who RSVPed to a meeting is personal (where a person will be, and when): each staff read is in the log.
+    audit.record_read_later(
+        actor,
+        "meeting.attendees_read",
+        "meeting",
+        meeting.id,
+        community_id=meeting.community_id,
+        detail={"shown": [entry.user_id for entry in page.items]},
+    )
     return page
 
 
