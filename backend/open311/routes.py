@@ -25,6 +25,7 @@ from backend.open311.schemas import (
     HotlineResultSchema,
     IssuedApiKeySchema,
     Open311Args,
+    Open311ErrorSchema,
     PostedRequestSchema,
     PostRequestSchema,
     RequestsQuerySchema,
@@ -102,9 +103,22 @@ def errors_in_open311_shape(response: Response) -> Response:
 # --- Open311 -----------------------------------------------------------------------------------------
 
 
+def _in_both_formats(status: int):
+    """OpenAPI for a GeoReport path: its answer is JSON or XML as the path's format says (the XML a string,
+    the specification's element names), and every error is the specification's list, in the same format, not
+    our problem+json; so clients and the fuzz test's content and schema checks know what to expect."""
+    xml = {"schema": {"type": "string"}}
+    error = {
+        "description": "Open311 errors: [{code, description}] (JSON), or <errors><error> (XML)",
+        "content": {"application/json": {"schema": Open311ErrorSchema(many=True)}, "text/xml": xml},
+    }
+    return blp.doc(responses={status: {"content": {"text/xml": xml}}, 422: error, "default": error})
+
+
 @blp.route(f"{BASE}/services.{FORMAT}", methods=["GET"])
 @blp.arguments(Open311Args, location="query")
 @blp.response(200, ServiceSchema(many=True))
+@_in_both_formats(200)
 def list_services(args, fmt):
     """GeoReport v2 service list: the community's report categories (anyone)."""
     found = services.service_list(args["jurisdiction_id"], request_locale())
@@ -114,6 +128,7 @@ def list_services(args, fmt):
 @blp.route(f"{BASE}/services/<string:service_code>.{FORMAT}", methods=["GET"])
 @blp.arguments(Open311Args, location="query")
 @blp.response(200, ServiceDefinitionSchema)
+@_in_both_formats(200)
 def service_definition(args, service_code, fmt):
     """GeoReport v2 service definition: no extra attributes (anyone)."""
     found = services.service_definition(args["jurisdiction_id"], service_code)
@@ -123,6 +138,7 @@ def service_definition(args, service_code, fmt):
 @blp.route(f"{BASE}/requests.{FORMAT}", methods=["GET"])
 @blp.arguments(RequestsQuerySchema, location="query")
 @blp.response(200, ServiceRequestSchema(many=True))
+@_in_both_formats(200)
 def list_requests(args, fmt):
     """GeoReport v2 requests: the community's reports as the public board shows them, filtered (anyone)."""
     found = services.list_requests(args.pop("jurisdiction_id"), locale=request_locale(), **args)
@@ -137,6 +153,7 @@ def _poster_key() -> str:
 @limiter.limit(lambda: current_app.config.get("OPEN311_POST_LIMIT", "60 per minute"), key_func=_poster_key)
 @blp.arguments(PostRequestSchema, location="form")
 @blp.response(201, PostedRequestSchema(many=True))
+@_in_both_formats(201)
 def post_request(args, fmt):
     """GeoReport v2 POST: a report from an outside system (an API key issued by the platform admin; limited per
     key)."""
@@ -148,6 +165,7 @@ def post_request(args, fmt):
 @blp.route(f"{BASE}/requests/<int:request_id>.{FORMAT}", methods=["GET"])
 @blp.arguments(Open311Args, location="query")
 @blp.response(200, ServiceRequestSchema(many=True))
+@_in_both_formats(200)
 def get_request(args, request_id, fmt):
     """GeoReport v2 one request, as a list of one (anyone)."""
     found = services.get_request(args["jurisdiction_id"], request_id, request_locale())

@@ -79,6 +79,13 @@ class PostedRequestSchema(ma.Schema):
     account_id = ma.fields.String(allow_none=True)
 
 
+class Open311ErrorSchema(ma.Schema):
+    """The specification's error: a list of these, in the path's format (JSON, or XML <errors><error>)."""
+
+    code = ma.fields.Integer(required=True)
+    description = ma.fields.String(required=True)
+
+
 class ApiKeyCreateSchema(InputSchema):
     name = text(80, required=True, min_length=1, metadata={"description": "who the key is for"})
 
