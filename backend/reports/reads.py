@@ -6,8 +6,8 @@ reporter and assignee as ORM objects, then the photos, and `present` works out f
 may see; marshmallow dumps the page. For "my reports" that step is simple: the viewer is the reporter of every
 report listed, so each shows its exact point, the reporter's own name, is_mine, and whether it is late. Here one
 SELECT per shape (after a cursor or not) is built once and only its values bound: the list's columns, the grid,
-the reporter's and the assignee's names; a second, plain one reads the photos of the page's reports (uploads'
-columns, no ORM object). The community is looked up only when the page is empty (a report's row proves its
+the reporter's and the assignee's names; a second reads the photos of the page's reports (through
+uploads.photos_by_target). The community is looked up only when the page is empty (a report's row proves its
 community exists) or the cursor is broken. The rows become the response's dict directly.
 
 Only `mine=true` without other filters (what the PWA's "my reports" asks) is answered here, for a signed-in
@@ -31,14 +31,13 @@ from backend.extensions import db
 from backend.reports import categories as cats
 from backend.reports.models import OPEN_STATUSES, Report
 from backend.reports.schemas import ANONYMOUS_REPORTER
-from backend.uploads.models import Upload
+from backend.uploads import services as uploads
 
 _reports = Report.__table__
 _grids = Report.grid.property.mapper.local_table  # the grid's and users' tables: their models are other domains'
 _users = Report.reporter.property.mapper.local_table
 _reporters = _users.alias("reporters")
 _assignees = _users.alias("assignees")
-_uploads = Upload.__table__
 _KEYS = [SortKey(_reports.c.id, descending=True)]
 
 
@@ -103,28 +102,14 @@ def _page_statement(after_cursor: bool):
     return stmt.order_by(r.c.id.desc()).limit(bindparam("rows"))
 
 
-_PHOTOS = (
-    select(_uploads.c.id, _uploads.c.target_id, _uploads.c.width, _uploads.c.height)
-    .where(_uploads.c.target_type == "report", _uploads.c.target_id.in_(bindparam("report_ids", expanding=True)))
-    .order_by(_uploads.c.id)
-)
-
-
 def _photos_of(report_ids: list[int]) -> dict[int, list[dict]]:
-    """uploads.photos_by_target("report", ...) as UploadSchema dumps each photo."""
-    photos: dict[int, list[dict]] = {}
-    if report_ids:
-        for photo in db.session.execute(_PHOTOS, {"report_ids": report_ids}):
-            photos.setdefault(photo.target_id, []).append(
-                {
-                    "id": photo.id,
-                    "url": f"/api/v1/uploads/{photo.id}/display.jpg",  # Upload.url
-                    "thumb_url": f"/api/v1/uploads/{photo.id}/thumb.jpg",  # Upload.thumb_url
-                    "width": photo.width,
-                    "height": photo.height,
-                }
-            )
-    return photos
+    """The page's photos (uploads.photos_by_target: one statement) as UploadSchema dumps each."""
+    return {
+        report_id: [
+            {"id": p.id, "url": p.url, "thumb_url": p.thumb_url, "width": p.width, "height": p.height} for p in photos
+        ]
+        for report_id, photos in uploads.photos_by_target("report", report_ids).items()
+    }
 
 
 def _iso(moment):
