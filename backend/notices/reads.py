@@ -10,7 +10,7 @@ The rows become the response's dict directly.
 
 The membership check stays `access.require_member` (the same 401/403 as the services; the session keeps the
 membership it loaded). The output is byte for byte what the services and NoticeSchema give:
-tests/notices/test_list_reads.py compares both for every role and language.
+tests/notices/test_notice_list_reads.py compares both for every role and language.
 """
 
 from __future__ import annotations
