@@ -76,6 +76,8 @@ EXPECTED: dict[str, dict | str] = {
     "auth.get_privacy_notice": PUBLIC,
     "me.accept_privacy_notice": roles(401, 409),  # the matrix sends a made-up notice version
     "me.export_my_data": OWN,
+    "me.request_phone_code": roles(401, 422),  # the matrix's made-up phone is no mainland mobile number
+    "me.confirm_phone": roles(401, 422),
     "messaging.list_outbox": roles(401, 403, 200),  # the development outbox: codes, phone numbers
     "aid.list_blocks": OWN,
     "aid.block": roles(401, 201),

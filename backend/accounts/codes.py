@@ -22,13 +22,14 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 
-from backend.accounts.identifiers import normalize_login
+from backend.accounts.identifiers import normalize_login, normalize_phone
 from backend.accounts.models import LoginCode, User
 from backend.accounts.passwords import hash_password
 from backend.accounts.services import check_password_strength, register_account_eraser, revoke_sessions
 from backend.core.db import keep_when_refused, utcnow
-from backend.core.errors import AuthRequired, ValidationFailed, register_messages
+from backend.core.errors import AuthRequired, Conflict, ValidationFailed, register_messages
 from backend.extensions import db
 from backend.messaging import services as messaging
 
@@ -41,6 +42,18 @@ register_messages(
         "invalid_code": {
             "zh-CN": ("验证码无效", "验证码不正确、已使用或已过期。请重新获取验证码。"),
             "en": ("Code not valid", "The code is wrong, already used or expired. Ask for a new code."),
+        },
+        "phone_code_invalid": {
+            "zh-CN": ("验证码无效", "验证码不正确、已使用或已过期，或不是发给这个手机号的。请重新获取验证码。"),
+            "en": ("Code not valid", "The code is wrong, used, expired or was sent to another number. Ask again."),
+        },
+        "phone_taken": {
+            "zh-CN": ("手机号已被使用", "这个手机号已绑定其他账号。如是您的号码，请用它登录那个账号。"),
+            "en": ("Number in use", "Another account has this phone number. If it is yours, sign in to that one."),
+        },
+        "phone_already_verified": {
+            "zh-CN": ("已验证", "这个手机号已经绑定并验证过了。"),
+            "en": ("Already verified", "This phone number is already on your account and verified."),
         },
     },
 )
@@ -161,6 +174,119 @@ def redeem_code(login: str, code: str, purpose: str) -> User:
         user.phone_verified_at = now  # the code reached this phone: it is theirs
     db.session.flush()
     return user
+
+
+def _mobile(phone: str) -> str:
+    normalized = normalize_phone(phone or "")
+    if not normalized:
+        raise ValidationFailed({"phone": ["not a mainland China mobile number"]})
+    return normalized
+
+
+def _refuse_if_taken(actor: User, phone: str) -> None:
+    taken = db.session.scalar(
+        select(User.id).where(User.phone == phone, User.id != actor.id, User.deleted_at.is_(None)).limit(1)
+    )
+    if taken is not None:
+        raise Conflict("account.phone_taken")
+
+
+def request_phone_code(actor: User, phone: str, *, locale: str = "zh-CN") -> dict:
+    """Send a code by SMS to a phone number the signed-in person adds in the settings. The number becomes theirs
+    (verified, and a way to sign in) only once the code is typed back: the code row names the person and the
+    number, so nobody else can confirm it, and a code for another number does not fit. Asking again retires the
+    person's earlier phone codes.
+
+    :raises ValidationFailed: not a mainland mobile number
+    :raises Conflict: ``account.phone_taken`` (another live account has it), ``account.phone_already_verified``
+    """
+    number = _mobile(phone)
+    if actor.phone == number and actor.phone_verified_at is not None:
+        raise Conflict("account.phone_already_verified")
+    _refuse_if_taken(actor, number)
+    now, minutes = utcnow(), current_app.config.get("LOGIN_CODE_MINUTES", 10)
+    db.session.execute(
+        update(LoginCode)
+        .where(LoginCode.user_id == actor.id, LoginCode.purpose == "verify_phone", LoginCode.used_at.is_(None))
+        .values(used_at=now)
+    )
+    code = f"{secrets.randbelow(10**6):06d}"
+    hashed = login_hash(number)
+    db.session.add(
+        LoginCode(
+            purpose="verify_phone",
+            login_hash=hashed,
+            user_id=actor.id,
+            code_hash=_code_hash(hashed, "verify_phone", code),
+            tries=0,
+            created_at=now,
+            expires_at=now + timedelta(minutes=minutes),
+        )
+    )
+    messaging.send(
+        channel="sms",
+        to=number,
+        purpose="phone_verify_code",
+        params={"code": code, "minutes": minutes},
+        locale=actor.locale or locale,
+        user_id=actor.id,
+    )
+    db.session.flush()
+    return {"channel": "sms", "expires_in_seconds": minutes * 60}
+
+
+def confirm_phone(actor: User, phone: str, code: str) -> User:
+    """The code sent to `phone` for this person, typed back: the number is now theirs, verified.
+
+    Tries are counted as sign-in codes' are (a conditional UPDATE kept whatever the answer), the code is used once.
+
+    :raises ValidationFailed: ``account.phone_code_invalid`` for a wrong, used, expired or exhausted code, or one
+        sent for another number or person, alike; a number that is not a mainland mobile number
+    :raises Conflict: ``account.phone_taken`` when another account took the number in the meantime
+    """
+    number = _mobile(phone)
+    invalid = ValidationFailed({"code": ["wrong, used or expired code"]}, code="account.phone_code_invalid")
+    hashed, now = login_hash(number), utcnow()
+    latest = db.session.execute(
+        select(LoginCode.id, LoginCode.code_hash)
+        .where(
+            LoginCode.login_hash == hashed,
+            LoginCode.purpose == "verify_phone",
+            LoginCode.user_id == actor.id,
+            LoginCode.used_at.is_(None),
+            LoginCode.expires_at > now,
+        )
+        .order_by(LoginCode.id.desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        raise invalid
+    keep_when_refused()  # the try is counted first, under the row's lock, and kept whatever the answer
+    counted = db.session.execute(
+        update(LoginCode)
+        .where(
+            LoginCode.id == latest.id,
+            LoginCode.used_at.is_(None),
+            LoginCode.tries < current_app.config.get("LOGIN_CODE_MAX_TRIES", 5),
+        )
+        .values(tries=LoginCode.tries + 1)
+    ).rowcount
+    if counted != 1 or not hmac.compare_digest(latest.code_hash, _code_hash(hashed, "verify_phone", code)):
+        raise invalid
+    used = db.session.execute(
+        update(LoginCode).where(LoginCode.id == latest.id, LoginCode.used_at.is_(None)).values(used_at=now)
+    ).rowcount
+    if used != 1:
+        raise invalid
+    keep_when_refused(False)  # from here on the request commits or rolls back as any other
+    _refuse_if_taken(actor, number)
+    try:
+        with db.session.begin_nested():  # two accounts confirming one number at once: the unique key keeps one
+            actor.phone, actor.phone_verified_at = number, now
+            db.session.flush()
+    except IntegrityError:
+        raise Conflict("account.phone_taken") from None
+    return actor
 
 
 def purge_spent_codes(now=None) -> int:

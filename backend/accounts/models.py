@@ -72,7 +72,8 @@ class UserSession(db.Model):
 
 
 class LoginCode(db.Model):
-    """A one-time code sent by SMS or e-mail to sign in or to reset the password (accounts/codes.py).
+    """A one-time code sent by SMS or e-mail to sign in, to reset the password or to confirm a phone number one adds
+    in the settings (accounts/codes.py).
 
     Kept as hashes only: `login_hash` names the phone or address (HMAC, so the table lists no numbers) and
     `code_hash` the code (HMAC with the server's key: six digits are too few for a plain hash). A code asked
@@ -82,7 +83,7 @@ class LoginCode(db.Model):
 
     __tablename__ = "login_codes"
     __table_args__ = (
-        CheckConstraint("purpose IN ('sign_in', 'reset_password')", name="purpose_known"),
+        CheckConstraint("purpose IN ('sign_in', 'reset_password', 'verify_phone')", name="purpose_known"),
         CheckConstraint("tries >= 0", name="tries_not_negative"),
         Index("ix_login_codes_login_hash_purpose", "login_hash", "purpose"),
     )

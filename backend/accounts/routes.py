@@ -17,6 +17,8 @@ from backend.accounts.schemas import (
     MeSchema,
     PasswordChangeSchema,
     PasswordResetSchema,
+    PhoneCodeRequestSchema,
+    PhoneConfirmSchema,
     PrivacyNoticeSchema,
     ProfileUpdateSchema,
     RegisterSchema,
@@ -163,6 +165,47 @@ class Me(MethodView):
         """Delete my account: personal data erased, my content kept under "former resident"."""
         services.delete_account(actor())
         sign_out()
+
+
+def _phone_key() -> str:
+    """Phone codes are limited per account and per number (hashed: a limiter log must not hold a number)."""
+    body = request.get_json(silent=True)
+    typed = str(body.get("phone", ""))[:40] if isinstance(body, dict) else ""
+    number = normalize_login(typed) or typed.strip()
+    return f"phone-code:{hashlib.sha256(number.encode()).hexdigest()[:32]}"
+
+
+def _account_key() -> str:
+    return f"phone-code-user:{actor().id}"
+
+
+def _wrong_phone_code(response) -> bool:
+    return response.status_code == 422
+
+
+@me_blp.route("/phone", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_REQUESTS"])
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_REQUESTS_ACCOUNT"], key_func=_account_key)
+@limiter.limit(lambda: current_app.config["RATELIMIT_CODE_REQUESTS_ACCOUNT"], key_func=_phone_key)
+@me_blp.arguments(PhoneCodeRequestSchema)
+@me_blp.response(202, CodeSentSchema)
+def request_phone_code(data):
+    """Send a one-time code by SMS to a phone number I add or change (settings); it is mine once I type it back."""
+    return codes.request_phone_code(actor(), data["phone"], locale=request_locale())
+
+
+@me_blp.route("/phone/verify", methods=["POST"])
+@login_required
+@limiter.limit(lambda: current_app.config["RATELIMIT_LOGIN"])
+@limiter.limit(
+    lambda: current_app.config["RATELIMIT_CODE_TRIES_ACCOUNT"], key_func=_account_key, deduct_when=_wrong_phone_code
+)
+@me_blp.arguments(PhoneConfirmSchema)
+@me_blp.response(200, MeSchema)
+def confirm_phone(data):
+    """Type back the code sent to the number: it becomes my phone, verified (a way to sign in, urgent SMS)."""
+    return _me(codes.confirm_phone(actor(), data["phone"], data["code"]))
 
 
 @me_blp.route("/privacy-consent", methods=["POST"])

@@ -52,6 +52,15 @@ class CodeSentSchema(ma.Schema):
     expires_in_seconds = ma.fields.Integer()
 
 
+class PhoneCodeRequestSchema(InputSchema):
+    phone = text(40, required=True, min_length=1, metadata={"description": "a mainland mobile number, any common form"})
+
+
+class PhoneConfirmSchema(InputSchema):
+    phone = text(40, required=True, min_length=1, metadata={"description": "the number the code was sent to"})
+    code = text(6, required=True, min_length=6, metadata={"description": "the six digits of the SMS"})
+
+
 class PasswordResetSchema(InputSchema):
     login = text(254, required=True, min_length=1)
     code = ma.fields.String(required=True, validate=[ma.validate.Length(max=6), ma.validate.Regexp(r"^\d{6}$")])
@@ -112,6 +121,9 @@ class OwnUserSchema(ma.Schema):
     display_name = ma.fields.String()
     email = ma.fields.String(allow_none=True)
     phone = ma.fields.String(allow_none=True)
+    phone_verified_at = ma.fields.DateTime(
+        allow_none=True, metadata={"description": "when a code sent to the phone was typed back (null: not verified)"}
+    )
     locale = ma.fields.String()
     care_mode = ma.fields.Boolean()
     quiet_hours = ma.fields.Nested(QuietHoursSchema, allow_none=True)

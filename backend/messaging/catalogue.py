@@ -30,6 +30,17 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
             "ask for it, ignore this message.",
         ),
     },
+    "phone_verify_code": {
+        "zh-CN": (
+            "邻里手机号验证码",
+            "【邻里】您正在为账号绑定此手机号，验证码是 {code}，{minutes} 分钟内有效。如非本人操作，请忽略本消息。",
+        ),
+        "en": (
+            "Your Linli phone number code",
+            "Your code to add this phone number to your Linli account is {code}. It expires in {minutes} minutes. "
+            "If you did not ask for it, ignore this message.",
+        ),
+    },
     "urgent_notice": {
         "zh-CN": ("邻里紧急通知", "【邻里】{community}紧急通知：{title}。详情：{link}"),
         "en": ("Urgent notice from Linli", "Urgent notice from {community}: {title}. Details: {link}"),
@@ -39,6 +50,7 @@ TEXTS: dict[str, dict[str, tuple[str, str]]] = {
 SMS_PARAMS: dict[str, tuple[str, ...]] = {
     "sign_in_code": ("code", "minutes"),
     "password_reset_code": ("code", "minutes"),
+    "phone_verify_code": ("code", "minutes"),
     "urgent_notice": ("community", "title", "link"),
 }
 

@@ -192,6 +192,7 @@ const LAZY_SCREENS = [
     '/committee/residents/:uid/shift', '/committee/residents/:uid/support']],
   [() => import('./screens/communities.js'), ['/communities', '/join', '/communities/:id', '/communities/:id/join', '/join/:id']],
   [() => import('./screens/me.js'), ['/me']],
+  [() => import('./screens/phone.js'), ['/me/phone']],
   [() => import('./screens/members.js'), ['/committee/members']],
   [() => import('./screens/register.js'), ['/committee/register', '/committee/register/import', '/committee/register/:id']],
   [() => import('./screens/care.js'), ['/care', '/care/support', '/care/:id']],

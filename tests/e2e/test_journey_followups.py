@@ -1,14 +1,16 @@
 """Small gaps residents and staff met (session 6 journeys, at phone size): the task form's owner picker lists the
 staff and finds anyone by name as one types; a date input's day is also written out in the screen's language
-(Chromium draws the input in the browser's own locale, 12/13/2026 on a Chinese screen)."""
+(Chromium draws the input in the browser's own locale, 12/13/2026 on a Chinese screen); a resident adds and
+verifies a phone number from the settings."""
 
 from __future__ import annotations
 
+import random
 import re
 
 import pytest
 
-from tests.e2e.helpers import ready, sign_in, use_chinese_without_care_mode
+from tests.e2e.helpers import api, go, ready, sign_in, sign_up, use_chinese_without_care_mode
 
 pytestmark = pytest.mark.e2e
 
@@ -50,3 +52,40 @@ def test_the_due_date_is_written_out_in_chinese_beside_the_input(page):
     assert readout.inner_text() == "2027年1月5日星期二"
     # read with the field by a screen reader
     assert readout.get_attribute("id") in due.get_attribute("aria-describedby").split()
+
+
+def test_a_resident_adds_and_verifies_a_phone_from_the_settings(new_context, new_page):
+    page = new_page()
+    sign_up(page, name="绑定手机")
+    page.goto("/me")
+    ready(page)
+    row = page.locator("a[href='/me/phone']")
+    assert "未绑定" in row.inner_text()
+    row.click()
+    page.wait_for_selector("input[name=phone]")
+    assert "还没有绑定手机号" in page.inner_text("#phone-state")
+    number = f"139{random.randrange(10**8):08d}"
+    with page.expect_response(re.compile(r"/api/v1/me/phone$")) as asked:
+        page.fill("input[name=phone]", f"{number[:3]} {number[3:7]} {number[7:]}")
+        page.click("form button[type=submit]")
+    assert asked.value.status == 202, asked.value.text()
+    page.wait_for_selector("input[name=code]")
+    admin = new_page(new_context())
+    sign_in(admin, "admin@demo.linli")
+    outbox = api(admin, "GET", "/api/v1/admin/outbox")[1]["items"]
+    body = next(m["body"] for m in outbox if m["to"] == f"+86{number}" and m["purpose"] == "phone_verify_code")
+    code = re.search(r"\d{6}", body)[0]
+    page.fill("input[name=code]", f"{(int(code) + 1) % 10**6:06d}")
+    page.click("form button[type=submit]")
+    page.get_by_text("验证码不正确").first.wait_for()
+    page.fill("input[name=code]", code)
+    with page.expect_response(re.compile(r"/api/v1/me/phone/verify$")) as verified:
+        page.click("form button[type=submit]")
+    assert verified.value.status == 200, verified.value.text()
+    page.wait_for_url(re.compile(r"/me$"))
+    ready(page)
+    page.locator("a[href='/me/phone']", has_text="已验证").wait_for()
+    go(page, "/me/phone")
+    page.wait_for_selector("#phone-state")
+    assert f"{number[:3]} {number[3:7]} {number[7:]}" in page.inner_text("#phone-state")
+    assert "已验证" in page.inner_text("#phone-state")

@@ -41,6 +41,8 @@ EXEMPT = {
     ): "platform admins only: renaming or moving a community is no member's write",
     ("DELETE", "/api/v1/me"): "account deletion is always possible",
     ("POST", "/api/v1/me/privacy-consent"): "accepting the privacy notice concerns the person, not the community",
+    ("POST", "/api/v1/me/phone"): "a code to add their own phone number (their account, and urgent notices by SMS)",
+    ("POST", "/api/v1/me/phone/verify"): "confirming their own phone number with the code",
     ("PUT", "/api/v1/me/volunteer-profile"): "a profile edit (skills) that nobody else reads",
     # what reaches them: notifications, push, preferences, follows
     ("POST", "/api/v1/notifications/read"): "reading notifications",

@@ -221,6 +221,12 @@ function settingsCard(user) {
     user ? quietHours(user) : null);
 }
 
+/** The phone row's line: whether the number is verified, what verifying it gives (screens/phone.js does it). */
+function phoneMeta(user) {
+  if (!user.phone) return t('me.phoneNone');
+  return user.phone_verified_at ? t('me.phoneVerified') : t('me.phoneUnverified');
+}
+
 /** A plain download link: the browser saves the JSON itself (the service worker leaves it alone). */
 function downloadLink() {
   return linkButton(t('privacy.download'), EXPORT_URL, { variant: 'secondary', block: true, iconName: 'download', download: '', id: 'download-my-data' });
@@ -245,6 +251,7 @@ export default function me() {
     settingsCard(user),
     membershipsCard(),
     h('div', { class: 'section' }, list([
+      listItem({ href: '/me/phone', iconName: 'user', title: t('me.phone'), meta: phoneMeta(user) }),
       listItem({ href: '/me/notifications', iconName: 'clock', title: t('me.notifications'), meta: t('me.notificationsMeta') }),
       ...(currentMembership() ? [myModerationLink()] : []),
       ...memberCareLinks(),
