@@ -22,7 +22,7 @@ from backend.core.errors import Conflict, Forbidden, NotFound, ValidationFailed,
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
-from backend.notifications.services import notify
+from backend.notifications.outbox import notify_after_commit
 
 EDIT_WINDOW = timedelta(minutes=15)
 REPLIES_PREVIEW = 20
@@ -288,8 +288,9 @@ def _tell_about(actor, target: targets.Target, item, comment: Comment, parent: C
         "title": target.title(item),
     }
     author_id = target.author_id(item)
+    # Told by a job after the commit (backend.notifications.outbox): the comment's transaction writes one row.
     if parent is not None:
-        notify(
+        notify_after_commit(
             [parent.author_id, author_id],
             "comment_reply",
             context,
@@ -297,12 +298,13 @@ def _tell_about(actor, target: targets.Target, item, comment: Comment, parent: C
             exclude=[actor.id],
         )
     else:
-        notify(
-            [author_id, *target.follower_ids(item)],
+        notify_after_commit(
+            [author_id],
             "comment_posted",
             context,
             community_id=comment.community_id,
             exclude=[actor.id],
+            followers_of=(comment.target_type, comment.target_id),
         )
 
 

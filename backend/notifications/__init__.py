@@ -10,6 +10,12 @@ DOMAIN = Domain(
     personal_data="backend.notifications.personal_data",
     jobs=(
         Job(
+            "deliver-notifications",
+            "backend.notifications.outbox:deliver_pending",
+            MINUTE,
+            description="tell people of the writes whose fan-out job never ran (a crash after the commit)",
+        ),
+        Job(
             "send-held-pushes",
             "backend.notifications.delivery:release_held_pushes",
             5 * MINUTE,

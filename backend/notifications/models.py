@@ -134,3 +134,27 @@ class HeldPush(db.Model):
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     release_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class NotificationOutbox(db.Model):
+    """A notify() waiting for its fan-out: written in the transaction of the write that caused it (one row,
+    whatever the number of people to tell), delivered by a job after the commit, which deletes the row in the
+    transaction that writes the inbox rows. A row still here after a crash is delivered by the sweep
+    (`deliver-notifications`); the DELETE is the claim, so a job run twice tells nobody twice."""
+
+    __tablename__ = "notification_outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(50))
+    context: Mapped[dict] = mapped_column(JSON, default=dict)
+    community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id", ondelete="CASCADE"))
+    # Plain ids, not foreign keys: the row lives for the seconds until its job runs (accounts are never deleted).
+    recipient_ids: Mapped[list] = mapped_column(JSON, default=list)
+    exclude_ids: Mapped[list] = mapped_column(JSON, default=list)
+    # Also tell the followers of this item (targets registry), looked up by the job, not by the request.
+    followers_of_type: Mapped[str | None] = mapped_column(String(20))
+    followers_of_id: Mapped[int | None] = mapped_column(Integer)
+    is_urgent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    topic: Mapped[str | None] = mapped_column(String(32))
+    url: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -84,6 +84,7 @@ def notify(
     urgent: bool = False,
     topic: str | None = None,
     url: str | None = None,
+    at=None,
 ) -> list[int]:
     """Tell each recipient (once each) about an event: inbox rows now, pushes after the commit.
 
@@ -91,7 +92,10 @@ def notify(
 
     Each person's preferences for `kind` decide inbox and push (defaults from the catalogue); urgent
     notices are pushed to everyone addressed. `url` overrides the kind's deep link (a local path),
-    `topic` the push topic that collapses updates about one item.
+    `topic` the push topic that collapses updates about one item; `at` the time of the event (default now:
+    the outbox's job passes the time of the write it delivers for).
+
+    A write that needs not tell people before it answers uses `notify_after_commit` (backend.notifications.outbox).
     """
     skip = set(exclude)
     user_ids = [uid for uid in dict.fromkeys(recipient_ids) if uid is not None and uid not in skip]
@@ -108,7 +112,7 @@ def notify(
     inbox_ids = [uid for uid in user_ids if choices.get(uid, default)[0]]
     push_ids = [uid for uid in user_ids if urgent or choices.get(uid, default)[1]]
 
-    now = utcnow()
+    now = at or utcnow()
     # One multi-row INSERT ... RETURNING (batched by SQLAlchemy): a community-wide notice to 10,000
     # people must not build 10,000 ORM objects inside the publishing request.
     row_ids = (

@@ -25,6 +25,7 @@ from backend.core.errors import (
 from backend.core.pagination import Page, SortKey, paginate
 from backend.extensions import db
 from backend.moderation import services as moderation
+from backend.notifications.outbox import notify_after_commit
 from backend.notifications.services import notify
 from backend.projects import services as projects
 from backend.reports import categories as cats
@@ -212,16 +213,17 @@ def _route(report: Report) -> None:
         transfers.route_to_agency(report, responsibilities.agency_for(community, report.category))
         return
     by_grid_worker = handler == "grid_worker"
+    # Told by a job after the commit (backend.notifications.outbox): the report's transaction writes one row.
     if by_grid_worker and grid is not None and grid.responsible_user_id:
         report.assignee_id = grid.responsible_user_id
-        notify(
+        notify_after_commit(
             [grid.responsible_user_id],
             "report_submitted",
             _context(report, routed_to="grid_worker"),
             community_id=report.community_id,
         )
     else:
-        notify(
+        notify_after_commit(
             communities.committee_member_ids(report.community_id),
             "report_submitted",
             _context(report, routed_to="committee"),
