@@ -24,7 +24,7 @@ def mine(shape: feed.Shape, *, limit: int = 3) -> feed.Part | None:
         return None
     stmt = select(*_columns("mine")).where(
         _post.community_id == feed.COMMUNITY,
-        _post.status.in_(("open", "matched")),
+        _post.status.in_(feed.words(("open", "matched"))),
         or_(_post.author_id == feed.USER, _post.helper_id == feed.USER),
     )
     return feed.Part(stmt, (_post.id.desc(),), limit)

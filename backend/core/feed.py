@@ -22,6 +22,7 @@ loading steps; their rows are plain tuples.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -32,7 +33,7 @@ from sqlalchemy import (
     bindparam,
     cast,
     func,
-    literal,
+    literal_column,
     null,
     select,
     type_coerce,
@@ -90,6 +91,19 @@ class Prebuilt:
     before_now: tuple[tuple[str, timedelta], ...]
 
 
+def word(value: str):
+    """A constant word of the code (a section, a kind, a status) written into the SQL itself: a bound parameter
+    would be processed on every execution, and a tuple of them in IN (...) rewrites the SQL each time."""
+    if not re.fullmatch(r"[a-z_]+", value):
+        raise ValueError(f"not a plain word: {value!r}")
+    return literal_column(f"'{value}'", String)
+
+
+def words(values) -> list:
+    """Constant words for IN (...): `column.in_(feed.words(STATUSES))`."""
+    return [word(value) for value in values]
+
+
 def _text(value):
     return cast(null(), String) if value is None else type_coerce(value, String)
 
@@ -98,11 +112,11 @@ def row(section: str, kind: str, id_, title, *, state=None, at=None, detail=None
     """The labelled, typed columns of one feed SELECT (literal strings or column expressions)."""
     when = cast(null(), DateTime(timezone=True)) if at is None else at
     return (
-        literal(section, String).label("section"),
-        literal(kind, String).label("kind"),
+        word(section).label("section"),
+        word(kind).label("kind"),
         type_coerce(id_, Integer).label("id"),
         _text(title).label("title"),
-        (literal(state, String) if isinstance(state, str) else _text(state)).label("state"),
+        (word(state) if isinstance(state, str) else _text(state)).label("state"),
         type_coerce(when, UTCDateTime()).label("at"),
         _text(detail).label("detail"),
     )
@@ -119,7 +133,7 @@ def prebuild(parts: list[Part | None]) -> Prebuilt | None:
     for position, part in enumerate(parts):
         ranked = part.select.add_columns(func.row_number().over(order_by=part.order_by).label("rank"))
         sub = ranked.order_by(*part.order_by).limit(part.limit).subquery()
-        wrapped.append(select(literal(position, Integer).label("part"), *sub.c))
+        wrapped.append(select(literal_column(str(position), Integer).label("part"), *sub.c))
     statement = union_all(*wrapped) if len(wrapped) > 1 else wrapped[0]
     moments = {name: delta for part in parts for name, delta in part.before_now}
     return Prebuilt(statement, tuple(moments.items()))

@@ -43,9 +43,9 @@ def latest(shape: feed.Shape, *, limit: int = 3) -> feed.Part:
             "notice",
             _notice.id,
             _notice.title,
-            state=case((rank == 0, "urgent"), (rank == 1, "pinned"), else_="normal"),
+            state=case((rank == 0, feed.word("urgent")), (rank == 1, feed.word("pinned")), else_=feed.word("normal")),
             at=_notice.publish_at,
-            detail=case((read, "read"), else_="unread"),
+            detail=case((read, feed.word("read")), else_=feed.word("unread")),
         )
     ).where(_notice.community_id == feed.COMMUNITY, *_addressed_to(shape))
     order = (rank, _notice.publish_at.desc(), _notice.id.desc())

@@ -29,7 +29,7 @@ def new_in_grid(shape: feed.Shape, *, limit: int = 3) -> feed.Part:
     ).where(
         _project.community_id == feed.COMMUNITY,
         _project.created_at >= feed.SINCE,
-        _project.status.in_(PUBLIC_STATUSES),
+        _project.status.in_(feed.words(PUBLIC_STATUSES)),
         _project.is_hidden.is_(False),
         _project.author_id != feed.USER,
         for_my_grid,

@@ -34,7 +34,7 @@ def mine(shape: feed.Shape, *, limit: int = 3) -> feed.Part:
         _report.community_id == feed.COMMUNITY,
         _report.reporter_id == feed.USER,
         or_(
-            _report.status.in_((*OPEN_STATUSES, "resolved")),
+            _report.status.in_(feed.words((*OPEN_STATUSES, "resolved"))),
             _report.updated_at > feed.before_now(CLOSED_SINCE),
         ),
     )
@@ -70,7 +70,7 @@ def _count(*conditions):
 
 
 def _late():
-    return and_(_report.status.in_(OPEN_STATUSES), _report.next_due_at < feed.NOW)
+    return and_(_report.status.in_(feed.words(OPEN_STATUSES)), _report.next_due_at < feed.NOW)
 
 
 def committee_counts() -> dict:
@@ -95,7 +95,7 @@ def grid_worker_counts(grid_ids) -> dict:
         "reports_in_progress": _count(
             _report.community_id == feed.COMMUNITY,
             _report.assignee_id == feed.USER,
-            _report.status.in_(handling),
+            _report.status.in_(feed.words(handling)),
         ),
         "reports_overdue": _count(_report.community_id == feed.COMMUNITY, mine_or_my_grids, _late()),
     }

@@ -44,7 +44,7 @@ def next_shift(shape: feed.Shape) -> feed.Part:
         .join(_activities, _activity.id == _shift.activity_id)
         .where(
             _signup.user_id == feed.USER,
-            _signup.status.in_(("confirmed", "waitlisted")),
+            _signup.status.in_(feed.words(("confirmed", "waitlisted"))),
             _shift.ends_at > feed.NOW,
             _activity.community_id == feed.COMMUNITY,
         )
