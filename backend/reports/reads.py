@@ -6,9 +6,9 @@ reporter and assignee as ORM objects, then the photos, and `present` works out f
 may see; marshmallow dumps the page. For "my reports" that step is simple: the viewer is the reporter of every
 report listed, so each shows its exact point, the reporter's own name, is_mine, and whether it is late. Here one
 SELECT per shape (after a cursor or not) is built once and only its values bound: the list's columns, the grid,
-the reporter's and the assignee's names; a second reads the photos of the page's reports (through
-uploads.photos_by_target). The community is looked up only when the page is empty (a report's row proves its
-community exists) or the cursor is broken. The rows become the response's dict directly.
+the reporter's and the assignee's names; a second reads the photos of the page's reports (uploads'
+prebuilt photo_views_by_target: plain rows). The community is looked up only when the page is empty (a report's
+row proves its community exists) or the cursor is broken. The rows become the response's dict directly.
 
 Only `mine=true` without other filters (what the PWA's "my reports" asks) is answered here, for a signed-in
 viewer; the board, the worker's queue, filters and visitors go through the services. The output is byte for
@@ -102,16 +102,6 @@ def _page_statement(after_cursor: bool):
     return stmt.order_by(r.c.id.desc()).limit(bindparam("rows"))
 
 
-def _photos_of(report_ids: list[int]) -> dict[int, list[dict]]:
-    """The page's photos (uploads.photos_by_target: one statement) as UploadSchema dumps each."""
-    return {
-        report_id: [
-            {"id": p.id, "url": p.url, "thumb_url": p.thumb_url, "width": p.width, "height": p.height} for p in photos
-        ]
-        for report_id, photos in uploads.photos_by_target("report", report_ids).items()
-    }
-
-
 def _iso(moment):
     return None if moment is None else moment.isoformat()  # marshmallow's DateTime, format "iso"
 
@@ -197,7 +187,7 @@ def my_reports_page(actor, community_id: int, *, locale: str, limit: int = 20, c
     has_more = len(rows) > limit
     rows = rows[:limit]
     former_resident = FORMER_RESIDENT[locale]
-    photos = _photos_of([row.id for row in rows])
+    photos = uploads.photo_views_by_target("report", [row.id for row in rows])
     now = utcnow()
     return {
         "items": [_item(row, photos=photos, now=now, locale=locale, former_resident=former_resident) for row in rows],

@@ -39,8 +39,17 @@ class Upload(db.Model):
 
     @property
     def url(self) -> str:
-        return f"/api/v1/uploads/{self.id}/display.jpg"
+        return self.url_of(self.id)
 
     @property
     def thumb_url(self) -> str:
-        return f"/api/v1/uploads/{self.id}/thumb.jpg"
+        return self.thumb_url_of(self.id)
+
+    @staticmethod
+    def url_of(upload_id: int) -> str:
+        """The photo's address in the app (also for reads that build no Upload object)."""
+        return f"/api/v1/uploads/{upload_id}/display.jpg"
+
+    @staticmethod
+    def thumb_url_of(upload_id: int) -> str:
+        return f"/api/v1/uploads/{upload_id}/thumb.jpg"
