@@ -235,6 +235,23 @@ function preloadScreen(path) {
   if (load) load().catch(() => {}); // offline or a failed fetch: the route shows its error itself
 }
 
+/**
+ * Once the session is known, start what the opened screen will wait for: a module may export
+ * WARM = {pattern: ({params, query, locale, user}) => …} that preloads its strings and styles in the person's
+ * language and starts its first reads (api.js startEarly), all in parallel with the shell's words.
+ */
+function warmScreen(path, user) {
+  if (needsConsent()) return; // the privacy notice opens first
+  const { pattern, params } = router.match(path);
+  const load = screenLoaders.get(pattern);
+  if (!load) return;
+  const query = Object.fromEntries(new URLSearchParams(location.search));
+  load().then((module) => {
+    const warm = module.WARM && module.WARM[pattern];
+    if (warm) warm({ params, query, path, locale: chooseLocale(user), user });
+  }).catch(() => {}); // only a head start: the screen loads what it needs itself
+}
+
 function routes() {
   lazyRoutes();
   router.fallback(async (ctx) => (await import('./screens/placeholder.js')).notFound(ctx));
@@ -305,6 +322,7 @@ async function boot() {
     console.warn('session unavailable', err); // offline without a cached session: visitor view
   }
   setUser(user);
+  warmScreen(location.pathname, user);
   setChromeRenderer(renderChrome);
   await applyPrefs(user);
   window.addEventListener('online', renderNetBanner);

@@ -95,6 +95,14 @@ async function fetchBundle(name, locale) {
 }
 
 /**
+ * Start fetching a domain's strings in `locale` before its screen asks for them: at boot, as soon as the
+ * session says which language the person reads, in parallel with the shell's words (not after them).
+ */
+export function preloadBundle(name, locale) {
+  if (LOCALES.includes(locale)) fetchBundle(name, locale);
+}
+
+/**
  * A domain's strings (pwa/locales/<name>.<locale>.json), kept beside the shell's so a domain ships its
  * words without editing the shell's files:
  *   const tr = bundle('reports');

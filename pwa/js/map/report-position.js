@@ -1,25 +1,24 @@
 // A report's position on its page, as the viewer may see it: a pin for the reporter, the assignee and the
 // committee (exact), the ~100 m cell it lies in for everyone else (the server sends the cell's centre).
+// The report's screen draws the map's frame and its note with the report (reports.js positionMap) and calls
+// this once the frame is in view, so Leaflet never delays the report's first paint.
 import { api } from '../api.js';
 import { bundle } from '../i18n.js';
-import { h } from '../ui.js';
 import { baseMap, drawGrids } from './base.js';
 
 const tr = bundle('map');
 const CELL_DEGREES = 0.001; // backend/reports/services.py POSITION_CELL_DEGREES
 
-/** Draw the report's position into `box` (report: community_id, lat, lng, position_precision, grid). */
-export async function drawReportPosition(box, report) {
+/** Draw the report's position into the 200 px `mapEl` (report: community_id, lat, lng, position_precision, grid). */
+export async function drawReportPosition(mapEl, report) {
   await tr.ready();
   let grids = [];
   try {
     grids = (await api.get(`/api/v1/communities/${report.community_id}`)).grids || [];
   } catch { /* offline: the position alone */ }
-  const mapEl = h('div', { class: 'map--small', id: 'rp-position-map' });
   const exact = report.position_precision === 'exact';
-  const note = h('p', { class: 'map-note', text: tr(exact ? 'pos.exact' : 'pos.rounded') });
-  box.append(mapEl, note);
-  const view = await baseMap(mapEl, { label: tr('pos.mapLabel'), zoomControl: false });
+  mapEl.classList.add('map--small');
+  const view = await baseMap(mapEl, { label: tr('pos.mapLabel'), zoomControl: false, clusters: false });
   const { L, map } = view;
   drawGrids(view, grids, { highlight: report.grid && report.grid.id });
   if (exact) {

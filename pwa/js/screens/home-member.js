@@ -175,8 +175,14 @@ function toolsPart(m) {
 
 /* ---------- the screen ---------- */
 
+// home.js WARM starts the same URL at boot: keep the two in step
+const homeUrl = (cid) => `/api/v1/communities/${cid}/home`;
+
 export async function memberHome(m) {
   useStylesheet('/css/home.css');
+  // the feed is asked for while the screen's words load (opened at boot, home.js WARM asked already)
+  const feedLoad = api.get(homeUrl(m.community.id), { fresh: true });
+  feedLoad.catch(() => {}); // answered below, not unhandled meanwhile
   await tr.ready();
   const user = state.user;
   const all = memberships();
@@ -198,7 +204,7 @@ export async function memberHome(m) {
     h('p', { class: 'center secondary' }, linkButton(tr('joinAnother'), '/communities', { variant: 'ghost', iconName: 'plus' })));
 
   try {
-    const data = await api.get(`/api/v1/communities/${m.community.id}/home`, { fresh: true });
+    const data = await feedLoad;
     root.querySelector('#home-urgent').append(...urgentBanners(data.urgent));
     feed.removeAttribute('aria-busy');
     feed.replaceChildren(...[

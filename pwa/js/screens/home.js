@@ -1,8 +1,9 @@
 // Home: a welcome for visitors, a way into a community for those without one; for members what they open
 // the app for (home-member.js, loaded on demand).
-import { t } from '../i18n.js';
+import { startEarly } from '../api.js';
+import { preloadBundle, t } from '../i18n.js';
 import { currentMembership, state } from '../store.js';
-import { emptyState, h, linkButton, list, listItem } from '../ui.js';
+import { emptyState, h, linkButton, list, listItem, useStylesheet } from '../ui.js';
 import { communitySearch } from './communities.js';
 
 function visitorHome() {
@@ -48,3 +49,18 @@ export default async function home() {
 
 /** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
 export const ROUTES = { '/': home };
+
+/**
+ * A member opening the app: the home's words, styles and feed start with the session, while the member's home
+ * module downloads (home-member.js, which reads the same feed URL and takes this answer).
+ */
+export const WARM = {
+  '/': ({ user, locale }) => {
+    const m = user && currentMembership();
+    if (!m) return;
+    useStylesheet('/css/home.css');
+    preloadBundle('home', locale);
+    startEarly(`/api/v1/communities/${m.community.id}/home`, locale);
+    import('./home-member.js').catch(() => {}); // the screen imports it again: one download
+  },
+};

@@ -1,9 +1,9 @@
 // Polls: list, poll screen with a ballot for every method, confirmation, receipt, results, new poll.
 // Ballots go through the offline outbox (Idempotency-Key). The receipt is made here, before sending,
 // so that a ballot queued offline still has one; the server keeps only its SHA-256.
-import { api } from '../api.js';
+import { api, startEarly } from '../api.js';
 import { maybeAskForPush } from './notifications-push.js';
-import { bundle, formatDateTime, formatMoney as money, formatPercent as percent, t } from '../i18n.js';
+import { bundle, formatDateTime, formatMoney as money, formatPercent as percent, preloadBundle, t } from '../i18n.js';
 import { sendOrQueue } from '../outbox.js';
 import { navigate, routeTable } from '../router.js';
 import { currentMembership, isCommittee, state } from '../store.js';
@@ -140,9 +140,14 @@ export async function pollList() {
 
 /* ---------- poll screen ---------- */
 
+const pollUrl = (id) => `/api/v1/polls/${id}`;
+
 export async function pollDetail(ctx) {
+  // the poll is asked for while the screen's words and styles load (one wait, not two)
+  const pollLoad = api.get(pollUrl(ctx.params.id), { fresh: true });
+  pollLoad.catch(() => {}); // answered below, not unhandled meanwhile
   await prepare();
-  const poll = await api.get(`/api/v1/polls/${ctx.params.id}`, { fresh: true });
+  const poll = await pollLoad;
   const root = h('div', { class: 'polls poll' });
   root.append(pollHeader(poll));
   const ballotArea = h('div', {});
@@ -582,3 +587,12 @@ export async function pollForm(ctx) {
 
 /** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
 export const ROUTES = routeTable(registerPollRoutes);
+
+/** A poll opened from a link: its words, styles and the poll start with the session (app.js). */
+export const WARM = {
+  '/polls/:id': ({ params, locale }) => {
+    useStylesheet('/css/polls.css');
+    preloadBundle('polls', locale);
+    startEarly(pollUrl(params.id), locale);
+  },
+};

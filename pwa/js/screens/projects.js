@@ -1,8 +1,8 @@
 // Micro-projects: list (filter chips, sort, "load more"), detail (progress, photos, supports, rating,
 // committee and author actions, timeline, comments) and the create/edit form with a local draft.
 // The shell mounts these with registerProjectRoutes(router.route).
-import { api } from '../api.js';
-import { bundle, formatDateTime, formatNumber, getLocale, t } from '../i18n.js';
+import { api, startEarly } from '../api.js';
+import { bundle, formatDateTime, formatNumber, getLocale, preloadBundle, t } from '../i18n.js';
 import { navigate, routeTable } from '../router.js';
 import { currentMembership, getCommunityId, isVerified, state } from '../store.js';
 import * as outbox from '../outbox.js';
@@ -35,7 +35,7 @@ function communityId(ctx) {
 }
 
 async function categoriesOf(cid) {
-  if (!categoryCache.has(cid)) categoryCache.set(cid, await api.get(`/api/v1/communities/${cid}/project-categories`));
+  if (!categoryCache.has(cid)) categoryCache.set(cid, await api.get(categoriesUrl(cid)));
   return categoryCache.get(cid);
 }
 
@@ -203,11 +203,15 @@ function reasonSheet({ title, label, confirmLabel, required = false, extra }) {
   });
 }
 
+const projectUrl = (id) => `/api/v1/projects/${id}`;
+const eventsUrl = (id) => `/api/v1/projects/${id}/events?limit=100`;
+const categoriesUrl = (cid) => `/api/v1/communities/${cid}/project-categories`;
+
 export async function projectDetail(ctx) {
   const id = Number(ctx.params.id);
   // the project and its history are asked for while the screen's words and styles load (one wait, not three)
-  const projectLoad = api.get(`/api/v1/projects/${id}`, { fresh: true });
-  const eventsLoad = api.get(`/api/v1/projects/${id}/events?limit=100`, { fresh: true });
+  const projectLoad = api.get(projectUrl(id), { fresh: true });
+  const eventsLoad = api.get(eventsUrl(id), { fresh: true });
   for (const load of [projectLoad, eventsLoad]) load.catch(() => {}); // answered below, not unhandled meanwhile
   await prepare();
   let p;
@@ -474,3 +478,20 @@ export function registerProjectRoutes(route) {
 
 /** The screens, loaded when one opens (LAZY_SCREENS in app.js). */
 export const ROUTES = routeTable(registerProjectRoutes);
+
+/**
+ * A project opened from a link: its words, styles, the project, its history and (for a member, most likely
+ * the project's community) the categories start with the session (app.js), not after the shell's words.
+ */
+export const WARM = {
+  '/projects/:id': ({ params, locale }) => {
+    const id = Number(params.id);
+    useStylesheet('/css/projects.css');
+    preloadBundle('projects', locale);
+    preloadBundle('comments', locale);
+    startEarly(projectUrl(id), locale);
+    startEarly(eventsUrl(id), locale);
+    const m = currentMembership();
+    if (m && !categoryCache.has(m.community.id)) startEarly(categoriesUrl(m.community.id), locale);
+  },
+};

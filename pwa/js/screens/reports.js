@@ -1,9 +1,9 @@
 // Problem reports (随手拍): new report (camera, category chips, location, duplicate hint, offline
 // outbox with photos), public board, my reports, the grid worker's queue, and a report's detail with
 // its timeline and the actions the viewer may take.
-import { api } from '../api.js';
+import { api, startEarly } from '../api.js';
 import { maybeAskForPush } from './notifications-push.js';
-import { bundle, formatDateTime } from '../i18n.js';
+import { bundle, formatDateTime, preloadBundle } from '../i18n.js';
 import { onItemSent } from '../outbox.js';
 import { navigate, refresh, routeTable } from '../router.js';
 import { currentMembership, isVerified, state } from '../store.js';
@@ -18,6 +18,7 @@ import { agencyActions, agencyRow } from './agency-links.js';
 import { listQueuedReports, sendOrQueueReport, startReportOutbox, subscribeReports } from './reports-outbox.js';
 
 const tr = bundle('reports');
+const mapWords = bundle('map'); // the position map's note and label, drawn with the report
 const MAX_PHOTOS = 4;
 const STATUS_KIND = { submitted: 'warn', accepted: '', assigned: '', in_progress: '', reopened: 'warn', resolved: 'ok', confirmed: 'ok', rejected: 'danger' };
 
@@ -563,19 +564,47 @@ function outcome(report) {
   return null;
 }
 
-/** The report's position on a small map (Leaflet loaded on demand), as this viewer may see it; none without one. */
+/**
+ * The report's position on a small map, as this viewer may see it; none without one. Its frame and note are
+ * drawn with the report (no shift when the map arrives, and the note is part of the first paint); Leaflet
+ * (about 60 KB and its start-up) loads only once the frame is on screen and the page has painted.
+ */
 function positionMap(report) {
   if (report.lat === null || report.lat === undefined) return null;
-  const box = h('div', { class: 'rp-position', id: 'rp-position' });
-  import('../map/report-position.js').then((m) => m.drawReportPosition(box, report)).catch(() => box.remove());
+  const exact = report.position_precision === 'exact';
+  const mapEl = h('div', { class: 'rp-position__map', id: 'rp-position-map' });
+  const box = h('div', { class: 'rp-position', id: 'rp-position' },
+    mapEl, h('p', { class: 'map-note', text: mapWords(exact ? 'pos.exact' : 'pos.rounded') }));
+  whenOnScreen(mapEl, () => import('../map/report-position.js')
+    .then((m) => m.drawReportPosition(mapEl, report))
+    .catch(() => box.remove()));
   return box;
 }
 
+/** Run `fn` once `el` is in (or near) the viewport, after the next paint; at once without IntersectionObserver. */
+function whenOnScreen(el, fn) {
+  if (!('IntersectionObserver' in window)) { setTimeout(fn, 0); return; }
+  const seen = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    seen.disconnect();
+    // two frames: the report is painted before the map's scripts are fetched and run
+    requestAnimationFrame(() => requestAnimationFrame(() => setTimeout(fn, 0)));
+  }, { rootMargin: '200px' });
+  seen.observe(el);
+}
+
+const reportUrl = (id) => `/api/v1/reports/${id}`;
+
 export async function reportDetail(ctx) {
-  await ready();
+  // the report is asked for while the screen's words and styles load (at boot, WARM below asked already)
+  const firstLoad = api.get(reportUrl(ctx.params.id), { fresh: true });
+  firstLoad.catch(() => {}); // answered in draw(), not unhandled meanwhile
+  await Promise.all([ready(), mapWords.ready()]);
   const node = h('div', { id: 'report-detail' }, skeleton(4));
+  let pending = firstLoad;
   const draw = async () => {
-    const r = await api.get(`/api/v1/reports/${ctx.params.id}`, { fresh: true });
+    const r = await (pending || api.get(reportUrl(ctx.params.id), { fresh: true }));
+    pending = null; // a redraw after an action reads the report again
     const reporter = r.reporter ? `${r.reporter.display_name} · ${r.reporter_label}` : r.reporter_label;
     fill(node,
       h('section', { class: 'card', dataset: { status: r.status } },
@@ -625,3 +654,13 @@ function reportRoutes(route) {
  * (reports-outbox.js) after the first screen, so that queued reports are sent without loading these screens.
  */
 export const ROUTES = routeTable(reportRoutes);
+
+/** A report opened from a link: its words, styles and the report itself start with the session (app.js). */
+export const WARM = {
+  '/reports/:id': ({ params, locale }) => {
+    useStylesheet('/css/reports.css');
+    preloadBundle('reports', locale);
+    preloadBundle('map', locale);
+    startEarly(reportUrl(params.id), locale);
+  },
+};
