@@ -23,6 +23,7 @@ from backend.projects.schemas import (
     ReasonSchema,
     ReviewSchema,
     SupportCreateSchema,
+    SupportWithdrawArgsSchema,
 )
 
 blp = Blueprint("projects", __name__, url_prefix="/api/v1", description="Micro-projects (微项目)")
@@ -101,10 +102,12 @@ def support_project(data, pid):
 
 
 @blp.route("/projects/<int:pid>/supports", methods=["DELETE"])
+@blp.arguments(SupportWithdrawArgsSchema, location="query")
 @blp.response(200, ProjectSchema)
-def unsupport_project(pid):
-    """Take one's support back while supports are being collected."""
-    return services.unsupport_project(actor(), pid)
+def unsupport_project(args, pid):
+    """Take one's support back while supports are being collected; staff may take a resident's back at their word
+    (on_behalf_of)."""
+    return services.unsupport_project(actor(), pid, **args)
 
 
 @blp.route("/projects/<int:pid>/review", methods=["POST"])

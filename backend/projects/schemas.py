@@ -61,6 +61,14 @@ class SupportCreateSchema(InputSchema):
     )
 
 
+class SupportWithdrawArgsSchema(ma.Schema):
+    """Optional query: staff taking back, at the resident's word, the support of a resident (代办)."""
+
+    on_behalf_of = ma.fields.Integer(
+        load_default=None, metadata={"description": "staff: the resident whose support is taken back"}
+    )
+
+
 class ReviewSchema(InputSchema):
     decision = ma.fields.String(required=True, validate=ma.validate.OneOf(("accept", "reject")))
     reason = text(2000, load_default="")

@@ -655,12 +655,20 @@ def _move_to_review_if_goal_reached(project: Project) -> None:
     _tell(project, "reach_threshold", [project.author_id, *_committee_ids(project)])
 
 
-def unsupport_project(actor, project_id: int) -> Project:
-    """Take one's support back while the project is still collecting supports.
+def unsupport_project(actor, project_id: int, *, on_behalf_of: int | None = None) -> Project:
+    """Take one's support back while the project is still collecting supports. Staff may take a resident's support
+    back at the resident's word, in person (`on_behalf_of`, the same people who may record one): the timeline has an
+    unsupport_on_behalf step by the staff member (never the resident's name), the audit log names both. Staff do not
+    read whom the resident supports: a project the resident never supported is ``project.not_supported``.
 
     :raises Conflict: ``project.not_supported``, ``project.not_open_for_support``
+    :raises Forbidden: acting for someone without being the committee or their grid's worker
+    :raises NotFound: acting for someone who is no verified member of the project's community
     """
     project = get_visible_project(actor, project_id)
+    actor, entered_by = assisted.acting_as(actor, project.community_id, on_behalf_of)
+    if entered_by is not None:
+        project = get_visible_project(actor, project_id)
     access.require_member(actor, project.community_id)
     if project.status != "submitted":
         raise Conflict("project.not_open_for_support")
@@ -679,6 +687,16 @@ def unsupport_project(actor, project_id: int) -> Project:
     )
     if not counted.rowcount:
         raise Conflict("project.not_open_for_support")
+    if entered_by is not None:
+        _record(project, entered_by, "unsupport_on_behalf")
+        audit.record(
+            entered_by,
+            "project.unsupported_on_behalf",
+            "project",
+            project.id,
+            community_id=project.community_id,
+            after={"user_id": actor.id},
+        )
     db.session.refresh(project)
     return project_detail(actor, project.id)
 

@@ -1,12 +1,14 @@
 """Small gaps residents and staff met (session 6 journeys, at phone size): the task form's owner picker lists the
 staff and finds anyone by name as one types; a date input's day is also written out in the screen's language
 (Chromium draws the input in the browser's own locale, 12/13/2026 on a Chinese screen); a resident adds and
-verifies a phone number from the settings."""
+verifies a phone number from the settings; the committee takes back, at a resident's word, a support it recorded
+for them."""
 
 from __future__ import annotations
 
 import random
 import re
+import uuid
 
 import pytest
 
@@ -89,3 +91,42 @@ def test_a_resident_adds_and_verifies_a_phone_from_the_settings(new_context, new
     page.wait_for_selector("#phone-state")
     assert f"{number[:3]} {number[3:7]} {number[7:]}" in page.inner_text("#phone-state")
     assert "已验证" in page.inner_text("#phone-state")
+
+
+def test_the_committee_takes_back_a_support_it_recorded_for_a_resident(new_context, new_page, register_resident):
+    author = new_page(new_context())
+    sign_in(author, "resident@demo.linli")
+    cid = api(author, "GET", "/api/v1/communities")[1]["items"][0]["id"]
+    title = f"单元门口加装扶手 {uuid.uuid4().hex[:4]}"
+    status, project = api(
+        author,
+        "POST",
+        f"/api/v1/communities/{cid}/projects",
+        {"title": title, "summary": "老人进出不便", "category": "facilities", "submit": True},
+    )
+    assert status == 201, project
+    page = new_page(new_context())
+    sign_in(page, "committee@demo.linli")
+    use_chinese_without_care_mode(page)
+    uid = register_resident(page, "周桂英", f"{900 + uuid.uuid4().int % 90}-2-202")
+    row = f"li[data-project='{project['id']}']"
+    go(page, f"/committee/residents/{uid}/support")
+    page.wait_for_selector(row)
+    # nothing recorded yet: taking it back says so and changes nothing
+    page.locator(f"{row} .ob-withdraw").click()
+    with page.expect_response(re.compile(r"/supports\?on_behalf_of=\d+$")) as refused:
+        page.locator("dialog.sheet .btn").first.click()
+    assert refused.value.status == 409
+    page.get_by_text("周桂英 没有支持这个项目，无需撤回").wait_for()
+    assert api(page, "POST", f"/api/v1/projects/{project['id']}/supports", {"on_behalf_of": uid})[0] == 201
+    go(page, f"/committee/residents/{uid}/support")
+    page.wait_for_selector(row)
+    page.locator(f"{row} .ob-withdraw").click()
+    page.wait_for_selector("dialog.sheet[open]")
+    assert "按 周桂英 本人意愿" in page.inner_text("dialog.sheet")
+    with page.expect_response(re.compile(r"/supports\?on_behalf_of=\d+$")) as taken:
+        page.locator("dialog.sheet .btn").first.click()
+    assert taken.value.status == 200 and taken.value.json()["supports_count"] == 0
+    page.wait_for_url(re.compile(rf"/projects/{project['id']}$"))
+    ready(page)
+    page.get_by_text("工作人员按居民本人意愿代为撤回支持（代办）").last.wait_for()

@@ -201,6 +201,70 @@ def test_staff_cannot_support_for_the_projects_own_author(client_for, world):
     assert answer.status_code == 403
 
 
+def _withdraw_for(client, pid, resident_id):
+    return client.delete(f"/api/v1/projects/{pid}/supports?on_behalf_of={resident_id}")
+
+
+def test_staff_take_back_a_residents_support_at_their_word_and_the_timeline_says_so(app, client_for, world):
+    """Can the grid worker who recorded an elderly resident's support take it back when the resident asks?"""
+    pid = _project(client_for, world)
+    worker = client_for(world["grid_worker"])
+    worker.post(f"/api/v1/projects/{pid}/supports", json={"on_behalf_of": world["resident"].id})
+    answer = _withdraw_for(worker, pid, world["resident"].id)
+    assert answer.status_code == 200, answer.json
+    assert answer.json["supports_count"] == 0
+    assert client_for(world["resident"]).get(f"/api/v1/projects/{pid}").json["supported_by_me"] is False
+    events = client_for(world["neighbour"]).get(f"/api/v1/projects/{pid}/events").json["items"]
+    [step] = [e for e in events if e["action"] == "unsupport_on_behalf"]
+    assert step["actor"]["id"] == world["grid_worker"].id and world["resident"].display_name not in str(step)
+    [entry] = _audit(app, "project.unsupported_on_behalf")
+    assert (entry.actor_id, entry.target_id, entry.after) == (
+        world["grid_worker"].id,
+        pid,
+        {"user_id": world["resident"].id},
+    )
+    again = _withdraw_for(worker, pid, world["resident"].id)
+    assert again.status_code == 409 and again.json["code"] == "project.not_supported"
+
+
+def test_withdrawing_for_a_resident_who_never_supported_tells_nothing_more(app, client_for, world):
+    """Staff act on the resident's word: trying a project the resident never supported is a plain 409, and the
+    neighbour's support next to it stays."""
+    pid = _project(client_for, world)
+    client_for(world["neighbour"]).post(f"/api/v1/projects/{pid}/supports")
+    answer = _withdraw_for(client_for(world["committee"]), pid, world["resident"].id)
+    assert answer.status_code == 409 and answer.json["code"] == "project.not_supported"
+    assert _written(app) == (0, 0, 1)
+    assert not _audit(app, "project.unsupported_on_behalf")
+
+
+@pytest.mark.parametrize(
+    "who, target, status",
+    [
+        ("neighbour", "resident", 403),
+        ("other_grid_worker", "resident", 403),
+        ("other_committee", "resident", 403),
+        ("suspended_committee", "resident", 403),
+        ("committee", "outsider", 404),
+        ("committee", "invented", 404),
+    ],
+)
+def test_who_may_not_take_a_support_back_for_whom(app, client_for, world, who, target, status):
+    pid = _project(client_for, world)
+    client_for(world["resident"]).post(f"/api/v1/projects/{pid}/supports")
+    target_id = {"resident": world["resident"].id, "outsider": world["outsider"].id, "invented": 2_000_000}[target]
+    answer = _withdraw_for(client_for(world[who]), pid, target_id)
+    assert answer.status_code == status, answer.json
+    assert _written(app) == (0, 0, 1)  # the resident's own support stands
+    assert not _audit(app, "project.unsupported_on_behalf")
+
+
+def test_on_behalf_of_in_the_query_must_be_a_number(client_for, world):
+    pid = _project(client_for, world)
+    answer = client_for(world["committee"]).delete(f"/api/v1/projects/{pid}/supports?on_behalf_of=王阿姨")
+    assert answer.status_code == 422 and "on_behalf_of" in answer.json["errors"]
+
+
 # --- who may not act for whom, on each action -------------------------------------------------------------------
 
 

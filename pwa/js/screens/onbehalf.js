@@ -165,22 +165,44 @@ async function supportList(ctx) {
     h('div', { class: 'ob-shift__text' },
       h('a', { class: 'ob-shift__title', href: `/projects/${project.id}`, 'data-user-content': '', text: project.title }),
       h('p', { class: 'muted small', text: tr('ob.supports', { n: project.supports_count, goal: project.support_threshold }) })),
-    button(tr('ob.supportGo'), { variant: 'secondary', small: true, class: 'ob-shift__go', onClick: async (e) => {
-      const go = e.currentTarget; // null once the event is over: kept for after the sheet
-      const ok = await confirmSheet({ title: tr('ob.supportConfirm', { name: resident.user.display_name }), body: project.title, confirmLabel: tr('ob.supportGo') });
-      if (!ok) return;
-      await withLoading(go, async () => {
-        try {
-          await api.post(`/api/v1/projects/${project.id}/supports`, { on_behalf_of: resident.user.id });
-          toast(tr('ob.supportDone', { name: resident.user.display_name }));
-          navigate(`/projects/${project.id}`);
-        } catch (err) {
-          toast(err.code === 'project.already_supported' ? tr('ob.supportedAlready', { name: resident.user.display_name }) : errorText(err), { type: 'error' });
-        }
-      });
-    } })));
+    h('div', { class: 'ob-shift__actions' },
+      button(tr('ob.supportGo'), { variant: 'secondary', small: true, class: 'ob-shift__go', onClick: async (e) => {
+        const go = e.currentTarget; // null once the event is over: kept for after the sheet
+        const ok = await confirmSheet({ title: tr('ob.supportConfirm', { name: resident.user.display_name }), body: project.title, confirmLabel: tr('ob.supportGo') });
+        if (!ok) return;
+        await withLoading(go, async () => {
+          try {
+            await api.post(`/api/v1/projects/${project.id}/supports`, { on_behalf_of: resident.user.id });
+            toast(tr('ob.supportDone', { name: resident.user.display_name }));
+            navigate(`/projects/${project.id}`);
+          } catch (err) {
+            toast(err.code === 'project.already_supported' ? tr('ob.supportedAlready', { name: resident.user.display_name }) : errorText(err), { type: 'error' });
+          }
+        });
+      } }),
+      withdrawButton(project, resident))));
   body.replaceChildren(rows.length ? h('ul', { class: 'list ob-shifts' }, rows) : emptyState({ iconName: 'vote', title: tr('ob.noProjects') }));
   return { title: tr('ob.support'), back: `/committee/residents/${resident.user.id}`, node };
+}
+
+/** "Take their support back": at the resident's word (they asked in person or by phone). Staff are not shown whom the
+ * resident supports; a project they never supported says so (409 project.not_supported) and nothing changes. */
+function withdrawButton(project, resident) {
+  const name = resident.user.display_name;
+  return button(tr('ob.withdrawGo'), { variant: 'ghost', small: true, class: 'ob-withdraw', onClick: async (e) => {
+    const go = e.currentTarget;
+    const ok = await confirmSheet({ title: tr('ob.withdrawConfirm', { name }), body: project.title, confirmLabel: tr('ob.withdrawGo') });
+    if (!ok) return;
+    await withLoading(go, async () => {
+      try {
+        await api.del(`/api/v1/projects/${project.id}/supports?on_behalf_of=${resident.user.id}`);
+        toast(tr('ob.withdrawDone', { name }));
+        navigate(`/projects/${project.id}`);
+      } catch (err) {
+        toast(err.code === 'project.not_supported' ? tr('ob.withdrawNone', { name }) : errorText(err), { type: 'error' });
+      }
+    });
+  } });
 }
 
 export const ROUTES = routeTable((route) => {
