@@ -32,6 +32,7 @@ from backend.core import actors, targets
 from backend.core.db import utcnow
 from backend.core.errors import Conflict, DomainError, NotFound, ValidationFailed, register_messages
 from backend.core.pagination import Page, SortKey, paginate
+from backend.core.places import Places
 from backend.extensions import db
 from backend.meetings.models import (
     LINK_KINDS,
@@ -158,9 +159,13 @@ def _managed_meeting(actor, meeting_id: int) -> Meeting:
     return meeting
 
 
+# A meeting's places: going_count of capacity, RSVPs going or waiting (backend/core/places.py holds the rules).
+PLACES = Places(Meeting, Meeting.going_count, Meeting.capacity, Rsvp, Rsvp.meeting_id, RSVP_STATES, "going_at")
+
+
 def _lock_meeting(meeting_id: int) -> Meeting:
     """Serialise RSVPs and cancellations of one meeting (row lock on PostgreSQL; SQLite is serial already)."""
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).with_for_update())
+    meeting = PLACES.lock(meeting_id)
     if meeting is None:
         raise NotFound()
     return meeting
@@ -226,19 +231,6 @@ def _comment_ids_by_item(meeting: Meeting) -> dict[int, list[int]]:
     return found
 
 
-def _waitlist_positions(meeting_ids: list[int], rsvp_ids: list[int]) -> dict[int, int]:
-    """{rsvp id: 1-based place in its meeting's waitlist} for the given RSVPs, in one query."""
-    if not rsvp_ids:
-        return {}
-    rank = func.row_number().over(partition_by=Rsvp.meeting_id, order_by=(Rsvp.queued_at, Rsvp.id))
-    ranked = (
-        select(Rsvp.id.label("id"), rank.label("position"))
-        .where(Rsvp.meeting_id.in_(meeting_ids), Rsvp.status == "waitlisted")
-        .subquery()
-    )
-    return dict(db.session.execute(select(ranked.c.id, ranked.c.position).where(ranked.c.id.in_(rsvp_ids))).all())
-
-
 def present(actor, meetings: list[Meeting], *, detail: bool = False) -> list[Meeting]:
     """Besides the columns: the viewer's RSVP (with waitlist place and own check-in code), the waitlist's length,
     on a meeting's page the agenda's links as the viewer may see them, and `can`."""
@@ -260,7 +252,7 @@ def present(actor, meetings: list[Meeting], *, detail: bool = False) -> list[Mee
                 select(Rsvp).where(Rsvp.meeting_id.in_(ids), Rsvp.user_id == actor.id, Rsvp.status != "cancelled")
             )
         }
-    positions = _waitlist_positions(ids, [r.id for r in mine.values() if r.status == "waitlisted"])
+    positions = PLACES.positions(ids, [r.id for r in mine.values() if r.status == "waitlisted"])
     member = access.membership(actor, meetings[0].community_id) if actors.is_signed_in(actor) else None
     committee = member is not None and member.is_committee and member.status == "verified"
     now = utcnow()
@@ -522,17 +514,6 @@ def _rsvp_user_ids(meeting_id: int, statuses: tuple[str, ...]) -> list[int]:
 # --- RSVPs ----------------------------------------------------------------------------------------------
 
 
-def _take_place(meeting_id: int) -> bool:
-    """The capacity rule itself: one conditional UPDATE; True when a place was free and is now taken."""
-    result = db.session.execute(
-        update(Meeting)
-        .where(Meeting.id == meeting_id, Meeting.capacity.is_(None) | (Meeting.going_count < Meeting.capacity))
-        .values(going_count=Meeting.going_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
-
-
 def rsvp(actor, meeting_id: int) -> Meeting:
     """A known resident says they are coming: a place while places remain, otherwise the waitlist.
 
@@ -551,7 +532,7 @@ def rsvp(actor, meeting_id: int) -> Meeting:
         raise Conflict("meeting.already_going")
     try:
         with db.session.begin_nested():  # the place and the row stand or fall together
-            took_place = _take_place(meeting.id)
+            took_place = PLACES.take(meeting.id)
             if previous is None:
                 entry = Rsvp(meeting_id=meeting.id, user_id=actor.id, attendee_code=new_code())
                 db.session.add(entry)
@@ -586,12 +567,7 @@ def cancel_rsvp(actor, meeting_id: int) -> Meeting:
     entry.cancelled_at = utcnow()
     db.session.flush()
     if was_going:
-        db.session.execute(
-            update(Meeting)
-            .where(Meeting.id == meeting.id, Meeting.going_count > 0)
-            .values(going_count=Meeting.going_count - 1)
-            .execution_options(synchronize_session=False)
-        )
+        PLACES.give_back(meeting.id)
         _fill_free_places(meeting)
     db.session.refresh(meeting)
     return get_meeting(actor, meeting.id)
@@ -601,21 +577,10 @@ def _fill_free_places(meeting: Meeting) -> None:
     """Promote the waitlist, first come first served, into the places free now (after a cancellation or a larger
     capacity); each promoted person is told."""
     while True:
-        first = db.session.scalar(
-            select(Rsvp)
-            .where(Rsvp.meeting_id == meeting.id, Rsvp.status == "waitlisted")
-            .order_by(Rsvp.queued_at, Rsvp.id)
-            .limit(1)
-        )
-        if first is None or not _take_place(meeting.id):
+        first = PLACES.first_waiting(meeting.id)
+        if first is None or not PLACES.take(meeting.id):
             break
-        db.session.execute(
-            update(Rsvp)
-            .where(Rsvp.id == first.id, Rsvp.status.in_(RSVP_STATES.sources("promote")))
-            .values(status=RSVP_STATES.target("promote"), going_at=utcnow())
-            .execution_options(synchronize_session=False)
-        )
-        db.session.refresh(first)
+        PLACES.promote(first)
         notify(
             [first.user_id],
             "meeting_promoted",
@@ -634,7 +599,7 @@ def list_attendees(actor, meeting_id: int, *, limit: int, cursor: str | None) ->
     names = dict(
         db.session.execute(select(Rsvp.id, accounts.display_name_of(Rsvp.user_id)).where(Rsvp.id.in_(ids))).all()
     )
-    positions = _waitlist_positions([meeting.id], [entry.id for entry in page.items if entry.status == "waitlisted"])
+    positions = PLACES.positions([meeting.id], [entry.id for entry in page.items if entry.status == "waitlisted"])
     for entry in page.items:
         entry.display_name, entry.position = names.get(entry.id), positions.get(entry.id)
     # Who RSVPed to a meeting is personal (where a person will be, and when): each staff read is in the log.

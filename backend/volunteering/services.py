@@ -15,7 +15,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import case, distinct, func, or_, select, update
+from sqlalchemy import case, distinct, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -36,6 +36,7 @@ from backend.core.errors import (
     register_messages,
 )
 from backend.core.pagination import Page, SortKey, paginate
+from backend.core.places import Places
 from backend.extensions import db
 from backend.moderation import services as moderation
 from backend.notifications.services import notify
@@ -647,9 +648,15 @@ def _shift_or_404(shift_id: int) -> Shift:
     return shift
 
 
+# A shift's places: confirmed_count of capacity, sign-ups confirmed or waiting (backend/core/places.py holds the rules).
+PLACES = Places(
+    Shift, Shift.confirmed_count, Shift.capacity, ShiftSignup, ShiftSignup.shift_id, SIGNUP_STATES, "confirmed_at"
+)
+
+
 def _lock_shift(shift_id: int) -> Shift:
     """Serialise sign-ups and cancellations of one shift (row lock on PostgreSQL; SQLite is serial already)."""
-    shift = db.session.scalar(select(Shift).where(Shift.id == shift_id).with_for_update())
+    shift = PLACES.lock(shift_id)
     if shift is None:
         raise NotFound()
     return shift
@@ -662,50 +669,15 @@ def waitlist_position(signup: ShiftSignup) -> int | None:
     """1 for the first in line; None unless waitlisted. Order: when they joined the queue, then id."""
     if signup.status != "waitlisted":
         return None
-    ahead = db.session.scalar(
-        select(func.count())
-        .select_from(ShiftSignup)
-        .where(
-            ShiftSignup.shift_id == signup.shift_id,
-            ShiftSignup.status == "waitlisted",
-            or_(
-                ShiftSignup.queued_at < signup.queued_at,
-                (ShiftSignup.queued_at == signup.queued_at) & (ShiftSignup.id < signup.id),
-            ),
-        )
-    )
-    return ahead + 1
+    return PLACES.positions([signup.shift_id], [signup.id]).get(signup.id)
 
 
 def _set_waitlist_positions(signups: list[ShiftSignup]) -> None:
     """`position` (as waitlist_position) for many sign-ups in one query: rank within each shift's waitlist."""
     waiting = [signup for signup in signups if signup.status == "waitlisted"]
-    positions = {}
-    if waiting:
-        rank = func.row_number().over(
-            partition_by=ShiftSignup.shift_id, order_by=(ShiftSignup.queued_at, ShiftSignup.id)
-        )
-        positions = dict(
-            db.session.execute(
-                select(ShiftSignup.id, rank).where(
-                    ShiftSignup.shift_id.in_({signup.shift_id for signup in waiting}),
-                    ShiftSignup.status == "waitlisted",
-                )
-            ).all()
-        )
+    positions = PLACES.positions({signup.shift_id for signup in waiting}, [signup.id for signup in waiting])
     for signup in signups:
         signup.position = positions.get(signup.id) if signup.status == "waitlisted" else None
-
-
-def _take_place(shift_id: int) -> bool:
-    """The capacity rule itself: one conditional UPDATE; True when a place was free and is now taken."""
-    result = db.session.execute(
-        update(Shift)
-        .where(Shift.id == shift_id, Shift.confirmed_count < Shift.capacity)
-        .values(confirmed_count=Shift.confirmed_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount == 1
 
 
 def sign_up(actor, shift_id: int, *, on_behalf_of: int | None = None) -> ShiftSignup:
@@ -736,7 +708,7 @@ def sign_up(actor, shift_id: int, *, on_behalf_of: int | None = None) -> ShiftSi
         raise Conflict("volunteering.already_signed_up")
     try:
         with db.session.begin_nested():  # the place and the row stand or fall together
-            took_place = _take_place(shift.id)
+            took_place = PLACES.take(shift.id)
             fields = {
                 "queued_at": now,
                 "confirmed_at": now if took_place else None,
@@ -798,29 +770,12 @@ def cancel_signup(actor, shift_id: int) -> None:
 def _pass_place_on(shift: Shift) -> ShiftSignup | None:
     """Promote the first waitlisted person into the freed place, or give the place back to the shift."""
     while True:
-        first = db.session.scalar(
-            select(ShiftSignup)
-            .where(ShiftSignup.shift_id == shift.id, ShiftSignup.status == "waitlisted")
-            .order_by(ShiftSignup.queued_at, ShiftSignup.id)
-            .limit(1)
-        )
+        first = PLACES.first_waiting(shift.id)
         if first is None:
-            db.session.execute(
-                update(Shift)
-                .where(Shift.id == shift.id, Shift.confirmed_count > 0)
-                .values(confirmed_count=Shift.confirmed_count - 1)
-                .execution_options(synchronize_session=False)
-            )
+            PLACES.give_back(shift.id)
             db.session.refresh(shift)
             return None
-        promoted = db.session.execute(
-            update(ShiftSignup)
-            .where(ShiftSignup.id == first.id, ShiftSignup.status.in_(SIGNUP_STATES.sources("promote")))
-            .values(status=SIGNUP_STATES.target("promote"), confirmed_at=utcnow())
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if promoted:
-            db.session.refresh(first)
+        if PLACES.promote(first):
             activity = shift.activity
             notify(
                 [first.user_id],
