@@ -29,6 +29,7 @@ from backend.volunteering.schemas import (
     RecruitmentCountSchema,
     RecruitmentResultSchema,
     RecruitmentSendSchema,
+    SignupCancelArgsSchema,
     SignupCreateSchema,
     SignupSchema,
     VolunteerProfileInputSchema,
@@ -176,10 +177,12 @@ def list_shift_signups(page, sid):
 
 
 @blp.route("/shifts/<int:sid>/signups/me", methods=["DELETE"])
+@blp.arguments(SignupCancelArgsSchema, location="query")
 @blp.response(204)
-def cancel_signup(sid):
-    """Cancel my sign-up; the first waitlisted person is promoted and told."""
-    services.cancel_signup(actor(), sid)
+def cancel_signup(args, sid):
+    """Cancel my sign-up; the first waitlisted person is promoted and told. Staff may cancel a resident's at their
+    word (on_behalf_of)."""
+    services.cancel_signup(actor(), sid, **args)
 
 
 @blp.route("/shifts/<int:sid>/checkin-code", methods=["GET"])

@@ -130,6 +130,12 @@ class SignupCreateSchema(InputSchema):
     )
 
 
+class SignupCancelArgsSchema(ma.Schema):
+    """Optional query: staff cancelling, at the resident's word, a resident's sign-up (代办)."""
+
+    on_behalf_of = ma.fields.Integer(load_default=None, metadata={"description": "staff: the resident whose sign-up"})
+
+
 class ManagedSignupSchema(SignupSchema):
     """A sign-up as the organisers see it: public name, status, check-in, hours and why corrected."""
 

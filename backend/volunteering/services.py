@@ -743,12 +743,19 @@ def sign_up(actor, shift_id: int, *, on_behalf_of: int | None = None) -> ShiftSi
     return signup
 
 
-def cancel_signup(actor, shift_id: int) -> None:
-    """The volunteer cancels; a confirmed place passes to the first waitlisted person, who is told.
+def cancel_signup(actor, shift_id: int, *, on_behalf_of: int | None = None) -> None:
+    """The volunteer cancels; a confirmed place passes to the first waitlisted person, who is told. Staff may cancel
+    a resident's sign-up at the resident's word (`on_behalf_of`, the same people who may sign them up): audited.
+    Staff are not shown the resident's sign-ups: one the resident does not have is a 404, nothing changed.
 
     :raises Conflict: ``volunteering.shift_started``
+    :raises Forbidden: acting for someone without being the committee or their grid's worker
+    :raises NotFound: no such sign-up; acting for someone who is no verified member of the shift's community
     """
     access.require_user(actor)
+    entered_by = None
+    if on_behalf_of is not None:
+        actor, entered_by = assisted.acting_as(actor, _shift_or_404(shift_id).activity.community_id, on_behalf_of)
     shift = _lock_shift(shift_id)
     signup = db.session.scalar(
         select(ShiftSignup).where(
@@ -763,6 +770,15 @@ def cancel_signup(actor, shift_id: int) -> None:
     SIGNUP_STATES.move(signup, "cancel")
     signup.cancelled_at = utcnow()
     db.session.flush()
+    if entered_by is not None:
+        audit.record(
+            entered_by,
+            "volunteering.cancelled_on_behalf",
+            "shift",
+            shift.id,
+            community_id=shift.activity.community_id,
+            after={"user_id": actor.id, "signup_id": signup.id},
+        )
     if was_confirmed:
         _pass_place_on(shift)
 

@@ -2,7 +2,7 @@
 staff and finds anyone by name as one types; a date input's day is also written out in the screen's language
 (Chromium draws the input in the browser's own locale, 12/13/2026 on a Chinese screen); a resident adds and
 verifies a phone number from the settings; the committee takes back, at a resident's word, a support it recorded
-for them."""
+for them and cancels a shift sign-up."""
 
 from __future__ import annotations
 
@@ -130,3 +130,27 @@ def test_the_committee_takes_back_a_support_it_recorded_for_a_resident(new_conte
     page.wait_for_url(re.compile(rf"/projects/{project['id']}$"))
     ready(page)
     page.get_by_text("工作人员按居民本人意愿代为撤回支持（代办）").last.wait_for()
+
+
+def test_the_committee_cancels_a_shift_sign_up_for_a_resident(page, register_resident):
+    sign_in(page, "committee@demo.linli")
+    use_chinese_without_care_mode(page)
+    uid = register_resident(page, "吴凤英", f"{900 + uuid.uuid4().int % 90}-3-303")
+    go(page, f"/committee/residents/{uid}/shift")
+    page.wait_for_selector("li.ob-shift .ob-withdraw")
+    shift_id = page.locator("li.ob-shift").last.get_attribute("data-shift")
+    assert api(page, "POST", f"/api/v1/shifts/{shift_id}/signups", {"on_behalf_of": uid})[0] == 201
+    page.locator(f"li[data-shift='{shift_id}'] .ob-withdraw").click()
+    page.wait_for_selector("dialog.sheet[open]")
+    assert "按 吴凤英 本人意愿" in page.inner_text("dialog.sheet")
+    with page.expect_response(re.compile(r"/signups/me\?on_behalf_of=\d+$")) as cancelled:
+        page.locator("dialog.sheet .btn").first.click()
+    assert cancelled.value.status == 204
+    page.get_by_text("已取消 吴凤英 的报名").wait_for()
+    # a second time: nothing to cancel, said plainly
+    page.wait_for_selector(f"li[data-shift='{shift_id}'] .ob-withdraw")
+    page.locator(f"li[data-shift='{shift_id}'] .ob-withdraw").click()
+    with page.expect_response(re.compile(r"/signups/me\?on_behalf_of=\d+$")) as refused:
+        page.locator("dialog.sheet .btn").first.click()
+    assert refused.value.status == 404
+    page.get_by_text("吴凤英 没有报名这一班，无需取消").wait_for()

@@ -161,6 +161,70 @@ def test_signing_oneself_up_records_nobody_else(client_for, world):
     assert answer.status_code == 201 and answer.json["entered_by_id"] is None
 
 
+def _cancel_for(client, sid, resident_id):
+    return client.delete(f"/api/v1/shifts/{sid}/signups/me?on_behalf_of={resident_id}")
+
+
+def test_staff_cancel_a_residents_sign_up_at_their_word(app, client_for, world):
+    """Can the committee cancel the shift it signed an elderly resident up for, when the resident asks? The place goes
+    back, the audit log names both."""
+    sid = _shift(client_for, world)
+    committee = client_for(world["committee"])
+    signup = committee.post(f"/api/v1/shifts/{sid}/signups", json={"on_behalf_of": world["resident"].id}).json
+    answer = _cancel_for(committee, sid, world["resident"].id)
+    assert answer.status_code == 204, answer.json
+    with app.app_context():
+        row = db.session.get(ShiftSignup, signup["id"])
+        assert (row.user_id, row.status) == (world["resident"].id, "cancelled")
+    [entry] = _audit(app, "volunteering.cancelled_on_behalf")
+    assert (entry.actor_id, entry.target_id, entry.after) == (
+        world["committee"].id,
+        sid,
+        {"user_id": world["resident"].id, "signup_id": signup["id"]},
+    )
+    again = _cancel_for(committee, sid, world["resident"].id)
+    assert again.status_code == 404
+
+
+def test_cancelling_for_a_resident_without_a_sign_up_leaves_the_neighbours_place(app, client_for, world):
+    sid = _shift(client_for, world)
+    client_for(world["neighbour"]).post(f"/api/v1/shifts/{sid}/signups")
+    answer = _cancel_for(client_for(world["committee"]), sid, world["resident"].id)
+    assert answer.status_code == 404
+    assert _written(app) == (0, 1, 0)
+    with app.app_context():
+        assert db.session.scalar(select(ShiftSignup.status)) == "confirmed"
+    assert not _audit(app, "volunteering.cancelled_on_behalf")
+
+
+@pytest.mark.parametrize(
+    "who, target, status",
+    [
+        ("neighbour", "resident", 403),
+        ("other_grid_worker", "resident", 403),
+        ("other_committee", "resident", 403),
+        ("suspended_committee", "resident", 403),
+        ("committee", "outsider", 404),
+        ("committee", "invented", 404),
+    ],
+)
+def test_who_may_not_cancel_a_sign_up_for_whom(app, client_for, world, who, target, status):
+    sid = _shift(client_for, world)
+    client_for(world["resident"]).post(f"/api/v1/shifts/{sid}/signups")
+    target_id = {"resident": world["resident"].id, "outsider": world["outsider"].id, "invented": 2_000_000}[target]
+    answer = _cancel_for(client_for(world[who]), sid, target_id)
+    assert answer.status_code == status, answer.json
+    with app.app_context():
+        assert db.session.scalar(select(ShiftSignup.status)) == "confirmed"  # the resident's own place stands
+    assert not _audit(app, "volunteering.cancelled_on_behalf")
+
+
+def test_on_behalf_of_in_the_cancel_query_must_be_a_number(client_for, world):
+    sid = _shift(client_for, world)
+    answer = client_for(world["committee"]).delete(f"/api/v1/shifts/{sid}/signups/me?on_behalf_of=王阿姨")
+    assert answer.status_code == 422 and "on_behalf_of" in answer.json["errors"]
+
+
 # --- projects -------------------------------------------------------------------------------------------------
 
 

@@ -131,7 +131,7 @@ async function shiftList(ctx) {
             h('p', { class: 'ob-shift__title', 'data-user-content': '', text: activity.title }),
             h('p', { class: 'muted small', text: `${formatDateTime(shift.starts_at)} · ${activity.location || ''}` }),
             pill(full ? tr('ob.shiftFull', { n: shift.waitlist_count }) : tr('ob.shiftPlaces', { n: shift.places_left }), full ? 'warn' : 'ok')),
-          button(full ? tr('ob.shiftWaitlist') : tr('ob.shiftSignUp'), { variant: 'secondary', small: true, class: 'ob-shift__go', onClick: async (e) => {
+          h('div', { class: 'ob-shift__actions' }, button(full ? tr('ob.shiftWaitlist') : tr('ob.shiftSignUp'), { variant: 'secondary', small: true, class: 'ob-shift__go', onClick: async (e) => {
             const go = e.currentTarget; // null once the event is over: kept for after the sheet
             const ok = await confirmSheet({ title: tr('ob.shiftConfirm', { name: resident.user.display_name }), body: `${activity.title} · ${formatDateTime(shift.starts_at)}`, confirmLabel: tr('ob.shiftSignUp') });
             if (!ok) return;
@@ -144,13 +144,33 @@ async function shiftList(ctx) {
                 toast(errorText(err), { type: 'error' });
               }
             });
-          } })));
+          } }), cancelButton(activity, shift, resident, draw))));
       }
     }
     body.replaceChildren(rows.length ? h('ul', { class: 'list ob-shifts' }, rows) : emptyState({ iconName: 'clock', title: tr('ob.noShifts') }));
   };
   draw().catch((err) => body.replaceChildren(h('p', { class: 'form-error', text: errorText(err) })));
   return { title: tr('ob.shift'), back: `/committee/residents/${resident.user.id}`, node };
+}
+
+/** "Cancel their sign-up": at the resident's word. Staff are not shown the resident's sign-ups; a shift they are not
+ * signed up for says so (404) and nothing changes. A confirmed place passes to the first person waiting. */
+function cancelButton(activity, shift, resident, redraw) {
+  const name = resident.user.display_name;
+  return button(tr('ob.cancelGo'), { variant: 'ghost', small: true, class: 'ob-withdraw', onClick: async (e) => {
+    const go = e.currentTarget;
+    const ok = await confirmSheet({ title: tr('ob.cancelConfirm', { name }), body: `${activity.title} · ${formatDateTime(shift.starts_at)}`, confirmLabel: tr('ob.cancelGo') });
+    if (!ok) return;
+    await withLoading(go, async () => {
+      try {
+        await api.del(`/api/v1/shifts/${shift.id}/signups/me?on_behalf_of=${resident.user.id}`);
+        toast(tr('ob.cancelDone', { name }));
+        await redraw();
+      } catch (err) {
+        toast(err.status === 404 ? tr('ob.cancelNone', { name }) : errorText(err), { type: 'error' });
+      }
+    });
+  } });
 }
 
 /* ---------- support a project ---------- */
