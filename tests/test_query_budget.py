@@ -41,6 +41,12 @@ ALLOWLIST: dict[str, tuple[int, str]] = {
     "volunteering.list_shift_signups": (8, "shift, activity + grids, membership, org admin, sign-ups, count"),
     "volunteering.checkin_code": (7, "shift, activity + grids, membership, org admin check"),
     "aid.my_time_bank": (7, "two balances (given, received), entries, names, community"),
+    "patrols.get_patrol": (
+        7,
+        "patrol, membership, the worker's name, the grid, points, findings, and for staff the read's audit row "
+        "(a job after the commit, run inline in tests); 6 while the membership joined its grid and the grid's "
+        "worker, which saved two lookups only when the reader's own grid was the patrol's",
+    ),
     # Lists whose cost is constant per page (the growth test below proves it) but above 6.
     "volunteering.list_community_activities": (
         9,

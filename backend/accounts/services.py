@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
 from collections.abc import Callable
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 
 from backend.accounts import names, privacy, session_cache
 from backend.accounts.identifiers import normalize_email, normalize_login, normalize_phone
@@ -180,15 +181,7 @@ def load_session_user(user_id: str, token: str | None, *, max_age: timedelta) ->
         if entry is not None and entry.user_id == int(user_id) and entry.session_created_at > oldest:
             return session_cache.attach(entry)
     row = db.session.execute(
-        select(User, UserSession.created_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == int(user_id),
-            User.deleted_at.is_(None),
-            UserSession.token_hash == token_hash,
-            UserSession.revoked_at.is_(None),
-            UserSession.created_at > oldest,
-        )
+        _session_user_statement(), {"user_id": int(user_id), "token_hash": token_hash, "oldest": oldest}
     ).first()
     if row is None:
         return None
@@ -196,6 +189,24 @@ def load_session_user(user_id: str, token: str | None, *, max_age: timedelta) ->
     if cache is not None:
         cache.put(token_hash, epoch, user, created_at)
     return user
+
+
+@functools.cache
+def _session_user_statement():
+    """The user of a live session token, built once with its values bound (issue 17: a signed-in request the
+    session cache does not answer pays for the lookup, not for building it). Built on first use, once the
+    mappers are configured."""
+    return (
+        select(User, UserSession.created_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == bindparam("user_id"),
+            User.deleted_at.is_(None),
+            UserSession.token_hash == bindparam("token_hash"),
+            UserSession.revoked_at.is_(None),
+            UserSession.created_at > bindparam("oldest"),
+        )
+    )
 
 
 def end_session(token: str | None) -> None:

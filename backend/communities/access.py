@@ -8,7 +8,10 @@ needs it too) and is offered here as well, so that a domain finds every rule in 
 
 from __future__ import annotations
 
-from sqlalchemy import and_, inspect, or_, select, true
+import functools
+
+from sqlalchemy import and_, bindparam, event, inspect, or_, select, true
+from sqlalchemy.orm import lazyload
 
 from backend.communities.models import Community, Grid, Membership, Region, RegionOfficial
 from backend.core.actors import actor_id, is_signed_in, require_user
@@ -16,6 +19,7 @@ from backend.core.errors import Forbidden
 from backend.extensions import db
 
 _LOADED = "linli_loaded_memberships"
+_COMMUNITIES = "linli_loaded_communities"
 
 
 def membership(actor, community_id: int) -> Membership | None:
@@ -25,12 +29,31 @@ def membership(actor, community_id: int) -> Membership | None:
         return None
     found = _loaded_membership(actor.id, community_id)
     if found is None:
-        found = db.session.scalar(
-            select(Membership).where(Membership.user_id == actor.id, Membership.community_id == community_id)
-        )
+        found = db.session.scalar(_membership_statement(), {"user_id": actor.id, "community_id": community_id})
     if found is not None:
         _remember(found)
     return found
+
+
+@functools.cache
+def _membership_statement():
+    """The membership row alone, built once with its values bound (issue 17: "the member, loaded once").
+
+    Membership joins its user, community, household and grid by default; a permission check needs none of
+    them (role, status, ids), and the joins cost more than the row. They load on first use instead: the
+    user and a community the request already has come from the identity map without a query, a household
+    or grid costs one small SELECT for the rare caller that reads it. Built on first use, not at import,
+    when every mapper its options name is configured."""
+    return (
+        select(Membership)
+        .options(
+            lazyload(Membership.user),
+            lazyload(Membership.community),
+            lazyload(Membership.household),
+            lazyload(Membership.grid),
+        )
+        .where(Membership.user_id == bindparam("user_id"), Membership.community_id == bindparam("community_id"))
+    )
 
 
 def _loaded_membership(user_id: int, community_id: int) -> Membership | None:
@@ -49,6 +72,17 @@ def _loaded_membership(user_id: int, community_id: int) -> Membership | None:
 
 def _remember(found: Membership) -> None:
     db.session.info.setdefault(_LOADED, {})[(found.user_id, found.community_id)] = found
+
+
+@event.listens_for(Community, "load")
+def _keep_for_the_request(community: Community, context) -> None:
+    """Every community a request loads stays in its session's identity map until the request ends.
+
+    The identity map holds objects weakly: a community looked up only to check that it exists is forgotten
+    once the caller drops it, and the next `db.session.get(Community, id)` (a list's per-row presentation)
+    queries again. The membership used to keep its community alive by joining it; it is loaded lean now, so
+    the request keeps its few communities itself (a new session, hence a new request, starts empty)."""
+    context.session.info.setdefault(_COMMUNITIES, {})[community.id] = community
 
 
 def require_member(actor, community_id: int) -> Membership:
