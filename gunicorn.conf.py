@@ -1,8 +1,10 @@
 """gunicorn settings for Linli (`gunicorn -c gunicorn.conf.py wsgi:app`); environment overrides in caps.
 
-gthread workers: requests spend much of their time waiting on the database and, for uploads, on the
-client; threads let one process overlap that waiting without the memory of more processes, and the app
-keeps no per-thread state beyond Flask's request context.
+Worker class, measured (docs/benchmarks.md, "Workers and threads"): Linli's requests are CPU-bound Python
+(the ORM, JSON), so threads in one process take turns on the GIL. Sync workers spent the least CPU per
+request and had the lowest p95 on the heavy pages, and each worker is lighter. But a sync worker is held for
+as long as a client takes to send its request or read the answer, so it belongs behind a buffering proxy
+(nginx buffers both by default): sync when TRUSTED_PROXIES says a proxy is in front, gthread otherwise.
 """
 
 import ctypes
@@ -60,13 +62,16 @@ WORKER_CLASSES = ("gthread", "sync")
 
 
 def choose_worker_class(environ=os.environ) -> tuple[str, int]:
-    """(worker class, threads per worker) from GUNICORN_WORKER_CLASS and GUNICORN_THREADS.
+    """(worker class, threads per worker) from GUNICORN_WORKER_CLASS and GUNICORN_THREADS; by default sync
+    behind a proxy (TRUSTED_PROXIES > 0: it buffers slow clients) and gthread with 4 threads facing clients.
 
     sync runs one request at a time per process, so it gets one thread: gunicorn would otherwise switch a sync
     worker with threads > 1 to gthread on its own, and the setting would not be what it says. Only the two
     classes the app was measured with (docs/benchmarks.md, "Workers and threads"); the async ones need
     gevent/eventlet and a monkey-patched database driver, which Linli does not have."""
-    worker_class = environ.get("GUNICORN_WORKER_CLASS", "gthread").strip().lower() or "gthread"
+    behind_proxy = int(environ.get("TRUSTED_PROXIES", 0) or 0) > 0
+    default = "sync" if behind_proxy else "gthread"
+    worker_class = environ.get("GUNICORN_WORKER_CLASS", default).strip().lower() or default
     if worker_class not in WORKER_CLASSES:
         raise SystemExit(f"GUNICORN_WORKER_CLASS={worker_class!r}: use one of {', '.join(WORKER_CLASSES)}")
     if worker_class == "sync":
