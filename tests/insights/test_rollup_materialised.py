@@ -33,8 +33,9 @@ def region(app, known_week, make_community, make_member):
         db.session.get(Community, known_week.cid).street_id = east.id
         db.session.get(Community, second.id).street_id = east.id
         db.session.get(Community, third.id).street_id = west.id
+        since = _start_of_this_week_and_month(app, now)
         for hours, status in ((1, "submitted"), (3, "resolved"), (30, "confirmed"), (50, "in_progress")):
-            created = now - timedelta(hours=hours)
+            created = _this_week_and_month(now - timedelta(hours=hours), since, now, hours)
             done = created + timedelta(minutes=90) if status in ("resolved", "confirmed") else None
             for cid, grid in ((known_week.cid, known_week.grid_a), (second.id, second.grid_ids[0])):
                 add_report(
@@ -52,6 +53,23 @@ def region(app, known_week, make_community, make_member):
                 )
         db.session.commit()
         return {"district": top.id, "east": east.id, "west": west.id}
+
+
+def _start_of_this_week_and_month(app, now):
+    """The later of the local week's and month's starts: reports after it count in both periods."""
+    from backend.insights import periods
+
+    zone = periods.local_zone(app.config)
+    return max(periods.resolve("week", now, zone).start, periods.resolve("month", now, zone).start)
+
+
+def _this_week_and_month(created, since, now, hours):
+    """`created`, or, when the local week or month began less than `hours` ago (a run early on a Monday in
+    Shanghai, Sunday evening UTC), a moment between that start and now in the same order, so that every
+    report of the fixture is "this week" and "this month" whatever the hour the suite runs."""
+    if created >= since:
+        return created
+    return since + (now - since) * (1 - hours / 60)
 
 
 def _dump(app, body) -> str:
